@@ -33,7 +33,8 @@ class RefTranscript {
     const l = Buffer.from(label, "utf8");
     this.s = H(this.s, Buffer.from([2]), u32le(l.length), l);
     const s = this.s;
-    let i = 0, pos = 8, block = Buffer.alloc(0);
+    let i = 0, pos = 8;
+    let block: Buffer = Buffer.alloc(0);
     count(() => {
       if (pos === 8) { block = H(s, u32le(i++)); pos = 0; }
       return block.readUInt32LE(4 * pos++);
