@@ -1,0 +1,85 @@
+// Little-endian writer for proof formats; elements are canonical u32 (PROTOCOL.md §1).
+const P = 2130706433;
+
+export class ByteWriter {
+  private buf = new Uint8Array(256);
+  private view = new DataView(this.buf.buffer);
+  private len = 0;
+
+  get length(): number {
+    return this.len;
+  }
+
+  private reserve(n: number): number {
+    const at = this.len;
+    if (at + n > this.buf.length) {
+      const next = new Uint8Array(Math.max(2 * this.buf.length, at + n));
+      next.set(this.buf.subarray(0, at));
+      this.buf = next;
+      this.view = new DataView(next.buffer);
+    }
+    this.len = at + n;
+    return at;
+  }
+
+  u8(x: number): this {
+    if (!Number.isInteger(x) || x < 0 || x > 0xff) throw new RangeError(`bytes: u8 out of range: ${x}`);
+    this.buf[this.reserve(1)] = x;
+    return this;
+  }
+
+  u32(x: number): this {
+    if (!Number.isInteger(x) || x < 0 || x > 0xffffffff) throw new RangeError(`bytes: u32 out of range: ${x}`);
+    this.view.setUint32(this.reserve(4), x, true);
+    return this;
+  }
+
+  /** Integers up to 2^53 − 1 (every length and count we write). */
+  u64(x: number): this {
+    if (!Number.isSafeInteger(x) || x < 0) throw new RangeError(`bytes: u64 out of range: ${x}`);
+    const at = this.reserve(8);
+    this.view.setUint32(at, x >>> 0, true);
+    this.view.setUint32(at + 4, Math.floor(x / 2 ** 32), true);
+    return this;
+  }
+
+  raw(bytes: Uint8Array): this {
+    this.buf.set(bytes, this.reserve(bytes.length));
+    return this;
+  }
+
+  /** Base-field elements (or interleaved extension elements), no length prefix. */
+  fields(xs: Uint32Array): this {
+    const at = this.reserve(4 * xs.length);
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
+      if (x >= P) throw new RangeError(`bytes: element ${i} = ${x} is not canonical`);
+      this.view.setUint32(at + 4 * i, x, true);
+    }
+    return this;
+  }
+
+  field(x: number): this {
+    return this.fields(Uint32Array.of(x));
+  }
+
+  /** u32 count of elements, then the elements. */
+  fieldVec(xs: Uint32Array): this {
+    return this.u32(xs.length).fields(xs);
+  }
+
+  /** u32 count of extension elements, then 4·count canonical words. */
+  extVec(xs: Uint32Array): this {
+    if (xs.length % 4 !== 0) throw new RangeError(`bytes: extension vector of ${xs.length} words is not a multiple of 4`);
+    return this.u32(xs.length / 4).fields(xs);
+  }
+
+  /** u32 byte count, then the bytes. */
+  bytesVec(bytes: Uint8Array): this {
+    return this.u32(bytes.length).raw(bytes);
+  }
+
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+}
