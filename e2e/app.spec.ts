@@ -1,0 +1,55 @@
+import { expect, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { dropFile, shot } from "./helpers.ts";
+
+test("opens on the digits_cnn demo and draws its real graph", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.locator(".model-name")).toHaveText("digits_cnn.onnx");
+  // digits_cnn has 9 ONNX nodes plus its input and output.
+  await expect(page.locator(".react-flow__node")).toHaveCount(11);
+  for (const op of ["Conv", "Relu", "AveragePool", "Gemm", "Flatten"]) {
+    await expect(page.locator(".op-type", { hasText: new RegExp(`^${op}$`) }).first()).toBeVisible();
+  }
+  await expect(page.locator(".op-name", { hasText: "/c1/Conv" })).toBeVisible();
+  await expect(page.getByTestId("model-summary")).toContainText("input float32 [1, 1, 8, 8]");
+  await page.locator(".react-flow__node", { hasText: "/c2/Conv" }).click();
+  await expect(page.getByTestId("inspector")).toContainText("kernel_shape");
+  await shot(page, "digits-cnn-graph");
+});
+
+test("the page is cross-origin isolated, so SharedArrayBuffer works", async ({ page }) => {
+  await page.goto("/?demo=none");
+  const r = await page.evaluate(() => {
+    const sab = new SharedArrayBuffer(8);
+    new Int32Array(sab)[0] = 7;
+    return { isolated: crossOriginIsolated, value: new Int32Array(sab)[0] };
+  });
+  expect(r).toEqual({ isolated: true, value: 7 });
+});
+
+test("an Open… button opens a model the user picks", async ({ page }) => {
+  await page.goto("/?demo=none");
+  await expect(page.getByText("Drop an ONNX model here, or open a demo")).toBeVisible();
+  await shot(page, "empty-state");
+  await page.getByTestId("open-input").setInputFiles("public/models/digits_mlp.onnx");
+  await expect(page.locator(".model-name")).toHaveText("digits_mlp.onnx");
+  await expect(page.locator(".op-type", { hasText: /^Gemm$/ })).toHaveCount(2);
+});
+
+test("dropping a file that is not ONNX shows an error and keeps the open model", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.locator(".model-name")).toHaveText("digits_cnn.onnx");
+  await dropFile(page, "notes.onnx", new TextEncoder().encode("this is not a model, just some text\n".repeat(20)));
+  const banner = page.getByTestId("error-banner");
+  await expect(banner).toContainText("notes.onnx");
+  await expect(banner).toContainText("not a valid ONNX model");
+  await expect(banner).toContainText("digits_cnn.onnx is still open");
+  await expect(page.locator(".model-name")).toHaveText("digits_cnn.onnx");
+  await expect(page.locator(".react-flow__node")).toHaveCount(11);
+  await shot(page, "bad-drop-error");
+  // A real model dropped afterwards replaces the current one and clears the error.
+  await dropFile(page, "tiny_gpt.onnx", new Uint8Array(readFileSync("public/models/tiny_gpt.onnx")));
+  await expect(page.locator(".model-name")).toHaveText("tiny_gpt.onnx");
+  await expect(banner).toHaveCount(0);
+  await shot(page, "tiny-gpt-graph");
+});

@@ -1,0 +1,17 @@
+import { useProject } from "../store.ts";
+import { projectStore } from "../../state/project.ts";
+
+export function ErrorBanner() {
+  const error = useProject((s) => s.error);
+  const model = useProject((s) => s.model);
+  if (!error) return null;
+  return (
+    <div className="error-banner" role="alert" data-testid="error-banner">
+      <strong>Could not open the file.</strong> <span>{error}</span>
+      {model && <span className="error-keep"> {model.fileName} is still open.</span>}
+      <button className="btn btn-small" onClick={() => projectStore.getState().dismissError()} aria-label="Dismiss error">
+        Dismiss
+      </button>
+    </div>
+  );
+}
