@@ -12,7 +12,7 @@ const randPoint = (r: () => number, n: number) => Array.from({ length: n }, () =
 /** Brute force: Σ over all assignments of Π eq · [relation]. */
 function bruteMle(rel: Relation, points: Ext[][]): Ext {
   const eqs = points.map((p) => eqTableRef(p));
-  let acc = EXT_ZERO.slice();
+  let acc: Ext = EXT_ZERO.slice();
   const values = new Array<number>(rel.vars.length).fill(0);
   const rec = (j: number, w: Ext | null) => {
     if (j === rel.vars.length) {
@@ -69,7 +69,7 @@ describe("index relation automaton", () => {
     const po = randPoint(r, 3), pk = randPoint(r, 2), pi = randPoint(r, 3);
     const table = relationTable(rel, [po, pk, null], 2);
     const eqI = eqTableRef(pi);
-    let acc = EXT_ZERO.slice();
+    let acc: Ext = EXT_ZERO.slice();
     for (let x = 0; x < 8; x++) acc = extAdd(acc, extMul(table.subarray(4 * x, 4 * x + 4), eqI.subarray(4 * x, 4 * x + 4)));
     expect(extEquals(acc, relationMle(rel, [po, pk, pi]))).toBe(true);
   });
