@@ -45,6 +45,16 @@ describe("bytes", () => {
     expect(readSample(new ByteReader(sample()))).toEqual([7, 0xdeadbeef, 2 ** 40 + 5, P - 1, [1, 2, 3], [4, 5, 6, 7], [9, 8]]);
   });
 
+  it("grows past its initial buffer at every kind of write", () => {
+    const w = new ByteWriter();
+    for (let i = 0; i < 300; i++) w.u8(i & 255).u32(i).u64(i).raw(Uint8Array.of(i & 255)).field(i);
+    const rd = new ByteReader(w.finish());
+    for (let i = 0; i < 300; i++) {
+      expect([rd.u8("a"), rd.u32("b"), rd.u64("c"), rd.raw(1, "d")[0], rd.field("e")]).toEqual([i & 255, i, i, i & 255, i]);
+    }
+    rd.expectEnd();
+  });
+
   it("grows past its initial buffer", () => {
     const w = new ByteWriter();
     const xs = Uint32Array.from({ length: 10_000 }, (_, i) => i);

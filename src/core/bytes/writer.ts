@@ -24,13 +24,15 @@ export class ByteWriter {
 
   u8(x: number): this {
     if (!Number.isInteger(x) || x < 0 || x > 0xff) throw new RangeError(`bytes: u8 out of range: ${x}`);
-    this.buf[this.reserve(1)] = x;
+    const at = this.reserve(1);
+    this.buf[at] = x;
     return this;
   }
 
   u32(x: number): this {
     if (!Number.isInteger(x) || x < 0 || x > 0xffffffff) throw new RangeError(`bytes: u32 out of range: ${x}`);
-    this.view.setUint32(this.reserve(4), x, true);
+    const at = this.reserve(4); // before touching this.view: reserve may replace it
+    this.view.setUint32(at, x, true);
     return this;
   }
 
@@ -44,7 +46,8 @@ export class ByteWriter {
   }
 
   raw(bytes: Uint8Array): this {
-    this.buf.set(bytes, this.reserve(bytes.length));
+    const at = this.reserve(bytes.length);
+    this.buf.set(bytes, at);
     return this;
   }
 
