@@ -9,6 +9,14 @@
  * builds the committed vector, `validateSegmentMap` checks a map read from a VK.
  * Merkle: `hashLeaves`, `buildMerkle`, `merkleRoot`, `openMulti` (deduplicated siblings),
  * `verifyMulti` (throws `Rejection`).
+ * Commitment: `commit(params, evals)` → `PcsProverData` (its `root` is the commitment).
+ * Opening: `open(transcript, data, claims)` → `OpeningProof` (one claim: direct; several:
+ * row-side batching with one sumcheck), `writeOpeningProof(proof, params)` → bytes;
+ * `verifyOpening(transcript, params, root, claims, bytes)` → `{ ok: true } | { ok: false, reason }`
+ * (never throws; parses with `readOpeningProof`, bounded by the parameters). A `PcsClaim` is
+ * { segment?, point, value }: the segment's MLE at `point` (variable 0 first) is `value`.
+ * The caller must have absorbed everything that determines the claims before opening; the
+ * opening itself absorbs the root and the claims first.
  * Errors: `PcsError` for caller mistakes; verifiers return `{ ok: false, reason }`.
  */
 export { PcsError, Rejection } from "./errors.ts";
@@ -18,3 +26,8 @@ export {
 } from "./params.ts";
 export { type Segment, type SegmentMap, layoutSegments, validateSegmentMap, packSegments } from "./segments.ts";
 export { type MerkleTree, hashLeaves, buildMerkle, merkleRoot, openMulti, verifyMulti, siblingCount, distinctSorted } from "./merkle.ts";
+export { type PcsClaim, type ClaimLayout, claimLayout } from "./claims.ts";
+export { type PcsProverData, commit } from "./commit.ts";
+export { open } from "./open.ts";
+export { type VerifyResult, verifyOpening } from "./verify.ts";
+export { type OpeningProof, writeOpeningProof, readOpeningProof, OPENING_VERSION } from "./proof.ts";

@@ -1,0 +1,49 @@
+// Commit: lay the 2^n evaluations out as a 2^a × 2^b matrix (row = high bits), RS-encode every
+// row, and Merkle-commit to the encoded columns (leaf = SHA256(0x00 ‖ column as u32le words)).
+import { P } from "../field/index.ts";
+import { encodeRow } from "./algebra.ts";
+import { PcsError } from "./errors.ts";
+import { buildMerkle, hashLeaves, merkleRoot, type MerkleTree } from "./merkle.ts";
+import { codeLength, validateParams, type PcsParams } from "./params.ts";
+
+export interface PcsProverData {
+  params: PcsParams;
+  root: Uint8Array;
+  /** The committed evaluations, row-major 2^logRows × 2^logCols. */
+  matrix: Uint32Array;
+  /** The encoded matrix column-major: column j is words [j·2^logRows, (j+1)·2^logRows). */
+  columns: Uint32Array;
+  tree: MerkleTree;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** The u32le bytes of words (a view on little-endian hosts, a copy otherwise). */
+export function wordsToBytes(xs: Uint32Array): Uint8Array {
+  if (LITTLE_ENDIAN) return new Uint8Array(xs.buffer, xs.byteOffset, xs.byteLength);
+  const out = new Uint8Array(4 * xs.length);
+  const dv = new DataView(out.buffer);
+  xs.forEach((x, i) => dv.setUint32(4 * i, x, true));
+  return out;
+}
+
+/** Leaf digests of opened columns (q columns of `height` words each, back to back). */
+export function columnLeaves(columns: Uint32Array, height: number): Uint8Array {
+  return hashLeaves(wordsToBytes(columns), 4 * height);
+}
+
+export function commit(params: PcsParams, evals: Uint32Array): PcsProverData {
+  validateParams(params);
+  const rows = 2 ** params.logRows, cols = 2 ** params.logCols, len = codeLength(params);
+  if (evals.length !== rows * cols) throw new PcsError(`commit: ${evals.length} values for a 2^${params.logN} commitment`);
+  for (let i = 0; i < evals.length; i++) {
+    if (evals[i]! >= P) throw new PcsError(`commit: value ${evals[i]} at index ${i} is not a canonical field element`);
+  }
+  const columns = new Uint32Array(len * rows);
+  for (let r = 0; r < rows; r++) {
+    const enc = encodeRow(evals.subarray(r * cols, (r + 1) * cols), params.logBlowup);
+    for (let j = 0; j < len; j++) columns[j * rows + r] = enc[j]!;
+  }
+  const tree = buildMerkle(columnLeaves(columns, rows));
+  return { params, root: merkleRoot(tree), matrix: evals, columns, tree };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { Transcript } from "../transcript/index.ts";
+import { chooseParams, commit, layoutSegments, open, packSegments, readOpeningProof, verifyOpening, writeOpeningProof, type PcsClaim, type PcsParams } from "./index.ts";
+import { mleBrute, randomFields, rng } from "./test-helpers.ts";
+
+function roundTrip(params: PcsParams, evals: Uint32Array, claims: PcsClaim[]) {
+  const data = commit(params, evals);
+  const proof = open(new Transcript(), data, claims);
+  const bytes = writeOpeningProof(proof, params);
+  const result = verifyOpening(new Transcript(), params, data.root, claims, bytes);
+  return { data, proof, bytes, result };
+}
+
+describe("pcs opening", () => {
+  const r = rng(42);
+
+  for (const logCols of [0, 3, 6, 10]) {
+    it(`opens the whole vector at a random point (2^10 as ${2 ** (10 - logCols)} × ${2 ** logCols})`, () => {
+      const params = chooseParams(10, { logCols });
+      const evals = randomFields(r, 1024);
+      const point = randomFields(r, 40);
+      const { result, bytes } = roundTrip(params, evals, [{ point, value: mleBrute(evals, point) }]);
+      expect(result).toEqual({ ok: true });
+      expect(bytes.length).toBeGreaterThan(0);
+    });
+  }
+
+  it("rejects a wrong claimed value", () => {
+    const params = chooseParams(8);
+    const evals = randomFields(r, 256);
+    const point = randomFields(r, 32);
+    const value = mleBrute(evals, point);
+    value[2] = (value[2]! + 1) % 2130706433;
+    const data = commit(params, evals);
+    // An honest prover cannot produce a proof for a false value: the row gives the true one.
+    const bytes = writeOpeningProof(open(new Transcript(), data, [{ point, value }]), params);
+    const res = verifyOpening(new Transcript(), params, data.root, [{ point, value }], bytes);
+    expect(res.ok).toBe(false);
+    expect(!res.ok && res.reason).toMatch(/claimed value/);
+  });
+
+  it("proofs are deterministic and their bytes parse back to the same object", () => {
+    const params = chooseParams(9);
+    const evals = randomFields(r, 512);
+    const point = randomFields(r, 36);
+    const claims = [{ point, value: mleBrute(evals, point) }];
+    const a = roundTrip(params, evals, claims), b = roundTrip(params, evals, claims);
+    expect(Buffer.from(a.bytes)).toEqual(Buffer.from(b.bytes));
+    expect(readOpeningProof(a.bytes, params, 1)).toEqual(a.proof);
+  });
+
+  it("claims on segments: tensors wider and narrower than a row", () => {
+    const sizes = [300, 64, 17, 5, 1];
+    const map = layoutSegments(sizes.map((length, i) => ({ name: `t${i}`, length })));
+    const tensors = sizes.map((n) => randomFields(r, n));
+    const evals = packSegments(map, tensors);
+    const params = chooseParams(map.logN, { logCols: 5 });
+    map.segments.forEach((s, i) => {
+      const padded = evals.subarray(s.offset, s.offset + 2 ** s.logSize);
+      const point = randomFields(r, 4 * s.logSize);
+      const claim: PcsClaim = { segment: s, point, value: mleBrute(padded, point) };
+      expect(roundTrip(params, evals, [claim]).result, `segment ${i}`).toEqual({ ok: true });
+    });
+    // The same point on the wrong segment is a false claim.
+    const s0 = map.segments[1]!, s1 = map.segments[0]!;
+    const point = randomFields(r, 4 * s0.logSize);
+    const value = mleBrute(evals.subarray(s0.offset, s0.offset + 64), point);
+    const res = roundTrip(params, evals, [{ segment: { offset: s1.offset + 64, logSize: 6 }, point, value }]).result;
+    expect(res.ok).toBe(false);
+  });
+
+  it("batches several claims (whole vector, segments, two points on one segment) into one opening", () => {
+    const sizes = [512, 256, 100, 3];
+    const map = layoutSegments(sizes.map((length, i) => ({ name: `t${i}`, length })));
+    const evals = packSegments(map, sizes.map((n) => randomFields(r, n)));
+    const params = chooseParams(map.logN);
+    const claims: PcsClaim[] = [];
+    for (const s of [...map.segments, map.segments[1]!]) {
+      const point = randomFields(r, 4 * s.logSize);
+      claims.push({ segment: s, point, value: mleBrute(evals.subarray(s.offset, s.offset + 2 ** s.logSize), point) });
+    }
+    const whole = randomFields(r, 4 * map.logN);
+    claims.push({ point: whole, value: mleBrute(evals, whole) });
+    const { result, proof, bytes } = roundTrip(params, evals, claims);
+    expect(result).toEqual({ ok: true });
+    expect(proof.batch?.rowValues.length).toBe(4 * claims.length);
+    expect(readOpeningProof(bytes, params, claims.length)).toEqual(proof);
+    // One false value among many is caught.
+    const bad = claims.map((c, i) => (i === 2 ? { ...c, value: Uint32Array.of(1, 2, 3, 4) } : c));
+    const res = roundTrip(params, evals, bad).result;
+    expect(res.ok).toBe(false);
+  });
+
+  it("rejects claims that do not fit the commitment, with a reason", () => {
+    const params = chooseParams(6);
+    const evals = randomFields(r, 64);
+    const data = commit(params, evals);
+    const bytes = writeOpeningProof(open(new Transcript(), data, [{ point: randomFields(r, 24), value: new Uint32Array(4) }]), params);
+    const misaligned = verifyOpening(new Transcript(), params, data.root, [{ segment: { offset: 2, logSize: 2 }, point: randomFields(r, 8), value: new Uint32Array(4) }], bytes);
+    expect(misaligned.ok === false && misaligned.reason).toMatch(/^pcs: claim 0: segment/);
+    const shortPoint = verifyOpening(new Transcript(), params, data.root, [{ point: randomFields(r, 20), value: new Uint32Array(4) }], bytes);
+    expect(shortPoint.ok === false && shortPoint.reason).toMatch(/coordinates/);
+    expect(() => commit(params, new Uint32Array(63))).toThrow(/^pcs: commit/);
+    expect(() => commit(params, new Uint32Array(64).fill(2130706433))).toThrow(/canonical/);
+  });
+});
