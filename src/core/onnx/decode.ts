@@ -5,7 +5,8 @@ import type { AttrValue, DType, Dim, OnnxGraph, OnnxModel, OnnxNode, TensorData,
 const { onnx } = onnxProto;
 type Long = { low: number; high: number; unsigned?: boolean } | number;
 
-const DTYPES: Record<number, DType> = {
+/** ONNX TensorProto.DataType codes → dtype names. */
+export const DTYPES: Readonly<Record<number, DType>> = {
   1: "float32", 2: "uint8", 3: "int8", 4: "uint16", 5: "int16", 6: "int32", 7: "int64",
   8: "string", 9: "bool", 10: "float16", 11: "float64", 12: "uint32", 13: "uint64", 16: "bfloat16",
 };
@@ -14,15 +15,31 @@ const DTYPES: Record<number, DType> = {
 export const MAX_TENSOR_ELEMENTS = 2 ** 28;
 
 export function toNumber(v: Long | null | undefined, where: string): number {
-  if (v == null) return 0;
-  if (typeof v === "number") return v;
-  const n = v.high * 4294967296 + (v.low >>> 0);
+  const n = toValue(v);
   if (!Number.isSafeInteger(n)) throw new OnnxError(`integer out of range at ${where}`, where);
   return n;
 }
 
+/**
+ * An int64 value as a JS number. Beyond ±2^53 it rounds: exporters use INT64_MAX/MIN as
+ * "to the end" sentinels (Slice, Clip), whose meaning survives the rounding.
+ */
+function toValue(v: Long | null | undefined): number {
+  if (v == null) return 0;
+  if (typeof v === "number") return v;
+  return v.high * 4294967296 + (v.low >>> 0);
+}
+
+export interface DecodeOptions {
+  /**
+   * Side files of a model saved with external data, by their `location` (the file name the
+   * model refers to). Tensors become views of these bytes.
+   */
+  externalData?: Readonly<Record<string, Uint8Array>>;
+}
+
 /** Decodes .onnx bytes. Weights stay views into `bytes` where the format allows. */
-export function decodeModel(bytes: Uint8Array): OnnxModel {
+export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): OnnxModel {
   if (bytes.length === 0) throw new OnnxError("the file is empty; choose an .onnx model file");
   let m: ReturnType<typeof onnx.ModelProto.decode>;
   try {
@@ -42,11 +59,11 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
     irVersion: toNumber(m.irVersion as Long, "ir_version"),
     producer: [m.producerName, m.producerVersion].filter(Boolean).join(" "),
     opsets,
-    graph: decodeGraph(m.graph),
+    graph: decodeGraph(m.graph, options),
   };
 }
 
-function decodeGraph(g: onnxProto.onnx.IGraphProto): OnnxGraph {
+function decodeGraph(g: onnxProto.onnx.IGraphProto, options: DecodeOptions): OnnxGraph {
   const nodes: OnnxNode[] = (g.node ?? []).map((n, i) => ({
     name: n.name || `${n.opType || "node"}_${i}`,
     opType: n.opType ?? "",
@@ -61,7 +78,7 @@ function decodeGraph(g: onnxProto.onnx.IGraphProto): OnnxGraph {
     inputs: (g.input ?? []).map(decodeValueInfo),
     outputs: (g.output ?? []).map(decodeValueInfo),
     valueInfo: (g.valueInfo ?? []).map(decodeValueInfo),
-    initializers: (g.initializer ?? []).map((t) => decodeTensor(t)),
+    initializers: (g.initializer ?? []).map((t) => decodeTensor(t, undefined, options)),
   };
 }
 
@@ -102,7 +119,7 @@ const TYPED: Partial<Record<DType, { bytes: number; make: (b: ArrayBuffer, off: 
 };
 
 /** Decodes a TensorProto (raw_data or typed fields), checking its declared size against its data. */
-export function decodeTensor(t: onnxProto.onnx.ITensorProto, where?: string): TensorData {
+export function decodeTensor(t: onnxProto.onnx.ITensorProto, where?: string, options: DecodeOptions = {}): TensorData {
   const tp = t;
   const name = tp.name ?? "";
   const loc = where ?? `tensor ${name || "(unnamed)"}`;
@@ -115,25 +132,21 @@ export function decodeTensor(t: onnxProto.onnx.ITensorProto, where?: string): Te
     count *= d;
   }
   if (count > MAX_TENSOR_ELEMENTS) throw new OnnxError(`${loc} declares ${count} elements, over the limit of ${MAX_TENSOR_ELEMENTS}`, loc);
-  if ((tp.dataLocation ?? 0) === 1) {
-    throw new OnnxError(`${loc} keeps its data in an external file; supply the side files with the model`, loc);
-  }
-  const raw = tp.rawData;
-  if (raw && raw.length > 0) {
+  const raw = (tp.dataLocation ?? 0) === 1 ? externalBytes(tp, loc, options) : tp.rawData;
+  if (raw && (raw.length > 0 || count === 0)) {
     if (dtype === "int64" || dtype === "uint64") {
       if (raw.length !== count * 8) throw sizeError(loc, count, raw.length);
       const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
       const out = new Array<number>(count);
       for (let i = 0; i < count; i++) {
-        const lo = dv.getUint32(8 * i, true), hi = dv.getInt32(8 * i + 4, true);
-        const v = hi * 4294967296 + lo;
-        if (!Number.isSafeInteger(v)) throw new OnnxError(`int64 value out of range at ${loc}[${i}]`, loc);
-        out[i] = v;
+        const lo = dv.getUint32(8 * i, true);
+        const hi = dtype === "int64" ? dv.getInt32(8 * i + 4, true) : dv.getUint32(8 * i + 4, true);
+        out[i] = hi * 4294967296 + lo;
       }
       return { name, dtype, dims, data: out };
     }
     const spec = TYPED[dtype];
-    if (!spec) throw new OnnxError(`data type ${dtype} is not supported in ${loc}`, loc);
+    if (!spec) throw new OnnxError(`data type ${dtype} is not supported in ${loc}; convert the tensor to a numeric type`, loc);
     if (raw.length !== count * spec.bytes) throw sizeError(loc, count, raw.length);
     // Views need aligned offsets; copy once only when the protobuf left the data unaligned.
     const aligned = raw.byteOffset % spec.bytes === 0 ? raw : raw.slice();
@@ -150,8 +163,9 @@ function typedField(tp: onnxProto.onnx.ITensorProto, dtype: DType, loc: string):
   switch (dtype) {
     case "float32": return Float32Array.from(tp.floatData ?? []);
     case "float64": return Float64Array.from(tp.doubleData ?? []);
-    case "int64": return (tp.int64Data ?? []).map((v) => toNumber(v as Long, loc));
-    case "uint64": case "uint32": return (tp.uint64Data ?? []).map((v) => toNumber(v as Long, loc));
+    case "int64": return (tp.int64Data ?? []).map((v) => toValue(v as Long));
+    case "uint64": return (tp.uint64Data ?? []).map((v) => unsigned(v as Long));
+    case "uint32": return Uint32Array.from((tp.uint64Data ?? []).map((v) => unsigned(v as Long)));
     case "string": return (tp.stringData ?? []).map((s) => new TextDecoder().decode(s));
     case "int32": return Int32Array.from(tp.int32Data ?? []);
     case "int16": return Int16Array.from(tp.int32Data ?? []);
@@ -159,6 +173,27 @@ function typedField(tp: onnxProto.onnx.ITensorProto, dtype: DType, loc: string):
     case "int8": return Int8Array.from(tp.int32Data ?? []);
     case "uint8": case "bool": return Uint8Array.from(tp.int32Data ?? []);
   }
+}
+
+function unsigned(v: Long): number {
+  return typeof v === "number" ? v : (v.high >>> 0) * 4294967296 + (v.low >>> 0);
+}
+
+/** The bytes of an external-data tensor: a view of the supplied side file, bounds-checked. */
+function externalBytes(tp: onnxProto.onnx.ITensorProto, loc: string, options: DecodeOptions): Uint8Array {
+  const entries = new Map((tp.externalData ?? []).map((e) => [e.key ?? "", e.value ?? ""]));
+  const location = entries.get("location");
+  if (!location) throw new OnnxError(`${loc} is marked external but names no location; re-export the model`, loc);
+  const file = options.externalData && Object.hasOwn(options.externalData, location) ? options.externalData[location] : undefined;
+  if (!file) {
+    throw new OnnxError(`${loc} keeps its data in the external file '${location}'; supply that side file with the model`, loc);
+  }
+  const offset = Number(entries.get("offset") ?? "0");
+  const length = entries.has("length") ? Number(entries.get("length")) : file.length - offset;
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > file.length) {
+    throw new OnnxError(`${loc} points at bytes ${offset}..${offset + length} of '${location}', which has ${file.length}; the side file does not match the model`, loc);
+  }
+  return file.subarray(offset, offset + length);
 }
 
 function sizeError(loc: string, count: number, bytes: number): OnnxError {

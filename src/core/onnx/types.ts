@@ -17,7 +17,10 @@ export interface TensorData {
   name: string;
   dtype: DType;
   dims: number[];
-  /** Element values; int64 are held as numbers (checked to be safe integers). */
+  /**
+   * Element values; int64/uint64 are held as numbers (exact to 2^53; larger sentinels such as
+   * INT64_MAX round), float16/bfloat16 as their raw 16-bit patterns.
+   */
   data: Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | number[] | string[];
 }
 
