@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import { P, type Ext, extAdd, extEquals, extFromBase, extMul, extSub } from "../field/index.ts";
+import { Transcript } from "../transcript/index.ts";
+import { logupProve, logupVerify, multiplicities, selectorEval, type LookupUse, type LogupProof, type Table } from "./index.ts";
+import { LookupError, LookupRejection } from "./errors.ts";
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
+}
+
+/** (x, relu(x)) for signed 6-bit x, as field elements: rows x_j = j − 32. */
+function reluTable(): Table {
+  const x = new Uint32Array(64), y = new Uint32Array(64);
+  for (let j = 0; j < 64; j++) {
+    const v = j - 32;
+    x[j] = (v + P) % P;
+    y[j] = Math.max(v, 0);
+  }
+  return { name: "relu6", logRows: 6, columns: [x, y] };
+}
+
+function use(shape: number[], logDims: number[], seed: number, label: string): LookupUse {
+  const r = rng(seed);
+  const size = 2 ** logDims.reduce((a, b) => a + b, 0);
+  const x = new Uint32Array(size), y = new Uint32Array(size);
+  for (let i = 0; i < size; i++) {
+    const v = (r() % 64) - 32;
+    x[i] = (v + P) % P;
+    y[i] = Math.max(v, 0);
+  }
+  return { shape, logDims, columns: [x, y], label };
+}
+
+function mle(values: Uint32Array, point: Ext[]): Ext {
+  let cur: Ext[] = Array.from(values, (v) => extFromBase(v));
+  for (const r of point) {
+    const next: Ext[] = [];
+    for (let i = 0; i < cur.length / 2; i++) next.push(extAdd(cur[2 * i]!, extMul(r, extSub(cur[2 * i + 1]!, cur[2 * i]!))));
+    cur = next;
+  }
+  return cur[0]!;
+}
+
+function setup() {
+  const table = reluTable();
+  const uses = [use([3, 5], [2, 3], 1, "a"), use([10], [4], 2, "b"), use([1, 2], [0, 1], 3, "c")];
+  // Padding positions hold garbage that is not in the table: the selectors must exclude them.
+  uses[0]!.columns[0]![7] = 123456; // row 0, column 7 ≥ 5: padding
+  uses[1]!.columns[1]![12] = 99; // position 12 ≥ 10: padding
+  return { table, uses };
+}
+
+function prove(table: Table, uses: LookupUse[], m = multiplicities(table, uses)) {
+  const tr = new Transcript();
+  tr.absorb("test", new Uint8Array([1]));
+  return logupProve(table, uses, m, tr);
+}
+
+function verify(table: Table, uses: LookupUse[], proof: LogupProof) {
+  const tr = new Transcript();
+  tr.absorb("test", new Uint8Array([1]));
+  return logupVerify(table, uses.map((u) => ({ shape: u.shape, logDims: u.logDims })), proof, tr);
+}
+
+const bump = (e: Ext): Ext => { const c = e.slice(); c[0] = (c[0]! + 1) % P; return c; };
+
+describe("LogUp-GKR", () => {
+  it("accepts honest lookups of several shapes and returns true column claims", () => {
+    const { table, uses } = setup();
+    const m = multiplicities(table, uses);
+    expect(m.reduce((a, b) => a + b, 0)).toBe(15 + 10 + 2);
+    const { proof } = prove(table, uses, m);
+    const claims = verify(table, uses, proof);
+    for (const c of claims.columns) expect(extEquals(c.value, mle(uses[c.use]!.columns[c.column]!, c.point))).toBe(true);
+    expect(extEquals(claims.multiplicity.value, mle(m, claims.multiplicity.point))).toBe(true);
+  });
+
+  it("the selector MLE equals the MLE of the live mask", () => {
+    const r = rng(5);
+    const shape = [3, 5], logDims = [2, 3];
+    const mask = new Uint32Array(32);
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 8; j++) mask[i * 8 + j] = i < 3 && j < 5 ? 1 : 0;
+    const point = Array.from({ length: 5 }, () => Uint32Array.of(r() % P, r() % P, r() % P, r() % P));
+    expect(extEquals(selectorEval({ shape, logDims }, point), mle(mask, point))).toBe(true);
+  });
+
+  it("a value outside the table is a prover-side error naming the use", () => {
+    const { table, uses } = setup();
+    uses[1]!.columns[1]![3] = 77;
+    expect(() => multiplicities(table, uses)).toThrow(LookupError);
+    expect(() => multiplicities(table, uses)).toThrow(/b: value .* at position 3 is not in table relu6/);
+  });
+
+  it("rejects a wrong table entry in the witness (proved against a doctored table)", () => {
+    const { table, uses } = setup();
+    const fake: Table = { ...table, columns: [table.columns[0]!, table.columns[1]!.slice()] };
+    fake.columns[1]![10] = 5; // relu(-22) claimed to be 5
+    const x = uses[1]!.columns[0]!, y = uses[1]!.columns[1]!;
+    x[0] = (P - 22) % P; y[0] = 5;
+    const { proof } = prove(fake, uses, multiplicities(fake, uses));
+    expect(() => verify(table, uses, proof)).toThrow(LookupRejection);
+  });
+
+  it("rejects a multiplicity off by one", () => {
+    const { table, uses } = setup();
+    const m = multiplicities(table, uses);
+    m[40]! += 1;
+    const { proof } = prove(table, uses, m);
+    expect(() => verify(table, uses, proof)).toThrow(/not all in the table|multiplicities/);
+  });
+
+  const tampers: [string, (p: LogupProof) => void][] = [
+    ["witness root numerator", (p) => (p.witness.rootP = bump(p.witness.rootP))],
+    ["table root denominator", (p) => (p.table.rootQ = bump(p.table.rootQ))],
+    ["a round polynomial of a witness layer", (p) => (p.witness.layers[3]!.rounds[1]![2] = bump(p.witness.layers[3]!.rounds[1]![2]!))],
+    ["a round polynomial of a table layer", (p) => (p.table.layers[5]!.rounds[4]![0] = bump(p.table.layers[5]!.rounds[4]![0]!))],
+    ["a LogUp layer claim (ends)", (p) => (p.witness.layers[2]!.ends[1] = bump(p.witness.layers[2]!.ends[1]))],
+    ["the first layer's ends", (p) => (p.table.layers[0]!.ends[3] = bump(p.table.layers[0]!.ends[3]))],
+    ["a column value", (p) => (p.columnEvals[2]![1] = bump(p.columnEvals[2]![1]!))],
+    ["the multiplicity value", (p) => (p.multiplicityEval = bump(p.multiplicityEval))],
+    ["a dropped layer", (p) => p.witness.layers.pop()],
+    ["a dropped round", (p) => p.table.layers[4]!.rounds.pop()],
+  ];
+  for (const [name, tamper] of tampers) {
+    it(`rejects a changed ${name}`, () => {
+      const { table, uses } = setup();
+      const { proof } = prove(table, uses);
+      tamper(proof);
+      expect(() => verify(table, uses, proof)).toThrow(LookupRejection);
+    });
+  }
+});

@@ -1,0 +1,277 @@
+// One LogUp instance (PROTOCOL.md §5): every use of one table, proved by two fraction trees
+//   Σ_uses Σ_i sel_i / (α − Σ_c β^c·a_c(i))  =  Σ_j m_j / (α − Σ_c β^c·t_c(j)).
+// Uses are laid out in one leaf vector at size-aligned offsets (largest first), unused leaves
+// are 0/1. The verifier evaluates the selectors and the table MLE itself; the prover supplies
+// only the columns' values at the leaf point (which become claims on the committed or derived
+// columns) and m̃ at the table point (a claim on the committed multiplicities).
+
+import { type Ext, EXT_ONE, EXT_ZERO, P, extAdd, extEquals, extFromBase, extIsZero, extMul, extSub } from "../field/index.ts";
+import type { Transcript } from "../transcript/index.ts";
+import { gkrProve, gkrVerify, eqEval, type GkrProof } from "./gkr.ts";
+import { LookupError, LookupRejection } from "./errors.ts";
+
+/** A public table: `columns[c][j]` is component c of row j; 2^logRows rows (pad with real rows). */
+export interface Table {
+  name: string;
+  logRows: number;
+  columns: Uint32Array[];
+}
+
+/** Where a use's tuples live: a tensor of `shape`, padded to 2^logDims[d] per dimension. */
+export interface UseShape {
+  shape: number[];
+  logDims: number[];
+}
+
+export interface LookupUse extends UseShape {
+  /** Tuple components over the padded hypercube (row-major, last dimension lowest bits). */
+  columns: Uint32Array[];
+  /** Names the use in errors (the node and tensor). */
+  label: string;
+}
+
+export interface LogupProof {
+  witness: GkrProof;
+  table: GkrProof;
+  /** Per use, per column: the column's MLE at the use's part of the witness leaf point. */
+  columnEvals: Ext[][];
+  /** m̃ at the table leaf point. */
+  multiplicityEval: Ext;
+}
+
+export interface ColumnClaim {
+  use: number;
+  column: number;
+  point: Ext[];
+  value: Ext;
+}
+
+export interface LogupClaims {
+  columns: ColumnClaim[];
+  multiplicity: { point: Ext[]; value: Ext };
+}
+
+const nVarsOf = (u: UseShape) => u.logDims.reduce((a, b) => a + b, 0);
+
+/** Leaf layout: offsets aligned to each use's size, largest first; n = total variables (≥ 1). */
+export function layoutUses(uses: UseShape[]): { offsets: number[]; n: number } {
+  const order = uses.map((u, i) => ({ i, size: 2 ** nVarsOf(u) })).sort((a, b) => b.size - a.size || a.i - b.i);
+  const offsets = new Array<number>(uses.length);
+  let next = 0;
+  for (const { i, size } of order) {
+    offsets[i] = next;
+    next += size;
+  }
+  let n = 1;
+  while (2 ** n < next) n++;
+  return { offsets, n };
+}
+
+/** Row-major position → is it inside the true shape? */
+function liveMask(u: UseShape): Uint8Array {
+  const size = 2 ** nVarsOf(u);
+  const out = new Uint8Array(size);
+  const dims = u.logDims.length;
+  for (let x = 0; x < size; x++) {
+    let rest = x, live = 1;
+    for (let d = dims - 1; d >= 0; d--) {
+      const w = 2 ** u.logDims[d]!;
+      if (rest % w >= u.shape[d]!) { live = 0; break; }
+      rest = Math.floor(rest / w);
+    }
+    out[x] = live;
+  }
+  return out;
+}
+
+/** MLE of the live selector at a point: per dimension, Σ_{i < n_d} eq(r_d, i), in O(bits). */
+export function selectorEval(u: UseShape, point: Ext[]): Ext {
+  let acc: Ext = EXT_ONE.slice();
+  let offset = 0;
+  for (let d = u.logDims.length - 1; d >= 0; d--) {
+    const bits = u.logDims[d]!;
+    acc = extMul(acc, prefixIndicator(point.slice(offset, offset + bits), u.shape[d]!));
+    offset += bits;
+  }
+  return acc;
+}
+
+/** Σ_{i < n} eq(r, i) over bits(r) variables, LSB first, by scanning bits from the top. */
+function prefixIndicator(r: Ext[], n: number): Ext {
+  const bits = r.length;
+  if (n >= 2 ** bits) return EXT_ONE.slice();
+  // Walk n's bits from the most significant: where n has a 1, every i with a 0 there and the same
+  // higher bits is < n (and its lower bits are free: their eq factors sum to 1).
+  let acc: Ext = EXT_ZERO.slice();
+  let prefix: Ext = EXT_ONE.slice();
+  for (let t = bits - 1; t >= 0; t--) {
+    const bit = Math.floor(n / 2 ** t) % 2;
+    const rt = r[t]!;
+    if (bit === 1) {
+      acc = extAdd(acc, extMul(prefix, extSub(EXT_ONE, rt)));
+      prefix = extMul(prefix, rt);
+    } else {
+      prefix = extMul(prefix, extSub(EXT_ONE, rt));
+    }
+  }
+  return acc;
+}
+
+function combine(alpha: Ext, betaPowers: Ext[], values: number[]): Ext {
+  let acc = alpha;
+  for (let c = 0; c < values.length; c++) acc = extSub(acc, extMul(betaPowers[c]!, extFromBase(values[c]!)));
+  return acc;
+}
+
+function mleBase(values: Uint32Array, point: Ext[]): Ext {
+  // Fold the lowest variable first.
+  let cur: Ext[] = Array.from(values, (v) => extFromBase(v));
+  for (const r of point) {
+    const next: Ext[] = new Array(cur.length / 2);
+    for (let i = 0; i < next.length; i++) next[i] = extAdd(cur[2 * i]!, extMul(r, extSub(cur[2 * i + 1]!, cur[2 * i]!)));
+    cur = next;
+  }
+  return cur[0]!;
+}
+
+function weightOf(point: Ext[], nLow: number, offset: number): Ext {
+  const high = point.slice(nLow);
+  const idx = offset / 2 ** nLow;
+  return eqEval(high, high.map((_, t) => (Math.floor(idx / 2 ** t) % 2 ? EXT_ONE : EXT_ZERO)));
+}
+
+function absorbExts(tr: Transcript, label: string, xs: Ext[]): void {
+  const buf = new Uint32Array(4 * xs.length);
+  xs.forEach((x, i) => buf.set(x, 4 * i));
+  tr.absorbFields(label, buf);
+}
+
+function checkTable(t: Table): void {
+  if (!Number.isInteger(t.logRows) || t.logRows < 1 || t.logRows > 16) throw new LookupError(`table ${t.name}: 2^1..2^16 rows (pad small tables with copies of a real row)`);
+  if (t.columns.length === 0 || t.columns.some((c) => c.length !== 2 ** t.logRows)) {
+    throw new LookupError(`table ${t.name}: every column must have 2^${t.logRows} rows`);
+  }
+}
+
+/** Counts how often each table row is used; a tuple not in the table is an error naming it. */
+export function multiplicities(table: Table, uses: LookupUse[]): Uint32Array {
+  checkTable(table);
+  const rows = 2 ** table.logRows;
+  const index = new Map<string, number>();
+  for (let j = rows - 1; j >= 0; j--) index.set(table.columns.map((c) => c[j]).join(","), j);
+  const m = new Uint32Array(rows);
+  let total = 0;
+  for (const u of uses) {
+    const live = liveMask(u);
+    for (let x = 0; x < live.length; x++) {
+      if (!live[x]) continue;
+      const key = u.columns.map((c) => c[x]).join(",");
+      const j = index.get(key);
+      if (j === undefined) throw new LookupError(`${u.label}: value (${key}) at position ${x} is not in table ${table.name}`);
+      m[j]!++;
+      if (++total >= P) throw new LookupError(`table ${table.name}: more than p lookups`);
+    }
+  }
+  return m;
+}
+
+export function logupProve(table: Table, uses: LookupUse[], m: Uint32Array, tr: Transcript): { proof: LogupProof; claims: LogupClaims } {
+  checkTable(table);
+  const alpha = tr.squeezeExt("logup/alpha");
+  const beta = tr.squeezeExt("logup/beta");
+  const width = table.columns.length;
+  const betaPowers: Ext[] = [EXT_ONE.slice()];
+  for (let c = 1; c < width; c++) betaPowers.push(extMul(betaPowers[c - 1]!, beta));
+
+  const { offsets, n } = layoutUses(uses);
+  const p = new Uint32Array(4 * 2 ** n), q = new Uint32Array(4 * 2 ** n);
+  for (let i = 0; i < 2 ** n; i++) q[4 * i] = 1;
+  uses.forEach((u, ui) => {
+    if (u.columns.length !== width) throw new LookupError(`${u.label}: ${u.columns.length} columns for a table of ${width}`);
+    const live = liveMask(u);
+    const row = new Array<number>(width);
+    for (let x = 0; x < live.length; x++) {
+      const leaf = offsets[ui]! + x;
+      if (live[x]) p[4 * leaf] = 1;
+      for (let c = 0; c < width; c++) row[c] = u.columns[c]![x]!;
+      q.set(combine(alpha, betaPowers, row), 4 * leaf);
+    }
+  });
+  const w = gkrProve(p, q, n, tr);
+
+  const columnEvals = uses.map((u) => {
+    const low = w.claim.point.slice(0, nVarsOf(u));
+    return u.columns.map((col) => mleBase(col, low));
+  });
+  absorbExts(tr, "logup/columns", columnEvals.flat());
+
+  const rows = 2 ** table.logRows;
+  const tp = new Uint32Array(4 * rows), tq = new Uint32Array(4 * rows);
+  const row = new Array<number>(width);
+  for (let j = 0; j < rows; j++) {
+    tp[4 * j] = m[j] === 0 ? 0 : P - m[j]!;
+    for (let c = 0; c < width; c++) row[c] = table.columns[c]![j]!;
+    tq.set(combine(alpha, betaPowers, row), 4 * j);
+  }
+  const t = gkrProve(tp, tq, table.logRows, tr);
+  const mPoint = t.claim.point;
+  const multiplicityEval = mleBase(m, mPoint);
+  absorbExts(tr, "logup/multiplicity", [multiplicityEval]);
+
+  const claims: LogupClaims = {
+    columns: uses.flatMap((u, ui) => u.columns.map((_, c) => ({ use: ui, column: c, point: w.claim.point.slice(0, nVarsOf(u)), value: columnEvals[ui]![c]! }))),
+    multiplicity: { point: mPoint, value: multiplicityEval },
+  };
+  return { proof: { witness: w.proof, table: t.proof, columnEvals, multiplicityEval }, claims };
+}
+
+/** Verifies one instance; returns the claims the caller must still check (columns, m). */
+export function logupVerify(table: Table, uses: UseShape[], proof: LogupProof, tr: Transcript): LogupClaims {
+  checkTable(table);
+  const alpha = tr.squeezeExt("logup/alpha");
+  const beta = tr.squeezeExt("logup/beta");
+  const width = table.columns.length;
+  const betaPowers: Ext[] = [EXT_ONE.slice()];
+  for (let c = 1; c < width; c++) betaPowers.push(extMul(betaPowers[c - 1]!, beta));
+  const { offsets, n } = layoutUses(uses);
+
+  const w = gkrVerify(proof.witness, n, tr);
+  if (proof.columnEvals.length !== uses.length || proof.columnEvals.some((e) => e.length !== width)) {
+    throw new LookupRejection(`table ${table.name}: expected ${width} column values for each of ${uses.length} uses`);
+  }
+  absorbExts(tr, "logup/columns", proof.columnEvals.flat());
+  // The leaf layer at the GKR point, rebuilt from public selectors and the claimed column values.
+  let pLeaf: Ext = EXT_ZERO.slice(), qLeaf: Ext = EXT_ZERO.slice(), covered: Ext = EXT_ZERO.slice();
+  uses.forEach((u, ui) => {
+    const nLow = nVarsOf(u);
+    const weight = weightOf(w.claim.point, nLow, offsets[ui]!);
+    const low = w.claim.point.slice(0, nLow);
+    pLeaf = extAdd(pLeaf, extMul(weight, selectorEval(u, low)));
+    let qv = alpha;
+    for (let c = 0; c < width; c++) qv = extSub(qv, extMul(betaPowers[c]!, proof.columnEvals[ui]![c]!));
+    qLeaf = extAdd(qLeaf, extMul(weight, qv));
+    covered = extAdd(covered, weight);
+  });
+  qLeaf = extAdd(qLeaf, extSub(EXT_ONE, covered));
+  if (!extEquals(pLeaf, w.claim.p)) throw new LookupRejection(`table ${table.name}: witness numerators do not match the live selectors`);
+  if (!extEquals(qLeaf, w.claim.q)) throw new LookupRejection(`table ${table.name}: witness denominators do not match the claimed column values`);
+
+  const t = gkrVerify(proof.table, table.logRows, tr);
+  absorbExts(tr, "logup/multiplicity", [proof.multiplicityEval]);
+  const tPoint = t.claim.point;
+  const mPoint = tPoint;
+  let tableQ = alpha;
+  for (let c = 0; c < width; c++) tableQ = extSub(tableQ, extMul(betaPowers[c]!, mleBase(table.columns[c]!, tPoint)));
+  const tableP = extSub(EXT_ZERO, proof.multiplicityEval);
+  if (!extEquals(tableQ, t.claim.q)) throw new LookupRejection(`table ${table.name}: table denominators do not match the table`);
+  if (!extEquals(tableP, t.claim.p)) throw new LookupRejection(`table ${table.name}: multiplicities do not match the claimed value`);
+
+  if (extIsZero(w.rootQ) || extIsZero(t.rootQ)) throw new LookupRejection(`table ${table.name}: a denominator is zero`);
+  const sum = extAdd(extMul(w.rootP, t.rootQ), extMul(t.rootP, w.rootQ));
+  if (!extIsZero(sum)) throw new LookupRejection(`table ${table.name}: the looked-up values are not all in the table`);
+
+  return {
+    columns: uses.flatMap((u, ui) => Array.from({ length: width }, (_, c) => ({ use: ui, column: c, point: w.claim.point.slice(0, nVarsOf(u)), value: proof.columnEvals[ui]![c]! }))),
+    multiplicity: { point: mPoint, value: proof.multiplicityEval },
+  };
+}
