@@ -28,7 +28,7 @@ for (const f of entries) {
   const name = basename(f, ".ts");
   const wasmPath = join(outDir, name + ".wasm");
   const { error, stderr } = await asc.main([
-    join(srcDir, f), "-O3", "--noAssert", "--runtime", "stub", "--exportRuntime",
+    join(srcDir, f), "-O3", "--noAssert", "--runtime", "stub", "--exportRuntime", "--enable", "simd",
     "--initialMemory", "1", "--outFile", wasmPath,
   ]);
   if (error) {

@@ -1,33 +1,20 @@
-import { wasmBase64 } from "./generated/field.wasm.ts";
-import { instantiateKernel, ensureMemory, type KernelInstance } from "./load.ts";
+// Element-wise base-field vector kernels on plain arrays (copying in and out of wasm memory).
+// Kept for callers that predate the FieldBackend API (index.ts); new code uses the backend.
+import { wasmBackend } from "./index.ts";
 
-interface FieldExports {
-  vecAdd(a: number, b: number, out: number, n: number): void;
-  vecMul(a: number, b: number, out: number, n: number): void;
-}
-
-let instance: KernelInstance<FieldExports> | undefined;
-function kernel(): KernelInstance<FieldExports> {
-  instance ??= instantiateKernel<FieldExports>(wasmBase64);
-  return instance;
-}
-
-// Arrays are laid out one after another from byte 1024 (below it is left to the runtime stub).
-const BASE = 1024;
-
-function binary(op: "vecAdd" | "vecMul", a: Uint32Array, b: Uint32Array): Uint32Array {
+function binary(op: "add" | "mul", a: Uint32Array, b: Uint32Array): Uint32Array {
   if (a.length !== b.length) throw new Error(`kernels: length mismatch ${a.length} vs ${b.length}`);
-  const n = a.length;
-  const k = kernel();
-  const mem = ensureMemory(k.memory, BASE + 12 * n);
-  const pa = BASE, pb = BASE + 4 * n, po = BASE + 8 * n;
-  mem.set(a, pa >> 2);
-  mem.set(b, pb >> 2);
-  k.exports[op](pa, pb, po, n);
-  return mem.slice(po >> 2, (po >> 2) + n);
+  const K = wasmBackend();
+  const x = K.from(a), y = K.from(b);
+  try {
+    K[op](x, y, x, a.length);
+    return K.read(x);
+  } finally {
+    K.free(x); K.free(y);
+  }
 }
 
 /** Element-wise a + b mod p in wasm. Inputs must be canonical (< p). */
-export const wasmVecAdd = (a: Uint32Array, b: Uint32Array): Uint32Array => binary("vecAdd", a, b);
+export const wasmVecAdd = (a: Uint32Array, b: Uint32Array): Uint32Array => binary("add", a, b);
 /** Element-wise a · b mod p in wasm. Inputs must be canonical (< p). */
-export const wasmVecMul = (a: Uint32Array, b: Uint32Array): Uint32Array => binary("vecMul", a, b);
+export const wasmVecMul = (a: Uint32Array, b: Uint32Array): Uint32Array => binary("mul", a, b);

@@ -1,32 +1,620 @@
-// KoalaBear (p = 2^31 - 2^24 + 1) element-wise kernels over u32 arrays in linear memory.
-// Values are canonical in [0, p). Products are reduced with a 64-bit multiply and
-// Barrett-free modulo (i64 rem is a single wasm instruction).
+// KoalaBear (p = 2^31 − 2^24 + 1) and F_p^4 = F_p[X]/(X^4 − 3) bulk kernels over flat memory.
+// Pointers are byte offsets into this instance's memory, counts are in elements. Base vectors
+// are u32 words; extension vectors are 4 words per element, interleaved (c0..c3). All inputs and
+// outputs are canonical (< p); Montgomery form appears only inside a kernel (see _mont.ts).
+// The TypeScript side (../wasm.ts) owns the memory: it allocates every buffer in an arena above
+// heapBase() and calls these kernels on buffers that stay resident across calls.
 
-const P: u64 = 2130706433;
+import { P, R1, R2, R3, mm, addm, subm, mulc, toMont, vmm, vadd, vsub, hsum, mulX, emm, emulC, vToMont } from "./_mont";
 
-// @ts-ignore: decorator
-@inline function mulmod(a: u32, b: u32): u32 {
-  return <u32>((<u64>a * <u64>b) % P);
+export function heapBase(): usize {
+  return __heap_base;
 }
 
-// @ts-ignore: decorator
-@inline function addmod(a: u32, b: u32): u32 {
-  const s = a + b; // < 2^32: both < 2^31
-  return s >= <u32>P ? s - <u32>P : s;
-}
+// ======================= base-field vectors =======================
 
-/** out[i] = a[i] + b[i] mod p, for n elements at byte offsets a, b, out. */
 export function vecAdd(a: usize, b: usize, out: usize, n: u32): void {
-  for (let i: usize = 0; i < <usize>n; i++) {
+  let i: usize = 0;
+  const m = <usize>n;
+  for (; i + 4 <= m; i += 4) {
     const o = i << 2;
-    store<u32>(out + o, addmod(load<u32>(a + o), load<u32>(b + o)));
+    v128.store(out + o, vadd(v128.load(a + o), v128.load(b + o)));
+  }
+  for (; i < m; i++) {
+    const o = i << 2;
+    store<u32>(out + o, addm(load<u32>(a + o), load<u32>(b + o)));
   }
 }
 
-/** out[i] = a[i] * b[i] mod p. */
-export function vecMul(a: usize, b: usize, out: usize, n: u32): void {
-  for (let i: usize = 0; i < <usize>n; i++) {
+export function vecSub(a: usize, b: usize, out: usize, n: u32): void {
+  let i: usize = 0;
+  const m = <usize>n;
+  for (; i + 4 <= m; i += 4) {
     const o = i << 2;
-    store<u32>(out + o, mulmod(load<u32>(a + o), load<u32>(b + o)));
+    v128.store(out + o, vsub(v128.load(a + o), v128.load(b + o)));
+  }
+  for (; i < m; i++) {
+    const o = i << 2;
+    store<u32>(out + o, subm(load<u32>(a + o), load<u32>(b + o)));
   }
 }
+
+/** out = a ⊙ b (canonical). */
+export function vecMul(a: usize, b: usize, out: usize, n: u32): void {
+  let i: usize = 0;
+  const m = <usize>n;
+  const r2 = i32x4.splat(R2);
+  for (; i + 4 <= m; i += 4) {
+    const o = i << 2;
+    v128.store(out + o, vmm(vmm(v128.load(a + o), v128.load(b + o)), r2));
+  }
+  for (; i < m; i++) {
+    const o = i << 2;
+    store<u32>(out + o, mulc(load<u32>(a + o), load<u32>(b + o)));
+  }
+}
+
+/**
+ * out = a ⊙ b · 2^-32: one Montgomery product per element, the cheapest multiplication there is.
+ * Its throughput is the "wasm multiply rate" the benchmarks divide by.
+ */
+export function vecMulRaw(a: usize, b: usize, out: usize, n: u32): void {
+  let i: usize = 0;
+  const m = <usize>n;
+  for (; i + 4 <= m; i += 4) {
+    const o = i << 2;
+    v128.store(out + o, vmm(v128.load(a + o), v128.load(b + o)));
+  }
+  for (; i < m; i++) {
+    const o = i << 2;
+    store<u32>(out + o, mm(load<u32>(a + o), load<u32>(b + o)));
+  }
+}
+
+/** out = c · a for a canonical scalar c. */
+export function vecScale(a: usize, c: u32, out: usize, n: u32): void {
+  const cm = toMont(c);
+  const cv = i32x4.splat(cm);
+  let i: usize = 0;
+  const m = <usize>n;
+  for (; i + 4 <= m; i += 4) {
+    const o = i << 2;
+    v128.store(out + o, vmm(v128.load(a + o), cv));
+  }
+  for (; i < m; i++) {
+    const o = i << 2;
+    store<u32>(out + o, mm(load<u32>(a + o), cm));
+  }
+}
+
+/** Σ a_i·b_i (canonical). */
+export function vecDot(a: usize, b: usize, n: u32): u32 {
+  let acc = i32x4.splat(0);
+  let i: usize = 0;
+  const m = <usize>n;
+  for (; i + 4 <= m; i += 4) {
+    const o = i << 2;
+    acc = vadd(acc, vmm(v128.load(a + o), v128.load(b + o)));
+  }
+  let s = hsum(acc);
+  for (; i < m; i++) {
+    const o = i << 2;
+    s = addm(s, mm(load<u32>(a + o), load<u32>(b + o)));
+  }
+  return mm(s, R2);
+}
+
+// ======================= extension vectors =======================
+// (extension add/sub are vecAdd/vecSub over 4n words)
+
+/** out = a ⊙ b, extension × extension. */
+export function extVecMul(a: usize, b: usize, out: usize, n: u32): void {
+  const r2 = i32x4.splat(R2);
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const o = i << 4;
+    v128.store(out + o, vmm(emm(v128.load(a + o), v128.load(b + o)), r2));
+  }
+}
+
+/** out = a ⊙ b, extension a × base b. */
+export function extVecMulBase(a: usize, b: usize, out: usize, n: u32): void {
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const bm = toMont(load<u32>(b + (i << 2)));
+    v128.store(out + (i << 4), vmm(v128.load(a + (i << 4)), i32x4.splat(bm)));
+  }
+}
+
+/** out = c · a for one extension constant c (4 words at cPtr). */
+export function extVecScale(a: usize, cPtr: usize, out: usize, n: u32): void {
+  const c0 = vToMont(v128.load(cPtr));
+  const c1 = mulX(c0), c2 = mulX(c1), c3 = mulX(c2);
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const o = i << 4;
+    v128.store(out + o, emulC(v128.load(a + o), c0, c1, c2, c3));
+  }
+}
+
+/** out = c · a for an extension constant c and a base vector a (out is an extension vector). */
+export function baseVecScaleExt(a: usize, cPtr: usize, out: usize, n: u32): void {
+  const c0 = vToMont(v128.load(cPtr));
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const x = load<u32>(a + (i << 2));
+    v128.store(out + (i << 4), vmm(c0, i32x4.splat(x)));
+  }
+}
+
+/** Σ a_i·b_i over extension vectors, written as one extension element at outPtr. */
+export function extDot(a: usize, b: usize, n: u32, outPtr: usize): void {
+  let acc = i32x4.splat(0);
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const o = i << 4;
+    acc = vadd(acc, emm(v128.load(a + o), v128.load(b + o)));
+  }
+  v128.store(outPtr, vmm(acc, i32x4.splat(R2)));
+}
+
+/** Σ a_i·b_i with a extension, b base, written at outPtr. */
+export function extDotBase(a: usize, b: usize, n: u32, outPtr: usize): void {
+  let acc = i32x4.splat(0);
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const x = load<u32>(b + (i << 2));
+    acc = vadd(acc, vmm(v128.load(a + (i << 4)), i32x4.splat(x)));
+  }
+  v128.store(outPtr, vmm(acc, i32x4.splat(R2)));
+}
+
+/** Σ a_i over an extension vector, written at outPtr. */
+export function extSum(a: usize, n: u32, outPtr: usize): void {
+  let acc = i32x4.splat(0);
+  for (let i: usize = 0; i < <usize>n; i++) acc = vadd(acc, v128.load(a + (i << 4)));
+  v128.store(outPtr, acc);
+}
+
+/**
+ * out[j] = Σ_i w_i · M[i][j]: the extension combination (weights w, `rows` extension elements)
+ * of the rows of a row-major base matrix M (rows × cols). out has `cols` extension elements.
+ */
+export function combineRows(m: usize, rows: u32, cols: u32, w: usize, out: usize): void {
+  const nc = <usize>cols;
+  memory.fill(out, 0, nc << 4);
+  for (let i: usize = 0; i < <usize>rows; i++) {
+    const wi = vToMont(v128.load(w + (i << 4)));
+    const row = m + ((i * nc) << 2);
+    for (let j: usize = 0; j < nc; j++) {
+      const o = out + (j << 4);
+      const x = load<u32>(row + (j << 2));
+      v128.store(o, vadd(v128.load(o), vmm(wi, i32x4.splat(x))));
+    }
+  }
+}
+
+/** Same with an extension matrix M (rows × cols extension elements). */
+export function combineRowsExt(m: usize, rows: u32, cols: u32, w: usize, out: usize): void {
+  const nc = <usize>cols;
+  memory.fill(out, 0, nc << 4);
+  for (let i: usize = 0; i < <usize>rows; i++) {
+    const c0 = vToMont(v128.load(w + (i << 4)));
+    const c1 = mulX(c0), c2 = mulX(c1), c3 = mulX(c2);
+    const row = m + ((i * nc) << 4);
+    for (let j: usize = 0; j < nc; j++) {
+      const o = out + (j << 4);
+      v128.store(o, vadd(v128.load(o), emulC(v128.load(row + (j << 4)), c0, c1, c2, c3)));
+    }
+  }
+}
+
+/** out (cols × rows) = transpose of the row-major u32 matrix a (rows × cols); no aliasing. */
+export function transpose(a: usize, rows: u32, cols: u32, out: usize): void {
+  const R = <usize>rows, C = <usize>cols;
+  const B: usize = 16;
+  for (let i0: usize = 0; i0 < R; i0 += B) {
+    const i1 = i0 + B < R ? i0 + B : R;
+    for (let j0: usize = 0; j0 < C; j0 += B) {
+      const j1 = j0 + B < C ? j0 + B : C;
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) {
+          store<u32>(out + ((j * R + i) << 2), load<u32>(a + ((i * C + j) << 2)));
+        }
+      }
+    }
+  }
+}
+
+// ======================= NTT =======================
+// Twiddle table layout (shared by every size): for each butterfly span h = 2^s, the h words at
+// word offset h − 1 hold ω_{2h}^j · 2^32 mod p for j < h (ω_{2h} the 2h-th root of unity,
+// PROTOCOL.md §1 convention: ω_k = (3^127)^(2^(24−k))). A table filled up to logMax serves
+// every NTT of size ≤ 2^logMax. Forward and inverse transforms use separate tables.
+
+/** Fills the table for spans 1 … 2^(logMax−1) from `root`, a canonical 2^logMax-th root of unity. */
+export function fillTwiddles(tw: usize, logMax: u32, root: u32): void {
+  if (logMax == 0) return;
+  let w = root; // ω of order 2h for the current span h, starting at h = 2^(logMax−1)
+  for (let s: i32 = <i32>logMax - 1; s >= 0; s--) {
+    const h: usize = (<usize>1) << <usize>s;
+    const base = tw + ((h - 1) << 2);
+    const wm = toMont(w);
+    let x = R1;
+    for (let j: usize = 0; j < h; j++) {
+      store<u32>(base + (j << 2), x);
+      x = mm(x, wm);
+    }
+    w = mulc(w, w);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function rev(i: u32, bits: u32): u32 {
+  let x = i;
+  x = ((x >>> 1) & 0x55555555) | ((x & 0x55555555) << 1);
+  x = ((x >>> 2) & 0x33333333) | ((x & 0x33333333) << 2);
+  x = ((x >>> 4) & 0x0f0f0f0f) | ((x & 0x0f0f0f0f) << 4);
+  x = ((x >>> 8) & 0x00ff00ff) | ((x & 0x00ff00ff) << 8);
+  x = (x >>> 16) | (x << 16);
+  return bits == 0 ? 0 : x >>> (32 - bits);
+}
+
+function bitrevBase(a: usize, logN: u32): void {
+  const n: u32 = 1 << logN;
+  for (let i: u32 = 0; i < n; i++) {
+    const j = rev(i, logN);
+    if (i < j) {
+      const pi = a + (<usize>i << 2), pj = a + (<usize>j << 2);
+      const t = load<u32>(pi);
+      store<u32>(pi, load<u32>(pj));
+      store<u32>(pj, t);
+    }
+  }
+}
+
+function bitrevExt(a: usize, logN: u32): void {
+  const n: u32 = 1 << logN;
+  for (let i: u32 = 0; i < n; i++) {
+    const j = rev(i, logN);
+    if (i < j) {
+      const pi = a + (<usize>i << 4), pj = a + (<usize>j << 4);
+      const t = v128.load(pi);
+      v128.store(pi, v128.load(pj));
+      v128.store(pj, t);
+    }
+  }
+}
+
+/** One radix-2 DIT stage of span h over the whole base vector a (n words). */
+// @ts-ignore: decorator
+@inline function stageBase(a: usize, n: usize, h: usize, tw: usize): void {
+  const twh = tw + ((h - 1) << 2);
+  if (h >= 4) {
+    for (let k: usize = 0; k < n; k += h << 1) {
+      const p0 = a + (k << 2), p1 = p0 + (h << 2);
+      for (let j: usize = 0; j < h; j += 4) {
+        const o = j << 2;
+        const u = v128.load(p0 + o);
+        const v = vmm(v128.load(p1 + o), v128.load(twh + o));
+        v128.store(p0 + o, vadd(u, v));
+        v128.store(p1 + o, vsub(u, v));
+      }
+    }
+  } else {
+    for (let k: usize = 0; k < n; k += h << 1) {
+      const p0 = a + (k << 2), p1 = p0 + (h << 2);
+      for (let j: usize = 0; j < h; j++) {
+        const o = j << 2;
+        const u = load<u32>(p0 + o);
+        const v = mm(load<u32>(p1 + o), load<u32>(twh + o));
+        store<u32>(p0 + o, addm(u, v));
+        store<u32>(p1 + o, subm(u, v));
+      }
+    }
+  }
+}
+
+// Stages with 2h ≤ BLOCK run block by block (a block of 2^13 words stays in L1/L2), the rest
+// over the whole vector.
+const LOG_BLOCK: u32 = 13;
+
+/** DIT stages from span h0 to n/2 on a bit-reversed base vector of 2^logN words. */
+function stagesBase(a: usize, logN: u32, h0: usize, tw: usize): void {
+  const n: usize = (<usize>1) << <usize>logN;
+  const blk: usize = logN > LOG_BLOCK ? (<usize>1) << <usize>LOG_BLOCK : n;
+  for (let b: usize = 0; b < n; b += blk) {
+    for (let h = h0; h < blk; h <<= 1) stageBase(a + (b << 2), blk, h, tw);
+  }
+  for (let h = blk > h0 ? blk : h0; h < n; h <<= 1) stageBase(a, n, h, tw);
+}
+
+/** In-place NTT of 2^logN base words, natural order in and out: a_j ← Σ_i a_i·ω^(ij). */
+export function nttBase(a: usize, logN: u32, tw: usize): void {
+  bitrevBase(a, logN);
+  stagesBase(a, logN, 1, tw);
+}
+
+// @ts-ignore: decorator
+@inline function stageExt(a: usize, n: usize, h: usize, tw: usize): void {
+  const twh = tw + ((h - 1) << 2);
+  for (let k: usize = 0; k < n; k += h << 1) {
+    const p0 = a + (k << 4), p1 = p0 + (h << 4);
+    for (let j: usize = 0; j < h; j++) {
+      const o = j << 4;
+      const u = v128.load(p0 + o);
+      const v = vmm(v128.load(p1 + o), v128.load32_splat(twh + (j << 2)));
+      v128.store(p0 + o, vadd(u, v));
+      v128.store(p1 + o, vsub(u, v));
+    }
+  }
+}
+
+const LOG_BLOCK_EXT: u32 = 11;
+
+function stagesExt(a: usize, logN: u32, h0: usize, tw: usize): void {
+  const n: usize = (<usize>1) << <usize>logN;
+  const blk: usize = logN > LOG_BLOCK_EXT ? (<usize>1) << <usize>LOG_BLOCK_EXT : n;
+  for (let b: usize = 0; b < n; b += blk) {
+    for (let h = h0; h < blk; h <<= 1) stageExt(a + (b << 4), blk, h, tw);
+  }
+  for (let h = blk > h0 ? blk : h0; h < n; h <<= 1) stageExt(a, n, h, tw);
+}
+
+/** In-place NTT of an extension vector (coordinate-wise), natural order in and out. */
+export function nttExt(a: usize, logN: u32, tw: usize): void {
+  bitrevExt(a, logN);
+  stagesExt(a, logN, 1, tw);
+}
+
+/**
+ * Reed–Solomon encoding of `rows` base rows of 2^logM words each (row-major at `inp`) at rate
+ * 2^-logRate: each row, read as coefficients, is evaluated on the subgroup of order
+ * 2^(logM+logRate) in natural order (= zero-pad and NTT). Output rows are 2^(logM+logRate)
+ * words, row-major at `out` (no aliasing). The first logRate stages of the zero-padded
+ * transform only copy, so they are replaced by writing each coefficient 2^logRate times.
+ */
+export function rsEncodeRows(inp: usize, rows: u32, logM: u32, logRate: u32, out: usize, tw: usize): void {
+  const m: usize = (<usize>1) << <usize>logM;
+  const c: usize = (<usize>1) << <usize>logRate;
+  const logN = logM + logRate;
+  for (let r: usize = 0; r < <usize>rows; r++) {
+    const src = inp + ((r * m) << 2);
+    const dst = out + ((r * m * c) << 2);
+    if (c == 4) {
+      for (let i: usize = 0; i < m; i++) {
+        v128.store(dst + (<usize>rev(<u32>i, logM) << 4), v128.load32_splat(src + (i << 2)));
+      }
+    } else {
+      for (let i: usize = 0; i < m; i++) {
+        const x = load<u32>(src + (i << 2));
+        const d = dst + ((<usize>rev(<u32>i, logM) * c) << 2);
+        for (let k: usize = 0; k < c; k++) store<u32>(d + (k << 2), x);
+      }
+    }
+    stagesBase(dst, logN, c, tw);
+  }
+}
+
+/** The same for rows of extension elements (2^logM elements each, interleaved). */
+export function rsEncodeExtRows(inp: usize, rows: u32, logM: u32, logRate: u32, out: usize, tw: usize): void {
+  const m: usize = (<usize>1) << <usize>logM;
+  const c: usize = (<usize>1) << <usize>logRate;
+  const logN = logM + logRate;
+  for (let r: usize = 0; r < <usize>rows; r++) {
+    const src = inp + ((r * m) << 4);
+    const dst = out + ((r * m * c) << 4);
+    for (let i: usize = 0; i < m; i++) {
+      const x = v128.load(src + (i << 4));
+      const d = dst + ((<usize>rev(<u32>i, logM) * c) << 4);
+      for (let k: usize = 0; k < c; k++) v128.store(d + (k << 4), x);
+    }
+    stagesExt(dst, logN, c, tw);
+  }
+}
+
+// ======================= multilinear: eq tables and folding =======================
+
+/**
+ * eq(r, x) for every x ∈ {0,1}^n (x_i = bit i of the index): 2^n extension elements at out.
+ * r is n extension elements at rPtr. Built in place, last variable first, O(2^n).
+ */
+export function eqTable(rPtr: usize, n: u32, out: usize): void {
+  v128.store(out, i32x4.replace_lane(i32x4.splat(0), 0, 1));
+  let size: usize = 1;
+  for (let v: i32 = <i32>n - 1; v >= 0; v--) {
+    const c0 = vToMont(v128.load(rPtr + (<usize>v << 4)));
+    const c1 = mulX(c0), c2 = mulX(c1), c3 = mulX(c2);
+    for (let y: isize = <isize>size - 1; y >= 0; y--) {
+      const t = v128.load(out + (<usize>y << 4));
+      const hi = emulC(t, c0, c1, c2, c3);
+      v128.store(out + (<usize>y << 5) + 16, hi);
+      v128.store(out + (<usize>y << 5), vsub(t, hi));
+    }
+    size <<= 1;
+  }
+}
+
+/**
+ * Fixes variable 0 of a base multilinear table (2m words) to the extension value r:
+ * out[i] = in[2i] + r·(in[2i+1] − in[2i]), m extension elements (no aliasing).
+ */
+export function foldBase(inp: usize, m: u32, rPtr: usize, out: usize): void {
+  const c0 = vToMont(v128.load(rPtr));
+  const zero = i32x4.splat(0);
+  for (let i: usize = 0; i < <usize>m; i++) {
+    const a = load<u32>(inp + (i << 3)), b = load<u32>(inp + (i << 3) + 4);
+    const v = vmm(c0, i32x4.splat(subm(b, a)));
+    v128.store(out + (i << 4), vadd(v, i32x4.replace_lane(zero, 0, a)));
+  }
+}
+
+/** Same for an extension table (2m elements); out may be the input itself (in-place folding). */
+export function foldExt(inp: usize, m: u32, rPtr: usize, out: usize): void {
+  const c0 = vToMont(v128.load(rPtr));
+  const c1 = mulX(c0), c2 = mulX(c1), c3 = mulX(c2);
+  for (let i: usize = 0; i < <usize>m; i++) {
+    const a = v128.load(inp + (i << 5)), b = v128.load(inp + (i << 5) + 16);
+    v128.store(out + (i << 4), vadd(a, emulC(vsub(b, a), c0, c1, c2, c3)));
+  }
+}
+
+// ======================= sumcheck rounds for products =======================
+// For tables over m pairs (x_0 = 0, 1), s(t) = Σ_i Π_k f_k(t, i) with f(t) = f0 + t(f1 − f0).
+// Degree 2 writes s(0), s(2); degree 3 writes s(0), s(2), s(3), each an extension element at out.
+// Tables are ordered extension first (E) then base (B): every pairwise product is one Montgomery
+// reduction, so the sums carry 2^-32 (degree 2) or 2^-64 (degree 3), fixed once at the end.
+
+// @ts-ignore: decorator
+@inline function storeBaseSum(out: usize, s: u32, fix: u32): void {
+  v128.store(out, i32x4.replace_lane(i32x4.splat(0), 0, mm(s, fix)));
+}
+
+export function round2BB(f: usize, g: usize, m: u32, out: usize): void {
+  let s0 = i32x4.splat(0), s2 = i32x4.splat(0);
+  let i: usize = 0;
+  const n = <usize>m;
+  for (; i + 4 <= n; i += 4) {
+    const o = i << 3;
+    const fa = v128.load(f + o), fb = v128.load(f + o + 16);
+    const ga = v128.load(g + o), gb = v128.load(g + o + 16);
+    const f0 = v128.shuffle<u32>(fa, fb, 0, 2, 4, 6), f1 = v128.shuffle<u32>(fa, fb, 1, 3, 5, 7);
+    const g0 = v128.shuffle<u32>(ga, gb, 0, 2, 4, 6), g1 = v128.shuffle<u32>(ga, gb, 1, 3, 5, 7);
+    const f2 = vadd(f1, vsub(f1, f0)), g2 = vadd(g1, vsub(g1, g0));
+    s0 = vadd(s0, vmm(f0, g0));
+    s2 = vadd(s2, vmm(f2, g2));
+  }
+  let t0 = hsum(s0), t2 = hsum(s2);
+  for (; i < n; i++) {
+    const o = i << 3;
+    const f0 = load<u32>(f + o), f1 = load<u32>(f + o + 4);
+    const g0 = load<u32>(g + o), g1 = load<u32>(g + o + 4);
+    t0 = addm(t0, mm(f0, g0));
+    t2 = addm(t2, mm(addm(f1, subm(f1, f0)), addm(g1, subm(g1, g0))));
+  }
+  storeBaseSum(out, t0, R2);
+  storeBaseSum(out + 16, t2, R2);
+}
+
+export function round2EB(f: usize, g: usize, m: u32, out: usize): void {
+  let s0 = i32x4.splat(0), s2 = i32x4.splat(0);
+  for (let i: usize = 0; i < <usize>m; i++) {
+    const f0 = v128.load(f + (i << 5)), f1 = v128.load(f + (i << 5) + 16);
+    const g0 = load<u32>(g + (i << 3)), g1 = load<u32>(g + (i << 3) + 4);
+    const f2 = vadd(f1, vsub(f1, f0));
+    const g2 = addm(g1, subm(g1, g0));
+    s0 = vadd(s0, vmm(f0, i32x4.splat(g0)));
+    s2 = vadd(s2, vmm(f2, i32x4.splat(g2)));
+  }
+  const r2 = i32x4.splat(R2);
+  v128.store(out, vmm(s0, r2));
+  v128.store(out + 16, vmm(s2, r2));
+}
+
+export function round2EE(f: usize, g: usize, m: u32, out: usize): void {
+  let s0 = i32x4.splat(0), s2 = i32x4.splat(0);
+  for (let i: usize = 0; i < <usize>m; i++) {
+    const o = i << 5;
+    const f0 = v128.load(f + o), f1 = v128.load(f + o + 16);
+    const g0 = v128.load(g + o), g1 = v128.load(g + o + 16);
+    const f2 = vadd(f1, vsub(f1, f0)), g2 = vadd(g1, vsub(g1, g0));
+    s0 = vadd(s0, emm(f0, g0));
+    s2 = vadd(s2, emm(f2, g2));
+  }
+  const r2 = i32x4.splat(R2);
+  v128.store(out, vmm(s0, r2));
+  v128.store(out + 16, vmm(s2, r2));
+}
+
+export function round3BBB(f: usize, g: usize, h: usize, m: u32, out: usize): void {
+  let s0 = i32x4.splat(0), s2 = i32x4.splat(0), s3 = i32x4.splat(0);
+  let i: usize = 0;
+  const n = <usize>m;
+  for (; i + 4 <= n; i += 4) {
+    const o = i << 3;
+    const fa = v128.load(f + o), fb = v128.load(f + o + 16);
+    const ga = v128.load(g + o), gb = v128.load(g + o + 16);
+    const ha = v128.load(h + o), hb = v128.load(h + o + 16);
+    const f0 = v128.shuffle<u32>(fa, fb, 0, 2, 4, 6), f1 = v128.shuffle<u32>(fa, fb, 1, 3, 5, 7);
+    const g0 = v128.shuffle<u32>(ga, gb, 0, 2, 4, 6), g1 = v128.shuffle<u32>(ga, gb, 1, 3, 5, 7);
+    const h0 = v128.shuffle<u32>(ha, hb, 0, 2, 4, 6), h1 = v128.shuffle<u32>(ha, hb, 1, 3, 5, 7);
+    const df = vsub(f1, f0), dg = vsub(g1, g0), dh = vsub(h1, h0);
+    const f2 = vadd(f1, df), g2 = vadd(g1, dg), h2 = vadd(h1, dh);
+    const f3 = vadd(f2, df), g3 = vadd(g2, dg), h3 = vadd(h2, dh);
+    s0 = vadd(s0, vmm(vmm(f0, g0), h0));
+    s2 = vadd(s2, vmm(vmm(f2, g2), h2));
+    s3 = vadd(s3, vmm(vmm(f3, g3), h3));
+  }
+  let t0 = hsum(s0), t2 = hsum(s2), t3 = hsum(s3);
+  for (; i < n; i++) {
+    const o = i << 3;
+    const f0 = load<u32>(f + o), f1 = load<u32>(f + o + 4);
+    const g0 = load<u32>(g + o), g1 = load<u32>(g + o + 4);
+    const h0 = load<u32>(h + o), h1 = load<u32>(h + o + 4);
+    const df = subm(f1, f0), dg = subm(g1, g0), dh = subm(h1, h0);
+    const f2 = addm(f1, df), g2 = addm(g1, dg), h2 = addm(h1, dh);
+    t0 = addm(t0, mm(mm(f0, g0), h0));
+    t2 = addm(t2, mm(mm(f2, g2), h2));
+    t3 = addm(t3, mm(mm(addm(f2, df), addm(g2, dg)), addm(h2, dh)));
+  }
+  storeBaseSum(out, t0, R3);
+  storeBaseSum(out + 16, t2, R3);
+  storeBaseSum(out + 32, t3, R3);
+}
+
+export function round3EBB(f: usize, g: usize, h: usize, m: u32, out: usize): void {
+  let s0 = i32x4.splat(0), s2 = i32x4.splat(0), s3 = i32x4.splat(0);
+  for (let i: usize = 0; i < <usize>m; i++) {
+    const f0 = v128.load(f + (i << 5)), f1 = v128.load(f + (i << 5) + 16);
+    const o = i << 3;
+    const g0 = load<u32>(g + o), g1 = load<u32>(g + o + 4);
+    const h0 = load<u32>(h + o), h1 = load<u32>(h + o + 4);
+    const df = vsub(f1, f0), dg = subm(g1, g0), dh = subm(h1, h0);
+    const f2 = vadd(f1, df), g2 = addm(g1, dg), h2 = addm(h1, dh);
+    const f3 = vadd(f2, df), g3 = addm(g2, dg), h3 = addm(h2, dh);
+    s0 = vadd(s0, vmm(f0, i32x4.splat(mm(g0, h0))));
+    s2 = vadd(s2, vmm(f2, i32x4.splat(mm(g2, h2))));
+    s3 = vadd(s3, vmm(f3, i32x4.splat(mm(g3, h3))));
+  }
+  const r3 = i32x4.splat(R3);
+  v128.store(out, vmm(s0, r3));
+  v128.store(out + 16, vmm(s2, r3));
+  v128.store(out + 32, vmm(s3, r3));
+}
+
+export function round3EEB(f: usize, g: usize, h: usize, m: u32, out: usize): void {
+  let s0 = i32x4.splat(0), s2 = i32x4.splat(0), s3 = i32x4.splat(0);
+  for (let i: usize = 0; i < <usize>m; i++) {
+    const o = i << 5;
+    const f0 = v128.load(f + o), f1 = v128.load(f + o + 16);
+    const g0 = v128.load(g + o), g1 = v128.load(g + o + 16);
+    const h0 = load<u32>(h + (i << 3)), h1 = load<u32>(h + (i << 3) + 4);
+    const df = vsub(f1, f0), dg = vsub(g1, g0), dh = subm(h1, h0);
+    const f2 = vadd(f1, df), g2 = vadd(g1, dg), h2 = addm(h1, dh);
+    const f3 = vadd(f2, df), g3 = vadd(g2, dg), h3 = addm(h2, dh);
+    s0 = vadd(s0, vmm(emm(f0, g0), i32x4.splat(h0)));
+    s2 = vadd(s2, vmm(emm(f2, g2), i32x4.splat(h2)));
+    s3 = vadd(s3, vmm(emm(f3, g3), i32x4.splat(h3)));
+  }
+  const r3 = i32x4.splat(R3);
+  v128.store(out, vmm(s0, r3));
+  v128.store(out + 16, vmm(s2, r3));
+  v128.store(out + 32, vmm(s3, r3));
+}
+
+export function round3EEE(f: usize, g: usize, h: usize, m: u32, out: usize): void {
+  let s0 = i32x4.splat(0), s2 = i32x4.splat(0), s3 = i32x4.splat(0);
+  for (let i: usize = 0; i < <usize>m; i++) {
+    const o = i << 5;
+    const f0 = v128.load(f + o), f1 = v128.load(f + o + 16);
+    const g0 = v128.load(g + o), g1 = v128.load(g + o + 16);
+    const h0 = v128.load(h + o), h1 = v128.load(h + o + 16);
+    const df = vsub(f1, f0), dg = vsub(g1, g0), dh = vsub(h1, h0);
+    const f2 = vadd(f1, df), g2 = vadd(g1, dg), h2 = vadd(h1, dh);
+    const f3 = vadd(f2, df), g3 = vadd(g2, dg), h3 = vadd(h2, dh);
+    s0 = vadd(s0, emm(emm(f0, g0), h0));
+    s2 = vadd(s2, emm(emm(f2, g2), h2));
+    s3 = vadd(s3, emm(emm(f3, g3), h3));
+  }
+  const r3 = i32x4.splat(R3);
+  v128.store(out, vmm(s0, r3));
+  v128.store(out + 16, vmm(s2, r3));
+  v128.store(out + 32, vmm(s3, r3));
+}
+
+// Silence "unused import" for constants only referenced in some builds.
+export const MODULUS: u32 = P;

@@ -1,0 +1,95 @@
+// The bulk-kernel interface, implemented twice: by the wasm kernels (wasm-backend.ts, the fast
+// one) and by plain TypeScript (ts-backend.ts, the reference). Both must agree bit for bit.
+//
+// Memory: a backend owns its buffers. `alloc` gives a zero-filled buffer of `len` u32 words
+// (in wasm: inside the kernel instance's memory, so hot loops never copy big arrays in or out);
+// `view` is a live Uint32Array over it, valid until the next alloc (wasm memory may grow and
+// detach old views — take a fresh view after any alloc); `read` copies out; `free` returns it.
+// `slice` is a non-owning window into a buffer (never free a slice).
+//
+// Layout: base vectors are one word per element; extension vectors four words per element,
+// interleaved (c0..c3). Counts (n, m, rows, cols) are in elements; every buffer must be at least
+// as long as the counts say. Values must be canonical (< p); outputs always are.
+
+import type { Ext } from "../field/ext.ts";
+
+export interface Buf {
+  /** Length in u32 words. */
+  readonly len: number;
+}
+
+/** A sumcheck table: a multilinear's evaluations, base (1 word each) or extension (4 words). */
+export interface Table {
+  buf: Buf;
+  ext: boolean;
+}
+
+export interface FieldBackend {
+  readonly name: "ts" | "wasm";
+
+  // ---- memory ----
+  alloc(words: number): Buf;
+  from(data: Uint32Array): Buf;
+  slice(b: Buf, offsetWords: number, words: number): Buf;
+  view(b: Buf): Uint32Array;
+  read(b: Buf): Uint32Array;
+  write(b: Buf, data: Uint32Array, offsetWords?: number): void;
+  free(b: Buf): void;
+
+  // ---- base-field vectors (out may alias a or b) ----
+  add(a: Buf, b: Buf, out: Buf, n: number): void;
+  sub(a: Buf, b: Buf, out: Buf, n: number): void;
+  mul(a: Buf, b: Buf, out: Buf, n: number): void;
+  scale(a: Buf, c: number, out: Buf, n: number): void;
+  dot(a: Buf, b: Buf, n: number): number;
+
+  // ---- extension vectors (out may alias an input of the same layout) ----
+  extAdd(a: Buf, b: Buf, out: Buf, n: number): void;
+  extSub(a: Buf, b: Buf, out: Buf, n: number): void;
+  extMul(a: Buf, b: Buf, out: Buf, n: number): void;
+  /** out = a ⊙ b with a extension, b base. */
+  extMulBase(a: Buf, b: Buf, out: Buf, n: number): void;
+  /** out = c·a, a extension. */
+  extScale(a: Buf, c: Ext, out: Buf, n: number): void;
+  /** out (extension) = c·a, a base. */
+  baseScaleExt(a: Buf, c: Ext, out: Buf, n: number): void;
+  extDot(a: Buf, b: Buf, n: number): Ext;
+  /** Σ a_i·b_i with a extension, b base. */
+  extDotBase(a: Buf, b: Buf, n: number): Ext;
+  extSum(a: Buf, n: number): Ext;
+  /** out[j] = Σ_i w_i·M[i][j]: M base, row-major rows × cols; w extension (rows); out extension (cols). */
+  combineRows(m: Buf, rows: number, cols: number, w: Buf, out: Buf): void;
+  /** Same with M an extension matrix. */
+  combineRowsExt(m: Buf, rows: number, cols: number, w: Buf, out: Buf): void;
+  /** out (cols × rows) = transpose of the row-major u32 matrix a (rows × cols). No aliasing. */
+  transpose(a: Buf, rows: number, cols: number, out: Buf): void;
+
+  // ---- NTT (in place, natural order): a_j ← Σ_i a_i·ω^(ij), ω = rootOfUnity(logN) ----
+  ntt(a: Buf, logN: number): void;
+  /** Inverse NTT (includes the 1/N). */
+  intt(a: Buf, logN: number): void;
+  /** Coordinate-wise NTT of an extension vector of 2^logN elements. */
+  extNtt(a: Buf, logN: number): void;
+  extIntt(a: Buf, logN: number): void;
+  /**
+   * Reed–Solomon encoding at rate 2^-logRate of `rows` rows of 2^logM base elements (row-major):
+   * each row as coefficients evaluated at ω^j, j < 2^(logM+logRate), ω = rootOfUnity(logM+logRate),
+   * in natural order (= zero-pad and NTT). out: rows × 2^(logM+logRate), row-major. No aliasing.
+   */
+  rsEncode(rows: Buf, rowCount: number, logM: number, logRate: number, out: Buf): void;
+  /** The same for rows of extension elements (each coordinate encoded). */
+  rsEncodeExt(rows: Buf, rowCount: number, logM: number, logRate: number, out: Buf): void;
+
+  // ---- multilinear ----
+  /** eq(r, x) for x ∈ {0,1}^n, x_i = bit i of the index; r is n extension elements (4n words). out: 2^n ext. */
+  eqTable(r: Uint32Array, out: Buf): void;
+  /** Fix variable 0 of a base table of 2m elements to r: out[i] = in[2i] + r·(in[2i+1] − in[2i]) (m ext). No aliasing. */
+  foldBase(inp: Buf, m: number, r: Ext, out: Buf): void;
+  /** Same for an extension table; out may be inp (in-place). */
+  foldExt(inp: Buf, m: number, r: Ext, out: Buf): void;
+  /**
+   * One sumcheck round of Π_k f_k over m pairs (2 or 3 tables, base or extension, any order):
+   * [s(0), s(2), …, s(d)] for d = tables.length, as 4d words.
+   */
+  roundProduct(tables: Table[], m: number): Uint32Array;
+}

@@ -1,0 +1,293 @@
+// The wasm implementation of FieldBackend (types.ts) over the kernels of assembly/field.ts.
+//
+// Memory design: one kernel instance per backend; its linear memory above heapBase() is an arena
+// managed here (first-fit free list with coalescing, 64-byte aligned blocks). Buffers live in
+// that memory, so a sumcheck or an encoding keeps its tables resident across every kernel call:
+// nothing big is copied in or out except by an explicit from/read/write. A small scratch block
+// carries constants (challenges) in and sums out.
+
+import { FieldError } from "../field/errors.ts";
+import { inv, rootOfUnity } from "../field/koalabear.ts";
+import type { Ext } from "../field/ext.ts";
+import { wasmBase64 } from "./generated/field.wasm.ts";
+import { instantiateKernel } from "./load.ts";
+import type { Buf, FieldBackend, Table } from "./types.ts";
+
+type Ptr = number;
+export interface FieldKernelExports {
+  heapBase(): number;
+  vecAdd(a: Ptr, b: Ptr, out: Ptr, n: number): void;
+  vecSub(a: Ptr, b: Ptr, out: Ptr, n: number): void;
+  vecMul(a: Ptr, b: Ptr, out: Ptr, n: number): void;
+  vecMulRaw(a: Ptr, b: Ptr, out: Ptr, n: number): void;
+  vecScale(a: Ptr, c: number, out: Ptr, n: number): void;
+  vecDot(a: Ptr, b: Ptr, n: number): number;
+  extVecMul(a: Ptr, b: Ptr, out: Ptr, n: number): void;
+  extVecMulBase(a: Ptr, b: Ptr, out: Ptr, n: number): void;
+  extVecScale(a: Ptr, c: Ptr, out: Ptr, n: number): void;
+  baseVecScaleExt(a: Ptr, c: Ptr, out: Ptr, n: number): void;
+  extDot(a: Ptr, b: Ptr, n: number, out: Ptr): void;
+  extDotBase(a: Ptr, b: Ptr, n: number, out: Ptr): void;
+  extSum(a: Ptr, n: number, out: Ptr): void;
+  combineRows(m: Ptr, rows: number, cols: number, w: Ptr, out: Ptr): void;
+  combineRowsExt(m: Ptr, rows: number, cols: number, w: Ptr, out: Ptr): void;
+  transpose(a: Ptr, rows: number, cols: number, out: Ptr): void;
+  fillTwiddles(tw: Ptr, logMax: number, root: number): void;
+  nttBase(a: Ptr, logN: number, tw: Ptr): void;
+  nttExt(a: Ptr, logN: number, tw: Ptr): void;
+  rsEncodeRows(inp: Ptr, rows: number, logM: number, logRate: number, out: Ptr, tw: Ptr): void;
+  rsEncodeExtRows(inp: Ptr, rows: number, logM: number, logRate: number, out: Ptr, tw: Ptr): void;
+  eqTable(r: Ptr, n: number, out: Ptr): void;
+  foldBase(inp: Ptr, m: number, r: Ptr, out: Ptr): void;
+  foldExt(inp: Ptr, m: number, r: Ptr, out: Ptr): void;
+  round2BB(f: Ptr, g: Ptr, m: number, out: Ptr): void;
+  round2EB(f: Ptr, g: Ptr, m: number, out: Ptr): void;
+  round2EE(f: Ptr, g: Ptr, m: number, out: Ptr): void;
+  round3BBB(f: Ptr, g: Ptr, h: Ptr, m: number, out: Ptr): void;
+  round3EBB(f: Ptr, g: Ptr, h: Ptr, m: number, out: Ptr): void;
+  round3EEB(f: Ptr, g: Ptr, h: Ptr, m: number, out: Ptr): void;
+  round3EEE(f: Ptr, g: Ptr, h: Ptr, m: number, out: Ptr): void;
+}
+
+const ALIGN = 64;
+const PAGE = 65536;
+
+export class WBuf implements Buf {
+  freed = false;
+  constructor(
+    readonly ptr: number,
+    readonly len: number,
+    /** Bytes reserved in the arena (0 for a slice, which owns nothing). */
+    readonly bytes: number,
+  ) {}
+}
+
+/** First-fit allocator over the instance memory above heapBase. */
+class Arena {
+  private free: { ptr: number; bytes: number }[] = [];
+  private top: number;
+  constructor(private readonly memory: WebAssembly.Memory, base: number) {
+    this.top = Math.ceil(base / ALIGN) * ALIGN;
+  }
+  alloc(bytes: number): number {
+    const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+    for (let i = 0; i < this.free.length; i++) {
+      const b = this.free[i]!;
+      if (b.bytes >= size) {
+        const ptr = b.ptr;
+        if (b.bytes === size) this.free.splice(i, 1);
+        else { b.ptr += size; b.bytes -= size; }
+        return ptr;
+      }
+    }
+    const ptr = this.top;
+    const end = ptr + size;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      // Grow geometrically (at least ×1.25) so that repeated allocations stay cheap.
+      const want = Math.max(end, Math.floor(have * 1.25));
+      const pages = Math.ceil((want - have) / PAGE);
+      try {
+        this.memory.grow(pages);
+      } catch {
+        this.memory.grow(Math.ceil((end - have) / PAGE));
+      }
+    }
+    this.top = end;
+    return ptr;
+  }
+  release(ptr: number, bytes: number): void {
+    const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
+    // insert sorted by address, then coalesce neighbours
+    let i = 0;
+    while (i < this.free.length && this.free[i]!.ptr < ptr) i++;
+    this.free.splice(i, 0, { ptr, bytes: size });
+    const prev = this.free[i - 1], cur = this.free[i]!, next = this.free[i + 1];
+    if (next && cur.ptr + cur.bytes === next.ptr) { cur.bytes += next.bytes; this.free.splice(i + 1, 1); }
+    if (prev && prev.ptr + prev.bytes === cur.ptr) { prev.bytes += cur.bytes; this.free.splice(i, 1); }
+    const last = this.free[this.free.length - 1];
+    if (last && last.ptr + last.bytes === this.top) { this.top = last.ptr; this.free.pop(); }
+  }
+  get used(): number {
+    return this.top - this.free.reduce((s, b) => s + b.bytes, 0);
+  }
+}
+
+export interface WasmFieldBackend extends FieldBackend {
+  readonly name: "wasm";
+  /** The raw kernel exports and memory (benchmarks, and callers that manage pointers themselves). */
+  readonly exports: FieldKernelExports;
+  readonly memory: WebAssembly.Memory;
+  ptr(b: Buf): number;
+  /** Bytes currently allocated in the arena. */
+  arenaBytes(): number;
+}
+
+export function createWasmBackend(): WasmFieldBackend {
+  const inst = instantiateKernel<FieldKernelExports>(wasmBase64);
+  const k = inst.exports;
+  const memory = inst.memory;
+  const arena = new Arena(memory, k.heapBase());
+
+  const wb = (b: Buf): WBuf => {
+    if (!(b instanceof WBuf)) throw new Error("kernels: buffer of another backend");
+    if (b.freed) throw new Error("kernels: use of a freed buffer");
+    return b;
+  };
+  const p = (b: Buf): number => wb(b).ptr;
+
+  const alloc = (words: number, zero = true): WBuf => {
+    if (!Number.isInteger(words) || words < 0) throw new Error(`kernels: bad allocation size ${words}`);
+    const bytes = 4 * words;
+    const ptr = arena.alloc(bytes);
+    if (zero) new Uint8Array(memory.buffer, ptr, bytes).fill(0);
+    return new WBuf(ptr, words, Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN));
+  };
+  const u32 = (b: WBuf): Uint32Array => new Uint32Array(memory.buffer, b.ptr, b.len);
+
+  // Scratch: 64 words for constants in and small results out.
+  const scratch = alloc(64);
+  const S_IN = scratch.ptr, S_OUT = scratch.ptr + 128;
+  const putExt = (x: Ext, at = S_IN): number => {
+    new Uint32Array(memory.buffer, at, 4).set(x.subarray(0, 4));
+    return at;
+  };
+  const getWords = (at: number, words: number): Uint32Array => new Uint32Array(memory.buffer, at, words).slice();
+
+  // Twiddle tables (forward and inverse), grown on demand to the largest NTT size seen.
+  let twLog = -1;
+  let twF: WBuf | undefined, twI: WBuf | undefined;
+  const twiddles = (logN: number, inverse: boolean): number => {
+    if (!Number.isInteger(logN) || logN < 0 || logN > 24) throw new FieldError("bad-size", `NTT of size 2^${logN}`);
+    if (logN > twLog) {
+      const lg = Math.max(logN, 10);
+      if (twF) free(twF);
+      if (twI) free(twI);
+      twF = alloc(1 << lg, false);
+      twI = alloc(1 << lg, false);
+      const root = rootOfUnity(lg);
+      k.fillTwiddles(twF.ptr, lg, root);
+      k.fillTwiddles(twI.ptr, lg, inv(root));
+      twLog = lg;
+    }
+    return inverse ? twI!.ptr : twF!.ptr;
+  };
+
+  const free = (b: Buf): void => {
+    const w = wb(b);
+    if (w.bytes === 0) return; // slices own nothing
+    w.freed = true;
+    arena.release(w.ptr, w.bytes);
+  };
+
+  const need = (b: Buf, words: number, what: string): void => {
+    if (b.len < words) throw new Error(`kernels: ${what} buffer has ${b.len} words, needs ${words}`);
+  };
+
+  const backend: WasmFieldBackend = {
+    name: "wasm",
+    exports: k,
+    memory,
+    ptr: p,
+    arenaBytes: () => arena.used,
+    alloc: (words) => alloc(words),
+    from(data) {
+      const b = alloc(data.length, false);
+      u32(b).set(data);
+      return b;
+    },
+    slice(b, off, words) {
+      const w = wb(b);
+      if (off < 0 || words < 0 || off + words > w.len) throw new Error(`kernels: slice [${off}, ${off + words}) outside ${w.len} words`);
+      return new WBuf(w.ptr + 4 * off, words, 0);
+    },
+    view: (b) => u32(wb(b)),
+    read: (b) => u32(wb(b)).slice(),
+    write(b, data, off = 0) {
+      const w = wb(b);
+      if (off + data.length > w.len) throw new Error(`kernels: write of ${data.length} words at ${off} past ${w.len}`);
+      new Uint32Array(memory.buffer, w.ptr + 4 * off, data.length).set(data);
+    },
+    free,
+
+    add(a, b, out, n) { need(a, n, "a"); need(b, n, "b"); need(out, n, "out"); k.vecAdd(p(a), p(b), p(out), n); },
+    sub(a, b, out, n) { need(a, n, "a"); need(b, n, "b"); need(out, n, "out"); k.vecSub(p(a), p(b), p(out), n); },
+    mul(a, b, out, n) { need(a, n, "a"); need(b, n, "b"); need(out, n, "out"); k.vecMul(p(a), p(b), p(out), n); },
+    scale(a, c, out, n) { need(a, n, "a"); need(out, n, "out"); k.vecScale(p(a), c, p(out), n); },
+    dot(a, b, n) { need(a, n, "a"); need(b, n, "b"); return k.vecDot(p(a), p(b), n) >>> 0; },
+
+    extAdd(a, b, out, n) { need(a, 4 * n, "a"); need(b, 4 * n, "b"); need(out, 4 * n, "out"); k.vecAdd(p(a), p(b), p(out), 4 * n); },
+    extSub(a, b, out, n) { need(a, 4 * n, "a"); need(b, 4 * n, "b"); need(out, 4 * n, "out"); k.vecSub(p(a), p(b), p(out), 4 * n); },
+    extMul(a, b, out, n) { need(a, 4 * n, "a"); need(b, 4 * n, "b"); need(out, 4 * n, "out"); k.extVecMul(p(a), p(b), p(out), n); },
+    extMulBase(a, b, out, n) { need(a, 4 * n, "a"); need(b, n, "b"); need(out, 4 * n, "out"); k.extVecMulBase(p(a), p(b), p(out), n); },
+    extScale(a, c, out, n) { need(a, 4 * n, "a"); need(out, 4 * n, "out"); k.extVecScale(p(a), putExt(c), p(out), n); },
+    baseScaleExt(a, c, out, n) { need(a, n, "a"); need(out, 4 * n, "out"); k.baseVecScaleExt(p(a), putExt(c), p(out), n); },
+    extDot(a, b, n) { need(a, 4 * n, "a"); need(b, 4 * n, "b"); k.extDot(p(a), p(b), n, S_OUT); return getWords(S_OUT, 4); },
+    extDotBase(a, b, n) { need(a, 4 * n, "a"); need(b, n, "b"); k.extDotBase(p(a), p(b), n, S_OUT); return getWords(S_OUT, 4); },
+    extSum(a, n) { need(a, 4 * n, "a"); k.extSum(p(a), n, S_OUT); return getWords(S_OUT, 4); },
+    combineRows(m, rows, cols, w, out) {
+      need(m, rows * cols, "matrix"); need(w, 4 * rows, "weights"); need(out, 4 * cols, "out");
+      k.combineRows(p(m), rows, cols, p(w), p(out));
+    },
+    combineRowsExt(m, rows, cols, w, out) {
+      need(m, 4 * rows * cols, "matrix"); need(w, 4 * rows, "weights"); need(out, 4 * cols, "out");
+      k.combineRowsExt(p(m), rows, cols, p(w), p(out));
+    },
+    transpose(a, rows, cols, out) {
+      need(a, rows * cols, "a"); need(out, rows * cols, "out");
+      k.transpose(p(a), rows, cols, p(out));
+    },
+
+    ntt(a, logN) { const tw = twiddles(logN, false); need(a, 1 << logN, "ntt"); k.nttBase(p(a), logN, tw); },
+    intt(a, logN) {
+      const tw = twiddles(logN, true); need(a, 1 << logN, "intt");
+      k.nttBase(p(a), logN, tw);
+      k.vecScale(p(a), inv(2 ** logN % 2130706433), p(a), 1 << logN);
+    },
+    extNtt(a, logN) { const tw = twiddles(logN, false); need(a, 4 << logN, "ntt"); k.nttExt(p(a), logN, tw); },
+    extIntt(a, logN) {
+      const tw = twiddles(logN, true); need(a, 4 << logN, "intt");
+      k.nttExt(p(a), logN, tw);
+      k.vecScale(p(a), inv(2 ** logN % 2130706433), p(a), 4 << logN);
+    },
+    rsEncode(rows, rowCount, logM, logRate, out) {
+      const tw = twiddles(logM + logRate, false);
+      need(rows, rowCount << logM, "rows"); need(out, rowCount << (logM + logRate), "out");
+      k.rsEncodeRows(p(rows), rowCount, logM, logRate, p(out), tw);
+    },
+    rsEncodeExt(rows, rowCount, logM, logRate, out) {
+      const tw = twiddles(logM + logRate, false);
+      need(rows, 4 * (rowCount << logM), "rows"); need(out, 4 * (rowCount << (logM + logRate)), "out");
+      k.rsEncodeExtRows(p(rows), rowCount, logM, logRate, p(out), tw);
+    },
+
+    eqTable(r, out) {
+      const n = r.length / 4;
+      need(out, 4 << n, "eq table");
+      const rb = alloc(r.length, false);
+      u32(rb).set(r);
+      k.eqTable(rb.ptr, n, p(out));
+      free(rb);
+    },
+    foldBase(inp, m, r, out) { need(inp, 2 * m, "in"); need(out, 4 * m, "out"); k.foldBase(p(inp), m, putExt(r), p(out)); },
+    foldExt(inp, m, r, out) { need(inp, 8 * m, "in"); need(out, 4 * m, "out"); k.foldExt(p(inp), m, putExt(r), p(out)); },
+    roundProduct(tables: Table[], m: number) {
+      for (const t of tables) need(t.buf, (t.ext ? 8 : 2) * m, "table");
+      const ts = [...tables].sort((x, y) => Number(y.ext) - Number(x.ext)); // extension first
+      const q = ts.map((t) => p(t.buf));
+      const kinds = ts.map((t) => (t.ext ? "E" : "B")).join("");
+      if (ts.length === 2) {
+        const fn = kinds === "BB" ? k.round2BB : kinds === "EB" ? k.round2EB : k.round2EE;
+        fn(q[0]!, q[1]!, m, S_OUT);
+        return getWords(S_OUT, 8);
+      }
+      if (ts.length === 3) {
+        const fn = kinds === "BBB" ? k.round3BBB : kinds === "EBB" ? k.round3EBB : kinds === "EEB" ? k.round3EEB : k.round3EEE;
+        fn(q[0]!, q[1]!, q[2]!, m, S_OUT);
+        return getWords(S_OUT, 12);
+      }
+      throw new Error(`kernels: roundProduct takes 2 or 3 tables, got ${tables.length}`);
+    },
+  };
+  return backend;
+}
