@@ -1,7 +1,8 @@
 // Conv (groups, dilations, pads, strides; 1-D to 3-D) by im2col + GEMM, and ConvTranspose
 // by GEMM + col2im.
 import { sizeOf, type Tensor } from "../tensor.ts";
-import { gemmNN, transpose2d } from "./gemm-kernel.ts";
+import { wasmGemmF32 as gemmNN } from "../../kernels/gemm-f32.ts";
+import { transpose2d } from "./gemm-kernel.ts";
 import { asF32, floatResult } from "./linalg.ts";
 import { fail, req, type OpCtx, type OpDef, type ValueMeta } from "./op.ts";
 import { slidingWindow, transposedWindow, type Window } from "./spatial.ts";

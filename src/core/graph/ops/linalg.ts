@@ -1,7 +1,8 @@
 // MatMul (numpy semantics, batched with broadcasting) and Gemm.
 import { isFloat, sizeOf, type Tensor } from "../tensor.ts";
 import { broadcastIndex, broadcastShapes } from "./broadcast.ts";
-import { gemmNN, gemmNT, transpose2d } from "./gemm-kernel.ts";
+import { wasmGemmF32 as gemmNN } from "../../kernels/gemm-f32.ts";
+import { gemmNT, transpose2d } from "./gemm-kernel.ts";
 import { fail, req, type OpCtx, type OpDef, type ValueMeta } from "./op.ts";
 
 interface MatMulPlan {
