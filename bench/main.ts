@@ -5,6 +5,7 @@ type Bench = { run(r: Reporter, args: string[]): Promise<void> };
 const benches: Record<string, () => Promise<Bench>> = {
   field: () => import("./field.ts"),
   merkle: () => import("./merkle.ts"),
+  pcs: () => import("./pcs.ts"),
 };
 
 const args = process.argv.slice(2);
