@@ -32,7 +32,7 @@ export async function run(r: Reporter, args: string[]): Promise<void> {
     const commitMs = timeMs(() => { data = commit(params, evals); }, reps);
     const point = random(4 * logN, 7);
     const claims = [{ point, value: evaluate(evals, params.logCols, point) }];
-    let bytes = new Uint8Array(0);
+    let bytes: Uint8Array = new Uint8Array(0);
     const openMs = timeMs(() => { bytes = writeOpeningProof(open(new Transcript(), data, claims), params); }, reps);
     let ok = false;
     const verifyMs = timeMs(() => { ok = verifyOpening(new Transcript(), params, data.root, claims, bytes).ok; }, 3);
