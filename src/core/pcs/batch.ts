@@ -4,13 +4,14 @@
 // sends g_l(y*), and one opening checks the row Σ_l ρ'^l eq(z_l^row) at y*.
 import { extAdd, extMul, extSub, extMulBase, extEquals, EXT_ZERO, P } from "../field/index.ts";
 import type { Transcript } from "../transcript/index.ts";
-import { eqAt, eqTable, extPowers, innerProduct } from "./algebra.ts";
+import { eqAt, extPowers, innerProduct } from "./algebra.ts";
 import { claimLayout, rowWeights, type ClaimLayout, type PcsClaim } from "./claims.ts";
 import { Rejection } from "./errors.ts";
 import type { PcsParams } from "./params.ts";
 import { BATCH_DEGREE } from "./proof.ts";
 import { LABEL } from "./protocol.ts";
-import { combineRows } from "./rows.ts";
+import type { RowCombiner } from "./rows.ts";
+import { fieldBackend, type Buf } from "../kernels/index.ts";
 
 const INV2 = (P + 1) / 2;
 const ext = (v: Uint32Array, i: number): Uint32Array => v.subarray(4 * i, 4 * i + 4);
@@ -38,17 +39,6 @@ function combinedRowWeights(params: PcsParams, layouts: readonly ClaimLayout[], 
   return w;
 }
 
-/** Binds variable 0: T'[i] = T[2i] + r·(T[2i+1] − T[2i]). */
-function fold(t: Uint32Array, r: Uint32Array): Uint32Array {
-  const half = t.length / 8;
-  const out = new Uint32Array(4 * half);
-  for (let i = 0; i < half; i++) {
-    const a = ext(t, 2 * i), b = ext(t, 2 * i + 1);
-    out.set(extAdd(a, extMul(r, extSub(b, a))), 4 * i);
-  }
-  return out;
-}
-
 export interface BatchProverResult {
   rounds: Uint32Array;
   rowValues: Uint32Array;
@@ -56,39 +46,48 @@ export interface BatchProverResult {
   rowWeights: Uint32Array;
 }
 
-export function proveBatch(t: Transcript, params: PcsParams, matrix: Uint32Array, claims: readonly PcsClaim[]): BatchProverResult {
+export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, claims: readonly PcsClaim[]): BatchProverResult {
   const layouts = claims.map((c) => claimLayout(params, c));
   const cols = 2 ** params.logCols;
   const rho = extPowers(t.squeezeExt(LABEL.rho), claims.length);
-  let g = layouts.map((l) => combineRows(matrix, cols, l.rowStart, rowWeights(l)));
-  let e = layouts.map((l) => eqTable(l.colPoint));
-  const rounds = new Uint32Array(4 * BATCH_DEGREE * params.logCols);
-  for (let round = 0; round < params.logCols; round++) {
-    // s(0) and s(2) of Σ_l ρ^l Σ_y' E_l(X, y') G_l(X, y').
-    let s0: Uint32Array = EXT_ZERO.slice(), s2: Uint32Array = EXT_ZERO.slice();
-    for (let l = 0; l < claims.length; l++) {
-      const E = e[l]!, G = g[l]!;
-      let a0: Uint32Array = EXT_ZERO.slice(), a2: Uint32Array = EXT_ZERO.slice();
-      for (let i = 0; i < E.length / 8; i++) {
-        const e0 = ext(E, 2 * i), e1 = ext(E, 2 * i + 1), g0 = ext(G, 2 * i), g1 = ext(G, 2 * i + 1);
-        a0 = extAdd(a0, extMul(e0, g0));
-        a2 = extAdd(a2, extMul(extSub(extAdd(e1, e1), e0), extSub(extAdd(g1, g1), g0)));
-      }
-      s0 = extAdd(s0, extMul(ext(rho, l), a0));
-      s2 = extAdd(s2, extMul(ext(rho, l), a2));
+  const K = fieldBackend();
+  // Per claim: E_l = eq(z_l^col, ·) and G_l = g_l = eq(z_l^row)ᵀM, resident in the kernels.
+  const tables: { e: Buf; g: Buf }[] = [];
+  try {
+    for (const l of layouts) {
+      const e = K.alloc(4 * cols);
+      tables.push({ e, g: K.from(M.combine(l.rowStart, rowWeights(l))) });
+      K.eqTable(l.colPoint, e);
     }
-    rounds.set(s0, 8 * round);
-    rounds.set(s2, 8 * round + 4);
-    t.absorbFields(LABEL.sumcheck, rounds.subarray(8 * round, 8 * round + 8));
-    const r = t.squeezeExt(LABEL.sumcheck);
-    g = g.map((x) => fold(x, r));
-    e = e.map((x) => fold(x, r));
+    const rounds = new Uint32Array(4 * BATCH_DEGREE * params.logCols);
+    for (let round = 0, m = cols / 2; round < params.logCols; round++, m /= 2) {
+      // [s(0), s(2)] of Σ_l ρ^l Σ_y' E_l(X, y')·G_l(X, y').
+      let s0: Uint32Array = EXT_ZERO.slice(), s2: Uint32Array = EXT_ZERO.slice();
+      tables.forEach(({ e, g }, l) => {
+        const s = K.roundProduct([{ buf: e, ext: true }, { buf: g, ext: true }], m);
+        s0 = extAdd(s0, extMul(ext(rho, l), s.subarray(0, 4)));
+        s2 = extAdd(s2, extMul(ext(rho, l), s.subarray(4, 8)));
+      });
+      rounds.set(s0, 8 * round);
+      rounds.set(s2, 8 * round + 4);
+      t.absorbFields(LABEL.sumcheck, rounds.subarray(8 * round, 8 * round + 8));
+      const r = t.squeezeExt(LABEL.sumcheck);
+      for (const { e, g } of tables) {
+        K.foldExt(e, m, r, e);
+        K.foldExt(g, m, r, g);
+      }
+    }
+    const rowValues = new Uint32Array(4 * claims.length);
+    tables.forEach(({ g }, l) => rowValues.set(K.view(g).subarray(0, 4), 4 * l));
+    t.absorbFields(LABEL.rowValues, rowValues);
+    const rhoRow = extPowers(t.squeezeExt(LABEL.rhoRow), claims.length);
+    return { rounds, rowValues, rowWeights: combinedRowWeights(params, layouts, rhoRow) };
+  } finally {
+    for (const { e, g } of tables) {
+      K.free(e);
+      K.free(g);
+    }
   }
-  const rowValues = new Uint32Array(4 * claims.length);
-  g.forEach((x, l) => rowValues.set(x, 4 * l));
-  t.absorbFields(LABEL.rowValues, rowValues);
-  const rhoRow = extPowers(t.squeezeExt(LABEL.rhoRow), claims.length);
-  return { rounds, rowValues, rowWeights: combinedRowWeights(params, layouts, rhoRow) };
 }
 
 export interface BatchVerifierResult {

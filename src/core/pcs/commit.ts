@@ -1,7 +1,7 @@
 // Commit: lay the 2^n evaluations out as a 2^a × 2^b matrix (row = high bits), RS-encode every
 // row, and Merkle-commit to the encoded columns (leaf = SHA256(0x00 ‖ column as u32le words)).
 import { P } from "../field/index.ts";
-import { encodeRow } from "./algebra.ts";
+import { fieldBackend } from "../kernels/index.ts";
 import { PcsError } from "./errors.ts";
 import { buildMerkle, hashLeaves, merkleRoot, type MerkleTree } from "./merkle.ts";
 import { codeLength, validateParams, type PcsParams } from "./params.ts";
@@ -32,18 +32,38 @@ export function columnLeaves(columns: Uint32Array, height: number): Uint8Array {
   return hashLeaves(wordsToBytes(columns), 4 * height);
 }
 
+/** RS-encodes every row, then transposes so each encoded column (a Merkle leaf) is contiguous. */
+function encodeColumns(params: PcsParams, evals: Uint32Array): Uint32Array {
+  const K = fieldBackend();
+  const rows = 2 ** params.logRows, len = codeLength(params);
+  const enc = K.alloc(rows * len);
+  try {
+    const inp = K.from(evals);
+    try {
+      K.rsEncode(inp, rows, params.logCols, params.logBlowup, enc);
+    } finally {
+      K.free(inp);
+    }
+    const t = K.alloc(rows * len);
+    try {
+      K.transpose(enc, rows, len, t);
+      return K.read(t);
+    } finally {
+      K.free(t);
+    }
+  } finally {
+    K.free(enc);
+  }
+}
+
 export function commit(params: PcsParams, evals: Uint32Array): PcsProverData {
   validateParams(params);
-  const rows = 2 ** params.logRows, cols = 2 ** params.logCols, len = codeLength(params);
+  const rows = 2 ** params.logRows, cols = 2 ** params.logCols;
   if (evals.length !== rows * cols) throw new PcsError(`commit: ${evals.length} values for a 2^${params.logN} commitment`);
   for (let i = 0; i < evals.length; i++) {
     if (evals[i]! >= P) throw new PcsError(`commit: value ${evals[i]} at index ${i} is not a canonical field element`);
   }
-  const columns = new Uint32Array(len * rows);
-  for (let r = 0; r < rows; r++) {
-    const enc = encodeRow(evals.subarray(r * cols, (r + 1) * cols), params.logBlowup);
-    for (let j = 0; j < len; j++) columns[j * rows + r] = enc[j]!;
-  }
+  const columns = encodeColumns(params, evals);
   const tree = buildMerkle(columnLeaves(columns, rows));
   return { params, root: merkleRoot(tree), matrix: evals, columns, tree };
 }

@@ -1,36 +1,33 @@
 // The prover's side of an opening (PROTOCOL.md §6), step for step the mirror of verify.ts.
 import type { Transcript } from "../transcript/index.ts";
 import { eqTable } from "./algebra.ts";
+import { proveBatch } from "./batch.ts";
 import { checkClaim, claimLayout, rowWeights, type PcsClaim } from "./claims.ts";
 import type { PcsProverData } from "./commit.ts";
 import { PcsError } from "./errors.ts";
 import { distinctSorted, openMulti } from "./merkle.ts";
 import type { OpeningProof } from "./proof.ts";
 import { bindStatement, LABEL, squeezeGamma, squeezeQueries } from "./protocol.ts";
-import { combineRows } from "./rows.ts";
-import { proveBatch } from "./batch.ts";
+import { withMatrix } from "./rows.ts";
 
 /** Opens the commitment at every claim (one claim: direct; several: row-side batching). */
 export function open(t: Transcript, data: PcsProverData, claims: readonly PcsClaim[]): OpeningProof {
-  const { params, matrix } = data;
+  const { params } = data;
   if (claims.length === 0) throw new PcsError("open: no claims to open");
   claims.forEach((c, i) => checkClaim(params, c, i));
-  const cols = 2 ** params.logCols, rows = 2 ** params.logRows;
+  const rows = 2 ** params.logRows;
   bindStatement(t, params, data.root, claims);
 
-  const proximityRow = combineRows(matrix, cols, 0, eqTable(squeezeGamma(t, params)));
-  t.absorbFields(LABEL.proximityRow, proximityRow);
-
-  let evalRow: Uint32Array;
-  let batch: OpeningProof["batch"];
-  if (claims.length === 1) {
-    const l = claimLayout(params, claims[0]!);
-    evalRow = combineRows(matrix, cols, l.rowStart, rowWeights(l));
-  } else {
-    const b = proveBatch(t, params, matrix, claims);
-    batch = { rounds: b.rounds, rowValues: b.rowValues };
-    evalRow = combineRows(matrix, cols, 0, b.rowWeights);
-  }
+  const { proximityRow, evalRow, batch } = withMatrix(data.matrix, 2 ** params.logCols, (M) => {
+    const proximityRow = M.combine(0, eqTable(squeezeGamma(t, params)));
+    t.absorbFields(LABEL.proximityRow, proximityRow);
+    if (claims.length === 1) {
+      const l = claimLayout(params, claims[0]!);
+      return { proximityRow, evalRow: M.combine(l.rowStart, rowWeights(l)), batch: undefined };
+    }
+    const b = proveBatch(t, params, M, claims);
+    return { proximityRow, evalRow: M.combine(0, b.rowWeights), batch: { rounds: b.rounds, rowValues: b.rowValues } };
+  });
   t.absorbFields(LABEL.evalRow, evalRow);
 
   const indices = distinctSorted(squeezeQueries(t, params));

@@ -8,7 +8,7 @@ import { claimLayout, rowWeights } from "./claims.ts";
 import { columnLeaves, type PcsProverData } from "./commit.ts";
 import { buildMerkle, merkleRoot } from "./merkle.ts";
 import { bindStatement, LABEL, squeezeGamma, squeezeQueries } from "./protocol.ts";
-import { combineRows } from "./rows.ts";
+import { withMatrix } from "./rows.ts";
 import { distinctSorted, openMulti } from "./merkle.ts";
 import {
   chooseParams, commit, layoutSegments, open, packSegments, readOpeningProof, verifyOpening, writeOpeningProof,
@@ -61,12 +61,15 @@ function cheat(data: PcsProverData, claim: PcsClaim, edit: { proximity?: (row: U
   const t = new Transcript();
   const cols = 2 ** params.logCols, rows = 2 ** params.logRows;
   bindStatement(t, params, data.root, [claim]);
-  const proximityRow = combineRows(matrix, cols, 0, eqTable(squeezeGamma(t, params)));
-  edit.proximity?.(proximityRow);
-  t.absorbFields(LABEL.proximityRow, proximityRow);
-  const l = claimLayout(params, claim);
-  const evalRow = combineRows(matrix, cols, l.rowStart, rowWeights(l));
-  edit.evalRow?.(evalRow);
+  const { proximityRow, evalRow } = withMatrix(matrix, cols, (M) => {
+    const proximityRow = M.combine(0, eqTable(squeezeGamma(t, params)));
+    edit.proximity?.(proximityRow);
+    t.absorbFields(LABEL.proximityRow, proximityRow);
+    const l = claimLayout(params, claim);
+    const evalRow = M.combine(l.rowStart, rowWeights(l));
+    edit.evalRow?.(evalRow);
+    return { proximityRow, evalRow };
+  });
   t.absorbFields(LABEL.evalRow, evalRow);
   const idx = distinctSorted(squeezeQueries(t, params));
   const columns = new Uint32Array(idx.length * rows);

@@ -13,7 +13,7 @@ import { distinctSorted, verifyMulti } from "./merkle.ts";
 import { treeDepth, validateParams, type PcsParams } from "./params.ts";
 import { readOpeningProof } from "./proof.ts";
 import { bindStatement, LABEL, squeezeGamma, squeezeQueries } from "./protocol.ts";
-import { combineColumn } from "./rows.ts";
+import { combineColumns } from "./rows.ts";
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
 
@@ -63,12 +63,13 @@ function checkOpening(t: Transcript, params: PcsParams, root: Uint8Array, claims
   // Both rows must be codewords that agree with the committed columns at every query.
   const encProximity = encodeExtRow(proof.proximityRow, params.logBlowup);
   const encEval = encodeExtRow(proof.evalRow, params.logBlowup);
+  const proximityAt = combineColumns(proof.columns, rows, gammaWeights);
+  const evalAt = combineColumns(proof.columns, rows, evalWeights);
   indices.forEach((j, k) => {
-    const column = proof.columns.subarray(k * rows, (k + 1) * rows);
-    if (!extEquals(combineColumn(column, gammaWeights), encProximity.subarray(4 * j, 4 * j + 4))) {
+    if (!extEquals(proximityAt.subarray(4 * k, 4 * k + 4), encProximity.subarray(4 * j, 4 * j + 4))) {
       throw new Rejection(`column ${j}: the proximity row's encoding disagrees with the committed column`);
     }
-    if (!extEquals(combineColumn(column, evalWeights), encEval.subarray(4 * j, 4 * j + 4))) {
+    if (!extEquals(evalAt.subarray(4 * k, 4 * k + 4), encEval.subarray(4 * j, 4 * j + 4))) {
       throw new Rejection(`column ${j}: the evaluation row's encoding disagrees with the committed column`);
     }
   });
