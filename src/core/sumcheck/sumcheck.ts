@@ -1,0 +1,217 @@
+// Generic sumcheck (PROTOCOL.md §3) for Σ_{x ∈ {0,1}^n} g(f_1(x), …, f_k(x)) of degree d.
+// Round i (variable i bound, variable 0 first) sends s_i(0), s_i(2), …, s_i(d) (s_i(1) is
+// claim − s_i(0)); the prover absorbs them (label "sumcheck/round") before squeezing the
+// challenge ("sumcheck/challenge"). Base-field tables move to the extension after round 1.
+
+import { P } from "../field/koalabear.ts";
+import { type Ext, EXT_ONE, extAdd, extMul, extMulBase, extSub } from "../field/ext.ts";
+import { interpolateAt } from "../poly/univariate.ts";
+import { type Buf, type FieldBackend, type Table, fieldBackend } from "../kernels/index.ts";
+
+/** What the sumcheck needs of a Fiat–Shamir transcript (src/core/transcript implements it). */
+export interface TranscriptLike {
+  absorb(label: string, bytes: Uint8Array): void;
+  /** Canonical u32le words. */
+  absorbFields(label: string, xs: Uint32Array): void;
+  /** One F_p^4 element. */
+  squeezeExt(label: string): Uint32Array;
+}
+
+export const ROUND_LABEL = "sumcheck/round";
+export const CHALLENGE_LABEL = "sumcheck/challenge";
+
+/** Verifier-side limits (bounded work whatever the proof says). */
+export const MAX_SUMCHECK_VARS = 64;
+export const MAX_SUMCHECK_DEGREE = 32;
+
+export interface SumcheckProof {
+  /** rounds[i]: s_i(0), s_i(2), …, s_i(d) as 4d words (extension elements). */
+  rounds: Uint32Array[];
+}
+
+/** A prover input table: values on the hypercube (base: 2^n words; extension: 4·2^n words). */
+export type SumcheckTable = { data: Uint32Array; ext: boolean } | Table;
+
+export interface SumcheckProverResult {
+  proof: SumcheckProof;
+  /** The challenges r_0..r_{n−1} (4n words). */
+  point: Uint32Array;
+  /** f_j(point) for every table. */
+  evals: Ext[];
+  /** The final claim g(evals) (= what the verifier ends with, for an honest prover). */
+  claim: Ext;
+}
+
+export interface SumcheckOptions {
+  backend?: FieldBackend;
+}
+
+interface Work {
+  buf: Buf;
+  ext: boolean;
+  owned: boolean;
+}
+
+/** Shared prover loop; `roundEvals(tables, m)` returns s(0), s(2..d) as 4d words. */
+function runProver(
+  t: TranscriptLike,
+  inputs: readonly SumcheckTable[],
+  degree: number,
+  roundEvals: (K: FieldBackend, tables: Work[], m: number) => Uint32Array,
+  final: (evals: Ext[]) => Ext,
+  opts: SumcheckOptions,
+): SumcheckProverResult {
+  const K = opts.backend ?? fieldBackend();
+  if (inputs.length === 0) throw new Error("sumcheck: no tables");
+  const sizes = inputs.map((x) => ("data" in x ? x.data.length : x.buf.len) / (x.ext ? 4 : 1));
+  const size = sizes[0]!;
+  if (!sizes.every((s) => s === size)) throw new Error(`sumcheck: tables of different sizes ${sizes.join(", ")}`);
+  const n = Math.log2(size);
+  if (!Number.isInteger(n)) throw new Error(`sumcheck: table size ${size} is not a power of two`);
+
+  const work: Work[] = inputs.map((x) =>
+    "data" in x ? { buf: K.from(x.data), ext: x.ext, owned: true } : { buf: x.buf, ext: x.ext, owned: false });
+  const rounds: Uint32Array[] = [];
+  const point = new Uint32Array(4 * n);
+  try {
+    let m = size / 2;
+    for (let i = 0; i < n; i++, m /= 2) {
+      const msg = roundEvals(K, work, m);
+      if (msg.length !== 4 * degree) throw new Error("sumcheck: round evaluation of the wrong degree");
+      t.absorbFields(ROUND_LABEL, msg);
+      const r = t.squeezeExt(CHALLENGE_LABEL);
+      rounds.push(msg);
+      point.set(r, 4 * i);
+      for (let j = 0; j < work.length; j++) {
+        const w = work[j]!;
+        if (w.ext && w.owned) {
+          K.foldExt(w.buf, m, r, w.buf);
+        } else {
+          const out = K.alloc(4 * m);
+          if (w.ext) K.foldExt(w.buf, m, r, out);
+          else K.foldBase(w.buf, m, r, out);
+          if (w.owned) K.free(w.buf);
+          work[j] = { buf: out, ext: true, owned: true };
+        }
+      }
+    }
+    const evals = work.map((w) => {
+      const v = K.read(K.slice(w.buf, 0, w.ext ? 4 : 1));
+      return w.ext ? v : Uint32Array.of(v[0]!, 0, 0, 0);
+    });
+    return { proof: { rounds }, point, evals, claim: final(evals) };
+  } finally {
+    for (const w of work) if (w.owned) K.free(w.buf);
+  }
+}
+
+/**
+ * Sumcheck of Σ_x g(f_1(x), …, f_k(x)) for any g of total degree ≤ `degree` in its arguments,
+ * given as a function over extension values. Round evaluation runs in TypeScript (g is
+ * arbitrary); folding runs on the backend. Use proveProduct for products of 2 or 3 tables.
+ */
+export function proveSumcheck(
+  t: TranscriptLike,
+  tables: readonly SumcheckTable[],
+  g: (values: Ext[]) => Ext,
+  degree: number,
+  opts: SumcheckOptions = {},
+): SumcheckProverResult {
+  if (!Number.isInteger(degree) || degree < 1) throw new Error(`sumcheck: degree ${degree}`);
+  const ts = [0];
+  for (let x = 2; x <= degree; x++) ts.push(x);
+  return runProver(t, tables, degree, (K, work, m) => {
+    const views = work.map((w) => ({ v: K.view(w.buf), ext: w.ext }));
+    const sums: Ext[] = ts.map(() => new Uint32Array(4));
+    const at = (w: { v: Uint32Array; ext: boolean }, i: number): Ext =>
+      w.ext ? w.v.slice(4 * i, 4 * i + 4) : Uint32Array.of(w.v[i]!, 0, 0, 0);
+    for (let i = 0; i < m; i++) {
+      const lo = views.map((w) => at(w, 2 * i));
+      const diff = views.map((w, j) => extSub(at(w, 2 * i + 1), lo[j]!));
+      ts.forEach((x, k) => {
+        const vals = lo.map((l, j) => (x === 0 ? l : extAdd(l, extMulBase(diff[j]!, x))));
+        sums[k] = extAdd(sums[k]!, g(vals));
+      });
+    }
+    const out = new Uint32Array(4 * degree);
+    sums.forEach((s, k) => out.set(s, 4 * k));
+    return out;
+  }, g, opts);
+}
+
+/** Sumcheck of Σ_x Π_j f_j(x) (degree = number of tables); 2 or 3 tables run in wasm. */
+export function proveProduct(t: TranscriptLike, tables: readonly SumcheckTable[], opts: SumcheckOptions = {}): SumcheckProverResult {
+  const product = (vals: Ext[]): Ext => vals.reduce((a, b) => extMul(a, b), EXT_ONE.slice());
+  if (tables.length !== 2 && tables.length !== 3) return proveSumcheck(t, tables, product, tables.length, opts);
+  return runProver(t, tables, tables.length,
+    (K, work, m) => K.roundProduct(work.map((w) => ({ buf: w.buf, ext: w.ext })), m), product, opts);
+}
+
+// ------------------------------------------------------------------ verifier
+
+export type SumcheckVerdict =
+  | { ok: true; point: Uint32Array; claim: Ext }
+  | {
+      ok: false;
+      /** 0-based round at fault; numVars for the final check (or parameters). */
+      round: number;
+      reason: string;
+    };
+
+const reject = (round: number, reason: string): SumcheckVerdict => ({ ok: false, round, reason });
+
+/**
+ * Replays the sumcheck: for each round checks the message's shape and canonical encoding,
+ * absorbs it, squeezes r, and reduces the claim to s(r). Returns the point and the final claim,
+ * which the caller checks against g(f_1(point), …) — or pass `oracle` to have it checked here
+ * (a mismatch is a rejection naming round numVars). Never throws; work is O(numVars · degree).
+ */
+export function verifySumcheck(
+  t: TranscriptLike,
+  claim: Ext,
+  proof: SumcheckProof,
+  numVars: number,
+  degree: number,
+  oracle?: (point: Uint32Array) => Ext,
+): SumcheckVerdict {
+  let round = 0;
+  try {
+    if (!Number.isInteger(numVars) || numVars < 0 || numVars > MAX_SUMCHECK_VARS) return reject(0, `bad number of variables ${numVars}`);
+    if (!Number.isInteger(degree) || degree < 1 || degree > MAX_SUMCHECK_DEGREE) return reject(0, `bad degree ${degree}`);
+    if (!isExt(claim)) return reject(0, "initial claim is not a canonical extension element");
+    const rounds = proof?.rounds;
+    if (!Array.isArray(rounds)) return reject(0, "no round list");
+    let c: Ext = claim.slice(0, 4);
+    const point = new Uint32Array(4 * numVars);
+    for (round = 0; round < numVars; round++) {
+      if (round >= rounds.length) return reject(round, `missing round ${round} (proof has ${rounds.length} of ${numVars})`);
+      const msg = rounds[round];
+      if (!(msg instanceof Uint32Array)) return reject(round, `round ${round} is not a word array`);
+      if (msg.length !== 4 * degree) return reject(round, `round ${round} has ${msg.length / 4} values, expected ${degree} (degree ${degree})`);
+      for (let w = 0; w < msg.length; w++) {
+        if (msg[w]! >= P) return reject(round, `round ${round}: word ${w} is not canonical`);
+      }
+      t.absorbFields(ROUND_LABEL, msg);
+      const r = t.squeezeExt(CHALLENGE_LABEL);
+      point.set(r, 4 * round);
+      const s0 = msg.slice(0, 4);
+      const evals: Ext[] = [s0, extSub(c, s0)];
+      for (let k = 1; k < degree; k++) evals.push(msg.slice(4 * k, 4 * k + 4));
+      c = interpolateAt(evals, r);
+    }
+    if (rounds.length !== numVars) return reject(numVars, `proof has ${rounds.length} rounds, expected ${numVars}`);
+    if (oracle) {
+      const want = oracle(point);
+      if (!isExt(want) || want[0] !== c[0] || want[1] !== c[1] || want[2] !== c[2] || want[3] !== c[3]) {
+        return reject(numVars, "final claim does not match the oracle evaluation");
+      }
+    }
+    return { ok: true, point, claim: c };
+  } catch (e) {
+    return reject(round, `error: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function isExt(x: unknown): x is Ext {
+  return x instanceof Uint32Array && x.length >= 4 && x[0]! < P && x[1]! < P && x[2]! < P && x[3]! < P;
+}
