@@ -19,6 +19,11 @@ export interface LoadOptions {
   dims?: Readonly<Record<string, number>>;
   /** Refuse graphs whose tensors together need more bytes than this. */
   maxBytes?: number;
+  /**
+   * Values fixed at load for some graph inputs (e.g. a shape or axes fed as an input): they
+   * become constants and fold like initializers.
+   */
+  constants?: Readonly<Record<string, Tensor>>;
 }
 
 export function loadGraph(model: OnnxModel, options: LoadOptions = {}): Graph {
@@ -44,10 +49,21 @@ export function loadGraph(model: OnnxModel, options: LoadOptions = {}): Graph {
   const dims: Record<string, number> = {};
   const metas = new Map<string, ValueMeta>();
   for (const [name, c] of constants) metas.set(name, { dtype: c.dtype, shape: c.shape, value: c });
+
   const inputs: TensorInfo[] = [];
+  const fixed = options.constants ?? {};
   for (const v of g.inputs) {
     if (constants.has(v.name)) continue;
     const info = bindInput(v, options.dims ?? {}, dims);
+    if (Object.hasOwn(fixed, v.name)) {
+      const c = fixed[v.name]!;
+      if (c.dtype !== info.dtype || c.shape.join(",") !== info.shape.join(",") || c.data.length !== sizeOf(c.shape)) {
+        throw new GraphError(`the value given for input ${v.name} is not ${info.dtype} [${info.shape.join(",")}]`, { tensor: v.name });
+      }
+      constants.set(v.name, c);
+      metas.set(v.name, { dtype: c.dtype, shape: c.shape, value: c });
+      continue;
+    }
     inputs.push(info);
     metas.set(v.name, { dtype: info.dtype, shape: info.shape });
     charge(budget, info, `input ${v.name}`);
@@ -86,6 +102,23 @@ export function loadGraph(model: OnnxModel, options: LoadOptions = {}): Graph {
 
   const outputs = g.outputs.map((v) => checkOutput(v, metas));
   return prune(g.name, opset, live, outputs, inputs, constants, metas, dims);
+}
+
+/**
+ * The symbolic dimensions implied by concrete input shapes (e.g. of a test or calibration
+ * tensor), to pass as `dims` to loadGraph.
+ */
+export function dimsFromShapes(model: OnnxModel, shapes: Readonly<Record<string, readonly number[]>>): Record<string, number> {
+  const dims: Record<string, number> = {};
+  for (const v of model.graph.inputs) {
+    const given = Object.hasOwn(shapes, v.name) ? shapes[v.name] : undefined;
+    if (!given || !v.shape) continue;
+    v.shape.forEach((d, i) => {
+      if (typeof d === "number" || given[i] === undefined) return;
+      dims[d.startsWith("?") ? `${v.name}[${i}]` : d] = given[i]!;
+    });
+  }
+  return dims;
 }
 
 /** Node names made unique: a repeated name gets `#2`, `#3`… in file order. */

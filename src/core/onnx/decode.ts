@@ -113,6 +113,8 @@ const TYPED: Partial<Record<DType, { bytes: number; make: (b: ArrayBuffer, off: 
   uint32: { bytes: 4, make: (b, o, n) => new Uint32Array(b, o, n) },
   int16: { bytes: 2, make: (b, o, n) => new Int16Array(b, o, n) },
   uint16: { bytes: 2, make: (b, o, n) => new Uint16Array(b, o, n) },
+  float16: { bytes: 2, make: (b, o, n) => new Uint16Array(b, o, n) },
+  bfloat16: { bytes: 2, make: (b, o, n) => new Uint16Array(b, o, n) },
   int8: { bytes: 1, make: (b, o, n) => new Int8Array(b, o, n) },
   uint8: { bytes: 1, make: (b, o, n) => new Uint8Array(b, o, n) },
   bool: { bytes: 1, make: (b, o, n) => new Uint8Array(b, o, n) },

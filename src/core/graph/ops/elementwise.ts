@@ -159,7 +159,7 @@ export const binaryOps: Record<string, OpDef> = {
   Div: binaryOp(div),
   Mod: binaryOp(() => (a, b) => { const r = a % b; return r !== 0 && (r < 0) !== (b < 0) ? r + b : r; }),
   Pow: binaryOp((dt) => (isFloat(dt) ? Math.pow : intPow), { mixed: true }),
-  PRelu: binaryOp(() => (x, s) => (x < 0 ? s * x : x)),
+  PRelu: legacyChannelSlope(binaryOp(() => (x, s) => (x < 0 ? s * x : x))),
   Equal: binaryOp(() => (a, b) => (a === b ? 1 : 0), { bool: true }),
   Less: binaryOp(() => (a, b) => (a < b ? 1 : 0), { bool: true }),
   LessOrEqual: binaryOp(() => (a, b) => (a <= b ? 1 : 0), { bool: true }),
@@ -174,6 +174,21 @@ export const binaryOps: Record<string, OpDef> = {
   Max: variadic((a, b) => (a !== a || b !== b ? NaN : a > b ? a : b)),
   Min: variadic((a, b) => (a !== a || b !== b ? NaN : a < b ? a : b)),
 };
+
+/**
+ * Before opset 7, PRelu's 1-D slope of length C applied per channel (axis 1); later opsets
+ * broadcast numpy-style. Reshaping the slope to [C,1,…] gives the old meaning.
+ */
+function legacyChannelSlope(def: OpDef): OpDef {
+  const fix = <T extends { shape: number[] }>(ctx: OpCtx<unknown>, x: T | undefined, s: T | undefined): T | undefined => {
+    if (!x || !s || ctx.opset >= 7 || s.shape.length !== 1 || x.shape.length < 3 || s.shape[0] !== x.shape[1]) return s;
+    return { ...s, shape: [s.shape[0]!, ...x.shape.slice(2).map(() => 1)] };
+  };
+  return {
+    infer: (ctx) => def.infer({ ...ctx, inputs: [ctx.inputs[0], fix(ctx, ctx.inputs[0], ctx.inputs[1])] }),
+    run: (ctx) => def.run({ ...ctx, inputs: [ctx.inputs[0], fix(ctx, ctx.inputs[0], ctx.inputs[1])] }),
+  };
+}
 
 const where: OpDef = {
   infer(ctx) {
