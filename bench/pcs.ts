@@ -2,7 +2,8 @@
 // alone (the floor the commit can reach): commit_over_reference = commit_ms / (ntt_ms + hash_ms).
 import { Transcript } from "../src/core/transcript/index.ts";
 import { buildMerkle, chooseParams, codeLength, commit, hashLeaves, open, verifyOpening, writeOpeningProof } from "../src/core/pcs/index.ts";
-import { eqTable, innerProduct } from "../src/core/pcs/algebra.ts";
+import { innerProduct } from "../src/core/pcs/algebra.ts";
+import { eqTable } from "../src/core/poly/index.ts";
 import { withMatrix } from "../src/core/pcs/rows.ts";
 import { rsEncodeBatch } from "../src/core/kernels/index.ts";
 import { timeMs, type Reporter } from "./report.ts";

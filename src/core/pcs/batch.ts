@@ -2,28 +2,20 @@
 // For claims z_l = (row part, column part): g_l = eq(z_l^row)ᵀM, a logCols-variable sumcheck on
 // Σ_l ρ^l ⟨eq(z_l^col), g_l⟩ = Σ_l ρ^l v_l reduces every column part to one point y*; the prover
 // sends g_l(y*), and one opening checks the row Σ_l ρ'^l eq(z_l^row) at y*.
-import { extAdd, extMul, extSub, extMulBase, extEquals, EXT_ZERO, P } from "../field/index.ts";
+import { extAdd, extMul, extEquals, EXT_ZERO } from "../field/index.ts";
+import { fieldBackend, type Buf } from "../kernels/index.ts";
+import { eqEval } from "../poly/index.ts";
+import { CHALLENGE_LABEL, ROUND_LABEL, verifySumcheck } from "../sumcheck/index.ts";
 import type { Transcript } from "../transcript/index.ts";
-import { eqAt, extPowers, innerProduct } from "./algebra.ts";
+import { extPowers, innerProduct } from "./algebra.ts";
 import { claimLayout, rowWeights, type ClaimLayout, type PcsClaim } from "./claims.ts";
 import { Rejection } from "./errors.ts";
 import type { PcsParams } from "./params.ts";
 import { BATCH_DEGREE } from "./proof.ts";
 import { LABEL } from "./protocol.ts";
 import type { RowCombiner } from "./rows.ts";
-import { fieldBackend, type Buf } from "../kernels/index.ts";
 
-const INV2 = (P + 1) / 2;
 const ext = (v: Uint32Array, i: number): Uint32Array => v.subarray(4 * i, 4 * i + 4);
-
-/** s(r) for the degree-2 polynomial through (0, s0), (1, s1), (2, s2). */
-function interpolate2(s0: Uint32Array, s1: Uint32Array, s2: Uint32Array, r: Uint32Array): Uint32Array {
-  // Newton form: s0 + r·(s1 − s0) + r(r − 1)/2 · (s2 − 2s1 + s0).
-  const d1 = extSub(s1, s0);
-  const d2 = extAdd(extSub(s2, extAdd(s1, s1)), s0);
-  const r1 = extSub(r, Uint32Array.of(1, 0, 0, 0));
-  return extAdd(extAdd(s0, extMul(r, d1)), extMulBase(extMul(extMul(r, r1), d2), INV2));
-}
 
 /** Full-height row weights Σ_l c_l · eq(z_l^row) (c_l extension coefficients). */
 function combinedRowWeights(params: PcsParams, layouts: readonly ClaimLayout[], coeffs: Uint32Array): Uint32Array {
@@ -46,6 +38,11 @@ export interface BatchProverResult {
   rowWeights: Uint32Array;
 }
 
+/**
+ * The prover's half. The sumcheck is a sum of L products of two extension tables, run on the
+ * kernels (roundProduct + foldExt per claim), in the message format and with the transcript
+ * labels of ../sumcheck, whose verifySumcheck checks it.
+ */
 export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, claims: readonly PcsClaim[]): BatchProverResult {
   const layouts = claims.map((c) => claimLayout(params, c));
   const cols = 2 ** params.logCols;
@@ -70,8 +67,8 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
       });
       rounds.set(s0, 8 * round);
       rounds.set(s2, 8 * round + 4);
-      t.absorbFields(LABEL.sumcheck, rounds.subarray(8 * round, 8 * round + 8));
-      const r = t.squeezeExt(LABEL.sumcheck);
+      t.absorbFields(ROUND_LABEL, rounds.subarray(8 * round, 8 * round + 8));
+      const r = t.squeezeExt(CHALLENGE_LABEL);
       for (const { e, g } of tables) {
         K.foldExt(e, m, r, e);
         K.foldExt(g, m, r, g);
@@ -102,23 +99,16 @@ export interface BatchVerifierResult {
 export function verifyBatch(t: Transcript, params: PcsParams, claims: readonly PcsClaim[], batch: { rounds: Uint32Array; rowValues: Uint32Array }): BatchVerifierResult {
   const layouts = claims.map((c) => claimLayout(params, c));
   const rho = extPowers(t.squeezeExt(LABEL.rho), claims.length);
-  let claim: Uint32Array = EXT_ZERO.slice();
-  claims.forEach((c, l) => (claim = extAdd(claim, extMul(ext(rho, l), c.value))));
-  const y = new Uint32Array(4 * params.logCols);
-  for (let round = 0; round < params.logCols; round++) {
-    const msg = batch.rounds.subarray(8 * round, 8 * round + 8);
-    t.absorbFields(LABEL.sumcheck, msg);
-    const r = t.squeezeExt(LABEL.sumcheck);
-    const s0 = msg.subarray(0, 4), s2 = msg.subarray(4, 8);
-    claim = interpolate2(s0, extSub(claim, s0), s2, r);
-    y.set(r, 4 * round);
-  }
+  const claim = innerProduct(rho, Uint32Array.from(claims.flatMap((c) => Array.from(c.value))));
+  const rounds = Array.from({ length: params.logCols }, (_, i) => batch.rounds.slice(8 * i, 8 * i + 8));
+  const v = verifySumcheck(t, claim, { rounds }, params.logCols, BATCH_DEGREE);
+  if (!v.ok) throw new Rejection(`batching sumcheck, round ${v.round}: ${v.reason}`);
   let expect: Uint32Array = EXT_ZERO.slice();
   layouts.forEach((l, i) => {
-    expect = extAdd(expect, extMul(ext(rho, i), extMul(eqAt(l.colPoint, y), ext(batch.rowValues, i))));
+    expect = extAdd(expect, extMul(ext(rho, i), extMul(eqEval(l.colPoint, v.point), ext(batch.rowValues, i))));
   });
-  if (!extEquals(expect, claim)) throw new Rejection("batching sumcheck: the row values g_l(y*) do not match the final round");
+  if (!extEquals(expect, v.claim)) throw new Rejection("batching sumcheck: the row values g_l(y*) do not match the final round");
   t.absorbFields(LABEL.rowValues, batch.rowValues);
   const rhoRow = extPowers(t.squeezeExt(LABEL.rhoRow), claims.length);
-  return { rowWeights: combinedRowWeights(params, layouts, rhoRow), colPoint: y, target: innerProduct(rhoRow, batch.rowValues) };
+  return { rowWeights: combinedRowWeights(params, layouts, rhoRow), colPoint: v.point, target: innerProduct(rhoRow, batch.rowValues) };
 }

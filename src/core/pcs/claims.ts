@@ -2,7 +2,7 @@
 // their split into the matrix's row part and column part.
 import { P, EXT_ONE, EXT_ZERO } from "../field/index.ts";
 import { ByteWriter } from "../bytes/index.ts";
-import { eqTable } from "./algebra.ts";
+import { eqTable } from "../poly/index.ts";
 import { PcsError } from "./errors.ts";
 import type { PcsParams } from "./params.ts";
 

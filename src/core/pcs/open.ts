@@ -1,6 +1,6 @@
 // The prover's side of an opening (PROTOCOL.md §6), step for step the mirror of verify.ts.
 import type { Transcript } from "../transcript/index.ts";
-import { eqTable } from "./algebra.ts";
+import { eqTable } from "../poly/index.ts";
 import { proveBatch } from "./batch.ts";
 import { checkClaim, claimLayout, rowWeights, type PcsClaim } from "./claims.ts";
 import type { PcsProverData } from "./commit.ts";

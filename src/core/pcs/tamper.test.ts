@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { P } from "../field/index.ts";
 import { Transcript } from "../transcript/index.ts";
-import { eqTable } from "./algebra.ts";
+import { eqTable } from "../poly/index.ts";
 import { claimLayout, rowWeights } from "./claims.ts";
 import { columnLeaves, type PcsProverData } from "./commit.ts";
 import { buildMerkle, merkleRoot } from "./merkle.ts";

@@ -4,7 +4,9 @@
 import { ProofFormatError } from "../bytes/index.ts";
 import { extEquals } from "../field/index.ts";
 import type { Transcript } from "../transcript/index.ts";
-import { encodeExtRow, eqTable, innerProduct } from "./algebra.ts";
+import { rsEncodeExt } from "../kernels/index.ts";
+import { eqTable } from "../poly/index.ts";
+import { innerProduct } from "./algebra.ts";
 import { verifyBatch } from "./batch.ts";
 import { checkClaim, claimLayout, rowWeights, type PcsClaim } from "./claims.ts";
 import { columnLeaves } from "./commit.ts";
@@ -61,8 +63,8 @@ function checkOpening(t: Transcript, params: PcsParams, root: Uint8Array, claims
   verifyMulti(root, treeDepth(params), indices, columnLeaves(proof.columns, rows), proof.siblings);
 
   // Both rows must be codewords that agree with the committed columns at every query.
-  const encProximity = encodeExtRow(proof.proximityRow, params.logBlowup);
-  const encEval = encodeExtRow(proof.evalRow, params.logBlowup);
+  const encProximity = rsEncodeExt(proof.proximityRow, params.logBlowup);
+  const encEval = rsEncodeExt(proof.evalRow, params.logBlowup);
   const proximityAt = combineColumns(proof.columns, rows, gammaWeights);
   const evalAt = combineColumns(proof.columns, rows, evalWeights);
   indices.forEach((j, k) => {
