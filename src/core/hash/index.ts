@@ -6,8 +6,8 @@
  *   data.length / len consecutive messages of `len` bytes, each preceded by the byte `prefix`
  *   when given — Merkle leaves (prefix 0x00, len = column bytes) and nodes (0x01, len 64).
  * - Backends: node:crypto (Node only, loaded at run time, never a static import), the wasm kernel
- *   and @noble/hashes; each call takes the fastest for its message length (`NATIVE_MIN_BYTES`).
+ *   and @noble/hashes; each call takes the fastest for its message length (`chooseBackend`; in browsers always wasm).
  *   `availableBackends()` lists them for tests and benchmarks.
  */
-export { sha256, sha256Batch, NATIVE_MIN_BYTES } from "./sha256.ts";
+export { sha256, sha256Batch, chooseBackend, NATIVE_MIN_BATCH_BYTES, NATIVE_MIN_ONE_BYTES } from "./sha256.ts";
 export { availableBackends, wasmBackend, nobleBackend, nodeCryptoBackend, type Sha256Backend } from "./backends.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { availableBackends, sha256, sha256Batch, wasmBackend, nobleBackend } from "./index.ts";
+import { availableBackends, chooseBackend, sha256, sha256Batch, wasmBackend, nobleBackend, nodeCryptoBackend } from "./index.ts";
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -37,10 +37,10 @@ describe("sha256", () => {
   it("all backends agree on every length 0..300 (block and padding boundaries), with and without a prefix", () => {
     const r = rng(7);
     for (let len = 0; len <= 300; len++) {
-      const data = Uint8Array.from({ length: 3 * len }, r);
+      const data = Uint8Array.from({ length: 5 * len }, r); // one SIMD group of four, one single
       for (const prefix of [undefined, 0x00, 0x01]) {
         const want = nobleBackend.batch(data, len, prefix);
-        expect(want.length).toBe(len === 0 ? 0 : 96);
+        expect(want.length).toBe(len === 0 ? 0 : 160);
         for (const b of backends) expect(hex(b.batch(data, len, prefix)), `${b.name} len ${len} prefix ${prefix}`).toBe(hex(want));
         expect(hex(sha256Batch(data, len, prefix))).toBe(hex(want));
       }
@@ -64,6 +64,13 @@ describe("sha256", () => {
       const want = nobleBackend.batch(data.subarray(i * len, (i + 1) * len), len, 0);
       expect(hex(got.subarray(32 * i, 32 * i + 32))).toBe(hex(want));
     }
+  });
+
+  it("chooses wasm without node:crypto (browsers) and for short messages", () => {
+    expect(chooseBackend(1 << 20, true, null).name).toBe("wasm");
+    expect(chooseBackend(65, true).name).toBe("wasm");
+    expect(chooseBackend(4096, true, nodeCryptoBackend ?? null).name).toBe("node");
+    expect(chooseBackend(32, false).name).toBe("wasm");
   });
 
   it("rejects a batch that is not a whole number of messages", () => {

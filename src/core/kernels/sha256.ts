@@ -4,7 +4,8 @@ import { instantiateKernel, type KernelInstance } from "./load.ts";
 
 interface Sha256Exports {
   heapBase(): number;
-  hashBatch(input: number, len: number, count: number, prefix: number, out: number): void;
+  scratchBytes(len: number): number;
+  hashBatch(input: number, len: number, count: number, prefix: number, out: number, scratch: number): void;
 }
 
 let instance: KernelInstance<Sha256Exports> | undefined;
@@ -28,7 +29,8 @@ export function wasmSha256Batch(data: Uint8Array, len: number, prefix?: number):
   const k = kernel();
   const base = k.exports.heapBase();
   const per = Math.max(1, Math.floor(CHUNK_BYTES / Math.max(len, 1)));
-  const need = base + per * len + 32 * per;
+  const scratch = base + per * len + 32 * per;
+  const need = scratch + k.exports.scratchBytes(len);
   const have = k.memory.buffer.byteLength;
   if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
   const mem = new Uint8Array(k.memory.buffer);
@@ -37,7 +39,7 @@ export function wasmSha256Batch(data: Uint8Array, len: number, prefix?: number):
     const c = Math.min(per, count - i);
     mem.set(data.subarray(i * len, (i + c) * len), base);
     const outPtr = base + c * len;
-    k.exports.hashBatch(base, len, c, pre, outPtr);
+    k.exports.hashBatch(base, len, c, pre, outPtr, scratch);
     out.set(mem.subarray(outPtr, outPtr + 32 * c), 32 * i);
   }
   return out;
@@ -52,6 +54,6 @@ export function wasmSha256(data: Uint8Array): Uint8Array {
   if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
   const mem = new Uint8Array(k.memory.buffer);
   mem.set(data, base);
-  k.exports.hashBatch(base, data.length, 1, -1, base + data.length);
+  k.exports.hashBatch(base, data.length, 1, -1, base + data.length, 0);
   return mem.slice(base + data.length, base + data.length + 32);
 }

@@ -92,12 +92,93 @@ function hashOne(msg: usize, len: usize, prefix: i32, out: usize): void {
   for (let i: usize = 0; i < 32; i += 4) store<u32>(out + i, bswap<u32>(load<u32>(H + i)));
 }
 
+// ---- four messages at once: one SIMD lane per message (all have the same length) ----
+
+const W4: usize = memory.data(64 * 16, 16);
+const H4: usize = memory.data(8 * 16, 16);
+
+// @ts-ignore: decorator
+@inline function rotr4(x: v128, n: i32): v128 {
+  return v128.or(i32x4.shr_u(x, n), i32x4.shl(x, 32 - n));
+}
+
+/** One block of each of four padded messages (lane k reads from block + k·stride). */
+function compress4(block: usize, stride: usize): void {
+  for (let i: usize = 0; i < 16; i++) {
+    const o = i << 2;
+    let w = i32x4.splat(<i32>ld(block + o));
+    w = i32x4.replace_lane(w, 1, <i32>ld(block + stride + o));
+    w = i32x4.replace_lane(w, 2, <i32>ld(block + 2 * stride + o));
+    w = i32x4.replace_lane(w, 3, <i32>ld(block + 3 * stride + o));
+    v128.store(W4 + (i << 4), w);
+  }
+  for (let i: usize = 16; i < 64; i++) {
+    const w15 = v128.load(W4 + ((i - 15) << 4));
+    const w2 = v128.load(W4 + ((i - 2) << 4));
+    const s0 = v128.xor(v128.xor(rotr4(w15, 7), rotr4(w15, 18)), i32x4.shr_u(w15, 3));
+    const s1 = v128.xor(v128.xor(rotr4(w2, 17), rotr4(w2, 19)), i32x4.shr_u(w2, 10));
+    const w = i32x4.add(i32x4.add(v128.load(W4 + ((i - 16) << 4)), s0), i32x4.add(v128.load(W4 + ((i - 7) << 4)), s1));
+    v128.store(W4 + (i << 4), w);
+  }
+  let a = v128.load(H4), b = v128.load(H4, 16), c = v128.load(H4, 32), d = v128.load(H4, 48);
+  let e = v128.load(H4, 64), f = v128.load(H4, 80), g = v128.load(H4, 96), h = v128.load(H4, 112);
+  for (let i: usize = 0; i < 64; i++) {
+    const S1 = v128.xor(v128.xor(rotr4(e, 6), rotr4(e, 11)), rotr4(e, 25));
+    const ch = v128.xor(v128.and(e, f), v128.andnot(g, e));
+    const t1 = i32x4.add(i32x4.add(h, S1), i32x4.add(ch, i32x4.add(i32x4.splat(<i32>load<u32>(K + (i << 2))), v128.load(W4 + (i << 4)))));
+    const S0 = v128.xor(v128.xor(rotr4(a, 2), rotr4(a, 13)), rotr4(a, 22));
+    const maj = v128.xor(v128.xor(v128.and(a, b), v128.and(a, c)), v128.and(b, c));
+    const t2 = i32x4.add(S0, maj);
+    h = g; g = f; f = e; e = i32x4.add(d, t1);
+    d = c; c = b; b = a; a = i32x4.add(t1, t2);
+  }
+  v128.store(H4, i32x4.add(v128.load(H4), a)); v128.store(H4, i32x4.add(v128.load(H4, 16), b), 16);
+  v128.store(H4, i32x4.add(v128.load(H4, 32), c), 32); v128.store(H4, i32x4.add(v128.load(H4, 48), d), 48);
+  v128.store(H4, i32x4.add(v128.load(H4, 64), e), 64); v128.store(H4, i32x4.add(v128.load(H4, 80), f), 80);
+  v128.store(H4, i32x4.add(v128.load(H4, 96), g), 96); v128.store(H4, i32x4.add(v128.load(H4, 112), h), 112);
+}
+
+const IV: usize = memory.data<u32>([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+
+/**
+ * Four messages of `len` bytes (at msg + k·len), each preceded by `prefix` when ≥ 0: every one is
+ * laid out padded in `scratch` (4 × padded length bytes), then hashed lane-parallel.
+ */
+function hash4(msg: usize, len: usize, prefix: i32, out: usize, scratch: usize): void {
+  const pre: usize = prefix >= 0 ? 1 : 0;
+  const total = len + pre;
+  const padded: usize = (total + 9 + 63) & ~(<usize>63);
+  for (let k: usize = 0; k < 4; k++) {
+    const dst = scratch + k * padded;
+    if (pre) store<u8>(dst, <u8>prefix);
+    memory.copy(dst + pre, msg + k * len, len);
+    store<u8>(dst + total, 0x80);
+    memory.fill(dst + total + 1, 0, padded - total - 9);
+    store<u64>(dst + padded - 8, bswap<u64>(<u64>total << 3));
+  }
+  for (let i: usize = 0; i < 8; i++) v128.store(H4 + (i << 4), i32x4.splat(<i32>load<u32>(IV + (i << 2))));
+  for (let blk: usize = 0; blk < padded; blk += 64) compress4(scratch + blk, padded);
+  for (let i: usize = 0; i < 8; i++) {
+    const v = v128.load(H4 + (i << 4));
+    store<u32>(out + (i << 2), bswap<u32>(<u32>i32x4.extract_lane(v, 0)));
+    store<u32>(out + 32 + (i << 2), bswap<u32>(<u32>i32x4.extract_lane(v, 1)));
+    store<u32>(out + 64 + (i << 2), bswap<u32>(<u32>i32x4.extract_lane(v, 2)));
+    store<u32>(out + 96 + (i << 2), bswap<u32>(<u32>i32x4.extract_lane(v, 3)));
+  }
+}
+
+/** Bytes of scratch hashBatch needs for messages of `len` bytes (four padded copies). */
+export function scratchBytes(len: usize): usize {
+  return 4 * ((len + 1 + 9 + 63) & ~(<usize>63));
+}
+
 /**
  * Hashes `count` consecutive messages of `len` bytes from `input`, each preceded by the byte
- * `prefix` when prefix ≥ 0, writing 32-byte digests consecutively to `out`.
+ * `prefix` when prefix ≥ 0, writing 32-byte digests consecutively to `out`. Groups of four go
+ * through the SIMD path (scratch: scratchBytes(len) bytes); the rest one at a time.
  */
-export function hashBatch(input: usize, len: usize, count: u32, prefix: i32, out: usize): void {
-  for (let i: u32 = 0; i < count; i++) {
-    hashOne(input + <usize>i * len, len, prefix, out + (<usize>i << 5));
-  }
+export function hashBatch(input: usize, len: usize, count: u32, prefix: i32, out: usize, scratch: usize): void {
+  let i: u32 = 0;
+  for (; i + 4 <= count; i += 4) hash4(input + <usize>i * len, len, prefix, out + (<usize>i << 5), scratch);
+  for (; i < count; i++) hashOne(input + <usize>i * len, len, prefix, out + (<usize>i << 5));
 }
