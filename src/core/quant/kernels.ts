@@ -1,0 +1,248 @@
+// Integer kernels of the evaluator. Values are integers held in Int32Array (every value is
+// below 2^29 by the static bound); sums of products run in float64, exact below 2^53.
+import { sizeOf, stridesOf } from "./indexmap.ts";
+import type { Window } from "./qgraph.ts";
+
+/** y[r, n] = Σ_k x[r, k]·w[n, k] + bias[n] for x [R, K], w [N, K] (row-major). */
+export function denseNT(x: Int32Array, w: Float64Array, bias: Int32Array | undefined, R: number, K: number, N: number): Int32Array {
+  const y = new Int32Array(R * N);
+  const xr = new Float64Array(K);
+  for (let r = 0; r < R; r++) {
+    for (let k = 0; k < K; k++) xr[k] = x[r * K + k]!;
+    const yo = r * N;
+    let n = 0;
+    for (; n + 4 <= N; n += 4) {
+      const w0 = n * K, w1 = w0 + K, w2 = w1 + K, w3 = w2 + K;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let k = 0; k < K; k++) {
+        const v = xr[k]!;
+        s0 += v * w[w0 + k]!;
+        s1 += v * w[w1 + k]!;
+        s2 += v * w[w2 + k]!;
+        s3 += v * w[w3 + k]!;
+      }
+      y[yo + n] = s0 + (bias ? bias[n]! : 0);
+      y[yo + n + 1] = s1 + (bias ? bias[n + 1]! : 0);
+      y[yo + n + 2] = s2 + (bias ? bias[n + 2]! : 0);
+      y[yo + n + 3] = s3 + (bias ? bias[n + 3]! : 0);
+    }
+    for (; n < N; n++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += xr[k]! * w[n * K + k]!;
+      y[yo + n] = s + (bias ? bias[n]! : 0);
+    }
+  }
+  return y;
+}
+
+/** Spatial geometry of a 2-D window op (1-D ops run as H = 1). */
+interface Geo2 {
+  H: number; W: number; OH: number; OW: number;
+  kh: number; kw: number; sh: number; sw: number; dh: number; dw: number; ph: number; pw: number;
+}
+
+function geo2(inSpatial: readonly number[], outSpatial: readonly number[], win: Window): Geo2 {
+  const two = inSpatial.length === 1;
+  const pick = (a: readonly number[], d: number) => (two ? [d, a[0]!] : [a[0]!, a[1]!]) as [number, number];
+  const [H, W] = pick(inSpatial, 1), [OH, OW] = pick(outSpatial, 1);
+  const [kh, kw] = pick(win.kernel, 1), [sh, sw] = pick(win.strides, 1);
+  const [dh, dw] = pick(win.dilations, 1), [ph, pw] = pick(win.padBegin, 0);
+  return { H, W, OH, OW, kh, kw, sh, sw, dh, dw, ph, pw };
+}
+
+/**
+ * Conv: x [B, C, ...S], w [O, C/group·Πkernel] as float64, y [B, O, ...S'] plus bias.
+ * Per batch and group: im2col into float64 columns, then four output channels share each
+ * column row.
+ */
+export function conv(
+  x: Int32Array, xShape: readonly number[], w: Float64Array, bias: Int32Array | undefined,
+  group: number, win: Window, yShape: readonly number[],
+): Int32Array {
+  const [B, C] = xShape as [number, number], O = yShape[1]!;
+  const g = geo2(xShape.slice(2), yShape.slice(2), win);
+  const Cg = C / group, Og = O / group, P = g.OH * g.OW, Q = Cg * g.kh * g.kw, HW = g.H * g.W;
+  const cols = new Float64Array(Q * P);
+  const acc = new Float64Array(Og * P);
+  const y = new Int32Array(B * O * P);
+  for (let b = 0; b < B; b++) {
+    for (let gi = 0; gi < group; gi++) {
+      im2col(x, (b * C + gi * Cg) * HW, Cg, g, cols);
+      acc.fill(0);
+      const wOff = gi * Og * Q;
+      let o = 0;
+      for (; o + 4 <= Og; o += 4) {
+        const a0 = o * P, a1 = a0 + P, a2 = a1 + P, a3 = a2 + P;
+        const w0 = wOff + o * Q, w1 = w0 + Q, w2 = w1 + Q, w3 = w2 + Q;
+        for (let q = 0; q < Q; q++) {
+          const v0 = w[w0 + q]!, v1 = w[w1 + q]!, v2 = w[w2 + q]!, v3 = w[w3 + q]!;
+          const c = q * P;
+          for (let p = 0; p < P; p++) {
+            const xv = cols[c + p]!;
+            acc[a0 + p] = acc[a0 + p]! + v0 * xv;
+            acc[a1 + p] = acc[a1 + p]! + v1 * xv;
+            acc[a2 + p] = acc[a2 + p]! + v2 * xv;
+            acc[a3 + p] = acc[a3 + p]! + v3 * xv;
+          }
+        }
+      }
+      for (; o < Og; o++) {
+        const a0 = o * P, w0 = wOff + o * Q;
+        for (let q = 0; q < Q; q++) {
+          const v = w[w0 + q]!, c = q * P;
+          if (v !== 0) for (let p = 0; p < P; p++) acc[a0 + p] = acc[a0 + p]! + v * cols[c + p]!;
+        }
+      }
+      for (let oc = 0; oc < Og; oc++) {
+        const ch = gi * Og + oc, bv = bias ? bias[ch]! : 0, yo = (b * O + ch) * P;
+        for (let p = 0; p < P; p++) y[yo + p] = acc[oc * P + p]! + bv;
+      }
+    }
+  }
+  return y;
+}
+
+function im2col(x: Int32Array, off: number, Cg: number, g: Geo2, cols: Float64Array): void {
+  const P = g.OH * g.OW;
+  let row = 0;
+  for (let c = 0; c < Cg; c++) {
+    const base = off + c * g.H * g.W;
+    for (let i = 0; i < g.kh; i++) {
+      for (let j = 0; j < g.kw; j++, row++) {
+        const r = row * P;
+        for (let oh = 0; oh < g.OH; oh++) {
+          const ih = oh * g.sh - g.ph + i * g.dh;
+          const rp = r + oh * g.OW;
+          if (ih < 0 || ih >= g.H) {
+            for (let ow = 0; ow < g.OW; ow++) cols[rp + ow] = 0;
+            continue;
+          }
+          const xr = base + ih * g.W;
+          for (let ow = 0; ow < g.OW; ow++) {
+            const iw = ow * g.sw - g.pw + j * g.dw;
+            cols[rp + ow] = iw < 0 || iw >= g.W ? 0 : x[xr + iw]!;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Max (padding excluded) or sum (padding as 0) over each window of x [B, C, ...S]. */
+export function pool(kind: "max" | "sum", x: Int32Array, xShape: readonly number[], win: Window, yShape: readonly number[]): Int32Array {
+  const g = geo2(xShape.slice(2), yShape.slice(2), win);
+  const planes = xShape[0]! * xShape[1]!;
+  const y = new Int32Array(planes * g.OH * g.OW);
+  for (let pl = 0; pl < planes; pl++) {
+    const xb = pl * g.H * g.W, yb = pl * g.OH * g.OW;
+    for (let oh = 0; oh < g.OH; oh++) {
+      for (let ow = 0; ow < g.OW; ow++) {
+        let m = -Infinity, s = 0;
+        for (let i = 0; i < g.kh; i++) {
+          const ih = oh * g.sh - g.ph + i * g.dh;
+          if (ih < 0 || ih >= g.H) continue;
+          for (let j = 0; j < g.kw; j++) {
+            const iw = ow * g.sw - g.pw + j * g.dw;
+            if (iw < 0 || iw >= g.W) continue;
+            const v = x[xb + ih * g.W + iw]!;
+            if (v > m) m = v;
+            s += v;
+          }
+        }
+        y[yb + oh * g.OW + ow] = kind === "max" ? (m === -Infinity ? 0 : m) : s;
+      }
+    }
+  }
+  return y;
+}
+
+/** Strides of `shape` read through numpy broadcasting into `out` (0 on broadcast axes). */
+export function broadcastStrides(shape: readonly number[], out: readonly number[]): number[] {
+  const s = stridesOf(shape);
+  const r = out.length - shape.length;
+  return out.map((d, i) => (i < r || shape[i - r] === 1 ? 0 : s[i - r]!));
+}
+
+/** y[i] = f(a[i'], b[i']) for every output position, numpy broadcasting. */
+export function broadcast2(
+  a: Int32Array, aShape: readonly number[], b: Int32Array, bShape: readonly number[], yShape: readonly number[],
+  f: (u: number, v: number) => number,
+): Int32Array {
+  const n = sizeOf(yShape);
+  const y = new Int32Array(n);
+  if (a.length === n && b.length === n) {
+    for (let i = 0; i < n; i++) y[i] = f(a[i]!, b[i]!);
+    return y;
+  }
+  const as = broadcastStrides(aShape, yShape), bs = broadcastStrides(bShape, yShape);
+  const r = yShape.length, c = new Array<number>(r).fill(0);
+  let ia = 0, ib = 0;
+  for (let i = 0; i < n; i++) {
+    y[i] = f(a[ia]!, b[ib]!);
+    for (let d = r - 1; d >= 0; d--) {
+      c[d]!++;
+      ia += as[d]!;
+      ib += bs[d]!;
+      if (c[d]! < yShape[d]!) break;
+      ia -= as[d]! * c[d]!;
+      ib -= bs[d]! * c[d]!;
+      c[d] = 0;
+    }
+  }
+  return y;
+}
+
+/** a [..., M, K] @ b [..., K, N] with broadcast batch axes; y has shape yShape [..., M, N]. */
+export function matmul2(a: Int32Array, aShape: readonly number[], b: Int32Array, bShape: readonly number[], yShape: readonly number[]): Int32Array {
+  const r = yShape.length;
+  const M = yShape[r - 2]!, N = yShape[r - 1]!, K = aShape[aShape.length - 1]!;
+  const batch = yShape.slice(0, r - 2);
+  const nb = sizeOf(batch);
+  const aStr = broadcastStrides(aShape.slice(0, -2), batch), bStr = broadcastStrides(bShape.slice(0, -2), batch);
+  const y = new Int32Array(nb * M * N);
+  const c = new Array<number>(batch.length).fill(0);
+  const row = new Float64Array(N);
+  for (let t = 0; t < nb; t++) {
+    let ao = 0, bo = 0;
+    for (let d = 0; d < batch.length; d++) {
+      ao += c[d]! * aStr[d]!;
+      bo += c[d]! * bStr[d]!;
+    }
+    ao *= M * K;
+    bo *= K * N;
+    for (let i = 0; i < M; i++) {
+      row.fill(0);
+      for (let k = 0; k < K; k++) {
+        const av = a[ao + i * K + k]!;
+        if (av === 0) continue;
+        const br = bo + k * N;
+        for (let j = 0; j < N; j++) row[j] = row[j]! + av * b[br + j]!;
+      }
+      const yo = (t * M + i) * N;
+      for (let j = 0; j < N; j++) y[yo + j] = row[j]!;
+    }
+    for (let d = batch.length - 1; d >= 0; d--) {
+      if (++c[d]! < batch[d]!) break;
+      c[d] = 0;
+    }
+  }
+  return y;
+}
+
+/** Max or sum along `axis` of x (the axis is kept with size 1). */
+export function reduceAxis(kind: "max" | "sum", x: Int32Array, shape: readonly number[], axis: number): Int32Array {
+  const outer = sizeOf(shape.slice(0, axis)), n = shape[axis]!, inner = sizeOf(shape.slice(axis + 1));
+  const y = new Int32Array(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let m = -Infinity, s = 0;
+      for (let t = 0; t < n; t++) {
+        const v = x[(o * n + t) * inner + i]!;
+        if (v > m) m = v;
+        s += v;
+      }
+      y[o * inner + i] = kind === "max" ? m : s;
+    }
+  }
+  return y;
+}

@@ -1,0 +1,135 @@
+// Lowering of the linear ops: Gemm, MatMul (by a weight, or between two activations) and
+// Conv, with a following bias Add or BatchNormalization folded into the weights and bias.
+import { Attrs, type GraphNode, type Tensor } from "../graph/index.ts";
+import { slidingWindow } from "../graph/ops/spatial.ts";
+import { QuantError } from "./errors.ts";
+import { sizeOf } from "./indexmap.ts";
+import type { LowerCtx } from "./lower-context.ts";
+import type { QTensor } from "./qgraph.ts";
+
+function floats(t: Tensor): Float64Array {
+  return Float64Array.from(t.data as ArrayLike<number>);
+}
+
+function unsupported(node: GraphNode, what: string): QuantError {
+  return new QuantError(`node ${node.id} (${node.opType}): ${what} is not supported by the quantizer; re-export the model without it`, { node: node.id });
+}
+
+/** A bias the op can absorb: a constant whose every axis but the last is 1, of length n. */
+function biasValues(c: Tensor | undefined, n: number): Float64Array | undefined {
+  if (!c || c.dtype === "string") return undefined;
+  const s = c.shape;
+  if (s.slice(0, -1).some((d) => d !== 1)) return undefined;
+  const len = sizeOf(s);
+  if (len === n) return floats(c);
+  if (len === 1) return new Float64Array(n).fill(Number((c.data as ArrayLike<number>)[0]));
+  return undefined;
+}
+
+/** Emits linear + requant for x·wᵀ + bias, w as [N, K] (dense) or [O, C/g, ...k] (conv). */
+function emitLinear(
+  ctx: LowerCtx, node: GraphNode, x: QTensor, wName: string, wShape: number[], w: Float64Array,
+  bias: { name: string; values: Float64Array } | undefined, out: string, conv?: { group: number; window: import("./qgraph.ts").Window },
+): void {
+  const wt = ctx.constTensor(ctx.fresh(wName), wShape, w, "weight");
+  const kAcc = x.k + wt.k;
+  const b = bias ? ctx.bias(ctx.fresh(bias.name), [wShape[0]!], bias.values, kAcc) : undefined;
+  const acc = ctx.acc(ctx.fresh(`${out}::acc`), ctx.shapeOf(out), kAcc);
+  const inputs = b ? [x.name, wt.name, b.name] : [x.name, wt.name];
+  if (conv) ctx.op({ kind: "linear", form: "conv", source: node.id, inputs, output: acc.name, group: conv.group, window: conv.window });
+  else ctx.op({ kind: "linear", form: "dense", source: node.id, inputs, output: acc.name });
+  ctx.requantTo(node, acc, out);
+}
+
+/** Follows `out` into a sole Add of a bias constant; returns the bias and the new output. */
+function foldBiasAdd(ctx: LowerCtx, out: string, n: number): { bias?: { name: string; values: Float64Array }; out: string } {
+  const add = ctx.soleConsumer(out);
+  if (!add || add.opType !== "Add") return { out };
+  const other = add.inputs[0] === out ? add.inputs[1]! : add.inputs[0]!;
+  const values = biasValues(ctx.constant(other), n);
+  if (!values || ctx.shapeOf(add.outputs[0]!).length !== ctx.shapeOf(out).length) return { out };
+  ctx.done.add(add);
+  return { bias: { name: other, values }, out: add.outputs[0]! };
+}
+
+export function lowerGemm(ctx: LowerCtx, node: GraphNode): void {
+  const a = new Attrs(node.attributes, node.id);
+  if (a.int("transA", 0) !== 0) throw unsupported(node, "transA=1");
+  const W = ctx.constant(node.inputs[1]!);
+  if (!W) throw unsupported(node, "a Gemm whose B is not a constant");
+  const x = ctx.input(node, node.inputs[0]!);
+  const alpha = a.float("alpha", 1), beta = a.float("beta", 1);
+  const [r, c] = W.shape as [number, number];
+  const transB = a.int("transB", 0) !== 0;
+  const N = transB ? r : c, K = transB ? c : r;
+  const wd = W.data as ArrayLike<number>;
+  const w = new Float64Array(N * K);
+  for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) w[n * K + k] = alpha * wd[transB ? n * K + k : k * N + n]!;
+  let bias: { name: string; values: Float64Array } | undefined;
+  const cName = node.inputs[2];
+  if (cName) {
+    const values = biasValues(ctx.constant(cName), N);
+    if (!values) throw unsupported(node, "a Gemm C that is not a constant vector");
+    bias = { name: cName, values: values.map((v) => v * beta) };
+  }
+  emitLinear(ctx, node, x, node.inputs[1]!, [N, K], w, bias, node.outputs[0]!);
+}
+
+export function lowerMatMul(ctx: LowerCtx, node: GraphNode): void {
+  const [an, bn] = node.inputs as [string, string];
+  const B = ctx.constant(bn);
+  if (B && B.shape.length === 2 && !ctx.constant(an)) {
+    const [K, N] = B.shape as [number, number];
+    const bd = B.data as ArrayLike<number>;
+    const w = new Float64Array(N * K);
+    for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) w[n * K + k] = bd[k * N + n]!;
+    const { bias, out } = foldBiasAdd(ctx, node.outputs[0]!, N);
+    emitLinear(ctx, node, ctx.input(node, an), bn, [N, K], w, bias, out);
+    return;
+  }
+  const operand = (name: string): QTensor => {
+    const c = ctx.constant(name);
+    return c ? ctx.constTensor(ctx.fresh(name), c.shape, c.data as ArrayLike<number>, "const") : ctx.input(node, name);
+  };
+  const a = operand(an), b = operand(bn);
+  if (a.shape.length < 2 || b.shape.length < 2) throw unsupported(node, "a MatMul of vectors");
+  const out = node.outputs[0]!;
+  const acc = ctx.acc(ctx.fresh(`${out}::acc`), ctx.shapeOf(out), a.k + b.k);
+  ctx.op({ kind: "matmul2", source: node.id, inputs: [a.name, b.name], output: acc.name });
+  ctx.requantTo(node, acc, out);
+}
+
+export function lowerConv(ctx: LowerCtx, node: GraphNode): void {
+  const W = ctx.constant(node.inputs[1]!);
+  if (!W) throw unsupported(node, "a Conv whose weight is not a constant");
+  const x = ctx.input(node, node.inputs[0]!);
+  const spatial = x.shape.slice(2);
+  if (spatial.length < 1 || spatial.length > 2) throw unsupported(node, `a ${spatial.length}-D convolution`);
+  const attrs = new Attrs(node.attributes, node.id);
+  const win = slidingWindow({ node: node.id }, attrs, spatial, W.shape.slice(2));
+  const O = W.shape[0]!, per = sizeOf(W.shape.slice(1));
+  const w = floats(W);
+  let b = node.inputs[2] ? floats(ctx.constant(node.inputs[2])!) : new Float64Array(O);
+  let out = node.outputs[0]!;
+  let biasName = node.inputs[2] || `${node.id}::bias`;
+  // BatchNormalization right after the conv folds into its weights and bias.
+  const bn = ctx.soleConsumer(out);
+  const bnParams = bn?.opType === "BatchNormalization" ? bn.inputs.slice(1, 5).map((n) => ctx.constant(n)) : [];
+  if (bn && bnParams.length === 4 && bnParams.every((t) => t)) {
+    const [scale, beta, mean, variance] = bnParams.map((t) => floats(t!)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+    const eps = new Attrs(bn.attributes, bn.id).float("epsilon", 1e-5);
+    for (let o = 0; o < O; o++) {
+      const f = scale[o]! / Math.sqrt(variance[o]! + eps);
+      for (let i = 0; i < per; i++) w[o * per + i] = w[o * per + i]! * f;
+      b[o] = (b[o]! - mean[o]!) * f + beta[o]!;
+    }
+    ctx.done.add(bn);
+    out = bn.outputs[0]!;
+    biasName = `${node.id}::bias`;
+    b = Float64Array.from(b);
+  }
+  const group = attrs.int("group", 1);
+  const window = { kernel: win.kernel, strides: win.strides, dilations: win.dilations, padBegin: win.padBegin, padEnd: win.padEnd };
+  const hasBias = node.inputs[2] !== undefined && node.inputs[2] !== "" || out !== node.outputs[0];
+  emitLinear(ctx, node, x, node.inputs[1]!, [...W.shape], w, hasBias ? { name: biasName, values: b } : undefined, out, { group, window });
+}

@@ -1,0 +1,350 @@
+// Lowering of elementwise, table, pooling, reduction and shape ops into primitive integer ops.
+import { Attrs, type GraphNode } from "../graph/index.ts";
+import { slidingWindow } from "../graph/ops/spatial.ts";
+import { QuantError } from "./errors.ts";
+import { quantizeValue, typeMin } from "./fixed.ts";
+import { sizeOf } from "./indexmap.ts";
+import type { LowerCtx } from "./lower-context.ts";
+import type { IndexMap, QTensor, Window } from "./qgraph.ts";
+
+export function unsupported(node: GraphNode, what: string): QuantError {
+  return new QuantError(`node ${node.id} (${node.opType}): ${what} is not supported by the quantizer; re-export the model without it`, { node: node.id });
+}
+
+const attrsOf = (node: GraphNode) => new Attrs(node.attributes, node.id);
+
+/** An operand: the activation for a computed value, or a quantized constant. */
+function operand(ctx: LowerCtx, node: GraphNode, name: string): QTensor {
+  const c = ctx.constant(name);
+  if (!c) return ctx.input(node, name);
+  return ctx.constTensor(ctx.fresh(name), c.shape, c.data as ArrayLike<number>, "const");
+}
+
+// ---- Add / Sub / Mul / Div ------------------------------------------------------------
+
+function lowerAddSub(ctx: LowerCtx, node: GraphNode): void {
+  const a = operand(ctx, node, node.inputs[0]!), b = operand(ctx, node, node.inputs[1]!);
+  const K = Math.max(a.k, b.k);
+  const sign = node.opType === "Sub" ? -1 : 1;
+  const out = node.outputs[0]!;
+  const acc = ctx.acc(ctx.fresh(`${out}::acc`), ctx.shapeOf(out), K);
+  ctx.op({ kind: "add", source: node.id, inputs: [a.name, b.name], output: acc.name, coeffs: [2 ** (K - a.k), sign * 2 ** (K - b.k)] });
+  ctx.requantTo(node, acc, out);
+}
+
+function lowerMul(ctx: LowerCtx, node: GraphNode): void {
+  const [an, bn] = node.inputs as [string, string];
+  const out = node.outputs[0]!;
+  const c = ctx.scalar(bn) ?? ctx.scalar(an);
+  const x = ctx.constant(an) ? bn : an;
+  if (c !== undefined && c > 0 && Number.isFinite(c) && !ctx.constant(x)) {
+    scaleBy(ctx, node, ctx.input(node, x), c, out);
+    return;
+  }
+  const a = operand(ctx, node, an), b = operand(ctx, node, bn);
+  const acc = ctx.acc(ctx.fresh(`${out}::acc`), ctx.shapeOf(out), a.k + b.k);
+  ctx.op({ kind: "mul", source: node.id, inputs: [a.name, b.name], output: acc.name });
+  ctx.requantTo(node, acc, out);
+}
+
+function lowerDiv(ctx: LowerCtx, node: GraphNode): void {
+  const c = ctx.scalar(node.inputs[1]!);
+  if (c === undefined || !(c > 0) || !Number.isFinite(c)) throw unsupported(node, "division by anything but a positive constant");
+  scaleBy(ctx, node, ctx.input(node, node.inputs[0]!), 1 / c, node.outputs[0]!);
+}
+
+/** y = f·x as one requant (multiplier M, shift s). */
+function scaleBy(ctx: LowerCtx, node: GraphNode, x: QTensor, f: number, out: string): void {
+  const y = ctx.activation(out, { signed: x.signed });
+  ctx.requant(node.id, x, f, y);
+}
+
+// ---- unary functions as tables ---------------------------------------------------------
+
+interface UnarySpec {
+  fn: string;
+  params(node: GraphNode, ctx: LowerCtx): Record<string, number>;
+  /** Whether outputs can be negative. */
+  signed(params: Record<string, number>): boolean;
+}
+
+const none = () => ({});
+const UNARY: Record<string, UnarySpec> = {
+  Relu: { fn: "relu", params: none, signed: () => false },
+  LeakyRelu: { fn: "leakyrelu", params: (n) => ({ alpha: attrsOf(n).float("alpha", 0.01) }), signed: () => true },
+  Sigmoid: { fn: "sigmoid", params: none, signed: () => false },
+  Tanh: { fn: "tanh", params: none, signed: () => true },
+  Erf: { fn: "erf", params: none, signed: () => true },
+  Exp: { fn: "exp", params: none, signed: () => false },
+  Reciprocal: { fn: "reciprocal", params: none, signed: () => true },
+  Sqrt: { fn: "sqrt", params: none, signed: () => false },
+  Softplus: { fn: "softplus", params: none, signed: () => false },
+  Gelu: { fn: "gelu", params: none, signed: () => true },
+  Clip: {
+    fn: "clip",
+    params(n, ctx) {
+      const a = attrsOf(n);
+      const min = n.inputs[1] ? ctx.scalar(n.inputs[1]) : a.float("min", -Infinity);
+      const max = n.inputs[2] ? ctx.scalar(n.inputs[2]) : a.float("max", Infinity);
+      if (min === undefined || max === undefined) throw unsupported(n, "a Clip with non-constant bounds");
+      return { min: Math.max(min, -1e30), max: Math.min(max, 1e30) };
+    },
+    signed: (p) => p.min! < 0,
+  },
+};
+
+/** y = T[x]: a table over the input's whole range. */
+export function lowerTable(ctx: LowerCtx, node: GraphNode, fn: string, params: Record<string, number>, x: QTensor, out: string, signed: boolean): QTensor {
+  const y = ctx.activation(out, { signed });
+  const id = ctx.table({ fn, params, input: { k: x.k, bits: x.bits, signed: x.signed }, output: { k: y.k, bits: y.bits, signed: y.signed } }, `${node.id}`);
+  ctx.op({ kind: "lookup", source: node.id, inputs: [x.name], output: y.name, table: id });
+  return y;
+}
+
+function lowerUnary(ctx: LowerCtx, node: GraphNode): void {
+  const spec = UNARY[node.opType]!;
+  const params = spec.params(node, ctx);
+  lowerTable(ctx, node, spec.fn, params, ctx.input(node, node.inputs[0]!), node.outputs[0]!, spec.signed(params));
+}
+
+// ---- shape ops ---------------------------------------------------------------------------
+
+/** An op whose output has its input's type: a pure index map. */
+function emitMap(ctx: LowerCtx, node: GraphNode, inputs: QTensor[], map: IndexMap, out: string): QTensor {
+  const x = inputs[0]!;
+  const y = ctx.tensor(ctx.fresh(out), ctx.shapeOf(out), x, "activation", out);
+  ctx.qOf.set(out, y.name);
+  ctx.op({ kind: "indexmap", source: node.id, inputs: inputs.map((t) => t.name), output: y.name, map });
+  return y;
+}
+
+function lowerReshape(ctx: LowerCtx, node: GraphNode): void {
+  emitMap(ctx, node, [ctx.input(node, node.inputs[0]!)], { type: "reshape" }, node.outputs[0]!);
+}
+
+function lowerIdentity(ctx: LowerCtx, node: GraphNode): void {
+  ctx.qOf.set(node.outputs[0]!, ctx.input(node, node.inputs[0]!).name);
+}
+
+function lowerTranspose(ctx: LowerCtx, node: GraphNode): void {
+  const x = ctx.input(node, node.inputs[0]!);
+  const perm = attrsOf(node).ints("perm") ?? x.shape.map((_, i) => x.shape.length - 1 - i);
+  emitMap(ctx, node, [x], { type: "transpose", perm }, node.outputs[0]!);
+}
+
+function constInts(ctx: LowerCtx, node: GraphNode, name: string | undefined): number[] | undefined {
+  if (!name) return undefined;
+  const c = ctx.constant(name);
+  if (!c) throw unsupported(node, `a non-constant ${name}`);
+  return Array.from(c.data as ArrayLike<number>, Number);
+}
+
+function lowerSlice(ctx: LowerCtx, node: GraphNode): void {
+  const x = ctx.input(node, node.inputs[0]!);
+  const old = ctx.g.opset < 10, a = attrsOf(node);
+  const starts = old ? a.ints("starts")! : constInts(ctx, node, node.inputs[1])!;
+  const axes = (old ? a.ints("axes") : constInts(ctx, node, node.inputs[3])) ?? starts.map((_, i) => i);
+  const steps = (old ? undefined : constInts(ctx, node, node.inputs[4])) ?? starts.map(() => 1);
+  const r = x.shape.length;
+  const st = new Array<number>(r).fill(0), sp = new Array<number>(r).fill(1);
+  axes.forEach((ax, i) => {
+    const d = ax < 0 ? ax + r : ax, dim = x.shape[d]!, step = steps[i]!;
+    let s = starts[i]!;
+    if (s < 0) s += dim;
+    st[d] = step > 0 ? Math.min(Math.max(s, 0), dim) : Math.min(Math.max(s, 0), dim - 1);
+    sp[d] = step;
+  });
+  emitMap(ctx, node, [x], { type: "slice", starts: st, steps: sp }, node.outputs[0]!);
+}
+
+function lowerSplit(ctx: LowerCtx, node: GraphNode): void {
+  const x = ctx.input(node, node.inputs[0]!);
+  const r = x.shape.length;
+  let axis = attrsOf(node).int("axis", 0);
+  if (axis < 0) axis += r;
+  let at = 0;
+  for (const out of node.outputs) {
+    if (!out) continue;
+    const starts = x.shape.map((_, i) => (i === axis ? at : 0));
+    at += ctx.shapeOf(out)[axis]!;
+    emitMap(ctx, node, [x], { type: "slice", starts, steps: x.shape.map(() => 1) }, out);
+  }
+}
+
+function lowerConcat(ctx: LowerCtx, node: GraphNode): void {
+  const out = node.outputs[0]!;
+  const parts = node.inputs.map((n) => operand(ctx, node, n));
+  let axis = attrsOf(node).int("axis", 0);
+  if (axis < 0) axis += ctx.shapeOf(out).length;
+  const common = ctx.type({ name: out, role: "activation", shape: ctx.shapeOf(out), signed: parts.some((p) => p.signed), stat: out, maxBits: ctx.limits.get(out) });
+  const aligned = parts.map((p) => {
+    if (p.k === common.k && p.bits === common.bits && p.signed === common.signed) return p;
+    const t = ctx.tensor(ctx.fresh(`${p.name}::to_${out}`), p.shape, common, "activation");
+    ctx.requant(node.id, p, 1, t);
+    return t;
+  });
+  emitMap(ctx, node, aligned, { type: "concat", axis }, out);
+}
+
+function lowerPad(ctx: LowerCtx, node: GraphNode): void {
+  const x = ctx.input(node, node.inputs[0]!);
+  const a = attrsOf(node);
+  if (a.string("mode", "constant") !== "constant") throw unsupported(node, `pad mode ${a.string("mode", "")}`);
+  const old = ctx.g.opset < 11;
+  const value = old ? a.float("value", 0) : node.inputs[2] ? ctx.scalar(node.inputs[2]) : 0;
+  if (value !== 0) throw unsupported(node, "padding with a value other than 0");
+  const r = x.shape.length;
+  const pads = old ? a.ints("pads") ?? a.ints("paddings") : constInts(ctx, node, node.inputs[1]);
+  const axesIn = old ? undefined : constInts(ctx, node, node.inputs[3]);
+  const axes = axesIn?.map((v) => (v < 0 ? v + r : v)) ?? x.shape.map((_, i) => i);
+  if (!pads || pads.some((p) => p < 0)) throw unsupported(node, "negative or missing pads");
+  const begin = new Array<number>(r).fill(0);
+  axes.forEach((ax, i) => { begin[ax] = pads[i]!; });
+  emitMap(ctx, node, [x], { type: "pad", padBegin: begin }, node.outputs[0]!);
+}
+
+function lowerGather(ctx: LowerCtx, node: GraphNode): void {
+  const [dn, in_] = node.inputs as [string, string];
+  const data = ctx.constant(dn), idx = ctx.constant(in_);
+  let axis = attrsOf(node).int("axis", 0);
+  if (data && !idx) {
+    // An embedding: public integer ids select rows of a weight table.
+    if (axis !== 0 || data.shape.length !== 2) throw unsupported(node, "a Gather of a constant other than rows of a 2-D table");
+    const ids = ctx.input(node, in_);
+    const table = ctx.constTensor(ctx.fresh(dn), data.shape, data.data as ArrayLike<number>, "weight");
+    const out = node.outputs[0]!;
+    const y = ctx.tensor(ctx.fresh(out), ctx.shapeOf(out), table, "activation", out);
+    ctx.qOf.set(out, y.name);
+    ctx.op({ kind: "embed", source: node.id, inputs: [ids.name, table.name], output: y.name });
+    return;
+  }
+  if (!idx || data) throw unsupported(node, "a Gather of activations by computed indices");
+  const x = ctx.input(node, dn);
+  if (axis < 0) axis += x.shape.length;
+  emitMap(ctx, node, [x], { type: "gather", axis, indices: Array.from(idx.data as ArrayLike<number>, Number) }, node.outputs[0]!);
+}
+
+/** Where(cond, a, b) with a constant condition and one constant side: a select. */
+function lowerWhere(ctx: LowerCtx, node: GraphNode): void {
+  const [cn, an, bn] = node.inputs as [string, string, string];
+  const cond = ctx.constant(cn);
+  if (!cond) throw unsupported(node, "a Where whose condition is not a constant");
+  const aConst = ctx.scalar(an), bConst = ctx.scalar(bn);
+  const constSide = aConst !== undefined ? "a" : bConst !== undefined ? "b" : undefined;
+  if (!constSide) throw unsupported(node, "a Where without a scalar constant branch");
+  const x = ctx.input(node, constSide === "a" ? bn : an);
+  const c = (constSide === "a" ? aConst : bConst)!;
+  const m = cond.data as ArrayLike<number>;
+  const mask = new Int32Array(m.length);
+  for (let i = 0; i < m.length; i++) mask[i] = (m[i] ? 1 : 0) ^ (constSide === "a" ? 0 : 1);
+  const maskT = ctx.tensor(ctx.fresh(`${node.id}::mask`), cond.shape, { k: 0, bits: 1, signed: false }, "const");
+  ctx.q.consts[maskT.name] = mask;
+  const fill = quantizeValue(c, x);
+  const out = node.outputs[0]!;
+  const y = ctx.tensor(ctx.fresh(out), ctx.shapeOf(out), x, "activation", out);
+  ctx.qOf.set(out, y.name);
+  ctx.op({ kind: "select", source: node.id, inputs: [x.name, maskT.name], output: y.name, fill });
+  if (c * 2 ** x.k <= typeMin(x)) ctx.lowMasks.set(y.name, maskT.name);
+}
+
+// ---- pools and reductions -----------------------------------------------------------------
+
+function windowOf(node: GraphNode, x: QTensor, global: boolean): Window {
+  const spatial = x.shape.slice(2);
+  if (spatial.length < 1 || spatial.length > 2) throw unsupported(node, `a ${spatial.length}-D pool`);
+  if (global) return { kernel: spatial, strides: spatial.map(() => 1), dilations: spatial.map(() => 1), padBegin: spatial.map(() => 0), padEnd: spatial.map(() => 0) };
+  const a = attrsOf(node);
+  const w = slidingWindow({ node: node.id }, a, spatial, a.ints("kernel_shape") ?? [], a.int("ceil_mode", 0) === 1);
+  return { kernel: w.kernel, strides: w.strides, dilations: w.dilations, padBegin: w.padBegin, padEnd: w.padEnd };
+}
+
+function lowerMaxPool(ctx: LowerCtx, node: GraphNode): void {
+  const x = ctx.input(node, node.inputs[0]!);
+  if (node.outputs[1]) throw unsupported(node, "MaxPool indices output");
+  const out = node.outputs[0]!;
+  const y = ctx.tensor(ctx.fresh(out), ctx.shapeOf(out), x, "activation", out);
+  ctx.qOf.set(out, y.name);
+  ctx.op({ kind: "maxpool", source: node.id, inputs: [x.name], output: y.name, window: windowOf(node, x, node.opType === "GlobalMaxPool") });
+}
+
+function lowerAvgPool(ctx: LowerCtx, node: GraphNode): void {
+  const x = ctx.input(node, node.inputs[0]!);
+  const window = windowOf(node, x, node.opType === "GlobalAveragePool");
+  const out = node.outputs[0]!;
+  const outSpatial = ctx.shapeOf(out).slice(2);
+  const partial = window.padBegin.some((p) => p > 0) || window.padEnd.some((p) => p > 0) ||
+    outSpatial.some((o, i) => (o - 1) * window.strides[i]! + (window.kernel[i]! - 1) * window.dilations[i]! >= x.shape[2 + i]!);
+  if (partial && attrsOf(node).int("count_include_pad", 0) === 0) {
+    throw unsupported(node, "an average over windows that overlap padding (its divisor varies; pad explicitly or set count_include_pad=1)");
+  }
+  const acc = ctx.acc(ctx.fresh(`${out}::acc`), ctx.shapeOf(out), x.k);
+  ctx.op({ kind: "sumpool", source: node.id, inputs: [x.name], output: acc.name, window });
+  reduceScale(ctx, node, acc, 1 / sizeOf(window.kernel), out, x.signed);
+}
+
+function reduceScale(ctx: LowerCtx, node: GraphNode, acc: QTensor, f: number, out: string, signed: boolean): void {
+  const y = ctx.activation(out, { signed });
+  ctx.requant(node.id, acc, f, y);
+}
+
+function lowerReduce(ctx: LowerCtx, node: GraphNode): void {
+  const x = ctx.input(node, node.inputs[0]!);
+  const a = attrsOf(node);
+  const fromInput = node.opType === "ReduceSum" ? ctx.g.opset >= 13 : ctx.g.opset >= 18;
+  const axes = fromInput ? constInts(ctx, node, node.inputs[1]) : a.ints("axes");
+  if (!axes || axes.length !== 1) throw unsupported(node, "a reduction over other than exactly one axis");
+  const r = x.shape.length, axis = axes[0]! < 0 ? axes[0]! + r : axes[0]!;
+  const out = node.outputs[0]!;
+  const keep = a.int("keepdims", 1) === 1;
+  const keptShape = x.shape.map((d, i) => (i === axis ? 1 : d));
+  const name = keep ? out : `${out}::kept`;
+  let y: QTensor;
+  if (node.opType === "ReduceMax") {
+    y = ctx.tensor(ctx.fresh(name), keptShape, x, "activation", keep ? out : undefined);
+    ctx.op({ kind: "reducemax", source: node.id, inputs: [x.name], output: y.name, axis });
+    if (keep) ctx.qOf.set(out, y.name);
+  } else {
+    const acc = ctx.acc(ctx.fresh(`${out}::acc`), keptShape, x.k);
+    ctx.op({ kind: "rowsum", source: node.id, inputs: [x.name], output: acc.name, axis });
+    const f = node.opType === "ReduceMean" ? 1 / x.shape[axis]! : 1;
+    if (keep) {
+      reduceScale(ctx, node, acc, f, out, x.signed);
+      return;
+    }
+    y = ctx.tensor(ctx.fresh(name), keptShape, ctx.type({ name: out, role: "activation", shape: ctx.shapeOf(out), signed: x.signed, stat: out }), "activation");
+    ctx.requant(node.id, acc, f, y);
+  }
+  if (!keep) emitMap(ctx, node, [y], { type: "reshape" }, out);
+}
+
+/** BatchNormalization not after a conv: a per-channel multiply and add. */
+function lowerBatchNorm(ctx: LowerCtx, node: GraphNode): void {
+  const x = ctx.input(node, node.inputs[0]!);
+  const [scale, beta, mean, variance] = node.inputs.slice(1, 5).map((n) => ctx.constant(n));
+  if (!scale || !beta || !mean || !variance) throw unsupported(node, "BatchNormalization with non-constant statistics");
+  const eps = attrsOf(node).float("epsilon", 1e-5);
+  const C = x.shape[1]!, bshape = [C, ...x.shape.slice(2).map(() => 1)];
+  const f = (t: typeof scale, i: number) => Number((t.data as ArrayLike<number>)[i]);
+  const mul = Float64Array.from({ length: C }, (_, c) => f(scale, c) / Math.sqrt(f(variance, c) + eps));
+  const add = Float64Array.from({ length: C }, (_, c) => f(beta, c) - f(mean, c) * mul[c]!);
+  const out = node.outputs[0]!;
+  const m = ctx.constTensor(ctx.fresh(`${node.id}::scale`), bshape, mul, "const");
+  const prod = ctx.acc(ctx.fresh(`${out}::prod`), x.shape, x.k + m.k);
+  ctx.op({ kind: "mul", source: node.id, inputs: [x.name, m.name], output: prod.name });
+  const b = ctx.bias(ctx.fresh(`${node.id}::shift`), bshape, add, prod.k);
+  const acc = ctx.acc(ctx.fresh(`${out}::acc`), x.shape, prod.k);
+  ctx.op({ kind: "add", source: node.id, inputs: [prod.name, b.name], output: acc.name, coeffs: [1, 1] });
+  ctx.requantTo(node, acc, out);
+}
+
+export const BASIC_LOWERINGS: Readonly<Record<string, (ctx: LowerCtx, node: GraphNode) => void>> = {
+  Add: lowerAddSub, Sub: lowerAddSub, Mul: lowerMul, Div: lowerDiv,
+  ...Object.fromEntries(Object.keys(UNARY).map((k) => [k, lowerUnary])),
+  Reshape: lowerReshape, Flatten: lowerReshape, Squeeze: lowerReshape, Unsqueeze: lowerReshape,
+  Identity: lowerIdentity, Dropout: lowerIdentity,
+  Transpose: lowerTranspose, Slice: lowerSlice, Split: lowerSplit, Concat: lowerConcat, Pad: lowerPad,
+  Gather: lowerGather, Where: lowerWhere,
+  MaxPool: lowerMaxPool, GlobalMaxPool: lowerMaxPool, AveragePool: lowerAvgPool, GlobalAveragePool: lowerAvgPool,
+  ReduceMean: lowerReduce, ReduceSum: lowerReduce, ReduceMax: lowerReduce,
+  BatchNormalization: lowerBatchNorm,
+};

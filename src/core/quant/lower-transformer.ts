@@ -1,0 +1,155 @@
+// Lowering of the transformer parts into primitive integer ops: Softmax (max-shift, exp by
+// table, row sum, reciprocal by table, multiply), LayerNormalization (mean, centred values,
+// variance, rsqrt by table, multiply, affine) and the exported GELU subgraph (one table).
+import { Attrs, type GraphNode, type Tensor } from "../graph/index.ts";
+import { typeMin } from "./fixed.ts";
+import type { LowerCtx } from "./lower-context.ts";
+import { lowerTable, unsupported } from "./lower-ops.ts";
+import type { QTensor, QType } from "./qgraph.ts";
+
+/** exp's input after the max shift: [−16, 16) at 1/256 (exp(−16) is below one output step). */
+export const SOFTMAX_EXP_IN: QType = { k: 8, bits: 13, signed: true };
+/** exp's output over a domain ≤ 0: [0, 1] at 2^−14. */
+export const SOFTMAX_EXP_OUT: QType = { k: 14, bits: 15, signed: false };
+/** 1/S for a row sum S ≥ 1: (0, 1] at 2^−14. */
+export const SOFTMAX_RECIP_OUT: QType = { k: 14, bits: 15, signed: false };
+
+function lastAxis(node: GraphNode, x: QTensor, axis: number): void {
+  const r = x.shape.length;
+  if ((axis < 0 ? axis + r : axis) !== r - 1) throw unsupported(node, "normalizing over other than the last axis");
+}
+
+function rowShapeOf(x: QTensor): number[] {
+  return [...x.shape.slice(0, -1), 1];
+}
+
+export function lowerSoftmax(ctx: LowerCtx, node: GraphNode): void {
+  const x = ctx.input(node, node.inputs[0]!);
+  const opsetDefault = ctx.g.opset >= 13 ? -1 : 1;
+  lastAxis(node, x, new Attrs(node.attributes, node.id).int("axis", opsetDefault));
+  const id = node.id, r = x.shape.length, n = x.shape[r - 1]!, rows = rowShapeOf(x);
+  const m = ctx.tensor(ctx.fresh(`${id}::max`), rows, x, "activation");
+  ctx.op({ kind: "reducemax", source: id, inputs: [x.name], output: m.name, axis: r - 1 });
+  const d = ctx.acc(ctx.fresh(`${id}::shifted`), x.shape, x.k);
+  ctx.op({ kind: "add", source: id, inputs: [x.name, m.name], output: d.name, coeffs: [1, -1] });
+  const din = ctx.internal(ctx.fresh(`${id}::exp_in`), x.shape, { signed: true, fixed: SOFTMAX_EXP_IN });
+  ctx.requant(id, d, 1, din, typeMin(din), 0);
+  const e = ctx.internal(ctx.fresh(`${id}::exp`), x.shape, { signed: false, fixed: SOFTMAX_EXP_OUT });
+  ctx.op({ kind: "lookup", source: id, inputs: [din.name], output: e.name, table: ctx.table({ fn: "exp", params: {}, input: din, output: e }, id) });
+  let ev = e;
+  const mask = ctx.lowMasks.get(x.name);
+  if (mask) {
+    // Entries masked to −∞ contribute exactly 0.
+    ev = ctx.tensor(ctx.fresh(`${id}::exp_masked`), x.shape, e, "activation");
+    ctx.op({ kind: "select", source: id, inputs: [e.name, mask], output: ev.name, fill: 0 });
+  }
+  const s = ctx.acc(ctx.fresh(`${id}::sum`), rows, e.k);
+  ctx.op({ kind: "rowsum", source: id, inputs: [ev.name], output: s.name, axis: r - 1 });
+  const sumBits = 14;
+  const sq = ctx.internal(ctx.fresh(`${id}::sum_q`), rows, { signed: false, fixed: { k: sumBits - Math.ceil(Math.log2(n + 1)), bits: sumBits, signed: false } });
+  ctx.requant(id, s, 1, sq);
+  const rc = ctx.internal(ctx.fresh(`${id}::recip`), rows, { signed: false, fixed: SOFTMAX_RECIP_OUT });
+  ctx.op({ kind: "lookup", source: id, inputs: [sq.name], output: rc.name, table: ctx.table({ fn: "reciprocal", params: {}, input: sq, output: rc }, id) });
+  const p = ctx.acc(ctx.fresh(`${id}::prob`), x.shape, ev.k + rc.k);
+  ctx.op({ kind: "mul", source: id, inputs: [ev.name, rc.name], output: p.name });
+  ctx.requantTo(node, p, node.outputs[0]!, false);
+}
+
+/** Widths inside LayerNormalization (the input itself is capped at 13 bits by the limits). */
+const LN_BITS = { sq: 16, var: 12, rsqrt: 14, norm: 12, gamma: 12 };
+
+export function lowerLayerNorm(ctx: LowerCtx, node: GraphNode): void {
+  const x = ctx.input(node, node.inputs[0]!);
+  const a = new Attrs(node.attributes, node.id);
+  lastAxis(node, x, a.int("axis", -1));
+  if (node.outputs.slice(1).some((o) => o)) throw unsupported(node, "LayerNormalization's mean and inverse-deviation outputs");
+  const id = node.id, r = x.shape.length, n = x.shape[r - 1]!, rows = rowShapeOf(x);
+  const eps = a.float("epsilon", 1e-5);
+  const s1 = ctx.acc(ctx.fresh(`${id}::sum`), rows, x.k);
+  ctx.op({ kind: "rowsum", source: id, inputs: [x.name], output: s1.name, axis: r - 1 });
+  const mean = ctx.tensor(ctx.fresh(`${id}::mean`), rows, x, "activation");
+  ctx.requant(id, s1, 1 / n, mean);
+  const c = ctx.acc(ctx.fresh(`${id}::centred`), x.shape, x.k);
+  ctx.op({ kind: "add", source: id, inputs: [x.name, mean.name], output: c.name, coeffs: [1, -1] });
+  // Squares are requantized before the row sum so that the sum stays under 2^29.
+  const c2 = ctx.acc(ctx.fresh(`${id}::square`), x.shape, 2 * x.k);
+  ctx.op({ kind: "mul", source: id, inputs: [c.name, c.name], output: c2.name });
+  const sq = ctx.internal(ctx.fresh(`${id}::sq`), x.shape, { signed: false, stat: `${id}::sq`, bits: LN_BITS.sq, fullRange: true });
+  ctx.requant(id, c2, 1, sq);
+  const vs = ctx.acc(ctx.fresh(`${id}::sq_sum`), rows, sq.k);
+  ctx.op({ kind: "rowsum", source: id, inputs: [sq.name], output: vs.name, axis: r - 1 });
+  const v = ctx.internal(ctx.fresh(`${id}::var`), rows, { signed: false, stat: `${id}::var`, bits: LN_BITS.var, fullRange: true });
+  ctx.requant(id, vs, 1 / n, v);
+  const rs = ctx.internal(ctx.fresh(`${id}::rsqrt`), rows, { signed: false, stat: `${id}::rsqrt`, bits: LN_BITS.rsqrt, fullRange: true });
+  ctx.op({ kind: "lookup", source: id, inputs: [v.name], output: rs.name, table: ctx.table({ fn: "rsqrt", params: { eps }, input: v, output: rs }, id) });
+  const scaled = ctx.acc(ctx.fresh(`${id}::scaled`), x.shape, c.k + rs.k);
+  ctx.op({ kind: "mul", source: id, inputs: [c.name, rs.name], output: scaled.name });
+  const norm = ctx.internal(ctx.fresh(`${id}::norm`), x.shape, { signed: true, stat: `${id}::norm`, bits: LN_BITS.norm });
+  ctx.requant(id, scaled, 1, norm);
+  const gamma = ctx.constant(node.inputs[1]!);
+  if (!gamma) throw unsupported(node, "a LayerNormalization scale that is not a constant");
+  const g = ctx.constTensor(ctx.fresh(node.inputs[1]!), gamma.shape, gamma.data as ArrayLike<number>, "const", { bits: LN_BITS.gamma });
+  let acc = ctx.acc(ctx.fresh(`${id}::gamma`), x.shape, norm.k + g.k);
+  ctx.op({ kind: "mul", source: id, inputs: [norm.name, g.name], output: acc.name });
+  const beta = node.inputs[2] ? ctx.constant(node.inputs[2]) : undefined;
+  if (node.inputs[2] && !beta) throw unsupported(node, "a LayerNormalization bias that is not a constant");
+  if (beta) {
+    const b = ctx.bias(ctx.fresh(node.inputs[2]!), beta.shape, beta.data as ArrayLike<number>, acc.k);
+    const sum = ctx.acc(ctx.fresh(`${id}::affine`), x.shape, acc.k);
+    ctx.op({ kind: "add", source: id, inputs: [acc.name, b.name], output: sum.name, coeffs: [1, 1] });
+    acc = sum;
+  }
+  ctx.requantTo(node, acc, node.outputs[0]!);
+}
+
+/**
+ * The float values inside a LayerNormalization, keyed like the statistics its lowering asks
+ * for: squares of the centred values, row variances, their rsqrt, the normalized values.
+ */
+export function layerNormInternals(node: GraphNode, x: Tensor): Record<string, Float64Array> {
+  const eps = new Attrs(node.attributes, node.id).float("epsilon", 1e-5);
+  const d = x.data as ArrayLike<number>;
+  const n = x.shape[x.shape.length - 1]!, rows = d.length / n;
+  const sq = new Float64Array(d.length), norm = new Float64Array(d.length);
+  const variance = new Float64Array(rows), rsqrt = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += d[r * n + i]!;
+    const mu = s / n;
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      const c = d[r * n + i]! - mu;
+      sq[r * n + i] = c * c;
+      v += c * c;
+    }
+    variance[r] = v / n;
+    rsqrt[r] = 1 / Math.sqrt(variance[r]! + eps);
+    for (let i = 0; i < n; i++) norm[r * n + i] = (d[r * n + i]! - mu) * rsqrt[r]!;
+  }
+  const id = node.id;
+  return { [`${id}::sq`]: sq, [`${id}::var`]: variance, [`${id}::rsqrt`]: rsqrt, [`${id}::norm`]: norm };
+}
+
+/**
+ * The GELU subgraph torch exports, Div(x, √2) → Erf → Add 1 → Mul x → Mul 0.5, becomes one
+ * gelu table on x. Returns false (and lowers nothing) when `node` does not start it.
+ */
+export function lowerGeluPattern(ctx: LowerCtx, node: GraphNode): boolean {
+  if (node.opType !== "Div") return false;
+  const c = ctx.scalar(node.inputs[1]!);
+  if (c === undefined || Math.abs(c - Math.SQRT2) > 1e-4) return false;
+  const x = node.inputs[0]!;
+  const erf = ctx.soleConsumer(node.outputs[0]!);
+  if (erf?.opType !== "Erf") return false;
+  const add = ctx.soleConsumer(erf.outputs[0]!);
+  const one = add?.opType === "Add" ? ctx.scalar(add.inputs[0] === erf.outputs[0] ? add.inputs[1]! : add.inputs[0]!) : undefined;
+  if (!add || one !== 1) return false;
+  const mul = ctx.soleConsumer(add.outputs[0]!);
+  if (mul?.opType !== "Mul" || !mul.inputs.includes(x)) return false;
+  const half = ctx.soleConsumer(mul.outputs[0]!);
+  const h = half?.opType === "Mul" ? ctx.scalar(half.inputs[0] === mul.outputs[0] ? half.inputs[1]! : half.inputs[0]!) : undefined;
+  if (!half || h !== 0.5) return false;
+  for (const n of [erf, add, mul, half]) ctx.done.add(n);
+  lowerTable(ctx, node, "gelu", {}, ctx.input(node, x), half.outputs[0]!, true);
+  return true;
+}
