@@ -1,5 +1,7 @@
 // Fiat–Shamir transcript, exactly PROTOCOL.md §2 (SHA-256 sponge with labelled absorb/squeeze).
-import { sha256 } from "@noble/hashes/sha2.js";
+// SHA-256 comes from ../hash: the wasm kernel for the many short inputs, node:crypto (in Node)
+// for absorbing long rows; the bytes are the same either way (transcript vectors, hash tests).
+import { sha256 } from "../hash/index.ts";
 import { TranscriptError } from "./errors.ts";
 
 const P = 2130706433;
