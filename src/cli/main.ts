@@ -1,4 +1,5 @@
 import * as inspect from "./commands/inspect.ts";
+import * as run from "./commands/run.ts";
 import { CliError, type Output } from "./io.ts";
 
 interface Command {
@@ -6,7 +7,7 @@ interface Command {
   run(argv: string[], io: Output): number | Promise<number>;
 }
 
-const commands: Record<string, Command> = { inspect };
+const commands: Record<string, Command> = { inspect, run };
 
 const consoleOutput: Output = {
   out: (l) => process.stdout.write(l + "\n"),

@@ -1,20 +1,63 @@
 import { parseArgs } from "node:util";
-import { decodeModel, summarize, type Dim } from "../../core/onnx/index.ts";
+import { GraphError, loadGraph, opDef, type Graph, type TensorInfo } from "../../core/graph/index.ts";
+import { decodeModel, summarize, type Dim, type OnnxModel } from "../../core/onnx/index.ts";
 import { CliError, readInput, type Output } from "../io.ts";
+import { parseDims } from "./run.ts";
 
-export const usage = "zkml inspect <model.onnx> [--json]   show a model's inputs, outputs, parameters and ops";
+export const usage =
+  "zkml inspect <model.onnx> [--dim sym=N ...] [--json]   show a model's inputs, outputs, parameters, ops, and each node's shapes";
+
+interface NodeView {
+  id: string;
+  op: string;
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
+}
+
+/** Nodes whose op this front end cannot evaluate, by node name. */
+function unsupportedNodes(model: OnnxModel): { node: string; op: string }[] {
+  return model.graph.nodes
+    .filter((n) => !opDef(n.domain, n.opType))
+    .map((n) => ({ node: n.name, op: n.domain && n.domain !== "ai.onnx" ? `${n.domain}:${n.opType}` : n.opType }));
+}
+
+function nodeViews(g: Graph): NodeView[] {
+  const info = (name: string): TensorInfo => g.tensors.get(name) ?? { name, dtype: "float32", shape: [] };
+  return g.nodes.map((n) => ({
+    id: n.id,
+    op: n.opType,
+    inputs: n.inputs.filter((x) => x !== "").map(info),
+    outputs: n.outputs.filter((x) => x !== "").map(info),
+  }));
+}
 
 export function run(argv: string[], io: Output): number {
-  const { values, positionals } = parseArgs({ args: argv, options: { json: { type: "boolean" } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { json: { type: "boolean" }, dim: { type: "string", multiple: true } },
+    allowPositionals: true,
+  });
   const [path] = positionals;
   if (!path || positionals.length > 1) throw new CliError(`usage: ${usage}`, 2);
   const model = decodeModel(readInput(path, "model"));
   const s = summarize(model);
+  const unsupported = unsupportedNodes(model);
+  let graph: Graph | undefined;
+  let graphError: string | undefined;
+  if (unsupported.length === 0) {
+    try {
+      graph = loadGraph(model, { dims: parseDims(values.dim ?? []) });
+    } catch (e) {
+      if (!(e instanceof GraphError)) throw e;
+      graphError = e.message;
+    }
+  }
+  const nodes = graph ? nodeViews(graph) : [];
   if (values.json) {
-    io.out(JSON.stringify(s));
+    io.out(JSON.stringify({ ...s, unsupported, graphError, folded: graph ? s.nodeCount - graph.nodes.length : undefined, nodes }));
     return 0;
   }
-  const shape = (d: Dim[] | undefined) => (d ? `[${d.join(",")}]` : "[?]");
+  const shape = (d: readonly Dim[] | undefined) => (d ? `[${d.join(",")}]` : "[?]");
   io.out(`model      ${s.name || "(unnamed)"}  (${s.producer || "unknown producer"}, IR v${s.irVersion}, opset ${s.opset})`);
   for (const v of s.inputs) io.out(`input      ${v.name}  ${v.dtype ?? "?"} ${shape(v.shape)}`);
   for (const v of s.outputs) io.out(`output     ${v.name}  ${v.dtype ?? "?"} ${shape(v.shape)}`);
@@ -22,5 +65,17 @@ export function run(argv: string[], io: Output): number {
   io.out(`nodes      ${s.nodeCount}`);
   io.out("ops");
   for (const [op, n] of Object.entries(s.opHistogram)) io.out(`  ${op.padEnd(24)} ${n}`);
+  if (unsupported.length > 0) {
+    io.out(`unsupported ops at ${unsupported.length} node(s):`);
+    for (const u of unsupported) io.out(`  ${u.node.padEnd(32)} ${u.op}`);
+    return 0;
+  }
+  if (graphError) {
+    io.out(`graph      cannot be loaded: ${graphError}`);
+    return 0;
+  }
+  io.out(`graph      ${graph!.nodes.length} nodes after folding ${s.nodeCount - graph!.nodes.length} constant node(s)`);
+  const fmt = (ts: TensorInfo[]) => ts.map((t) => `[${t.shape.join(",")}]`).join(" ");
+  for (const n of nodes) io.out(`  ${n.id.padEnd(32)} ${n.op.padEnd(20)} ${fmt(n.inputs)} -> ${fmt(n.outputs)}`);
   return 0;
 }
