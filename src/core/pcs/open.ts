@@ -33,5 +33,11 @@ export function open(t: Transcript, data: PcsProverData, claims: readonly PcsCla
   const indices = distinctSorted(squeezeQueries(t, params));
   const columns = new Uint32Array(indices.length * rows);
   indices.forEach((j, k) => columns.set(data.columns.subarray(j * rows, (j + 1) * rows), k * rows));
+  // Nothing is squeezed after this inside the opening, but the caller's protocol may go on: the
+  // opened leaves are absorbed too, so every prover message is in the transcript.
+  const leaves = data.tree.levels[0]!;
+  const opened = new Uint8Array(32 * indices.length);
+  indices.forEach((j, k) => opened.set(leaves.subarray(32 * j, 32 * j + 32), 32 * k));
+  t.absorb(LABEL.opened, opened);
   return { proximityRow, ...(batch ? { batch } : {}), evalRow, columns, siblings: openMulti(data.tree, indices) };
 }

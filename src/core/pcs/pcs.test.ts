@@ -25,6 +25,36 @@ describe("pcs opening", () => {
     });
   }
 
+  it("leaves prover and verifier transcripts in the same state, and binds the opening into it", () => {
+    const params = chooseParams(8);
+    const evals = randomFields(r, 256);
+    const point = randomFields(r, 32);
+    const claims = [{ point, value: mleBrute(evals, point) }];
+    const data = commit(params, evals);
+    const tp = new Transcript(), tv = new Transcript(), fresh = new Transcript();
+    const bytes = writeOpeningProof(open(tp, data, claims), params);
+    expect(verifyOpening(tv, params, data.root, claims, bytes)).toEqual({ ok: true });
+    expect(Buffer.from(tv.digest())).toEqual(Buffer.from(tp.digest()));
+    expect(Buffer.from(tv.digest())).not.toEqual(Buffer.from(fresh.digest()));
+  });
+
+  it("a 2^16 commitment at the default parameters: one claim and a batch of eight", () => {
+    const params = chooseParams(16);
+    const evals = randomFields(r, 1 << 16);
+    const data = commit(params, evals);
+    const claims: PcsClaim[] = [];
+    for (let i = 0; i < 8; i++) {
+      const logSize = 9 + i; // segments from 2^9 to 2^16, at aligned offsets
+      const offset = (2 ** 16 - 2 ** logSize) & ~(2 ** logSize - 1);
+      const point = randomFields(r, 4 * logSize);
+      claims.push({ segment: { offset, logSize }, point, value: mleBrute(evals.subarray(offset, offset + 2 ** logSize), point) });
+    }
+    for (const cs of [claims.slice(7), claims]) {
+      const bytes = writeOpeningProof(open(new Transcript(), data, cs), params);
+      expect(verifyOpening(new Transcript(), params, data.root, cs, bytes)).toEqual({ ok: true });
+    }
+  });
+
   it("rejects a wrong claimed value", () => {
     const params = chooseParams(8);
     const evals = randomFields(r, 256);

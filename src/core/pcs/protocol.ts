@@ -14,6 +14,7 @@ export const LABEL = {
   rhoRow: "pcs/rho-row",
   evalRow: "pcs/eval-row",
   queries: "pcs/queries",
+  opened: "pcs/opened-leaves",
 } as const;
 
 /** The statement: root and claims are absorbed before any challenge of the opening. */

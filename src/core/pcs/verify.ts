@@ -60,7 +60,9 @@ function checkOpening(t: Transcript, params: PcsParams, root: Uint8Array, claims
   if (proof.columns.length !== indices.length * rows) {
     throw new Rejection(`${proof.columns.length / rows} opened columns where the queries need ${indices.length}`);
   }
-  verifyMulti(root, treeDepth(params), indices, columnLeaves(proof.columns, rows), proof.siblings);
+  const opened = columnLeaves(proof.columns, rows);
+  verifyMulti(root, treeDepth(params), indices, opened, proof.siblings);
+  t.absorb(LABEL.opened, opened);
 
   // Both rows must be codewords that agree with the committed columns at every query.
   const encProximity = rsEncodeExt(proof.proximityRow, params.logBlowup);
