@@ -1,0 +1,129 @@
+// Quantized graph (without weights) → proof plan. Deterministic: the prover at setup and the
+// verifier from the VK derive the same plan.
+
+import { checkBounds } from "../quant/bounds.ts";
+import { signedBitsFor, typeMin } from "../quant/fixed.ts";
+import type { QGraph, QOp, QTensor } from "../quant/qgraph.ts";
+import { CircuitError } from "./errors.ts";
+import type { GraphSpec, PlanLookup, PlanTable, PlanTensor, ProofPlan, RequantProof, TensorKind } from "./plan.ts";
+
+/** Ops that have a gadget, and what each needs; anything else is a compile error naming the node. */
+export const PROVABLE_OPS = new Set<QOp["kind"]>(["linear", "requant", "lookup", "add", "indexmap"]);
+
+/** The largest table in v1 (PROTOCOL.md §5). */
+export const MAX_TABLE_LOG_ROWS = 16;
+
+export const log2Ceil = (n: number): number => (n <= 1 ? 0 : Math.ceil(Math.log2(n)));
+
+function planTensor(t: Pick<QTensor, "name" | "shape" | "k" | "bits" | "signed">, kind: TensorKind): PlanTensor {
+  const logDims = t.shape.map(log2Ceil);
+  return { name: t.name, shape: [...t.shape], logDims, nVars: logDims.reduce((a, b) => a + b, 0), k: t.k, bits: t.bits, signed: t.signed, kind };
+}
+
+const WITNESS_PRODUCERS = new Set<QOp["kind"]>(["requant", "lookup", "maxpool", "reducemax"]);
+
+function clampTable(bits: number, lo: number, hi: number): PlanTable {
+  const rows = 2 ** bits;
+  const v = new Int32Array(rows), y = new Int32Array(rows);
+  for (let j = 0; j < rows; j++) {
+    const x = j - rows / 2;
+    v[j] = x;
+    y[j] = x < lo ? lo : x > hi ? hi : x;
+  }
+  return { key: `clamp:${bits}:${lo}:${hi}`, logRows: bits, columns: [v, y] };
+}
+
+function rangeTable(bits: number): PlanTable {
+  const rows = 2 ** Math.max(1, bits);
+  // A 1-bit range table has rows {0, 1}: exactly [0, 2^1).
+  const v = new Int32Array(rows);
+  for (let j = 0; j < rows; j++) v[j] = j;
+  return { key: `range:${bits}`, logRows: Math.max(1, bits), columns: [v] };
+}
+
+export function compilePlan(g: GraphSpec): ProofPlan {
+  const unsupported = g.ops.filter((op) => !PROVABLE_OPS.has(op.kind) || (op.kind === "linear" && op.form !== "dense"));
+  if (unsupported.length > 0) {
+    const list = unsupported.map((op) => `${op.source} (${op.kind}${op.kind === "linear" ? ` ${op.form}` : ""})`).join(", ");
+    throw new CircuitError(`these nodes cannot be proved yet: ${list}. Proving supports ${[...PROVABLE_OPS].join(", ")} (dense linear) in this version.`, unsupported[0]!.source);
+  }
+  const iv = checkBounds({ ...g, consts: {} } as QGraph);
+  const publicIn = new Set(g.inputs), publicOut = new Set(g.outputs);
+  const producer: Record<string, number> = {};
+  g.ops.forEach((op, i) => (producer[op.output] = i));
+
+  const tensors: Record<string, PlanTensor> = {};
+  const witness: string[] = [], model: string[] = [];
+  for (const t of Object.values(g.tensors)) {
+    let kind: TensorKind;
+    if (publicIn.has(t.name)) kind = "input";
+    else if (publicOut.has(t.name)) kind = "output";
+    else if (t.role === "weight" || t.role === "bias" || t.role === "const") kind = "model";
+    else if (producer[t.name] !== undefined && WITNESS_PRODUCERS.has(g.ops[producer[t.name]!]!.kind)) kind = "witness";
+    else kind = "virtual";
+    tensors[t.name] = planTensor(t, kind);
+    if (kind === "witness") witness.push(t.name);
+    if (kind === "model") model.push(t.name);
+  }
+
+  const tables: Record<string, PlanTable> = {};
+  const uses = new Map<string, PlanLookup["uses"]>();
+  const addUse = (table: PlanTable, use: PlanLookup["uses"][number]) => {
+    tables[table.key] ??= table;
+    if (!uses.has(table.key)) uses.set(table.key, []);
+    uses.get(table.key)!.push(use);
+  };
+  const requants: RequantProof[] = [];
+  g.ops.forEach((op, i) => {
+    if (op.kind === "requant") {
+      const x = iv.get(op.inputs[0]!)!;
+      const quot = (v: number) => (op.s === 0 ? v * op.M : Math.floor((v * op.M + 2 ** (op.s - 1)) / 2 ** op.s));
+      const qBits = Math.max(1, signedBitsFor(quot(x.lo), quot(x.hi)));
+      if (qBits > MAX_TABLE_LOG_ROWS) {
+        throw new CircuitError(`${op.source}: the requantized values of ${op.output} span 2^${qBits} before clamping, over the 2^${MAX_TABLE_LOG_ROWS}-row table of this version; narrow the input bit widths or raise the shift`, op.source);
+      }
+      if (op.s > MAX_TABLE_LOG_ROWS) {
+        throw new CircuitError(`${op.source}: a shift of ${op.s} bits needs limbed remainders, not in this version; lower the shift to ${MAX_TABLE_LOG_ROWS} or less`, op.source);
+      }
+      const y = tensors[op.output]!;
+      const q = planTensor({ name: `${op.output}#q`, shape: y.shape, k: 0, bits: qBits, signed: true }, "witness");
+      tensors[q.name] = q;
+      witness.push(q.name);
+      addUse(clampTable(qBits, op.lo, op.hi), { columns: [q.name, op.output], shapeOf: op.output, label: `${op.source}: requant of ${op.output}` });
+      const proof: RequantProof = { op: i, q: q.name };
+      if (op.s > 0) {
+        const r = planTensor({ name: `${op.output}#r`, shape: y.shape, k: 0, bits: op.s, signed: false }, "witness");
+        tensors[r.name] = r;
+        witness.push(r.name);
+        addUse(rangeTable(op.s), { columns: [r.name], shapeOf: op.output, label: `${op.source}: remainder of ${op.output}` });
+        proof.r = r.name;
+      }
+      requants.push(proof);
+    } else if (op.kind === "lookup") {
+      const t = g.tables[op.table];
+      if (!t) throw new CircuitError(`${op.source}: table ${op.table} is missing from the plan`, op.source);
+      const rows = t.values.length;
+      const logRows = log2Ceil(rows);
+      if (rows !== 2 ** logRows || logRows < 1 || logRows > MAX_TABLE_LOG_ROWS) {
+        throw new CircuitError(`${op.source}: table ${op.table} has ${rows} rows; proofs need a power of two from 2 to 2^${MAX_TABLE_LOG_ROWS}`, op.source);
+      }
+      const x = iv.get(op.inputs[0]!)!, lo = typeMin(t.input);
+      if (x.lo < lo || x.hi > lo + rows - 1) {
+        throw new CircuitError(`${op.source}: input can leave the domain of table ${op.table} (saturating tables are not provable in this version); requantize the input into the table's domain`, op.source);
+      }
+      const xs = new Int32Array(rows);
+      for (let j = 0; j < rows; j++) xs[j] = lo + j;
+      addUse({ key: `fn:${op.table}`, logRows, columns: [xs, Int32Array.from(t.values)] }, { columns: [op.inputs[0]!, op.output], shapeOf: op.output, label: `${op.source}: ${t.fn} of ${op.inputs[0]}` });
+    }
+  });
+
+  const lookups: PlanLookup[] = [];
+  for (const key of Object.keys(tables).sort()) {
+    const table = tables[key]!;
+    const m = planTensor({ name: `#m:${key}`, shape: [2 ** table.logRows], k: 0, bits: 31, signed: false }, "witness");
+    tensors[m.name] = m;
+    witness.push(m.name);
+    lookups.push({ table: key, uses: uses.get(key)!, multiplicity: m.name });
+  }
+  return { graph: g, tensors, witness, model, tables, lookups, requants, producer };
+}

@@ -1,0 +1,71 @@
+// The proof plan: what the prover commits, which tables each lookup uses, and how every
+// quantized op is proved (PROTOCOL.md §4–§6). Derived deterministically from the quantized
+// graph (without weights) by compilePlan, by the prover at setup and by the verifier from the VK.
+
+import type { QGraph, QOp, QType } from "../quant/qgraph.ts";
+
+/** The quantized graph as the VK holds it: everything but the model's integer data. */
+export type GraphSpec = Omit<QGraph, "consts">;
+
+/**
+ * input / output: public integers the verifier holds; witness: in the per-proof commitment;
+ * model: in the model commitment (weights, biases, constants); virtual: derived by claims.
+ */
+export type TensorKind = "input" | "output" | "witness" | "model" | "virtual";
+
+export interface PlanTensor extends QType {
+  name: string;
+  shape: number[];
+  /** log2 of each padded dimension (row-major: the last dimension holds the lowest bits). */
+  logDims: number[];
+  nVars: number;
+  kind: TensorKind;
+}
+
+/** A public table as the verifier evaluates it: columns of field elements, 2^logRows rows. */
+export interface PlanTable {
+  key: string;
+  logRows: number;
+  /** Column c, row j, as signed integers (mapped into the field as v mod p). */
+  columns: Int32Array[];
+}
+
+/** One use of a table: tuple columns are tensors of the same padded shape. */
+export interface PlanLookupUse {
+  columns: string[];
+  /** The tensor whose live region selects the rows looked up. */
+  shapeOf: string;
+  /** For errors: the op and tensor. */
+  label: string;
+}
+
+export interface PlanLookup {
+  table: string;
+  uses: PlanLookupUse[];
+  /** The committed multiplicity column (a witness tensor of 2^logRows entries). */
+  multiplicity: string;
+}
+
+/** How a requantization is proved: acc·M + 2^(s−1) = q·2^s + r, (q, y) ∈ clamp table, r ∈ [0, 2^s). */
+export interface RequantProof {
+  op: number;
+  q: string;
+  /** Absent when s = 0 (no rounding). */
+  r?: string;
+}
+
+export interface ProofPlan {
+  graph: GraphSpec;
+  tensors: Record<string, PlanTensor>;
+  /** Witness tensors in commitment order (segments are laid out from this list). */
+  witness: string[];
+  /** Model tensors in commitment order. */
+  model: string[];
+  tables: Record<string, PlanTable>;
+  lookups: PlanLookup[];
+  requants: RequantProof[];
+  /** The op that produces each non-public tensor. */
+  producer: Record<string, number>;
+}
+
+export type { QOp };

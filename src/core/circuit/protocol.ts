@@ -1,0 +1,112 @@
+// Pieces of the protocol that the prover and the verifier share verbatim: transcript labels,
+// the statement, the witness commitment's layout, tables as field columns, and the steps whose
+// algebra both sides compute (requant identity, claim merging).
+import { P, type Ext, EXT_ZERO, extAdd, extMul, extFromBase, extInv, extSub, extEquals } from "../field/index.ts";
+import type { Table } from "../lookup/index.ts";
+import { eqTable, eqEval } from "../poly/index.ts";
+import { chooseParams, layoutSegments, type PcsParams, type SegmentMap } from "../pcs/index.ts";
+import { proveProduct, verifySumcheck } from "../sumcheck/index.ts";
+import type { Transcript } from "../transcript/index.ts";
+import type { Claim } from "./claims.ts";
+import type { PlanTable, ProofPlan } from "./plan.ts";
+import { paddedSize, toField } from "./values.ts";
+import type { StreamReader, StreamWriter } from "./stream.ts";
+import { StreamRejection } from "./stream.ts";
+
+export const PROTOCOL_ID = "zkml-studio/proof/v1";
+
+export const LABELS = {
+  protocol: "zkml/protocol",
+  vk: "zkml/vk",
+  input: "zkml/input",
+  output: "zkml/output",
+  witnessRoot: "zkml/witness-root",
+  bias: "linear/bias",
+  linearEnds: "linear/ends",
+  addend: "add/addend",
+  requantPoint: "requant/point",
+  requantQ: "requant/q",
+  requantR: "requant/r",
+  mergeRho: "merge/rho",
+  mergeValue: "merge/value",
+} as const;
+
+/** Binds the statement before anything else: protocol, VK digest, public input, claimed output. */
+export function absorbStatement(tr: Transcript, vkDigest: Uint8Array, plan: ProofPlan, inputs: Readonly<Record<string, ArrayLike<number>>>, outputs: Readonly<Record<string, ArrayLike<number>>>): void {
+  tr.absorb(LABELS.protocol, new TextEncoder().encode(PROTOCOL_ID));
+  tr.absorb(LABELS.vk, vkDigest);
+  for (const n of plan.graph.inputs) tr.absorbFields(LABELS.input, toField(inputs[n]!));
+  for (const n of plan.graph.outputs) tr.absorbFields(LABELS.output, toField(outputs[n]!));
+}
+
+export function tableToField(t: PlanTable): Table {
+  return { name: t.key, logRows: t.logRows, columns: t.columns.map((c) => toField(c)) };
+}
+
+/** The witness commitment: every witness tensor as a segment; parameters from its size. */
+export function witnessLayout(plan: ProofPlan): { map: SegmentMap; params: PcsParams } {
+  const map = layoutSegments(plan.witness.map((n) => ({ name: n, length: paddedSize(plan.tensors[n]!.logDims) })), 1);
+  return { map, params: chooseParams(map.logN) };
+}
+
+export function extsToPoint(xs: readonly Ext[]): Uint32Array {
+  const out = new Uint32Array(4 * xs.length);
+  xs.forEach((x, i) => out.set(x.subarray(0, 4), 4 * i));
+  return out;
+}
+
+export function pointToExts(p: Uint32Array): Ext[] {
+  return Array.from({ length: p.length / 4 }, (_, i) => p.slice(4 * i, 4 * i + 4));
+}
+
+const fieldOf = (v: number): Ext => extFromBase(((v % P) + P) % P);
+
+/** x̃(ρ) = M⁻¹·(q̃(ρ)·2^s + r̃(ρ) − 2^(s−1)), from x·M + 2^(s−1) = q·2^s + r pointwise. */
+export function requantInput(op: { M: number; s: number }, q: Ext, r: Ext | undefined): Ext {
+  let v = extMul(q, fieldOf(2 ** op.s));
+  if (r) v = extAdd(v, r);
+  if (op.s > 0) v = extSub(v, fieldOf(2 ** (op.s - 1)));
+  return op.M === 1 ? v : extMul(v, extInv(fieldOf(op.M)));
+}
+
+function combinedEq(claims: readonly Claim[], rho: Ext): Uint32Array {
+  let table: Uint32Array | undefined;
+  let coeff: Ext = extFromBase(1);
+  for (const c of claims) {
+    const e = eqTable(c.point);
+    if (!table) table = new Uint32Array(e.length);
+    for (let i = 0; i < e.length / 4; i++) table.set(extAdd(table.subarray(4 * i, 4 * i + 4), extMul(coeff, e.subarray(4 * i, 4 * i + 4))), 4 * i);
+    coeff = extMul(coeff, rho);
+  }
+  return table!;
+}
+
+/** Merges claims on one virtual tensor: Σ_x (Σ_l ρ^l eq(r_l, x))·T(x) by one sumcheck. */
+export function mergeClaimsProver(tr: Transcript, w: StreamWriter, values: Uint32Array, claims: readonly Claim[]): Claim {
+  const rho = tr.squeezeExt(LABELS.mergeRho);
+  const sc = proveProduct(tr, [{ data: combinedEq(claims, rho), ext: true }, { data: values, ext: false }]);
+  for (const r of sc.proof.rounds) w.words(r);
+  w.send(tr, LABELS.mergeValue, [sc.evals[1]!]);
+  return { point: sc.point, value: sc.evals[1]! };
+}
+
+export function mergeClaimsVerifier(tr: Transcript, r: StreamReader, claims: readonly Claim[], nVars: number, what: string): Claim {
+  const rho = tr.squeezeExt(LABELS.mergeRho);
+  let target: Ext = EXT_ZERO.slice(), coeff: Ext = extFromBase(1);
+  for (const c of claims) {
+    target = extAdd(target, extMul(coeff, c.value));
+    coeff = extMul(coeff, rho);
+  }
+  const rounds = Array.from({ length: nVars }, () => r.words(8, `${what} merge rounds`).slice());
+  const v = verifySumcheck(tr, target, { rounds }, nVars, 2);
+  if (!v.ok) throw new StreamRejection(`${what}: merging claims failed at round ${v.round}: ${v.reason}`);
+  const [tv] = r.recv(tr, LABELS.mergeValue, 1, `${what} merged value`);
+  let e: Ext = EXT_ZERO.slice();
+  coeff = extFromBase(1);
+  for (const c of claims) {
+    e = extAdd(e, extMul(coeff, eqEval(c.point, v.point)));
+    coeff = extMul(coeff, rho);
+  }
+  if (!extEquals(extMul(e, tv!), v.claim)) throw new StreamRejection(`${what}: merged claim does not match`);
+  return { point: v.point, value: tv! };
+}

@@ -1,0 +1,162 @@
+// The verifier: the prover's steps in the same order (prover/prove.ts), deriving every challenge
+// itself. Every byte of the proof is hostile: any malformed, inconsistent or missing part is a
+// rejection with a reason, never an exception, and nothing is allocated from proof-given sizes.
+
+import { type ProofPlan, ClaimBook, type Claim, StreamReader, readLogup, padInts, toField, broadcastPoint } from "../circuit/index.ts";
+import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, requantInput, mergeClaimsVerifier } from "../circuit/protocol.ts";
+import { type Ext, extAdd, extMul, extSub, extEquals, extFromBase, P } from "../field/index.ts";
+import { logupVerify, layoutUses, type UseShape } from "../lookup/index.ts";
+import { evaluateMle } from "../poly/index.ts";
+import { verifyOpening, type PcsClaim, type PcsParams, type SegmentMap } from "../pcs/index.ts";
+import { verifySumcheck } from "../sumcheck/index.ts";
+import { Transcript } from "../transcript/index.ts";
+import { typeMax, typeMin } from "../quant/fixed.ts";
+import type { QOp } from "../quant/qgraph.ts";
+
+export interface VerifyInput {
+  plan: ProofPlan;
+  vkDigest: Uint8Array;
+  model: { root: Uint8Array; map: SegmentMap; params: PcsParams };
+  inputs: Readonly<Record<string, ArrayLike<number>>>;
+  outputs: Readonly<Record<string, ArrayLike<number>>>;
+  proof: { body: Uint32Array; witnessRoot: Uint8Array; witnessOpening: Uint8Array; modelOpening: Uint8Array };
+}
+
+export type Verdict = { ok: true } | { ok: false; reason: string };
+
+class Reject extends Error {}
+
+class VerifierCtx {
+  readonly tr = new Transcript();
+  readonly book = new ClaimBook();
+  constructor(readonly plan: ProofPlan, readonly r: StreamReader) {}
+
+  recvEval(label: string, name: string, point: Uint32Array, what: string): Ext {
+    const [v] = this.r.recv(this.tr, label, 1, what);
+    this.book.add(name, point, v!);
+    return v!;
+  }
+}
+
+function checkPublic(plan: ProofPlan, values: Readonly<Record<string, ArrayLike<number>>>, names: readonly string[], what: string): void {
+  for (const n of names) {
+    const t = plan.tensors[n]!;
+    const v = values[n];
+    const size = t.shape.reduce((a, b) => a * b, 1);
+    if (!v || v.length !== size) throw new Reject(`${what} ${n} must have ${size} values, got ${v?.length ?? 0}`);
+    const lo = typeMin(t), hi = typeMax(t);
+    for (let i = 0; i < size; i++) {
+      const x = v[i]!;
+      if (!Number.isInteger(x) || x < lo || x > hi) throw new Reject(`${what} ${n}[${i}] = ${x} is outside its ${t.bits}-bit type [${lo}, ${hi}]`);
+    }
+  }
+}
+
+function verifyLinear(ctx: VerifierCtx, op: Extract<QOp, { kind: "linear" }>, claim: Claim): void {
+  const T = ctx.plan.tensors;
+  const x = T[op.inputs[0]!]!, w = T[op.inputs[1]!]!;
+  const logN = w.logDims[0]!, logK = w.logDims[1]!;
+  const rN = claim.point.subarray(0, 4 * logN), rM = claim.point.subarray(4 * logN);
+  let target = claim.value;
+  if (op.inputs[2]) {
+    const bv = ctx.recvEval(LABELS.bias, op.inputs[2], rN.slice(), `${op.source} bias`);
+    target = extSub(target, bv);
+  }
+  const rounds = Array.from({ length: logK }, () => ctx.r.words(8, `${op.source} sumcheck`).slice());
+  const v = verifySumcheck(ctx.tr, target, { rounds }, logK, 2);
+  if (!v.ok) throw new Reject(`${op.source}: matrix product sumcheck fails at round ${v.round}: ${v.reason}`);
+  const [xv, wv] = ctx.r.recv(ctx.tr, LABELS.linearEnds, 2, `${op.source} operand values`);
+  if (!extEquals(extMul(xv!, wv!), v.claim)) throw new Reject(`${op.source}: matrix product does not match its operands`);
+  const join = (low: Uint32Array, high: Uint32Array) => { const o = new Uint32Array(low.length + high.length); o.set(low); o.set(high, low.length); return o; };
+  ctx.book.add(x.name, join(v.point, rM), xv!);
+  ctx.book.add(w.name, join(v.point, rN), wv!);
+}
+
+function verifyAdd(ctx: VerifierCtx, op: Extract<QOp, { kind: "add" }>, claim: Claim): void {
+  const T = ctx.plan.tensors, out = T[op.output]!;
+  let sum: Ext = new Uint32Array(4);
+  op.inputs.forEach((name, i) => {
+    const v = ctx.recvEval(LABELS.addend, name, broadcastPoint(claim.point, out.logDims, T[name]!.shape, out.shape).slice(), `${op.source} addend`);
+    const c = op.coeffs[i]!;
+    sum = extAdd(sum, extMul(v, extFromBase(((c % P) + P) % P)));
+  });
+  if (!extEquals(sum, claim.value)) throw new Reject(`${op.source}: the sum does not match its addends`);
+}
+
+function run(input: VerifyInput): void {
+  const { plan } = input;
+  checkPublic(plan, input.inputs, plan.graph.inputs, "input");
+  checkPublic(plan, input.outputs, plan.graph.outputs, "output");
+  if (!(input.proof.witnessRoot instanceof Uint8Array) || input.proof.witnessRoot.length !== 32) throw new Reject("the witness root must be 32 bytes");
+  const ctx = new VerifierCtx(plan, new StreamReader(input.proof.body));
+  absorbStatement(ctx.tr, input.vkDigest, plan, input.inputs, input.outputs);
+  ctx.tr.absorb(LABELS.witnessRoot, input.proof.witnessRoot);
+
+  for (const l of plan.lookups) {
+    const table = tableToField(plan.tables[l.table]!);
+    const shapes: UseShape[] = l.uses.map((u) => ({ shape: plan.tensors[u.shapeOf]!.shape, logDims: plan.tensors[u.shapeOf]!.logDims }));
+    const proof = readLogup(ctx.r, layoutUses(shapes).n, table.logRows, shapes.length, table.columns.length, `lookup ${l.table}`);
+    const claims = logupVerify(table, shapes, proof, ctx.tr);
+    for (const c of claims.columns) ctx.book.add(l.uses[c.use]!.columns[c.column]!, extsToPoint(c.point), c.value);
+    ctx.book.add(l.multiplicity, extsToPoint(claims.multiplicity.point), claims.multiplicity.value);
+  }
+
+  for (let i = plan.graph.ops.length - 1; i >= 0; i--) {
+    const op = plan.graph.ops[i]!;
+    if (op.kind === "requant") {
+      const rp = plan.requants.find((r) => r.op === i)!;
+      const rho = ctx.tr.squeezeExts(LABELS.requantPoint, plan.tensors[op.output]!.nVars);
+      const qv = ctx.recvEval(LABELS.requantQ, rp.q, rho, `${op.source} quotient`);
+      const rv = rp.r ? ctx.recvEval(LABELS.requantR, rp.r, rho, `${op.source} remainder`) : undefined;
+      ctx.book.add(op.inputs[0]!, rho, requantInput(op, qv, rv));
+      continue;
+    }
+    if (op.kind === "lookup") continue;
+    const claims = ctx.book.take(op.output);
+    if (claims.length === 0) continue;
+    const claim = claims.length === 1 ? claims[0]! : mergeClaimsVerifier(ctx.tr, ctx.r, claims, plan.tensors[op.output]!.nVars, op.source);
+    if (op.kind === "linear") verifyLinear(ctx, op, claim);
+    else if (op.kind === "add") verifyAdd(ctx, op, claim);
+    else if (op.kind === "indexmap") ctx.book.add(op.inputs[0]!, claim.point, claim.value);
+    else throw new Reject(`${op.source}: no verifier for ${op.kind}`);
+  }
+  ctx.r.end();
+
+  const { map: wMap, params: wParams } = witnessLayout(plan);
+  const witnessClaims: PcsClaim[] = [], modelClaims: PcsClaim[] = [];
+  for (const name of ctx.book.tensors()) {
+    const t = plan.tensors[name]!;
+    for (const c of ctx.book.take(name)) {
+      if (t.kind === "input" || t.kind === "output") {
+        const values = (t.kind === "input" ? input.inputs : input.outputs)[name]!;
+        const mle = evaluateMle(toField(padInts(values, t.shape, t.logDims)), false, c.point);
+        if (!extEquals(mle, c.value)) throw new Reject(`the proof does not match the public ${t.kind} ${name}`);
+      } else if (t.kind === "witness") witnessClaims.push(segmentClaim(wMap, name, c));
+      else if (t.kind === "model") modelClaims.push(segmentClaim(input.model.map, name, c));
+      else throw new Reject(`claims on ${name} were left unreduced`);
+    }
+  }
+  const w = verifyOpening(ctx.tr, wParams, input.proof.witnessRoot, witnessClaims, input.proof.witnessOpening);
+  if (!w.ok) throw new Reject(`witness commitment: ${w.reason}`);
+  if (modelClaims.length > 0) {
+    const m = verifyOpening(ctx.tr, input.model.params, input.model.root, modelClaims, input.proof.modelOpening);
+    if (!m.ok) throw new Reject(`model commitment: ${m.reason}`);
+  } else if (input.proof.modelOpening.length !== 0) throw new Reject("unexpected model opening");
+}
+
+function segmentClaim(map: SegmentMap, name: string, c: Claim): PcsClaim {
+  const seg = map.segments.find((s) => s.name === name);
+  if (!seg) throw new Reject(`${name} is not in the commitment`);
+  return { segment: { offset: seg.offset, logSize: seg.logSize }, point: c.point, value: c.value };
+}
+
+/** Accepts only a proof that checks completely; otherwise says why. Never throws. */
+export function verify(input: VerifyInput): Verdict {
+  try {
+    run(input);
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+  }
+}
+
