@@ -55,6 +55,19 @@ describe("pcs opening", () => {
     }
   });
 
+  it("other rates and query counts are parameters", () => {
+    expect(() => chooseParams(10, { logBlowup: 1 })).toThrow(/bits/); // 148 queries at rate 1/2: ~61 bits
+    for (const opts of [{ logBlowup: 1, queries: 247 }, { logBlowup: 3, queries: 60 }]) {
+      const params = chooseParams(10, opts);
+      const evals = randomFields(r, 1024);
+      const point = randomFields(r, 40);
+      const claims = [{ point, value: mleBrute(evals, point) }];
+      const { result, proof } = roundTrip(params, evals, claims);
+      expect(result, JSON.stringify(opts)).toEqual({ ok: true });
+      expect(proof.columns.length).toBeLessThanOrEqual(opts.queries * 2 ** params.logRows);
+    }
+  });
+
   it("rejects a wrong claimed value", () => {
     const params = chooseParams(8);
     const evals = randomFields(r, 256);
