@@ -4,7 +4,7 @@
  *
  * Parameters: `chooseParams(logN, opts)` picks the 2^logRows × 2^logCols layout minimising the
  * opening (`estimateProofBytes`), rate 1/4 and 148 queries by default (`securityBits` ≥ 100);
- * `validateParams` checks a VK's parameters.
+ * `validateParams` checks a VK's parameters; `writeParams`/`readParams` give their canonical bytes.
  * Segments: `layoutSegments(tensors)` places tensors at size-aligned offsets, `packSegments`
  * builds the committed vector, `validateSegmentMap` checks a map read from a VK.
  * Merkle: `hashLeaves`, `buildMerkle`, `merkleRoot`, `openMulti` (deduplicated siblings),
@@ -23,6 +23,7 @@ export { PcsError, Rejection } from "./errors.ts";
 export {
   type PcsParams, type ParamOptions, chooseParams, validateParams, securityBits, estimateProofBytes,
   codeLength, treeDepth, maxOpenedColumns, DEFAULT_LOG_BLOWUP, DEFAULT_QUERIES, MIN_SECURITY_BITS,
+  writeParams, readParams,
 } from "./params.ts";
 export { type Segment, type SegmentMap, layoutSegments, validateSegmentMap, packSegments } from "./segments.ts";
 export { type MerkleTree, hashLeaves, buildMerkle, merkleRoot, openMulti, verifyMulti, siblingCount, distinctSorted } from "./merkle.ts";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { chooseParams, codeLength, estimateProofBytes, securityBits, validateParams, PcsError } from "./index.ts";
+import { ByteReader, ByteWriter, ProofFormatError } from "../bytes/index.ts";
+import { chooseParams, codeLength, estimateProofBytes, readParams, securityBits, validateParams, writeParams, PcsError } from "./index.ts";
 import { layoutSegments, packSegments, validateSegmentMap } from "./segments.ts";
 
 describe("pcs parameters", () => {
@@ -30,6 +31,20 @@ describe("pcs parameters", () => {
     expect(() => validateParams({ logN: 4, logRows: 0, logCols: 4, logBlowup: 0, queries: 148 })).toThrow(/logBlowup/);
     expect(() => validateParams({ logN: 4, logRows: 0, logCols: 4, logBlowup: 2, queries: 0 })).toThrow(/query/);
     expect(() => validateParams({ logN: 4, logRows: 0.5, logCols: 3.5, logBlowup: 2, queries: 1 })).toThrow(/integers/);
+  });
+});
+
+describe("pcs parameter bytes", () => {
+  it("round-trip with a fixed layout, and reject invalid parameters at their offset", () => {
+    const p = chooseParams(22);
+    const bytes = writeParams(new ByteWriter(), p).finish();
+    expect(Array.from(bytes)).toEqual([22, 9, 13, 2, 148, 0, 0, 0]);
+    expect(readParams(new ByteReader(bytes))).toEqual(p);
+    const bad = bytes.slice();
+    bad[1] = 10; // rows + cols ≠ n
+    expect(() => readParams(new ByteReader(bad))).toThrow(ProofFormatError);
+    expect(() => readParams(new ByteReader(bad))).toThrow(/at byte 0: expected valid pcs parameters/);
+    expect(() => readParams(new ByteReader(bytes.subarray(0, 6)))).toThrow(/truncated/);
   });
 });
 

@@ -1,4 +1,5 @@
 // Public parameters of a commitment (they go in the VK): matrix shape, code rate, query count.
+import { ByteReader, ByteWriter } from "../bytes/index.ts";
 import { PcsError } from "./errors.ts";
 
 /** Two-adicity of KoalaBear: encoded rows are NTT domains of at most 2^24 points. */
@@ -93,4 +94,22 @@ export function chooseParams(logN: number, opts: ParamOptions = {}): PcsParams {
     throw new PcsError(`default queries give ${securityBits(best).toFixed(1)} bits at rate 2^-${logBlowup}; pass more queries`);
   }
   return best;
+}
+
+/** Canonical bytes of the parameters (for the VK): u8 logN, logRows, logCols, logBlowup; u32 queries. */
+export function writeParams(w: ByteWriter, p: PcsParams): ByteWriter {
+  validateParams(p);
+  return w.u8(p.logN).u8(p.logRows).u8(p.logCols).u8(p.logBlowup).u32(p.queries);
+}
+
+/** Reads parameters written by writeParams; invalid ones are a ProofFormatError at their offset. */
+export function readParams(r: ByteReader): PcsParams {
+  const at = r.offset;
+  const p = { logN: r.u8("pcs logN"), logRows: r.u8("pcs logRows"), logCols: r.u8("pcs logCols"), logBlowup: r.u8("pcs logBlowup"), queries: r.u32("pcs queries") };
+  try {
+    validateParams(p);
+  } catch (e) {
+    throw r.error("valid pcs parameters", e instanceof Error ? e.message : String(e), at);
+  }
+  return p;
 }
