@@ -151,7 +151,8 @@ export function decodeTensor(t: onnxProto.onnx.ITensorProto, where?: string, opt
     if (!spec) throw new OnnxError(`data type ${dtype} is not supported in ${loc}; convert the tensor to a numeric type`, loc);
     if (raw.length !== count * spec.bytes) throw sizeError(loc, count, raw.length);
     // Views need aligned offsets; copy once only when the protobuf left the data unaligned.
-    const aligned = raw.byteOffset % spec.bytes === 0 ? raw : raw.slice();
+    // (new Uint8Array(raw) copies; raw.slice() would not when protobufjs hands us a Node Buffer)
+    const aligned = raw.byteOffset % spec.bytes === 0 ? raw : new Uint8Array(raw);
     return { name, dtype, dims, data: spec.make(aligned.buffer as ArrayBuffer, aligned.byteOffset, count) };
   }
   const typed = typedField(tp, dtype, loc);
