@@ -153,8 +153,11 @@ function checkTable(t: Table): void {
   }
 }
 
-/** Counts how often each table row is used; a tuple not in the table is an error naming it. */
-export function multiplicities(table: Table, uses: LookupUse[]): Uint32Array {
+/**
+ * Counts how often each table row is used; a tuple not in the table is an error naming it
+ * (`skipMissing` only for tests that play a cheating prover).
+ */
+export function multiplicities(table: Table, uses: LookupUse[], opts: { skipMissing?: boolean } = {}): Uint32Array {
   checkTable(table);
   const rows = 2 ** table.logRows;
   const index = new Map<string, number>();
@@ -167,7 +170,10 @@ export function multiplicities(table: Table, uses: LookupUse[]): Uint32Array {
       if (!live[x]) continue;
       const key = u.columns.map((c) => c[x]).join(",");
       const j = index.get(key);
-      if (j === undefined) throw new LookupError(`${u.label}: value (${key}) at position ${x} is not in table ${table.name}`);
+      if (j === undefined) {
+        if (opts.skipMissing) continue;
+        throw new LookupError(`${u.label}: value (${key}) at position ${x} is not in table ${table.name}`);
+      }
       m[j]!++;
       if (++total >= P) throw new LookupError(`table ${table.name}: more than p lookups`);
     }

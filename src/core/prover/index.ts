@@ -5,4 +5,4 @@
  */
 export { prove, outputsOf, type ProveInput, type ProveOptions, type ProofData, type ProgressEvent, type ModelCommitment } from "./prove.ts";
 export { commitModel } from "./setup.ts";
-export { computeValues } from "./witness.ts";
+export { computeValues, type Values } from "./witness.ts";

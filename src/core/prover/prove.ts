@@ -2,7 +2,7 @@
 // op from the output back to the input, and open both commitments at the claims that remain.
 // Every step mirrors verifier/verify.ts.
 
-import { type ProofPlan, ClaimBook, type Claim, StreamWriter, writeLogup, toField, broadcastPoint, CircuitError } from "../circuit/index.ts";
+import { type ProofPlan, ClaimBook, type Claim, StreamWriter, writeLogup, toField, unpadInts, broadcastPoint, CircuitError } from "../circuit/index.ts";
 import { type Ext, extAdd, extMul, extFromBase } from "../field/index.ts";
 import { multiplicities, logupProve, type LookupUse, type Table } from "../lookup/index.ts";
 import { eqTable, evaluateMle } from "../poly/index.ts";
@@ -34,6 +34,11 @@ export interface ProgressEvent {
 
 export interface ProveOptions {
   onProgress?: (e: ProgressEvent) => void;
+  /**
+   * Tests only: play a cheating prover. `mutate` edits the witness before it is committed (and
+   * the claimed output follows it); lookups then count only the values that are in their tables.
+   */
+  testOnlyCheat?: { mutate(values: Values, plan: ProofPlan, phase: "witness" | "multiplicities"): void };
 }
 
 export interface ProveInput {
@@ -138,6 +143,7 @@ export function prove(input: ProveInput, opts: ProveOptions = {}): ProofData {
   const { plan } = input;
   progress("witness", "computing the witness", 0);
   const values = computeValues(plan, input.consts, input.inputs, input.reference);
+  opts.testOnlyCheat?.mutate(values, plan, "witness");
   const ctx = new ProverCtx(plan, values);
 
   // Multiplicities belong to the witness commitment.
@@ -147,16 +153,17 @@ export function prove(input: ProveInput, opts: ProveOptions = {}): ProofData {
   }));
   const tables: Table[] = plan.lookups.map((l) => tableToField(plan.tables[l.table]!));
   plan.lookups.forEach((l, i) => {
-    const m = multiplicities(tables[i]!, lookupUses[i]!);
+    const m = multiplicities(tables[i]!, lookupUses[i]!, { skipMissing: opts.testOnlyCheat !== undefined });
     values.set(l.multiplicity, Float64Array.from(m));
   });
+  opts.testOnlyCheat?.mutate(values, plan, "multiplicities");
 
   progress("commit", "committing the witness", 0.1);
   const layout = witnessLayout(plan);
   const packed = packSegments(layout.map, plan.witness.map((n) => ctx.field(n)));
   const witness = commit(layout.params, packed);
 
-  absorbStatement(ctx.tr, input.vkDigest, plan, input.inputs, outputsOf(plan, input.reference));
+  absorbStatement(ctx.tr, input.vkDigest, plan, input.inputs, claimedOutputs(plan, values));
   ctx.tr.absorb(LABELS.witnessRoot, witness.root);
 
   progress("lookups", "proving lookups", 0.3);
@@ -208,8 +215,15 @@ export function segmentClaim(map: SegmentMap, name: string, c: Claim): PcsClaim 
   return { segment: { offset: seg.offset, logSize: seg.logSize }, point: c.point, value: c.value };
 }
 
-/** The claimed outputs (live integers) in graph output order. */
+/** The claimed outputs (live integers), by graph output name. */
 export function outputsOf(plan: ProofPlan, reference: ReadonlyMap<string, Int32Array>): Record<string, Int32Array> {
   return Object.fromEntries(plan.graph.outputs.map((n) => [n, reference.get(n)!]));
+}
+
+function claimedOutputs(plan: ProofPlan, values: Values): Record<string, Int32Array> {
+  return Object.fromEntries(plan.graph.outputs.map((n) => {
+    const t = plan.tensors[n]!;
+    return [n, Int32Array.from(unpadInts(values.get(n)!, t.shape, t.logDims))];
+  }));
 }
 
