@@ -1,0 +1,134 @@
+// Calibration: run the float evaluator over the data, gather statistics of every value (and
+// of LayerNormalization's insides), choose each type, lower, and write the plan.
+import { evaluate } from "../eval/index.ts";
+import { isFloat, type Graph, type GraphNode, type Tensor } from "../graph/index.ts";
+import { checkBounds } from "./bounds.ts";
+import { QuantError } from "./errors.ts";
+import { lower } from "./lower.ts";
+import { layerNormInternals } from "./lower-transformer.ts";
+import { planOf, type PlanTensor, type QuantPlan } from "./plan.ts";
+import type { QGraph, QTable, QType } from "./qgraph.ts";
+import type { ScaleSource, TypeRequest } from "./scale-source.ts";
+import { chooseExponent, exponentFor, RangeObserver, type CalibrationMethod, type TensorReport } from "./stats.ts";
+import { buildTable, DEFAULT_MAX_TABLE_ROWS, type TableSpec } from "./tables.ts";
+
+export interface CalibrationOptions {
+  method?: CalibrationMethod;
+  /** Quantile of |v| for the percentile method (0–1). */
+  percentile?: number;
+  weightBits?: number;
+  /** Default activation width; by default 8, or 12 for graphs with Softmax or LayerNormalization. */
+  activationBits?: number;
+  /** Where the data came from, recorded in the plan. */
+  dataNote?: string;
+}
+
+/** Statistics of every float value over a data set, keyed by value (or internal) name. */
+export class Observations {
+  readonly byName = new Map<string, RangeObserver>();
+  samples = 0;
+
+  observe(name: string, data: ArrayLike<number>): void {
+    let o = this.byName.get(name);
+    if (!o) this.byName.set(name, (o = new RangeObserver()));
+    o.observe(data, name);
+  }
+
+  get(name: string): RangeObserver | undefined {
+    return this.byName.get(name);
+  }
+}
+
+/** Runs the float graph on one sample, recording every float value it computes. */
+export function observeSample(graph: Graph, sample: Readonly<Record<string, Tensor>>, obs: Observations, onNode?: (node: GraphNode, outputs: readonly (Tensor | undefined)[]) => void): Record<string, Tensor> {
+  for (const inp of graph.inputs) {
+    const t = sample[inp.name];
+    if (t && isFloat(t.dtype)) obs.observe(inp.name, t.data as ArrayLike<number>);
+  }
+  const lnInputs = new Set(graph.nodes.filter((n) => n.opType === "LayerNormalization").map((n) => n.inputs[0]!));
+  const kept = new Map<string, Tensor>();
+  for (const n of lnInputs) if (sample[n]) kept.set(n, sample[n]);
+  const out = evaluate(graph, sample, {
+    onNode(node, outputs) {
+      node.outputs.forEach((name, i) => {
+        const t = outputs[i];
+        if (!t || !isFloat(t.dtype)) return;
+        obs.observe(name, t.data as ArrayLike<number>);
+        if (lnInputs.has(name)) kept.set(name, t);
+      });
+      if (node.opType === "LayerNormalization") {
+        const x = kept.get(node.inputs[0]!);
+        if (x) for (const [k, v] of Object.entries(layerNormInternals(node, x))) obs.observe(k, v);
+      }
+      onNode?.(node, outputs);
+    },
+  });
+  obs.samples++;
+  return out;
+}
+
+/** Answers the lowering's type requests from observations and options. */
+class CalibrationSource implements ScaleSource {
+  readonly chosen = new Map<string, { role: PlanTensor["role"]; type: QType }>();
+  readonly weightBits: number;
+  constructor(private readonly obs: Observations, private readonly method: CalibrationMethod, private readonly percentile: number, weightBits: number, private readonly activationBits: number) {
+    this.weightBits = weightBits;
+  }
+
+  type(req: TypeRequest): QType {
+    const t = this.choose(req);
+    this.chosen.set(req.name, { role: req.role, type: t });
+    return t;
+  }
+
+  private choose(req: TypeRequest): QType {
+    if (req.fixed) return { ...req.fixed };
+    if (req.role === "weight" || req.role === "const") {
+      const bits = req.bits ?? this.weightBits;
+      let a = 0;
+      for (let i = 0; i < req.values!.length; i++) a = Math.max(a, Math.abs(req.values![i]!));
+      return { k: exponentFor(a, bits, true), bits, signed: true };
+    }
+    const o = req.stat !== undefined ? this.obs.get(req.stat) : undefined;
+    if (!o || o.count === 0) throw new QuantError(`tensor ${req.name} was never observed during calibration; the evaluator did not compute ${req.stat ?? "it"}`, { tensor: req.name });
+    const bits = Math.min(req.bits ?? this.activationBits, req.maxBits ?? Infinity);
+    // Inputs whose data is never negative spend no bit on a sign.
+    const signed = req.role === "input" ? o.min < 0 : req.signed;
+    return { k: chooseExponent(o, bits, signed, req.fullRange ? "minmax" : this.method, this.percentile), bits, signed };
+  }
+
+  table(id: string, spec: TableSpec, where: string): QTable {
+    return buildTable(spec, DEFAULT_MAX_TABLE_ROWS, `table ${id} of ${where}`);
+  }
+}
+
+/** The default activation width for a graph (wider where attention and norms need it). */
+export function defaultActivationBits(graph: Graph): number {
+  return graph.nodes.some((n) => n.opType === "Softmax" || n.opType === "LayerNormalization") ? 12 : 8;
+}
+
+/** Chooses every type from the observations, lowers the graph and writes the plan. */
+export function planFromObservations(graph: Graph, obs: Observations, options: CalibrationOptions = {}): { plan: QuantPlan; qgraph: QGraph } {
+  if (obs.samples === 0) throw new QuantError("the calibration set is empty; give at least one sample");
+  const method = options.method ?? "minmax";
+  const percentile = options.percentile ?? 0.9999;
+  const weightBits = options.weightBits ?? 8;
+  const activationBits = options.activationBits ?? defaultActivationBits(graph);
+  const src = new CalibrationSource(obs, method, percentile, weightBits, activationBits);
+  const qgraph = lower(graph, src);
+  checkBounds(qgraph);
+  const report: Record<string, TensorReport> = {};
+  for (const [name, o] of [...obs.byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) report[name] = o.report();
+  const calibration: QuantPlan["calibration"] = {
+    method, ...(method === "percentile" ? { percentile } : {}), weightBits, activationBits,
+    samples: obs.samples, data: options.dataNote ?? "unspecified",
+  };
+  return { plan: planOf(graph, qgraph, src.chosen, calibration, report), qgraph };
+}
+
+/** Calibrates a graph on samples (one input record each). */
+export function calibrate(graph: Graph, samples: Iterable<Readonly<Record<string, Tensor>>>, options: CalibrationOptions = {}): { plan: QuantPlan; qgraph: QGraph } {
+  const obs = new Observations();
+  for (const s of samples) observeSample(graph, s, obs);
+  return planFromObservations(graph, obs, options);
+}
