@@ -239,6 +239,29 @@ describe("kernels: eq tables, folding, sumcheck rounds", () => {
       }
     }
   });
+  it("fused fold + next round: every kind mix, odd and even pair counts, in place; wasm = TS", () => {
+    const r: Ext = randVec(4, 4242, false);
+    for (const m of [1, 2, 3, 8, 9]) {
+      const kinds = [[false, false], [true, false], [true, true], [false, false, false], [true, false, true], [true, true, true]];
+      for (const ks of kinds) {
+        const data = ks.map((ext, j) => randVec((ext ? 8 : 2) * m, 500 + m * 10 + j));
+        const [x, y] = [T, W].map((K) => {
+          const tables = data.map((d, j) => ({ buf: K.from(d), ext: ks[j]! }));
+          const outs = tables.map((t) => (t.ext ? t.buf : K.alloc(4 * m)));
+          const next = K.foldRoundProduct(tables, m, r, outs);
+          const folded = outs.map((o) => K.read(K.slice(o, 0, 4 * m)));
+          tables.forEach((t) => K.free(t.buf));
+          outs.forEach((o, j) => { if (o !== tables[j]!.buf) K.free(o); });
+          return { next, folded };
+        });
+        expect(y.next).toEqual(x.next);
+        expect(y.folded).toEqual(x.folded);
+        expect(x.next.length).toBe(m >= 2 ? 4 * ks.length : 0);
+        // the folds agree with the plain fold kernel
+        data.forEach((d, j) => expect(x.folded[j]).toEqual(fold(d, ks[j]!, r, T)));
+      }
+    }
+  });
   it("arena: buffers are reused after free and views survive growth", () => {
     const before = W.arenaBytes();
     const a = W.alloc(1000);

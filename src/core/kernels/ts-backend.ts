@@ -70,7 +70,7 @@ function inttRef(a: Uint32Array, logN: number, width: 1 | 4): void {
 }
 
 export function createTsBackend(): FieldBackend {
-  return {
+  const backend: FieldBackend = {
     name: "ts",
     alloc: (words) => new TBuf(new Uint32Array(words)),
     from: (data) => new TBuf(data.slice()),
@@ -184,5 +184,11 @@ export function createTsBackend(): FieldBackend {
       sums.forEach((s, k) => out.set(s, 4 * k));
       return out;
     },
+    foldRoundProduct(tables, m, r, outs) {
+      tables.forEach((t, j) => (t.ext ? backend.foldExt(t.buf, m, r, outs[j]!) : backend.foldBase(t.buf, m, r, outs[j]!)));
+      if (m < 2) return new Uint32Array(0);
+      return backend.roundProduct(outs.map((buf) => ({ buf, ext: true })), m >> 1);
+    },
   };
+  return backend;
 }

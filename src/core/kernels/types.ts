@@ -92,4 +92,10 @@ export interface FieldBackend {
    * [s(0), s(2), …, s(d)] for d = tables.length, as 4d words.
    */
   roundProduct(tables: Table[], m: number): Uint32Array;
+  /**
+   * Fused fold and next round (2 or 3 tables of m pairs, base or extension): folds table j at r
+   * into outs[j] (m extension elements; outs[j] may be tables[j].buf when that is extension) and
+   * returns the next round's [s(0), s(2), …, s(d)] over the m/2 folded pairs (empty when m = 1).
+   */
+  foldRoundProduct(tables: Table[], m: number, r: Ext, outs: Buf[]): Uint32Array;
 }

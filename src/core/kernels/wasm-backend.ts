@@ -47,6 +47,9 @@ export interface FieldKernelExports {
   round3EBB(f: Ptr, g: Ptr, h: Ptr, m: number, out: Ptr): void;
   round3EEB(f: Ptr, g: Ptr, h: Ptr, m: number, out: Ptr): void;
   round3EEE(f: Ptr, g: Ptr, h: Ptr, m: number, out: Ptr): void;
+  foldRound2(f: Ptr, fExt: boolean, g: Ptr, gExt: boolean, m: number, r: Ptr, outF: Ptr, outG: Ptr, evalOut: Ptr): void;
+  foldRound3(f: Ptr, fExt: boolean, g: Ptr, gExt: boolean, h: Ptr, hExt: boolean, m: number, r: Ptr,
+    outF: Ptr, outG: Ptr, outH: Ptr, evalOut: Ptr): void;
 }
 
 const ALIGN = 64;
@@ -287,6 +290,21 @@ export function createWasmBackend(): WasmFieldBackend {
         return getWords(S_OUT, 12);
       }
       throw new Error(`kernels: roundProduct takes 2 or 3 tables, got ${tables.length}`);
+    },
+    foldRoundProduct(tables, m, r, outs) {
+      if (outs.length !== tables.length) throw new Error("kernels: one output per table");
+      tables.forEach((t, j) => { need(t.buf, (t.ext ? 8 : 2) * m, "table"); need(outs[j]!, 4 * m, "fold output"); });
+      const rp = putExt(r);
+      const [a, b, c] = tables;
+      if (tables.length === 2) {
+        k.foldRound2(p(a!.buf), a!.ext, p(b!.buf), b!.ext, m, rp, p(outs[0]!), p(outs[1]!), S_OUT);
+        return m < 2 ? new Uint32Array(0) : getWords(S_OUT, 8);
+      }
+      if (tables.length === 3) {
+        k.foldRound3(p(a!.buf), a!.ext, p(b!.buf), b!.ext, p(c!.buf), c!.ext, m, rp, p(outs[0]!), p(outs[1]!), p(outs[2]!), S_OUT);
+        return m < 2 ? new Uint32Array(0) : getWords(S_OUT, 12);
+      }
+      throw new Error(`kernels: foldRoundProduct takes 2 or 3 tables, got ${tables.length}`);
     },
   };
   return backend;

@@ -52,7 +52,10 @@ interface Work {
   owned: boolean;
 }
 
-/** Shared prover loop; `roundEvals(tables, m)` returns s(0), s(2..d) as 4d words. */
+/**
+ * Shared prover loop; `roundEvals(tables, m)` returns s(0), s(2..d) as 4d words. With `fused`,
+ * folding at r and the next round's evaluation are one backend pass (products of 2 or 3).
+ */
 function runProver(
   t: TranscriptLike,
   inputs: readonly SumcheckTable[],
@@ -60,6 +63,7 @@ function runProver(
   roundEvals: (K: FieldBackend, tables: Work[], m: number) => Uint32Array,
   final: (evals: Ext[]) => Ext,
   opts: SumcheckOptions,
+  fused = false,
 ): SumcheckProverResult {
   const K = opts.backend ?? fieldBackend();
   if (inputs.length === 0) throw new Error("sumcheck: no tables");
@@ -69,31 +73,29 @@ function runProver(
   const n = Math.log2(size);
   if (!Number.isInteger(n)) throw new Error(`sumcheck: table size ${size} is not a power of two`);
 
-  const work: Work[] = inputs.map((x) =>
+  let work: Work[] = inputs.map((x) =>
     "data" in x ? { buf: K.from(x.data), ext: x.ext, owned: true } : { buf: x.buf, ext: x.ext, owned: false });
   const rounds: Uint32Array[] = [];
   const point = new Uint32Array(4 * n);
   try {
     let m = size / 2;
+    let msg = n > 0 ? roundEvals(K, work, m) : new Uint32Array(0);
     for (let i = 0; i < n; i++, m /= 2) {
-      const msg = roundEvals(K, work, m);
       if (msg.length !== 4 * degree) throw new Error("sumcheck: round evaluation of the wrong degree");
       t.absorbFields(ROUND_LABEL, msg);
       const r = t.squeezeExt(CHALLENGE_LABEL);
       rounds.push(msg);
       point.set(r, 4 * i);
-      for (let j = 0; j < work.length; j++) {
-        const w = work[j]!;
-        if (w.ext && w.owned) {
-          K.foldExt(w.buf, m, r, w.buf);
-        } else {
-          const out = K.alloc(4 * m);
-          if (w.ext) K.foldExt(w.buf, m, r, out);
-          else K.foldBase(w.buf, m, r, out);
-          if (w.owned) K.free(w.buf);
-          work[j] = { buf: out, ext: true, owned: true };
-        }
+      // Fold into the table itself when it is an extension table this prover owns.
+      const outs = work.map((w) => (w.ext && w.owned ? w.buf : K.alloc(4 * m)));
+      if (fused) {
+        msg = K.foldRoundProduct(work.map((w) => ({ buf: w.buf, ext: w.ext })), m, r, outs);
+      } else {
+        work.forEach((w, j) => (w.ext ? K.foldExt(w.buf, m, r, outs[j]!) : K.foldBase(w.buf, m, r, outs[j]!)));
       }
+      work.forEach((w, j) => { if (w.owned && outs[j] !== w.buf) K.free(w.buf); });
+      work = outs.map((buf) => ({ buf, ext: true, owned: true }));
+      if (!fused && i + 1 < n) msg = roundEvals(K, work, m / 2);
     }
     const evals = work.map((w) => {
       const v = K.read(K.slice(w.buf, 0, w.ext ? 4 : 1));
@@ -144,7 +146,7 @@ export function proveProduct(t: TranscriptLike, tables: readonly SumcheckTable[]
   const product = (vals: Ext[]): Ext => vals.reduce((a, b) => extMul(a, b), EXT_ONE.slice());
   if (tables.length !== 2 && tables.length !== 3) return proveSumcheck(t, tables, product, tables.length, opts);
   return runProver(t, tables, tables.length,
-    (K, work, m) => K.roundProduct(work.map((w) => ({ buf: w.buf, ext: w.ext })), m), product, opts);
+    (K, work, m) => K.roundProduct(work.map((w) => ({ buf: w.buf, ext: w.ext })), m), product, opts, true);
 }
 
 // ------------------------------------------------------------------ verifier

@@ -95,25 +95,57 @@ export const R3: u32 = 414154551;
   return v128.shuffle<u32>(t3, t, 0, 5, 6, 7);
 }
 
-/** a·b·2^-32 (each coordinate carries one Montgomery factor). */
+/**
+ * Montgomery reduction of four 64-bit lanes (t0: lanes 0–1, t1: lanes 2–3), each < 4p² (< 2^64):
+ * canonical t·2^-32 mod p. hi(t) < 2p is brought below p first, so hi(t) − hi(q·p) ∈ (−p, p).
+ */
 // @ts-ignore: decorator
-@inline export function emm(a: v128, b: v128): v128 {
-  const b1 = mulX(b), b2 = mulX(b1), b3 = mulX(b2);
-  const c0 = vmm(v128.shuffle<u32>(a, a, 0, 0, 0, 0), b);
-  const c1 = vmm(v128.shuffle<u32>(a, a, 1, 1, 1, 1), b1);
-  const c2 = vmm(v128.shuffle<u32>(a, a, 2, 2, 2, 2), b2);
-  const c3 = vmm(v128.shuffle<u32>(a, a, 3, 3, 3, 3), b3);
-  return vadd(vadd(c0, c1), vadd(c2, c3));
+@inline export function redc64(t0: v128, t1: v128): v128 {
+  const p = i32x4.splat(P);
+  const lo = v128.shuffle<u32>(t0, t1, 0, 2, 4, 6);
+  const hi = v128.shuffle<u32>(t0, t1, 1, 3, 5, 7);
+  const q = i32x4.mul(lo, i32x4.splat(PINV));
+  const qp0 = i64x2.extmul_low_i32x4_u(q, p), qp1 = i64x2.extmul_high_i32x4_u(q, p);
+  const qph = v128.shuffle<u32>(qp0, qp1, 1, 3, 5, 7);
+  const h = i32x4.min_u(hi, i32x4.sub(hi, p));
+  const r = i32x4.sub(h, qph);
+  return i32x4.min_u(r, i32x4.add(r, p));
 }
 
-/** a·c for a constant c given as C_j = Montgomery form of c·X^j (see prepConst): canonical. */
+/**
+ * a·b·2^-32 in the extension (each coordinate carries one Montgomery factor). Schoolbook: lane k
+ * of Σ_j A_j ⊙ rot_j(b), where A_j splats a_j with the wrapped lanes (k < j) tripled (X^4 = 3);
+ * the four 64-bit products per lane are summed before a single reduction.
+ */
+// @ts-ignore: decorator
+@inline export function emm(a: v128, b: v128): v128 {
+  const a3 = vadd(vadd(a, a), a);
+  const A0 = v128.shuffle<u32>(a, a, 0, 0, 0, 0);
+  const A1 = v128.shuffle<u32>(a, a3, 5, 1, 1, 1);
+  const A2 = v128.shuffle<u32>(a, a3, 6, 6, 2, 2);
+  const A3 = v128.shuffle<u32>(a, a3, 7, 7, 7, 3);
+  const B1 = v128.shuffle<u32>(b, b, 3, 0, 1, 2);
+  const B2 = v128.shuffle<u32>(b, b, 2, 3, 0, 1);
+  const B3 = v128.shuffle<u32>(b, b, 1, 2, 3, 0);
+  let t0 = i64x2.extmul_low_i32x4_u(A0, b), t1 = i64x2.extmul_high_i32x4_u(A0, b);
+  t0 = i64x2.add(t0, i64x2.extmul_low_i32x4_u(A1, B1)); t1 = i64x2.add(t1, i64x2.extmul_high_i32x4_u(A1, B1));
+  t0 = i64x2.add(t0, i64x2.extmul_low_i32x4_u(A2, B2)); t1 = i64x2.add(t1, i64x2.extmul_high_i32x4_u(A2, B2));
+  t0 = i64x2.add(t0, i64x2.extmul_low_i32x4_u(A3, B3)); t1 = i64x2.add(t1, i64x2.extmul_high_i32x4_u(A3, B3));
+  return redc64(t0, t1);
+}
+
+/** a·c for a constant c given as C_j = Montgomery form of c·X^j (see mulX): canonical. */
 // @ts-ignore: decorator
 @inline export function emulC(a: v128, c0: v128, c1: v128, c2: v128, c3: v128): v128 {
-  const x0 = vmm(v128.shuffle<u32>(a, a, 0, 0, 0, 0), c0);
-  const x1 = vmm(v128.shuffle<u32>(a, a, 1, 1, 1, 1), c1);
-  const x2 = vmm(v128.shuffle<u32>(a, a, 2, 2, 2, 2), c2);
-  const x3 = vmm(v128.shuffle<u32>(a, a, 3, 3, 3, 3), c3);
-  return vadd(vadd(x0, x1), vadd(x2, x3));
+  const A0 = v128.shuffle<u32>(a, a, 0, 0, 0, 0);
+  const A1 = v128.shuffle<u32>(a, a, 1, 1, 1, 1);
+  const A2 = v128.shuffle<u32>(a, a, 2, 2, 2, 2);
+  const A3 = v128.shuffle<u32>(a, a, 3, 3, 3, 3);
+  let t0 = i64x2.extmul_low_i32x4_u(A0, c0), t1 = i64x2.extmul_high_i32x4_u(A0, c0);
+  t0 = i64x2.add(t0, i64x2.extmul_low_i32x4_u(A1, c1)); t1 = i64x2.add(t1, i64x2.extmul_high_i32x4_u(A1, c1));
+  t0 = i64x2.add(t0, i64x2.extmul_low_i32x4_u(A2, c2)); t1 = i64x2.add(t1, i64x2.extmul_high_i32x4_u(A2, c2));
+  t0 = i64x2.add(t0, i64x2.extmul_low_i32x4_u(A3, c3)); t1 = i64x2.add(t1, i64x2.extmul_high_i32x4_u(A3, c3));
+  return redc64(t0, t1);
 }
 
 /** Montgomery form of a canonical vector (lane-wise x·2^32). */

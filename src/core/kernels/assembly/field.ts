@@ -313,12 +313,32 @@ function bitrevExt(a: usize, logN: u32): void {
 // over the whole vector.
 const LOG_BLOCK: u32 = 13;
 
+/** Spans 1 and 2 together (a radix-4 pass), four words per v128: 12 SIMD ops per 4 elements. */
+// @ts-ignore: decorator
+@inline function firstTwoStages(a: usize, n: usize, tw: usize): void {
+  const w4 = load<u32>(tw + 8); // span 2, j = 1: ω_4 (Montgomery form)
+  const tv = i32x4.replace_lane(i32x4.splat(R1), 3, w4);
+  for (let k: usize = 0; k < n; k += 4) {
+    const p = a + (k << 2);
+    const x = v128.load(p);
+    const y = v128.shuffle<u32>(x, x, 1, 0, 3, 2);
+    const b = vmm(v128.shuffle<u32>(vadd(x, y), vsub(x, y), 0, 4, 2, 6), tv);
+    const u = v128.shuffle<u32>(b, b, 0, 1, 0, 1), v = v128.shuffle<u32>(b, b, 2, 3, 2, 3);
+    v128.store(p, v128.shuffle<u32>(vadd(u, v), vsub(u, v), 0, 1, 6, 7));
+  }
+}
+
 /** DIT stages from span h0 to n/2 on a bit-reversed base vector of 2^logN words. */
 function stagesBase(a: usize, logN: u32, h0: usize, tw: usize): void {
   const n: usize = (<usize>1) << <usize>logN;
   const blk: usize = logN > LOG_BLOCK ? (<usize>1) << <usize>LOG_BLOCK : n;
   for (let b: usize = 0; b < n; b += blk) {
-    for (let h = h0; h < blk; h <<= 1) stageBase(a + (b << 2), blk, h, tw);
+    let h = h0;
+    if (h == 1 && blk >= 4) {
+      firstTwoStages(a + (b << 2), blk, tw);
+      h = 4;
+    }
+    for (; h < blk; h <<= 1) stageBase(a + (b << 2), blk, h, tw);
   }
   for (let h = blk > h0 ? blk : h0; h < n; h <<= 1) stageBase(a, n, h, tw);
 }
@@ -618,3 +638,78 @@ export function round3EEE(f: usize, g: usize, h: usize, m: u32, out: usize): voi
 
 // Silence "unused import" for constants only referenced in some builds.
 export const MODULUS: u32 = P;
+
+// ======================= fused fold + next sumcheck round (products of 2 or 3) =======================
+// Folds every table at r (variable 0 bound) and, in the same pass, evaluates the next round of
+// the product over the folded tables: the folded values are written once and never re-read.
+// Inputs are base (ext = 0) or extension tables of m pairs; outputs are m extension elements each
+// (an extension input may be its own output). The next round's s(0), s(2)[, s(3)] go to evalOut
+// (nothing is written there when m = 1: no round is left).
+
+// @ts-ignore: decorator
+@inline function foldAt(p: usize, ext: bool, idx: usize, c0: v128, c1: v128, c2: v128, c3: v128): v128 {
+  if (ext) {
+    const a = v128.load(p + (idx << 5)), b = v128.load(p + (idx << 5) + 16);
+    return vadd(a, emulC(vsub(b, a), c0, c1, c2, c3));
+  }
+  const a = load<u32>(p + (idx << 3)), b = load<u32>(p + (idx << 3) + 4);
+  return vadd(vmm(c0, i32x4.splat(subm(b, a))), i32x4.replace_lane(i32x4.splat(0), 0, a));
+}
+
+export function foldRound2(f: usize, fExt: bool, g: usize, gExt: bool, m: u32, rPtr: usize, outF: usize, outG: usize, evalOut: usize): void {
+  const c0 = vToMont(v128.load(rPtr));
+  const c1 = mulX(c0), c2 = mulX(c1), c3 = mulX(c2);
+  const half = <usize>(m >> 1);
+  let s0 = i32x4.splat(0), s2 = i32x4.splat(0);
+  for (let i: usize = 0; i < half; i++) {
+    const F0 = foldAt(f, fExt, 2 * i, c0, c1, c2, c3), F1 = foldAt(f, fExt, 2 * i + 1, c0, c1, c2, c3);
+    const G0 = foldAt(g, gExt, 2 * i, c0, c1, c2, c3), G1 = foldAt(g, gExt, 2 * i + 1, c0, c1, c2, c3);
+    v128.store(outF + (i << 5), F0); v128.store(outF + (i << 5) + 16, F1);
+    v128.store(outG + (i << 5), G0); v128.store(outG + (i << 5) + 16, G1);
+    s0 = vadd(s0, emm(F0, G0));
+    s2 = vadd(s2, emm(vadd(F1, vsub(F1, F0)), vadd(G1, vsub(G1, G0))));
+  }
+  if (m & 1) {
+    const last = <usize>m - 1;
+    v128.store(outF + (last << 4), foldAt(f, fExt, last, c0, c1, c2, c3));
+    v128.store(outG + (last << 4), foldAt(g, gExt, last, c0, c1, c2, c3));
+  }
+  if (half > 0) {
+    const r2 = i32x4.splat(R2);
+    v128.store(evalOut, vmm(s0, r2));
+    v128.store(evalOut + 16, vmm(s2, r2));
+  }
+}
+
+export function foldRound3(f: usize, fExt: bool, g: usize, gExt: bool, h: usize, hExt: bool, m: u32, rPtr: usize,
+  outF: usize, outG: usize, outH: usize, evalOut: usize): void {
+  const c0 = vToMont(v128.load(rPtr));
+  const c1 = mulX(c0), c2 = mulX(c1), c3 = mulX(c2);
+  const half = <usize>(m >> 1);
+  let s0 = i32x4.splat(0), s2 = i32x4.splat(0), s3 = i32x4.splat(0);
+  for (let i: usize = 0; i < half; i++) {
+    const F0 = foldAt(f, fExt, 2 * i, c0, c1, c2, c3), F1 = foldAt(f, fExt, 2 * i + 1, c0, c1, c2, c3);
+    const G0 = foldAt(g, gExt, 2 * i, c0, c1, c2, c3), G1 = foldAt(g, gExt, 2 * i + 1, c0, c1, c2, c3);
+    const H0 = foldAt(h, hExt, 2 * i, c0, c1, c2, c3), H1 = foldAt(h, hExt, 2 * i + 1, c0, c1, c2, c3);
+    v128.store(outF + (i << 5), F0); v128.store(outF + (i << 5) + 16, F1);
+    v128.store(outG + (i << 5), G0); v128.store(outG + (i << 5) + 16, G1);
+    v128.store(outH + (i << 5), H0); v128.store(outH + (i << 5) + 16, H1);
+    const dF = vsub(F1, F0), dG = vsub(G1, G0), dH = vsub(H1, H0);
+    const F2 = vadd(F1, dF), G2 = vadd(G1, dG), H2 = vadd(H1, dH);
+    s0 = vadd(s0, emm(emm(F0, G0), H0));
+    s2 = vadd(s2, emm(emm(F2, G2), H2));
+    s3 = vadd(s3, emm(emm(vadd(F2, dF), vadd(G2, dG)), vadd(H2, dH)));
+  }
+  if (m & 1) {
+    const last = <usize>m - 1;
+    v128.store(outF + (last << 4), foldAt(f, fExt, last, c0, c1, c2, c3));
+    v128.store(outG + (last << 4), foldAt(g, gExt, last, c0, c1, c2, c3));
+    v128.store(outH + (last << 4), foldAt(h, hExt, last, c0, c1, c2, c3));
+  }
+  if (half > 0) {
+    const r3 = i32x4.splat(R3);
+    v128.store(evalOut, vmm(s0, r3));
+    v128.store(evalOut + 16, vmm(s2, r3));
+    v128.store(evalOut + 32, vmm(s3, r3));
+  }
+}
