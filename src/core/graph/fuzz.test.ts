@@ -61,12 +61,13 @@ function byteMutation(r: Rand, src: Uint8Array): { bytes: Uint8Array; what: stri
   }
 }
 
-type ModelMsg = ReturnType<typeof onnx.ModelProto.decode>;
+type ModelMsg = onnxProto.onnx.ModelProto;
 
 /** Swaps or corrupts decoded fields: the kinds of damage byte flips rarely reach. */
 function fieldMutation(r: Rand, m: ModelMsg): string {
-  const g = m.graph!;
-  const nodes = g.node;
+  const g = m.graph as onnxProto.onnx.GraphProto;
+  const nodes = g.node as onnxProto.onnx.NodeProto[];
+  const inits = g.initializer as onnxProto.onnx.TensorProto[];
   const n1 = pick(r, nodes), n2 = pick(r, nodes);
   const kind = pick(r, ["inputs", "outputs", "opType", "attrs", "dims", "drop-init", "opset", "cycle", "input-shape", "domain"] as const);
   switch (kind) {
@@ -75,13 +76,18 @@ function fieldMutation(r: Rand, m: ModelMsg): string {
     case "opType": [n1.opType, n2.opType] = [n2.opType, pick(r, ["Conv", "Reshape", "Gemm", "MatMul", "Concat", "Nope", ""])]; break;
     case "attrs": [n1.attribute, n2.attribute] = [n2.attribute, n1.attribute]; break;
     case "dims": {
-      const t = g.initializer.length ? pick(r, g.initializer) : undefined;
+      const t = inits.length ? pick(r, inits) : undefined;
       if (t) t.dims = pick(r, [[], [0], [-1], [2 ** 40], [...t.dims].reverse(), [...t.dims, 2], [3, 2 ** 20, 2 ** 20]]);
       break;
     }
-    case "drop-init": if (g.initializer.length) g.initializer.splice(Math.floor(r() * g.initializer.length), 1); break;
+    case "drop-init": if (inits.length) inits.splice(Math.floor(r() * inits.length), 1); break;
     case "opset": m.opsetImport = [{ domain: "", version: pick(r, [0, 1, 99, 2 ** 31, -5]) }]; break;
-    case "cycle": if (n1.output.length && n2.input.length) n2.input[0] = n1.output[0]!, n1.input[0] = n2.output[0] ?? ""; break;
+    case "cycle":
+      if (n1.output.length && n2.input.length) {
+        n2.input[0] = n1.output[0]!;
+        n1.input[0] = n2.output[0] ?? "";
+      }
+      break;
     case "input-shape": {
       const dims = g.input[0]?.type?.tensorType?.shape?.dim;
       if (dims?.length) dims[Math.floor(r() * dims.length)] = pick(r, [{ dimValue: -3 }, { dimValue: 0 }, { dimValue: 2 ** 45 }, { dimParam: "seq" }, {}]);
