@@ -102,3 +102,15 @@ describe("prove and verify a quantized MLP with a residual add", () => {
     }
   });
 });
+
+describe("gadget registries", () => {
+  it("every op the compiler accepts has a prover and a verifier gadget", async () => {
+    const { PROVABLE_OPS } = await import("../../src/core/circuit/index.ts");
+    const { PROVER_GADGET_KINDS } = await import("../../src/core/prover/gadgets/index.ts");
+    const { VERIFIER_GADGET_KINDS } = await import("../../src/core/verifier/gadgets/index.ts");
+    for (const k of PROVABLE_OPS) {
+      expect(PROVER_GADGET_KINDS).toContain(k);
+      expect(VERIFIER_GADGET_KINDS).toContain(k);
+    }
+  });
+});

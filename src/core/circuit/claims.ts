@@ -66,3 +66,11 @@ export function broadcastPoint(point: Uint32Array, outLogDims: readonly number[]
   }
   return joinPoint(kept);
 }
+
+/** The point whose low variables are `low` and high variables `high`. */
+export function concatPoint(low: Uint32Array, high: Uint32Array): Uint32Array {
+  const out = new Uint32Array(low.length + high.length);
+  out.set(low, 0);
+  out.set(high, low.length);
+  return out;
+}

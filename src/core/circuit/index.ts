@@ -9,7 +9,7 @@
  */
 export { compilePlan, PROVABLE_OPS, MAX_TABLE_LOG_ROWS, log2Ceil } from "./compile.ts";
 export type { GraphSpec, PlanTensor, PlanTable, PlanLookup, PlanLookupUse, ProofPlan, RequantProof, TensorKind } from "./plan.ts";
-export { ClaimBook, splitPoint, joinPoint, broadcastPoint, type Claim } from "./claims.ts";
+export { ClaimBook, splitPoint, joinPoint, broadcastPoint, concatPoint, type Claim } from "./claims.ts";
 export { StreamWriter, StreamReader, StreamRejection } from "./stream.ts";
 export { writeLogup, readLogup } from "./logup-stream.ts";
 export { padInts, unpadInts, toField, paddedSize } from "./values.ts";

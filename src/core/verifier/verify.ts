@@ -2,16 +2,15 @@
 // itself. Every byte of the proof is hostile: any malformed, inconsistent or missing part is a
 // rejection with a reason, never an exception, and nothing is allocated from proof-given sizes.
 
-import { type ProofPlan, ClaimBook, type Claim, StreamReader, readLogup, padInts, toField, broadcastPoint } from "../circuit/index.ts";
-import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, requantInput, mergeClaimsVerifier } from "../circuit/protocol.ts";
-import { type Ext, extAdd, extMul, extSub, extEquals, extFromBase, P } from "../field/index.ts";
+import { type ProofPlan, type Claim, StreamReader, readLogup, padInts, toField } from "../circuit/index.ts";
+import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, mergeClaimsVerifier } from "../circuit/protocol.ts";
+import { extEquals } from "../field/index.ts";
 import { logupVerify, layoutUses, type UseShape } from "../lookup/index.ts";
 import { evaluateMle } from "../poly/index.ts";
 import { verifyOpening, type PcsClaim, type PcsParams, type SegmentMap } from "../pcs/index.ts";
-import { verifySumcheck } from "../sumcheck/index.ts";
-import { Transcript } from "../transcript/index.ts";
+import { Reject, VerifierCtx } from "./context.ts";
+import { verifierGadget } from "./gadgets/index.ts";
 import { typeMax, typeMin } from "../quant/fixed.ts";
-import type { QOp } from "../quant/qgraph.ts";
 
 export interface VerifyInput {
   plan: ProofPlan;
@@ -23,20 +22,6 @@ export interface VerifyInput {
 }
 
 export type Verdict = { ok: true } | { ok: false; reason: string };
-
-class Reject extends Error {}
-
-class VerifierCtx {
-  readonly tr = new Transcript();
-  readonly book = new ClaimBook();
-  constructor(readonly plan: ProofPlan, readonly r: StreamReader) {}
-
-  recvEval(label: string, name: string, point: Uint32Array, what: string): Ext {
-    const [v] = this.r.recv(this.tr, label, 1, what);
-    this.book.add(name, point, v!);
-    return v!;
-  }
-}
 
 function checkPublic(plan: ProofPlan, values: Readonly<Record<string, ArrayLike<number>>>, names: readonly string[], what: string): void {
   for (const n of names) {
@@ -50,37 +35,6 @@ function checkPublic(plan: ProofPlan, values: Readonly<Record<string, ArrayLike<
       if (!Number.isInteger(x) || x < lo || x > hi) throw new Reject(`${what} ${n}[${i}] = ${x} is outside its ${t.bits}-bit type [${lo}, ${hi}]`);
     }
   }
-}
-
-function verifyLinear(ctx: VerifierCtx, op: Extract<QOp, { kind: "linear" }>, claim: Claim): void {
-  const T = ctx.plan.tensors;
-  const x = T[op.inputs[0]!]!, w = T[op.inputs[1]!]!;
-  const logN = w.logDims[0]!, logK = w.logDims[1]!;
-  const rN = claim.point.subarray(0, 4 * logN), rM = claim.point.subarray(4 * logN);
-  let target = claim.value;
-  if (op.inputs[2]) {
-    const bv = ctx.recvEval(LABELS.bias, op.inputs[2], rN.slice(), `${op.source} bias`);
-    target = extSub(target, bv);
-  }
-  const rounds = Array.from({ length: logK }, () => ctx.r.words(8, `${op.source} sumcheck`).slice());
-  const v = verifySumcheck(ctx.tr, target, { rounds }, logK, 2);
-  if (!v.ok) throw new Reject(`${op.source}: matrix product sumcheck fails at round ${v.round}: ${v.reason}`);
-  const [xv, wv] = ctx.r.recv(ctx.tr, LABELS.linearEnds, 2, `${op.source} operand values`);
-  if (!extEquals(extMul(xv!, wv!), v.claim)) throw new Reject(`${op.source}: matrix product does not match its operands`);
-  const join = (low: Uint32Array, high: Uint32Array) => { const o = new Uint32Array(low.length + high.length); o.set(low); o.set(high, low.length); return o; };
-  ctx.book.add(x.name, join(v.point, rM), xv!);
-  ctx.book.add(w.name, join(v.point, rN), wv!);
-}
-
-function verifyAdd(ctx: VerifierCtx, op: Extract<QOp, { kind: "add" }>, claim: Claim): void {
-  const T = ctx.plan.tensors, out = T[op.output]!;
-  let sum: Ext = new Uint32Array(4);
-  op.inputs.forEach((name, i) => {
-    const v = ctx.recvEval(LABELS.addend, name, broadcastPoint(claim.point, out.logDims, T[name]!.shape, out.shape).slice(), `${op.source} addend`);
-    const c = op.coeffs[i]!;
-    sum = extAdd(sum, extMul(v, extFromBase(((c % P) + P) % P)));
-  });
-  if (!extEquals(sum, claim.value)) throw new Reject(`${op.source}: the sum does not match its addends`);
 }
 
 function run(input: VerifyInput): void {
@@ -103,22 +57,14 @@ function run(input: VerifyInput): void {
 
   for (let i = plan.graph.ops.length - 1; i >= 0; i--) {
     const op = plan.graph.ops[i]!;
-    if (op.kind === "requant") {
-      const rp = plan.requants.find((r) => r.op === i)!;
-      const rho = ctx.tr.squeezeExts(LABELS.requantPoint, plan.tensors[op.output]!.nVars);
-      const qv = ctx.recvEval(LABELS.requantQ, rp.q, rho, `${op.source} quotient`);
-      const rv = rp.r ? ctx.recvEval(LABELS.requantR, rp.r, rho, `${op.source} remainder`) : undefined;
-      ctx.book.add(op.inputs[0]!, rho, requantInput(op, qv, rv));
-      continue;
-    }
-    if (op.kind === "lookup") continue;
+    const gadget = verifierGadget(op);
+    if (!gadget) throw new Reject(`${op.source}: no verifier for ${op.kind}`);
+    gadget.check?.(ctx, i, op);
+    if (!gadget.reduce) continue;
     const claims = ctx.book.take(op.output);
     if (claims.length === 0) continue;
     const claim = claims.length === 1 ? claims[0]! : mergeClaimsVerifier(ctx.tr, ctx.r, claims, plan.tensors[op.output]!.nVars, op.source);
-    if (op.kind === "linear") verifyLinear(ctx, op, claim);
-    else if (op.kind === "add") verifyAdd(ctx, op, claim);
-    else if (op.kind === "indexmap") ctx.book.add(op.inputs[0]!, claim.point, claim.value);
-    else throw new Reject(`${op.source}: no verifier for ${op.kind}`);
+    gadget.reduce(ctx, op, claim);
   }
   ctx.r.end();
 

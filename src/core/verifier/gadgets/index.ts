@@ -1,0 +1,28 @@
+// The verifier's gadget per op kind: the mirror of prover/gadgets/index.ts.
+import type { Claim } from "../../circuit/index.ts";
+import type { QOp } from "../../quant/qgraph.ts";
+import type { VerifierCtx } from "../context.ts";
+import { verifyLinear } from "./linear.ts";
+import { verifyAdd, verifyReshape } from "./elementwise.ts";
+import { verifyRequant } from "./requant.ts";
+
+type OpOf<K extends QOp["kind"]> = Extract<QOp, { kind: K }>;
+
+export interface VerifierGadget<K extends QOp["kind"]> {
+  reduce?(ctx: VerifierCtx, op: OpOf<K>, claim: Claim): void;
+  check?(ctx: VerifierCtx, opIndex: number, op: OpOf<K>): void;
+}
+
+const GADGETS: { [K in QOp["kind"]]?: VerifierGadget<K> } = {
+  linear: { reduce: verifyLinear },
+  add: { reduce: verifyAdd },
+  indexmap: { reduce: verifyReshape },
+  requant: { check: verifyRequant },
+  lookup: {},
+};
+
+export function verifierGadget(op: QOp): VerifierGadget<QOp["kind"]> | undefined {
+  return GADGETS[op.kind] as VerifierGadget<QOp["kind"]> | undefined;
+}
+
+export const VERIFIER_GADGET_KINDS = Object.keys(GADGETS) as QOp["kind"][];
