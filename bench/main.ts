@@ -4,6 +4,7 @@ import { makeReporter, type Reporter } from "./report.ts";
 type Bench = { run(r: Reporter, args: string[]): Promise<void> };
 const benches: Record<string, () => Promise<Bench>> = {
   field: () => import("./field.ts"),
+  eval: () => import("./eval.ts"),
   ntt: () => import("./ntt.ts"),
   sumcheck: () => import("./sumcheck.ts"),
   merkle: () => import("./merkle.ts"),
