@@ -1,18 +1,18 @@
 // The integer evaluator: runs a quantized graph exactly as the circuit will prove it.
 import { QuantError } from "./errors.ts";
-import { requantize, typeMin } from "./fixed.ts";
+import { requantize, typeMax, typeMin } from "./fixed.ts";
 import { indexMapOf, sizeOf } from "./indexmap.ts";
-import { broadcast2, conv, denseNT, matmul2, pool, reduceAxis } from "./kernels.ts";
-import type { QGraph, QOp } from "./qgraph.ts";
+import { broadcast2, conv, dense, exactChunk, matmul2, pool, reduceAxis } from "./kernels.ts";
+import type { QGraph, QOp, QTensor } from "./qgraph.ts";
 
 export interface IntRunOptions {
   /** Sees every op's output as it is computed. */
   onOp?: (op: QOp, value: Int32Array) => void;
 }
 
-/** Per-graph data derived once: float64 weights for the dense kernels, index maps. */
+/** Per-graph data derived once: f32 weights for the GEMM kernel, index maps. */
 interface Prepared {
-  weights: Map<string, Float64Array>;
+  weights: Map<string, Float32Array>;
   maps: Map<QOp, Int32Array>;
 }
 
@@ -27,14 +27,24 @@ function prepare(g: QGraph): Prepared {
   return p;
 }
 
-function weightF64(g: QGraph, p: Prepared, name: string): Float64Array {
+/** A weight as f32: [O, C/g·Πk] for conv, transposed to [K, N] for dense. */
+function weightF32(g: QGraph, p: Prepared, name: string, transpose: boolean): Float32Array {
   let w = p.weights.get(name);
   if (!w) {
-    w = Float64Array.from(constOf(g, name));
+    const c = constOf(g, name);
+    if (transpose) {
+      const [N, K] = g.tensors[name]!.shape as [number, number];
+      w = new Float32Array(N * K);
+      for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) w[k * N + n] = c[n * K + k]!;
+    } else {
+      w = Float32Array.from(c);
+    }
     p.weights.set(name, w);
   }
   return w;
 }
+
+const magnitudeOf = (t: QTensor) => Math.max(-typeMin(t), typeMax(t));
 
 function constOf(g: QGraph, name: string): Int32Array {
   const c = g.consts[name];
@@ -78,11 +88,14 @@ function runOp(g: QGraph, p: Prepared, op: QOp, get: (n: string) => Int32Array, 
   const yShape = shape(op.output);
   switch (op.kind) {
     case "linear": {
-      const w = weightF64(g, p, i1!);
+      const conv_ = op.form === "conv";
+      const w = weightF32(g, p, i1!, !conv_);
       const bias = op.inputs[2] !== undefined ? constOf(g, op.inputs[2]) : undefined;
-      if (op.form === "conv") return conv(get(i0), shape(i0), w, bias, op.group ?? 1, op.window!, yShape);
+      const chunk = exactChunk(magnitudeOf(g.tensors[i0]!), magnitudeOf(g.tensors[i1!]!));
+      if (chunk < 1) throw new QuantError(`${op.source}: products of ${i0} and ${i1} reach 2^24; narrow their types`, { node: op.source });
+      if (conv_) return conv(get(i0), shape(i0), w, bias, op.group ?? 1, op.window!, yShape, chunk);
       const xs = shape(i0), K = xs[xs.length - 1]!;
-      return denseNT(get(i0), w, bias, sizeOf(xs) / K, K, yShape[yShape.length - 1]!);
+      return dense(get(i0), w, bias, sizeOf(xs) / K, K, yShape[yShape.length - 1]!, chunk);
     }
     case "matmul2":
       return matmul2(get(i0), shape(i0), get(i1!), shape(i1!), yShape);

@@ -1,37 +1,36 @@
 // Integer kernels of the evaluator. Values are integers held in Int32Array (every value is
 // below 2^29 by the static bound); sums of products run in float64, exact below 2^53.
+import { wasmGemmF32 } from "../kernels/gemm-f32.ts";
 import { sizeOf, stridesOf } from "./indexmap.ts";
 import type { Window } from "./qgraph.ts";
 
-/** y[r, n] = Σ_k x[r, k]·w[n, k] + bias[n] for x [R, K], w [N, K] (row-major). */
-export function denseNT(x: Int32Array, w: Float64Array, bias: Int32Array | undefined, R: number, K: number, N: number): Int32Array {
-  const y = new Int32Array(R * N);
-  const xr = new Float64Array(K);
-  for (let r = 0; r < R; r++) {
-    for (let k = 0; k < K; k++) xr[k] = x[r * K + k]!;
-    const yo = r * N;
-    let n = 0;
-    for (; n + 4 <= N; n += 4) {
-      const w0 = n * K, w1 = w0 + K, w2 = w1 + K, w3 = w2 + K;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let k = 0; k < K; k++) {
-        const v = xr[k]!;
-        s0 += v * w[w0 + k]!;
-        s1 += v * w[w1 + k]!;
-        s2 += v * w[w2 + k]!;
-        s3 += v * w[w3 + k]!;
-      }
-      y[yo + n] = s0 + (bias ? bias[n]! : 0);
-      y[yo + n + 1] = s1 + (bias ? bias[n + 1]! : 0);
-      y[yo + n + 2] = s2 + (bias ? bias[n + 2]! : 0);
-      y[yo + n + 3] = s3 + (bias ? bias[n + 3]! : 0);
-    }
-    for (; n < N; n++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += xr[k]! * w[n * K + k]!;
-      y[yo + n] = s + (bias ? bias[n]! : 0);
-    }
+/**
+ * Exact integer GEMM on the f32 SIMD kernel: out[M×N] = A[M×K]·B[K×N] (A with row stride lda,
+ * starting at aOff). Integers below 2^24 are exact in f32, so K is cut into chunks whose
+ * partial sums stay below 2^24 (chunk·max|a·b| < 2^24); chunks add up in float64.
+ */
+export function exactGemm(a: Float32Array, aOff: number, lda: number, b: Float32Array, M: number, N: number, K: number, chunk: number): Float64Array {
+  const out = new Float64Array(M * N);
+  const part = new Float32Array(M * N);
+  for (let k0 = 0; k0 < K; k0 += chunk) {
+    const kc = Math.min(chunk, K - k0);
+    if (k0 > 0) part.fill(0);
+    wasmGemmF32(a, aOff + k0, b, k0 * N, part, 0, M, N, kc, lda, N, N);
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! + part[i]!;
   }
+  return out;
+}
+
+/** The K-chunk that keeps f32 partial sums exact for operands bounded by ma and mb. */
+export function exactChunk(ma: number, mb: number): number {
+  return Math.floor((2 ** 24 - 1) / Math.max(1, ma * mb));
+}
+
+/** y[r, n] = Σ_k x[r, k]·wT[k, n] + bias[n] for x [R, K] and the transposed weight wT [K, N]. */
+export function dense(x: Int32Array, wT: Float32Array, bias: Int32Array | undefined, R: number, K: number, N: number, chunk: number): Int32Array {
+  const acc = exactGemm(Float32Array.from(x), 0, K, wT, R, N, K, chunk);
+  const y = new Int32Array(R * N);
+  for (let r = 0; r < R; r++) for (let n = 0; n < N; n++) y[r * N + n] = acc[r * N + n]! + (bias ? bias[n]! : 0);
   return y;
 }
 
@@ -51,48 +50,22 @@ function geo2(inSpatial: readonly number[], outSpatial: readonly number[], win: 
 }
 
 /**
- * Conv: x [B, C, ...S], w [O, C/group·Πkernel] as float64, y [B, O, ...S'] plus bias.
- * Per batch and group: im2col into float64 columns, then four output channels share each
- * column row.
+ * Conv: x [B, C, ...S], w [O, C/group·Πkernel] as f32, y [B, O, ...S'] plus bias. Per batch
+ * and group: im2col into f32 columns, then one exact GEMM.
  */
 export function conv(
-  x: Int32Array, xShape: readonly number[], w: Float64Array, bias: Int32Array | undefined,
-  group: number, win: Window, yShape: readonly number[],
+  x: Int32Array, xShape: readonly number[], w: Float32Array, bias: Int32Array | undefined,
+  group: number, win: Window, yShape: readonly number[], chunk: number,
 ): Int32Array {
   const [B, C] = xShape as [number, number], O = yShape[1]!;
   const g = geo2(xShape.slice(2), yShape.slice(2), win);
   const Cg = C / group, Og = O / group, P = g.OH * g.OW, Q = Cg * g.kh * g.kw, HW = g.H * g.W;
-  const cols = new Float64Array(Q * P);
-  const acc = new Float64Array(Og * P);
+  const cols = new Float32Array(Q * P);
   const y = new Int32Array(B * O * P);
   for (let b = 0; b < B; b++) {
     for (let gi = 0; gi < group; gi++) {
       im2col(x, (b * C + gi * Cg) * HW, Cg, g, cols);
-      acc.fill(0);
-      const wOff = gi * Og * Q;
-      let o = 0;
-      for (; o + 4 <= Og; o += 4) {
-        const a0 = o * P, a1 = a0 + P, a2 = a1 + P, a3 = a2 + P;
-        const w0 = wOff + o * Q, w1 = w0 + Q, w2 = w1 + Q, w3 = w2 + Q;
-        for (let q = 0; q < Q; q++) {
-          const v0 = w[w0 + q]!, v1 = w[w1 + q]!, v2 = w[w2 + q]!, v3 = w[w3 + q]!;
-          const c = q * P;
-          for (let p = 0; p < P; p++) {
-            const xv = cols[c + p]!;
-            acc[a0 + p] = acc[a0 + p]! + v0 * xv;
-            acc[a1 + p] = acc[a1 + p]! + v1 * xv;
-            acc[a2 + p] = acc[a2 + p]! + v2 * xv;
-            acc[a3 + p] = acc[a3 + p]! + v3 * xv;
-          }
-        }
-      }
-      for (; o < Og; o++) {
-        const a0 = o * P, w0 = wOff + o * Q;
-        for (let q = 0; q < Q; q++) {
-          const v = w[w0 + q]!, c = q * P;
-          if (v !== 0) for (let p = 0; p < P; p++) acc[a0 + p] = acc[a0 + p]! + v * cols[c + p]!;
-        }
-      }
+      const acc = exactGemm(w, gi * Og * Q, Q, cols, Og, P, Q, chunk);
       for (let oc = 0; oc < Og; oc++) {
         const ch = gi * Og + oc, bv = bias ? bias[ch]! : 0, yo = (b * O + ch) * P;
         for (let p = 0; p < P; p++) y[yo + p] = acc[oc * P + p]! + bv;
@@ -102,7 +75,7 @@ export function conv(
   return y;
 }
 
-function im2col(x: Int32Array, off: number, Cg: number, g: Geo2, cols: Float64Array): void {
+function im2col(x: Int32Array, off: number, Cg: number, g: Geo2, cols: Float32Array): void {
   const P = g.OH * g.OW;
   let row = 0;
   for (let c = 0; c < Cg; c++) {

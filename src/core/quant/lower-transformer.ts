@@ -9,10 +9,10 @@ import type { QTensor, QType } from "./qgraph.ts";
 
 /** exp's input after the max shift: [−16, 16) at 1/256 (exp(−16) is below one output step). */
 export const SOFTMAX_EXP_IN: QType = { k: 8, bits: 13, signed: true };
-/** exp's output over a domain ≤ 0: [0, 1] at 2^−14. */
-export const SOFTMAX_EXP_OUT: QType = { k: 14, bits: 15, signed: false };
-/** 1/S for a row sum S ≥ 1: (0, 1] at 2^−14. */
-export const SOFTMAX_RECIP_OUT: QType = { k: 14, bits: 15, signed: false };
+/** exp's output over a domain ≤ 0: [0, 1] at 2^−13 (two such factors stay under 2^29). */
+export const SOFTMAX_EXP_OUT: QType = { k: 13, bits: 14, signed: false };
+/** 1/S for a row sum S ≥ 1: (0, 1] at 2^−13. */
+export const SOFTMAX_RECIP_OUT: QType = { k: 13, bits: 14, signed: false };
 
 function lastAxis(node: GraphNode, x: QTensor, axis: number): void {
   const r = x.shape.length;
