@@ -23,13 +23,53 @@ export function randomWords(n: number, seed: number): Uint32Array {
  * third — the cheapest way the kernels multiply. Efficiencies elsewhere divide by this.
  */
 export function measureMulRate(): number {
+  const probe = mulRateProbe();
+  probe.once();
+  const ms: number[] = [];
+  for (let i = 0; i < 7; i++) ms.push(probe.once());
+  probe.dispose();
+  ms.sort((x, y) => x - y);
+  return probe.mults / (ms[3]! / 1e3);
+}
+
+/** One timed run of the reference multiply kernel (4 passes over 2^20 words), for interleaving. */
+export function mulRateProbe(): { mults: number; once(): number; dispose(): void } {
   const K = wasmBackend();
   const n = 1 << 20;
   const a = K.from(randomWords(n, 1)), b = K.from(randomWords(n, 2)), o = K.alloc(n);
   const pa = K.ptr(a), pb = K.ptr(b), po = K.ptr(o);
-  const ms = timeMs(() => { for (let r = 0; r < 4; r++) K.exports.vecMulRaw(pa, pb, po, n); }, 7) / 4;
-  [a, b, o].forEach((x) => K.free(x));
-  return n / (ms / 1e3);
+  return {
+    mults: 4 * n,
+    once() {
+      const t0 = performance.now();
+      for (let r = 0; r < 4; r++) K.exports.vecMulRaw(pa, pb, po, n);
+      return performance.now() - t0;
+    },
+    dispose() { [a, b, o].forEach((x) => K.free(x)); },
+  };
+}
+
+/**
+ * Efficiency of `fn` (which must do `mults` multiplications) against the wasm multiply rate,
+ * measured in alternation so both see the same machine load: each trial times fn and the rate
+ * probe back to back; the result is the median over trials of (mults / time) / rate, with the
+ * median time and the best time.
+ */
+export function efficiencyOf(fn: () => void, mults: number, trials = 9): { ms: number; bestMs: number; rate: number; efficiency: number } {
+  const probe = mulRateProbe();
+  fn(); probe.once();
+  const effs: number[] = [], times: number[] = [], rates: number[] = [];
+  for (let i = 0; i < trials; i++) {
+    const t0 = performance.now();
+    fn();
+    const ms = performance.now() - t0;
+    const rate = probe.mults / (probe.once() / 1e3);
+    times.push(ms); rates.push(rate);
+    effs.push(mults / (ms / 1e3) / rate);
+  }
+  probe.dispose();
+  const med = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
+  return { ms: med(times), bestMs: Math.min(...times), rate: med(rates), efficiency: med(effs) };
 }
 
 export async function run(r: Reporter): Promise<void> {

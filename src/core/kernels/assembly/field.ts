@@ -254,7 +254,7 @@ export function fillTwiddles(tw: usize, logMax: u32, root: u32): void {
   return bits == 0 ? 0 : x >>> (32 - bits);
 }
 
-function bitrevBase(a: usize, logN: u32): void {
+function bitrevSimple(a: usize, logN: u32): void {
   const n: u32 = 1 << logN;
   for (let i: u32 = 0; i < n; i++) {
     const j = rev(i, logN);
@@ -263,6 +263,40 @@ function bitrevBase(a: usize, logN: u32): void {
       const t = load<u32>(pi);
       store<u32>(pi, load<u32>(pj));
       store<u32>(pj, t);
+    }
+  }
+}
+
+const BR_T: u32 = 4; // 16 words = one 64-byte cache line per row
+
+/**
+ * In-place bit-reversal permutation, cache-blocked: index i = (hi, mid, lo) with 4-bit hi and lo;
+ * rev(i) = (rev lo, rev mid, rev hi). Block `mid` swaps with block `rev mid` through 16 + 16
+ * cache lines at a time.
+ */
+export function bitrevBase(a: usize, logN: u32): void {
+  if (logN < 2 * BR_T + 1) { bitrevSimple(a, logN); return; }
+  const mb = logN - 2 * BR_T;
+  const T: u32 = 1 << BR_T;
+  const hiShift = logN - BR_T;
+  for (let mid: u32 = 0; mid < (<u32>1 << mb); mid++) {
+    const rmid = rev(mid, mb);
+    if (rmid < mid) continue;
+    const same = rmid == mid;
+    for (let hi: u32 = 0; hi < T; hi++) {
+      const rhi = rev(hi, BR_T);
+      const ibase = (hi << hiShift) | (mid << BR_T);
+      const jbase = (rmid << BR_T) | rhi;
+      for (let lo: u32 = 0; lo < T; lo++) {
+        const i = ibase | lo;
+        const j = jbase | (rev(lo, BR_T) << hiShift);
+        if (!same || i < j) {
+          const pi = a + (<usize>i << 2), pj = a + (<usize>j << 2);
+          const x = load<u32>(pi);
+          store<u32>(pi, load<u32>(pj));
+          store<u32>(pj, x);
+        }
+      }
     }
   }
 }
