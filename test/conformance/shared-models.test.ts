@@ -8,21 +8,11 @@ import { loadGraph, type Tensor, type TensorInfo } from "../../src/core/graph/in
 import { decodeModel } from "../../src/core/onnx/index.ts";
 import { itShared, sharedPath } from "../shared-data.ts";
 import { compareTensors, RTOL, ATOL, runFolderCase } from "./run-case.ts";
+import { xorshift32 as rng } from "../../src/core/graph/test-models.ts";
 
 const MODELS = ["digits_mlp", "digits_cnn", "tiny_gpt", "vgg16_cifar10"];
 
 ort.env.wasm.numThreads = 1;
-
-/** xorshift32: deterministic inputs for the cross-check. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 function randomInput(info: TensorInfo, next: () => number): Tensor {
   const n = info.shape.reduce((a, b) => a * b, 1);

@@ -9,21 +9,12 @@ import { itShared, sharedPath } from "../../../test/shared-data.ts";
 import { evaluate, EvalError } from "../eval/index.ts";
 import { decodeModel, OnnxError } from "../onnx/index.ts";
 import { GraphError, loadGraph, type Tensor } from "./index.ts";
+import { xorshift32 as rng } from "./test-models.ts";
 
 const { onnx } = onnxProto;
 const FULL = !!process.env.ZKML_FULL;
 const MAX_BYTES = 2 ** 28; // the memory limit the fuzzed loads run under
 const SLOW_MS = 2000;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
