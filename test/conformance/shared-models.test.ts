@@ -26,6 +26,24 @@ function toOrt(t: Tensor): ort.Tensor {
 }
 
 describe("shared models", () => {
+  itShared("models/vgg16_cifar10/model.onnx", "vgg16_cifar10 loads its 59 MB of weights with at most one copy each", () => {
+    const bytes = new Uint8Array(readFileSync(sharedPath("models/vgg16_cifar10/model.onnx")));
+    const graph = loadGraph(decodeModel(bytes));
+    let viewed = 0, copied = 0;
+    for (const t of graph.constants.values()) {
+      const d = t.data as Float32Array;
+      if (d.buffer === bytes.buffer) viewed++;
+      else {
+        // an unaligned weight is copied once, into a buffer of exactly its size
+        expect(d.byteOffset).toBe(0);
+        expect(d.buffer.byteLength).toBe(d.byteLength);
+        copied++;
+      }
+    }
+    expect(viewed + copied).toBe(28);
+    expect(viewed).toBeGreaterThan(0);
+  });
+
   for (const m of MODELS) {
     itShared(`models/${m}/model.onnx`, `${m} matches test_data_set_0/output_0.pb`, () => {
       expect(runFolderCase(sharedPath(`models/${m}`), { rtol: RTOL, atol: ATOL })).toBe("pass");
