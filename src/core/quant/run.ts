@@ -49,3 +49,17 @@ export function realOutputs(g: QGraph, values: ReadonlyMap<string, Int32Array>):
   for (const name of g.outputs) out[name] = dequantize(g.tensors[name]!, values.get(name)!);
   return out;
 }
+
+/**
+ * `zkml run --plan`: the model's outputs computed by the integer evaluator, as float32
+ * tensors (v·2^−k) under the ONNX output names.
+ */
+export function runOutputsAsFloat(g: QGraph, graphOutputs: readonly string[], inputs: Readonly<Record<string, Tensor>>): Record<string, Tensor> {
+  const values = runQuantized(g, inputs);
+  const out: Record<string, Tensor> = {};
+  g.outputs.forEach((name, i) => {
+    const t = g.tensors[name]!;
+    out[graphOutputs[i]!] = { dtype: "float32", shape: [...t.shape], data: Float32Array.from(dequantize(t, values.get(name)!)) };
+  });
+  return out;
+}

@@ -1,0 +1,103 @@
+// Calibration and evaluation data: a batched tensor (leading batch axis) split into samples
+// shaped like the model's input, checked at the boundary; or generated inputs of a stated
+// distribution when a model comes without data.
+import type { InputTensor } from "../eval/index.ts";
+import { isFloat, type Graph, type Tensor, type TensorInfo } from "../graph/index.ts";
+import { QuantError } from "./errors.ts";
+import { sizeOf } from "./indexmap.ts";
+
+export type Sample = Record<string, Tensor>;
+
+/**
+ * Splits `batch` ([N, ...rest]) into samples for model input `info` ([B, ...rest], B rows per
+ * sample). Rejects a wrong dtype, shape or count, NaN/Inf and an empty set, naming `what`.
+ */
+export function splitBatch(info: TensorInfo, batch: InputTensor, what = info.name): Tensor[] {
+  const where = { tensor: what };
+  const rest = info.shape.slice(1), B = info.shape[0] ?? 1;
+  const shape = [...batch.shape];
+  const floatModel = isFloat(info.dtype);
+  if (batch.dtype !== undefined && batch.dtype !== "string" && isFloat(batch.dtype) !== floatModel) {
+    throw new QuantError(`${what} holds ${batch.dtype} but the model input ${info.name} is ${info.dtype}; convert the data`, where);
+  }
+  if (shape.length !== info.shape.length || shape.slice(1).some((d, i) => d !== rest[i])) {
+    throw new QuantError(`${what} has shape [${shape}] but model input ${info.name} needs [N,${rest}] (N samples of [${info.shape}])`, where);
+  }
+  const N = shape[0]!;
+  if (N === 0) throw new QuantError(`${what} holds no samples; the calibration set must not be empty`, where);
+  if (N % B !== 0) throw new QuantError(`${what} has ${N} rows, not a multiple of the model's batch of ${B}`, where);
+  const per = sizeOf(info.shape);
+  const d = batch.data as ArrayLike<number | bigint>;
+  if (d.length !== N * sizeOf(rest)) throw new QuantError(`${what} holds ${d.length} values for shape [${shape}]`, where);
+  const out: Tensor[] = [];
+  for (let s = 0; s < N / B; s++) {
+    const data = floatModel ? new Float32Array(per) : new Float64Array(per);
+    for (let i = 0; i < per; i++) {
+      const v = Number(d[s * per + i]);
+      if (!Number.isFinite(v)) throw new QuantError(`${what}: sample ${s} holds ${v} at flat index ${i}; remove NaN/Inf values from the data`, where);
+      if (!floatModel && !Number.isInteger(v)) throw new QuantError(`${what}: sample ${s} holds ${v} at flat index ${i} but ${info.name} takes integers`, where);
+      data[i] = v;
+    }
+    out.push({ dtype: info.dtype, shape: [...info.shape], data });
+  }
+  return out;
+}
+
+/** Samples for a one-input model from a batched tensor. */
+export function samplesFromBatch(graph: Graph, batch: InputTensor, what?: string): Sample[] {
+  if (graph.inputs.length !== 1) {
+    throw new QuantError(`the model has ${graph.inputs.length} inputs (${graph.inputs.map((i) => i.name).join(", ")}); give one data tensor per input`);
+  }
+  const info = graph.inputs[0]!;
+  return splitBatch(info, batch, what).map((t) => ({ [info.name]: t }));
+}
+
+/** mulberry32: a small seeded generator, identical on every engine (integer arithmetic). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** What generated inputs are, for the plan and the user. */
+export function generatedNote(count: number, seed: number): string {
+  return `generated: ${count} samples, seed ${seed}; float inputs ~ approx. standard normal (sum of 12 uniforms − 6), integer inputs uniform ids over the indexed table`;
+}
+
+/**
+ * Generated inputs for a model without data: floats approximately N(0, 1) (Irwin–Hall: no
+ * transcendental functions, so every engine gives the same bits), integer ids uniform over
+ * the rows of the table they index (256 when unknown).
+ */
+export function generatedSamples(graph: Graph, count: number, seed = 1): Sample[] {
+  if (!(count >= 1)) throw new QuantError(`cannot generate ${count} samples; ask for at least one`);
+  const rnd = seededRandom(seed);
+  const rows = (name: string) => {
+    const g = graph.nodes.find((n) => n.opType === "Gather" && n.inputs[1] === name);
+    return (g && graph.constants.get(g.inputs[0]!)?.shape[0]) || 256;
+  };
+  return Array.from({ length: count }, () => {
+    const s: Sample = {};
+    for (const info of graph.inputs) {
+      const n = sizeOf(info.shape);
+      if (isFloat(info.dtype)) {
+        const d = new Float32Array(n);
+        for (let i = 0; i < n; i++) {
+          let u = -6;
+          for (let j = 0; j < 12; j++) u += rnd();
+          d[i] = u;
+        }
+        s[info.name] = { dtype: info.dtype, shape: [...info.shape], data: d };
+      } else {
+        const r = rows(info.name);
+        s[info.name] = { dtype: info.dtype, shape: [...info.shape], data: Float64Array.from({ length: n }, () => Math.floor(rnd() * r)) };
+      }
+    }
+    return s;
+  });
+}

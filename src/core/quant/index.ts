@@ -1,0 +1,77 @@
+/**
+ * quant/: calibration, the QuantPlan, lookup tables, the exact integer evaluator and the
+ * accuracy report. The proof (circuit/, prover/) proves exactly what `runInteger` computes:
+ * these semantics are the contract between calibration and the circuit.
+ *
+ * API
+ * - `calibrate(graph, samples, options)` → `{ plan, qgraph }`: float evaluation over the data,
+ *   per-tensor statistics, a type per tensor by `method` ("minmax" | "percentile" | "mse"),
+ *   lowering, plan. `observeSample` + `planFromObservations` do the same in steps.
+ * - `serializePlan` / `parsePlan` / `validatePlan` (plan.schema.json, version 1) and
+ *   `quantizeWithPlan(graph, plan)` → the quantized graph (checks the plan against the model:
+ *   missing/extra tensors and tables, requants, table rows, the static bound).
+ * - `runInteger(qgraph, intInputs)`, `runQuantized(qgraph, floatInputs)`, `dequantize`.
+ * - `checkBounds(qgraph)`: PROTOCOL §1 from bit widths and shapes only.
+ * - `measureAccuracy(graph, qgraph, samples, labels?)`; `samplesFromBatch`, `generatedSamples`.
+ * Errors are `QuantError` (and `QuantBoundError`) naming the tensor, node or JSON path.
+ *
+ * Integer semantics (the quantized graph, `qgraph.ts`)
+ * - Every tensor holds integers v worth v·2^−k (k = its fractional bits), in [−2^(b−1),
+ *   2^(b−1)−1], or [0, 2^b−1] when unsigned. Zero point 0. Defaults: 8-bit weights, 8-bit
+ *   activations (12 for graphs with Softmax/LayerNormalization); widths ≤ 16 for activations.
+ * - round(v) = floor(v + ½) everywhere (half up, negatives included). Weights and constants:
+ *   w_q = clamp(round(w·2^k)) with k the largest exponent that fits max|w| (per tensor).
+ *   Bias: scale 2^−(k_in+k_w), as wide as its values need. Float inputs: clamp(round(x·2^k)).
+ * - requant: y = clamp(floor((acc·M + 2^(s−1)) / 2^s), lo, hi) (s = 0: clamp(acc·M)); M = 1
+ *   unless a non-power-of-two factor (average pool, Div/Mul by a constant, mean) is folded in;
+ *   a ReLU right after is its clamp (lo = 0, unsigned output); so is a Mul/Div by a positive
+ *   scalar. Where M alone would be coarser than 2^−12, a 16-bit requant goes first.
+ * - linear: acc = Σ x·w + bias (Gemm/MatMul by a weight as [N, K]; Conv with pads, strides,
+ *   groups, dilations, zero padding; a following BatchNormalization or bias Add is folded).
+ *   matmul2: acc = a @ b of two activations. add: acc = Σ c_i·x_i with c_i = ±2^(K−k_i),
+ *   K = max k_i (broadcast). mul: acc = a ⊙ b (broadcast).
+ * - lookup: y = T[x − min(x's type)], T over the input type's whole range (≤ 2^16 rows unless
+ *   the plan sets maxRows), T[j] = clamp(round(f(x_j·2^−k_in)·2^k_out)) computed in float64
+ *   when the plan is made and stored in the plan as integers (never recomputed: engines differ
+ *   in the last ulp of exp/tanh; the VK takes them verbatim). ReLU that cannot fuse, LeakyRelu,
+ *   Sigmoid, Tanh, Erf, GELU (the exported Div/Erf/Add/Mul/Mul subgraph is one table), Exp,
+ *   Reciprocal, Sqrt, Softplus, Clip. A value outside the table's domain is an error naming
+ *   the node and value, unless the table says saturate.
+ * - maxpool: integer max over the window, padding excluded; sumpool: sum, padding as 0, then a
+ *   requant by 1/count. reducemax / rowsum along one axis (kept as size 1).
+ * - indexmap: Reshape/Flatten/Squeeze/Unsqueeze/Transpose/Slice/Split/Concat/Pad(0)/Gather by
+ *   constant indices as an explicit map out[i] = in[map[i]] (−1 → 0); type unchanged (Concat
+ *   inputs requantized to the output's type first). select: y = mask ? fill : x for a
+ *   constant mask (Where); embed: rows of a weight table by public integer ids (Gather).
+ * - Softmax (last axis): m = reducemax; d = x − m; requant d to 13-bit k=8 (clamped ≤ 0); e =
+ *   exp table (14-bit unsigned, k=13); masked (−∞ Where) entries set to 0; S = rowsum e;
+ *   requant S to 14 bits; r = reciprocal table (k=13); p = e ⊙ r; requant.
+ * - LayerNormalization (last axis, input ≤ 13 bits): mean = requant(rowsum x, 1/n); c = x −
+ *   mean; sq = requant(c ⊙ c) (16-bit); var = requant(rowsum sq, 1/n) (12-bit); r = rsqrt
+ *   table with ε inside; norm = requant(c ⊙ r); requant(norm ⊙ γ + β).
+ * - Static bound (PROTOCOL §1): interval analysis from bit widths and shapes proves
+ *   |v| < 2^29 for every value, |acc·M| < 2^29 and (width of q's range)·2^s ≤ p for every
+ *   requant; otherwise QuantBoundError names the node and the widths to lower. Calibration
+ *   caps activation widths so linear ops fit: b_x ≤ 29 − b_w − ⌈log2 K⌉.
+ * - The evaluator computes linear/conv on the f32 SIMD GEMM in K-chunks whose partial sums
+ *   stay below 2^24 (exact), summed in float64: every result is the exact integer.
+ *
+ * The plan (plan.ts) holds the chosen type of every tensor that is a choice, every requant
+ * (M, s, lo, hi, half-up; checked against the scales), every table (spec + integers as
+ * int32le-base64) and the calibration report (min, max, zeros, 64-bin histogram per value).
+ */
+export { QuantError } from "./errors.ts";
+export { QuantBoundError, checkBounds, intervals, type Interval } from "./bounds.ts";
+export { FIELD_P, VALUE_BOUND, multiplierFor, quantizeValue, requantize, roundHalfUp, typeMax, typeMin } from "./fixed.ts";
+export type * from "./qgraph.ts";
+export { indexMapOf } from "./indexmap.ts";
+export { runInteger, type IntRunOptions } from "./int-eval.ts";
+export { dequantize, quantizeInput, realOutputs, runOutputsAsFloat, runQuantized } from "./run.ts";
+export { buildTable, tableId, TABLE_FUNCTIONS, DEFAULT_MAX_TABLE_ROWS, type TableSpec } from "./tables.ts";
+export { lower, quantizableOps, widthLimits } from "./lower.ts";
+export type { ScaleSource, TypeRequest } from "./scale-source.ts";
+export { CALIBRATION_METHODS, RangeObserver, chooseExponent, exponentFor, type CalibrationMethod, type TensorReport } from "./stats.ts";
+export { calibrate, defaultActivationBits, observeSample, Observations, planFromObservations, type CalibrationOptions } from "./calibrate.ts";
+export { PLAN_VERSION, parsePlan, quantizeWithPlan, serializePlan, validatePlan, type QuantPlan, type PlanTable, type PlanTensor, type PlanRequant } from "./plan.ts";
+export { generatedNote, generatedSamples, samplesFromBatch, seededRandom, splitBatch, type Sample } from "./data.ts";
+export { measureAccuracy, type AccuracyReport, type NodeError } from "./accuracy.ts";
