@@ -267,35 +267,67 @@ function bitrevSimple(a: usize, logN: u32): void {
   }
 }
 
-const BR_T: u32 = 4; // 16 words = one 64-byte cache line per row
+/**
+ * In-place bit-reversal permutation. Index i = (hi, mid, lo) with 2-bit hi and lo, so
+ * rev(i) = (rev lo, rev mid, rev hi): the 4×4 block of words at rows hi (stride n/4), columns lo
+ * of block `mid` is transposed (rows taken in rev order) into block `rev mid` — four 16-byte
+ * loads and stores per 16 words, with SIMD shuffles.
+ */
+// @ts-ignore: decorator
+@inline function rev4x4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
+  // Rows in rev2 order (r0, r2, r1, r3); column c goes to target row rev2(c).
+  const a = r0, b = r2, c = r1, d = r3;
+  const ab01 = v128.shuffle<u32>(a, b, 0, 4, 1, 5), ab23 = v128.shuffle<u32>(a, b, 2, 6, 3, 7);
+  const cd01 = v128.shuffle<u32>(c, d, 0, 4, 1, 5), cd23 = v128.shuffle<u32>(c, d, 2, 6, 3, 7);
+  const col0 = v128.shuffle<u32>(ab01, cd01, 0, 1, 4, 5), col1 = v128.shuffle<u32>(ab01, cd01, 2, 3, 6, 7);
+  const col2 = v128.shuffle<u32>(ab23, cd23, 0, 1, 4, 5), col3 = v128.shuffle<u32>(ab23, cd23, 2, 3, 6, 7);
+  v128.store(dst, col0);
+  v128.store(dst + 2 * stride, col1);
+  v128.store(dst + stride, col2);
+  v128.store(dst + 3 * stride, col3);
+}
+
+// @ts-ignore: decorator
+@inline function swapBlocks(a: usize, mid: u32, rmid: u32, stride: usize): void {
+  const src = a + (<usize>mid << 4), dst = a + (<usize>rmid << 4);
+  const s0 = v128.load(src), s1 = v128.load(src + stride), s2 = v128.load(src + 2 * stride), s3 = v128.load(src + 3 * stride);
+  if (rmid == mid) {
+    rev4x4(s0, s1, s2, s3, src, stride);
+  } else {
+    const d0 = v128.load(dst), d1 = v128.load(dst + stride), d2 = v128.load(dst + 2 * stride), d3 = v128.load(dst + 3 * stride);
+    rev4x4(s0, s1, s2, s3, dst, stride);
+    rev4x4(d0, d1, d2, d3, src, stride);
+  }
+}
 
 /**
- * In-place bit-reversal permutation, cache-blocked: index i = (hi, mid, lo) with 4-bit hi and lo;
- * rev(i) = (rev lo, rev mid, rev hi). Block `mid` swaps with block `rev mid` through 16 + 16
- * cache lines at a time.
+ * Bit reversal in place. The middle bits are blocked again (mid = (mh, mm, ml), 3-bit mh and ml)
+ * so that 8 × 8 blocks on each side, a few KiB, are swapped together: both sides stream.
  */
 export function bitrevBase(a: usize, logN: u32): void {
-  if (logN < 2 * BR_T + 1) { bitrevSimple(a, logN); return; }
-  const mb = logN - 2 * BR_T;
-  const T: u32 = 1 << BR_T;
-  const hiShift = logN - BR_T;
-  for (let mid: u32 = 0; mid < (<u32>1 << mb); mid++) {
-    const rmid = rev(mid, mb);
-    if (rmid < mid) continue;
-    const same = rmid == mid;
-    for (let hi: u32 = 0; hi < T; hi++) {
-      const rhi = rev(hi, BR_T);
-      const ibase = (hi << hiShift) | (mid << BR_T);
-      const jbase = (rmid << BR_T) | rhi;
-      for (let lo: u32 = 0; lo < T; lo++) {
-        const i = ibase | lo;
-        const j = jbase | (rev(lo, BR_T) << hiShift);
-        if (!same || i < j) {
-          const pi = a + (<usize>i << 2), pj = a + (<usize>j << 2);
-          const x = load<u32>(pi);
-          store<u32>(pi, load<u32>(pj));
-          store<u32>(pj, x);
-        }
+  if (logN < 5) { bitrevSimple(a, logN); return; }
+  const mb = logN - 4;
+  const stride: usize = (<usize>1 << <usize>(logN - 2)) << 2; // bytes between rows hi
+  if (mb < 6) {
+    for (let mid: u32 = 0; mid < (<u32>1 << mb); mid++) {
+      const rmid = rev(mid, mb);
+      if (rmid >= mid) swapBlocks(a, mid, rmid, stride);
+    }
+    return;
+  }
+  const U: u32 = 3;
+  const mmBits = mb - 2 * U;
+  const hs = mb - U;
+  for (let mm: u32 = 0; mm < (<u32>1 << mmBits); mm++) {
+    const rmm = rev(mm, mmBits);
+    if (rmm < mm) continue;
+    for (let mh: u32 = 0; mh < 8; mh++) {
+      const rmh = rev(mh, U);
+      for (let ml: u32 = 0; ml < 8; ml++) {
+        const mid = (mh << hs) | (mm << U) | ml;
+        const rmid = (rev(ml, U) << hs) | (rmm << U) | rmh;
+        if (rmm == mm && rmid < mid) continue;
+        swapBlocks(a, mid, rmid, stride);
       }
     }
   }
