@@ -333,7 +333,7 @@ export function bitrevBase(a: usize, logN: u32): void {
   }
 }
 
-function bitrevExt(a: usize, logN: u32): void {
+function bitrevExtSimple(a: usize, logN: u32): void {
   const n: u32 = 1 << logN;
   for (let i: u32 = 0; i < n; i++) {
     const j = rev(i, logN);
@@ -342,6 +342,30 @@ function bitrevExt(a: usize, logN: u32): void {
       const t = v128.load(pi);
       v128.store(pi, v128.load(pj));
       v128.store(pj, t);
+    }
+  }
+}
+
+/** Bit reversal of 16-byte elements, blocked: i = (hi, mid, lo) with 3-bit hi and lo. */
+function bitrevExt(a: usize, logN: u32): void {
+  if (logN < 8) { bitrevExtSimple(a, logN); return; }
+  const U: u32 = 3;
+  const mb = logN - 2 * U;
+  const hs = logN - U;
+  for (let mid: u32 = 0; mid < (<u32>1 << mb); mid++) {
+    const rmid = rev(mid, mb);
+    if (rmid < mid) continue;
+    for (let hi: u32 = 0; hi < 8; hi++) {
+      const rhi = rev(hi, U);
+      for (let lo: u32 = 0; lo < 8; lo++) {
+        const i = (hi << hs) | (mid << U) | lo;
+        const j = (rev(lo, U) << hs) | (rmid << U) | rhi;
+        if (rmid == mid && j <= i) continue;
+        const pi = a + (<usize>i << 4), pj = a + (<usize>j << 4);
+        const t = v128.load(pi);
+        v128.store(pi, v128.load(pj));
+        v128.store(pj, t);
+      }
     }
   }
 }
@@ -379,6 +403,43 @@ function bitrevExt(a: usize, logN: u32): void {
 // over the whole vector.
 const LOG_BLOCK: u32 = 13;
 
+/** Spans h and 2h in one pass over the data (h ≥ 4): 4 loads, 4 stores per 4 butterfly pairs. */
+// @ts-ignore: decorator
+@inline function stage2Base(a: usize, n: usize, h: usize, tw: usize): void {
+  const tw1 = tw + ((h - 1) << 2), tw2 = tw + (((h << 1) - 1) << 2);
+  const hb = h << 2;
+  for (let k: usize = 0; k < n; k += h << 2) {
+    const p0 = a + (k << 2), p1 = p0 + hb, p2 = p1 + hb, p3 = p2 + hb;
+    for (let j: usize = 0; j < h; j += 4) {
+      const o = j << 2;
+      const w1 = v128.load(tw1 + o), w2 = v128.load(tw2 + o), w3 = v128.load(tw2 + hb + o);
+      const a0 = v128.load(p0 + o), a2 = v128.load(p2 + o);
+      const t1 = vmm(v128.load(p1 + o), w1), t3 = vmm(v128.load(p3 + o), w1);
+      const b0 = vadd(a0, t1), b1 = vsub(a0, t1), b2 = vadd(a2, t3), b3 = vsub(a2, t3);
+      const u2 = vmm(b2, w2), u3 = vmm(b3, w3);
+      v128.store(p0 + o, vadd(b0, u2));
+      v128.store(p2 + o, vsub(b0, u2));
+      v128.store(p1 + o, vadd(b1, u3));
+      v128.store(p3 + o, vsub(b1, u3));
+    }
+  }
+}
+
+/** Spans h0, 2h0, … below `end` over n words: pairs of stages while they fit, then one. */
+// @ts-ignore: decorator
+@inline function stageRun(a: usize, n: usize, h0: usize, end: usize, tw: usize): void {
+  let h = h0;
+  while (h < end) {
+    if (h >= 4 && (h << 1) < end) {
+      stage2Base(a, n, h, tw);
+      h <<= 2;
+    } else {
+      stageBase(a, n, h, tw);
+      h <<= 1;
+    }
+  }
+}
+
 /** Spans 1 and 2 together (a radix-4 pass), four words per v128: 12 SIMD ops per 4 elements. */
 // @ts-ignore: decorator
 @inline function firstTwoStages(a: usize, n: usize, tw: usize): void {
@@ -404,9 +465,9 @@ function stagesBase(a: usize, logN: u32, h0: usize, tw: usize): void {
       firstTwoStages(a + (b << 2), blk, tw);
       h = 4;
     }
-    for (; h < blk; h <<= 1) stageBase(a + (b << 2), blk, h, tw);
+    stageRun(a + (b << 2), blk, h, blk, tw);
   }
-  for (let h = blk > h0 ? blk : h0; h < n; h <<= 1) stageBase(a, n, h, tw);
+  stageRun(a, n, blk > h0 ? blk : h0, n, tw);
 }
 
 /** In-place NTT of 2^logN base words, natural order in and out: a_j ← Σ_i a_i·ω^(ij). */
@@ -430,15 +491,49 @@ export function nttBase(a: usize, logN: u32, tw: usize): void {
   }
 }
 
+/** Spans h and 2h in one pass over an extension vector. */
+// @ts-ignore: decorator
+@inline function stage2Ext(a: usize, n: usize, h: usize, tw: usize): void {
+  const tw1 = tw + ((h - 1) << 2), tw2 = tw + (((h << 1) - 1) << 2);
+  const hb = h << 4;
+  for (let k: usize = 0; k < n; k += h << 2) {
+    const p0 = a + (k << 4), p1 = p0 + hb, p2 = p1 + hb, p3 = p2 + hb;
+    for (let j: usize = 0; j < h; j++) {
+      const o = j << 4, ow = j << 2;
+      const w1 = v128.load32_splat(tw1 + ow), w2 = v128.load32_splat(tw2 + ow), w3 = v128.load32_splat(tw2 + (h << 2) + ow);
+      const a0 = v128.load(p0 + o), a2 = v128.load(p2 + o);
+      const t1 = vmm(v128.load(p1 + o), w1), t3 = vmm(v128.load(p3 + o), w1);
+      const b0 = vadd(a0, t1), b1 = vsub(a0, t1), b2 = vadd(a2, t3), b3 = vsub(a2, t3);
+      const u2 = vmm(b2, w2), u3 = vmm(b3, w3);
+      v128.store(p0 + o, vadd(b0, u2));
+      v128.store(p2 + o, vsub(b0, u2));
+      v128.store(p1 + o, vadd(b1, u3));
+      v128.store(p3 + o, vsub(b1, u3));
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function stageRunExt(a: usize, n: usize, h0: usize, end: usize, tw: usize): void {
+  let h = h0;
+  while (h < end) {
+    if ((h << 1) < end) {
+      stage2Ext(a, n, h, tw);
+      h <<= 2;
+    } else {
+      stageExt(a, n, h, tw);
+      h <<= 1;
+    }
+  }
+}
+
 const LOG_BLOCK_EXT: u32 = 11;
 
 function stagesExt(a: usize, logN: u32, h0: usize, tw: usize): void {
   const n: usize = (<usize>1) << <usize>logN;
   const blk: usize = logN > LOG_BLOCK_EXT ? (<usize>1) << <usize>LOG_BLOCK_EXT : n;
-  for (let b: usize = 0; b < n; b += blk) {
-    for (let h = h0; h < blk; h <<= 1) stageExt(a + (b << 4), blk, h, tw);
-  }
-  for (let h = blk > h0 ? blk : h0; h < n; h <<= 1) stageExt(a, n, h, tw);
+  for (let b: usize = 0; b < n; b += blk) stageRunExt(a + (b << 4), blk, h0, blk, tw);
+  stageRunExt(a, n, blk > h0 ? blk : h0, n, tw);
 }
 
 /** In-place NTT of an extension vector (coordinate-wise), natural order in and out. */
