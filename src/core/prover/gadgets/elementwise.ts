@@ -2,32 +2,10 @@
 // broadcasting) and index maps that keep the padded layout (reshapes of power-of-two shapes).
 import { type Claim, broadcastPoint } from "../../circuit/index.ts";
 import { LABELS } from "../../circuit/protocol.ts";
-import type { PlanTensor } from "../../circuit/index.ts";
 import { paddedSize } from "../../circuit/index.ts";
 import type { QOp } from "../../quant/qgraph.ts";
 import type { ProverCtx } from "../context.ts";
-
-/** For every padded output position, the padded input position it reads under broadcasting. */
-export function broadcastIndex(out: PlanTensor, inp: PlanTensor): Int32Array {
-  const size = paddedSize(out.logDims);
-  const map = new Int32Array(size);
-  const shift = out.shape.length - inp.shape.length;
-  for (let pos = 0; pos < size; pos++) {
-    let rest = pos, ipos = 0, stride = 1;
-    for (let d = out.shape.length - 1; d >= 0; d--) {
-      const w = 2 ** out.logDims[d]!;
-      const c = rest % w;
-      rest = Math.floor(rest / w);
-      const id = d - shift;
-      if (id >= 0) {
-        ipos += (inp.shape[id] === out.shape[d] ? c : 0) * stride;
-        stride *= 2 ** inp.logDims[id]!;
-      }
-    }
-    map[pos] = ipos;
-  }
-  return map;
-}
+import { broadcastIndex } from "./fold.ts";
 
 export function forwardAdd(ctx: Pick<ProverCtx, "plan" | "values">, op: Extract<QOp, { kind: "add" }>): Float64Array {
   const T = ctx.plan.tensors, out = T[op.output]!;

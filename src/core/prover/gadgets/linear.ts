@@ -2,28 +2,10 @@
 // on acc at (r_n, r_m) becomes a degree-2 sumcheck over k of x̃(r_m, k)·w̃(r_n, k).
 import { type Claim, concatPoint } from "../../circuit/index.ts";
 import { LABELS } from "../../circuit/protocol.ts";
-import { extAdd, extMul, extFromBase } from "../../field/index.ts";
-import { eqTable } from "../../poly/index.ts";
+import { foldHigh } from "./fold.ts";
 import { proveProduct } from "../../sumcheck/index.ts";
 import type { QOp } from "../../quant/qgraph.ts";
 import type { ProverCtx } from "../context.ts";
-
-/** Folds the high variables (above `low`) of a base table at `high`: an ext table over the low ones. */
-export function foldHigh(values: Uint32Array, low: number, high: Uint32Array): Uint32Array {
-  const eq = eqTable(high);
-  const lowSize = 2 ** low, highSize = values.length / lowSize;
-  const out = new Uint32Array(4 * lowSize);
-  for (let h = 0; h < highSize; h++) {
-    const e = eq.subarray(4 * h, 4 * h + 4);
-    for (let l = 0; l < lowSize; l++) {
-      const v = values[h * lowSize + l]!;
-      if (v === 0) continue;
-      const o = out.subarray(4 * l, 4 * l + 4);
-      o.set(extAdd(o, extMul(e, extFromBase(v))));
-    }
-  }
-  return out;
-}
 
 export function forwardLinear(ctx: { plan: ProverCtx["plan"]; values: ProverCtx["values"] }, op: Extract<QOp, { kind: "linear" }>): Float64Array {
   const T = ctx.plan.tensors;

@@ -1,0 +1,73 @@
+// Tables for sumchecks, built from a tensor's padded values by fixing some of its variables.
+import { extAdd, extMul, extFromBase } from "../../field/index.ts";
+import { eqTable } from "../../poly/index.ts";
+import type { PlanTensor } from "../../circuit/index.ts";
+import { paddedSize } from "../../circuit/index.ts";
+
+/** Fixes the variables above the lowest `low` at `high`: a base table → an ext table over the low ones. */
+export function foldHigh(values: Uint32Array, low: number, high: Uint32Array): Uint32Array {
+  const eq = eqTable(high);
+  const lowSize = 2 ** low, highSize = values.length / lowSize;
+  const out = new Uint32Array(4 * lowSize);
+  for (let h = 0; h < highSize; h++) {
+    const e = eq.subarray(4 * h, 4 * h + 4);
+    for (let l = 0; l < lowSize; l++) {
+      const v = values[h * lowSize + l]!;
+      if (v === 0) continue;
+      const o = out.subarray(4 * l, 4 * l + 4);
+      o.set(extAdd(o, extMul(e, extFromBase(v))));
+    }
+  }
+  return out;
+}
+
+/** Fixes the lowest variables of an ext table at `low`: an ext table over the remaining ones. */
+export function foldLowExt(table: Uint32Array, low: Uint32Array): Uint32Array {
+  const eq = eqTable(low);
+  const lowSize = eq.length / 4, highSize = table.length / 4 / lowSize;
+  const out = new Uint32Array(4 * highSize);
+  for (let h = 0; h < highSize; h++) {
+    let acc: Uint32Array = out.subarray(4 * h, 4 * h + 4).slice();
+    for (let l = 0; l < lowSize; l++) acc = extAdd(acc, extMul(eq.subarray(4 * l, 4 * l + 4), table.subarray(4 * (h * lowSize + l), 4 * (h * lowSize + l) + 4)));
+    out.set(acc, 4 * h);
+  }
+  return out;
+}
+
+/**
+ * Keeps the variable window [lo, lo + width) and fixes the others: those below at `below`,
+ * those above at `above`. Returns an ext table over the window.
+ */
+export function foldExcept(values: Uint32Array, lo: number, width: number, below: Uint32Array, above: Uint32Array): Uint32Array {
+  const upper = foldHigh(values, lo + width, above);
+  return lo === 0 ? upper : foldLowExt(upper, below);
+}
+
+/** For every padded output position, the padded input position it reads under broadcasting. */
+export function broadcastIndex(out: PlanTensor, inp: PlanTensor): Int32Array {
+  const size = paddedSize(out.logDims);
+  const map = new Int32Array(size);
+  const shift = out.shape.length - inp.shape.length;
+  for (let pos = 0; pos < size; pos++) {
+    let rest = pos, ipos = 0, stride = 1;
+    for (let d = out.shape.length - 1; d >= 0; d--) {
+      const w = 2 ** out.logDims[d]!;
+      const c = rest % w;
+      rest = Math.floor(rest / w);
+      const id = d - shift;
+      if (id >= 0) {
+        ipos += (inp.shape[id] === out.shape[d] ? c : 0) * stride;
+        stride *= 2 ** inp.logDims[id]!;
+      }
+    }
+    map[pos] = ipos;
+  }
+  return map;
+}
+
+/** A tensor's values broadcast to the output's padded layout. */
+export function expand<T extends Float64Array | Uint32Array>(values: T, map: Int32Array): T {
+  const out = new (values.constructor as { new (n: number): T })(map.length);
+  for (let p = 0; p < map.length; p++) out[p] = values[map[p]!]!;
+  return out;
+}
