@@ -36,6 +36,15 @@ function gatherByAxisMaps(src: Tensor, shape: number[], maps: Int32Array[], fill
   return { dtype: src.dtype, shape, data: out as TensorValues };
 }
 
+/** Copies n contiguous elements (typed arrays by block copy). */
+function copyRun(dst: TensorValues, at: number, src: TensorValues, from: number, n: number): void {
+  if (Array.isArray(dst) || Array.isArray(src)) {
+    for (let j = 0; j < n; j++) (dst as unknown[])[at + j] = (src as unknown[])[from + j];
+  } else {
+    (dst as Float32Array).set((src as Float32Array).subarray(from, from + n), at);
+  }
+}
+
 function permOf(ctx: AnyCtx, rank: number): number[] {
   const perm = ctx.attrs.ints("perm") ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
   if (perm.length !== rank || new Set(perm).size !== rank || perm.some((p) => p < 0 || p >= rank)) {
@@ -84,16 +93,15 @@ const concat: OpDef = {
     const ins = ctx.inputs.filter((v): v is Tensor => v !== undefined);
     const { axis, shape } = concatPlan(ctx, ins);
     const outer = sizeOf(shape.slice(0, axis)), inner = sizeOf(shape.slice(axis + 1));
-    const out = allocValues(ins[0]!.dtype, sizeOf(shape)) as Writable;
+    const out = allocValues(ins[0]!.dtype, sizeOf(shape));
     const row = shape[axis]! * inner;
     let at = 0;
     for (const t of ins) {
       const chunk = t.shape[axis]! * inner;
-      const src = t.data as Writable;
-      for (let o = 0; o < outer; o++) for (let k = 0; k < chunk; k++) out[o * row + at + k] = src[o * chunk + k];
+      for (let o = 0; o < outer; o++) copyRun(out, o * row + at, t.data, o * chunk, chunk);
       at += chunk;
     }
-    return [{ dtype: ins[0]!.dtype, shape, data: out as TensorValues }];
+    return [{ dtype: ins[0]!.dtype, shape, data: out }];
   },
 };
 
@@ -201,16 +209,16 @@ const gather: OpDef = {
     const idx = indexValues(ctx, it, x.shape[axis]!);
     const outer = sizeOf(x.shape.slice(0, axis)), inner = sizeOf(x.shape.slice(axis + 1)), dim = x.shape[axis]!;
     const shape = [...x.shape.slice(0, axis), ...it.shape, ...x.shape.slice(axis + 1)];
-    const out = allocValues(x.dtype, sizeOf(shape)) as Writable;
-    const src = x.data as Writable;
+    const out = allocValues(x.dtype, sizeOf(shape));
     let o = 0;
     for (let a = 0; a < outer; a++) {
       for (let k = 0; k < idx.length; k++) {
         const from = (a * dim + idx[k]!) * inner;
-        for (let j = 0; j < inner; j++) out[o++] = src[from + j];
+        copyRun(out, o, x.data, from, inner);
+        o += inner;
       }
     }
-    return [{ dtype: x.dtype, shape, data: out as TensorValues }];
+    return [{ dtype: x.dtype, shape, data: out }];
   },
 };
 
