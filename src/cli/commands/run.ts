@@ -1,16 +1,17 @@
 import { writeFileSync } from "node:fs";
 import { extname } from "node:path";
 import { parseArgs } from "node:util";
-import { evaluate, parseJsonTensor, parseNpy, type InputTensor } from "../../core/eval/index.ts";
-import { dimsFromShapes, fromTensorData, loadGraph, type Tensor } from "../../core/graph/index.ts";
+import { coerceInput, evaluate, parseJsonTensor, parseNpy, type InputTensor } from "../../core/eval/index.ts";
+import { dimsFromShapes, fromTensorData, loadGraph, type Graph, type Tensor } from "../../core/graph/index.ts";
 import { decodeModel, decodeTensorFile, encodeTensor, type OnnxModel } from "../../core/onnx/index.ts";
+import { parsePlan, quantizeWithPlan, runOutputsAsFloat } from "../../core/quant/index.ts";
 import { CliError, readInput, type Output } from "../io.ts";
 
 export const usage =
-  "zkml run <model.onnx> --input [name=]<tensor.pb|.npy|.json> ... [--out <tensor.pb>] [--dim sym=N ...] [--json]   evaluate a model in float";
+  "zkml run <model.onnx> --input [name=]<tensor.pb|.npy|.json> ... [--out <tensor.pb>] [--dim sym=N ...] [--plan plan.json] [--json]   evaluate a model in float (or, with --plan, in exact integers)";
 
 /** Reads one input file by its extension: TensorProto (.pb), NumPy (.npy) or JSON arrays (.json). */
-function readTensorFile(path: string): InputTensor {
+export function readTensorFile(path: string): InputTensor {
   const bytes = readInput(path, "input");
   switch (extname(path).toLowerCase()) {
     case ".npy": return parseNpy(bytes, path);
@@ -46,6 +47,13 @@ export function parseDims(specs: string[]): Record<string, number> {
   return dims;
 }
 
+/** `--plan`: the integer evaluator on the plan's quantized graph, outputs read back as floats. */
+function runWithPlan(graph: Graph, planPath: string, inputs: Record<string, InputTensor>): Record<string, Tensor> {
+  const plan = parsePlan(new TextDecoder().decode(readInput(planPath, "plan")));
+  const floats = Object.fromEntries(graph.inputs.map((i) => [i.name, coerceInput(i, inputs[i.name]!)]));
+  return runOutputsAsFloat(quantizeWithPlan(graph, plan), graph.outputs.map((o) => o.name), floats);
+}
+
 export function run(argv: string[], io: Output): number {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -54,6 +62,7 @@ export function run(argv: string[], io: Output): number {
       out: { type: "string" },
       dim: { type: "string", multiple: true },
       json: { type: "boolean" },
+      plan: { type: "string" },
     },
     allowPositionals: true,
   });
@@ -63,7 +72,7 @@ export function run(argv: string[], io: Output): number {
   const inputs = readInputs(model, values.input);
   const shapes = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, [...t.shape]]));
   const graph = loadGraph(model, { dims: { ...dimsFromShapes(model, shapes), ...parseDims(values.dim ?? []) } });
-  const outputs = evaluate(graph, inputs);
+  const outputs = values.plan ? runWithPlan(graph, values.plan, inputs) : evaluate(graph, inputs);
   if (values.out) {
     if (graph.outputs.length !== 1) throw new CliError(`--out writes one tensor but the model has ${graph.outputs.length} outputs`, 2);
     const o = graph.outputs[0]!;
