@@ -1,3 +1,5 @@
+import * as accuracy from "./commands/accuracy.ts";
+import * as calibrate from "./commands/calibrate.ts";
 import * as inspect from "./commands/inspect.ts";
 import * as run from "./commands/run.ts";
 import { CliError, type Output } from "./io.ts";
@@ -7,7 +9,7 @@ interface Command {
   run(argv: string[], io: Output): number | Promise<number>;
 }
 
-const commands: Record<string, Command> = { inspect, run };
+const commands: Record<string, Command> = { inspect, run, calibrate, accuracy };
 
 const consoleOutput: Output = {
   out: (l) => process.stdout.write(l + "\n"),
