@@ -5,6 +5,7 @@ import { vecMul, vecAdd } from "../core/field/koalabear.ts";
 import { wasmVecAdd, wasmVecMul } from "../core/kernels/field-vec.ts";
 import { gpuDevice, gpuVecMul } from "../core/kernels/gpu.ts";
 import { vecMulAuto } from "../core/kernels/backend.ts";
+import { runFieldConformance } from "../core/kernels/conformance.ts";
 
 export interface KernelStatus {
   wasm: "ok" | "mismatch";
@@ -46,5 +47,7 @@ export function exposeDiagnostics(): void {
     } },
     vecMulAuto,
     checkKernels,
+    /** Every field-kernel op, wasm vs the TS reference (e2e/field-kernels.spec.ts). */
+    fieldConformance: runFieldConformance,
   };
 }

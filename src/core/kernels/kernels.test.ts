@@ -275,3 +275,12 @@ describe("kernels: eq tables, folding, sumcheck rounds", () => {
     expect(() => W.read(b)).toThrow(/freed/);
   });
 });
+
+describe("kernels: the shared conformance run (also run in Chromium by e2e/field-kernels.spec.ts)", () => {
+  it("every op of the wasm backend agrees with the TS reference, and the independent checks hold", async () => {
+    const { runFieldConformance } = await import("./conformance.ts");
+    const cases = runFieldConformance(W);
+    expect(cases.length).toBeGreaterThan(100);
+    expect(cases.filter((c) => !c.ok)).toEqual([]);
+  });
+});
