@@ -48,6 +48,7 @@ async function compare(r: Reporter, name: string, path: string, reps: number): P
 
 export async function run(r: Reporter, args: string[]): Promise<void> {
   ort.env.wasm.numThreads = 1;
+  ort.env.logLevel = "error"; // light models carry unused initializers ORT warns about
   const models = join(SHARED, "models");
   if (!existsSync(models)) {
     r.note(`eval: no shared models at ${models}; nothing to measure`);
