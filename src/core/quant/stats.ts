@@ -33,12 +33,12 @@ export class RangeObserver {
     let lo = Infinity, hi = -Infinity;
     for (let i = 0; i < data.length; i++) {
       const v = data[i]!;
+      // v − v is 0 for every finite number, NaN for NaN and ±Infinity
+      if (v - v !== 0) {
+        throw new QuantError(`tensor ${name} holds ${v} at index ${i} during calibration; check the calibration data for NaN/Inf or overflowing values`, { tensor: name });
+      }
       if (v < lo) lo = v;
       if (v > hi) hi = v;
-    }
-    if (!Number.isFinite(lo) && data.length > 0 || !Number.isFinite(hi) && data.length > 0) {
-      const bad = Array.prototype.findIndex.call(data, (v: number) => !Number.isFinite(v));
-      throw new QuantError(`tensor ${name} holds ${data[bad]} at index ${bad} during calibration; check the calibration data for NaN/Inf or overflowing values`, { tensor: name });
     }
     const a = Math.max(Math.abs(lo), Math.abs(hi));
     if (a > 0) this.grow(a);
