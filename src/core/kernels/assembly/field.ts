@@ -401,7 +401,8 @@ function bitrevExt(a: usize, logN: u32): void {
 
 // Stages with 2h ≤ BLOCK run block by block (a block of 2^13 words stays in L1/L2), the rest
 // over the whole vector.
-const LOG_BLOCK: u32 = 13;
+const LOG_BLOCK: u32 = 12;
+const LOG_BLOCK2: u32 = 16;
 
 /** Spans h and 2h in one pass over the data (h ≥ 4): 4 loads, 4 stores per 4 butterfly pairs. */
 // @ts-ignore: decorator
@@ -458,16 +459,23 @@ const LOG_BLOCK: u32 = 13;
 /** DIT stages from span h0 to n/2 on a bit-reversed base vector of 2^logN words. */
 function stagesBase(a: usize, logN: u32, h0: usize, tw: usize): void {
   const n: usize = (<usize>1) << <usize>logN;
-  const blk: usize = logN > LOG_BLOCK ? (<usize>1) << <usize>LOG_BLOCK : n;
-  for (let b: usize = 0; b < n; b += blk) {
-    let h = h0;
-    if (h == 1 && blk >= 4) {
-      firstTwoStages(a + (b << 2), blk, tw);
-      h = 4;
+  // Level 1: blocks that stay in L1 (radix-2, which keeps more in registers); level 2: blocks
+  // that stay in L2 (radix-4 passes); then the remaining stages over the whole vector (radix-4).
+  const b1: usize = logN > LOG_BLOCK ? (<usize>1) << <usize>LOG_BLOCK : n;
+  const b2: usize = logN > LOG_BLOCK2 ? (<usize>1) << <usize>LOG_BLOCK2 : n;
+  for (let c: usize = 0; c < n; c += b2) {
+    const base2 = a + (c << 2);
+    for (let b: usize = 0; b < b2; b += b1) {
+      let h = h0;
+      if (h == 1 && b1 >= 4) {
+        firstTwoStages(base2 + (b << 2), b1, tw);
+        h = 4;
+      }
+      for (; h < b1; h <<= 1) stageBase(base2 + (b << 2), b1, h, tw);
     }
-    stageRun(a + (b << 2), blk, h, blk, tw);
+    stageRun(base2, b2, b1 > h0 ? b1 : h0, b2, tw);
   }
-  stageRun(a, n, blk > h0 ? blk : h0, n, tw);
+  stageRun(a, n, b2 > h0 ? b2 : h0, n, tw);
 }
 
 /** In-place NTT of 2^logN base words, natural order in and out: a_j ← Σ_i a_i·ω^(ij). */
@@ -527,13 +535,21 @@ export function nttBase(a: usize, logN: u32, tw: usize): void {
   }
 }
 
-const LOG_BLOCK_EXT: u32 = 11;
+const LOG_BLOCK_EXT: u32 = 10;
+const LOG_BLOCK_EXT2: u32 = 14;
 
 function stagesExt(a: usize, logN: u32, h0: usize, tw: usize): void {
   const n: usize = (<usize>1) << <usize>logN;
-  const blk: usize = logN > LOG_BLOCK_EXT ? (<usize>1) << <usize>LOG_BLOCK_EXT : n;
-  for (let b: usize = 0; b < n; b += blk) stageRunExt(a + (b << 4), blk, h0, blk, tw);
-  stageRunExt(a, n, blk > h0 ? blk : h0, n, tw);
+  const b1: usize = logN > LOG_BLOCK_EXT ? (<usize>1) << <usize>LOG_BLOCK_EXT : n;
+  const b2: usize = logN > LOG_BLOCK_EXT2 ? (<usize>1) << <usize>LOG_BLOCK_EXT2 : n;
+  for (let c: usize = 0; c < n; c += b2) {
+    const base2 = a + (c << 4);
+    for (let b: usize = 0; b < b2; b += b1) {
+      for (let h = h0; h < b1; h <<= 1) stageExt(base2 + (b << 4), b1, h, tw);
+    }
+    stageRunExt(base2, b2, b1 > h0 ? b1 : h0, b2, tw);
+  }
+  stageRunExt(a, n, b2 > h0 ? b2 : h0, n, tw);
 }
 
 /** In-place NTT of an extension vector (coordinate-wise), natural order in and out. */
