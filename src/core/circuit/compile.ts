@@ -5,15 +5,34 @@ import { checkBounds } from "../quant/bounds.ts";
 import { signedBitsFor, typeMin } from "../quant/fixed.ts";
 import type { QGraph, QOp, QTensor } from "../quant/qgraph.ts";
 import { CircuitError } from "./errors.ts";
+import { log2Ceil } from "./log.ts";
+import { relabelingProblem } from "./indexmaps.ts";
 import type { GraphSpec, PlanLookup, PlanTable, PlanTensor, ProofPlan, RequantProof, TensorKind } from "./plan.ts";
 
 /** Ops that have a gadget, and what each needs; anything else is a compile error naming the node. */
-export const PROVABLE_OPS = new Set<QOp["kind"]>(["linear", "requant", "lookup", "add", "indexmap"]);
+export const PROVABLE_OPS = new Set<QOp["kind"]>(["linear", "requant", "lookup", "add", "indexmap", "mul", "select", "matmul2", "rowsum", "embed"]);
+
+/** Why an op cannot be proved in this version, or null. */
+function unsupportedReason(g: GraphSpec, op: QOp): string | null {
+  if (!PROVABLE_OPS.has(op.kind)) return op.kind;
+  const T = g.tensors;
+  switch (op.kind) {
+    case "linear":
+      return op.form === "dense" ? null : `linear ${op.form}`;
+    case "indexmap":
+      return op.inputs.length === 1 ? relabelingProblem(op.map, T[op.inputs[0]!]!.shape, T[op.output]!.shape) : `${op.map.type} of ${op.inputs.length} inputs`;
+    case "select":
+      return ["weight", "bias", "const"].includes(T[op.inputs[1]!]!.role) ? null : "select with a mask that is not a model constant";
+    case "embed":
+      return g.inputs.includes(op.inputs[0]!) ? null : "embedding by ids that are not a public input";
+    default:
+      return null;
+  }
+}
 
 /** The largest table in v1 (PROTOCOL.md §5). */
 export const MAX_TABLE_LOG_ROWS = 16;
 
-export const log2Ceil = (n: number): number => (n <= 1 ? 0 : Math.ceil(Math.log2(n)));
 
 function planTensor(t: Pick<QTensor, "name" | "shape" | "k" | "bits" | "signed">, kind: TensorKind): PlanTensor {
   const logDims = t.shape.map(log2Ceil);
@@ -42,10 +61,10 @@ function rangeTable(bits: number): PlanTable {
 }
 
 export function compilePlan(g: GraphSpec): ProofPlan {
-  const unsupported = g.ops.filter((op) => !PROVABLE_OPS.has(op.kind) || (op.kind === "linear" && op.form !== "dense"));
+  const unsupported = g.ops.map((op) => ({ op, why: unsupportedReason(g, op) })).filter((u) => u.why !== null);
   if (unsupported.length > 0) {
-    const list = unsupported.map((op) => `${op.source} (${op.kind}${op.kind === "linear" ? ` ${op.form}` : ""})`).join(", ");
-    throw new CircuitError(`these nodes cannot be proved yet: ${list}. Proving supports ${[...PROVABLE_OPS].join(", ")} (dense linear) in this version.`, unsupported[0]!.source);
+    const list = unsupported.map((u) => `${u.op.source} (${u.why})`).join(", ");
+    throw new CircuitError(`these nodes cannot be proved in this version: ${list}`, unsupported[0]!.op.source);
   }
   const iv = checkBounds({ ...g, consts: {} } as QGraph);
   const publicIn = new Set(g.inputs), publicOut = new Set(g.outputs);

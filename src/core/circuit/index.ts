@@ -7,7 +7,9 @@
  *   padded tensor layouts (`padInts`, `toField`): shared by the prover and the verifier.
  * Errors: `CircuitError` names the node and what to change.
  */
-export { compilePlan, PROVABLE_OPS, MAX_TABLE_LOG_ROWS, log2Ceil } from "./compile.ts";
+export { compilePlan, PROVABLE_OPS, MAX_TABLE_LOG_ROWS } from "./compile.ts";
+export { log2Ceil } from "./log.ts";
+export { relabelingProblem, relabelPoint, layoutIsFlat } from "./indexmaps.ts";
 export type { GraphSpec, PlanTensor, PlanTable, PlanLookup, PlanLookupUse, ProofPlan, RequantProof, TensorKind } from "./plan.ts";
 export { ClaimBook, splitPoint, joinPoint, broadcastPoint, concatPoint, type Claim } from "./claims.ts";
 export { StreamWriter, StreamReader, StreamRejection } from "./stream.ts";

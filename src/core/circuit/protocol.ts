@@ -27,6 +27,10 @@ export const LABELS = {
   requantPoint: "requant/point",
   requantQ: "requant/q",
   requantR: "requant/r",
+  productEnds: "product/ends",
+  matmulEnds: "matmul2/ends",
+  rowsumEnd: "rowsum/end",
+  embedEnd: "embed/end",
   mergeRho: "merge/rho",
   mergeValue: "merge/value",
 } as const;

@@ -11,7 +11,14 @@ export class Reject extends Error {
 export class VerifierCtx {
   readonly tr = new Transcript();
   readonly book = new ClaimBook();
-  constructor(readonly plan: ProofPlan, readonly r: StreamReader) {}
+  constructor(readonly plan: ProofPlan, readonly r: StreamReader, private readonly publics: Readonly<Record<string, ArrayLike<number>>> = {}) {}
+
+  /** A public input or output's live values. */
+  publicValue(name: string): ArrayLike<number> {
+    const v = this.publics[name];
+    if (!v) throw new Reject(`no public values for ${name}`);
+    return v;
+  }
 
   /** Reads T̃(point) from the proof, absorbed under `label`, and records the claim. */
   recvEval(label: string, name: string, point: Uint32Array, what: string): Ext {

@@ -42,7 +42,7 @@ function run(input: VerifyInput): void {
   checkPublic(plan, input.inputs, plan.graph.inputs, "input");
   checkPublic(plan, input.outputs, plan.graph.outputs, "output");
   if (!(input.proof.witnessRoot instanceof Uint8Array) || input.proof.witnessRoot.length !== 32) throw new Reject("the witness root must be 32 bytes");
-  const ctx = new VerifierCtx(plan, new StreamReader(input.proof.body));
+  const ctx = new VerifierCtx(plan, new StreamReader(input.proof.body), { ...input.inputs, ...input.outputs });
   absorbStatement(ctx.tr, input.vkDigest, plan, input.inputs, input.outputs);
   ctx.tr.absorb(LABELS.witnessRoot, input.proof.witnessRoot);
 

@@ -1,5 +1,5 @@
-// Ops whose claims pass straight to their inputs: Add/Sub (a linear combination, numpy
-// broadcasting) and index maps that keep the padded layout (reshapes of power-of-two shapes).
+// Add/Sub: a linear combination under numpy broadcasting; the claim passes to every addend at
+// its broadcast point.
 import { type Claim, broadcastPoint } from "../../circuit/index.ts";
 import { LABELS } from "../../circuit/protocol.ts";
 import { paddedSize } from "../../circuit/index.ts";
@@ -20,12 +20,4 @@ export function forwardAdd(ctx: Pick<ProverCtx, "plan" | "values">, op: Extract<
 export function proveAdd(ctx: ProverCtx, op: Extract<QOp, { kind: "add" }>, claim: Claim): void {
   const T = ctx.plan.tensors, out = T[op.output]!;
   for (const name of op.inputs) ctx.sendEval(LABELS.addend, name, broadcastPoint(claim.point, out.logDims, T[name]!.shape, out.shape).slice());
-}
-
-export function forwardReshape(ctx: Pick<ProverCtx, "values">, op: Extract<QOp, { kind: "indexmap" }>): Float64Array {
-  return ctx.values.get(op.inputs[0]!)!.slice();
-}
-
-export function proveReshape(ctx: ProverCtx, op: Extract<QOp, { kind: "indexmap" }>, claim: Claim): void {
-  ctx.book.add(op.inputs[0]!, claim.point, claim.value);
 }

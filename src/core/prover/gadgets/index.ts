@@ -6,7 +6,12 @@ import type { Claim } from "../../circuit/index.ts";
 import type { QOp } from "../../quant/qgraph.ts";
 import type { ProverCtx } from "../context.ts";
 import { forwardLinear, proveLinear } from "./linear.ts";
-import { forwardAdd, proveAdd, forwardReshape, proveReshape } from "./elementwise.ts";
+import { forwardAdd, proveAdd } from "./elementwise.ts";
+import { forwardIndexMap, proveIndexMap } from "./indexmap.ts";
+import { forwardMul, proveMul } from "./product.ts";
+import { forwardMatmul2, proveMatmul2 } from "./matmul2.ts";
+import { forwardRowsum, proveRowsum } from "./rowsum.ts";
+import { forwardEmbed, proveEmbed } from "./embed.ts";
 import { proveRequant } from "./requant.ts";
 
 export type OpOf<K extends QOp["kind"]> = Extract<QOp, { kind: K }>;
@@ -20,7 +25,12 @@ export interface ProverGadget<K extends QOp["kind"]> {
 const GADGETS: { [K in QOp["kind"]]?: ProverGadget<K> } = {
   linear: { forward: forwardLinear, reduce: proveLinear },
   add: { forward: forwardAdd, reduce: proveAdd },
-  indexmap: { forward: forwardReshape, reduce: proveReshape },
+  indexmap: { forward: forwardIndexMap, reduce: proveIndexMap },
+  mul: { forward: forwardMul, reduce: proveMul },
+  select: { forward: forwardMul, reduce: proveMul },
+  matmul2: { forward: forwardMatmul2, reduce: proveMatmul2 },
+  rowsum: { forward: forwardRowsum, reduce: proveRowsum },
+  embed: { forward: forwardEmbed, reduce: proveEmbed },
   requant: { check: proveRequant },
   // Lookups are proved by their table's LogUp instance.
   lookup: {},

@@ -15,7 +15,3 @@ export function verifyAdd(ctx: VerifierCtx, op: Extract<QOp, { kind: "add" }>, c
   });
   if (!extEquals(sum, claim.value)) throw new Reject(`${op.source}: the sum does not match its addends`);
 }
-
-export function verifyReshape(ctx: VerifierCtx, op: Extract<QOp, { kind: "indexmap" }>, claim: Claim): void {
-  ctx.book.add(op.inputs[0]!, claim.point, claim.value);
-}

@@ -3,7 +3,12 @@ import type { Claim } from "../../circuit/index.ts";
 import type { QOp } from "../../quant/qgraph.ts";
 import type { VerifierCtx } from "../context.ts";
 import { verifyLinear } from "./linear.ts";
-import { verifyAdd, verifyReshape } from "./elementwise.ts";
+import { verifyAdd } from "./elementwise.ts";
+import { verifyIndexMap } from "./indexmap.ts";
+import { verifyMul } from "./product.ts";
+import { verifyMatmul2 } from "./matmul2.ts";
+import { verifyRowsum } from "./rowsum.ts";
+import { verifyEmbed } from "./embed.ts";
 import { verifyRequant } from "./requant.ts";
 
 type OpOf<K extends QOp["kind"]> = Extract<QOp, { kind: K }>;
@@ -16,7 +21,12 @@ export interface VerifierGadget<K extends QOp["kind"]> {
 const GADGETS: { [K in QOp["kind"]]?: VerifierGadget<K> } = {
   linear: { reduce: verifyLinear },
   add: { reduce: verifyAdd },
-  indexmap: { reduce: verifyReshape },
+  indexmap: { reduce: verifyIndexMap },
+  mul: { reduce: verifyMul },
+  select: { reduce: verifyMul },
+  matmul2: { reduce: verifyMatmul2 },
+  rowsum: { reduce: verifyRowsum },
+  embed: { reduce: (ctx, op, claim) => verifyEmbed(ctx, op, claim, ctx.publicValue(op.inputs[0]!)) },
   requant: { check: verifyRequant },
   lookup: {},
 };
