@@ -3,8 +3,8 @@
 // claim − s_i(0)); the prover absorbs them (label "sumcheck/round") before squeezing the
 // challenge ("sumcheck/challenge"). Base-field tables move to the extension after round 1.
 
-import { P } from "../field/koalabear.ts";
-import { type Ext, EXT_ONE, extAdd, extMul, extMulBase, extSub } from "../field/ext.ts";
+import { P, add, sub, mul } from "../field/koalabear.ts";
+import { type Ext, EXT_ONE, extMul, extSub } from "../field/ext.ts";
 import { interpolateAt } from "../poly/univariate.ts";
 import { type Buf, type FieldBackend, type Table, fieldBackend } from "../kernels/index.ts";
 
@@ -111,6 +111,7 @@ function runProver(
  * Sumcheck of Σ_x g(f_1(x), …, f_k(x)) for any g of total degree ≤ `degree` in its arguments,
  * given as a function over extension values. Round evaluation runs in TypeScript (g is
  * arbitrary); folding runs on the backend. Use proveProduct for products of 2 or 3 tables.
+ * g is called with scratch arrays that are overwritten after it returns: it must not keep them.
  */
 export function proveSumcheck(
   t: TranscriptLike,
@@ -123,21 +124,35 @@ export function proveSumcheck(
   const ts = [0];
   for (let x = 2; x <= degree; x++) ts.push(x);
   return runProver(t, tables, degree, (K, work, m) => {
-    const views = work.map((w) => ({ v: K.view(w.buf), ext: w.ext }));
-    const sums: Ext[] = ts.map(() => new Uint32Array(4));
-    const at = (w: { v: Uint32Array; ext: boolean }, i: number): Ext =>
-      w.ext ? w.v.slice(4 * i, 4 * i + 4) : Uint32Array.of(w.v[i]!, 0, 0, 0);
+    const k = work.length;
+    const views = work.map((w) => K.view(w.buf));
+    const exts = work.map((w) => w.ext);
+    // Reused scratch (g gets fresh values each call; its result is consumed at once).
+    const lo = Array.from({ length: k }, () => new Uint32Array(4));
+    const df = Array.from({ length: k }, () => new Uint32Array(4));
+    const vals: Ext[] = Array.from({ length: k }, () => new Uint32Array(4));
+    const sums = new Uint32Array(4 * degree);
     for (let i = 0; i < m; i++) {
-      const lo = views.map((w) => at(w, 2 * i));
-      const diff = views.map((w, j) => extSub(at(w, 2 * i + 1), lo[j]!));
-      ts.forEach((x, k) => {
-        const vals = lo.map((l, j) => (x === 0 ? l : extAdd(l, extMulBase(diff[j]!, x))));
-        sums[k] = extAdd(sums[k]!, g(vals));
-      });
+      for (let j = 0; j < k; j++) {
+        const v = views[j]!, l = lo[j]!, d = df[j]!;
+        if (exts[j]) {
+          for (let c = 0; c < 4; c++) { l[c] = v[8 * i + c]!; d[c] = sub(v[8 * i + 4 + c]!, l[c]!); }
+        } else {
+          l[0] = v[2 * i]!; d[0] = sub(v[2 * i + 1]!, l[0]!);
+          l[1] = l[2] = l[3] = 0; d[1] = d[2] = d[3] = 0;
+        }
+      }
+      for (let q = 0; q < ts.length; q++) {
+        const x = ts[q]!;
+        for (let j = 0; j < k; j++) {
+          const l = lo[j]!, d = df[j]!, o = vals[j]!;
+          for (let c = 0; c < 4; c++) o[c] = x === 0 ? l[c]! : add(l[c]!, mul(d[c]!, x));
+        }
+        const y = g(vals);
+        for (let c = 0; c < 4; c++) sums[4 * q + c] = add(sums[4 * q + c]!, y[c]!);
+      }
     }
-    const out = new Uint32Array(4 * degree);
-    sums.forEach((s, k) => out.set(s, 4 * k));
-    return out;
+    return sums;
   }, g, opts);
 }
 
