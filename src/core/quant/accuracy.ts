@@ -51,7 +51,7 @@ export function measureAccuracy(graph: Graph, q: QGraph, samples: readonly Sampl
   const width = graph.outputs[0]!.shape.at(-1) ?? 1;
   const producer = new Map<string, string>();
   for (const n of graph.nodes) for (const o of n.outputs) producer.set(o, n.id);
-  const compared = Object.values(q.tensors).filter((t) => t.onnx !== undefined && t.role === "activation");
+  const compared = Object.values(q.tensors).filter((t) => t.onnx !== undefined && (t.role === "activation" || t.role === "input"));
   const acc = compared.map(() => ({ sig: 0, err: 0, max: 0 }));
   const rowsPer = Math.max(1, Math.round((graph.outputs[0]!.shape.reduce((a, b) => a * b, 1)) / width));
   if (labels && labels.length !== samples.length * rowsPer) {
