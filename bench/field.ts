@@ -90,6 +90,15 @@ export async function run(r: Reporter): Promise<void> {
     ts_mops: n / tsMs / 1e3,
     wasm_over_ts: rate / (n / tsMs * 1e3),
   });
+  // The reductions compared (scalar, one product per element): why the kernels use Montgomery.
+  const red = (f: (a: number, b: number, o: number, n: number) => void) => n / timeMs(() => f(K.ptr(A), K.ptr(B), K.ptr(O), n), 7) / 1e3;
+  r.result("field", {
+    op: "reduction", n,
+    montgomery_scalar_mops: red(K.exports.benchMulMontScalar),
+    barrett_scalar_mops: red(K.exports.benchMulBarrettScalar),
+    u64_rem_scalar_mops: red(K.exports.benchMulRemScalar),
+    montgomery_simd_mops: rate / 1e6,
+  });
   [A, B, O].forEach((x) => K.free(x));
 
   // extension × extension (interleaved vectors of 2^18 elements)

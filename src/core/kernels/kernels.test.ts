@@ -255,7 +255,7 @@ describe("kernels: eq tables, folding, sumcheck rounds", () => {
           tables.forEach((t) => K.free(t.buf));
           outs.forEach((o, j) => { if (o !== tables[j]!.buf) K.free(o); });
           return { next, folded };
-        });
+        }) as [{ next: Uint32Array; folded: Uint32Array[] }, { next: Uint32Array; folded: Uint32Array[] }];
         expect(y.next).toEqual(x.next);
         expect(y.folded).toEqual(x.folded);
         expect(x.next.length).toBe(m >= 2 ? 4 * ks.length : 0);

@@ -47,6 +47,9 @@ export interface FieldKernelExports {
   round3EBB(f: Ptr, g: Ptr, h: Ptr, m: number, out: Ptr): void;
   round3EEB(f: Ptr, g: Ptr, h: Ptr, m: number, out: Ptr): void;
   round3EEE(f: Ptr, g: Ptr, h: Ptr, m: number, out: Ptr): void;
+  benchMulMontScalar(a: Ptr, b: Ptr, out: Ptr, n: number): void;
+  benchMulBarrettScalar(a: Ptr, b: Ptr, out: Ptr, n: number): void;
+  benchMulRemScalar(a: Ptr, b: Ptr, out: Ptr, n: number): void;
   foldRound2(f: Ptr, fExt: boolean, g: Ptr, gExt: boolean, m: number, r: Ptr, outF: Ptr, outG: Ptr, evalOut: Ptr): void;
   foldRound3(f: Ptr, fExt: boolean, g: Ptr, gExt: boolean, h: Ptr, hExt: boolean, m: number, r: Ptr,
     outF: Ptr, outG: Ptr, outH: Ptr, evalOut: Ptr): void;

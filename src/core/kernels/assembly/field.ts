@@ -890,3 +890,38 @@ export function foldRound3(f: usize, fExt: bool, g: usize, gExt: bool, h: usize,
     v128.store(evalOut + 32, vmm(s3, r3));
   }
 }
+
+// ======================= reduction comparison (benchmarks only) =======================
+// Scalar element-wise products with three reductions, so bench/field.ts can show the choice:
+// Montgomery (a·b·2^-32: one reduction, as when one operand is in Montgomery form), Barrett and
+// u64 `%` (canonical a·b). Scalar `%` is competitive on CPUs with a fast divider, but only
+// Montgomery vectorizes (wasm SIMD has no 64-bit division), and the SIMD kernels use it.
+
+const MU: u64 = 2164392967; // floor(2^62 / p)
+
+export function benchMulMontScalar(a: usize, b: usize, out: usize, n: u32): void {
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const o = i << 2;
+    store<u32>(out + o, mm(load<u32>(a + o), load<u32>(b + o)));
+  }
+}
+
+export function benchMulBarrettScalar(a: usize, b: usize, out: usize, n: u32): void {
+  const p: u64 = 2130706433;
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const o = i << 2;
+    const t = <u64>load<u32>(a + o) * <u64>load<u32>(b + o);
+    const q = ((t >> 30) * MU) >> 32;
+    let r = t - q * p;
+    r = select<u64>(r - p, r, r >= p);
+    r = select<u64>(r - p, r, r >= p);
+    store<u32>(out + o, <u32>r);
+  }
+}
+
+export function benchMulRemScalar(a: usize, b: usize, out: usize, n: u32): void {
+  for (let i: usize = 0; i < <usize>n; i++) {
+    const o = i << 2;
+    store<u32>(out + o, <u32>((<u64>load<u32>(a + o) * <u64>load<u32>(b + o)) % 2130706433));
+  }
+}
