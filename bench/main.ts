@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   sumcheck: () => import("./sumcheck.ts"),
   merkle: () => import("./merkle.ts"),
   pcs: () => import("./pcs.ts"),
+  quant: () => import("./quant.ts"),
 };
 
 const args = process.argv.slice(2);
