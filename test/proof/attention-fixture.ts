@@ -1,7 +1,7 @@
 // A small hand-built quantized attention block with non-power-of-two lengths, for the
 // transformer gadgets: embed (public ids) + positions → requant; row mean; Hadamard by the
 // mean; dense qkv (24 wide, padded to 32); aligned slices; transpose; QKᵀ (matmul2); causal
-// select; a lookup table; attention·V (matmul2 over 6 live of 8 padded rows) → requant → output.
+// select; row max (softmax shift); a lookup table; attention·V (matmul2 over 6 live of 8 padded rows) → requant → output.
 import type { QGraph, QTensor, QTable } from "../../src/core/quant/qgraph.ts";
 
 function rng(seed: number) {
@@ -29,14 +29,16 @@ export function attentionFixture(seed = 5): { graph: QGraph; input: Record<strin
     T("att_acc", [1, 6, 6], "accumulator", 31), T("att", [1, 6, 6], "activation", 8),
     T("mask", [1, 6, 6], "const", 2, false, 0),
     T("masked", [1, 6, 6], "activation", 8),
+    T("mx", [1, 6, 1], "activation", 8),
+    T("shift_acc", [1, 6, 6], "accumulator", 31), T("shifted", [1, 6, 6], "activation", 9),
     T("p", [1, 6, 6], "activation", 8, false),
     T("o_acc", [1, 6, 8], "accumulator", 31), T("out", [1, 6, 8], "activation", 8),
   );
   const mask = new Int32Array(36);
   for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) mask[i * 6 + j] = j > i ? 1 : 0;
-  const values = new Int32Array(256);
-  for (let j = 0; j < 256; j++) values[j] = Math.max(0, Math.min(255, Math.floor((j - 128) / 2) + 64));
-  const table: QTable = { fn: "test", params: {}, input: { k: 4, bits: 8, signed: true }, output: { k: 4, bits: 8, signed: false }, saturate: false, values };
+  const values = new Int32Array(512);
+  for (let j = 0; j < 512; j++) values[j] = Math.max(0, Math.min(255, Math.floor((j - 256) / 2) + 128));
+  const table: QTable = { fn: "test", params: {}, input: { k: 4, bits: 9, signed: true }, output: { k: 4, bits: 8, signed: false }, saturate: false, values };
   const graph: QGraph = {
     version: 1, inputs: ["ids"], outputs: ["out"], tensors,
     consts: { E: ints(80, -128, 127), pos: ints(48, -128, 127), Wqkv: ints(192, -128, 127), bqkv: ints(24, -1000, 1000), mask },
@@ -58,7 +60,10 @@ export function attentionFixture(seed = 5): { graph: QGraph; input: Record<strin
       { kind: "matmul2", source: "/MatMul", inputs: ["q", "kT"], output: "att_acc" },
       { kind: "requant", source: "/Div", inputs: ["att_acc"], output: "att", M: 1, s: 9, lo: -128, hi: 127 },
       { kind: "select", source: "/Where", inputs: ["att", "mask"], output: "masked", fill: -128 },
-      { kind: "lookup", source: "/Exp", inputs: ["masked"], output: "p", table: "t" },
+      { kind: "reducemax", source: "/Softmax", inputs: ["masked"], output: "mx", axis: 2 },
+      { kind: "add", source: "/Softmax", inputs: ["masked", "mx"], output: "shift_acc", coeffs: [1, -1] },
+      { kind: "requant", source: "/Softmax", inputs: ["shift_acc"], output: "shifted", M: 1, s: 0, lo: -256, hi: 255 },
+      { kind: "lookup", source: "/Exp", inputs: ["shifted"], output: "p", table: "t" },
       { kind: "matmul2", source: "/MatMul_1", inputs: ["p", "v"], output: "o_acc" },
       { kind: "requant", source: "/MatMul_1", inputs: ["o_acc"], output: "out", M: 1, s: 8, lo: -128, hi: 127 },
     ],

@@ -63,6 +63,32 @@ describe("transformer gadgets: embed, row sum, Hadamard, slices, transpose, QKáµ
     expect(r.verdict.ok).toBe(false);
   });
 
+  it("rejects a row max that is not the max (one-hot moved to a smaller entry)", () => {
+    let changed = false;
+    const r = run({ testOnlyCheat: { mutate: (values, p, phase) => {
+      if (phase !== "witness") return;
+      // In a row whose max is not its smallest entry, select the smallest live entry instead.
+      const mp = p.maxes[0]!;
+      const s = values.get(mp.onehot)!, d = values.get(mp.diff)!, mx = values.get("mx")!, x = values.get("masked")!;
+      for (let row = 0; row < 6 && !changed; row++) {
+        const live = Array.from({ length: 6 }, (_, j) => x[row * 8 + j]!);
+        const jMin = live.indexOf(Math.min(...live));
+        if (live[jMin] === Math.max(...live)) continue;
+        for (let j = 0; j < 8; j++) s[row * 8 + j] = j === jMin ? 1 : 0;
+        mx[row] = live[jMin]!;
+        for (let j = 0; j < 8; j++) d[row * 8 + j] = mx[row]! - x[row * 8 + j]!;
+        changed = true;
+      }
+    } } });
+    expect(changed).toBe(true);
+    expect(r.verdict.ok).toBe(false);
+  });
+
+  it("rejects a one-hot column that is not Boolean", () => {
+    const r = run({ testOnlyCheat: { mutate: (values, p, phase) => { if (phase === "witness") values.get(p.maxes[0]!.onehot)![1 * 8 + 7] = 2; } } });
+    expect(r.verdict.ok).toBe(false);
+  });
+
   it("rejects any changed word of the proof body (sampled)", () => {
     const { proof } = run();
     const step = Math.max(1, Math.floor(proof.body.length / 40));

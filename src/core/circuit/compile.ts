@@ -2,15 +2,15 @@
 // verifier from the VK derive the same plan.
 
 import { checkBounds } from "../quant/bounds.ts";
-import { signedBitsFor, typeMin } from "../quant/fixed.ts";
+import { signedBitsFor, typeMin, unsignedBitsFor } from "../quant/fixed.ts";
 import type { QGraph, QOp, QTensor } from "../quant/qgraph.ts";
 import { CircuitError } from "./errors.ts";
 import { log2Ceil } from "./log.ts";
 import { relabelingProblem } from "./indexmaps.ts";
-import type { GraphSpec, PlanLookup, PlanTable, PlanTensor, ProofPlan, RequantProof, TensorKind } from "./plan.ts";
+import type { GraphSpec, MaxProof, PlanLookup, PlanTable, PlanTensor, ProofPlan, RequantProof, TensorKind } from "./plan.ts";
 
 /** Ops that have a gadget, and what each needs; anything else is a compile error naming the node. */
-export const PROVABLE_OPS = new Set<QOp["kind"]>(["linear", "requant", "lookup", "add", "indexmap", "mul", "select", "matmul2", "rowsum", "embed"]);
+export const PROVABLE_OPS = new Set<QOp["kind"]>(["linear", "requant", "lookup", "add", "indexmap", "mul", "select", "matmul2", "rowsum", "embed", "reducemax"]);
 
 /** Why an op cannot be proved in this version, or null. */
 function unsupportedReason(g: GraphSpec, op: QOp): string | null {
@@ -93,7 +93,20 @@ export function compilePlan(g: GraphSpec): ProofPlan {
     uses.get(table.key)!.push(use);
   };
   const requants: RequantProof[] = [];
+  const maxes: MaxProof[] = [];
   g.ops.forEach((op, i) => {
+    if (op.kind === "reducemax") {
+      const x = tensors[op.inputs[0]!]!, xi = iv.get(op.inputs[0]!)!;
+      const bits = unsignedBitsFor(xi.hi - xi.lo);
+      if (bits > MAX_TABLE_LOG_ROWS) throw new CircuitError(`${op.source}: the values of ${x.name} span 2^${bits}, over the 2^${MAX_TABLE_LOG_ROWS}-row range table of this version; narrow its bit width`, op.source);
+      const s = planTensor({ name: `${op.output}#s`, shape: x.shape, k: 0, bits: 1, signed: false }, "witness");
+      const d = planTensor({ name: `${op.output}#d`, shape: x.shape, k: 0, bits, signed: false }, "witness");
+      tensors[s.name] = s;
+      tensors[d.name] = d;
+      witness.push(s.name, d.name);
+      addUse(rangeTable(bits), { columns: [d.name], shapeOf: x.name, label: `${op.source}: max of ${x.name}` });
+      maxes.push({ op: i, onehot: s.name, diff: d.name });
+    }
     if (op.kind === "requant") {
       const x = iv.get(op.inputs[0]!)!;
       const quot = (v: number) => (op.s === 0 ? v * op.M : Math.floor((v * op.M + 2 ** (op.s - 1)) / 2 ** op.s));
@@ -144,5 +157,5 @@ export function compilePlan(g: GraphSpec): ProofPlan {
     witness.push(m.name);
     lookups.push({ table: key, uses: uses.get(key)!, multiplicity: m.name });
   }
-  return { graph: g, tensors, witness, model, tables, lookups, requants, producer };
+  return { graph: g, tensors, witness, model, tables, lookups, requants, maxes, producer };
 }

@@ -54,6 +54,13 @@ export interface RequantProof {
   r?: string;
 }
 
+/** How a row max is proved: one-hot s, d = m − x ≥ 0 by a range lookup (PROTOCOL §4 ReduceMax). */
+export interface MaxProof {
+  op: number;
+  onehot: string;
+  diff: string;
+}
+
 export interface ProofPlan {
   graph: GraphSpec;
   tensors: Record<string, PlanTensor>;
@@ -64,6 +71,7 @@ export interface ProofPlan {
   tables: Record<string, PlanTable>;
   lookups: PlanLookup[];
   requants: RequantProof[];
+  maxes: MaxProof[];
   /** The op that produces each non-public tensor. */
   producer: Record<string, number>;
 }

@@ -3,11 +3,18 @@
 // are zero on padding; virtual ones are whatever their formula gives there (e.g. a broadcast
 // bias). Each op's live region is checked against the integer evaluator, so a proof and
 // `zkml run --plan` can never disagree silently.
-import { type ProofPlan, CircuitError, padInts, unpadInts } from "../circuit/index.ts";
+import { type ProofPlan, type PlanTensor, CircuitError, padInts, unpadInts } from "../circuit/index.ts";
+import type { QOp } from "../quant/qgraph.ts";
 import { proverGadget } from "./gadgets/index.ts";
-import { requantWitness } from "./gadgets/requant.ts";
 
 export type Values = Map<string, Float64Array>;
+
+function checkLive(op: QOp, out: PlanTensor, padded: Float64Array, ref: Int32Array): void {
+  const live = unpadInts(padded, out.shape, out.logDims);
+  for (let j = 0; j < live.length; j++) {
+    if (live[j] !== ref[j]) throw new CircuitError(`${op.source}: prover and integer evaluator disagree on ${op.output}[${j}] (${live[j]} vs ${ref[j]}); this is a bug, please report it`, op.source);
+  }
+}
 
 export function computeValues(plan: ProofPlan, consts: Readonly<Record<string, Int32Array>>, inputs: Readonly<Record<string, Int32Array>>, reference: ReadonlyMap<string, Int32Array>): Values {
   const values: Values = new Map();
@@ -18,29 +25,25 @@ export function computeValues(plan: ProofPlan, consts: Readonly<Record<string, I
     if (!c) throw new CircuitError(`model tensor ${name} has no data; re-run setup`);
     values.set(name, padInts(c, T[name]!.shape, T[name]!.logDims));
   }
-  const requantOf = new Map(plan.requants.map((r) => [r.op, r]));
   plan.graph.ops.forEach((op, i) => {
     const out = T[op.output]!;
     const ref = reference.get(op.output);
     if (!ref) throw new CircuitError(`${op.source}: the integer evaluator produced no ${op.output}`, op.source);
     if (out.kind === "witness" || out.kind === "output") {
-      // Committed or public: the live values, zero padding.
-      values.set(op.output, padInts(ref, out.shape, out.logDims));
-      if (op.kind === "requant") {
-        const rp = requantOf.get(i)!;
-        const { q, r } = requantWitness(values.get(op.inputs[0]!)!, op);
-        values.set(rp.q, q);
-        if (rp.r) values.set(rp.r, r);
+      // Committed or public: the gadget's witness, or the live values with zero padding.
+      const witness = proverGadget(op)?.witness;
+      if (!witness) {
+        values.set(op.output, padInts(ref, out.shape, out.logDims));
+        return;
       }
+      for (const [name, v] of witness({ plan, values }, i, op, ref)) values.set(name, v);
+      checkLive(op, out, values.get(op.output)!, ref);
       return;
     }
     const forward = proverGadget(op)?.forward;
     if (!forward) throw new CircuitError(`${op.source}: no prover for ${op.kind}`, op.source);
     const padded = forward({ plan, values }, op);
-    const live = unpadInts(padded, out.shape, out.logDims);
-    for (let j = 0; j < live.length; j++) {
-      if (live[j] !== ref[j]) throw new CircuitError(`${op.source}: prover and integer evaluator disagree on ${op.output}[${j}] (${live[j]} vs ${ref[j]}); this is a bug, please report it`, op.source);
-    }
+    checkLive(op, out, padded, ref);
     values.set(op.output, padded);
   });
   return values;

@@ -12,12 +12,18 @@ import { forwardMul, proveMul } from "./product.ts";
 import { forwardMatmul2, proveMatmul2 } from "./matmul2.ts";
 import { forwardRowsum, proveRowsum } from "./rowsum.ts";
 import { forwardEmbed, proveEmbed } from "./embed.ts";
-import { proveRequant } from "./requant.ts";
+import { proveRequant, requantWitness } from "./requant.ts";
+import { proveMax, maxWitness } from "./reducemax.ts";
 
 export type OpOf<K extends QOp["kind"]> = Extract<QOp, { kind: K }>;
 
 export interface ProverGadget<K extends QOp["kind"]> {
   forward?(ctx: Pick<ProverCtx, "plan" | "values">, op: OpOf<K>): Float64Array;
+  /**
+   * For ops with a committed output: the output over the whole padded layout (its live part
+   * is the integer evaluator's `ref`) and any auxiliary witness tensors, by name.
+   */
+  witness?(ctx: Pick<ProverCtx, "plan" | "values">, opIndex: number, op: OpOf<K>, ref: Int32Array): Map<string, Float64Array>;
   reduce?(ctx: ProverCtx, op: OpOf<K>, claim: Claim): void;
   check?(ctx: ProverCtx, opIndex: number, op: OpOf<K>): void;
 }
@@ -31,7 +37,8 @@ const GADGETS: { [K in QOp["kind"]]?: ProverGadget<K> } = {
   matmul2: { forward: forwardMatmul2, reduce: proveMatmul2 },
   rowsum: { forward: forwardRowsum, reduce: proveRowsum },
   embed: { forward: forwardEmbed, reduce: proveEmbed },
-  requant: { check: proveRequant },
+  requant: { witness: requantWitness, check: proveRequant },
+  reducemax: { witness: maxWitness, check: proveMax },
   // Lookups are proved by their table's LogUp instance.
   lookup: {},
 };

@@ -1,6 +1,7 @@
 // Requantization y = clamp(floor((x·M + 2^(s−1)) / 2^s)) with committed q, r (PROTOCOL §4): the
 // lookups prove (q, y) ∈ clamp table and r ∈ [0, 2^s); here, at a fresh point ρ, the identity
 // x·M + 2^(s−1) = q·2^s + r turns q̃(ρ), r̃(ρ) into the claim x̃(ρ) on the accumulator.
+import { padInts } from "../../circuit/index.ts";
 import { LABELS, requantInput } from "../../circuit/protocol.ts";
 import type { QOp } from "../../quant/qgraph.ts";
 import type { ProverCtx } from "../context.ts";
@@ -13,8 +14,11 @@ export function proveRequant(ctx: ProverCtx, opIndex: number, op: Extract<QOp, {
   ctx.book.add(op.inputs[0]!, rho, requantInput(op, qv, rv));
 }
 
-/** q and r over the whole padded accumulator (the identity must hold on padding too). */
-export function requantWitness(acc: Float64Array, op: Extract<QOp, { kind: "requant" }>): { q: Float64Array; r: Float64Array } {
+/** y (live values, zero padding), and q, r over the whole padded accumulator (the identity holds there too). */
+export function requantWitness(ctx: Pick<ProverCtx, "plan" | "values">, opIndex: number, op: Extract<QOp, { kind: "requant" }>, ref: Int32Array): Map<string, Float64Array> {
+  const rp = ctx.plan.requants.find((r) => r.op === opIndex)!;
+  const y = ctx.plan.tensors[op.output]!;
+  const acc = ctx.values.get(op.inputs[0]!)!;
   const q = new Float64Array(acc.length), r = new Float64Array(acc.length);
   const half = op.s > 0 ? 2 ** (op.s - 1) : 0, div = 2 ** op.s;
   for (let p = 0; p < acc.length; p++) {
@@ -22,5 +26,7 @@ export function requantWitness(acc: Float64Array, op: Extract<QOp, { kind: "requ
     q[p] = Math.floor(num / div);
     r[p] = num - q[p]! * div;
   }
-  return { q, r };
+  const out = new Map<string, Float64Array>([[op.output, padInts(ref, y.shape, y.logDims)], [rp.q, q]]);
+  if (rp.r) out.set(rp.r, r);
+  return out;
 }

@@ -10,6 +10,7 @@ import { verifyMatmul2 } from "./matmul2.ts";
 import { verifyRowsum } from "./rowsum.ts";
 import { verifyEmbed } from "./embed.ts";
 import { verifyRequant } from "./requant.ts";
+import { verifyMax } from "./reducemax.ts";
 
 type OpOf<K extends QOp["kind"]> = Extract<QOp, { kind: K }>;
 
@@ -28,6 +29,7 @@ const GADGETS: { [K in QOp["kind"]]?: VerifierGadget<K> } = {
   rowsum: { reduce: verifyRowsum },
   embed: { reduce: (ctx, op, claim) => verifyEmbed(ctx, op, claim, ctx.publicValue(op.inputs[0]!)) },
   requant: { check: verifyRequant },
+  reducemax: { check: verifyMax },
   lookup: {},
 };
 

@@ -1,0 +1,180 @@
+// What the setup proof (PROTOCOL.md §6) covers, derived from the plan alone so that setup and
+// the verifier agree: the model commitment's layout, the range class of every committed
+// position, the limbs of wide tensors, the lookup table of (value, class) rows and the exact
+// size of the proof body.
+//
+// Design. One LogUp instance looks up the pair (v(i), class(i)) for every position i of the
+// model commitment, one use per segment (and per unused block). class(i) is public: the
+// tensor's range class on its live slots, class 0 ("must be 0", one table row (0, 0)) on its
+// padding and on unused blocks, so the verifier evaluates its MLE as class·selector in O(bits).
+// A tensor wider than LIMB_BITS cannot sit in a ≤ 2^16-row table, so setup commits its limbs
+// (an auxiliary commitment, made once): v = Σ_j 2^(LIMB_BITS·j)·limb_j, every limb but the top
+// one in [0, 2^LIMB_BITS), the top one in the tensor's remaining signed/unsigned range, padding
+// in class 0. The identity v = Σ_j 2^(12j)·limb_j is checked at one random point of each wide
+// tensor (Schwartz–Zippel over F_p^4), so the wide tensor is zero on its padding too. The
+// auxiliary commitment also holds the LogUp multiplicities. With LIMB_BITS = 12 every class has
+// at most 2^12 rows, so all classes fit one table of at most 2^16 rows.
+import { chooseParams, layoutSegments, type PcsParams, type SegmentMap } from "../pcs/index.ts";
+import { CircuitError } from "./errors.ts";
+import type { PlanTable, ProofPlan } from "./plan.ts";
+import { paddedSize } from "./values.ts";
+
+export const LIMB_BITS = 12;
+/** Widest committed type: its range (2^bits values) must stay below p for the check to be exact. */
+export const MAX_MODEL_BITS = 30;
+export const SETUP_MULTIPLICITY = "#setup:m";
+export const SETUP_PROTOCOL_ID = "zkml-studio/setup/v1";
+
+export const SETUP_LABELS = {
+  protocol: "setup/protocol",
+  statement: "setup/statement",
+  modelRoot: "setup/model-root",
+  auxRoot: "setup/aux-root",
+  limbPoint: "setup/limb-point",
+  limbs: "setup/limbs",
+} as const;
+
+export interface RangeClass {
+  /** 1, 2, … (0 is the zero class). */
+  id: number;
+  signed: boolean;
+  bits: number;
+  /** Index of the class's first row in the table. */
+  firstRow: number;
+}
+
+/** One looked-up block: an aligned part of one commitment with one class on its live slots. */
+export interface SetupUse {
+  commitment: "model" | "aux";
+  /** Segment name, or "" for an unused block of the model commitment. */
+  name: string;
+  offset: number;
+  logSize: number;
+  /** 0 for unused blocks (every slot must be 0). */
+  classId: number;
+  /** The tensor's shape and padded dimensions: live slots are inside `shape`. */
+  shape: number[];
+  logDims: number[];
+}
+
+export interface WideTensor {
+  tensor: string;
+  limbs: string[];
+  /** Variables of the tensor's segment (the random point's length). */
+  nVars: number;
+}
+
+export interface SetupLayout {
+  model: SegmentMap;
+  aux: SegmentMap;
+  classes: RangeClass[];
+  table: PlanTable;
+  uses: SetupUse[];
+  wide: WideTensor[];
+}
+
+const classKey = (signed: boolean, bits: number) => `${signed ? "i" : "u"}${bits}`;
+
+/** The model commitment's layout: every model tensor (plan order) as a segment, padded per dimension. */
+export function modelLayout(plan: ProofPlan): SegmentMap {
+  return layoutSegments(plan.model.map((n) => ({ name: n, length: paddedSize(plan.tensors[n]!.logDims) })), 1);
+}
+
+/** Aligned power-of-two blocks covering [from, to) (to a power of two multiple). */
+function blocks(from: number, to: number): { offset: number; logSize: number }[] {
+  const out: { offset: number; logSize: number }[] = [];
+  let at = from;
+  while (at < to) {
+    let log = 0;
+    while (at % 2 ** (log + 1) === 0 && at + 2 ** (log + 1) <= to) log++;
+    out.push({ offset: at, logSize: log });
+    at += 2 ** log;
+  }
+  return out;
+}
+
+export function setupLayout(plan: ProofPlan): SetupLayout {
+  const model = modelLayout(plan);
+  // Ids are assigned once every class is known, in sorted key order (canonical).
+  const classIds = new Map<string, RangeClass>();
+  const classFor = (signed: boolean, bits: number): void => {
+    const key = classKey(signed, bits);
+    if (!classIds.has(key)) classIds.set(key, { id: 0, signed, bits, firstRow: 0 });
+  };
+  const pending: { commitment: "model" | "aux"; name: string; key: string; shape: number[]; logDims: number[] }[] = [];
+  const wide: WideTensor[] = [];
+  const auxSegments: { name: string; length: number }[] = [];
+  for (const seg of model.segments) {
+    const t = plan.tensors[seg.name]!;
+    if (!Number.isInteger(t.bits) || t.bits < 1 || t.bits > MAX_MODEL_BITS) {
+      throw new CircuitError(`model tensor ${t.name} is ${t.bits} bits; committed tensors must be 1 to ${MAX_MODEL_BITS} bits wide`);
+    }
+    if (t.bits <= LIMB_BITS) {
+      classFor(t.signed, t.bits);
+      pending.push({ commitment: "model", name: t.name, key: classKey(t.signed, t.bits), shape: t.shape, logDims: t.logDims });
+      continue;
+    }
+    const count = Math.ceil(t.bits / LIMB_BITS);
+    const limbs = Array.from({ length: count }, (_, j) => `${t.name}#limb${j}`);
+    limbs.forEach((name, j) => {
+      const top = j === count - 1;
+      const signed = top ? t.signed : false, bits = top ? t.bits - LIMB_BITS * (count - 1) : LIMB_BITS;
+      classFor(signed, bits);
+      auxSegments.push({ name, length: seg.length });
+      pending.push({ commitment: "aux", name, key: classKey(signed, bits), shape: t.shape, logDims: t.logDims });
+    });
+    wide.push({ tensor: t.name, limbs, nVars: seg.logSize });
+  }
+  const classes = [...classIds.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
+  let rows = 1; // row 0 is the zero class's (0, 0)
+  classes.forEach((c, i) => {
+    c.id = i + 1;
+    c.firstRow = rows;
+    rows += 2 ** c.bits;
+  });
+  let logRows = 1;
+  while (2 ** logRows < rows) logRows++;
+  if (logRows > 16) throw new CircuitError(`the setup table needs ${rows} rows, over 2^16; this is a bug in the class layout`);
+  const values = new Int32Array(2 ** logRows), ids = new Int32Array(2 ** logRows);
+  for (const c of classes) {
+    const lo = c.signed ? -(2 ** (c.bits - 1)) : 0;
+    for (let j = 0; j < 2 ** c.bits; j++) {
+      values[c.firstRow + j] = lo + j;
+      ids[c.firstRow + j] = c.id;
+    }
+  }
+  // Rows past the last class repeat (0, 0): duplicates are harmless in LogUp.
+  const table: PlanTable = { key: "setup:range", logRows, columns: [values, ids] };
+
+  auxSegments.unshift({ name: SETUP_MULTIPLICITY, length: 2 ** logRows });
+  const aux = layoutSegments(auxSegments, 1);
+  const idOf = new Map(classes.map((c) => [classKey(c.signed, c.bits), c.id]));
+  const segOf = (map: SegmentMap, name: string) => map.segments.find((s) => s.name === name)!;
+  const uses: SetupUse[] = pending.filter((p) => p.commitment === "model").map((p) => {
+    const s = segOf(model, p.name);
+    return { commitment: "model", name: p.name, offset: s.offset, logSize: s.logSize, classId: idOf.get(p.key)!, shape: p.shape, logDims: p.logDims };
+  });
+  const used = model.segments.reduce((a, s) => a + 2 ** s.logSize, 0);
+  for (const b of blocks(used, 2 ** model.logN)) uses.push({ commitment: "model", name: "", offset: b.offset, logSize: b.logSize, classId: 0, shape: [2 ** b.logSize], logDims: [b.logSize] });
+  for (const p of pending.filter((q) => q.commitment === "aux")) {
+    const s = segOf(aux, p.name);
+    uses.push({ commitment: "aux", name: p.name, offset: s.offset, logSize: s.logSize, classId: idOf.get(p.key)!, shape: p.shape, logDims: p.logDims });
+  }
+  return { model, aux, classes, table, uses, wide };
+}
+
+/** Words of a GKR proof over 2^n leaves (roots, then per layer k: k rounds of 3 and 4 ends). */
+export function gkrWords(n: number): number {
+  return 8 + 16 * n + 6 * n * (n - 1);
+}
+
+/** The exact length of the setup proof's body: the LogUp instance, then the limb identities. */
+export function setupBodyWords(layout: SetupLayout, leafVars: number): number {
+  const limbWords = layout.wide.reduce((a, w) => a + 4 * (1 + w.limbs.length), 0);
+  return gkrWords(leafVars) + 8 * layout.uses.length + gkrWords(layout.table.logRows) + 4 + limbWords;
+}
+
+/** The auxiliary commitment's parameters: its own size, the model commitment's rate and queries. */
+export function auxParams(layout: SetupLayout, model: PcsParams): PcsParams {
+  return chooseParams(layout.aux.logN, { logBlowup: model.logBlowup, queries: model.queries });
+}

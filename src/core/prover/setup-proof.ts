@@ -1,0 +1,126 @@
+// The setup proof (PROTOCOL.md §6; design in circuit/setup-layout.ts): every committed model
+// value lies in its tensor's range on live slots and is 0 on padding and unused blocks; the model
+// commitment's proximity test is made here once. Mirrors verifier/setup-proof.ts step by step.
+import { setupLayout, auxParams, SETUP_LABELS, SETUP_MULTIPLICITY, SETUP_PROTOCOL_ID, LIMB_BITS, type SetupLayout, type SetupUse } from "../circuit/setup-layout.ts";
+import { CircuitError, StreamWriter, writeLogup, padInts, type ProofPlan } from "../circuit/index.ts";
+import { extsToPoint, tableToField } from "../circuit/protocol.ts";
+import { toSigned, P } from "../field/index.ts";
+import { logupProve, type LookupUse } from "../lookup/index.ts";
+import { commit, open, packSegments, writeOpeningProof, type PcsClaim } from "../pcs/index.ts";
+import { evaluateMle } from "../poly/index.ts";
+import { Transcript } from "../transcript/index.ts";
+import { ByteWriter } from "../bytes/index.ts";
+import type { ModelCommitment } from "./prove.ts";
+
+export const SETUP_PROOF_VERSION = 1;
+
+export interface SetupProofOptions {
+  /** Tests only: prove even where a value is outside its class (a cheating setup). */
+  testOnlyCheat?: boolean;
+}
+
+/** Limbs of every wide tensor over its whole segment (padding included: limbs of 0 are 0). */
+function limbValues(layout: SetupLayout, model: Uint32Array): Map<string, Uint32Array> {
+  const out = new Map<string, Uint32Array>();
+  const base = 2 ** LIMB_BITS;
+  for (const w of layout.wide) {
+    const seg = layout.model.segments.find((s) => s.name === w.tensor)!;
+    const limbs = w.limbs.map(() => new Uint32Array(seg.length));
+    for (let i = 0; i < seg.length; i++) {
+      let v = toSigned(model[seg.offset + i]!);
+      for (let j = 0; j < limbs.length; j++) {
+        const top = j === limbs.length - 1;
+        const limb = top ? v : ((v % base) + base) % base;
+        limbs[j]![i] = limb < 0 ? limb + P : limb;
+        v = (v - limb) / base;
+      }
+    }
+    w.limbs.forEach((name, j) => out.set(name, limbs[j]!));
+  }
+  return out;
+}
+
+/** The table row of (v, class); undefined when v is outside the class. */
+function rowOf(layout: SetupLayout, classId: number, v: number): number | undefined {
+  if (classId === 0) return v === 0 ? 0 : undefined;
+  const c = layout.classes[classId - 1]!;
+  const j = v - (c.signed ? -(2 ** (c.bits - 1)) : 0);
+  return j >= 0 && j < 2 ** c.bits ? c.firstRow + j : undefined;
+}
+
+interface UseData {
+  use: SetupUse;
+  values: Uint32Array;
+  classes: Uint32Array;
+}
+
+function describe(u: SetupUse): string {
+  return u.name === "" ? `unused block at ${u.offset} of the model commitment` : u.name;
+}
+
+/**
+ * Proves the setup statement for a model commitment; `statement` binds what the proof is about
+ * (the VK's graph, segment map, parameters). Returns the setup proof's bytes.
+ */
+export function proveSetup(plan: ProofPlan, model: ModelCommitment, statement: Uint8Array, opts: SetupProofOptions = {}): Uint8Array {
+  const layout = setupLayout(plan);
+  if (JSON.stringify(layout.model) !== JSON.stringify(model.map)) throw new CircuitError("the model commitment was not laid out from this plan; re-run setup");
+  const committed = model.data.matrix;
+  const limbs = limbValues(layout, committed);
+  const data: UseData[] = layout.uses.map((u) => {
+    const values = u.commitment === "model" ? committed.subarray(u.offset, u.offset + 2 ** u.logSize) : limbs.get(u.name)!;
+    const live = padInts(new Uint8Array(u.shape.reduce((a, b) => a * b, 1)).fill(1), u.shape, u.logDims);
+    const classes = new Uint32Array(live.length);
+    for (let i = 0; i < live.length; i++) classes[i] = live[i]! * u.classId;
+    return { use: u, values, classes };
+  });
+  const m = new Uint32Array(2 ** layout.table.logRows);
+  for (const { use, values, classes } of data) {
+    for (let i = 0; i < values.length; i++) {
+      const row = rowOf(layout, classes[i]!, toSigned(values[i]!));
+      if (row === undefined) {
+        if (opts.testOnlyCheat) continue;
+        const what = classes[i] === 0 ? "padding must be 0" : `outside its ${plan.tensors[use.name.split("#")[0]!]?.bits}-bit type`;
+        throw new CircuitError(`setup: ${describe(use)}[${i}] = ${toSigned(values[i]!)}: ${what}; the model data does not match its quantized types`);
+      }
+      m[row]!++;
+    }
+  }
+  const aux = commit(auxParams(layout, model.data.params), packSegments(layout.aux, layout.aux.segments.map((s) => (s.name === SETUP_MULTIPLICITY ? m : limbs.get(s.name)!))));
+
+  const tr = new Transcript();
+  tr.absorb(SETUP_LABELS.protocol, new TextEncoder().encode(SETUP_PROTOCOL_ID));
+  tr.absorb(SETUP_LABELS.statement, statement);
+  tr.absorb(SETUP_LABELS.modelRoot, model.data.root);
+  tr.absorb(SETUP_LABELS.auxRoot, aux.root);
+  const w = new StreamWriter();
+  const modelClaims: PcsClaim[] = [], auxClaims: PcsClaim[] = [];
+  const claimOn = (u: { commitment: "model" | "aux"; offset: number; logSize: number }, point: Uint32Array, value: Uint32Array) =>
+    (u.commitment === "model" ? modelClaims : auxClaims).push({ segment: { offset: u.offset, logSize: u.logSize }, point, value });
+
+  const uses: LookupUse[] = data.map((d) => ({ shape: [d.values.length], logDims: [d.use.logSize], columns: [d.values, d.classes], label: describe(d.use) }));
+  const { proof, claims } = logupProve(tableToField(layout.table), uses, m, tr);
+  writeLogup(w, proof);
+  for (const c of claims.columns) if (c.column === 0) claimOn(layout.uses[c.use]!, extsToPoint(c.point), c.value);
+  const mSeg = layout.aux.segments.find((s) => s.name === SETUP_MULTIPLICITY)!;
+  claimOn({ commitment: "aux", offset: mSeg.offset, logSize: mSeg.logSize }, extsToPoint(claims.multiplicity.point), claims.multiplicity.value);
+
+  if (layout.wide.length > 0) {
+    const z = tr.squeezeExts(SETUP_LABELS.limbPoint, Math.max(...layout.wide.map((x) => x.nVars)));
+    for (const wt of layout.wide) {
+      const point = z.slice(0, 4 * wt.nVars);
+      const seg = layout.model.segments.find((s) => s.name === wt.tensor)!;
+      const tv = evaluateMle(committed.subarray(seg.offset, seg.offset + 2 ** seg.logSize), false, point);
+      const lv = wt.limbs.map((n) => evaluateMle(limbs.get(n)!, false, point));
+      w.send(tr, SETUP_LABELS.limbs, [tv, ...lv]);
+      claimOn({ commitment: "model", offset: seg.offset, logSize: seg.logSize }, point, tv);
+      wt.limbs.forEach((n, j) => {
+        const s = layout.aux.segments.find((x) => x.name === n)!;
+        claimOn({ commitment: "aux", offset: s.offset, logSize: s.logSize }, point, lv[j]!);
+      });
+    }
+  }
+  const modelOpening = writeOpeningProof(open(tr, model.data, modelClaims), model.data.params);
+  const auxOpening = writeOpeningProof(open(tr, aux, auxClaims), aux.params);
+  return new ByteWriter().u8(SETUP_PROOF_VERSION).raw(aux.root).fieldVec(w.finish()).bytesVec(auxOpening).bytesVec(modelOpening).finish();
+}
