@@ -2,9 +2,8 @@
 // shaped like the model's input, checked at the boundary; or generated inputs of a stated
 // distribution when a model comes without data.
 import type { InputTensor } from "../eval/index.ts";
-import { isFloat, type Graph, type Tensor, type TensorInfo } from "../graph/index.ts";
+import { isFloat, sizeOf, type Graph, type Tensor, type TensorInfo } from "../graph/index.ts";
 import { QuantError } from "./errors.ts";
-import { sizeOf } from "./indexmap.ts";
 
 export type Sample = Record<string, Tensor>;
 

@@ -1,23 +1,8 @@
 // Shape ops as explicit index maps: out[i] = in[map[i]], or 0 where map[i] = −1. For several
 // inputs (concat), indices run over the inputs laid end to end. The circuit proves the same map.
+import { sizeOf, stridesOf } from "../graph/index.ts";
 import { QuantError } from "./errors.ts";
 import type { IndexMap } from "./qgraph.ts";
-
-export function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-export function stridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-}
 
 /** Calls fn(flatOut, coords) for every output position in row-major order (coords is reused). */
 function forEachCoord(shape: readonly number[], fn: (i: number, c: number[]) => void): void {

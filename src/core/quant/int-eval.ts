@@ -1,7 +1,8 @@
 // The integer evaluator: runs a quantized graph exactly as the circuit will prove it.
 import { QuantError } from "./errors.ts";
 import { requantize, typeMax, typeMin } from "./fixed.ts";
-import { indexMapOf, sizeOf } from "./indexmap.ts";
+import { sizeOf } from "../graph/index.ts";
+import { indexMapOf } from "./indexmap.ts";
 import { broadcast2, conv, dense, exactChunk, matmul2, pool, reduceAxis } from "./kernels.ts";
 import type { QGraph, QOp, QTensor } from "./qgraph.ts";
 

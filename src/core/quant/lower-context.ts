@@ -170,7 +170,8 @@ export class LowerCtx {
    */
   requant(source: string, x: QTensor, f: number, y: QTensor, lo = typeMin(y), hi = typeMax(y)): void {
     const F = f * 2 ** (y.k - x.k);
-    const mag = Math.max(1, ...(([this.interval(x.name)] as Interval[]).map((v) => Math.max(-v.lo, v.hi))));
+    const xi = this.interval(x.name);
+    const mag = Math.max(1, -xi.lo, xi.hi);
     const maxM = Math.floor((VALUE_BOUND - 1) / mag);
     if (maxM < 1) throw boundError(this.q, { kind: "requant", source, inputs: [x.name], output: y.name, M: 1, s: 0, lo, hi }, mag);
     let { M, s } = multiplierFor(F, maxM);

@@ -1,11 +1,10 @@
 // Lowering of the linear ops: Gemm, MatMul (by a weight, or between two activations) and
 // Conv, with a following bias Add or BatchNormalization folded into the weights and bias.
-import { Attrs, type GraphNode, type Tensor } from "../graph/index.ts";
+import { Attrs, sizeOf, type GraphNode, type Tensor } from "../graph/index.ts";
 import { slidingWindow } from "../graph/ops/spatial.ts";
 import { QuantError } from "./errors.ts";
-import { sizeOf } from "./indexmap.ts";
 import type { LowerCtx } from "./lower-context.ts";
-import type { QTensor } from "./qgraph.ts";
+import type { QTensor, Window } from "./qgraph.ts";
 
 function floats(t: Tensor): Float64Array {
   return Float64Array.from(t.data as ArrayLike<number>);
@@ -29,7 +28,7 @@ function biasValues(c: Tensor | undefined, n: number): Float64Array | undefined 
 /** Emits linear + requant for x·wᵀ + bias, w as [N, K] (dense) or [O, C/g, ...k] (conv). */
 function emitLinear(
   ctx: LowerCtx, node: GraphNode, x: QTensor, wName: string, wShape: number[], w: Float64Array,
-  bias: { name: string; values: Float64Array } | undefined, out: string, conv?: { group: number; window: import("./qgraph.ts").Window },
+  bias: { name: string; values: Float64Array } | undefined, out: string, conv?: { group: number; window: Window },
 ): void {
   const wt = ctx.constTensor(ctx.fresh(wName), wShape, w, "weight");
   const kAcc = x.k + wt.k;
@@ -109,7 +108,7 @@ export function lowerConv(ctx: LowerCtx, node: GraphNode): void {
   const win = slidingWindow({ node: node.id }, attrs, spatial, W.shape.slice(2));
   const O = W.shape[0]!, per = sizeOf(W.shape.slice(1));
   const w = floats(W);
-  let b = node.inputs[2] ? floats(ctx.constant(node.inputs[2])!) : new Float64Array(O);
+  const b = node.inputs[2] ? floats(ctx.constant(node.inputs[2])!) : new Float64Array(O);
   let out = node.outputs[0]!;
   let biasName = node.inputs[2] || `${node.id}::bias`;
   // BatchNormalization right after the conv folds into its weights and bias.
@@ -126,10 +125,9 @@ export function lowerConv(ctx: LowerCtx, node: GraphNode): void {
     ctx.done.add(bn);
     out = bn.outputs[0]!;
     biasName = `${node.id}::bias`;
-    b = Float64Array.from(b);
   }
   const group = attrs.int("group", 1);
   const window = { kernel: win.kernel, strides: win.strides, dilations: win.dilations, padBegin: win.padBegin, padEnd: win.padEnd };
-  const hasBias = node.inputs[2] !== undefined && node.inputs[2] !== "" || out !== node.outputs[0];
+  const hasBias = Boolean(node.inputs[2]) || out !== node.outputs[0];
   emitLinear(ctx, node, x, node.inputs[1]!, [...W.shape], w, hasBias ? { name: biasName, values: b } : undefined, out, { group, window });
 }

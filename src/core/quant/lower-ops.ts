@@ -1,9 +1,8 @@
 // Lowering of elementwise, table, pooling, reduction and shape ops into primitive integer ops.
-import { Attrs, type GraphNode } from "../graph/index.ts";
+import { Attrs, sizeOf, type GraphNode } from "../graph/index.ts";
 import { slidingWindow } from "../graph/ops/spatial.ts";
 import { QuantError } from "./errors.ts";
 import { quantizeValue, typeMin } from "./fixed.ts";
-import { sizeOf } from "./indexmap.ts";
 import type { LowerCtx } from "./lower-context.ts";
 import type { IndexMap, QTensor, Window } from "./qgraph.ts";
 

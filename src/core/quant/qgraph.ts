@@ -1,5 +1,6 @@
 // The quantized graph: the integer evaluator runs it and the circuit compiler proves it.
 // Plain data (typed arrays for weights), JSON-serializable, in topological order.
+import type { Window as GraphWindow } from "../graph/ops/spatial.ts";
 
 /** A fixed-point type: integers in [−2^(bits−1), 2^(bits−1)−1] (or [0, 2^bits−1]) worth v·2^−k. */
 export interface QType {
@@ -24,14 +25,8 @@ export interface QTensor extends QType {
   onnx?: string;
 }
 
-/** Sliding-window geometry (Conv and pools), per spatial axis. */
-export interface Window {
-  kernel: number[];
-  strides: number[];
-  dilations: number[];
-  padBegin: number[];
-  padEnd: number[];
-}
+/** Sliding-window geometry (Conv and pools), per spatial axis: the graph's, without sizes. */
+export type Window = Omit<GraphWindow, "out">;
 
 interface OpBase {
   /** The ONNX node this op was lowered from. */

@@ -1,9 +1,8 @@
 // Running a quantized graph on float inputs: quantize each input exactly as a verifier would
 // (clamp(floor(x·2^k + ½)), float64), run the integer evaluator, read outputs as reals.
-import type { Tensor } from "../graph/index.ts";
+import { sizeOf, type Tensor } from "../graph/index.ts";
 import { QuantError } from "./errors.ts";
 import { quantizeValue } from "./fixed.ts";
-import { sizeOf } from "./indexmap.ts";
 import { runInteger, type IntRunOptions } from "./int-eval.ts";
 import type { QGraph, QTensor } from "./qgraph.ts";
 
