@@ -7,23 +7,26 @@
 // model commitment, one use per segment (and per unused block). class(i) is public: the
 // tensor's range class on its live slots, class 0 ("must be 0", one table row (0, 0)) on its
 // padding and on unused blocks, so the verifier evaluates its MLE as class·selector in O(bits).
-// A tensor wider than LIMB_BITS cannot sit in a ≤ 2^16-row table, so setup commits its limbs
-// (an auxiliary commitment, made once): v = Σ_j 2^(LIMB_BITS·j)·limb_j, every limb but the top
-// one in [0, 2^LIMB_BITS), the top one in the tensor's remaining signed/unsigned range, padding
-// in class 0. The identity v = Σ_j 2^(12j)·limb_j is checked at one random point of each wide
-// tensor (Schwartz–Zippel over F_p^4), so the wide tensor is zero on its padding too. The
-// auxiliary commitment also holds the LogUp multiplicities. With LIMB_BITS = 12 every class has
-// at most 2^12 rows, so all classes fit one table of at most 2^16 rows.
+// A tensor wider than LIMB_BITS would need a class of 2^bits rows (the verifier evaluates the
+// table's MLE in O(rows)), so setup commits its limbs instead (an auxiliary commitment, made
+// once): v = Σ_j 2^(LIMB_BITS·j)·limb_j, every limb but the top one in [0, 2^LIMB_BITS), the top
+// one in the tensor's remaining signed/unsigned range, padding in class 0. The identity is
+// checked at one random point of each wide tensor (Schwartz–Zippel over F_p^4), so the wide
+// tensor is zero on its padding too. The auxiliary commitment also holds the LogUp
+// multiplicities. With LIMB_BITS = 8 the table has at most 1 + 16·2^8 rows (2^10 for the shared
+// models). Committed types are at most 30 bits, so v's range is narrower than p and the check
+// is exact.
 import { chooseParams, layoutSegments, type PcsParams, type SegmentMap } from "../pcs/index.ts";
 import { CircuitError } from "./errors.ts";
 import type { PlanTable, ProofPlan } from "./plan.ts";
 import { paddedSize } from "./values.ts";
 
-export const LIMB_BITS = 12;
+export const LIMB_BITS = 8;
 /** Widest committed type: its range (2^bits values) must stay below p for the check to be exact. */
 export const MAX_MODEL_BITS = 30;
 export const SETUP_MULTIPLICITY = "#setup:m";
 export const SETUP_PROTOCOL_ID = "zkml-studio/setup/v1";
+export const SETUP_PROOF_VERSION = 1;
 
 export const SETUP_LABELS = {
   protocol: "setup/protocol",

@@ -13,7 +13,8 @@
  * Opening: `open(transcript, data, claims)` → `OpeningProof` (one claim: direct; several:
  * row-side batching with one sumcheck), `writeOpeningProof(proof, params)` → bytes;
  * `verifyOpening(transcript, params, root, claims, bytes)` → `{ ok: true } | { ok: false, reason }`
- * (never throws; parses with `readOpeningProof`, bounded by the parameters). A `PcsClaim` is
+ * (never throws; parses with `readOpeningProof`, bounded by the parameters); `maxOpeningBytes`
+ * bounds an opening's size for outer formats. A `PcsClaim` is
  * { segment?, point, value }: the segment's MLE at `point` (variable 0 first) is `value`.
  * The caller must have absorbed everything that determines the claims before opening; the
  * opening itself absorbs the root and the claims first.
@@ -31,4 +32,4 @@ export { type PcsClaim, type ClaimLayout, claimLayout } from "./claims.ts";
 export { type PcsProverData, commit } from "./commit.ts";
 export { open } from "./open.ts";
 export { type VerifyResult, verifyOpening } from "./verify.ts";
-export { type OpeningProof, writeOpeningProof, readOpeningProof, OPENING_VERSION } from "./proof.ts";
+export { type OpeningProof, writeOpeningProof, readOpeningProof, maxOpeningBytes, OPENING_VERSION } from "./proof.ts";

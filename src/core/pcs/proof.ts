@@ -25,6 +25,13 @@ export interface OpeningProof {
   siblings: Uint8Array;
 }
 
+/** The largest opening proof for `numClaims` claims under these parameters (a parser's bound). */
+export function maxOpeningBytes(params: PcsParams, numClaims: number): number {
+  const row = 16 * 2 ** params.logCols, q = maxOpenedColumns(params);
+  const batch = numClaims > 1 ? 16 * (params.logCols * BATCH_DEGREE + numClaims) : 0;
+  return 1 + 2 * row + batch + 4 + 4 * q * 2 ** params.logRows + 4 + 32 * q * treeDepth(params);
+}
+
 export function writeOpeningProof(p: OpeningProof, params: PcsParams): Uint8Array {
   const w = new ByteWriter().u8(OPENING_VERSION).fields(p.proximityRow);
   if (p.batch) w.fields(p.batch.rounds).fields(p.batch.rowValues);

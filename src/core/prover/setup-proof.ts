@@ -1,7 +1,7 @@
 // The setup proof (PROTOCOL.md §6; design in circuit/setup-layout.ts): every committed model
 // value lies in its tensor's range on live slots and is 0 on padding and unused blocks; the model
 // commitment's proximity test is made here once. Mirrors verifier/setup-proof.ts step by step.
-import { setupLayout, auxParams, SETUP_LABELS, SETUP_MULTIPLICITY, SETUP_PROTOCOL_ID, LIMB_BITS, type SetupLayout, type SetupUse } from "../circuit/setup-layout.ts";
+import { setupLayout, auxParams, SETUP_LABELS, SETUP_MULTIPLICITY, SETUP_PROTOCOL_ID, SETUP_PROOF_VERSION, LIMB_BITS, type SetupLayout, type SetupUse } from "../circuit/setup-layout.ts";
 import { CircuitError, StreamWriter, writeLogup, padInts, type ProofPlan } from "../circuit/index.ts";
 import { extsToPoint, tableToField } from "../circuit/protocol.ts";
 import { toSigned, P } from "../field/index.ts";
@@ -11,8 +11,6 @@ import { evaluateMle } from "../poly/index.ts";
 import { Transcript } from "../transcript/index.ts";
 import { ByteWriter } from "../bytes/index.ts";
 import type { ModelCommitment } from "./prove.ts";
-
-export const SETUP_PROOF_VERSION = 1;
 
 export interface SetupProofOptions {
   /** Tests only: prove even where a value is outside its class (a cheating setup). */

@@ -1,0 +1,108 @@
+// Checks a VK's setup proof (PROTOCOL.md §6), once per VK: the mirror of prover/setup-proof.ts.
+// Every byte is hostile: lengths are bounded by what the plan derives, and any failure is a
+// rejection with a reason.
+import { setupLayout, auxParams, setupBodyWords, SETUP_LABELS, SETUP_MULTIPLICITY, SETUP_PROTOCOL_ID, SETUP_PROOF_VERSION, LIMB_BITS } from "../circuit/setup-layout.ts";
+import { StreamReader, readLogup, type ProofPlan } from "../circuit/index.ts";
+import { extsToPoint, tableToField } from "../circuit/protocol.ts";
+import { type Ext, EXT_ZERO, extAdd, extEquals, extFromBase, extMul } from "../field/index.ts";
+import { layoutUses, logupVerify, selectorEval, type UseShape } from "../lookup/index.ts";
+import { maxOpeningBytes, verifyOpening, type PcsClaim, type PcsParams, type SegmentMap } from "../pcs/index.ts";
+import { Transcript } from "../transcript/index.ts";
+import { ByteReader } from "../bytes/index.ts";
+import { Reject } from "./context.ts";
+import type { Verdict } from "./verify.ts";
+
+export interface ModelKey {
+  root: Uint8Array;
+  map: SegmentMap;
+  params: PcsParams;
+}
+
+function sameMap(a: SegmentMap, b: SegmentMap): boolean {
+  return a.logN === b.logN && a.segments.length === b.segments.length &&
+    a.segments.every((s, i) => { const t = b.segments[i]!; return s.name === t.name && s.offset === t.offset && s.length === t.length && s.logSize === t.logSize; });
+}
+
+function check(plan: ProofPlan, model: ModelKey, statement: Uint8Array, bytes: Uint8Array): void {
+  const layout = setupLayout(plan);
+  if (!sameMap(layout.model, model.map)) throw new Reject("setup: the model commitment's segment map is not the one the graph defines");
+  if (!(model.root instanceof Uint8Array) || model.root.length !== 32) throw new Reject("setup: the model root must be 32 bytes");
+  const aux = auxParams(layout, model.params);
+  const shapes: UseShape[] = layout.uses.map((u) => ({ shape: [2 ** u.logSize], logDims: [u.logSize] }));
+  const leafVars = layoutUses(shapes).n;
+  const modelUses = layout.uses.filter((u) => u.commitment === "model").length;
+  const modelClaimCount = modelUses + layout.wide.length;
+  const auxClaimCount = layout.uses.length - modelUses + 1 + layout.wide.reduce((a, w) => a + w.limbs.length, 0);
+
+  const rd = new ByteReader(bytes);
+  const version = rd.u8("setup proof version");
+  if (version !== SETUP_PROOF_VERSION) throw new Reject(`setup: proof version ${version} is not ${SETUP_PROOF_VERSION}`);
+  const auxRoot = rd.raw(32, "setup auxiliary root");
+  const words = setupBodyWords(layout, leafVars);
+  const body = rd.fieldVec("setup proof body", words);
+  if (body.length !== words) throw new Reject(`setup: the proof body has ${body.length} words, the plan needs ${words}`);
+  const auxOpening = rd.bytesVec("setup auxiliary opening", maxOpeningBytes(aux, auxClaimCount));
+  const modelOpening = rd.bytesVec("setup model opening", maxOpeningBytes(model.params, modelClaimCount));
+  rd.expectEnd("end of setup proof");
+
+  const tr = new Transcript();
+  tr.absorb(SETUP_LABELS.protocol, new TextEncoder().encode(SETUP_PROTOCOL_ID));
+  tr.absorb(SETUP_LABELS.statement, statement);
+  tr.absorb(SETUP_LABELS.modelRoot, model.root);
+  tr.absorb(SETUP_LABELS.auxRoot, auxRoot);
+  const r = new StreamReader(body);
+  const modelClaims: PcsClaim[] = [], auxClaims: PcsClaim[] = [];
+  const claimOn = (u: { commitment: "model" | "aux"; offset: number; logSize: number }, point: Uint32Array, value: Uint32Array) =>
+    (u.commitment === "model" ? modelClaims : auxClaims).push({ segment: { offset: u.offset, logSize: u.logSize }, point, value });
+
+  const table = tableToField(layout.table);
+  const proof = readLogup(r, leafVars, table.logRows, shapes.length, 2, "setup lookup");
+  const claims = logupVerify(table, shapes, proof, tr);
+  for (const c of claims.columns) {
+    const u = layout.uses[c.use]!;
+    if (c.column === 0) claimOn(u, extsToPoint(c.point), c.value);
+    else {
+      // The class column is public: the tensor's class on live slots, 0 on padding.
+      const expected = u.classId === 0 ? EXT_ZERO : extMul(extFromBase(u.classId), selectorEval({ shape: u.shape, logDims: u.logDims }, c.point));
+      if (!extEquals(expected, c.value)) throw new Reject(`setup: the range classes of ${u.name || "an unused block"} are not the public ones`);
+    }
+  }
+  const mSeg = layout.aux.segments.find((s) => s.name === SETUP_MULTIPLICITY)!;
+  claimOn({ commitment: "aux", offset: mSeg.offset, logSize: mSeg.logSize }, extsToPoint(claims.multiplicity.point), claims.multiplicity.value);
+
+  if (layout.wide.length > 0) {
+    const z = tr.squeezeExts(SETUP_LABELS.limbPoint, Math.max(...layout.wide.map((x) => x.nVars)));
+    for (const wt of layout.wide) {
+      const point = z.slice(0, 4 * wt.nVars);
+      const [tv, ...lv] = r.recv(tr, SETUP_LABELS.limbs, 1 + wt.limbs.length, `setup limbs of ${wt.tensor}`);
+      let sum: Ext = EXT_ZERO.slice();
+      lv.forEach((l, j) => (sum = extAdd(sum, extMul(extFromBase(2 ** (LIMB_BITS * j)), l))));
+      if (!extEquals(sum, tv!)) throw new Reject(`setup: ${wt.tensor} is not the sum of its limbs`);
+      const seg = layout.model.segments.find((s) => s.name === wt.tensor)!;
+      claimOn({ commitment: "model", offset: seg.offset, logSize: seg.logSize }, point, tv!);
+      wt.limbs.forEach((n, j) => {
+        const s = layout.aux.segments.find((x) => x.name === n)!;
+        claimOn({ commitment: "aux", offset: s.offset, logSize: s.logSize }, point, lv[j]!);
+      });
+    }
+  }
+  r.end();
+  const m = verifyOpening(tr, model.params, model.root, modelClaims, modelOpening);
+  if (!m.ok) throw new Reject(`setup: model commitment: ${m.reason}`);
+  const a = verifyOpening(tr, aux, auxRoot, auxClaims, auxOpening);
+  if (!a.ok) throw new Reject(`setup: auxiliary commitment: ${a.reason}`);
+}
+
+/**
+ * Checks that the committed model is in range and zero-padded and that its commitment is close
+ * to the code. Never throws.
+ */
+export function verifySetup(plan: ProofPlan, model: ModelKey, statement: Uint8Array, bytes: Uint8Array): Verdict {
+  try {
+    check(plan, model, statement, bytes);
+    return { ok: true };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    return { ok: false, reason: msg.startsWith("setup") ? msg : `setup proof: ${msg}` };
+  }
+}
