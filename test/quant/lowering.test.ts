@@ -156,5 +156,6 @@ describe("plans that do not fit the model", () => {
     expect(tableEdit((t) => { t.values = t.values.slice(8); })).toThrow(/values does not decode to 8192 int32 values/);
     expect(tableEdit((t) => { t.values = "AAAAgAAA" + t.values.slice(8); })).toThrow(/values\[0\] = -2147483648 is outside the output type \[0, 16383\]/);
     expect(tableEdit((t) => { t.output.k += 1; })).toThrow(/does not describe the table the model needs/);
+    expect(tableEdit((t) => { t.nodes = ["elsewhere"]; })).toThrow(/nodes lists \["elsewhere"\] but the model looks it up in \["Softmax_10"\]/);
   });
 });

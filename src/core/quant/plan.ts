@@ -32,6 +32,8 @@ export interface PlanRequant {
 }
 
 export interface PlanTable {
+  /** The ONNX nodes whose lookups use this table. */
+  nodes: string[];
   fn: string;
   params: Record<string, number>;
   input: QType;
@@ -78,8 +80,10 @@ export function planOf(
     if (op.kind === "requant") requants[op.output] = { node: op.source, M: op.M, s: op.s, lo: op.lo, hi: op.hi, rounding: "half-up" };
   }
   const tables: Record<string, PlanTable> = {};
+  const users = tableUsers(q);
   for (const [id, t] of Object.entries(q.tables)) {
     tables[id] = {
+      nodes: users.get(id) ?? [],
       fn: t.fn, params: t.params, input: t.input, output: t.output, rows: t.values.length,
       ...(t.values.length > DEFAULT_MAX_TABLE_ROWS ? { maxRows: t.values.length } : {}),
       saturate: t.saturate, encoding: "int32le-base64", values: int32ToBase64(t.values),
@@ -95,6 +99,17 @@ export function planOf(
     tables,
     report: { tensors: report },
   };
+}
+
+/** For each table, the ONNX nodes that look it up, in graph order. */
+function tableUsers(q: QGraph): Map<string, string[]> {
+  const users = new Map<string, string[]>();
+  for (const op of q.ops) {
+    if (op.kind !== "lookup") continue;
+    const list = users.get(op.table) ?? users.set(op.table, []).get(op.table)!;
+    if (!list.includes(op.source)) list.push(op.source);
+  }
+  return users;
 }
 
 /** The plan as canonical JSON text: the same plan gives the same bytes everywhere. */
@@ -193,8 +208,13 @@ export function quantizeWithPlan(graph: Graph, plan: QuantPlan): QGraph {
   for (const name of Object.keys(plan.tensors)) {
     if (!src.used.has(name)) throw new QuantError(`plan /tensors/${esc(name)} describes a tensor this model does not have; is the plan for another model?`, { path: `/tensors/${esc(name)}`, tensor: name });
   }
-  for (const id of Object.keys(plan.tables)) {
+  const users = tableUsers(q);
+  for (const [id, t] of Object.entries(plan.tables)) {
     if (!src.usedTables.has(id)) throw new QuantError(`plan /tables/${esc(id)} is a table this model does not use`, { path: `/tables/${esc(id)}` });
+    const nodes = users.get(id) ?? [];
+    if (JSON.stringify(t.nodes) !== JSON.stringify(nodes)) {
+      throw new QuantError(`plan /tables/${esc(id)}/nodes lists ${JSON.stringify(t.nodes)} but the model looks it up in ${JSON.stringify(nodes)}`, { path: `/tables/${esc(id)}/nodes` });
+    }
   }
   const seen = new Set<string>();
   for (const op of q.ops) {
