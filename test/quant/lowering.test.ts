@@ -74,6 +74,9 @@ describe("lowering and calibration on small models", () => {
     for (let i = 0; i < 6; i++) for (let j = i + 1; j < 6; j++) expect(probs[i * 6 + j]).toBe(0);
     const r = measureAccuracy(g, qgraph, generatedSamples(g, 16, 9));
     expect(r.cosine_similarity).toBeGreaterThan(0.99);
+    // the masked scores stand for −∞, not for the −10000 ONNX wrote: they are not compared
+    expect(r.nodes.map((n) => n.tensor)).not.toContain("s2");
+    expect(r.nodes.find((n) => n.tensor === "p")!.sqnr_db).toBeGreaterThan(20);
     // the first row attends to itself only: probability 1 (up to the output's last step)
     const kp = qgraph.tensors.p!.k;
     expect(Math.abs(probs[0]! * 2 ** -kp - 1)).toBeLessThan(2 ** -(kp - 2));

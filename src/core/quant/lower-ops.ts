@@ -240,10 +240,12 @@ function lowerWhere(ctx: LowerCtx, node: GraphNode): void {
   ctx.q.consts[maskT.name] = mask;
   const fill = quantizeValue(c, x);
   const out = node.outputs[0]!;
-  const y = ctx.tensor(ctx.fresh(out), ctx.shapeOf(out), x, "activation", out);
+  // A fill below the type's range stands for −∞ (a mask), not for the ONNX value itself.
+  const minusInf = c * 2 ** x.k <= typeMin(x);
+  const y = ctx.tensor(ctx.fresh(out), ctx.shapeOf(out), x, "activation", minusInf ? undefined : out);
   ctx.qOf.set(out, y.name);
   ctx.op({ kind: "select", source: node.id, inputs: [x.name, maskT.name], output: y.name, fill });
-  if (c * 2 ** x.k <= typeMin(x)) ctx.lowMasks.set(y.name, maskT.name);
+  if (minusInf) ctx.lowMasks.set(y.name, maskT.name);
 }
 
 // ---- pools and reductions -----------------------------------------------------------------
