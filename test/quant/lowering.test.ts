@@ -3,7 +3,7 @@ import {
   calibrate, checkBounds, generatedSamples, measureAccuracy, parsePlan, QuantBoundError, QuantError,
   quantizeWithPlan, roundHalfUp, runQuantized, serializePlan, type QuantPlan,
 } from "../../src/core/quant/index.ts";
-import { attention, cnn, mlp, withCos } from "./models.ts";
+import { attention, cnn, misc, mlp, scaledGemm, withCos } from "./models.ts";
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
@@ -80,6 +80,30 @@ describe("lowering and calibration on small models", () => {
     // the first row attends to itself only: probability 1 (up to the output's last step)
     const kp = qgraph.tensors.p!.k;
     expect(Math.abs(probs[0]! * 2 ** -kp - 1)).toBeLessThan(2 ** -(kp - 2));
+  });
+
+  it("a multiplier too coarse under the bound goes through a 16-bit requant first", () => {
+    const g = scaledGemm();
+    const { qgraph } = calibrate(g, generatedSamples(g, 32, 1));
+    const rq = qgraph.ops.filter((o) => o.kind === "requant");
+    expect(rq.length).toBe(2);
+    expect(qgraph.tensors[rq[0]!.output]!.bits).toBe(16);
+    expect(rq[1]!.kind === "requant" && rq[1]!.M).toBeGreaterThan(1);
+    expect(measureAccuracy(g, qgraph, generatedSamples(g, 16, 2)).cosine_similarity).toBeGreaterThan(0.999);
+  });
+
+  it("pads, pools, tables, concat, slice, reduce and transpose lower and stay close to float", () => {
+    const g = misc();
+    const { qgraph } = calibrate(g, generatedSamples(g, 64, 1), { activationBits: 10 });
+    const kinds = new Set(qgraph.ops.map((o) => o.kind));
+    for (const k of ["indexmap", "lookup", "sumpool", "rowsum", "add", "requant"]) expect(kinds.has(k as never)).toBe(true);
+    expect(Object.values(qgraph.tables).map((t) => t.fn).sort()).toEqual(["clip", "leakyrelu", "sigmoid", "tanh"]);
+    checkBounds(qgraph);
+    const r = measureAccuracy(g, qgraph, generatedSamples(g, 16, 2));
+    expect(r.cosine_similarity).toBeGreaterThan(0.999);
+    // 10-bit types give ~50 dB; a wrong index map or alignment would fall far below
+    expect(r.nodes.map((n) => n.tensor).sort()).toEqual(["c", "cat", "d", "g", "l", "p", "rm", "s", "sl", "t", "x", "y"]);
+    for (const n of r.nodes) expect(n.sqnr_db!).toBeGreaterThan(40);
   });
 
   it("names the node of an op it cannot lower", () => {

@@ -108,3 +108,45 @@ export function withCos(): Graph {
     nodes: [{ op: "Cos", name: "the_cos", in: ["x"], out: ["y"] }],
   }));
 }
+
+/** Gemm then a Mul by 0.3 (folded into the requant: a multiplier too coarse alone). */
+export function scaledGemm(): Graph {
+  return loadGraph(makeModel({
+    inputs: [["x", "float32", [1, 64]]],
+    outputs: [["y"]],
+    initializers: [weights("w", [8, 64], 31, 0.3), scalar("c", 0.3)],
+    nodes: [
+      { op: "Gemm", in: ["x", "w"], out: ["h"], attrs: { transB: int(1) } },
+      { op: "Mul", in: ["h", "c"], out: ["y"] },
+    ],
+  }));
+}
+
+/** Many small ops: Pad, GlobalAveragePool, Sigmoid, Tanh, LeakyRelu, Clip, Sub, Concat, Slice, ReduceMean, Transpose. */
+export function misc(): Graph {
+  return loadGraph(makeModel({
+    inputs: [["x", "float32", [1, 2, 4, 4]]],
+    outputs: [["y"], ["g"]],
+    initializers: [
+      i64p("pads", [0, 0, 1, 1, 0, 0, 1, 1]), i64p("st", [1]), i64p("en", [3]), i64p("ax", [1]), scalar("lo", -0.5), scalar("hi", 0.7),
+      weights("sub", [1, 2, 1, 1], 41, 0.3),
+    ],
+    nodes: [
+      { op: "Pad", in: ["x", "pads"], out: ["p"] },
+      { op: "Sigmoid", in: ["p"], out: ["s"] },
+      { op: "Tanh", in: ["x"], out: ["t"] },
+      { op: "LeakyRelu", in: ["t"], out: ["l"], attrs: { alpha: float(0.1) } },
+      { op: "Clip", in: ["l", "lo", "hi"], out: ["c"] },
+      { op: "Sub", in: ["c", "sub"], out: ["d"] },
+      { op: "GlobalAveragePool", in: ["s"], out: ["g"] },
+      { op: "Concat", in: ["d", "t"], out: ["cat"], attrs: { axis: int(1) } },
+      { op: "Slice", in: ["cat", "st", "en", "ax"], out: ["sl"] },
+      { op: "ReduceMean", in: ["sl"], out: ["rm"], attrs: { axes: ints([2]), keepdims: int(0) } },
+      { op: "Transpose", in: ["rm"], out: ["y"], attrs: { perm: ints([0, 2, 1]) } },
+    ],
+  }));
+}
+
+function i64p(name: string, values: number[]): TensorData {
+  return { name, dtype: "int64", dims: [values.length], data: values };
+}
