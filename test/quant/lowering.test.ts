@@ -35,11 +35,13 @@ describe("lowering and calibration on small models", () => {
   });
 
   it("plans are deterministic and round-trip through the schema byte for byte", () => {
-    const g = mlp();
-    const a = serializePlan(calibrate(g, generatedSamples(g, 16, 3), { method: "mse" }).plan);
-    const b = serializePlan(calibrate(g, generatedSamples(g, 16, 3), { method: "mse" }).plan);
-    expect(a).toBe(b);
-    expect(serializePlan(parsePlan(a))).toBe(a);
+    for (const [make, method] of [[mlp, "mse"], [attention, "percentile"], [cnn, "minmax"]] as const) {
+      const a = serializePlan(calibrate(make(), generatedSamples(make(), 16, 3), { method }).plan);
+      const b = serializePlan(calibrate(make(), generatedSamples(make(), 16, 3), { method }).plan);
+      expect(a).toBe(b);
+      expect(serializePlan(parsePlan(a))).toBe(a);
+      expect(parsePlan(a).calibration.method).toBe(method);
+    }
   });
 
   it("a loaded plan rebuilds the same quantized graph (ops, consts, tables) as calibration", () => {

@@ -42,7 +42,10 @@
  * - indexmap: Reshape/Flatten/Squeeze/Unsqueeze/Transpose/Slice/Split/Concat/Pad(0)/Gather by
  *   constant indices as an explicit map out[i] = in[map[i]] (−1 → 0); type unchanged (Concat
  *   inputs requantized to the output's type first). select: y = mask ? fill : x for a
- *   constant mask (Where); embed: rows of a weight table by public integer ids (Gather).
+ *   constant mask (Where; a fill below the type's range is the type's minimum and stands for
+ *   −∞); embed: rows of a weight table by public integer ids (Gather).
+ * - Scales are per tensor. Per-channel weight scales are not in v1: they need per-channel
+ *   requant shifts, which the circuit's requant gadget does not take yet.
  * - Softmax (last axis): m = reducemax; d = x − m; requant d to 13-bit k=8 (clamped ≤ 0); e =
  *   exp table (14-bit unsigned, k=13); masked (−∞ Where) entries set to 0; S = rowsum e;
  *   requant S to 14 bits; r = reciprocal table (k=13); p = e ⊙ r; requant.
