@@ -14,5 +14,5 @@ export type { GraphSpec, PlanTensor, PlanTable, PlanLookup, PlanLookupUse, Proof
 export { ClaimBook, splitPoint, joinPoint, broadcastPoint, concatPoint, type Claim } from "./claims.ts";
 export { StreamWriter, StreamReader, StreamRejection } from "./stream.ts";
 export { writeLogup, readLogup } from "./logup-stream.ts";
-export { padInts, unpadInts, toField, paddedSize } from "./values.ts";
+export { padInts, unpadInts, toField, paddedSize, forEachLive } from "./values.ts";
 export { CircuitError } from "./errors.ts";

@@ -181,13 +181,19 @@ export function multiplicities(table: Table, uses: LookupUse[], opts: { skipMiss
   return m;
 }
 
-export function logupProve(table: Table, uses: LookupUse[], m: Uint32Array, tr: Transcript): { proof: LogupProof; claims: LogupClaims } {
-  checkTable(table);
+/** α and the powers of β that combine a tuple, squeezed after the witness root. */
+function challenges(tr: Transcript, width: number): { alpha: Ext; betaPowers: Ext[] } {
   const alpha = tr.squeezeExt("logup/alpha");
   const beta = tr.squeezeExt("logup/beta");
-  const width = table.columns.length;
   const betaPowers: Ext[] = [EXT_ONE.slice()];
   for (let c = 1; c < width; c++) betaPowers.push(extMul(betaPowers[c - 1]!, beta));
+  return { alpha, betaPowers };
+}
+
+export function logupProve(table: Table, uses: LookupUse[], m: Uint32Array, tr: Transcript): { proof: LogupProof; claims: LogupClaims } {
+  checkTable(table);
+  const width = table.columns.length;
+  const { alpha, betaPowers } = challenges(tr, width);
 
   const { offsets, n } = layoutUses(uses);
   const p = new Uint32Array(4 * 2 ** n), q = new Uint32Array(4 * 2 ** n);
@@ -234,11 +240,8 @@ export function logupProve(table: Table, uses: LookupUse[], m: Uint32Array, tr: 
 /** Verifies one instance; returns the claims the caller must still check (columns, m). */
 export function logupVerify(table: Table, uses: UseShape[], proof: LogupProof, tr: Transcript): LogupClaims {
   checkTable(table);
-  const alpha = tr.squeezeExt("logup/alpha");
-  const beta = tr.squeezeExt("logup/beta");
   const width = table.columns.length;
-  const betaPowers: Ext[] = [EXT_ONE.slice()];
-  for (let c = 1; c < width; c++) betaPowers.push(extMul(betaPowers[c - 1]!, beta));
+  const { alpha, betaPowers } = challenges(tr, width);
   const { offsets, n } = layoutUses(uses);
 
   const w = gkrVerify(proof.witness, n, tr);

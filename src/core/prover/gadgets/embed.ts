@@ -1,7 +1,7 @@
 // Embedding lookup by public token ids (PROTOCOL §4 "Gather on token ids", public ids):
 // ỹ(r_d, r_t) = Σ_v w(v)·Ẽ(v, r_d) with w(v) = Σ_{t live} eq(r_t, t)·[ids_t = v], which the verifier
 // computes from the public ids; one degree-2 sumcheck over the vocabulary ends in a claim on E.
-import { type Claim, concatPoint, paddedSize } from "../../circuit/index.ts";
+import { type Claim, concatPoint, forEachLive, paddedSize } from "../../circuit/index.ts";
 import { LABELS } from "../../circuit/protocol.ts";
 import { extAdd } from "../../field/index.ts";
 import { eqTable } from "../../poly/index.ts";
@@ -12,30 +12,13 @@ import { foldLowExt, foldHigh } from "./fold.ts";
 
 type Embed = Extract<QOp, { kind: "embed" }>;
 
-/** Padded position of each live id, in the ids tensor's layout. */
-export function livePositions(shape: readonly number[], logDims: readonly number[]): number[] {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out: number[] = [];
-  const idx = new Array<number>(shape.length).fill(0);
-  for (let i = 0; i < n; i++) {
-    let pos = 0;
-    for (let d = 0; d < shape.length; d++) pos = pos * 2 ** logDims[d]! + idx[d]!;
-    out.push(pos);
-    for (let d = shape.length - 1; d >= 0; d--) {
-      if (++idx[d]! < shape[d]!) break;
-      idx[d] = 0;
-    }
-  }
-  return out;
-}
-
 export function forwardEmbed(ctx: Pick<ProverCtx, "plan" | "values">, op: Embed): Float64Array {
   const T = ctx.plan.tensors, ids = T[op.inputs[0]!]!, table = T[op.inputs[1]!]!, out = T[op.output]!;
   const iv = ctx.values.get(ids.name)!, tv = ctx.values.get(table.name)!;
   const D = 2 ** table.logDims[1]!;
   const y = new Float64Array(paddedSize(out.logDims));
   // Padded token positions embed to zero: the verifier's weights count live positions only.
-  for (const pos of livePositions(ids.shape, ids.logDims)) y.set(tv.subarray(iv[pos]! * D, iv[pos]! * D + D), pos * D);
+  forEachLive(ids.shape, ids.logDims, (_, pos) => y.set(tv.subarray(iv[pos]! * D, iv[pos]! * D + D), pos * D));
   return y;
 }
 
@@ -46,10 +29,10 @@ export function proveEmbed(ctx: ProverCtx, op: Embed, claim: Claim): void {
   const eqT = eqTable(rT);
   const iv = ctx.values.get(ids.name)!;
   const w = new Uint32Array(4 * 2 ** logV);
-  for (const pos of livePositions(ids.shape, ids.logDims)) {
+  forEachLive(ids.shape, ids.logDims, (_, pos) => {
     const v = iv[pos]!;
     w.set(extAdd(w.subarray(4 * v, 4 * v + 4), eqT.subarray(4 * pos, 4 * pos + 4)), 4 * v);
-  }
+  });
   const e = foldLowExt(foldHigh(ctx.field(table.name), logD + logV, new Uint32Array(0)), rD);
   const sc = proveProduct(ctx.tr, [{ data: w, ext: true }, { data: e, ext: true }]);
   for (const r of sc.proof.rounds) ctx.w.words(r);

@@ -1,5 +1,5 @@
 // Mirror of prover/gadgets/embed.ts: the verifier weighs the public ids itself.
-import { type Claim, concatPoint } from "../../circuit/index.ts";
+import { type Claim, concatPoint, forEachLive } from "../../circuit/index.ts";
 import { LABELS } from "../../circuit/protocol.ts";
 import { type Ext, extAdd, extEquals, extMul } from "../../field/index.ts";
 import { eqAtIndex } from "../../poly/index.ts";
@@ -17,19 +17,11 @@ export function verifyEmbed(ctx: VerifierCtx, op: Extract<QOp, { kind: "embed" }
   const [ev] = ctx.r.recv(ctx.tr, LABELS.embedEnd, 1, `${op.source} table value`);
   // w̃(ρ) = Σ_t eq(r_t, t)·eq(ρ, ids_t), over live positions in the ids' padded layout.
   let w: Ext = new Uint32Array(4);
-  const shape = idsT.shape, logDims = idsT.logDims;
-  const idx = new Array<number>(shape.length).fill(0);
-  for (let i = 0; i < ids.length; i++) {
+  forEachLive(idsT.shape, idsT.logDims, (i, pos) => {
     const id = ids[i]!;
     if (!Number.isInteger(id) || id < 0 || id >= V) throw new Reject(`${op.source}: token id ${id} at position ${i} is outside the vocabulary [0, ${V})`);
-    let pos = 0;
-    for (let d = 0; d < shape.length; d++) pos = pos * 2 ** logDims[d]! + idx[d]!;
     w = extAdd(w, extMul(eqAtIndex(rT, pos), eqAtIndex(v.point, id)));
-    for (let d = shape.length - 1; d >= 0; d--) {
-      if (++idx[d]! < shape[d]!) break;
-      idx[d] = 0;
-    }
-  }
+  });
   if (!extEquals(extMul(w, ev!), v.claim)) throw new Reject(`${op.source}: embedding does not match the table`);
   ctx.book.add(table.name, concatPoint(rD, v.point), ev!);
 }
