@@ -27,7 +27,7 @@ export function attentionFixture(seed = 5): { graph: QGraph; input: Record<strin
     T("q", [1, 6, 8], "activation", 8), T("k", [1, 6, 8], "activation", 8), T("v", [1, 6, 8], "activation", 8),
     T("kT", [1, 8, 6], "activation", 8),
     T("att_acc", [1, 6, 6], "accumulator", 31), T("att", [1, 6, 6], "activation", 8),
-    T("mask", [1, 6, 6], "const", 2, false, 0),
+    T("mask", [1, 6, 6], "const", 1, false, 0),
     T("masked", [1, 6, 6], "activation", 8),
     T("mx", [1, 6, 1], "activation", 8),
     T("shift_acc", [1, 6, 6], "accumulator", 31), T("shifted", [1, 6, 6], "activation", 9),
