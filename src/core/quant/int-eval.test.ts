@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkBounds } from "./bounds.ts";
 import { seededRandom } from "./data.ts";
+import { requantize } from "./fixed.ts";
 import { runInteger } from "./int-eval.ts";
 import type { QGraph, QOp, QTensor, QType, TensorRole, Window } from "./qgraph.ts";
 import { buildTable } from "./tables.ts";
@@ -166,5 +167,21 @@ describe("integer evaluator", () => {
     expect(() => runInteger(g, { ids: Int32Array.from([4, 0]) })).toThrow(/tok: token id 4 is outside the table's 4 rows/);
     expect(() => runInteger(g, {})).toThrow(/input ids is missing/);
     expect(() => runInteger(g, { ids: Int32Array.from([1]) })).toThrow(/has 1 values but its shape \[2\] needs 2/);
+  });
+});
+
+describe("integer evaluator requant", () => {
+  it("agrees with the reference requantize on random accumulators, multipliers and shifts", () => {
+    const r = seededRandom(11);
+    for (let t = 0; t < 40; t++) {
+      const g = graph();
+      const s = Math.floor(r() * 25), M = 1 + Math.floor(r() * 500);
+      const x = ints(500, -(2 ** 19), 2 ** 19, 100 + t);
+      g.add("x", [500], { k: 0, bits: 21, signed: true }, "input");
+      g.add("y", [500], { k: 0, bits: 12, signed: true }, "activation");
+      g.push({ kind: "requant", source: "rq", inputs: ["x"], output: "y", M, s, lo: -2048, hi: 2047 });
+      const y = runInteger(g, { x }).get("y")!;
+      for (let i = 0; i < 500; i++) expect(y[i]).toBe(requantize(x[i]!, M, s, -2048, 2047));
+    }
   });
 });

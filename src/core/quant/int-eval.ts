@@ -1,6 +1,6 @@
 // The integer evaluator: runs a quantized graph exactly as the circuit will prove it.
 import { QuantError } from "./errors.ts";
-import { requantize, typeMax, typeMin } from "./fixed.ts";
+import { typeMax, typeMin } from "./fixed.ts";
 import { sizeOf } from "../graph/index.ts";
 import { indexMapOf } from "./indexmap.ts";
 import { broadcast2, conv, dense, exactChunk, matmul2, pool, reduceAxis } from "./kernels.ts";
@@ -100,11 +100,8 @@ function runOp(g: QGraph, p: Prepared, op: QOp, get: (n: string) => Int32Array, 
     }
     case "matmul2":
       return matmul2(get(i0), shape(i0), get(i1!), shape(i1!), yShape);
-    case "requant": {
-      const x = get(i0), y = new Int32Array(x.length);
-      for (let i = 0; i < x.length; i++) y[i] = requantize(x[i]!, op.M, op.s, op.lo, op.hi);
-      return y;
-    }
+    case "requant":
+      return requantAll(get(i0), op.M, op.s, op.lo, op.hi);
     case "lookup":
       return lookup(g, op.table, get(i0), op.source);
     case "add": {
@@ -152,6 +149,20 @@ function runOp(g: QGraph, p: Prepared, op: QOp, get: (n: string) => Int32Array, 
       return y;
     }
   }
+}
+
+/**
+ * `requantize` over a tensor with the powers of two hoisted: multiplying by 2^−s is exact in
+ * float64, so floor((x·M + 2^(s−1))·2^−s) is the same integer.
+ */
+function requantAll(x: Int32Array, M: number, s: number, lo: number, hi: number): Int32Array {
+  const y = new Int32Array(x.length);
+  const half = s > 0 ? 2 ** (s - 1) : 0, inv = 2 ** -s;
+  for (let i = 0; i < x.length; i++) {
+    const q = Math.floor((x[i]! * M + half) * inv);
+    y[i] = q < lo ? lo : q > hi ? hi : q;
+  }
+  return y;
 }
 
 function concatValues(parts: Int32Array[]): Int32Array {
