@@ -20,9 +20,9 @@ function windows(count: number, start: number, stride: number): Sample[] {
   }));
 }
 
-/** Median per-sample ms of running fn over the samples (after one warm-up sample). */
+/** Median per-sample ms of running fn over the samples (after a warm-up pass over them). */
 function perSample(samples: readonly Sample[], fn: (s: Sample) => void): number {
-  fn(samples[0]!);
+  for (const s of samples) fn(s);
   const ts = samples.map((s) => {
     const t0 = performance.now();
     fn(s);
