@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { describe, expect } from "vitest";
 import type { Output } from "../../src/cli/io.ts";
 import { main } from "../../src/cli/main.ts";
+import { fromTensorData } from "../../src/core/graph/index.ts";
+import { decodeTensorFile } from "../../src/core/onnx/index.ts";
 import { parsePlan, serializePlan } from "../../src/core/quant/index.ts";
 import { itShared, sharedPath } from "../shared-data.ts";
 
@@ -35,6 +37,20 @@ describe("zkml calibrate / accuracy / run --plan", () => {
     const human = capture();
     expect(await main(["accuracy", M("digits_mlp"), "--plan", plan, "--data", D("test_x.pb"), "--labels", D("test_y.pb")], human)).toBe(0);
     expect(human.stdout.join("\n")).toMatch(/accuracy: float 95\.72 %, quantized \d+\.\d\d %/);
+  }, 60_000);
+
+  itShared("models/digits_mlp/model.onnx", "the same data as JSON arrays gives the same scales as the TensorProto", async () => {
+    const rows = fromTensorData(decodeTensorFile(new Uint8Array(readFileSync(D("calibration_x.pb")))));
+    const flat = Array.from(rows.data as Float32Array);
+    writeFileSync(join(dir, "cal.json"), JSON.stringify(Array.from({ length: 256 }, (_, i) => flat.slice(i * 64, i * 64 + 64))));
+    const fromPb = join(dir, "pb.json"), fromJson = join(dir, "js.json");
+    expect(await main(["calibrate", M("digits_mlp"), "--data", D("calibration_x.pb"), "-o", fromPb], capture())).toBe(0);
+    expect(await main(["calibrate", M("digits_mlp"), "--data", join(dir, "cal.json"), "-o", fromJson], capture())).toBe(0);
+    const a = parsePlan(readFileSync(fromPb, "utf8")), b = parsePlan(readFileSync(fromJson, "utf8"));
+    expect(b.calibration.data).toBe("data: cal.json");
+    expect(b.tensors).toEqual(a.tensors);
+    expect(b.requants).toEqual(a.requants);
+    expect(b.report).toEqual(a.report);
   }, 60_000);
 
   itShared("models/digits_cnn/model.onnx", "run --plan gives the integer evaluator's outputs, close to float", async () => {
