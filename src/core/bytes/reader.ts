@@ -48,6 +48,11 @@ export class ByteReader {
     return hi * 2 ** 32 + lo;
   }
 
+  /** Moves past n bytes (checked against what remains) without copying them. */
+  skip(n: number, what = "bytes"): void {
+    this.take(n, what);
+  }
+
   raw(n: number, what: string): Uint8Array {
     const at = this.take(n, what);
     return this.bytes.slice(at, at + n);

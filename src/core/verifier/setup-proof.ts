@@ -6,17 +6,12 @@ import { StreamReader, readLogup, type ProofPlan } from "../circuit/index.ts";
 import { extsToPoint, tableToField } from "../circuit/protocol.ts";
 import { type Ext, EXT_ZERO, extAdd, extEquals, extFromBase, extMul } from "../field/index.ts";
 import { layoutUses, logupVerify, selectorEval, type UseShape } from "../lookup/index.ts";
-import { maxOpeningBytes, verifyOpening, type PcsClaim, type PcsParams, type SegmentMap } from "../pcs/index.ts";
+import { maxOpeningBytes, verifyOpening, type PcsClaim, type SegmentMap } from "../pcs/index.ts";
+import type { ModelKey } from "../artifacts/index.ts";
 import { Transcript } from "../transcript/index.ts";
 import { ByteReader } from "../bytes/index.ts";
 import { Reject } from "./context.ts";
 import type { Verdict } from "./verify.ts";
-
-export interface ModelKey {
-  root: Uint8Array;
-  map: SegmentMap;
-  params: PcsParams;
-}
 
 function sameMap(a: SegmentMap, b: SegmentMap): boolean {
   return a.logN === b.logN && a.segments.length === b.segments.length &&

@@ -1,0 +1,119 @@
+// Setup and proving from key files (PROTOCOL.md §6–§7): `setupKeys` commits the weights once,
+// proves the setup statement and writes vk.bin and pk.bin; `loadProvingKey` rebuilds the model
+// commitment from pk.bin without re-encoding; `proveWithKey` runs the integer evaluator and the
+// prover and returns proof.bin's bytes and the proved outputs.
+import { compilePlan, padInts, toField, CircuitError, type GraphSpec, type ProofPlan } from "../circuit/index.ts";
+import { modelLayout } from "../circuit/setup-layout.ts";
+import {
+  decodeGraphSpec, encodeGraphSpec, readPk, setupStatement, vkDigest, writePk, writeProofFile, writeVk, type ModelKey,
+} from "../artifacts/index.ts";
+import { buildMerkle, merkleRoot, packSegments, type ParamOptions } from "../pcs/index.ts";
+import type { QGraph } from "../quant/qgraph.ts";
+import { runInteger } from "../quant/int-eval.ts";
+import { commitModel } from "./setup.ts";
+import { proveSetup } from "./setup-proof.ts";
+import { prove, outputsOf, type ModelCommitment, type ProveOptions } from "./prove.ts";
+
+export interface SetupTimings {
+  commitMs: number;
+  setupProofMs: number;
+}
+
+export interface SetupKeys {
+  vk: Uint8Array;
+  /** pk.bin as parts to write in order (the encoded model is not copied). */
+  pk: Uint8Array[];
+  digest: Uint8Array;
+  plan: ProofPlan;
+  timings: SetupTimings;
+}
+
+export interface SetupKeyOptions {
+  /** SHA-256 of the ONNX file (stored in pk.bin so `prove` can tell a key for another model). */
+  modelHash?: Uint8Array;
+  params?: ParamOptions;
+}
+
+/** The graph exactly as the VK stores it (the verifier compiles the plan from this form). */
+function vkGraph(g: GraphSpec): GraphSpec {
+  return decodeGraphSpec(encodeGraphSpec(g));
+}
+
+function specOf(q: QGraph): GraphSpec {
+  const { consts: _consts, ...spec } = q;
+  return spec;
+}
+
+export function setupKeys(qgraph: QGraph, opts: SetupKeyOptions = {}): SetupKeys {
+  const graph = vkGraph(specOf(qgraph));
+  const plan = compilePlan(graph);
+  const consts: Record<string, Int32Array> = {};
+  for (const n of plan.model) {
+    const c = qgraph.consts[n];
+    if (!c) throw new CircuitError(`model tensor ${n} has no data`);
+    consts[n] = c;
+  }
+  const t0 = performance.now();
+  const model = commitModel(plan, consts, opts.params);
+  const t1 = performance.now();
+  const key: ModelKey = { root: model.data.root, map: model.map, params: model.data.params };
+  const setupProof = proveSetup(plan, model, setupStatement(graph, key));
+  const t2 = performance.now();
+  const vk = writeVk({ graph, model: key, setupProof });
+  const digest = vkDigest(vk);
+  const pk = writePk({
+    vkDigest: digest,
+    modelHash: opts.modelHash ?? new Uint8Array(32),
+    graph,
+    consts,
+    commitment: { params: model.data.params, root: model.data.root, leaves: model.data.tree.levels[0]!, columns: model.data.columns },
+  });
+  return { vk, pk, digest, plan, timings: { commitMs: t1 - t0, setupProofMs: t2 - t1 } };
+}
+
+export interface LoadedKey {
+  vkDigest: Uint8Array;
+  modelHash: Uint8Array;
+  qgraph: QGraph;
+  plan: ProofPlan;
+  model: ModelCommitment;
+}
+
+/** Reads pk.bin and rebuilds the model commitment (matrix from the weights, tree from the leaves). */
+export function loadProvingKey(bytes: Uint8Array): LoadedKey {
+  const pk = readPk(bytes);
+  const plan = compilePlan(pk.graph);
+  const map = modelLayout(plan);
+  const matrix = packSegments(map, map.segments.map(({ name }) => {
+    const t = plan.tensors[name]!, c = pk.consts[name];
+    if (!c) throw new CircuitError(`the proving key has no weights for ${name}; re-run setup`);
+    return toField(padInts(c, t.shape, t.logDims));
+  }));
+  const tree = buildMerkle(pk.commitment.leaves);
+  const root = merkleRoot(tree);
+  if (root.some((b, i) => b !== pk.commitment.root[i])) throw new CircuitError("the proving key's commitment does not match its root; the file is damaged, re-run setup");
+  const { params, columns } = pk.commitment;
+  return {
+    vkDigest: pk.vkDigest,
+    modelHash: pk.modelHash,
+    qgraph: { ...pk.graph, consts: pk.consts },
+    plan,
+    model: { map, data: { params, root, matrix, columns, tree } },
+  };
+}
+
+export interface KeyProof {
+  proof: Uint8Array;
+  /** The proved outputs (live integers) by graph output name. */
+  outputs: Record<string, Int32Array>;
+  proveMs: number;
+}
+
+/** Proves one inference on quantized public inputs. */
+export function proveWithKey(key: LoadedKey, inputs: Readonly<Record<string, Int32Array>>, opts: ProveOptions = {}): KeyProof {
+  const reference = runInteger(key.qgraph, inputs);
+  const t0 = performance.now();
+  const data = prove({ plan: key.plan, vkDigest: key.vkDigest, consts: key.qgraph.consts, model: key.model, inputs, reference }, opts);
+  const proveMs = performance.now() - t0;
+  return { proof: writeProofFile({ vkDigest: key.vkDigest, ...data }), outputs: outputsOf(key.plan, reference), proveMs };
+}
