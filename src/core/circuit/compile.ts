@@ -2,11 +2,14 @@
 // verifier from the VK derive the same plan.
 
 import { checkBounds } from "../quant/bounds.ts";
-import { signedBitsFor, typeMin, unsignedBitsFor } from "../quant/fixed.ts";
+import { typeMin, unsignedBitsFor } from "../quant/fixed.ts";
 import type { QGraph, QOp, QTensor } from "../quant/qgraph.ts";
 import { CircuitError } from "./errors.ts";
 import { log2Ceil } from "./log.ts";
 import { relabelingProblem } from "./indexmaps.ts";
+import { planTensor, type PlanBuilder } from "./builder.ts";
+import { planRequant } from "./requant-plan.ts";
+import { rangeTable } from "./tables.ts";
 import type { GraphSpec, MaxProof, PlanLookup, PlanTable, PlanTensor, ProofPlan, RequantProof, TensorKind } from "./plan.ts";
 
 /** Ops that have a gadget, and what each needs; anything else is a compile error naming the node. */
@@ -22,7 +25,11 @@ function unsupportedReason(g: GraphSpec, op: QOp): string | null {
     case "indexmap":
       return op.inputs.length === 1 ? relabelingProblem(op.map, T[op.inputs[0]!]!.shape, T[op.output]!.shape) : `${op.map.type} of ${op.inputs.length} inputs`;
     case "select":
-      return ["weight", "bias", "const"].includes(T[op.inputs[1]!]!.role) ? null : "select with a mask that is not a model constant";
+      {
+        const m = T[op.inputs[1]!]!;
+        // The circuit computes x·(1 − m) + fill·m: it equals the evaluator's choice only for m ∈ {0, 1}.
+        return ["weight", "bias", "const"].includes(m.role) && m.bits === 1 && !m.signed ? null : "select with a mask that is not a 1-bit model constant";
+      }
     case "embed":
       return g.inputs.includes(op.inputs[0]!) ? null : "embedding by ids that are not a public input";
     default:
@@ -34,31 +41,7 @@ function unsupportedReason(g: GraphSpec, op: QOp): string | null {
 export const MAX_TABLE_LOG_ROWS = 16;
 
 
-function planTensor(t: Pick<QTensor, "name" | "shape" | "k" | "bits" | "signed">, kind: TensorKind): PlanTensor {
-  const logDims = t.shape.map(log2Ceil);
-  return { name: t.name, shape: [...t.shape], logDims, nVars: logDims.reduce((a, b) => a + b, 0), k: t.k, bits: t.bits, signed: t.signed, kind };
-}
-
 const WITNESS_PRODUCERS = new Set<QOp["kind"]>(["requant", "lookup", "maxpool", "reducemax"]);
-
-function clampTable(bits: number, lo: number, hi: number): PlanTable {
-  const rows = 2 ** bits;
-  const v = new Int32Array(rows), y = new Int32Array(rows);
-  for (let j = 0; j < rows; j++) {
-    const x = j - rows / 2;
-    v[j] = x;
-    y[j] = x < lo ? lo : x > hi ? hi : x;
-  }
-  return { key: `clamp:${bits}:${lo}:${hi}`, logRows: bits, columns: [v, y] };
-}
-
-function rangeTable(bits: number): PlanTable {
-  const rows = 2 ** Math.max(1, bits);
-  // A 1-bit range table has rows {0, 1}: exactly [0, 2^1).
-  const v = new Int32Array(rows);
-  for (let j = 0; j < rows; j++) v[j] = j;
-  return { key: `range:${bits}`, logRows: Math.max(1, bits), columns: [v] };
-}
 
 export function compilePlan(g: GraphSpec): ProofPlan {
   const unsupported = g.ops.map((op) => ({ op, why: unsupportedReason(g, op) })).filter((u) => u.why !== null);
@@ -92,6 +75,7 @@ export function compilePlan(g: GraphSpec): ProofPlan {
     if (!uses.has(table.key)) uses.set(table.key, []);
     uses.get(table.key)!.push(use);
   };
+  const builder: PlanBuilder = { tensors, witness, addUse };
   const requants: RequantProof[] = [];
   const maxes: MaxProof[] = [];
   g.ops.forEach((op, i) => {
@@ -108,29 +92,7 @@ export function compilePlan(g: GraphSpec): ProofPlan {
       maxes.push({ op: i, onehot: s.name, diff: d.name });
     }
     if (op.kind === "requant") {
-      const x = iv.get(op.inputs[0]!)!;
-      const quot = (v: number) => (op.s === 0 ? v * op.M : Math.floor((v * op.M + 2 ** (op.s - 1)) / 2 ** op.s));
-      const qBits = Math.max(1, signedBitsFor(quot(x.lo), quot(x.hi)));
-      if (qBits > MAX_TABLE_LOG_ROWS) {
-        throw new CircuitError(`${op.source}: the requantized values of ${op.output} span 2^${qBits} before clamping, over the 2^${MAX_TABLE_LOG_ROWS}-row table of this version; narrow the input bit widths or raise the shift`, op.source);
-      }
-      if (op.s > MAX_TABLE_LOG_ROWS) {
-        throw new CircuitError(`${op.source}: a shift of ${op.s} bits needs limbed remainders, not in this version; lower the shift to ${MAX_TABLE_LOG_ROWS} or less`, op.source);
-      }
-      const y = tensors[op.output]!;
-      const q = planTensor({ name: `${op.output}#q`, shape: y.shape, k: 0, bits: qBits, signed: true }, "witness");
-      tensors[q.name] = q;
-      witness.push(q.name);
-      addUse(clampTable(qBits, op.lo, op.hi), { columns: [q.name, op.output], shapeOf: op.output, label: `${op.source}: requant of ${op.output}` });
-      const proof: RequantProof = { op: i, q: q.name };
-      if (op.s > 0) {
-        const r = planTensor({ name: `${op.output}#r`, shape: y.shape, k: 0, bits: op.s, signed: false }, "witness");
-        tensors[r.name] = r;
-        witness.push(r.name);
-        addUse(rangeTable(op.s), { columns: [r.name], shapeOf: op.output, label: `${op.source}: remainder of ${op.output}` });
-        proof.r = r.name;
-      }
-      requants.push(proof);
+      requants.push(planRequant(builder, op, i, iv.get(op.inputs[0]!)!));
     } else if (op.kind === "lookup") {
       const t = g.tables[op.table];
       if (!t) throw new CircuitError(`${op.source}: table ${op.table} is missing from the plan`, op.source);

@@ -46,12 +46,18 @@ export interface PlanLookup {
   multiplicity: string;
 }
 
-/** How a requantization is proved: acc·M + 2^(s−1) = q·2^s + r, (q, y) ∈ clamp table, r ∈ [0, 2^s). */
+/**
+ * How a requantization is proved (circuit/requant-plan.ts): acc·M + 2^(s−1) = q·2^s + r with r in
+ * range-checked limbs, and either (q, y) in the clamp table or q split into hi and lo parts.
+ */
 export interface RequantProof {
   op: number;
-  q: string;
-  /** Absent when s = 0 (no rounding). */
-  r?: string;
+  /** The committed quotient, when its static range fits one table. */
+  q?: string;
+  /** Remainder limbs, least significant first (16 bits each, the top one s mod 16); none when s = 0. */
+  r: string[];
+  /** A wide quotient q = offset + 2^16·hi + lo, with the looked-up sat(hi), [hi = 0] and clamp(offset + lo). */
+  split?: { hi: string; lo: string; sat: string; zero: string; low: string; offset: number };
 }
 
 /** How a row max is proved: one-hot s, d = m − x ≥ 0 by a range lookup (PROTOCOL §4 ReduceMax). */

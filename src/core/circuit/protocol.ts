@@ -27,6 +27,11 @@ export const LABELS = {
   requantPoint: "requant/point",
   requantQ: "requant/q",
   requantR: "requant/r",
+  requantHi: "requant/hi",
+  requantLo: "requant/lo",
+  requantY: "requant/y",
+  requantSat: "requant/sat",
+  requantSplitEnds: "requant/split-ends",
   productEnds: "product/ends",
   matmulEnds: "matmul2/ends",
   rowsumEnd: "rowsum/end",
@@ -79,6 +84,18 @@ export function requantInput(op: { M: number; s: number }, q: Ext, r: Ext | unde
   if (r) v = extAdd(v, r);
   if (op.s > 0) v = extSub(v, fieldOf(2 ** (op.s - 1)));
   return op.M === 1 ? v : extMul(v, extInv(fieldOf(op.M)));
+}
+
+/** q̃ = offset + 2^16·hĩ + lõ for a split quotient (the identity holds pointwise). */
+export function splitQuotient(offset: number, hi: Ext, lo: Ext): Ext {
+  return extAdd(extAdd(fieldOf(offset), extMul(hi, fieldOf(2 ** 16))), lo);
+}
+
+/** r̃ = Σ_j 2^(16j)·r̃_j from the remainder's limbs, least significant first. */
+export function limbSum(limbs: readonly Ext[]): Ext {
+  let acc: Ext = EXT_ZERO.slice();
+  limbs.forEach((l, j) => (acc = extAdd(acc, extMul(l, fieldOf(2 ** (16 * j))))));
+  return acc;
 }
 
 function combinedEq(claims: readonly Claim[], rho: Ext): Uint32Array {

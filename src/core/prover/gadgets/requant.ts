@@ -1,32 +1,87 @@
-// Requantization y = clamp(floor((x·M + 2^(s−1)) / 2^s)) with committed q, r (PROTOCOL §4): the
-// lookups prove (q, y) ∈ clamp table and r ∈ [0, 2^s); here, at a fresh point ρ, the identity
-// x·M + 2^(s−1) = q·2^s + r turns q̃(ρ), r̃(ρ) into the claim x̃(ρ) on the accumulator.
-import { padInts } from "../../circuit/index.ts";
-import { LABELS, requantInput } from "../../circuit/protocol.ts";
+// Requantization y = clamp(floor((x·M + 2^(s−1)) / 2^s)) (PROTOCOL §4; plan in
+// circuit/requant-plan.ts): the lookups prove the quotient's parts and the remainder limbs in
+// range; here, at a fresh point ρ, the identity x·M + 2^(s−1) = q·2^s + r turns the committed
+// parts' values into the claim x̃(ρ) on the accumulator, and a split quotient's output is
+// tied to its parts by y = [hi = 0]·clamp(offset + lo) + sat(hi).
+import { padInts, type RequantProof } from "../../circuit/index.ts";
+import { LABELS, requantInput, splitQuotient, limbSum } from "../../circuit/protocol.ts";
+import { LIMB_BITS } from "../../circuit/requant-plan.ts";
+import { eqTable } from "../../poly/index.ts";
+import { proveProduct } from "../../sumcheck/index.ts";
 import type { QOp } from "../../quant/qgraph.ts";
 import type { ProverCtx } from "../context.ts";
 
-export function proveRequant(ctx: ProverCtx, opIndex: number, op: Extract<QOp, { kind: "requant" }>): void {
-  const rp = ctx.plan.requants.find((r) => r.op === opIndex)!;
+type Requant = Extract<QOp, { kind: "requant" }>;
+
+const proofOf = (ctx: Pick<ProverCtx, "plan">, opIndex: number): RequantProof => ctx.plan.requants.find((r) => r.op === opIndex)!;
+
+export function proveRequant(ctx: ProverCtx, opIndex: number, op: Requant): void {
+  const rp = proofOf(ctx, opIndex);
   const rho = ctx.tr.squeezeExts(LABELS.requantPoint, ctx.plan.tensors[op.output]!.nVars);
-  const qv = ctx.sendEval(LABELS.requantQ, rp.q, rho);
-  const rv = rp.r ? ctx.sendEval(LABELS.requantR, rp.r, rho) : undefined;
-  ctx.book.add(op.inputs[0]!, rho, requantInput(op, qv, rv));
+  const q = rp.q
+    ? ctx.sendEval(LABELS.requantQ, rp.q, rho)
+    : splitQuotient(rp.split!.offset, ctx.sendEval(LABELS.requantHi, rp.split!.hi, rho), ctx.sendEval(LABELS.requantLo, rp.split!.lo, rho));
+  const r = rp.r.length ? limbSum(rp.r.map((name) => ctx.sendEval(LABELS.requantR, name, rho))) : undefined;
+  ctx.book.add(op.inputs[0]!, rho, requantInput(op, q, r));
+  if (!rp.split) return;
+  // ỹ(ρ) − sat~(ρ) = Σ_x eq(ρ, x)·zero(x)·low(x).
+  const s = rp.split;
+  ctx.sendEval(LABELS.requantY, op.output, rho);
+  ctx.sendEval(LABELS.requantSat, s.sat, rho);
+  const sc = proveProduct(ctx.tr, [{ data: eqTable(rho), ext: true }, { data: ctx.field(s.zero), ext: false }, { data: ctx.field(s.low), ext: false }]);
+  for (const round of sc.proof.rounds) ctx.w.words(round);
+  ctx.w.send(ctx.tr, LABELS.requantSplitEnds, [sc.evals[1]!, sc.evals[2]!]);
+  ctx.book.add(s.zero, sc.point, sc.evals[1]!);
+  ctx.book.add(s.low, sc.point, sc.evals[2]!);
 }
 
-/** y (live values, zero padding), and q, r over the whole padded accumulator (the identity holds there too). */
-export function requantWitness(ctx: Pick<ProverCtx, "plan" | "values">, opIndex: number, op: Extract<QOp, { kind: "requant" }>, ref: Int32Array): Map<string, Float64Array> {
-  const rp = ctx.plan.requants.find((r) => r.op === opIndex)!;
+/**
+ * y (live values, zero padding), the quotient's parts and the remainder limbs over the whole
+ * padded accumulator (the identity holds there too). A split's looked-up columns are 0 on
+ * padding, so y = zero·low + sat holds everywhere.
+ */
+export function requantWitness(ctx: Pick<ProverCtx, "plan" | "values">, opIndex: number, op: Requant, ref: Int32Array): Map<string, Float64Array> {
+  const rp = proofOf(ctx, opIndex);
   const y = ctx.plan.tensors[op.output]!;
   const acc = ctx.values.get(op.inputs[0]!)!;
-  const q = new Float64Array(acc.length), r = new Float64Array(acc.length);
+  const n = acc.length;
+  const q = new Float64Array(n), r = new Float64Array(n);
   const half = op.s > 0 ? 2 ** (op.s - 1) : 0, div = 2 ** op.s;
-  for (let p = 0; p < acc.length; p++) {
+  for (let p = 0; p < n; p++) {
     const num = acc[p]! * op.M + half;
     q[p] = Math.floor(num / div);
     r[p] = num - q[p]! * div;
   }
-  const out = new Map<string, Float64Array>([[op.output, padInts(ref, y.shape, y.logDims)], [rp.q, q]]);
-  if (rp.r) out.set(rp.r, r);
+  const yv = padInts(ref, y.shape, y.logDims);
+  const out = new Map<string, Float64Array>([[op.output, yv]]);
+  if (rp.q) out.set(rp.q, q);
+  if (rp.split) {
+    const s = rp.split, base = 2 ** LIMB_BITS;
+    const hi = new Float64Array(n), lo = new Float64Array(n), sat = new Float64Array(n), zero = new Float64Array(n), low = new Float64Array(n);
+    const live = padInts(new Uint8Array(ref.length).fill(1), y.shape, y.logDims);
+    for (let p = 0; p < n; p++) {
+      const t = q[p]! - s.offset;
+      hi[p] = Math.floor(t / base);
+      lo[p] = t - hi[p]! * base;
+      if (!live[p]) continue;
+      zero[p] = hi[p] === 0 ? 1 : 0;
+      sat[p] = hi[p]! > 0 ? op.hi : hi[p]! < 0 ? op.lo : 0;
+      const c = s.offset + lo[p]!;
+      low[p] = c < op.lo ? op.lo : c > op.hi ? op.hi : c;
+    }
+    for (const [name, v] of [[s.hi, hi], [s.lo, lo], [s.sat, sat], [s.zero, zero], [s.low, low]] as const) out.set(name, v);
+  }
+  // Limbs of r, least significant first (a single limb is r itself).
+  let rest = r;
+  rp.r.forEach((name, j) => {
+    if (j === rp.r.length - 1) return out.set(name, rest);
+    const limb = new Float64Array(n), next = new Float64Array(n);
+    for (let p = 0; p < n; p++) {
+      limb[p] = rest[p]! % 2 ** LIMB_BITS;
+      next[p] = (rest[p]! - limb[p]!) / 2 ** LIMB_BITS;
+    }
+    out.set(name, limb);
+    rest = next;
+  });
   return out;
 }
