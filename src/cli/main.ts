@@ -2,6 +2,10 @@ import * as accuracy from "./commands/accuracy.ts";
 import * as calibrate from "./commands/calibrate.ts";
 import * as inspect from "./commands/inspect.ts";
 import * as run from "./commands/run.ts";
+import * as setup from "./commands/setup.ts";
+import * as prove from "./commands/prove.ts";
+import * as verify from "./commands/verify.ts";
+import * as show from "./commands/show.ts";
 import { CliError, type Output } from "./io.ts";
 
 interface Command {
@@ -9,7 +13,7 @@ interface Command {
   run(argv: string[], io: Output): number | Promise<number>;
 }
 
-const commands: Record<string, Command> = { inspect, run, calibrate, accuracy };
+const commands: Record<string, Command> = { inspect, run, calibrate, accuracy, setup, prove, verify, show };
 
 const consoleOutput: Output = {
   out: (l) => process.stdout.write(l + "\n"),
