@@ -1,6 +1,6 @@
 // The static bound of PROTOCOL §1: interval analysis from bit widths and shapes only (what a
 // verifier recomputes from the VK), proving |v| < 2^29 for every value before any run.
-import { sizeOf } from "../graph/index.ts";
+import { sizeOf } from "../graph/tensor.ts"; // not the index: the exported verifier bundles bounds alone
 import { QuantError } from "./errors.ts";
 import { FIELD_P, signedBitsFor, typeMax, typeMin, VALUE_BOUND } from "./fixed.ts";
 import type { QGraph, QOp, QTensor } from "./qgraph.ts";

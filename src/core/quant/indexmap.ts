@@ -1,6 +1,6 @@
 // Shape ops as explicit index maps: out[i] = in[map[i]], or 0 where map[i] = −1. For several
 // inputs (concat), indices run over the inputs laid end to end. The circuit proves the same map.
-import { sizeOf, stridesOf } from "../graph/index.ts";
+import { sizeOf, stridesOf } from "../graph/tensor.ts"; // not the index: the exported verifier bundles bounds alone
 import { QuantError } from "./errors.ts";
 import type { IndexMap } from "./qgraph.ts";
 
