@@ -19,6 +19,7 @@ import type { FieldBackend } from "./types.ts";
 export type { Buf, Table, FieldBackend } from "./types.ts";
 export type { WasmFieldBackend, FieldKernelExports } from "./wasm-backend.ts";
 export { createTsBackend, createWasmBackend };
+export { wasmGemmF32 } from "./gemm-f32.ts";
 
 let wasmInst: WasmFieldBackend | undefined;
 let tsInst: FieldBackend | undefined;

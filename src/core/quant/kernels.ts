@@ -1,7 +1,7 @@
 // Integer kernels of the evaluator. Values are integers held in Int32Array (every value is
 // below 2^29 by the static bound); sums of products run in float64, exact below 2^53.
-import { wasmGemmF32 } from "../kernels/gemm-f32.ts";
 import { sizeOf, stridesOf } from "../graph/index.ts";
+import { wasmGemmF32 } from "../kernels/index.ts";
 import type { Window } from "./qgraph.ts";
 
 /**

@@ -1,16 +1,21 @@
 // The state of one lowering: the quantized graph being built, which quantized tensor stands
 // for each ONNX value, and the helpers every op's lowering shares (types, constants, requants).
-import type { Graph, GraphNode, Tensor } from "../graph/index.ts";
+import type { Graph, GraphNode, Tensor, Window as GraphWindow } from "../graph/index.ts";
 import { boundError, opInterval, type Interval } from "./bounds.ts";
 import { QuantError } from "./errors.ts";
 import { multiplierFor, quantizeValue, signedBitsFor, typeMax, typeMin, VALUE_BOUND } from "./fixed.ts";
-import type { QGraph, QOp, QTensor, QType, TensorRole } from "./qgraph.ts";
+import type { QGraph, QOp, QTensor, QType, TensorRole, Window } from "./qgraph.ts";
 import type { ScaleSource, TypeRequest } from "./scale-source.ts";
 import type { TableSpec } from "./tables.ts";
 import { tableId } from "./tables.ts";
 
 /** Widest activation any op takes: a table over it has at most 2^16 rows. */
 export const MAX_ACTIVATION_BITS = 16;
+
+/** A window op's geometry: the graph's sliding window without its output sizes (the output's shape has them). */
+export function opWindow(w: GraphWindow): Window {
+  return { kernel: w.kernel, strides: w.strides, dilations: w.dilations, padBegin: w.padBegin, padEnd: w.padEnd };
+}
 
 export class LowerCtx {
   readonly q: QGraph = { version: 1, inputs: [], outputs: [], tensors: {}, consts: {}, tables: {}, ops: [] };

@@ -1,17 +1,12 @@
 // Lowering of the linear ops: Gemm, MatMul (by a weight, or between two activations) and
 // Conv, with a following bias Add or BatchNormalization folded into the weights and bias.
-import { Attrs, sizeOf, type GraphNode, type Tensor } from "../graph/index.ts";
-import { slidingWindow } from "../graph/ops/spatial.ts";
-import { QuantError } from "./errors.ts";
-import type { LowerCtx } from "./lower-context.ts";
+import { Attrs, sizeOf, slidingWindow, type GraphNode, type Tensor } from "../graph/index.ts";
+import { opWindow, type LowerCtx } from "./lower-context.ts";
+import { unsupported } from "./lower-ops.ts";
 import type { QTensor, Window } from "./qgraph.ts";
 
 function floats(t: Tensor): Float64Array {
   return Float64Array.from(t.data as ArrayLike<number>);
-}
-
-function unsupported(node: GraphNode, what: string): QuantError {
-  return new QuantError(`node ${node.id} (${node.opType}): ${what} is not supported by the quantizer; re-export the model without it`, { node: node.id });
 }
 
 /** A bias the op can absorb: a constant whose every axis but the last is 1, of length n. */
@@ -127,7 +122,7 @@ export function lowerConv(ctx: LowerCtx, node: GraphNode): void {
     biasName = `${node.id}::bias`;
   }
   const group = attrs.int("group", 1);
-  const window = { kernel: win.kernel, strides: win.strides, dilations: win.dilations, padBegin: win.padBegin, padEnd: win.padEnd };
+  const window = opWindow(win);
   const hasBias = Boolean(node.inputs[2]) || out !== node.outputs[0];
   emitLinear(ctx, node, x, node.inputs[1]!, [...W.shape], w, hasBias ? { name: biasName, values: b } : undefined, out, { group, window });
 }

@@ -1,9 +1,8 @@
 // Lowering of elementwise, table, pooling, reduction and shape ops into primitive integer ops.
-import { Attrs, sizeOf, type GraphNode } from "../graph/index.ts";
-import { slidingWindow } from "../graph/ops/spatial.ts";
+import { Attrs, sizeOf, slidingWindow, type GraphNode } from "../graph/index.ts";
 import { QuantError } from "./errors.ts";
 import { quantizeValue, typeMin } from "./fixed.ts";
-import type { LowerCtx } from "./lower-context.ts";
+import { opWindow, type LowerCtx } from "./lower-context.ts";
 import type { IndexMap, QTensor, Window } from "./qgraph.ts";
 
 export function unsupported(node: GraphNode, what: string): QuantError {
@@ -256,7 +255,7 @@ function windowOf(node: GraphNode, x: QTensor, global: boolean): Window {
   if (global) return { kernel: spatial, strides: spatial.map(() => 1), dilations: spatial.map(() => 1), padBegin: spatial.map(() => 0), padEnd: spatial.map(() => 0) };
   const a = attrsOf(node);
   const w = slidingWindow({ node: node.id }, a, spatial, a.ints("kernel_shape") ?? [], a.int("ceil_mode", 0) === 1);
-  return { kernel: w.kernel, strides: w.strides, dilations: w.dilations, padBegin: w.padBegin, padEnd: w.padEnd };
+  return opWindow(w);
 }
 
 function lowerMaxPool(ctx: LowerCtx, node: GraphNode): void {

@@ -1,6 +1,6 @@
 // The quantized graph: the integer evaluator runs it and the circuit compiler proves it.
 // Plain data (typed arrays for weights), JSON-serializable, in topological order.
-import type { Window as GraphWindow } from "../graph/ops/spatial.ts";
+import type { Window as GraphWindow } from "../graph/index.ts";
 
 /** A fixed-point type: integers in [−2^(bits−1), 2^(bits−1)−1] (or [0, 2^bits−1]) worth v·2^−k. */
 export interface QType {

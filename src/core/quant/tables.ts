@@ -1,7 +1,7 @@
 // Lookup tables of unary nonlinear functions: T[j] = clamp(round(f(x_j·2^−k_in)·2^k_out)),
 // x_j = j + min(input type), computed in float64 once, when the plan is made. The plan then
 // carries the integers; nothing downstream evaluates f again.
-import { erf } from "../graph/ops/erf.ts";
+import { erf } from "../graph/index.ts";
 import { QuantError } from "./errors.ts";
 import { roundHalfUp, typeMax, typeMin } from "./fixed.ts";
 import type { QTable, QType } from "./qgraph.ts";
