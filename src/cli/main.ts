@@ -6,6 +6,7 @@ import * as setup from "./commands/setup.ts";
 import * as prove from "./commands/prove.ts";
 import * as verify from "./commands/verify.ts";
 import * as show from "./commands/show.ts";
+import * as exportVerifier from "./commands/export-verifier.ts";
 import { CliError, type Output } from "./io.ts";
 
 interface Command {
@@ -13,7 +14,7 @@ interface Command {
   run(argv: string[], io: Output): number | Promise<number>;
 }
 
-const commands: Record<string, Command> = { inspect, run, calibrate, accuracy, setup, prove, verify, show };
+const commands: Record<string, Command> = { inspect, run, calibrate, accuracy, setup, prove, verify, show, "export-verifier": exportVerifier };
 
 const consoleOutput: Output = {
   out: (l) => process.stdout.write(l + "\n"),
