@@ -1,30 +1,33 @@
 import { useEffect, useState } from "react";
 import { useProject } from "./store.ts";
 import { TopBar } from "./components/TopBar.tsx";
-import { StepsPanel } from "./components/StepsPanel.tsx";
-import { GraphCanvas } from "./components/GraphCanvas.tsx";
-import { Inspector } from "./components/Inspector.tsx";
+import { StepsPanel } from "./components/steps/StepsPanel.tsx";
+import { GraphCanvas } from "./components/graph/GraphCanvas.tsx";
+import { Inspector } from "./components/inspector/Inspector.tsx";
 import { EmptyState } from "./components/EmptyState.tsx";
 import { ErrorBanner } from "./components/ErrorBanner.tsx";
+import { Palette } from "./components/Palette.tsx";
+import { Drawer } from "./components/drawer/Drawer.tsx";
 import { useFileDrop } from "./hooks/useFileDrop.ts";
-import { openDemo } from "./model-client.ts";
+import { useShortcuts } from "./hooks/useShortcuts.ts";
 import { checkKernels, type KernelStatus } from "./diagnostics.ts";
+import { startProject, startSync } from "./sync.ts";
 
-/** Which demo to open at start: ?demo=<id>, ?demo=none for the empty state, digits_cnn by default. */
-function initialDemo(): string | null {
-  const q = new URLSearchParams(location.search).get("demo");
-  return q === "none" ? null : q || "digits_cnn";
-}
+let started = false;
 
 export function App() {
   const model = useProject((s) => s.model);
   const theme = useProject((s) => s.theme);
   const dragging = useFileDrop();
   const [kernels, setKernels] = useState<KernelStatus | null>(null);
+  useShortcuts();
 
   useEffect(() => {
-    const demo = initialDemo();
-    if (demo) void openDemo(demo);
+    if (!started) {
+      started = true;
+      startSync();
+      void startProject();
+    }
     checkKernels().then(setKernels, (e: Error) => setKernels({ wasm: "mismatch", webgpu: "unavailable", note: e.message }));
   }, []);
   useEffect(() => {
@@ -38,13 +41,15 @@ export function App() {
       <div className="workspace">
         <StepsPanel />
         <main className="canvas-area" aria-label="Model graph">
-          {model ? <GraphCanvas key={model.fileName + model.summary.nodeCount} graph={model.graph} /> : <EmptyState />}
+          {model ? <GraphCanvas key={model.fileName + model.bytes.length} view={model.view} /> : <EmptyState />}
         </main>
         <Inspector />
       </div>
+      <Drawer />
+      <Palette />
       {dragging && (
         <div className="drop-overlay" role="presentation">
-          <div className="drop-overlay-card">Drop the .onnx file to open it</div>
+          <div className="drop-overlay-card">Drop an .onnx model (or a saved .zkml project) to open it</div>
         </div>
       )}
     </div>

@@ -1,4 +1,4 @@
-import { DEMOS, openDemo } from "../model-client.ts";
+import { DEMOS, openDemo } from "../clients/model.ts";
 
 export function EmptyState() {
   return (

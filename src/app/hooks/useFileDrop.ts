@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { openFile } from "../model-client.ts";
+import { openDropped } from "../open-dropped.ts";
 
 /** Accepts a file dropped anywhere on the page; returns whether a drag is over the page. */
 export function useFileDrop(): boolean {
@@ -24,7 +24,7 @@ export function useFileDrop(): boolean {
       depth = 0;
       setDragging(false);
       const file = e.dataTransfer?.files[0];
-      if (file) void openFile(file);
+      if (file) void openDropped(file);
     };
     window.addEventListener("dragenter", enter);
     window.addEventListener("dragleave", leave);

@@ -1,20 +1,31 @@
-// The graph as the canvas draws it: nodes with op and name, edges with the tensor's shape.
-import type { OnnxModel, Dim } from "../onnx/index.ts";
+// The graph as the canvas draws it: nodes with op, name and name scope, edges with the tensor's
+// shape and dtype. Built from the graph IR (constants folded, every shape inferred) when the
+// model loads; from the raw ONNX nodes (value_info shapes only) when it does not, so a model
+// with an unsupported op is still drawn, with that op marked.
+import type { AttrValue, Dim, OnnxModel } from "../onnx/index.ts";
+import type { Graph } from "../graph/index.ts";
+import { opFamily, type OpFamily } from "./families.ts";
+import { scopeOf } from "./scopes.ts";
 
-export type OpFamily = "linear" | "lookup" | "norm" | "pool" | "shape" | "arith" | "io" | "other";
+/** Why a node cannot go through the pipeline (shown in red, reason on hover). */
+export interface NodeIssue {
+  level: "error" | "warning";
+  reason: string;
+}
 
 export interface ViewNode {
   id: string;
   op: string;
   name: string;
   family: OpFamily;
+  /** Name scope: "/layer1/conv/Conv" → ["layer1", "conv"]. */
+  scope: string[];
   inputs: string[];
   outputs: string[];
+  /** Constant inputs (weights, biases, folded values): name and shape. */
+  weights: { name: string; shape: number[] }[];
   attributes: Record<string, string>;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
+  issue?: NodeIssue;
 }
 
 export interface ViewEdge {
@@ -22,30 +33,23 @@ export interface ViewEdge {
   source: string;
   target: string;
   tensor: string;
-  label: string;
+  /** "[1,64,16,16]" (empty when unknown). */
+  shape: string;
+  dtype: string;
 }
 
 export interface ViewGraph {
   nodes: ViewNode[];
   edges: ViewEdge[];
+  /** "ir": shapes inferred, constants folded; "onnx": raw nodes (the model did not load). */
+  source: "ir" | "onnx";
+  /** ONNX nodes folded into constants at load (shown in the model summary). */
+  folded: number;
 }
 
-const FAMILIES: Record<string, OpFamily> = {};
-const add = (f: OpFamily, ops: string) => ops.split(" ").forEach((o) => (FAMILIES[o] = f));
-add("linear", "Conv ConvTranspose Gemm MatMul");
-add("lookup", "Relu LeakyRelu Sigmoid Tanh Erf Gelu Exp Log Reciprocal Sqrt Clip Softplus HardSigmoid");
-add("norm", "LayerNormalization Softmax LogSoftmax BatchNormalization LRN InstanceNormalization");
-add("pool", "MaxPool AveragePool GlobalAveragePool GlobalMaxPool ReduceMean ReduceSum ReduceMax");
-add("shape", "Reshape Transpose Flatten Concat Squeeze Unsqueeze Split Slice Gather Shape Constant ConstantOfShape Identity Expand Tile Pad Cast Range Dropout Where");
-add("arith", "Add Sub Mul Div Pow Neg Abs Equal Less Greater");
+const fmtShape = (s: readonly Dim[] | undefined) => (s ? `[${s.join(",")}]` : "");
 
-export function opFamily(op: string): OpFamily {
-  return FAMILIES[op] ?? "other";
-}
-
-const fmtShape = (s: Dim[] | undefined) => (s ? `[${s.join(",")}]` : "");
-
-function attrText(a: OnnxModel["graph"]["nodes"][number]["attributes"][string]): string {
+export function attrText(a: AttrValue): string {
   switch (a.kind) {
     case "floats": case "ints": case "strings": return `[${a.value.join(", ")}]`;
     case "tensor": return `tensor ${a.value.dtype}[${a.value.dims.join(",")}]`;
@@ -54,39 +58,80 @@ function attrText(a: OnnxModel["graph"]["nodes"][number]["attributes"][string]):
   }
 }
 
-/** Builds the drawable graph: one node per ONNX node plus graph inputs and outputs. */
-export function toViewGraph(model: OnnxModel): ViewGraph {
-  const g = model.graph;
-  const inits = new Set(g.initializers.map((t) => t.name));
-  const shapes = new Map<string, string>();
-  for (const v of [...g.inputs, ...g.valueInfo, ...g.outputs]) shapes.set(v.name, fmtShape(v.shape));
-  for (const t of g.initializers) shapes.set(t.name, fmtShape(t.dims));
+interface Proto {
+  id: string; op: string; name: string; inputs: string[]; outputs: string[];
+  attributes: Readonly<Record<string, AttrValue>>;
+}
+
+function build(
+  protos: Proto[], graphInputs: string[], graphOutputs: string[],
+  info: (tensor: string) => { shape: string; dtype: string } | undefined,
+  constShape: (tensor: string) => number[] | undefined,
+  issues: ReadonlyMap<string, NodeIssue>, source: ViewGraph["source"], folded: number,
+): ViewGraph {
   const producer = new Map<string, string>();
   const nodes: ViewNode[] = [];
-  const mk = (id: string, op: string, name: string, family: OpFamily, inputs: string[], outputs: string[], attributes: Record<string, string> = {}) =>
-    nodes.push({ id, op, name, family, inputs, outputs, attributes, x: 0, y: 0, width: 0, height: 0 });
-  for (const v of g.inputs) {
-    if (inits.has(v.name)) continue;
-    producer.set(v.name, `in:${v.name}`);
-    mk(`in:${v.name}`, "Input", v.name, "io", [], [v.name]);
+  const io = (id: string, op: string, name: string, inputs: string[], outputs: string[]) =>
+    nodes.push({ id, op, name, family: "io", scope: [], inputs, outputs, weights: [], attributes: {} });
+  for (const t of graphInputs) {
+    producer.set(t, `in:${t}`);
+    io(`in:${t}`, "Input", t, [], [t]);
   }
-  const seen = new Set<string>();
-  g.nodes.forEach((n, i) => {
-    let id = n.name;
-    if (seen.has(id)) id = `${id}#${i}`;
-    seen.add(id);
-    for (const o of n.outputs) producer.set(o, id);
-    mk(id, n.opType, n.name, opFamily(n.opType), n.inputs, n.outputs,
-      Object.fromEntries(Object.entries(n.attributes).map(([k, v]) => [k, attrText(v)])));
-  });
-  for (const v of g.outputs) mk(`out:${v.name}`, "Output", v.name, "io", [v.name], []);
+  for (const p of protos) {
+    for (const o of p.outputs) producer.set(o, p.id);
+    const weights = p.inputs.flatMap((t) => {
+      const s = t ? constShape(t) : undefined;
+      return s ? [{ name: t, shape: s }] : [];
+    });
+    const issue = issues.get(p.id) ?? issues.get(p.op);
+    nodes.push({
+      id: p.id, op: p.op, name: p.name, family: opFamily(p.op), scope: scopeOf(p.name), inputs: p.inputs, outputs: p.outputs,
+      weights, attributes: Object.fromEntries(Object.entries(p.attributes).map(([k, v]) => [k, attrText(v)])),
+      ...(issue ? { issue } : {}),
+    });
+  }
+  for (const t of graphOutputs) io(`out:${t}`, "Output", t, [t], []);
   const edges: ViewEdge[] = [];
   for (const n of nodes) {
     for (const t of n.inputs) {
-      const src = producer.get(t);
-      if (!src) continue; // initializers and absent optional inputs are not drawn as edges
-      edges.push({ id: `${src}->${n.id}:${t}`, source: src, target: n.id, tensor: t, label: shapes.get(t) ?? "" });
+      const src = t ? producer.get(t) : undefined;
+      if (!src) continue; // constants and absent optional inputs are not drawn as edges
+      const i = info(t);
+      edges.push({ id: `${src}->${n.id}:${t}`, source: src, target: n.id, tensor: t, shape: i?.shape ?? "", dtype: i?.dtype ?? "" });
     }
   }
-  return { nodes, edges };
+  return { nodes, edges, source, folded };
+}
+
+/** The view of a loaded graph IR: every edge has its inferred shape. */
+export function viewFromGraph(graph: Graph, onnxNodeCount: number, issues: ReadonlyMap<string, NodeIssue> = new Map()): ViewGraph {
+  return build(
+    graph.nodes.map((n) => ({ id: n.id, op: n.opType, name: n.id, inputs: n.inputs, outputs: n.outputs, attributes: n.attributes })),
+    graph.inputs.map((v) => v.name), graph.outputs.map((v) => v.name),
+    (t) => {
+      const v = graph.tensors.get(t);
+      return v && { shape: fmtShape(v.shape), dtype: v.dtype };
+    },
+    (t) => graph.constants.get(t)?.shape,
+    issues, "ir", Math.max(0, onnxNodeCount - graph.nodes.length),
+  );
+}
+
+/** The view of the raw ONNX nodes, for a model the graph front end rejected. */
+export function viewFromOnnx(model: OnnxModel, issues: ReadonlyMap<string, NodeIssue> = new Map()): ViewGraph {
+  const g = model.graph;
+  const inits = new Map(g.initializers.map((t) => [t.name, t.dims]));
+  const known = new Map<string, { shape: string; dtype: string }>();
+  for (const v of [...g.inputs, ...g.valueInfo, ...g.outputs]) known.set(v.name, { shape: fmtShape(v.shape), dtype: v.dtype ?? "" });
+  const seen = new Set<string>();
+  return build(
+    g.nodes.map((n, i) => {
+      let id = n.name || `${n.opType}_${i}`;
+      if (seen.has(id)) id = `${id}#${i}`;
+      seen.add(id);
+      return { id, op: n.opType, name: n.name || id, inputs: n.inputs, outputs: n.outputs, attributes: n.attributes };
+    }),
+    g.inputs.filter((v) => !inits.has(v.name)).map((v) => v.name), g.outputs.map((v) => v.name),
+    (t) => known.get(t), (t) => inits.get(t), issues, "onnx", 0,
+  );
 }

@@ -1,0 +1,85 @@
+// Compile → setup → prove → verify in the prove worker, with live progress, a stage/layer
+// timeline and cancel (terminates the worker). The result lands in the project store.
+import * as Comlink from "comlink";
+import { serializePlan } from "../../core/quant/index.ts";
+import { activeSlot, projectStore } from "../../state/project.ts";
+import { jobsStore } from "../../state/jobs.ts";
+import type { ProveWorkerApi, ProveOutcome } from "../../../workers/prove.worker.ts";
+import type { ProveProgress, ProofResult } from "../../../workers/tasks/prove-run.ts";
+import { inputTensors } from "./quant.ts";
+import { CancelledError, WorkerHandle } from "./worker-handle.ts";
+
+export const proveWorker = new WorkerHandle<ProveWorkerApi>(
+  () => new Worker(new URL("../../../workers/prove.worker.ts", import.meta.url), { type: "module", name: "prover" }), "prover");
+
+proveWorker.onCrash((msg) => {
+  if (jobsStore.getState().jobs.prove.status === "running") jobsStore.getState().finish("prove", "error", msg);
+});
+
+export function cancelProof(): void {
+  if (jobsStore.getState().jobs.prove.status !== "running") return;
+  proveWorker.terminate();
+  jobsStore.getState().finish("prove", "cancelled", "cancelled: the prover was stopped; the model and plan are unchanged");
+}
+
+const TRACK: Record<ProveProgress["stage"], string> = { compile: "compile", setup: "setup", prove: "prover", verify: "verify" };
+
+export async function runProof(): Promise<void> {
+  const s = projectStore.getState();
+  const slot = activeSlot(s);
+  const jobs = jobsStore.getState();
+  if (!s.model || !slot || jobs.jobs.prove.status === "running") return;
+  jobs.start("prove", "preparing the input");
+  const inputs = await inputTensors();
+  if (!inputs.ok) {
+    jobsStore.getState().finish("prove", "error", inputs.error);
+    return;
+  }
+  const t0 = performance.now();
+  let lastLabel = "";
+  const onProgress = Comlink.proxy((p: ProveProgress) => {
+    const j = jobsStore.getState();
+    const label = p.stage === "prove" ? (p.step === "layers" ? p.detail : p.step ?? "prove") : p.stage;
+    if (label !== lastLabel) {
+      j.bar("prove", { track: p.stage === "prove" && p.step === "layers" ? "layers" : TRACK[p.stage], label, start: t0 + p.elapsedMs, end: null });
+      if (p.stage === "prove" && p.step !== "layers") j.bar("prove", { track: "layers", label: "", start: t0 + p.elapsedMs, end: t0 + p.elapsedMs });
+      lastLabel = label;
+    }
+    const remaining = p.fraction > 0.05 ? (p.elapsedMs / p.fraction) * (1 - p.fraction) : undefined;
+    const mem = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
+    j.progress("prove", { progress: p.fraction, detail: `${p.stage}: ${p.detail}`, metrics: { ...(remaining !== undefined ? { remainingMs: remaining } : {}), ...(mem ? { memoryBytes: mem } : {}) } });
+  });
+  try {
+    const out = await proveWorker.run<ProveOutcome>((api) => api.prove(s.model!.bytes.slice(), serializePlan(slot.plan), inputs.value, onProgress) as Promise<ProveOutcome>);
+    if (!out.ok) {
+      jobsStore.getState().finish("prove", "error", out.error);
+      return;
+    }
+    const r = out.result;
+    const proveSeconds = r.times.proveMs / 1000;
+    jobsStore.getState().progress("prove", { metrics: { elementsPerSecond: proveSeconds > 0 ? r.witnessElements / proveSeconds : 0, remainingMs: 0 } });
+    projectStore.getState().setProof(r);
+    jobsStore.getState().finish("prove", "done");
+  } catch (e) {
+    if (e instanceof CancelledError) return; // cancelProof already said so
+    jobsStore.getState().finish("prove", "error", (e as Error).message);
+  }
+}
+
+/** Verifies the current proof again, optionally with one byte of it flipped (the "tamper" button). */
+export async function reverify(tamper = false): Promise<ProofResult["verdict"] | null> {
+  const s = projectStore.getState();
+  const slot = activeSlot(s);
+  if (!s.model || !slot || !s.proof) return null;
+  jobsStore.getState().start("verify", tamper ? "a tampered copy" : "the proof");
+  const body = Uint32Array.from(s.proof.proof.body);
+  if (tamper) body[body.length >> 1] = (body[body.length >> 1]! + 1) >>> 0;
+  try {
+    const v = await proveWorker.run<ProofResult["verdict"]>((api) => api.verify(s.model!.bytes.slice(), serializePlan(slot.plan), { input: s.proof!.input, output: s.proof!.output, proof: { ...s.proof!.proof, body } }) as Promise<ProofResult["verdict"]>);
+    jobsStore.getState().finish("verify", "done");
+    return v;
+  } catch (e) {
+    jobsStore.getState().finish("verify", "error", (e as Error).message);
+    return null;
+  }
+}

@@ -1,0 +1,149 @@
+import { useEffect, useMemo, useRef } from "react";
+import { ReactFlow, Background, Controls, MiniMap, useReactFlow, ReactFlowProvider, type Edge, type Node } from "@xyflow/react";
+import { edgeLabel, scalePosition, type ViewGraph, type OpFamily } from "../../../core/view/index.ts";
+import { projectStore, activeSlot } from "../../../state/project.ts";
+import { useProject } from "../../store.ts";
+import { useUi, uiStore, canvasControls } from "../../ui-store.ts";
+import { toggleGroup } from "../../actions.ts";
+import { treeOf } from "../../tree.ts";
+import { OpNode, type OpNodeData } from "./OpNode.tsx";
+import { GroupNode, type GroupNodeData } from "./GroupNode.tsx";
+import { overlayValues } from "./overlay-values.ts";
+import { SearchBox } from "./SearchBox.tsx";
+import { Legend } from "./Legend.tsx";
+
+const nodeTypes = { op: OpNode, group: GroupNode };
+const FAMILY_COLOURS: Record<string, string> = {
+  linear: "#4f6bed", lookup: "#e8833a", norm: "#9b59d0", pool: "#2fa36b", shape: "#9aa3af", arith: "#3aa8c1", io: "#64748b", other: "#b0b7c3", group: "#7c8596",
+};
+
+function familiesOf(view: ViewGraph, members: Set<string>): [OpFamily, number][] {
+  const c = new Map<OpFamily, number>();
+  for (const n of view.nodes) if (members.has(n.id)) c.set(n.family, (c.get(n.family) ?? 0) + 1);
+  return [...c].sort((a, b) => b[1] - a[1]);
+}
+
+function Canvas({ view }: { view: ViewGraph }) {
+  const layout = useProject((s) => s.layout);
+  const selected = useProject((s) => s.selectedNode);
+  const overlayKind = useProject((s) => s.overlay);
+  const slot = useProject(activeSlot);
+  const focusNode = useUi((s) => s.focusNode);
+  const flow = useReactFlow();
+  const tree = treeOf(view);
+  const fitted = useRef<unknown>(null);
+
+  const byId = useMemo(() => new Map(view.nodes.map((n) => [n.id, n])), [view]);
+  const shapeOf = useMemo(() => new Map(view.edges.map((e) => [e.tensor, e.shape])), [view]);
+  const groupMembers = useMemo(() => {
+    // Every node inside each group, for the collapsed box's family strip.
+    const m = new Map<string, Set<string>>();
+    for (const n of view.nodes) {
+      let g = tree.parentOf.get(n.id);
+      while (g) {
+        let s = m.get(g);
+        if (!s) m.set(g, (s = new Set()));
+        s.add(n.id);
+        g = tree.groups.get(g)?.parent ?? undefined;
+      }
+    }
+    return m;
+  }, [view, tree]);
+
+  const ov = useMemo(() => overlayValues(overlayKind, slot?.metrics), [overlayKind, slot?.metrics]);
+  const issueNode = slot?.metrics?.compileIssue?.node;
+
+  const nodes = useMemo<Node[]>(() => {
+    if (!layout) return [];
+    return layout.items.map((it) => {
+      if (it.kind === "group") {
+        const g = tree.groups.get(it.id)!;
+        const members = groupMembers.get(it.id) ?? new Set<string>();
+        const data: GroupNodeData = {
+          id: it.id, label: g.label, size: g.size, expanded: it.expanded, families: familiesOf(view, members),
+          issues: [...members].filter((m) => byId.get(m)?.issue || m === issueNode).length,
+        };
+        return {
+          id: it.id, type: "group", position: { x: it.x, y: it.y }, data, width: it.width, height: it.height,
+          draggable: false, connectable: false, selectable: !it.expanded, zIndex: it.depth * 2, ...(it.expanded ? { className: "frame" } : {}),
+        };
+      }
+      const n = byId.get(it.id)!;
+      const v = ov?.values.get(n.id);
+      const node = n.id === issueNode && !n.issue ? { ...n, issue: { level: "error" as const, reason: slot?.metrics?.compileIssue?.reason ?? "" } } : n;
+      const data: OpNodeData = { node, overlay: v !== undefined && ov ? { t: scalePosition(ov.scale, v), text: ov.format(v) } : undefined, dim: !!ov && v === undefined && n.family !== "io" };
+      return { id: it.id, type: "op", position: { x: it.x, y: it.y }, data, width: it.width, height: it.height, draggable: false, connectable: false, zIndex: it.depth * 2 + 1 };
+    });
+  }, [layout, view, tree, byId, groupMembers, ov, issueNode, slot?.metrics?.compileIssue?.reason]);
+
+  const withSelection = useMemo(() => nodes.map((n) => (n.id === selected ? { ...n, selected: true } : n)), [nodes, selected]);
+
+  const edges = useMemo<Edge[]>(() => {
+    if (!layout) return [];
+    const types = slot?.plan.tensors;
+    return layout.edges.map((e) => {
+      const t = e.tensors[0]!;
+      const label = e.tensors.length > 1 ? `${e.tensors.length} tensors` : edgeLabel(shapeOf.get(t) ?? "", types?.[t]);
+      return { id: e.id, source: e.source, target: e.target, label: label || undefined, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3, className: "tensor-edge", zIndex: 1000 };
+    });
+  }, [layout, shapeOf, slot?.plan]);
+
+  // Fit once per model (and after the first layout), then leave the viewport to the user.
+  useEffect(() => {
+    if (layout && fitted.current !== view) {
+      fitted.current = view;
+      requestAnimationFrame(() => void flow.fitView({ padding: 0.12, maxZoom: 1.1 }));
+    }
+  }, [layout, view, flow]);
+
+  useEffect(() => {
+    canvasControls.fit = () => void flow.fitView({ padding: 0.12, maxZoom: 1.1, duration: 250 });
+    canvasControls.zoomTo = (id) => void flow.fitView({ nodes: [{ id }], maxZoom: 1.2, minZoom: 0.5, duration: 300, padding: 0.4 });
+  }, [flow]);
+
+  // Zoom to a node once the layout shows it (it may have been inside a collapsed group).
+  useEffect(() => {
+    if (focusNode && layout?.items.some((i) => i.id === focusNode)) {
+      uiStore.getState().set({ focusNode: null });
+      requestAnimationFrame(() => canvasControls.zoomTo(focusNode));
+    }
+  }, [focusNode, layout]);
+
+  return (
+    <>
+      <ReactFlow
+        nodes={withSelection}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        minZoom={0.02}
+        maxZoom={3}
+        onlyRenderVisibleElements
+        nodesDraggable={false}
+        nodesConnectable={false}
+        elementsSelectable
+        onNodeClick={(_, n) => {
+          if (n.type === "group" && (n.data as GroupNodeData).expanded) return;
+          projectStore.getState().selectNode(n.id);
+        }}
+        onNodeDoubleClick={(_, n) => { if (n.type === "group") toggleGroup(n.id); }}
+        onPaneClick={() => projectStore.getState().selectNode(null)}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={24} size={1} />
+        <Controls showInteractive={false} position="bottom-left" />
+        <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor={(n) => (n.type === "group" ? FAMILY_COLOURS.group! : FAMILY_COLOURS[(n.data as OpNodeData).node.family] ?? "#999")} />
+      </ReactFlow>
+      <SearchBox view={view} />
+      {ov && <Legend scale={ov.scale} format={ov.format} />}
+      {!layout && <div className="canvas-note" role="status">Laying out {view.nodes.length.toLocaleString("en-US")} nodes…</div>}
+    </>
+  );
+}
+
+export function GraphCanvas({ view }: { view: ViewGraph }) {
+  return (
+    <ReactFlowProvider>
+      <Canvas view={view} />
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,38 @@
+import { useProject } from "../../store.ts";
+import { activeSlot } from "../../../state/project.ts";
+import { serializePlan } from "../../../core/quant/index.ts";
+import { bundleFiles, commitmentText, download, downloadBundle, hex } from "../../export.ts";
+import { exportGraphPng, exportGraphSvg } from "../../graph-image.ts";
+
+export function ExportStep() {
+  const proof = useProject((s) => s.proof);
+  const stale = useProject((s) => s.proofStale);
+  const slot = useProject(activeSlot);
+  const model = useProject((s) => s.model);
+  const files = proof && slot && model ? bundleFiles(proof, serializePlan(slot.plan), model.fileName) : null;
+  return (
+    <div className="step-card" data-testid="export-panel">
+      {!proof ? <p className="step-what">Prove first; the graph can be exported now.</p> : (
+        <>
+          <button className="btn btn-primary wide" onClick={() => void downloadBundle()} data-testid="download-bundle" disabled={stale} title={stale ? "The proof is stale: prove again" : "proof, output, plan, commitment and README as one zip"}>
+            Download bundle (.zip)
+          </button>
+          <div className="file-buttons">
+            {files && Object.keys(files).map((f) => <button key={f} className="btn btn-small" onClick={() => download(f, files[f]!)}>{f}</button>)}
+          </div>
+          <div className="commitment" data-testid="commitment">
+            <div className="small muted">model commitment (publish this)</div>
+            <div className="kv"><span>VK digest</span><code className="hash">{hex(proof.vkDigest)}</code></div>
+            <div className="kv"><span>weights root</span><code className="hash">{hex(proof.modelRoot)}</code></div>
+            <button className="btn btn-small" onClick={() => void navigator.clipboard?.writeText(commitmentText(proof))} aria-label="Copy the model commitment">Copy</button>
+          </div>
+          <div className="warn-note small">Provisional formats: the VK digest hashes the plan and weights root until the artifacts format lands; the standalone verifier will join the bundle then.</div>
+        </>
+      )}
+      <div className="btn-row">
+        <button className="btn btn-small" onClick={() => void exportGraphSvg()}>Graph SVG</button>
+        <button className="btn btn-small" onClick={() => void exportGraphPng()}>Graph PNG</button>
+      </div>
+    </div>
+  );
+}

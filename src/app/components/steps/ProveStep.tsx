@@ -1,0 +1,149 @@
+import { useEffect, useState } from "react";
+import { activeSlot, projectStore, type ProveInputChoice } from "../../../state/project.ts";
+import { useProject, useJobs } from "../../store.ts";
+import { predict } from "../../clients/quant.ts";
+import { cancelProof, reverify, runProof } from "../../clients/prove.ts";
+import type { Prediction } from "../../../../workers/tasks/quant-session.ts";
+import { MEANING } from "../../export.ts";
+import { Progress } from "../Progress.tsx";
+import { DigitCanvas } from "./DigitCanvas.tsx";
+
+const secs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const bytes = (b: number) => (b >= 1 << 20 ? `${(b / (1 << 20)).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
+
+function InputPicker() {
+  const choice = useProject((s) => s.proveInput);
+  const model = useProject((s) => s.model);
+  const set = (c: ProveInputChoice) => projectStore.getState().setProveInput(c);
+  const info = model?.summary.inputs[0];
+  const size = info?.shape?.reduce<number>((a, d) => a * (typeof d === "number" ? d : 1), 1) ?? 0;
+  const isDigits = size === 64 && info?.dtype === "float32";
+  const isText = info?.dtype === "int64" || info?.dtype === "int32";
+  return (
+    <div className="input-picker">
+      <fieldset className="radio-row">
+        <legend>Input</legend>
+        <label><input type="radio" name="inp" checked={choice.kind === "sample"} onChange={() => set({ kind: "sample", index: 0 })} /> sample</label>
+        <label><input type="radio" name="inp" checked={choice.kind === "file"} onChange={() => document.getElementById("input-file")?.click()} /> file</label>
+        {isDigits && <label><input type="radio" name="inp" checked={choice.kind === "drawn"} onChange={() => set({ kind: "drawn", pixels: new Array(64).fill(0) })} /> draw</label>}
+        {isText && <label><input type="radio" name="inp" checked={choice.kind === "text"} onChange={() => set({ kind: "text", text: "Permission is he" })} /> text</label>}
+      </fieldset>
+      <input id="input-file" type="file" className="visually-hidden" accept=".pb,.npy,.json" aria-label="Input tensor file" data-testid="input-file"
+        onChange={async (e) => {
+          const f = e.target.files?.[0];
+          if (f) set({ kind: "file", file: { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) } });
+          e.target.value = "";
+        }} />
+      {choice.kind === "sample" && (
+        <label className="form-row">sample #
+          <input type="number" min={0} value={choice.index} onChange={(e) => set({ kind: "sample", index: Math.max(0, Math.floor(Number(e.target.value) || 0)) })} aria-label="sample index" data-testid="sample-index" />
+        </label>
+      )}
+      {choice.kind === "file" && <code className="file-name">{choice.file.name}</code>}
+      {choice.kind === "drawn" && <DigitCanvas pixels={choice.pixels} onChange={(p) => set({ kind: "drawn", pixels: p })} />}
+      {choice.kind === "text" && <input className="text-input" value={choice.text} maxLength={64} onChange={(e) => set({ kind: "text", text: e.target.value })} aria-label="Text prompt (byte-level tokens)" />}
+    </div>
+  );
+}
+
+function Predictions() {
+  const plan = useProject((s) => activeSlot(s)?.plan);
+  const choice = useProject((s) => s.proveInput);
+  const [p, setP] = useState<Prediction | string | null>(null);
+  useEffect(() => {
+    if (!plan) return;
+    let live = true;
+    const t = setTimeout(() => void predict().then((r) => live && setP(r.ok ? r.value : r.error)), 120);
+    return () => { live = false; clearTimeout(t); };
+  }, [plan, choice]);
+  if (!plan || !p) return null;
+  if (typeof p === "string") return <div className="field-error" role="alert">{p}</div>;
+  const top = (v: number[]) => v.slice(0, 10).map((x, i) => [i, x] as const).sort((a, b) => b[1] - a[1]).slice(0, 3);
+  return (
+    <div className="predictions" data-testid="predictions">
+      <div><div className="small muted">float</div>{top(p.float).map(([i, v]) => <div key={i} className={i === p.floatTop ? "top" : ""}><code>{i}</code> {v.toFixed(3)}</div>)}</div>
+      <div><div className="small muted">quantized</div>{top(p.quantized).map(([i, v]) => <div key={i} className={i === p.quantTop ? "top" : ""}><code>{i}</code> {v.toFixed(3)}</div>)}</div>
+      <div className={`agree ${p.floatTop === p.quantTop ? "good" : "bad"}`}>{p.floatTop === p.quantTop ? "same top-1" : "top-1 differs"}</div>
+    </div>
+  );
+}
+
+function Metrics() {
+  const job = useJobs((s) => s.jobs.prove);
+  const isolation = useJobs((s) => s.isolationNote);
+  const [, tick] = useState(0);
+  useEffect(() => {
+    if (job.status !== "running") return;
+    const t = setInterval(() => tick((x) => x + 1), 200);
+    return () => clearInterval(t);
+  }, [job.status]);
+  if (job.status === "idle") return isolation ? <div className="warn-note small">{isolation}</div> : null;
+  const elapsed = (job.endedAt ?? performance.now()) - job.startedAt;
+  const m = job.metrics;
+  return (
+    <div className="prove-metrics" data-testid="prove-metrics">
+      {job.status === "running" && <Progress value={job.progress} label={job.detail} />}
+      <div className="metric-grid">
+        <span>elapsed</span><b data-testid="elapsed">{secs(elapsed)}</b>
+        <span>remaining</span><b>{job.status === "running" && m.remainingMs !== undefined ? `≈ ${secs(m.remainingMs)}` : "–"}</b>
+        <span>witness elements/s</span><b>{m.elementsPerSecond ? `${(m.elementsPerSecond / 1e6).toFixed(2)} M` : "–"}</b>
+        <span>memory</span><b>{m.memoryBytes ? bytes(m.memoryBytes) : "–"}</b>
+      </div>
+      {isolation && <div className="warn-note small">{isolation}</div>}
+      {job.status === "cancelled" && <div className="warn-note" role="status" data-testid="prove-cancelled">Proof cancelled: the prover was stopped. Your model and plan are unchanged.</div>}
+      {job.status === "error" && <div className="field-error" role="alert" data-testid="prove-error">{job.error}</div>}
+    </div>
+  );
+}
+
+function Result() {
+  const proof = useProject((s) => s.proof);
+  const stale = useProject((s) => s.proofStale);
+  const [check, setCheck] = useState<string | null>(null);
+  if (!proof) return null;
+  return (
+    <div className={`result-card${stale ? " stale" : ""}`} data-testid="proof-result">
+      <div className={`verdict ${proof.verdict.ok ? "good" : "bad"}`} data-testid="verdict">{proof.verdict.ok ? "✓ verified" : `✗ rejected: ${proof.verdict.reason}`}</div>
+      <p className="meaning" data-testid="meaning">{MEANING}</p>
+      <div className="metric-grid">
+        <span>compile</span><b>{secs(proof.times.compileMs)}</b>
+        <span>setup</span><b>{secs(proof.times.setupMs)}</b>
+        <span>prove</span><b data-testid="prove-time">{secs(proof.times.proveMs)}</b>
+        <span>verify</span><b>{secs(proof.times.verifyMs)}</b>
+        <span>proof size</span><b>{bytes(proof.proofBytes)}</b>
+        <span>output top-1</span><b>{proof.outputReal.slice(0, 10).reduce((b, x, i, a) => (x > a[b]! ? i : b), 0)}</b>
+      </div>
+      {stale && <div className="warn-note small">The plan or input changed since this proof: prove again.</div>}
+      <div className="btn-row">
+        <button className="btn btn-small" onClick={async () => { const v = await reverify(false); setCheck(v ? (v.ok ? "accepted again" : `rejected: ${v.reason}`) : null); }}>Verify again</button>
+        <button className="btn btn-small" onClick={async () => { const v = await reverify(true); setCheck(v ? (v.ok ? "a tampered proof was accepted (bug!)" : `tampered copy rejected: ${v.reason}`) : null); }} title="Flip one word of the proof and verify">Verify a tampered copy</button>
+      </div>
+      {check && <div className="small" role="status" data-testid="reverify">{check}</div>}
+    </div>
+  );
+}
+
+export function ProveStep() {
+  const slot = useProject(activeSlot);
+  const status = useJobs((s) => s.jobs.prove.status);
+  const running = status === "running";
+  return (
+    <div className="step-card" data-testid="prove-panel">
+      {!slot ? <p className="step-what">Calibrate first: the proof is of the quantized model.</p> : (
+        <>
+          <InputPicker />
+          <Predictions />
+          <div className="btn-row">
+            <button className="btn btn-primary" disabled={running} onClick={() => void runProof()} data-testid="prove-button" title="Compile, set up, prove and verify (Ctrl+Enter)">
+              {running ? "Proving…" : "Prove"}
+            </button>
+            <button className="btn" disabled={!running} onClick={cancelProof} data-testid="cancel-button">Cancel</button>
+          </div>
+          <div className="small muted">compile → setup → prove → verify, in a worker</div>
+          <Metrics />
+          <Result />
+        </>
+      )}
+    </div>
+  );
+}

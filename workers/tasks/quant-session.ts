@@ -1,0 +1,119 @@
+// What the calibration worker does, as plain functions over a loaded model: calibrate with
+// progress, apply edits, measure accuracy, per-node costs and issues, predictions for one
+// input, table curves. Everything the UI shows comes from the real core.
+import { decodeModel } from "../../src/core/onnx/index.ts";
+import { loadGraph, type Graph, type Tensor } from "../../src/core/graph/index.ts";
+import { evaluate } from "../../src/core/eval/index.ts";
+import {
+  measureAccuracy, observeSample, Observations, planFromObservations, quantizeWithPlan, realOutputs, runQuantized,
+  type AccuracyReport, type CalibrationMethod, type QGraph, type QuantPlan,
+} from "../../src/core/quant/index.ts";
+import { compilePlan, CircuitError, type GraphSpec } from "../../src/core/circuit/index.ts";
+import { nodeCosts, type NodeCost } from "../../src/core/view/index.ts";
+import { loadData, type DataSet, type DataSpec } from "./data.ts";
+import { replan, type TensorEdit } from "./replan.ts";
+import { resolveInput, type InputChoice } from "./inputs.ts";
+
+export interface CalibrationSettings {
+  method: CalibrationMethod;
+  weightBits: number;
+  /** null: the model's default (8, or 12 with attention/norms). */
+  activationBits: number | null;
+  data: DataSpec;
+}
+
+/** Everything the panels show about one plan. */
+export interface PlanMetrics {
+  accuracy: AccuracyReport;
+  evalNote: string;
+  costs: Record<string, NodeCost>;
+  /** Why the plan does not compile to a circuit yet (the node is marked), or null. */
+  compileIssue: { node?: string; reason: string } | null;
+  /** Per ONNX node: the table ids its lookups use. */
+  tablesByNode: Record<string, string[]>;
+}
+
+export interface Prediction {
+  float: number[];
+  quantized: number[];
+  /** Class index of the maximum (last axis, first row). */
+  floatTop: number;
+  quantTop: number;
+}
+
+export class QuantSession {
+  readonly graph: Graph;
+  private data: DataSet | null = null;
+  private dataKey = "";
+
+  constructor(bytes: Uint8Array) {
+    this.graph = loadGraph(decodeModel(bytes));
+  }
+
+  useData(spec: DataSpec): DataSet {
+    const key = spec.kind === "generated" ? `gen:${spec.count}:${spec.seed}` : `files:${spec.calibration.name}:${spec.calibration.bytes.length}:${spec.evaluation?.name}:${spec.labels?.name}`;
+    if (!this.data || key !== this.dataKey) {
+      this.data = loadData(this.graph, spec);
+      this.dataKey = key;
+    }
+    return this.data;
+  }
+
+  calibrate(s: CalibrationSettings, onProgress?: (done: number, total: number) => void): QuantPlan {
+    const data = this.useData(s.data);
+    const obs = new Observations();
+    const total = data.calibration.length;
+    data.calibration.forEach((sample, i) => {
+      observeSample(this.graph, sample, obs);
+      if (onProgress && (i % 8 === 7 || i === total - 1)) onProgress(i + 1, total);
+    });
+    const { plan } = planFromObservations(this.graph, obs, {
+      method: s.method, weightBits: s.weightBits, ...(s.activationBits ? { activationBits: s.activationBits } : {}), dataNote: data.note,
+    });
+    return plan;
+  }
+
+  edit(plan: QuantPlan, edits: Readonly<Record<string, TensorEdit>>): QuantPlan {
+    return replan(this.graph, plan, edits).plan;
+  }
+
+  /** Checks a plan against the model (as the CLI does when it loads one). */
+  quantize(plan: QuantPlan): QGraph {
+    return quantizeWithPlan(this.graph, plan);
+  }
+
+  metrics(plan: QuantPlan, data: DataSpec): PlanMetrics {
+    const q = this.quantize(plan);
+    const d = this.useData(data);
+    const accuracy = measureAccuracy(this.graph, q, d.evaluation, d.labels);
+    let compiled;
+    let compileIssue: PlanMetrics["compileIssue"] = null;
+    try {
+      const { consts: _consts, ...spec } = q;
+      compiled = compilePlan(spec as GraphSpec);
+    } catch (e) {
+      if (!(e instanceof CircuitError)) throw e;
+      compileIssue = { ...(e.node ? { node: e.node } : {}), reason: e.message };
+    }
+    const tablesByNode: Record<string, string[]> = {};
+    for (const op of q.ops) if (op.kind === "lookup") (tablesByNode[op.source] ??= []).push(op.table);
+    return { accuracy, evalNote: d.evalNote, costs: Object.fromEntries(nodeCosts(q, compiled)), compileIssue, tablesByNode };
+  }
+
+  /** The input tensors for a choice (samples come from the evaluation data). */
+  input(choice: InputChoice, data: DataSpec): Record<string, Tensor> {
+    return resolveInput(this.graph, choice, choice.kind === "sample" ? this.useData(data).evaluation : []);
+  }
+
+  /** Float and quantized outputs (first output, flattened) for one input. */
+  predict(plan: QuantPlan, inputs: Record<string, Tensor>): Prediction {
+    const q = this.quantize(plan);
+    const out = this.graph.outputs[0]!.name;
+    const f = Array.from(evaluate(this.graph, inputs)[out]!.data as ArrayLike<number>);
+    const vals = runQuantized(q, inputs);
+    const qo = Array.from(realOutputs(q, vals)[q.outputs[0]!]!);
+    const width = this.graph.outputs[0]!.shape.at(-1) ?? f.length;
+    const top = (v: number[]) => v.slice(0, width).reduce((b, x, i, a) => (x > a[b]! ? i : b), 0);
+    return { float: f, quantized: qo, floatTop: top(f), quantTop: top(qo) };
+  }
+}
