@@ -4,9 +4,9 @@ import { evaluate } from "../eval/index.ts";
 import { isFloat, type Graph, type GraphNode, type Tensor } from "../graph/index.ts";
 import { checkBounds } from "./bounds.ts";
 import { QuantError } from "./errors.ts";
-import { lower } from "./lower.ts";
+import { lowerForPlan } from "./lower.ts";
 import { layerNormInternals } from "./lower-transformer.ts";
-import { planOf, type PlanTensor, type QuantPlan } from "./plan.ts";
+import { planOf, type ChosenType, type QuantPlan } from "./plan.ts";
 import type { QGraph, QTable, QType } from "./qgraph.ts";
 import type { ScaleSource, TypeRequest } from "./scale-source.ts";
 import { chooseExponent, exponentFor, RangeObserver, type CalibrationMethod, type TensorReport } from "./stats.ts";
@@ -21,6 +21,11 @@ export interface CalibrationOptions {
   activationBits?: number;
   /** Where the data came from, recorded in the plan. */
   dataNote?: string;
+  /**
+   * One real scale per output channel of every linear op's weight (max|w_c| / (2^(b−1) − 1)),
+   * requantized per channel by a multiplier vector and a common shift. Default false.
+   */
+  perChannel?: boolean;
 }
 
 /** Statistics of every float value over a data set, keyed by value (or internal) name. */
@@ -69,16 +74,31 @@ export function observeSample(graph: Graph, sample: Readonly<Record<string, Tens
 
 /** Answers the lowering's type requests from observations and options. */
 class CalibrationSource implements ScaleSource {
-  readonly chosen = new Map<string, { role: PlanTensor["role"]; type: QType }>();
-  readonly weightBits: number;
-  constructor(private readonly obs: Observations, private readonly method: CalibrationMethod, private readonly percentile: number, weightBits: number, private readonly activationBits: number) {
-    this.weightBits = weightBits;
-  }
+  readonly chosen = new Map<string, ChosenType>();
+  constructor(
+    private readonly obs: Observations, private readonly method: CalibrationMethod, private readonly percentile: number,
+    readonly weightBits: number, private readonly activationBits: number, readonly perChannel: boolean,
+  ) {}
 
   type(req: TypeRequest): QType {
     const t = this.choose(req);
     this.chosen.set(req.name, { role: req.role, type: t });
     return t;
+  }
+
+  channelScales(req: TypeRequest, channels: number): number[] {
+    const chosen = this.chosen.get(req.name)!;
+    const v = req.values!, per = v.length / channels;
+    const top = 2 ** ((req.bits ?? this.weightBits) - 1) - 1;
+    const scales: number[] = [];
+    for (let c = 0; c < channels; c++) {
+      let a = 0;
+      for (let i = c * per; i < (c + 1) * per; i++) a = Math.max(a, Math.abs(v[i]!));
+      // An all-zero channel quantizes to zeros at any scale: the tensor's will do.
+      scales.push(a > 0 ? a / top : 2 ** -chosen.type.k);
+    }
+    chosen.channelScales = scales;
+    return scales;
   }
 
   private choose(req: TypeRequest): QType {
@@ -114,16 +134,18 @@ export function planFromObservations(graph: Graph, obs: Observations, options: C
   const percentile = options.percentile ?? 0.9999;
   const weightBits = options.weightBits ?? 8;
   const activationBits = options.activationBits ?? defaultActivationBits(graph);
-  const src = new CalibrationSource(obs, method, percentile, weightBits, activationBits);
-  const qgraph = lower(graph, src);
+  const perChannel = options.perChannel ?? false;
+  const src = new CalibrationSource(obs, method, percentile, weightBits, activationBits, perChannel);
+  const lowered = lowerForPlan(graph, src);
+  const { qgraph } = lowered;
   checkBounds(qgraph);
   const report: Record<string, TensorReport> = {};
   for (const [name, o] of [...obs.byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) report[name] = o.report();
   const calibration: QuantPlan["calibration"] = {
     method, ...(method === "percentile" ? { percentile } : {}), weightBits, activationBits,
-    samples: obs.samples, data: options.dataNote ?? "unspecified",
+    samples: obs.samples, data: options.dataNote ?? "unspecified", ...(perChannel ? { perChannel } : {}),
   };
-  return { plan: planOf(graph, qgraph, src.chosen, calibration, report), qgraph };
+  return { plan: planOf(graph, lowered, src.chosen, calibration, report), qgraph };
 }
 
 /** Calibrates a graph on samples (one input record each). */

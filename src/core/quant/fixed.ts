@@ -20,11 +20,15 @@ export function typeMax(t: Pick<QType, "bits" | "signed">): number {
   return t.signed ? 2 ** (t.bits - 1) - 1 : 2 ** t.bits - 1;
 }
 
+/** v clamped into the type's range. */
+export function clampToType(v: number, t: Pick<QType, "bits" | "signed">): number {
+  const lo = typeMin(t), hi = typeMax(t);
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
 /** clamp(round(x·2^k)) into the type's range: how a float becomes an integer of type t. */
 export function quantizeValue(x: number, t: QType): number {
-  const q = roundHalfUp(x * 2 ** t.k);
-  const lo = typeMin(t), hi = typeMax(t);
-  return q < lo ? lo : q > hi ? hi : q;
+  return clampToType(roundHalfUp(x * 2 ** t.k), t);
 }
 
 /**

@@ -6,7 +6,7 @@
  * API
  * - `calibrate(graph, samples, options)` → `{ plan, qgraph }`: float evaluation over the data,
  *   per-tensor statistics, a type per tensor by `method` ("minmax" | "percentile" | "mse"),
- *   lowering, plan. `observeSample` + `planFromObservations` do the same in steps.
+ *   per-channel weight scales with `perChannel`, lowering, plan. `observeSample` + `planFromObservations` do the same in steps.
  * - `serializePlan` / `parsePlan` / `validatePlan` (plan.schema.json, version 1) and
  *   `quantizeWithPlan(graph, plan)` → the quantized graph (checks the plan against the model:
  *   missing/extra tensors and tables, requants, table rows, the static bound).
@@ -44,8 +44,17 @@
  *   inputs requantized to the output's type first). select: y = mask ? fill : x for a
  *   constant mask (Where; a fill below the type's range is the type's minimum and stands for
  *   −∞); embed: rows of a weight table by public integer ids (Gather).
- * - Scales are per tensor. Per-channel weight scales are not in v1: they need per-channel
- *   requant shifts, which the circuit's requant gadget does not take yet.
+ * - Scales are per tensor, unless the plan is per-channel (`perChannel` option, `zkml
+ *   calibrate --per-channel`): then each linear op's (Gemm, MatMul by a weight, Conv) weight
+ *   has a real scale per output channel, scale_c = max|w_c| / (2^(b−1) − 1), w_q =
+ *   clamp(round(w / scale_c)), bias b_q = round(b / (s_x·scale_c)); its k is the per-tensor
+ *   exponent, nominal. The requant is lowered without a new op: acc' = acc ⊙ M (M a [C] or
+ *   [C, 1, …] unsigned model constant, M_c/2^s ≈ s_x·scale_c/s_y to nearest), then a requant
+ *   with M = 1 and the common shift s (the largest ≤ 29 with max M_c within the bound).
+ *   |acc·M_c| < 2^28 for every value of M's type (one bit of headroom for the circuit's
+ *   quotient-range check); when that leaves some M_c coarser than 2^−12, acc is first
+ *   requantized to 16 bits (M = 1, shift). The plan records channelScales per weight and
+ *   channelM per such requant.
  * - Softmax (last axis): m = reducemax; d = x − m; requant d to 13-bit k=8 (clamped ≤ 0); e =
  *   exp table (14-bit unsigned, k=13); masked (−∞ Where) entries set to 0; S = rowsum e;
  *   requant S to 14 bits; r = reciprocal table (k=13); p = e ⊙ r; requant.
@@ -71,10 +80,10 @@ export { indexMapOf } from "./indexmap.ts";
 export { runInteger, type IntRunOptions } from "./int-eval.ts";
 export { dequantize, quantizeInput, realOutputs, runOutputsAsFloat, runQuantized } from "./run.ts";
 export { buildTable, tableId, TABLE_FUNCTIONS, DEFAULT_MAX_TABLE_ROWS, type TableSpec } from "./tables.ts";
-export { lower, quantizableOps, widthLimits } from "./lower.ts";
+export { lower, lowerForPlan, quantizableOps, widthLimits, type Lowered } from "./lower.ts";
 export type { ScaleSource, TypeRequest } from "./scale-source.ts";
 export { CALIBRATION_METHODS, RangeObserver, chooseExponent, exponentFor, type CalibrationMethod, type TensorReport } from "./stats.ts";
 export { calibrate, defaultActivationBits, observeSample, Observations, planFromObservations, type CalibrationOptions } from "./calibrate.ts";
-export { PLAN_VERSION, parsePlan, quantizeWithPlan, serializePlan, validatePlan, type QuantPlan, type PlanTable, type PlanTensor, type PlanRequant } from "./plan.ts";
+export { PLAN_VERSION, parsePlan, quantizeWithPlan, serializePlan, validatePlan, type ChosenType, type QuantPlan, type PlanTable, type PlanTensor, type PlanRequant } from "./plan.ts";
 export { generatedNote, generatedSamples, samplesFromBatch, seededRandom, splitBatch, type Sample } from "./data.ts";
 export { measureAccuracy, type AccuracyReport, type NodeError } from "./accuracy.ts";

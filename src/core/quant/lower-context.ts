@@ -3,7 +3,7 @@
 import type { Graph, GraphNode, Tensor, Window as GraphWindow } from "../graph/index.ts";
 import { boundError, opInterval, type Interval } from "./bounds.ts";
 import { QuantError } from "./errors.ts";
-import { multiplierFor, quantizeValue, signedBitsFor, typeMax, typeMin, VALUE_BOUND } from "./fixed.ts";
+import { clampToType, multiplierFor, quantizeValue, roundHalfUp, signedBitsFor, typeMax, typeMin, unsignedBitsFor, VALUE_BOUND } from "./fixed.ts";
 import type { QGraph, QOp, QTensor, QType, TensorRole, Window } from "./qgraph.ts";
 import type { ScaleSource, TypeRequest } from "./scale-source.ts";
 import type { TableSpec } from "./tables.ts";
@@ -11,6 +11,22 @@ import { tableId } from "./tables.ts";
 
 /** Widest activation any op takes: a table over it has at most 2^16 rows. */
 export const MAX_ACTIVATION_BITS = 16;
+
+/**
+ * Bound on acc·M_c of a per-channel requant: one bit under 2^29, so that the quotient's range
+ * rounded up to a power of two, times 2^s, stays below p (the circuit's uniqueness check).
+ */
+const CHANNEL_PRODUCT_BOUND = 2 ** 28;
+/** Largest common shift of a per-channel requant (a 1-bit quotient at 2^29 is still unique mod p). */
+const MAX_CHANNEL_SHIFT = 29;
+/** Relative error of a multiplier under which no intermediate requant is worth its cost. */
+const MULTIPLIER_PRECISION = 2 ** -12;
+
+/** Output channels of a linear op's accumulator: their axis and each one's scale relative to 2^−k. */
+export interface Channels {
+  axis: number;
+  rel: readonly number[];
+}
 
 /** A window op's geometry: the graph's sliding window without its output sizes (the output's shape has them). */
 export function opWindow(w: GraphWindow): Window {
@@ -26,6 +42,8 @@ export class LowerCtx {
   readonly done = new Set<GraphNode>();
   /** Select outputs whose fill saturates low (a −∞ mask): tensor → its mask constant. */
   readonly lowMasks = new Map<string, string>();
+  /** Per-channel requants: output → the multiplier constant its accumulator was scaled by. */
+  readonly channelMultipliers = new Map<string, string>();
   private readonly consumers = new Map<string, GraphNode[]>();
   private readonly graphOutputs: Set<string>;
 
@@ -113,12 +131,36 @@ export class LowerCtx {
     return t;
   }
 
-  /** A bias: its scale is fixed by the accumulator it adds to; its width by its values. */
-  bias(name: string, shape: number[], values: ArrayLike<number>, k: number): QTensor {
+  /**
+   * A linear op's weight ([channels, …] float data): per tensor (w·2^k), or with one real
+   * scale per output channel when the source is per-channel (w / scale_c). Returns the tensor
+   * and, per channel, its scale relative to 2^−k.
+   */
+  weight(name: string, shape: number[], values: ArrayLike<number>): { tensor: QTensor; channels?: number[] } {
+    if (!this.src.perChannel) return { tensor: this.constTensor(name, shape, values, "weight") };
+    const req: TypeRequest = { name, role: "weight", shape, signed: true, values };
+    const type = this.type(req);
+    const C = shape[0]!, per = values.length / C;
+    const scales = this.src.channelScales(req, C);
+    if (scales.length !== C || !scales.every((s) => s > 0 && Number.isFinite(s))) {
+      throw new QuantError(`weight ${name}: ${scales.length} channel scales for ${C} output channels, each must be positive and finite; recalibrate`, { tensor: name });
+    }
+    const tensor = this.tensor(name, shape, type, "weight");
+    const data = new Int32Array(values.length);
+    for (let i = 0; i < values.length; i++) data[i] = clampToType(roundHalfUp(values[i]! / scales[Math.floor(i / per)]!), type);
+    this.q.consts[name] = data;
+    return { tensor, channels: scales.map((s) => s * 2 ** type.k) };
+  }
+
+  /**
+   * A bias: its scale is fixed by the accumulator it adds to (2^−k, times rel[i] for element i
+   * when the accumulator's channels have their own scales); its width by its values.
+   */
+  bias(name: string, shape: number[], values: ArrayLike<number>, k: number, rel?: readonly number[]): QTensor {
     const data = new Int32Array(values.length);
     let lo = 0, hi = 0;
     for (let i = 0; i < values.length; i++) {
-      const v = Math.floor(values[i]! * 2 ** k + 0.5);
+      const v = roundHalfUp(rel ? (values[i]! * 2 ** k) / rel[i]! : values[i]! * 2 ** k);
       if (!(Math.abs(v) < VALUE_BOUND)) throw new QuantError(`bias ${name}: value ${values[i]} at scale 2^-${k} exceeds 2^29; lower the input or weight scale`, { tensor: name });
       data[i] = v;
       lo = Math.min(lo, v);
@@ -200,7 +242,7 @@ export class LowerCtx {
    * its chain of sole consumers that fold in: Relu (clamp at 0, unsigned) and Mul/Div by a
    * positive scalar constant (into the multiplier). Returns the activation.
    */
-  requantTo(node: GraphNode, acc: QTensor, onnx: string, signed = true): QTensor {
+  requantTo(node: GraphNode, acc: QTensor, onnx: string, signed = true, channels?: Channels): QTensor {
     let f = 1, relu = false, out = onnx;
     for (;;) {
       const c = this.soleConsumer(out);
@@ -219,7 +261,55 @@ export class LowerCtx {
       out = c.outputs[0]!;
     }
     const y = this.activation(out, { signed: signed && !relu });
-    this.requant(node.id, acc, f, y, relu ? Math.max(0, typeMin(y)) : typeMin(y), typeMax(y));
+    const lo = relu ? Math.max(0, typeMin(y)) : typeMin(y);
+    if (channels) this.requantChannels(node.id, acc, f, channels, y, lo, typeMax(y));
+    else this.requant(node.id, acc, f, y, lo, typeMax(y));
     return y;
+  }
+
+  /**
+   * Per-channel y = requant(x) with real factor f·rel_c on channel c, as ops the circuit
+   * already proves: x' = x ⊙ M (M a [C, 1, …] constant, M_c/2^s ≈ f·rel_c·2^(k_y − k_x)),
+   * then a requant with M = 1 and the common shift s. |x·M_c| < 2^28 by the M's type; when
+   * that leaves a multiplier coarser than 2^−12, a 16-bit requant of x goes first.
+   */
+  private requantChannels(source: string, x: QTensor, f: number, ch: Channels, y: QTensor, lo: number, hi: number): void {
+    const F = ch.rel.map((r) => f * r * 2 ** (y.k - x.k));
+    const xi = this.interval(x.name);
+    const mag = Math.max(1, -xi.lo, xi.hi);
+    // The M's type is unsigned B bits, and the bound holds for every value of that type.
+    const bits = Math.floor(Math.log2(Math.floor((CHANNEL_PRODUCT_BOUND - 1) / mag) + 1));
+    const cap = 2 ** bits - 1;
+    const viaMid = () => {
+      const shift = Math.max(0, signedBitsFor(-mag, mag) - 16);
+      const mid = this.tensor(this.fresh(`${y.name}::pre`), x.shape, { k: x.k - shift, bits: 16, signed: true }, "activation");
+      this.op({ kind: "requant", source, inputs: [x.name], output: mid.name, M: 1, s: shift, lo: typeMin(mid), hi: typeMax(mid) });
+      this.requantChannels(source, mid, f, ch, y, lo, hi);
+    };
+    if (cap < 1) return viaMid();
+    const top = Math.max(...F);
+    if (roundHalfUp(top) > cap) {
+      throw new QuantError(`${source}: per-channel requant to ${y.name} needs a multiplier of ${top.toPrecision(4)}, over the ${cap} the bound allows; lower ${y.name}'s scale exponent k (now ${y.k})`, { node: source, tensor: y.name });
+    }
+    let s = 0;
+    while (s < MAX_CHANNEL_SHIFT && roundHalfUp(top * 2 ** (s + 1)) <= cap) s++;
+    let M = F.map((v) => roundHalfUp(v * 2 ** s));
+    if (M.every((m) => m === 0)) {
+      throw new QuantError(`${source}: per-channel requant to ${y.name} rounds every multiplier to 0 (largest factor ${top.toExponential(3)}); raise ${y.name}'s scale exponent k (now ${y.k})`, { node: source, tensor: y.name });
+    }
+    const err = Math.max(...F.map((v, c) => Math.abs(M[c]! / 2 ** s - v) / v));
+    if (err > MULTIPLIER_PRECISION && mag > 2 ** 15) return viaMid();
+    // Common factors of two only widen the constant.
+    while (s > 0 && M.every((m) => m % 2 === 0)) {
+      M = M.map((m) => m / 2);
+      s--;
+    }
+    const shape = x.shape.slice(ch.axis).map((d, i) => (i === 0 ? d : 1));
+    const m = this.tensor(this.fresh(`${y.name}::M`), shape, { k: 0, bits: unsignedBitsFor(Math.max(...M)), signed: false }, "const");
+    this.q.consts[m.name] = Int32Array.from(M);
+    const scaled = this.acc(this.fresh(`${y.name}::scaled`), x.shape, y.k + s);
+    this.op({ kind: "mul", source, inputs: [x.name, m.name], output: scaled.name });
+    this.op({ kind: "requant", source, inputs: [scaled.name], output: y.name, M: 1, s, lo, hi });
+    this.channelMultipliers.set(y.name, m.name);
   }
 }

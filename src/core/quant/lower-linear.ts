@@ -25,14 +25,15 @@ function emitLinear(
   ctx: LowerCtx, node: GraphNode, x: QTensor, wName: string, wShape: number[], w: Float64Array,
   bias: { name: string; values: Float64Array } | undefined, out: string, conv?: { group: number; window: Window },
 ): void {
-  const wt = ctx.constTensor(ctx.fresh(wName), wShape, w, "weight");
+  const { tensor: wt, channels } = ctx.weight(ctx.fresh(wName), wShape, w);
   const kAcc = x.k + wt.k;
-  const b = bias ? ctx.bias(ctx.fresh(bias.name), [wShape[0]!], bias.values, kAcc) : undefined;
+  const b = bias ? ctx.bias(ctx.fresh(bias.name), [wShape[0]!], bias.values, kAcc, channels) : undefined;
   const acc = ctx.acc(ctx.fresh(`${out}::acc`), ctx.shapeOf(out), kAcc);
   const inputs = b ? [x.name, wt.name, b.name] : [x.name, wt.name];
   if (conv) ctx.op({ kind: "linear", form: "conv", source: node.id, inputs, output: acc.name, group: conv.group, window: conv.window });
   else ctx.op({ kind: "linear", form: "dense", source: node.id, inputs, output: acc.name });
-  ctx.requantTo(node, acc, out);
+  // Output channels: axis 1 of a conv's [B, O, …], the last axis of a dense output.
+  ctx.requantTo(node, acc, out, true, channels && { axis: conv ? 1 : acc.shape.length - 1, rel: channels });
 }
 
 /** Follows `out` into a sole Add of a bias constant; returns the bias and the new output. */

@@ -77,6 +77,17 @@ export function widthLimits(graph: Graph, weightBits: number): Map<string, numbe
 
 /** Lowers a loaded graph; every type choice goes through `src`. */
 export function lower(graph: Graph, src: ScaleSource): QGraph {
+  return lowerForPlan(graph, src).qgraph;
+}
+
+/** A lowering and what its plan records beyond the graph: the per-channel requants' multipliers. */
+export interface Lowered {
+  qgraph: QGraph;
+  /** Requant output → the [C, 1, …] multiplier constant its accumulator is scaled by. */
+  channelMultipliers: ReadonlyMap<string, string>;
+}
+
+export function lowerForPlan(graph: Graph, src: ScaleSource): Lowered {
   const ctx = new LowerCtx(graph, src, widthLimits(graph, src.weightBits));
   for (const inp of graph.inputs) {
     if (isFloat(inp.dtype)) {
@@ -102,7 +113,7 @@ export function lower(graph: Graph, src: ScaleSource): QGraph {
     if (q === undefined) throw new QuantError(`output ${o.name} is a constant or was not lowered; a proof needs a computed output`, { tensor: o.name });
     ctx.q.outputs.push(q);
   }
-  return ctx.q;
+  return { qgraph: ctx.q, channelMultipliers: ctx.channelMultipliers };
 }
 
 /** Integer inputs are ids: as wide as the tables they index (16 bits when unknown). */

@@ -7,7 +7,7 @@ import { base64ToInt32, int32ToBase64 } from "./base64.ts";
 import { checkBounds } from "./bounds.ts";
 import { QuantError } from "./errors.ts";
 import { typeMax, typeMin } from "./fixed.ts";
-import { lower } from "./lower.ts";
+import { lowerForPlan, type Lowered } from "./lower.ts";
 import schema from "./plan.schema.json" with { type: "json" };
 import type { QGraph, QTable, QType, TensorRole } from "./qgraph.ts";
 import type { ScaleSource, TypeRequest } from "./scale-source.ts";
@@ -20,6 +20,8 @@ export interface PlanTensor extends QType {
   role: Exclude<TensorRole, "accumulator" | "bias">;
   /** 2^−k, for readers. */
   scale: number;
+  /** Per-channel weights: the real scale of each output channel (w_q = clamp(round(w / scale_c))). */
+  channelScales?: number[];
 }
 
 export interface PlanRequant {
@@ -29,6 +31,15 @@ export interface PlanRequant {
   lo: number;
   hi: number;
   rounding: "half-up";
+  /** Per-channel requants: the input is acc ⊙ channelM (one integer per output channel), then M = 1. */
+  channelM?: number[];
+}
+
+/** A type the scale source chose, as the plan records it. */
+export interface ChosenType {
+  role: PlanTensor["role"];
+  type: QType;
+  channelScales?: number[];
 }
 
 export interface PlanTable {
@@ -61,6 +72,8 @@ export interface QuantPlan {
     activationBits: number;
     samples: number;
     data: string;
+    /** Linear ops' weights have per-channel scales (absent: per tensor). */
+    perChannel?: boolean;
   };
   tensors: Record<string, PlanTensor>;
   requants: Record<string, PlanRequant>;
@@ -70,14 +83,18 @@ export interface QuantPlan {
 
 /** The plan of a lowered graph: the chosen types (in request order), requants, tables. */
 export function planOf(
-  graph: Graph, q: QGraph, chosen: ReadonlyMap<string, { role: PlanTensor["role"]; type: QType }>,
+  graph: Graph, { qgraph: q, channelMultipliers }: Lowered, chosen: ReadonlyMap<string, ChosenType>,
   calibration: QuantPlan["calibration"], report: Record<string, TensorReport>,
 ): QuantPlan {
   const tensors: Record<string, PlanTensor> = {};
-  for (const [name, { role, type }] of chosen) tensors[name] = { role, k: type.k, scale: 2 ** -type.k, bits: type.bits, signed: type.signed };
+  for (const [name, { role, type, channelScales }] of chosen) {
+    tensors[name] = { role, k: type.k, scale: 2 ** -type.k, bits: type.bits, signed: type.signed, ...(channelScales ? { channelScales: [...channelScales] } : {}) };
+  }
   const requants: Record<string, PlanRequant> = {};
   for (const op of q.ops) {
-    if (op.kind === "requant") requants[op.output] = { node: op.source, M: op.M, s: op.s, lo: op.lo, hi: op.hi, rounding: "half-up" };
+    if (op.kind !== "requant") continue;
+    const m = channelMultipliers.get(op.output);
+    requants[op.output] = { node: op.source, M: op.M, s: op.s, lo: op.lo, hi: op.hi, rounding: "half-up", ...(m ? { channelM: Array.from(q.consts[m]!) } : {}) };
   }
   const tables: Record<string, PlanTable> = {};
   const users = tableUsers(q);
@@ -133,8 +150,19 @@ export function validatePlan(doc: unknown): QuantPlan {
     throw new QuantError(`plan ${path || "/"} ${e?.message ?? "is invalid"}${e?.params && "additionalProperty" in e.params ? ` ('${String(e.params.additionalProperty)}')` : ""}; fix it or recalibrate`, { path });
   }
   const plan = doc as QuantPlan;
+  const perChannel = plan.calibration.perChannel === true;
   for (const [name, t] of Object.entries(plan.tensors)) {
-    if (t.scale !== 2 ** -t.k) throw new QuantError(`plan /tensors/${name}/scale is ${t.scale} but k=${t.k} means ${2 ** -t.k}; scales are powers of two: edit k`, { path: `/tensors/${name}/scale`, tensor: name });
+    const path = `/tensors/${esc(name)}`;
+    if (t.scale !== 2 ** -t.k) throw new QuantError(`plan ${path}/scale is ${t.scale} but k=${t.k} means ${2 ** -t.k}; scales are powers of two: edit k`, { path: `${path}/scale`, tensor: name });
+    if (t.channelScales && (!perChannel || t.role !== "weight")) {
+      throw new QuantError(`plan ${path}/channelScales is only for weights of a per-channel plan (/calibration/perChannel); remove it or recalibrate with --per-channel`, { path: `${path}/channelScales`, tensor: name });
+    }
+  }
+  for (const [name, r] of Object.entries(plan.requants)) {
+    if (r.channelM && (!perChannel || r.M !== 1)) {
+      const path = `/requants/${esc(name)}/channelM`;
+      throw new QuantError(`plan ${path} is only for per-channel plans, with M = 1; remove it or recalibrate with --per-channel`, { path });
+    }
   }
   return plan;
 }
@@ -180,9 +208,20 @@ function planTable(plan: QuantPlan, id: string, spec: TableSpec): QTable {
 class PlanSource implements ScaleSource {
   readonly used = new Set<string>();
   readonly usedTables = new Set<string>();
+  readonly usedChannels = new Set<string>();
   readonly weightBits: number;
+  readonly perChannel: boolean;
   constructor(private readonly plan: QuantPlan) {
     this.weightBits = plan.calibration.weightBits;
+    this.perChannel = plan.calibration.perChannel === true;
+  }
+  channelScales(req: TypeRequest, channels: number): number[] {
+    const path = `/tensors/${esc(req.name)}/channelScales`;
+    const s = this.plan.tensors[req.name]?.channelScales;
+    if (!s) throw new QuantError(`plan ${path} is missing: a per-channel plan gives each linear weight its channel scales; recalibrate`, { path, tensor: req.name });
+    if (s.length !== channels) throw new QuantError(`plan ${path} has ${s.length} scales but ${req.name} has ${channels} output channels; is the plan for another model?`, { path, tensor: req.name });
+    this.usedChannels.add(req.name);
+    return [...s];
   }
   type(req: TypeRequest): QType {
     const t = Object.hasOwn(this.plan.tensors, req.name) ? this.plan.tensors[req.name] : undefined;
@@ -204,9 +243,12 @@ class PlanSource implements ScaleSource {
  */
 export function quantizeWithPlan(graph: Graph, plan: QuantPlan): QGraph {
   const src = new PlanSource(plan);
-  const q = lower(graph, src);
-  for (const name of Object.keys(plan.tensors)) {
+  const { qgraph: q, channelMultipliers } = lowerForPlan(graph, src);
+  for (const [name, t] of Object.entries(plan.tensors)) {
     if (!src.used.has(name)) throw new QuantError(`plan /tensors/${esc(name)} describes a tensor this model does not have; is the plan for another model?`, { path: `/tensors/${esc(name)}`, tensor: name });
+    if (t.channelScales && !src.usedChannels.has(name)) {
+      throw new QuantError(`plan /tensors/${esc(name)}/channelScales: ${name} is not the weight of a linear op; remove it`, { path: `/tensors/${esc(name)}/channelScales`, tensor: name });
+    }
   }
   const users = tableUsers(q);
   for (const [id, t] of Object.entries(plan.tables)) {
@@ -225,6 +267,11 @@ export function quantizeWithPlan(graph: Graph, plan: QuantPlan): QGraph {
     if (!r) throw new QuantError(`plan ${path} is missing; recalibrate`, { path });
     for (const f of ["M", "s", "lo", "hi"] as const) {
       if (r[f] !== op[f]) throw new QuantError(`plan ${path}/${f} is ${r[f]} but the tensor scales give ${op[f]}; change scales under /tensors, not requants`, { path: `${path}/${f}` });
+    }
+    const m = channelMultipliers.get(op.output);
+    const want = m ? JSON.stringify(Array.from(q.consts[m]!)) : undefined;
+    if ((r.channelM ? JSON.stringify(r.channelM) : undefined) !== want) {
+      throw new QuantError(`plan ${path}/channelM is ${JSON.stringify(r.channelM ?? null)} but the channel scales give ${want ?? "none"}; change scales under /tensors, not requants`, { path: `${path}/channelM` });
     }
   }
   for (const name of Object.keys(plan.requants)) {

@@ -27,6 +27,13 @@ export interface TypeRequest {
 export interface ScaleSource {
   /** Weight width the lowering assumes when it caps activation widths for the field bound. */
   readonly weightBits: number;
+  /** Linear ops' weights take one real scale per output channel (then `channelScales` answers). */
+  readonly perChannel: boolean;
   type(req: TypeRequest): QType;
+  /**
+   * The scale of each output channel of a linear op's weight (`req.values` laid out as
+   * [channels, …]), asked after `type(req)`: w_q = clamp(round(w / scale_c)).
+   */
+  channelScales(req: TypeRequest, channels: number): number[];
   table(id: string, spec: TableSpec, where: string): QTable;
 }
