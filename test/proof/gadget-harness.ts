@@ -34,11 +34,16 @@ export interface Proved {
   check(overrides?: { proof?: ProofData; outputs?: Record<string, Int32Array>; inputs?: Record<string, Int32Array> }): Verdict;
 }
 
-export function proveGraph(graph: QGraph, input: Record<string, Int32Array>, opts: ProveOptions = {}): Proved {
-  const { consts, ...spec } = graph;
+/**
+ * Compiles, commits the model and proves. `proverConsts`: the prover runs on other model data
+ * than the committed one (another model under the same VK).
+ */
+export function proveGraph(graph: QGraph, input: Record<string, Int32Array>, opts: ProveOptions & { proverConsts?: Record<string, Int32Array> } = {}): Proved {
+  const { consts: committed, ...spec } = graph;
   const plan = compilePlan(spec as GraphSpec);
-  const model = commitModel(plan, consts);
-  const reference = runInteger(graph, input);
+  const model = commitModel(plan, committed);
+  const consts = opts.proverConsts ?? committed;
+  const reference = runInteger({ ...graph, consts }, input);
   let outputs = outputsOf(plan, reference);
   const cheat = opts.testOnlyCheat;
   const proof = prove({ plan, vkDigest: DIGEST, consts, model, inputs: input, reference }, cheat ? {

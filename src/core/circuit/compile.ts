@@ -10,6 +10,7 @@ import { relabelingProblem } from "./indexmaps.ts";
 import { planTensor, type PlanBuilder } from "./builder.ts";
 import { planRequant } from "./requant-plan.ts";
 import { rangeTable } from "./tables.ts";
+import { convProblem } from "./windows.ts";
 import type { GraphSpec, MaxProof, PlanLookup, PlanTable, PlanTensor, ProofPlan, RequantProof, TensorKind } from "./plan.ts";
 
 /** Ops that have a gadget, and what each needs; anything else is a compile error naming the node. */
@@ -21,7 +22,7 @@ function unsupportedReason(g: GraphSpec, op: QOp): string | null {
   const T = g.tensors;
   switch (op.kind) {
     case "linear":
-      return op.form === "dense" ? null : `linear ${op.form}`;
+      return op.form === "dense" ? null : convProblem(T[op.inputs[0]!]!, T[op.inputs[1]!]!, T[op.output]!, op.window, op.group ?? 1);
     case "indexmap":
       return op.inputs.length === 1 ? relabelingProblem(op.map, T[op.inputs[0]!]!.shape, T[op.output]!.shape) : `${op.map.type} of ${op.inputs.length} inputs`;
     case "select":

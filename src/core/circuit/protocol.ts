@@ -33,6 +33,8 @@ export const LABELS = {
   requantSat: "requant/sat",
   requantSplitEnds: "requant/split-ends",
   productEnds: "product/ends",
+  convEnds: "conv/ends",
+  convEnd: "conv/end",
   matmulEnds: "matmul2/ends",
   rowsumEnd: "rowsum/end",
   embedEnd: "embed/end",

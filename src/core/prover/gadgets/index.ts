@@ -6,6 +6,7 @@ import type { Claim } from "../../circuit/index.ts";
 import type { QOp } from "../../quant/qgraph.ts";
 import type { ProverCtx } from "../context.ts";
 import { forwardLinear, proveLinear } from "./linear.ts";
+import { forwardConv, proveConv } from "./conv.ts";
 import { forwardAdd, proveAdd } from "./elementwise.ts";
 import { forwardIndexMap, proveIndexMap } from "./indexmap.ts";
 import { forwardMul, proveMul } from "./product.ts";
@@ -29,7 +30,10 @@ export interface ProverGadget<K extends QOp["kind"]> {
 }
 
 const GADGETS: { [K in QOp["kind"]]?: ProverGadget<K> } = {
-  linear: { forward: forwardLinear, reduce: proveLinear },
+  linear: {
+    forward: (ctx, op) => (op.form === "conv" ? forwardConv(ctx, op) : forwardLinear(ctx, op)),
+    reduce: (ctx, op, claim) => (op.form === "conv" ? proveConv(ctx, op, claim) : proveLinear(ctx, op, claim)),
+  },
   add: { forward: forwardAdd, reduce: proveAdd },
   indexmap: { forward: forwardIndexMap, reduce: proveIndexMap },
   mul: { forward: forwardMul, reduce: proveMul },

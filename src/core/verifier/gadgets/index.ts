@@ -3,6 +3,7 @@ import type { Claim } from "../../circuit/index.ts";
 import type { QOp } from "../../quant/qgraph.ts";
 import type { VerifierCtx } from "../context.ts";
 import { verifyLinear } from "./linear.ts";
+import { verifyConv } from "./conv.ts";
 import { verifyAdd } from "./elementwise.ts";
 import { verifyIndexMap } from "./indexmap.ts";
 import { verifyMul } from "./product.ts";
@@ -20,7 +21,7 @@ export interface VerifierGadget<K extends QOp["kind"]> {
 }
 
 const GADGETS: { [K in QOp["kind"]]?: VerifierGadget<K> } = {
-  linear: { reduce: verifyLinear },
+  linear: { reduce: (ctx, op, claim) => (op.form === "conv" ? verifyConv(ctx, op, claim) : verifyLinear(ctx, op, claim)) },
   add: { reduce: verifyAdd },
   indexmap: { reduce: verifyIndexMap },
   mul: { reduce: verifyMul },

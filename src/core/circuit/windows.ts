@@ -1,0 +1,122 @@
+// Sliding windows (Conv, pools) as index relations (PROTOCOL §4 "Index relations"), shared by
+// the compiler, the prover and the verifier. Per spatial axis: input position
+// i = o·stride + k·dilation − pad with o < out, k < kernel, i < in (positions outside the input
+// are the zero padding, so they simply do not occur). The verifier evaluates these relations'
+// MLEs in O(bits) (relation/); the prover builds the same tables by enumeration.
+import type { Window } from "../quant/qgraph.ts";
+import type { Relation } from "../relation/index.ts";
+import { log2Ceil } from "./log.ts";
+import { splitPoint } from "./claims.ts";
+import type { PlanTensor } from "./plan.ts";
+
+export interface Axis {
+  out: number;
+  outLog: number;
+  kernel: number;
+  kernelLog: number;
+  in: number;
+  inLog: number;
+  stride: number;
+  dilation: number;
+  pad: number;
+}
+
+/** The window's axes, from the input [B, C, ...S] and output [B, O, ...S'] tensors. */
+export function windowAxes(x: PlanTensor, y: PlanTensor, w: Window): Axis[] {
+  const d = w.kernel.length;
+  return Array.from({ length: d }, (_, j) => ({
+    out: y.shape[2 + j]!, outLog: y.logDims[2 + j]!,
+    kernel: w.kernel[j]!, kernelLog: log2Ceil(w.kernel[j]!),
+    in: x.shape[2 + j]!, inLog: x.logDims[2 + j]!,
+    stride: w.strides[j]!, dilation: w.dilations[j]!, pad: w.padBegin[j]!,
+  }));
+}
+
+/** [o, k, i]: i = o·stride + k·dilation − pad (Conv's im2col, one axis). */
+export function axisRelation(a: Axis): Relation {
+  return {
+    vars: [{ bits: a.outLog, bound: a.out }, { bits: a.kernelLog, bound: a.kernel }, { bits: a.inLog, bound: a.in }],
+    constraints: [{ coeffs: [a.stride, a.dilation, -1], constant: -a.pad, kind: "eq" }],
+  };
+}
+
+/** [o, i]: i = o·stride + k·dilation − pad for one fixed kernel offset k (a pool candidate). */
+export function axisShiftRelation(a: Axis, k: number): Relation {
+  return {
+    vars: [{ bits: a.outLog, bound: a.out }, { bits: a.inLog, bound: a.in }],
+    constraints: [{ coeffs: [a.stride, -1], constant: k * a.dilation - a.pad, kind: "eq" }],
+  };
+}
+
+/** [o, i]: 0 ≤ i − o·stride + pad ≤ kernel − 1 (a window sum, dilation 1). */
+export function axisSumRelation(a: Axis): Relation {
+  return {
+    vars: [{ bits: a.outLog, bound: a.out }, { bits: a.inLog, bound: a.in }],
+    constraints: [
+      { coeffs: [-a.stride, 1], constant: a.pad, kind: "ge" },
+      { coeffs: [a.stride, -1], constant: a.kernel - 1 - a.pad, kind: "ge" },
+    ],
+  };
+}
+
+/** The input position read by output o at kernel offset k, or −1 where it falls in the padding. */
+export function sourceOf(a: Axis, o: number, k: number): number {
+  const i = o * a.stride + k * a.dilation - a.pad;
+  return i >= 0 && i < a.in ? i : -1;
+}
+
+/** Every kernel offset tuple (row-major over the axes), the candidates of a pool window. */
+export function kernelOffsets(axes: readonly Axis[]): number[][] {
+  let out: number[][] = [[]];
+  for (const a of axes) out = out.flatMap((prefix) => Array.from({ length: a.kernel }, (_, k) => [...prefix, k]));
+  return out;
+}
+
+/**
+ * A convolution's proof layout (PROTOCOL §4 Conv): x [B, C, ...S], w [O, C/g, ...kernel],
+ * y [B, O, ...S']. With g groups of channels, O/g and C/g must be powers of two (g = 1: any), so
+ * that the group index is the same high bits of both channel axes.
+ */
+export interface ConvLayout {
+  x: PlanTensor;
+  w: PlanTensor;
+  y: PlanTensor;
+  axes: Axis[];
+  /** Variables of the group index in the channel axes (0 when g = 1). */
+  groupVars: number;
+  /** The first sumcheck's variables: w's per-group channel and kernel axes. */
+  innerVars: number;
+  /** The second sumcheck's variables: x's spatial axes. */
+  spatialVars: number;
+}
+
+type Shaped = Pick<PlanTensor, "shape">;
+
+/** Why a convolution cannot be proved, or null. */
+export function convProblem(x: Shaped, w: Shaped, y: Shaped, window: Window | undefined, group: number): string | null {
+  if (!window) return "conv without a window";
+  const d = window.kernel.length;
+  if (d < 1 || x.shape.length !== d + 2 || y.shape.length !== d + 2 || w.shape.length !== d + 2) return `conv of rank ${x.shape.length}`;
+  const O = y.shape[1]!, C = x.shape[1]!;
+  if (!Number.isInteger(group) || group < 1 || O % group !== 0 || C % group !== 0) return `conv with ${group} groups of ${C} → ${O} channels`;
+  if (w.shape[0] !== O || w.shape[1] !== C / group || window.kernel.some((k, j) => w.shape[2 + j] !== k)) return "conv weights of the wrong shape";
+  const pow2 = (n: number) => 2 ** log2Ceil(n) === n;
+  if (group > 1 && !(pow2(O / group) && pow2(C / group))) return `grouped conv with ${C / group} → ${O / group} channels per group (needs powers of two)`;
+  return null;
+}
+
+export function convLayout(tensors: Record<string, PlanTensor>, op: { inputs: string[]; output: string; window?: Window; group?: number }): ConvLayout {
+  const x = tensors[op.inputs[0]!]!, w = tensors[op.inputs[1]!]!, y = tensors[op.output]!;
+  const g = op.group ?? 1;
+  const groupVars = g === 1 ? 0 : y.logDims[1]! - log2Ceil(y.shape[1]! / g);
+  const innerVars = w.logDims.slice(1).reduce((a, b) => a + b, 0);
+  const spatialVars = x.logDims.slice(2).reduce((a, b) => a + b, 0);
+  return { x, w, y, axes: windowAxes(x, y, op.window!), groupVars, innerVars, spatialVars };
+}
+
+/** The parts of a point on the conv's output: batch, channel (with its group bits), spatial axes. */
+export function convPoint(l: ConvLayout, point: Uint32Array): { rB: Uint32Array; rO: Uint32Array; rGroup: Uint32Array; rS: Uint32Array[] } {
+  const parts = splitPoint(point, l.y.logDims);
+  const rO = parts[1]!;
+  return { rB: parts[0]!, rO, rGroup: rO.subarray(rO.length - 4 * l.groupVars), rS: parts.slice(2) };
+}

@@ -1,0 +1,92 @@
+// Convolution (PROTOCOL §4 Conv): acc = W ⊛ x + bias, proved by two sumchecks, im2col never
+// materialized or committed. With the claim on acc at (r_B, r_O, r_S):
+// (1) acc̃ − b̃(r_O) = Σ_{gi, c', k} eq(r_group, gi)·W̃((r_o', gi), c', k)·X̃col(gi, c', k) over
+//     W's per-group channel and kernel axes and the group index (r_O = (r_o', r_group); g = 1 has
+//     no group variables and no eq factor, degree 2; else degree 3), where X̃col(gi, c', k) = Σ_i Π_j Ĩ_j(r_Sj, k_j, i_j)·x̃(r_B, (gi, c'), i);
+// (2) at the first sumcheck's point (ρ_k, ρ_c, ρ_g): X̃col = Σ_i Π_j Ĩ_j(r_Sj, ρ_kj, i_j)·x̃(r_B, (ρ_g, ρ_c), i)
+//     over x's spatial axes, Ĩ_j evaluated by the verifier in O(bits) (circuit/windows.ts).
+import { type Claim, concatPoint, padInts, splitPoint, unpadInts } from "../../circuit/index.ts";
+import { LABELS } from "../../circuit/protocol.ts";
+import { convLayout, convPoint } from "../../circuit/windows.ts";
+import { conv, exactChunk } from "../../quant/kernels.ts";
+import { typeMax, typeMin } from "../../quant/fixed.ts";
+import { proveProduct } from "../../sumcheck/index.ts";
+import { eqTable } from "../../poly/index.ts";
+import type { QOp } from "../../quant/qgraph.ts";
+import type { ProverCtx } from "../context.ts";
+import { foldHigh } from "./fold.ts";
+import { axisMatrix, axisVector, contractWindow, outerProduct } from "./window-tables.ts";
+
+type Linear = Extract<QOp, { kind: "linear" }>;
+
+const magnitude = (t: { bits: number; signed: boolean }) => Math.max(-typeMin(t), typeMax(t));
+
+/**
+ * acc over its padded layout: the convolution of x's live channels and positions over every padded
+ * batch row (by the exact integer kernel), plus the bias broadcast everywhere.
+ */
+export function forwardConv(ctx: Pick<ProverCtx, "plan" | "values">, op: Linear): Float64Array {
+  const { x, w, y } = convLayout(ctx.plan.tensors, op);
+  const Bp = 2 ** x.logDims[0]!;
+  const xShape = [Bp, ...x.shape.slice(1)], yShape = [Bp, ...y.shape.slice(1)];
+  const xv = Int32Array.from(unpadInts(ctx.values.get(x.name)!, xShape, x.logDims));
+  const wv = Float32Array.from(unpadInts(ctx.values.get(w.name)!, w.shape, w.logDims));
+  const acc = conv(xv, xShape, wv, undefined, op.group ?? 1, op.window!, yShape, exactChunk(magnitude(x), magnitude(w)));
+  const out = padInts(acc, yShape, y.logDims);
+  if (op.inputs[2]) {
+    const bias = ctx.values.get(op.inputs[2])!;
+    const inner = 2 ** y.logDims.slice(2).reduce((a, b) => a + b, 0), channels = 2 ** y.logDims[1]!;
+    for (let p = 0; p < out.length; p++) out[p]! += bias[Math.floor(p / inner) % channels]!;
+  }
+  return out;
+}
+
+/** W̃((r_o', gi), c', k) over (gi, c', k): W's output-channel variables within a group fixed at r_o'. */
+function groupFold(w: Uint32Array, innerVars: number, groupVars: number, rOwn: Uint32Array): Uint32Array {
+  if (groupVars === 0) return foldHigh(w, innerVars, rOwn);
+  const block = w.length / 2 ** groupVars, inner = 2 ** innerVars;
+  const out = new Uint32Array(4 * inner * 2 ** groupVars);
+  for (let gi = 0; gi < 2 ** groupVars; gi++) out.set(foldHigh(w.subarray(gi * block, (gi + 1) * block), innerVars, rOwn), 4 * gi * inner);
+  return out;
+}
+
+/** eq(r_group, gi) over (gi, c', k): constant in the low variables. */
+function groupEq(innerVars: number, rGroup: Uint32Array): Uint32Array {
+  const eq = eqTable(rGroup), inner = 2 ** innerVars;
+  const out = new Uint32Array(eq.length * inner);
+  for (let gi = 0; gi < eq.length / 4; gi++) for (let j = 0; j < inner; j++) out.set(eq.subarray(4 * gi, 4 * gi + 4), 4 * (gi * inner + j));
+  return out;
+}
+
+export function proveConv(ctx: ProverCtx, op: Linear, claim: Claim): void {
+  const L = convLayout(ctx.plan.tensors, op);
+  const { rB, rO, rGroup, rS } = convPoint(L, claim.point);
+  if (op.inputs[2]) ctx.sendEval(LABELS.bias, op.inputs[2], rO.slice());
+
+  // (1) over (group, c', k): with g > 1 the group index is summed too, since W and x share it:
+  // Σ_{gi} eq(r_group, gi)·W̃((r_o', gi), c', k)·X̃col(gi, c', k).
+  const matrices = L.axes.map((a, j) => axisMatrix(a, rS[j]!));
+  const chanLog = L.w.logDims[1]!;
+  const rOwn = rO.subarray(0, rO.length - rGroup.length);
+  const xf = rB.length === 0 ? ctx.field(L.x.name) : foldHigh(ctx.field(L.x.name), L.groupVars + chanLog + L.spatialVars, rB);
+  const col = contractWindow(xf, rB.length > 0, 2 ** (L.groupVars + chanLog), L.axes, matrices);
+  const wk = groupFold(ctx.field(L.w.name), L.innerVars, L.groupVars, rOwn);
+  const tables = [{ data: wk, ext: true }, { data: col, ext: true }];
+  if (L.groupVars > 0) tables.unshift({ data: groupEq(L.innerVars, rGroup), ext: true });
+  const sc = proveProduct(ctx.tr, tables);
+  const [wv, cv] = sc.evals.slice(-2) as [Uint32Array, Uint32Array];
+  for (const r of sc.proof.rounds) ctx.w.words(r);
+  ctx.w.send(ctx.tr, LABELS.convEnds, [wv, cv]);
+  const groupPoint = sc.point.subarray(4 * L.innerVars);
+  ctx.book.add(L.w.name, concatPoint(sc.point.subarray(0, 4 * L.innerVars), concatPoint(rOwn, groupPoint)), wv);
+
+  // (2) over x's spatial axes, at the channel point (ρ_c, r_group) and r_B.
+  const inner = splitPoint(sc.point.subarray(0, 4 * L.innerVars), L.w.logDims.slice(1));
+  const xPoint = concatPoint(concatPoint(inner[0]!, groupPoint), rB);
+  const g = outerProduct(L.axes.map((a, j) => axisVector(a, matrices[j]!, inner[1 + j]!)));
+  const xs = foldHigh(ctx.field(L.x.name), L.spatialVars, xPoint);
+  const sc2 = proveProduct(ctx.tr, [{ data: g, ext: true }, { data: xs, ext: true }]);
+  for (const r of sc2.proof.rounds) ctx.w.words(r);
+  ctx.w.send(ctx.tr, LABELS.convEnd, [sc2.evals[1]!]);
+  ctx.book.add(L.x.name, concatPoint(sc2.point, xPoint), sc2.evals[1]!);
+}

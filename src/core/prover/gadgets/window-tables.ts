@@ -1,0 +1,104 @@
+// The prover's side of window relations (circuit/windows.ts): per-axis matrices of the relation
+// with the output position fixed at a point, and contractions of a tensor against them, on the
+// wasm kernels. Nothing here is committed; the verifier evaluates the same relations in O(bits).
+import { type Axis, sourceOf } from "../../circuit/windows.ts";
+import { fieldBackend, type Buf, type FieldBackend } from "../../kernels/index.ts";
+import { eqTable } from "../../poly/index.ts";
+
+/** R[k][i] = Σ_o eq(r_o, o)·[i = o·stride + k·dilation − pad]: 2^kernelLog rows × 2^inLog ext columns. */
+export function axisMatrix(a: Axis, rO: Uint32Array): Uint32Array {
+  const eq = eqTable(rO);
+  const cols = 2 ** a.inLog;
+  const out = new Uint32Array(4 * (2 ** a.kernelLog) * cols);
+  for (let k = 0; k < a.kernel; k++) {
+    for (let o = 0; o < a.out; o++) {
+      const i = sourceOf(a, o, k);
+      if (i >= 0) out.set(eq.subarray(4 * o, 4 * o + 4), 4 * (k * cols + i));
+    }
+  }
+  return out;
+}
+
+/** Σ_k eq(ρ_k, k)·R[k][·]: the relation at (r_o, ρ_k) as a vector over the input axis. */
+export function axisVector(a: Axis, matrix: Uint32Array, rhoK: Uint32Array, K: FieldBackend = fieldBackend()): Uint32Array {
+  const rows = 2 ** a.kernelLog, cols = 2 ** a.inLog;
+  const m = K.from(matrix), w = K.from(eqTable(rhoK)), out = K.alloc(4 * cols);
+  try {
+    K.combineRowsExt(m, rows, cols, w, out);
+    return K.read(out);
+  } finally {
+    K.free(m); K.free(w); K.free(out);
+  }
+}
+
+/** The tensor product of per-axis vectors (the first axis is the highest). */
+export function outerProduct(vectors: readonly Uint32Array[], K: FieldBackend = fieldBackend()): Uint32Array {
+  let acc = Uint32Array.of(1, 0, 0, 0);
+  for (const v of vectors) {
+    const n = acc.length / 4, m = v.length / 4;
+    const next = new Uint32Array(4 * n * m);
+    const vb = K.from(v), ob = K.alloc(4 * m);
+    try {
+      for (let i = 0; i < n; i++) {
+        K.extScale(vb, acc.subarray(4 * i, 4 * i + 4), ob, m);
+        next.set(K.view(ob).subarray(0, 4 * m), 4 * i * m);
+      }
+    } finally {
+      K.free(vb); K.free(ob);
+    }
+    acc = next;
+  }
+  return acc;
+}
+
+/**
+ * T'(lead, k_1..k_d) = Σ_i Π_j R_j(k_j, i_j)·T(lead, i_1..i_d): T is `lead` blocks over the
+ * padded input axes (base or ext); the result is ext over (lead, kernel axes), axes contracted
+ * first to last.
+ */
+export function contractWindow(T: Uint32Array, ext: boolean, lead: number, axes: readonly Axis[], matrices: readonly Uint32Array[], K: FieldBackend = fieldBackend()): Uint32Array {
+  const bufs: Buf[] = [];
+  const track = (b: Buf) => (bufs.push(b), b);
+  try {
+    let cur = track(K.from(T)), curExt = ext;
+    let dims = axes.map((a) => 2 ** a.inLog); // current sizes of the window axes (input, then kernel)
+    axes.forEach((a, j) => {
+      const S = 2 ** a.inLog, Kp = 2 ** a.kernelLog;
+      const inner = dims.slice(j + 1).reduce((x, y) => x * y, 1);
+      const outer = lead * dims.slice(0, j).reduce((x, y) => x * y, 1);
+      const next = track(K.alloc(4 * outer * Kp * inner));
+      const R = track(K.from(matrices[j]!));
+      const words = curExt ? 4 : 1;
+      if (inner > 1) {
+        // For each block and kernel offset: a weighted sum of the block's S rows of `inner`.
+        for (let b = 0; b < outer; b++) {
+          const block = K.slice(cur, b * S * inner * words, S * inner * words);
+          for (let k = 0; k < Kp; k++) {
+            const o = K.slice(next, 4 * (b * Kp + k) * inner, 4 * inner);
+            const w = K.slice(R, 4 * k * S, 4 * S);
+            if (curExt) K.combineRowsExt(block, S, inner, w, o);
+            else K.combineRows(block, S, inner, w, o);
+          }
+        }
+      } else {
+        // The last axis: each block (a vector over S) weighs the rows of Rᵀ (S × Kp).
+        const Rt = track(K.alloc(4 * S * Kp));
+        const rv = K.view(R), tv = K.view(Rt);
+        for (let k = 0; k < Kp; k++) for (let i = 0; i < S; i++) for (let c = 0; c < 4; c++) tv[4 * (i * Kp + k) + c] = rv[4 * (k * S + i) + c]!;
+        if (!curExt) {
+          const e = track(K.alloc(4 * outer * S));
+          const src = K.view(cur), dst = K.view(e);
+          for (let i = 0; i < outer * S; i++) dst[4 * i] = src[i]!;
+          cur = e;
+        }
+        for (let b = 0; b < outer; b++) K.combineRowsExt(Rt, S, Kp, K.slice(cur, 4 * b * S, 4 * S), K.slice(next, 4 * b * Kp, 4 * Kp));
+      }
+      cur = next;
+      curExt = true;
+      dims = [...dims.slice(0, j), Kp, ...dims.slice(j + 1)];
+    });
+    return K.read(cur);
+  } finally {
+    for (const b of bufs) K.free(b);
+  }
+}
