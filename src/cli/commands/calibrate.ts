@@ -11,7 +11,7 @@ import { CliError, readInput, type Output } from "../io.ts";
 import { readTensorFile } from "./run.ts";
 
 export const usage =
-  "zkml calibrate <model.onnx> [--data <x.pb|.npy|.json>] [--method minmax|percentile|mse] [--percentile Q] [--weight-bits N] [--activation-bits N] [--samples N] [--seed N] [-o plan.json]   choose fixed-point scales and write a QuantPlan";
+  "zkml calibrate <model.onnx> [--data <x.pb|.npy|.json>] [--method minmax|percentile|mse] [--percentile Q] [--weight-bits N] [--activation-bits N] [--per-channel] [--samples N] [--seed N] [-o plan.json]   choose fixed-point scales and write a QuantPlan";
 
 function intOption(v: string | undefined, name: string, lo: number, hi: number): number | undefined {
   if (v === undefined) return undefined;
@@ -47,6 +47,7 @@ export function run(argv: string[], io: Output): number {
       percentile: { type: "string" },
       "weight-bits": { type: "string" },
       "activation-bits": { type: "string" },
+      "per-channel": { type: "boolean" },
       samples: { type: "string" },
       seed: { type: "string" },
       output: { type: "string", short: "o" },
@@ -66,6 +67,7 @@ export function run(argv: string[], io: Output): number {
     weightBits: intOption(values["weight-bits"], "weight-bits", 2, 16),
     activationBits: intOption(values["activation-bits"], "activation-bits", 2, 16),
     dataNote: note,
+    perChannel: values["per-channel"] ?? false,
   });
   const text = serializePlan(plan);
   if (!values.output) {
@@ -73,6 +75,6 @@ export function run(argv: string[], io: Output): number {
     return 0;
   }
   writeAtomic(values.output, text);
-  io.out(`wrote ${values.output}: ${Object.keys(plan.tensors).length} tensors, ${Object.keys(plan.requants).length} requants, ${Object.keys(plan.tables).length} tables (${method}, ${plan.calibration.samples} samples, ${note})`);
+  io.out(`wrote ${values.output}: ${Object.keys(plan.tensors).length} tensors, ${Object.keys(plan.requants).length} requants, ${Object.keys(plan.tables).length} tables (${method}${plan.calibration.perChannel ? ", per-channel weights" : ""}, ${plan.calibration.samples} samples, ${note})`);
   return 0;
 }
