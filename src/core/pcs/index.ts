@@ -10,8 +10,9 @@
  * Merkle: `hashLeaves`, `buildMerkle`, `merkleRoot`, `openMulti` (deduplicated siblings),
  * `verifyMulti` (throws `Rejection`).
  * Commitment: `commit(params, evals)` → `PcsProverData` (its `root` is the commitment).
- * Opening: `open(transcript, data, claims)` → `OpeningProof` (one claim: direct; several:
- * row-side batching with one sumcheck), `writeOpeningProof(proof, params)` → bytes;
+ * Opening: `open(transcript, data, claims, { proximity })` → `OpeningProof` (one claim: direct;
+ * several: row-side batching with one sumcheck; `proximity: false` drops the proximity row, only
+ * for a commitment whose proximity was proven once before), `writeOpeningProof(proof, params)` → bytes;
  * `verifyOpening(transcript, params, root, claims, bytes)` → `{ ok: true } | { ok: false, reason }`
  * (never throws; parses with `readOpeningProof`, bounded by the parameters); `maxOpeningBytes`
  * bounds an opening's size for outer formats. A `PcsClaim` is
@@ -30,6 +31,6 @@ export { type Segment, type SegmentMap, layoutSegments, validateSegmentMap, pack
 export { type MerkleTree, hashLeaves, buildMerkle, merkleRoot, openMulti, verifyMulti, siblingCount, distinctSorted } from "./merkle.ts";
 export { type PcsClaim, type ClaimLayout, claimLayout } from "./claims.ts";
 export { type PcsProverData, commit } from "./commit.ts";
-export { open } from "./open.ts";
+export { open, type OpenOptions } from "./open.ts";
 export { type VerifyResult, verifyOpening } from "./verify.ts";
 export { type OpeningProof, writeOpeningProof, readOpeningProof, maxOpeningBytes, OPENING_VERSION } from "./proof.ts";

@@ -10,8 +10,18 @@ import type { OpeningProof } from "./proof.ts";
 import { bindStatement, LABEL, squeezeGamma, squeezeQueries } from "./protocol.ts";
 import { withMatrix } from "./rows.ts";
 
+export interface OpenOptions {
+  /**
+   * false: no proximity row. Only for a commitment whose proximity was proven once already (the
+   * model commitment, by the setup proof): closeness to the code is a property of the committed
+   * matrix, so fresh column queries against the evaluation row alone stay sound.
+   */
+  proximity?: boolean;
+}
+
 /** Opens the commitment at every claim (one claim: direct; several: row-side batching). */
-export function open(t: Transcript, data: PcsProverData, claims: readonly PcsClaim[]): OpeningProof {
+export function open(t: Transcript, data: PcsProverData, claims: readonly PcsClaim[], opts: OpenOptions = {}): OpeningProof {
+  const proximity = opts.proximity ?? true;
   const { params } = data;
   if (claims.length === 0) throw new PcsError("open: no claims to open");
   claims.forEach((c, i) => checkClaim(params, c, i));
@@ -19,8 +29,11 @@ export function open(t: Transcript, data: PcsProverData, claims: readonly PcsCla
   bindStatement(t, params, data.root, claims);
 
   const { proximityRow, evalRow, batch } = withMatrix(data.matrix, 2 ** params.logCols, (M) => {
-    const proximityRow = M.combine(0, eqTable(squeezeGamma(t, params)));
-    t.absorbFields(LABEL.proximityRow, proximityRow);
+    let proximityRow: Uint32Array | undefined;
+    if (proximity) {
+      proximityRow = M.combine(0, eqTable(squeezeGamma(t, params)));
+      t.absorbFields(LABEL.proximityRow, proximityRow);
+    }
     if (claims.length === 1) {
       const l = claimLayout(params, claims[0]!);
       return { proximityRow, evalRow: M.combine(l.rowStart, rowWeights(l)), batch: undefined };
@@ -39,5 +52,5 @@ export function open(t: Transcript, data: PcsProverData, claims: readonly PcsCla
   const opened = new Uint8Array(32 * indices.length);
   indices.forEach((j, k) => opened.set(leaves.subarray(32 * j, 32 * j + 32), 32 * k));
   t.absorb(LABEL.opened, opened);
-  return { proximityRow, ...(batch ? { batch } : {}), evalRow, columns, siblings: openMulti(data.tree, indices) };
+  return { ...(proximityRow ? { proximityRow } : {}), ...(batch ? { batch } : {}), evalRow, columns, siblings: openMulti(data.tree, indices) };
 }

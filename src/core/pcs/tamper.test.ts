@@ -105,7 +105,7 @@ describe("pcs tamper: single claim", () => {
 
   it("a changed evaluation row or proximity row", () => {
     rejected(verify(params, data.root, claims, tampered(s, (p) => bump(p.evalRow, 9))));
-    rejected(verify(params, data.root, claims, tampered(s, (p) => bump(p.proximityRow, 3))));
+    rejected(verify(params, data.root, claims, tampered(s, (p) => bump(p.proximityRow!, 3))));
   });
 
   it("an evaluation row forged to give a false value is caught by the column checks", () => {

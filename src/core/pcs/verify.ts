@@ -19,9 +19,10 @@ import { combineColumns } from "./rows.ts";
 
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
 
-export function verifyOpening(t: Transcript, params: PcsParams, root: Uint8Array, claims: readonly PcsClaim[], proofBytes: Uint8Array): VerifyResult {
+/** `opts.proximity: false` only for a commitment whose proximity was proven once already (see open). */
+export function verifyOpening(t: Transcript, params: PcsParams, root: Uint8Array, claims: readonly PcsClaim[], proofBytes: Uint8Array, opts: { proximity?: boolean } = {}): VerifyResult {
   try {
-    checkOpening(t, params, root, claims, proofBytes);
+    checkOpening(t, params, root, claims, proofBytes, opts.proximity ?? true);
     return { ok: true };
   } catch (e) {
     if (e instanceof Rejection || e instanceof ProofFormatError || e instanceof PcsError) return { ok: false, reason: e.message };
@@ -29,17 +30,17 @@ export function verifyOpening(t: Transcript, params: PcsParams, root: Uint8Array
   }
 }
 
-function checkOpening(t: Transcript, params: PcsParams, root: Uint8Array, claims: readonly PcsClaim[], proofBytes: Uint8Array): void {
+function checkOpening(t: Transcript, params: PcsParams, root: Uint8Array, claims: readonly PcsClaim[], proofBytes: Uint8Array, proximity: boolean): void {
   validateParams(params);
   if (root.length !== 32) throw new Rejection(`root must be 32 bytes, got ${root.length}`);
   if (claims.length === 0) throw new PcsError("verify: no claims");
   claims.forEach((c, i) => checkClaim(params, c, i));
-  const proof = readOpeningProof(proofBytes, params, claims.length);
+  const proof = readOpeningProof(proofBytes, params, claims.length, proximity);
   const rows = 2 ** params.logRows;
 
   bindStatement(t, params, root, claims);
-  const gammaWeights = eqTable(squeezeGamma(t, params));
-  t.absorbFields(LABEL.proximityRow, proof.proximityRow);
+  const gammaWeights = proximity ? eqTable(squeezeGamma(t, params)) : undefined;
+  if (proof.proximityRow) t.absorbFields(LABEL.proximityRow, proof.proximityRow);
 
   let evalWeights: Uint32Array, colPoint: Uint32Array, target: Uint32Array;
   if (claims.length === 1) {
@@ -65,12 +66,12 @@ function checkOpening(t: Transcript, params: PcsParams, root: Uint8Array, claims
   t.absorb(LABEL.opened, opened);
 
   // Both rows must be codewords that agree with the committed columns at every query.
-  const encProximity = rsEncodeExt(proof.proximityRow, params.logBlowup);
+  const encProximity = proof.proximityRow && rsEncodeExt(proof.proximityRow, params.logBlowup);
   const encEval = rsEncodeExt(proof.evalRow, params.logBlowup);
-  const proximityAt = combineColumns(proof.columns, rows, gammaWeights);
+  const proximityAt = gammaWeights && combineColumns(proof.columns, rows, gammaWeights);
   const evalAt = combineColumns(proof.columns, rows, evalWeights);
   indices.forEach((j, k) => {
-    if (!extEquals(proximityAt.subarray(4 * k, 4 * k + 4), encProximity.subarray(4 * j, 4 * j + 4))) {
+    if (proximityAt && encProximity && !extEquals(proximityAt.subarray(4 * k, 4 * k + 4), encProximity.subarray(4 * j, 4 * j + 4))) {
       throw new Rejection(`column ${j}: the proximity row's encoding disagrees with the committed column`);
     }
     if (!extEquals(evalAt.subarray(4 * k, 4 * k + 4), encEval.subarray(4 * j, 4 * j + 4))) {
