@@ -10,11 +10,12 @@ import { relabelingProblem } from "./indexmaps.ts";
 import { planTensor, type PlanBuilder } from "./builder.ts";
 import { planRequant } from "./requant-plan.ts";
 import { rangeTable } from "./tables.ts";
-import { convProblem } from "./windows.ts";
-import type { GraphSpec, MaxProof, PlanLookup, PlanTable, PlanTensor, ProofPlan, RequantProof, TensorKind } from "./plan.ts";
+import { convProblem, poolProblem } from "./windows.ts";
+import { planMaxPool } from "./pool-plan.ts";
+import type { GraphSpec, MaxProof, PlanLookup, PlanTable, PlanTensor, PoolProof, ProofPlan, RequantProof, TensorKind } from "./plan.ts";
 
 /** Ops that have a gadget, and what each needs; anything else is a compile error naming the node. */
-export const PROVABLE_OPS = new Set<QOp["kind"]>(["linear", "requant", "lookup", "add", "indexmap", "mul", "select", "matmul2", "rowsum", "embed", "reducemax"]);
+export const PROVABLE_OPS = new Set<QOp["kind"]>(["linear", "requant", "lookup", "add", "indexmap", "mul", "select", "matmul2", "rowsum", "embed", "reducemax", "maxpool", "sumpool"]);
 
 /** Why an op cannot be proved in this version, or null. */
 function unsupportedReason(g: GraphSpec, op: QOp): string | null {
@@ -79,6 +80,7 @@ export function compilePlan(g: GraphSpec): ProofPlan {
   const builder: PlanBuilder = { tensors, witness, addUse };
   const requants: RequantProof[] = [];
   const maxes: MaxProof[] = [];
+  const pools: PoolProof[] = [];
   g.ops.forEach((op, i) => {
     if (op.kind === "reducemax") {
       const x = tensors[op.inputs[0]!]!, xi = iv.get(op.inputs[0]!)!;
@@ -92,6 +94,7 @@ export function compilePlan(g: GraphSpec): ProofPlan {
       addUse(rangeTable(bits), { columns: [d.name], shapeOf: x.name, label: `${op.source}: max of ${x.name}` });
       maxes.push({ op: i, onehot: s.name, diff: d.name });
     }
+    if (op.kind === "maxpool") pools.push(planMaxPool(builder, op, i, iv.get(op.inputs[0]!)!));
     if (op.kind === "requant") {
       requants.push(planRequant(builder, op, i, iv.get(op.inputs[0]!)!));
     } else if (op.kind === "lookup") {
@@ -120,5 +123,5 @@ export function compilePlan(g: GraphSpec): ProofPlan {
     witness.push(m.name);
     lookups.push({ table: key, uses: uses.get(key)!, multiplicity: m.name });
   }
-  return { graph: g, tensors, witness, model, tables, lookups, requants, maxes, producer };
+  return { graph: g, tensors, witness, model, tables, lookups, requants, maxes, pools, producer };
 }

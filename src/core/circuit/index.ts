@@ -10,7 +10,7 @@
 export { compilePlan, PROVABLE_OPS, MAX_TABLE_LOG_ROWS } from "./compile.ts";
 export { log2Ceil } from "./log.ts";
 export { relabelingProblem, relabelPoint, layoutIsFlat } from "./indexmaps.ts";
-export type { GraphSpec, PlanTensor, PlanTable, PlanLookup, PlanLookupUse, ProofPlan, RequantProof, MaxProof, TensorKind } from "./plan.ts";
+export type { GraphSpec, PlanTensor, PlanTable, PlanLookup, PlanLookupUse, ProofPlan, RequantProof, MaxProof, PoolProof, TensorKind } from "./plan.ts";
 export { ClaimBook, splitPoint, joinPoint, broadcastPoint, concatPoint, type Claim } from "./claims.ts";
 export { StreamWriter, StreamReader, StreamRejection } from "./stream.ts";
 export { writeLogup, readLogup } from "./logup-stream.ts";

@@ -19,6 +19,9 @@ export function relabelingProblem(map: IndexMap, inShape: readonly number[], out
       return layoutIsFlat(inShape) && layoutIsFlat(outShape) ? null : `reshape ${JSON.stringify(inShape)} → ${JSON.stringify(outShape)} changes the padded layout`;
     case "transpose":
       return null;
+    case "pad":
+      // Zero padding of nothing (exported Pad nodes with all-zero pads) is the identity.
+      return map.padBegin.every((v) => v === 0) && inShape.every((v, d) => v === outShape[d]) ? null : "pad is not a relabeling";
     case "slice":
       for (let d = 0; d < outShape.length; d++) {
         const size = 2 ** log2Ceil(outShape[d]!), start = map.starts[d]!;

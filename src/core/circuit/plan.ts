@@ -67,6 +67,15 @@ export interface MaxProof {
   diff: string;
 }
 
+/** How a max pool is proved (circuit/pool-plan.ts): virtual candidate differences, range-checked. */
+export interface PoolProof {
+  op: number;
+  /** m − x_k per kernel offset (row-major over the window's axes). */
+  candidates: string[];
+  /** x_k where the window reads padding: the input's least value, so it never wins but ties. */
+  fill: number;
+}
+
 export interface ProofPlan {
   graph: GraphSpec;
   tensors: Record<string, PlanTensor>;
@@ -78,6 +87,7 @@ export interface ProofPlan {
   lookups: PlanLookup[];
   requants: RequantProof[];
   maxes: MaxProof[];
+  pools: PoolProof[];
   /** The op that produces each non-public tensor. */
   producer: Record<string, number>;
 }

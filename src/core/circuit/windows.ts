@@ -120,3 +120,44 @@ export function convPoint(l: ConvLayout, point: Uint32Array): { rB: Uint32Array;
   const rO = parts[1]!;
   return { rB: parts[0]!, rO, rGroup: rO.subarray(rO.length - 4 * l.groupVars), rS: parts.slice(2) };
 }
+
+/** [o]: output o < out reads inside the input at kernel offset k (a pool candidate that exists). */
+export function axisValidRelation(a: Axis, k: number): Relation {
+  const shift = k * a.dilation - a.pad;
+  return {
+    vars: [{ bits: a.outLog, bound: a.out }],
+    constraints: [
+      { coeffs: [a.stride], constant: shift, kind: "ge" },
+      { coeffs: [-a.stride], constant: a.in - 1 - shift, kind: "ge" },
+    ],
+  };
+}
+
+/** Whether some output position reads the padding at some kernel offset. */
+export function windowHasPadding(axes: readonly Axis[]): boolean {
+  return axes.some((a) => {
+    for (let k = 0; k < a.kernel; k++) for (let o = 0; o < a.out; o++) if (sourceOf(a, o, k) < 0) return true;
+    return false;
+  });
+}
+
+/** The virtual candidate differences m − x_k of a max pool (range-checked by lookup). */
+export function poolCandidates(output: string, count: number): string[] {
+  return Array.from({ length: count }, (_, k) => `${output}#d${k}`);
+}
+
+/** The parts of a point on a pool's output (or input): batch and channel together, then each spatial axis. */
+export function poolPoint(t: PlanTensor, point: Uint32Array): { rBC: Uint32Array; rS: Uint32Array[] } {
+  const parts = splitPoint(point, t.logDims);
+  return { rBC: point.subarray(point.length - 4 * (t.logDims[0]! + t.logDims[1]!)), rS: parts.slice(2) };
+}
+
+/** Why a pool cannot be proved, or null. */
+export function poolProblem(kind: "maxpool" | "sumpool", x: Shaped, y: Shaped, window: Window): string | null {
+  const d = window.kernel.length;
+  if (d < 1 || x.shape.length !== d + 2 || y.shape.length !== d + 2) return `${kind} of rank ${x.shape.length}`;
+  if (x.shape[0] !== y.shape[0] || x.shape[1] !== y.shape[1]) return `${kind} that changes batch or channels`;
+  if (kind === "sumpool" && window.dilations.some((v) => v !== 1)) return "sum pool with dilation";
+  if (kind === "maxpool" && window.kernel.reduce((a, b) => a * b, 1) > 16) return `max pool over ${window.kernel.join("x")} windows (at most 16 candidates)`;
+  return null;
+}

@@ -7,6 +7,7 @@ import type { QOp } from "../../quant/qgraph.ts";
 import type { ProverCtx } from "../context.ts";
 import { forwardLinear, proveLinear } from "./linear.ts";
 import { forwardConv, proveConv } from "./conv.ts";
+import { forwardSumPool, maxPoolWitness, proveMaxPool, proveSumPool } from "./pool.ts";
 import { forwardAdd, proveAdd } from "./elementwise.ts";
 import { forwardIndexMap, proveIndexMap } from "./indexmap.ts";
 import { forwardMul, proveMul } from "./product.ts";
@@ -43,6 +44,8 @@ const GADGETS: { [K in QOp["kind"]]?: ProverGadget<K> } = {
   embed: { forward: forwardEmbed, reduce: proveEmbed },
   requant: { witness: requantWitness, check: proveRequant },
   reducemax: { witness: maxWitness, check: proveMax },
+  maxpool: { witness: maxPoolWitness, check: proveMaxPool },
+  sumpool: { forward: forwardSumPool, reduce: proveSumPool },
   // Lookups are proved by their table's LogUp instance.
   lookup: {},
 };

@@ -4,6 +4,7 @@ import type { QOp } from "../../quant/qgraph.ts";
 import type { VerifierCtx } from "../context.ts";
 import { verifyLinear } from "./linear.ts";
 import { verifyConv } from "./conv.ts";
+import { verifyMaxPool, verifySumPool } from "./pool.ts";
 import { verifyAdd } from "./elementwise.ts";
 import { verifyIndexMap } from "./indexmap.ts";
 import { verifyMul } from "./product.ts";
@@ -31,6 +32,8 @@ const GADGETS: { [K in QOp["kind"]]?: VerifierGadget<K> } = {
   embed: { reduce: (ctx, op, claim) => verifyEmbed(ctx, op, claim, ctx.publicValue(op.inputs[0]!)) },
   requant: { check: verifyRequant },
   reducemax: { check: verifyMax },
+  maxpool: { check: verifyMaxPool },
+  sumpool: { reduce: verifySumPool },
   lookup: {},
 };
 
