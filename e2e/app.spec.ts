@@ -6,7 +6,7 @@ test("opens on the digits_cnn demo and draws its real graph", async ({ page }) =
   await page.goto("/");
   await expect(page.locator(".model-name")).toHaveText("digits_cnn.onnx");
   // digits_cnn has 9 ONNX nodes; the graph IR folds the Pad's Constant: 8 drawn, plus input and output.
-  await expect(page.locator(".react-flow__node")).toHaveCount(10);
+  await expect(page.locator(".op-node")).toHaveCount(10);
   for (const op of ["Conv", "Relu", "AveragePool", "Gemm", "Flatten"]) {
     await expect(page.locator(".op-type", { hasText: new RegExp(`^${op}$`) }).first()).toBeVisible();
   }
@@ -47,7 +47,7 @@ test("dropping a file that is not ONNX shows an error and keeps the open model",
   await expect(banner).toContainText("not a valid ONNX model");
   await expect(banner).toContainText("digits_cnn.onnx is still open");
   await expect(page.locator(".model-name")).toHaveText("digits_cnn.onnx");
-  await expect(page.locator(".react-flow__node")).toHaveCount(10);
+  await expect(page.locator(".op-node")).toHaveCount(10);
   await shot(page, "bad-drop-error");
   // A real model dropped afterwards replaces the current one and clears the error.
   await dropFile(page, "tiny_gpt.onnx", new Uint8Array(readFileSync("public/models/tiny_gpt.onnx")));

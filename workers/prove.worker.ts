@@ -2,7 +2,7 @@
 // worker; a crash is reported by the client, which starts a fresh one.
 import * as Comlink from "comlink";
 import type { Tensor } from "../src/core/graph/index.ts";
-import { proveRun, verifyAgain, type ProofResult, type ProveProgress } from "./tasks/prove-run.ts";
+import { proveRun, verifyBundle, type ProofResult, type ProveProgress, type Verdict } from "./tasks/prove-run.ts";
 
 export type ProveOutcome = { ok: true; result: ProofResult } | { ok: false; error: string };
 
@@ -14,17 +14,9 @@ const api = {
       return { ok: false, error: (e as Error).message };
     }
   },
-  verify(bytes: Uint8Array, planText: string, r: Pick<ProofResult, "input" | "output" | "proof">): ProofResult["verdict"] {
-    try {
-      return verifyAgain(bytes, planText, r);
-    } catch (e) {
-      return { ok: false, reason: (e as Error).message };
-    }
-  },
-  /** Bytes of the JS heap as the worker sees it (Chromium), for the memory metric. */
-  memory(): number | null {
-    const m = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
-    return m ? m.usedJSHeapSize : null;
+  /** The exported verifier's check on files (vk.bin, input.pb, output.json, proof.bin). */
+  verify(vk: Uint8Array, input: Uint8Array, output: Uint8Array | string | object, proof: Uint8Array): Verdict & { vkDigest?: string } {
+    return verifyBundle(vk, input, output, proof);
   },
 };
 

@@ -22,42 +22,42 @@ export function download(name: string, data: Uint8Array | string, type = "applic
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
-/** The proof's parts in one buffer: 4 length-prefixed sections (provisional layout). */
-export function proofBytes(p: ProofResult["proof"]): Uint8Array {
-  const parts = [new Uint8Array(p.body.buffer, p.body.byteOffset, p.body.byteLength), p.witnessRoot, p.witnessOpening, p.modelOpening];
-  const out = new Uint8Array(8 + parts.reduce((a, x) => a + 4 + x.length, 0));
-  const dv = new DataView(out.buffer);
-  out.set(strToU8("ZKPROOF0"), 0);
-  let o = 8;
-  for (const x of parts) {
-    dv.setUint32(o, x.length, true);
-    out.set(x, o + 4);
-    o += 4 + x.length;
-  }
-  return out;
-}
-
 export function commitmentText(r: ProofResult): string {
   return `vk-digest ${hex(r.vkDigest)}\nweights-root ${hex(r.modelRoot)}\n`;
 }
 
-function outputJson(r: ProofResult): string {
-  const enc = (m: Record<string, Int32Array>, k: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([n, v]) => [n, { k: k[n], values: Array.from(v) }]));
-  return JSON.stringify({ statement: MEANING, vkDigest: hex(r.vkDigest), input: enc(r.input, r.inputScales), output: enc(r.output, r.outputScales), outputReal: r.outputReal }, null, 1) + "\n";
+export const VERIFIER_FILES = ["zkml-verifier.mjs", "verify.mjs", "verifier.html", "README.txt"] as const;
+
+/** The standalone verifier, shipped with the app (the output of `zkml export-verifier`). */
+export async function verifierFiles(): Promise<Record<string, Uint8Array>> {
+  const out: Record<string, Uint8Array> = {};
+  for (const f of VERIFIER_FILES) {
+    const res = await fetch(`${import.meta.env.BASE_URL}verifier/${f}`);
+    if (!res.ok) throw new Error(`export: the standalone verifier file ${f} is missing from this build (HTTP ${res.status})`);
+    out[`verifier/${f}`] = new Uint8Array(await res.arrayBuffer());
+  }
+  return out;
 }
 
 export function bundleFiles(r: ProofResult, planText: string, modelName: string): Record<string, Uint8Array> {
   const readme = [
     `# Proof bundle: ${modelName}`, "", MEANING, "",
     "Integrity proof, not zero-knowledge: the weights and the input are not hidden.", "",
-    "- proof.bin: the proof (sections: body, witness root, witness opening, model opening)",
-    "- output.json: the public input and output as integers with their scales (v·2^-k)",
-    "- plan.json: the quantization plan the verifying key binds", "- commitment.txt: the model's public commitment (VK digest, weights root)",
-    "", `Proved in ${(r.times.proveMs / 1000).toFixed(2)} s; verified in ${r.times.verifyMs.toFixed(0)} ms in zkml-studio.`, "",
+    "- vk.bin: the verifying key (binds the graph, every scale and table, and the weights' commitment)",
+    "- proof.bin: the proof", "- input.pb: the public input (ONNX TensorProto)",
+    "- output.json: the proved output, integers with their scales (v·2^-k)",
+    "- plan.json: the quantization plan the key was made from",
+    `- commitment.txt: what the model owner publishes (VK digest ${hex(r.vkDigest).slice(0, 16)}…, weights root)`,
+    "- verifier/: the standalone verifier, which needs nothing else:",
+    "    node verifier/verify.mjs --vk vk.bin --input input.pb --output output.json --proof proof.bin",
+    "  or open verifier/verifier.html in a browser and pick the four files.", "",
+    `Proved in ${(r.times.proveMs / 1000).toFixed(2)} s; verified in ${r.times.verifyMs.toFixed(0)} ms in zkml-studio.`, "",
   ].join("\n");
   return {
-    "proof.bin": proofBytes(r.proof),
-    "output.json": strToU8(outputJson(r)),
+    "vk.bin": r.vk,
+    "proof.bin": r.proof,
+    "input.pb": r.input,
+    "output.json": strToU8(JSON.stringify(r.output, null, 1) + "\n"),
     "plan.json": strToU8(planText),
     "commitment.txt": strToU8(commitmentText(r)),
     "README.md": strToU8(readme),
@@ -69,7 +69,12 @@ export async function downloadBundle(): Promise<void> {
   const slot = activeSlot(s);
   if (!s.proof || !slot || !s.model) return;
   const base = s.model.fileName.replace(/\.onnx$/i, "");
-  download(`${base}-proof.zip`, zipSync(bundleFiles(s.proof, serializePlan(slot.plan), s.model.fileName), { level: 6 }), "application/zip");
+  try {
+    const files = { ...bundleFiles(s.proof, serializePlan(slot.plan), s.model.fileName), ...(await verifierFiles()) };
+    download(`${base}-proof.zip`, zipSync(files, { level: 6 }), "application/zip");
+  } catch (e) {
+    projectStore.getState().setError((e as Error).message);
+  }
 }
 
 // ---- project files ---------------------------------------------------------------------

@@ -15,6 +15,8 @@ export interface UiState {
   /** Node to bring into view once the layout shows it. */
   focusNode: string | null;
   log: { at: number; level: "info" | "error"; text: string }[];
+  /** The last bundle dropped in and its verdict. */
+  received: { name: string; verdict: { ok: true; vkDigest?: string } | { ok: false; reason: string; vkDigest?: string } } | null;
   set(patch: Partial<Omit<UiState, "set" | "addLog">>): void;
   addLog(level: "info" | "error", text: string): void;
 }
@@ -27,6 +29,7 @@ export const uiStore = createStore<UiState>()((set) => ({
   searchOpen: false,
   focusNode: null,
   log: [],
+  received: null,
   set: (patch) => set(patch),
   addLog: (level, text) => set((s) => ({ log: [...s.log.slice(-199), { at: Date.now(), level, text }] })),
 }));

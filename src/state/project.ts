@@ -121,7 +121,7 @@ export function createProjectStore() {
       proofStale: false,
       setOpening: (fileName) => set({ opening: fileName }),
       modelOpened: (model, expanded) => set({
-        model, expanded, opening: null, error: null, selectedNode: null, layout: null,
+        model, expanded, opening: null, error: null, selectedNode: null, layout: null, calibration: DEFAULT_CALIBRATION,
         plans: { A: null, B: null }, activePlan: "A", proof: null, proofStale: false, proveInput: { kind: "sample", index: 0 }, overlay: "none",
       }),
       openFailed: (message) => set({ opening: null, error: message }),

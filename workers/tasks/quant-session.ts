@@ -27,8 +27,8 @@ export interface PlanMetrics {
   accuracy: AccuracyReport;
   evalNote: string;
   costs: Record<string, NodeCost>;
-  /** Why the plan does not compile to a circuit yet (the node is marked), or null. */
-  compileIssue: { node?: string; reason: string } | null;
+  /** Why the plan does not compile to a circuit yet (the nodes it names are marked), or null. */
+  compileIssue: { nodes: string[]; reason: string } | null;
   /** Per ONNX node: the table ids its lookups use. */
   tablesByNode: Record<string, string[]>;
 }
@@ -93,7 +93,9 @@ export class QuantSession {
       compiled = compilePlan(spec as GraphSpec);
     } catch (e) {
       if (!(e instanceof CircuitError)) throw e;
-      compileIssue = { ...(e.node ? { node: e.node } : {}), reason: e.message };
+      // The compiler names every node it cannot prove ("… /pool/Pad (pad …), …").
+      const named = this.graph.nodes.filter((n) => e.message.includes(`${n.id} (`) || n.id === e.node).map((n) => n.id);
+      compileIssue = { nodes: named, reason: e.message };
     }
     const tablesByNode: Record<string, string[]> = {};
     for (const op of q.ops) if (op.kind === "lookup") (tablesByNode[op.source] ??= []).push(op.table);

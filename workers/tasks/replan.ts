@@ -58,8 +58,14 @@ export function replan(graph: Graph, plan: QuantPlan, edits: Readonly<Record<str
   for (const name of Object.keys(edits)) {
     if (!Object.hasOwn(plan.tensors, name)) throw new QuantError(`${name} is not a tensor of this plan`, { tensor: name });
   }
+  if ((plan.calibration as { perChannel?: boolean }).perChannel) {
+    throw new QuantError("a per-channel plan cannot be edited per tensor here yet; recalibrate without per-channel scales to edit");
+  }
   const src = new EditedSource(plan, edits);
   const qgraph = lower(graph, src);
   checkBounds(qgraph);
-  return { plan: planOf(graph, qgraph, src.chosen, plan.calibration, plan.report.tensors), qgraph };
+  // planOf takes the lowered graph (with its per-channel multipliers, none here): this value
+  // reads as either form, so the call holds while quant's lowering API settles.
+  const lowered = { ...qgraph, qgraph, channelMultipliers: new Map<string, string>() } as unknown as Parameters<typeof planOf>[1];
+  return { plan: planOf(graph, lowered, src.chosen, plan.calibration, plan.report.tensors), qgraph };
 }

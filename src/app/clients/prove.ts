@@ -5,7 +5,7 @@ import { serializePlan } from "../../core/quant/index.ts";
 import { activeSlot, projectStore } from "../../state/project.ts";
 import { jobsStore } from "../../state/jobs.ts";
 import type { ProveWorkerApi, ProveOutcome } from "../../../workers/prove.worker.ts";
-import type { ProveProgress, ProofResult } from "../../../workers/tasks/prove-run.ts";
+import type { ProveProgress, Verdict } from "../../../workers/tasks/prove-run.ts";
 import { inputTensors } from "./quant.ts";
 import { CancelledError, WorkerHandle } from "./worker-handle.ts";
 
@@ -46,8 +46,7 @@ export async function runProof(): Promise<void> {
       lastLabel = label;
     }
     const remaining = p.fraction > 0.05 ? (p.elapsedMs / p.fraction) * (1 - p.fraction) : undefined;
-    const mem = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
-    j.progress("prove", { progress: p.fraction, detail: `${p.stage}: ${p.detail}`, metrics: { ...(remaining !== undefined ? { remainingMs: remaining } : {}), ...(mem ? { memoryBytes: mem } : {}) } });
+    j.progress("prove", { progress: p.fraction, detail: `${p.stage}: ${p.detail}`, metrics: { ...(remaining !== undefined ? { remainingMs: remaining } : {}), ...(p.memoryBytes ? { memoryBytes: p.memoryBytes } : {}) } });
   });
   try {
     const out = await proveWorker.run<ProveOutcome>((api) => api.prove(s.model!.bytes.slice(), serializePlan(slot.plan), inputs.value, onProgress) as Promise<ProveOutcome>);
@@ -67,15 +66,20 @@ export async function runProof(): Promise<void> {
 }
 
 /** Verifies the current proof again, optionally with one byte of it flipped (the "tamper" button). */
-export async function reverify(tamper = false): Promise<ProofResult["verdict"] | null> {
-  const s = projectStore.getState();
-  const slot = activeSlot(s);
-  if (!s.model || !slot || !s.proof) return null;
-  jobsStore.getState().start("verify", tamper ? "a tampered copy" : "the proof");
-  const body = Uint32Array.from(s.proof.proof.body);
-  if (tamper) body[body.length >> 1] = (body[body.length >> 1]! + 1) >>> 0;
+export async function reverify(tamper = false): Promise<Verdict | null> {
+  const p = projectStore.getState().proof;
+  if (!p) return null;
+  const proof = Uint8Array.from(p.proof);
+  if (tamper) proof[proof.length >> 1]! ^= 0x01;
+  return verifyReceived(p.vk, p.input, p.output, proof);
+}
+
+/** The exported verifier's check, in the prove worker (a received bundle, or a tampered copy). */
+export async function verifyReceived(vk: Uint8Array, input: Uint8Array, output: Uint8Array | string | object, proof: Uint8Array): Promise<(Verdict & { vkDigest?: string }) | null> {
+  if (jobsStore.getState().jobs.prove.status === "running") return { ok: false, reason: "a proof is running; wait or cancel it first" };
+  jobsStore.getState().start("verify", "checking the files");
   try {
-    const v = await proveWorker.run<ProofResult["verdict"]>((api) => api.verify(s.model!.bytes.slice(), serializePlan(slot.plan), { input: s.proof!.input, output: s.proof!.output, proof: { ...s.proof!.proof, body } }) as Promise<ProofResult["verdict"]>);
+    const v = await proveWorker.run<Verdict & { vkDigest?: string }>((api) => api.verify(vk, input, output, proof) as Promise<Verdict & { vkDigest?: string }>);
     jobsStore.getState().finish("verify", "done");
     return v;
   } catch (e) {

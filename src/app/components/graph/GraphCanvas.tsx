@@ -51,7 +51,7 @@ function Canvas({ view }: { view: ViewGraph }) {
   }, [view, tree]);
 
   const ov = useMemo(() => overlayValues(overlayKind, slot?.metrics), [overlayKind, slot?.metrics]);
-  const issueNode = slot?.metrics?.compileIssue?.node;
+  const issueNodes = useMemo(() => new Set(slot?.metrics?.compileIssue?.nodes ?? []), [slot?.metrics?.compileIssue]);
 
   const nodes = useMemo<Node[]>(() => {
     if (!layout) return [];
@@ -61,7 +61,7 @@ function Canvas({ view }: { view: ViewGraph }) {
         const members = groupMembers.get(it.id) ?? new Set<string>();
         const data: GroupNodeData = {
           id: it.id, label: g.label, size: g.size, expanded: it.expanded, families: familiesOf(view, members),
-          issues: [...members].filter((m) => byId.get(m)?.issue || m === issueNode).length,
+          issues: [...members].filter((m) => byId.get(m)?.issue || issueNodes.has(m)).length,
         };
         return {
           id: it.id, type: "group", position: { x: it.x, y: it.y }, data, width: it.width, height: it.height,
@@ -70,11 +70,11 @@ function Canvas({ view }: { view: ViewGraph }) {
       }
       const n = byId.get(it.id)!;
       const v = ov?.values.get(n.id);
-      const node = n.id === issueNode && !n.issue ? { ...n, issue: { level: "error" as const, reason: slot?.metrics?.compileIssue?.reason ?? "" } } : n;
+      const node = issueNodes.has(n.id) && !n.issue ? { ...n, issue: { level: "error" as const, reason: `cannot be proved yet: ${slot?.metrics?.compileIssue?.reason ?? ""}` } } : n;
       const data: OpNodeData = { node, overlay: v !== undefined && ov ? { t: scalePosition(ov.scale, v), text: ov.format(v) } : undefined, dim: !!ov && v === undefined && n.family !== "io" };
       return { id: it.id, type: "op", position: { x: it.x, y: it.y }, data, width: it.width, height: it.height, draggable: false, connectable: false, zIndex: it.depth * 2 + 1 };
     });
-  }, [layout, view, tree, byId, groupMembers, ov, issueNode, slot?.metrics?.compileIssue?.reason]);
+  }, [layout, view, tree, byId, groupMembers, ov, issueNodes, slot?.metrics?.compileIssue?.reason]);
 
   const withSelection = useMemo(() => nodes.map((n) => (n.id === selected ? { ...n, selected: true } : n)), [nodes, selected]);
 

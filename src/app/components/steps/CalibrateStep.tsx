@@ -10,17 +10,21 @@ const pct = (v: number | undefined) => (v === undefined ? "–" : `${(100 * v).t
 
 function FilePick({ label, which }: { label: string; which: "calibration" | "evaluation" | "labels" }) {
   const f = useProject((s) => s.calibration[which]);
+  const id = `pick-${which}`;
   return (
-    <label className="file-pick">
+    <div className="file-pick">
       <span>{label}</span>
-      <input type="file" accept=".pb,.npy,.json" data-testid={`data-${which}`} aria-label={`${label} file (TensorProto, .npy or JSON)`}
+      <input id={id} type="file" className="visually-hidden" accept=".pb,.npy,.json" data-testid={`data-${which}`} aria-label={`${label} data file (TensorProto, .npy or JSON)`}
         onChange={async (e) => {
           const file = e.target.files?.[0];
           if (file) projectStore.getState().setCalibration({ source: "files", [which]: { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) } });
           e.target.value = "";
         }} />
-      <code className="file-name">{f ? f.name : "none"}</code>
-    </label>
+      <button className="btn btn-small file-button" onClick={() => document.getElementById(id)?.click()} title="TensorProto (.pb), .npy or JSON; leading axis = samples">
+        <code className="file-name">{f ? f.name : "choose…"}</code>
+      </button>
+      {f && which !== "calibration" && <button className="link small" onClick={() => projectStore.getState().setCalibration({ [which]: null })} aria-label={`Remove the ${label} file`}>×</button>}
+    </div>
   );
 }
 

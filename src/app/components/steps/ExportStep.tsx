@@ -3,6 +3,18 @@ import { activeSlot } from "../../../state/project.ts";
 import { serializePlan } from "../../../core/quant/index.ts";
 import { bundleFiles, commitmentText, download, downloadBundle, hex } from "../../export.ts";
 import { exportGraphPng, exportGraphSvg } from "../../graph-image.ts";
+import { useUi } from "../../ui-store.ts";
+
+function Received() {
+  const r = useUi((s) => s.received);
+  if (!r) return <div className="small muted">Drop a received bundle (.zip) anywhere to verify it.</div>;
+  return (
+    <div className={`received ${r.verdict.ok ? "good" : "bad"}`} data-testid="received" role="status">
+      <b>{r.name}</b>: {r.verdict.ok ? "✓ accepted" : `✗ rejected: ${r.verdict.reason}`}
+      {r.verdict.vkDigest && <div className="small">VK digest <code className="hash">{r.verdict.vkDigest}</code></div>}
+    </div>
+  );
+}
 
 export function ExportStep() {
   const proof = useProject((s) => s.proof);
@@ -26,9 +38,10 @@ export function ExportStep() {
             <div className="kv"><span>weights root</span><code className="hash">{hex(proof.modelRoot)}</code></div>
             <button className="btn btn-small" onClick={() => void navigator.clipboard?.writeText(commitmentText(proof))} aria-label="Copy the model commitment">Copy</button>
           </div>
-          <div className="warn-note small">Provisional formats: the VK digest hashes the plan and weights root until the artifacts format lands; the standalone verifier will join the bundle then.</div>
+          <div className="small muted">The bundle holds the standalone verifier too: <code>node verifier/verify.mjs --vk vk.bin --input input.pb --output output.json --proof proof.bin</code>, or open <code>verifier/verifier.html</code>.</div>
         </>
       )}
+      <Received />
       <div className="btn-row">
         <button className="btn btn-small" onClick={() => void exportGraphSvg()}>Graph SVG</button>
         <button className="btn btn-small" onClick={() => void exportGraphPng()}>Graph PNG</button>

@@ -8,6 +8,7 @@ import { MEANING } from "../../export.ts";
 import { Progress } from "../Progress.tsx";
 import { DigitCanvas } from "./DigitCanvas.tsx";
 
+const topOf = (v: number[]) => v.slice(0, 10).reduce((b, x, i, a) => (x > a[b]! ? i : b), 0);
 const secs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const bytes = (b: number) => (b >= 1 << 20 ? `${(b / (1 << 20)).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
 
@@ -111,7 +112,7 @@ function Result() {
         <span>prove</span><b data-testid="prove-time">{secs(proof.times.proveMs)}</b>
         <span>verify</span><b>{secs(proof.times.verifyMs)}</b>
         <span>proof size</span><b>{bytes(proof.proofBytes)}</b>
-        <span>output top-1</span><b>{proof.outputReal.slice(0, 10).reduce((b, x, i, a) => (x > a[b]! ? i : b), 0)}</b>
+        <span>output top-1</span><b data-testid="proved-top1">{topOf(proof.output.outputs[0]?.dequantized ?? [])}</b>
       </div>
       {stale && <div className="warn-note small">The plan or input changed since this proof: prove again.</div>}
       <div className="btn-row">

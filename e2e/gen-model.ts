@@ -1,0 +1,27 @@
+// A generated ONNX model of `n` nodes in name scopes (/stage{s}/block{b}/…), for the
+// large-graph browser test: residual blocks of Relu/Add on a [1, 8] tensor.
+import onnxProto from "onnx-proto";
+
+const { onnx } = onnxProto;
+
+export function generatedModel(n: number): Uint8Array {
+  const nodes: { name: string; opType: string; input: string[]; output: string[] }[] = [];
+  let cur = "x", i = 0;
+  while (nodes.length < n) {
+    const s = Math.floor(i / 400), b = Math.floor(i / 20) % 20;
+    const scope = `/stage${s}/block${b}`;
+    const a = `t${i}a`, r = `t${i}r`;
+    nodes.push({ name: `${scope}/Relu_${i}`, opType: "Relu", input: [cur], output: [a] });
+    nodes.push({ name: `${scope}/Add_${i}`, opType: "Add", input: [a, cur], output: [r] });
+    cur = r;
+    i++;
+  }
+  const vi = (name: string) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }, { dimValue: 8 }] } } } });
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    producerName: "zkml-studio e2e",
+    opsetImport: [{ domain: "", version: 17 }],
+    graph: { name: `generated_${n}`, node: nodes, input: [vi("x")], output: [vi(cur)] },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
