@@ -45,7 +45,7 @@ export function proofBounds(plan: ProofPlan, model: PcsParams): ProofBounds {
   return {
     bodyWords: words,
     witnessOpeningBytes: maxOpeningBytes(witnessLayout(plan).params, claims),
-    modelOpeningBytes: maxOpeningBytes(model, claims),
+    modelOpeningBytes: maxOpeningBytes(model, claims, false),
   };
 }
 

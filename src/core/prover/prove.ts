@@ -114,7 +114,8 @@ export function prove(input: ProveInput, opts: ProveOptions = {}): ProofData {
     }
   }
   const witnessOpening = writeOpeningProof(open(ctx.tr, witness, witnessClaims), layout.params);
-  const modelOpening = modelClaims.length ? writeOpeningProof(open(ctx.tr, input.model.data, modelClaims), input.model.data.params) : new Uint8Array(0);
+  // No proximity row for the model: the setup proof tested the model commitment's proximity once.
+  const modelOpening = modelClaims.length ? writeOpeningProof(open(ctx.tr, input.model.data, modelClaims, { proximity: false }), input.model.data.params) : new Uint8Array(0);
   progress("openings", "done", 1);
   return { body: ctx.w.finish(), witnessRoot: witness.root, witnessOpening, modelOpening };
 }

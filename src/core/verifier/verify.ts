@@ -15,6 +15,7 @@ import { typeMax, typeMin } from "../quant/fixed.ts";
 export interface VerifyInput {
   plan: ProofPlan;
   vkDigest: Uint8Array;
+  /** The VK's model commitment; its setup proof must have passed (verifier/files.ts checkVk). */
   model: { root: Uint8Array; map: SegmentMap; params: PcsParams };
   inputs: Readonly<Record<string, ArrayLike<number>>>;
   outputs: Readonly<Record<string, ArrayLike<number>>>;
@@ -85,7 +86,9 @@ function run(input: VerifyInput): void {
   const w = verifyOpening(ctx.tr, wParams, input.proof.witnessRoot, witnessClaims, input.proof.witnessOpening);
   if (!w.ok) throw new Reject(`witness commitment: ${w.reason}`);
   if (modelClaims.length > 0) {
-    const m = verifyOpening(ctx.tr, input.model.params, input.model.root, modelClaims, input.proof.modelOpening);
+    // Sound only because the VK's setup proof (checked once per VK, files.ts checkVk) tested the
+    // model commitment's proximity: per-proof model openings carry the evaluation row alone.
+    const m = verifyOpening(ctx.tr, input.model.params, input.model.root, modelClaims, input.proof.modelOpening, { proximity: false });
     if (!m.ok) throw new Reject(`model commitment: ${m.reason}`);
   } else if (input.proof.modelOpening.length !== 0) throw new Reject("unexpected model opening");
 }
