@@ -39,6 +39,24 @@ describe("zkml calibrate / accuracy / run --plan", () => {
     expect(human.stdout.join("\n")).toMatch(/accuracy: float 95\.72 %, quantized \d+\.\d\d %/);
   }, 60_000);
 
+  itShared("models/digits_mlp/model.onnx", "calibrate --per-channel writes a per-channel plan that accuracy --plan uses", async () => {
+    const plan = join(dir, "mlp-pc.json");
+    const io = capture();
+    expect(await main(["calibrate", M("digits_mlp"), "--data", D("calibration_x.pb"), "--per-channel", "-o", plan], io), io.stderr.join("\n")).toBe(0);
+    expect(io.stdout[0]).toMatch(/^wrote .*mlp-pc.json: 5 tensors, 4 requants, 0 tables \(minmax, per-channel weights, 256 samples, data: calibration_x.pb\)/);
+    const text = readFileSync(plan, "utf8");
+    const p = parsePlan(text);
+    expect(serializePlan(p)).toBe(text);
+    expect(p.calibration.perChannel).toBe(true);
+    const weights = Object.values(p.tensors).filter((t) => t.role === "weight");
+    expect(weights.length).toBe(2);
+    for (const w of weights) expect(w.channelScales!.length).toBeGreaterThan(1);
+    const acc = capture();
+    expect(await main(["accuracy", M("digits_mlp"), "--plan", plan, "--data", D("test_x.pb"), "--labels", D("test_y.pb"), "--json"], acc), acc.stderr.join("\n")).toBe(0);
+    const r = JSON.parse(acc.stdout[0]!) as Record<string, number>;
+    expect(r.quant_accuracy).toBeGreaterThanOrEqual(r.float_accuracy! - 0.005);
+  }, 60_000);
+
   itShared("models/digits_mlp/model.onnx", "the same data as JSON arrays gives the same scales as the TensorProto", async () => {
     const rows = fromTensorData(decodeTensorFile(new Uint8Array(readFileSync(D("calibration_x.pb")))));
     const flat = Array.from(rows.data as Float32Array);

@@ -43,7 +43,10 @@ describe("per-channel weight scales", () => {
       const M = r.channelM!;
       expect(M).toHaveLength(N);
       M.forEach((m, n) => expect(Math.abs(m - F[n]! * 2 ** r.s)).toBeLessThanOrEqual(0.5));
-      M.forEach((m, n) => expect(Math.abs(m / 2 ** r.s / F[n]! - 1)).toBeLessThan(2 ** -10));
+      M.forEach((m, n) => expect(Math.abs(m / 2 ** r.s / F[n]! - 1)).toBeLessThanOrEqual(2 ** -10));
+      // …and s is the smallest shift that precise: one less misses 2^−10 on some channel.
+      const err = (s: number) => Math.max(...F.map((v) => Math.abs(roundHalfUp(v * 2 ** s) / 2 ** s / v - 1)));
+      expect(err(r.s - 1)).toBeGreaterThan(2 ** -10);
       return (x: number[]) => Array.from({ length: N }, (_, n) => {
         let acc = bq[n]!;
         for (let k = 0; k < K; k++) acc += x[k]! * wq[n * K + k]!;

@@ -18,10 +18,13 @@ function windows(count: number, start: number, stride: number): Sample[] {
 }
 
 describe("accuracy targets on the shared models", () => {
-  for (const [name, suffix, floatAcc] of [["digits_mlp", "", 0.957], ["digits_cnn", "_img", 0.967]] as const) {
-    itShared(`models/${name}/model.onnx`, `${name}: test accuracy within 0.5 points of float (${floatAcc * 100} %)`, () => {
+  for (const [name, suffix, floatAcc, perChannel] of [
+    ["digits_mlp", "", 0.957, false], ["digits_cnn", "_img", 0.967, false], ["digits_mlp", "", 0.957, true], ["digits_cnn", "_img", 0.967, true],
+  ] as const) {
+    itShared(`models/${name}/model.onnx`, `${name}${perChannel ? " (per-channel weights)" : ""}: test accuracy within 0.5 points of float (${floatAcc * 100} %)`, () => {
       const g = model(name);
-      const { qgraph } = calibrate(g, samplesFromBatch(g, batch(`models/digits/calibration_x${suffix}.pb`)), { dataNote: "calibration" });
+      const { qgraph } = calibrate(g, samplesFromBatch(g, batch(`models/digits/calibration_x${suffix}.pb`)), { dataNote: "calibration", perChannel });
+      expect(qgraph.ops.some((o) => o.kind === "mul")).toBe(perChannel);
       const labels = batch("models/digits/test_y.pb").data as Float64Array;
       const r = measureAccuracy(g, qgraph, samplesFromBatch(g, batch(`models/digits/test_x${suffix}.pb`)), labels);
       expect(r.samples).toBe(397);
@@ -47,6 +50,16 @@ describe("accuracy targets on the shared models", () => {
     const { qgraph } = calibrate(g, generatedSamples(g, 8, 1));
     const r = measureAccuracy(g, qgraph, generatedSamples(g, 64, 2));
     expect(r.samples).toBe(64);
+    expect(r.top1_agreement).toBeGreaterThanOrEqual(0.98);
+    expect(r.cosine_similarity).toBeGreaterThanOrEqual(0.999);
+  }, 180_000);
+
+  itShared("models/vgg16_cifar10/model.onnx", "vgg16_cifar10 with per-channel weights: top-1 agreement ≥ 98 % over 32 generated inputs and cosine ≥ 0.999", () => {
+    const g = model("vgg16_cifar10");
+    const { plan, qgraph } = calibrate(g, generatedSamples(g, 8, 1), { perChannel: true });
+    const convs = g.nodes.filter((n) => n.opType === "Conv" || n.opType === "Gemm" || n.opType === "MatMul").length;
+    expect(Object.values(plan.requants).filter((r) => r.channelM).length).toBe(convs);
+    const r = measureAccuracy(g, qgraph, generatedSamples(g, 32, 2));
     expect(r.top1_agreement).toBeGreaterThanOrEqual(0.98);
     expect(r.cosine_similarity).toBeGreaterThanOrEqual(0.999);
   }, 180_000);

@@ -49,11 +49,11 @@
  *   has a real scale per output channel, scale_c = max|w_c| / (2^(b−1) − 1), w_q =
  *   clamp(round(w / scale_c)), bias b_q = round(b / (s_x·scale_c)); its k is the per-tensor
  *   exponent, nominal. The requant is lowered without a new op: acc' = acc ⊙ M (M a [C] or
- *   [C, 1, …] unsigned model constant, M_c/2^s ≈ s_x·scale_c/s_y to nearest), then a requant
- *   with M = 1 and the common shift s (the largest ≤ 29 with max M_c within the bound).
- *   |acc·M_c| < 2^28 for every value of M's type (one bit of headroom for the circuit's
- *   quotient-range check); when that leaves some M_c coarser than 2^−12, acc is first
- *   requantized to 16 bits (M = 1, shift). The plan records channelScales per weight and
+ *   [C, 1, …] unsigned model constant, M_c = round(s_x·scale_c/s_y·2^s)), then a requant
+ *   with M = 1 and the common shift s: the smallest (≤ 29) that puts every M_c within 2^−10
+ *   of its factor (a shorter remainder to prove). |acc·M_c| < 2^28 for every value of M's
+ *   type (one bit of headroom for the circuit's quotient-range check); when no shift under
+ *   that bound reaches 2^−10, acc is first requantized to 16 bits (M = 1, shift). The plan records channelScales per weight and
  *   channelM per such requant.
  * - Softmax (last axis): m = reducemax; d = x − m; requant d to 13-bit k=8 (clamped ≤ 0); e =
  *   exp table (14-bit unsigned, k=13); masked (−∞ Where) entries set to 0; S = rowsum e;

@@ -21,6 +21,11 @@ const CHANNEL_PRODUCT_BOUND = 2 ** 28;
 const MAX_CHANNEL_SHIFT = 29;
 /** Relative error of a multiplier under which no intermediate requant is worth its cost. */
 const MULTIPLIER_PRECISION = 2 ** -12;
+/**
+ * Relative error a per-channel multiplier may have: 4× under the per-channel weights' own
+ * (±½ step of max|w_c|/127), and each bit less is a bit less of remainder to prove.
+ */
+const CHANNEL_PRECISION = 2 ** -10;
 
 /** Output channels of a linear op's accumulator: their axis and each one's scale relative to 2^−k. */
 export interface Channels {
@@ -226,7 +231,7 @@ export class LowerCtx {
       throw new QuantError(`${source}: requant to ${y.name} needs a multiplier of ${F.toPrecision(4)}, over the ${maxM} the bound allows; lower ${y.name}'s scale exponent k (now ${y.k})`, { node: source, tensor: y.name });
     }
     const err = Math.abs(M / 2 ** s - F) / F;
-    if (err > 2 ** -12 && mag > 2 ** 15) {
+    if (err > MULTIPLIER_PRECISION && mag > 2 ** 15) {
       const shift = Math.max(0, signedBitsFor(-mag, mag) - 16);
       const mid = this.tensor(this.fresh(`${y.name}::pre`), x.shape, { k: x.k - shift, bits: 16, signed: true }, "activation");
       this.op({ kind: "requant", source, inputs: [x.name], output: mid.name, M: 1, s: shift, lo: typeMin(mid), hi: typeMax(mid) });
@@ -270,8 +275,9 @@ export class LowerCtx {
   /**
    * Per-channel y = requant(x) with real factor f·rel_c on channel c, as ops the circuit
    * already proves: x' = x ⊙ M (M a [C, 1, …] constant, M_c/2^s ≈ f·rel_c·2^(k_y − k_x)),
-   * then a requant with M = 1 and the common shift s. |x·M_c| < 2^28 by the M's type; when
-   * that leaves a multiplier coarser than 2^−12, a 16-bit requant of x goes first.
+   * then a requant with M = 1 and the common shift s, the smallest that keeps every M_c within
+   * 2^−10 of its factor. |x·M_c| < 2^28 by the M's type; when that leaves a multiplier coarser
+   * than 2^−10, a 16-bit requant of x goes first.
    */
   private requantChannels(source: string, x: QTensor, f: number, ch: Channels, y: QTensor, lo: number, hi: number): void {
     const F = ch.rel.map((r) => f * r * 2 ** (y.k - x.k));
@@ -291,14 +297,18 @@ export class LowerCtx {
     if (roundHalfUp(top) > cap) {
       throw new QuantError(`${source}: per-channel requant to ${y.name} needs a multiplier of ${top.toPrecision(4)}, over the ${cap} the bound allows; lower ${y.name}'s scale exponent k (now ${y.k})`, { node: source, tensor: y.name });
     }
+    // The smallest shift whose multipliers are all within the precision (a shorter remainder
+    // to prove), else the largest the bound allows.
+    const error = (s: number) => Math.max(...F.map((v) => Math.abs(roundHalfUp(v * 2 ** s) / 2 ** s - v) / v));
+    let widest = 0;
+    while (widest < MAX_CHANNEL_SHIFT && roundHalfUp(top * 2 ** (widest + 1)) <= cap) widest++;
     let s = 0;
-    while (s < MAX_CHANNEL_SHIFT && roundHalfUp(top * 2 ** (s + 1)) <= cap) s++;
+    while (s < widest && error(s) > CHANNEL_PRECISION) s++;
+    if (error(s) > CHANNEL_PRECISION && mag > 2 ** 15) return viaMid();
     let M = F.map((v) => roundHalfUp(v * 2 ** s));
     if (M.every((m) => m === 0)) {
       throw new QuantError(`${source}: per-channel requant to ${y.name} rounds every multiplier to 0 (largest factor ${top.toExponential(3)}); raise ${y.name}'s scale exponent k (now ${y.k})`, { node: source, tensor: y.name });
     }
-    const err = Math.max(...F.map((v, c) => Math.abs(M[c]! / 2 ** s - v) / v));
-    if (err > MULTIPLIER_PRECISION && mag > 2 ** 15) return viaMid();
     // Common factors of two only widen the constant.
     while (s > 0 && M.every((m) => m % 2 === 0)) {
       M = M.map((m) => m / 2);
