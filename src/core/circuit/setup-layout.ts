@@ -16,7 +16,9 @@
 // multiplicities. With LIMB_BITS = 8 the table has at most 1 + 16·2^8 rows (2^10 for the shared
 // models). Committed types are at most 30 bits, so v's range is narrower than p and the check
 // is exact.
-import { chooseParams, layoutSegments, type PcsParams, type SegmentMap } from "../pcs/index.ts";
+import type { Ext } from "../field/index.ts";
+import { chooseParams, layoutSegments, type PcsClaim, type PcsParams, type SegmentMap } from "../pcs/index.ts";
+import type { Transcript } from "../transcript/index.ts";
 import { CircuitError } from "./errors.ts";
 import type { PlanTable, ProofPlan } from "./plan.ts";
 import { paddedSize } from "./values.ts";
@@ -180,4 +182,39 @@ export function setupBodyWords(layout: SetupLayout, leafVars: number): number {
 /** The auxiliary commitment's parameters: its own size, the model commitment's rate and queries. */
 export function auxParams(layout: SetupLayout, model: PcsParams): PcsParams {
   return chooseParams(layout.aux.logN, { logBlowup: model.logBlowup, queries: model.queries });
+}
+
+const segment = (map: SegmentMap, name: string) => map.segments.find((s) => s.name === name)!;
+
+/** The claims the setup proof leaves on its two commitments, gathered the same way on both sides. */
+export class SetupClaims {
+  readonly model: PcsClaim[] = [];
+  readonly aux: PcsClaim[] = [];
+  constructor(private readonly layout: SetupLayout) {}
+
+  on(commitment: "model" | "aux", at: { offset: number; logSize: number }, point: Uint32Array, value: Ext): void {
+    this[commitment].push({ segment: { offset: at.offset, logSize: at.logSize }, point, value });
+  }
+
+  /** A use's value column at the LogUp point. */
+  use(u: SetupUse, point: Uint32Array, value: Ext): void {
+    this.on(u.commitment, u, point, value);
+  }
+
+  multiplicity(point: Uint32Array, value: Ext): void {
+    this.on("aux", segment(this.layout.aux, SETUP_MULTIPLICITY), point, value);
+  }
+
+  /** A wide tensor and each of its limbs at the limb point. */
+  limbs(w: WideTensor, point: Uint32Array, tensorValue: Ext, limbValues: readonly Ext[]): void {
+    this.on("model", segment(this.layout.model, w.tensor), point, tensorValue);
+    w.limbs.forEach((n, j) => this.on("aux", segment(this.layout.aux, n), point, limbValues[j]!));
+  }
+}
+
+/** The random point of each wide tensor's limb identity (a prefix of one squeezed point). */
+export function limbPoints(tr: Transcript, layout: SetupLayout): Uint32Array[] {
+  if (layout.wide.length === 0) return [];
+  const z = tr.squeezeExts(SETUP_LABELS.limbPoint, Math.max(...layout.wide.map((x) => x.nVars)));
+  return layout.wide.map((w) => z.slice(0, 4 * w.nVars));
 }

@@ -1,12 +1,14 @@
 // The setup proof (PROTOCOL.md §6; design in circuit/setup-layout.ts): every committed model
 // value lies in its tensor's range on live slots and is 0 on padding and unused blocks; the model
 // commitment's proximity test is made here once. Mirrors verifier/setup-proof.ts step by step.
-import { setupLayout, auxParams, SETUP_LABELS, SETUP_MULTIPLICITY, SETUP_PROTOCOL_ID, SETUP_PROOF_VERSION, LIMB_BITS, type SetupLayout, type SetupUse } from "../circuit/setup-layout.ts";
+import {
+  setupLayout, auxParams, limbPoints, SetupClaims, SETUP_LABELS, SETUP_MULTIPLICITY, SETUP_PROTOCOL_ID, SETUP_PROOF_VERSION, LIMB_BITS, type SetupLayout, type SetupUse,
+} from "../circuit/setup-layout.ts";
 import { CircuitError, StreamWriter, writeLogup, padInts, type ProofPlan } from "../circuit/index.ts";
 import { extsToPoint, tableToField } from "../circuit/protocol.ts";
 import { toSigned, P } from "../field/index.ts";
 import { logupProve, type LookupUse } from "../lookup/index.ts";
-import { commit, open, packSegments, writeOpeningProof, type PcsClaim } from "../pcs/index.ts";
+import { commit, open, packSegments, writeOpeningProof } from "../pcs/index.ts";
 import { evaluateMle } from "../poly/index.ts";
 import { Transcript } from "../transcript/index.ts";
 import { ByteWriter } from "../bytes/index.ts";
@@ -92,33 +94,22 @@ export function proveSetup(plan: ProofPlan, model: ModelCommitment, statement: U
   tr.absorb(SETUP_LABELS.modelRoot, model.data.root);
   tr.absorb(SETUP_LABELS.auxRoot, aux.root);
   const w = new StreamWriter();
-  const modelClaims: PcsClaim[] = [], auxClaims: PcsClaim[] = [];
-  const claimOn = (u: { commitment: "model" | "aux"; offset: number; logSize: number }, point: Uint32Array, value: Uint32Array) =>
-    (u.commitment === "model" ? modelClaims : auxClaims).push({ segment: { offset: u.offset, logSize: u.logSize }, point, value });
-
+  const out = new SetupClaims(layout);
   const uses: LookupUse[] = data.map((d) => ({ shape: [d.values.length], logDims: [d.use.logSize], columns: [d.values, d.classes], label: describe(d.use) }));
   const { proof, claims } = logupProve(tableToField(layout.table), uses, m, tr);
   writeLogup(w, proof);
-  for (const c of claims.columns) if (c.column === 0) claimOn(layout.uses[c.use]!, extsToPoint(c.point), c.value);
-  const mSeg = layout.aux.segments.find((s) => s.name === SETUP_MULTIPLICITY)!;
-  claimOn({ commitment: "aux", offset: mSeg.offset, logSize: mSeg.logSize }, extsToPoint(claims.multiplicity.point), claims.multiplicity.value);
+  for (const c of claims.columns) if (c.column === 0) out.use(layout.uses[c.use]!, extsToPoint(c.point), c.value);
+  out.multiplicity(extsToPoint(claims.multiplicity.point), claims.multiplicity.value);
 
-  if (layout.wide.length > 0) {
-    const z = tr.squeezeExts(SETUP_LABELS.limbPoint, Math.max(...layout.wide.map((x) => x.nVars)));
-    for (const wt of layout.wide) {
-      const point = z.slice(0, 4 * wt.nVars);
-      const seg = layout.model.segments.find((s) => s.name === wt.tensor)!;
-      const tv = evaluateMle(committed.subarray(seg.offset, seg.offset + 2 ** seg.logSize), false, point);
-      const lv = wt.limbs.map((n) => evaluateMle(limbs.get(n)!, false, point));
-      w.send(tr, SETUP_LABELS.limbs, [tv, ...lv]);
-      claimOn({ commitment: "model", offset: seg.offset, logSize: seg.logSize }, point, tv);
-      wt.limbs.forEach((n, j) => {
-        const s = layout.aux.segments.find((x) => x.name === n)!;
-        claimOn({ commitment: "aux", offset: s.offset, logSize: s.logSize }, point, lv[j]!);
-      });
-    }
-  }
-  const modelOpening = writeOpeningProof(open(tr, model.data, modelClaims), model.data.params);
-  const auxOpening = writeOpeningProof(open(tr, aux, auxClaims), aux.params);
+  limbPoints(tr, layout).forEach((point, i) => {
+    const wt = layout.wide[i]!;
+    const seg = layout.model.segments.find((s) => s.name === wt.tensor)!;
+    const tv = evaluateMle(committed.subarray(seg.offset, seg.offset + 2 ** seg.logSize), false, point);
+    const lv = wt.limbs.map((n) => evaluateMle(limbs.get(n)!, false, point));
+    w.send(tr, SETUP_LABELS.limbs, [tv, ...lv]);
+    out.limbs(wt, point, tv, lv);
+  });
+  const modelOpening = writeOpeningProof(open(tr, model.data, out.model), model.data.params);
+  const auxOpening = writeOpeningProof(open(tr, aux, out.aux), aux.params);
   return new ByteWriter().u8(SETUP_PROOF_VERSION).raw(aux.root).fieldVec(w.finish()).bytesVec(auxOpening).bytesVec(modelOpening).finish();
 }

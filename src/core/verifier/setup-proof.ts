@@ -1,12 +1,14 @@
 // Checks a VK's setup proof (PROTOCOL.md §6), once per VK: the mirror of prover/setup-proof.ts.
 // Every byte is hostile: lengths are bounded by what the plan derives, and any failure is a
 // rejection with a reason.
-import { setupLayout, auxParams, setupBodyWords, SETUP_LABELS, SETUP_MULTIPLICITY, SETUP_PROTOCOL_ID, SETUP_PROOF_VERSION, LIMB_BITS } from "../circuit/setup-layout.ts";
+import {
+  setupLayout, auxParams, limbPoints, setupBodyWords, SetupClaims, SETUP_LABELS, SETUP_PROTOCOL_ID, SETUP_PROOF_VERSION, LIMB_BITS,
+} from "../circuit/setup-layout.ts";
 import { StreamReader, readLogup, type ProofPlan } from "../circuit/index.ts";
 import { extsToPoint, tableToField } from "../circuit/protocol.ts";
 import { type Ext, EXT_ZERO, extAdd, extEquals, extFromBase, extMul } from "../field/index.ts";
 import { layoutUses, logupVerify, selectorEval, type UseShape } from "../lookup/index.ts";
-import { maxOpeningBytes, verifyOpening, type PcsClaim, type SegmentMap } from "../pcs/index.ts";
+import { maxOpeningBytes, verifyOpening, type SegmentMap } from "../pcs/index.ts";
 import type { ModelKey } from "../artifacts/index.ts";
 import { Transcript } from "../transcript/index.ts";
 import { ByteReader } from "../bytes/index.ts";
@@ -46,45 +48,33 @@ function check(plan: ProofPlan, model: ModelKey, statement: Uint8Array, bytes: U
   tr.absorb(SETUP_LABELS.modelRoot, model.root);
   tr.absorb(SETUP_LABELS.auxRoot, auxRoot);
   const r = new StreamReader(body);
-  const modelClaims: PcsClaim[] = [], auxClaims: PcsClaim[] = [];
-  const claimOn = (u: { commitment: "model" | "aux"; offset: number; logSize: number }, point: Uint32Array, value: Uint32Array) =>
-    (u.commitment === "model" ? modelClaims : auxClaims).push({ segment: { offset: u.offset, logSize: u.logSize }, point, value });
-
+  const out = new SetupClaims(layout);
   const table = tableToField(layout.table);
   const proof = readLogup(r, leafVars, table.logRows, shapes.length, 2, "setup lookup");
   const claims = logupVerify(table, shapes, proof, tr);
   for (const c of claims.columns) {
     const u = layout.uses[c.use]!;
-    if (c.column === 0) claimOn(u, extsToPoint(c.point), c.value);
+    if (c.column === 0) out.use(u, extsToPoint(c.point), c.value);
     else {
       // The class column is public: the tensor's class on live slots, 0 on padding.
       const expected = u.classId === 0 ? EXT_ZERO : extMul(extFromBase(u.classId), selectorEval({ shape: u.shape, logDims: u.logDims }, c.point));
       if (!extEquals(expected, c.value)) throw new Reject(`setup: the range classes of ${u.name || "an unused block"} are not the public ones`);
     }
   }
-  const mSeg = layout.aux.segments.find((s) => s.name === SETUP_MULTIPLICITY)!;
-  claimOn({ commitment: "aux", offset: mSeg.offset, logSize: mSeg.logSize }, extsToPoint(claims.multiplicity.point), claims.multiplicity.value);
+  out.multiplicity(extsToPoint(claims.multiplicity.point), claims.multiplicity.value);
 
-  if (layout.wide.length > 0) {
-    const z = tr.squeezeExts(SETUP_LABELS.limbPoint, Math.max(...layout.wide.map((x) => x.nVars)));
-    for (const wt of layout.wide) {
-      const point = z.slice(0, 4 * wt.nVars);
-      const [tv, ...lv] = r.recv(tr, SETUP_LABELS.limbs, 1 + wt.limbs.length, `setup limbs of ${wt.tensor}`);
-      let sum: Ext = EXT_ZERO.slice();
-      lv.forEach((l, j) => (sum = extAdd(sum, extMul(extFromBase(2 ** (LIMB_BITS * j)), l))));
-      if (!extEquals(sum, tv!)) throw new Reject(`setup: ${wt.tensor} is not the sum of its limbs`);
-      const seg = layout.model.segments.find((s) => s.name === wt.tensor)!;
-      claimOn({ commitment: "model", offset: seg.offset, logSize: seg.logSize }, point, tv!);
-      wt.limbs.forEach((n, j) => {
-        const s = layout.aux.segments.find((x) => x.name === n)!;
-        claimOn({ commitment: "aux", offset: s.offset, logSize: s.logSize }, point, lv[j]!);
-      });
-    }
-  }
+  limbPoints(tr, layout).forEach((point, i) => {
+    const wt = layout.wide[i]!;
+    const [tv, ...lv] = r.recv(tr, SETUP_LABELS.limbs, 1 + wt.limbs.length, `setup limbs of ${wt.tensor}`);
+    let sum: Ext = EXT_ZERO.slice();
+    lv.forEach((l, j) => (sum = extAdd(sum, extMul(extFromBase(2 ** (LIMB_BITS * j)), l))));
+    if (!extEquals(sum, tv!)) throw new Reject(`setup: ${wt.tensor} is not the sum of its limbs`);
+    out.limbs(wt, point, tv!, lv);
+  });
   r.end();
-  const m = verifyOpening(tr, model.params, model.root, modelClaims, modelOpening);
+  const m = verifyOpening(tr, model.params, model.root, out.model, modelOpening);
   if (!m.ok) throw new Reject(`setup: model commitment: ${m.reason}`);
-  const a = verifyOpening(tr, aux, auxRoot, auxClaims, auxOpening);
+  const a = verifyOpening(tr, aux, auxRoot, out.aux, auxOpening);
   if (!a.ok) throw new Reject(`setup: auxiliary commitment: ${a.reason}`);
 }
 
