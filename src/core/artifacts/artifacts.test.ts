@@ -66,6 +66,8 @@ describe("graph spec (canonical JSON)", () => {
     expect(mutate((o) => ((o.tensors as Record<string, unknown>[])[0]!.bits = 40))).toThrow(/tensors\[0\]\.bits: must be an integer in \[1, 32\]/);
     expect(mutate((o) => ((o.tensors as Record<string, unknown>[])[0]!.name = "__proto__"))).toThrow(/not a valid name/);
     expect(mutate((o) => ((o.tensors as Record<string, unknown>[])[0]!.shape = [2 ** 27]))).toThrow(/shape/);
+    // 17^6 ≈ 2^24.5 live but 32^6 = 2^30 padded: refused before any layout is allocated.
+    expect(mutate((o) => ((o.tensors as Record<string, unknown>[])[0]!.shape = [17, 17, 17, 17, 17, 17, 1]))).toThrow(/pads to more than 2\^28/);
     expect(mutate((o) => (o.tensors as unknown[]).push((o.tensors as unknown[])[0]))).toThrow(/defined twice/);
     expect(mutate((o) => (o.version = 2))).toThrow(/version/);
     expect(() => decodeGraphSpec(Uint8Array.of(0xff, 0xfe))).toThrow(ArtifactError);
