@@ -6,6 +6,7 @@
 // Σ_x eq(r,x)·[p0 q1 + p1 q0 + λ·q0 q1], then a line through the two halves at μ.
 
 import { type Ext, EXT_ONE, extAdd, extEquals, extMul, extSub } from "../field/index.ts";
+import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
 import type { Transcript } from "../transcript/index.ts";
 import { interpolateAt } from "./univariate.ts";
 import { LookupRejection } from "./errors.ts";
@@ -31,7 +32,6 @@ export interface GkrClaim {
   q: Ext;
 }
 
-const at = (v: Uint32Array, i: number): Ext => v.subarray(4 * i, 4 * i + 4);
 const lerp = (a: Ext, b: Ext, t: Ext): Ext => extAdd(a, extMul(t, extSub(b, a)));
 
 function absorbExts(tr: Transcript, label: string, xs: Ext[]): void {
@@ -52,98 +52,96 @@ export function eqEval(r: Ext[], x: Ext[]): Ext {
   return acc;
 }
 
-function eqTable(r: Ext[]): Uint32Array {
-  let t = EXT_ONE.slice();
-  for (let i = 0; i < r.length; i++) {
-    const size = 1 << i;
-    const next = new Uint32Array(8 * size);
-    const ri = r[i]!, one = extSub(EXT_ONE, ri);
-    for (let x = 0; x < size; x++) {
-      next.set(extMul(at(t, x), one), 4 * x);
-      next.set(extMul(at(t, x), ri), 4 * (x + size));
-    }
-    t = next;
-  }
-  return t;
-}
-
-/** Builds every layer: layers[k] holds (p, q) with 2^k entries; layers[n] are the leaves. */
-function buildLayers(p: Uint32Array, q: Uint32Array, n: number): { p: Uint32Array; q: Uint32Array }[] {
-  const layers = new Array<{ p: Uint32Array; q: Uint32Array }>(n + 1);
-  layers[n] = { p, q };
-  for (let k = n - 1; k >= 0; k--) {
-    const up = layers[k + 1]!, half = 1 << k;
-    const np = new Uint32Array(4 * half), nq = new Uint32Array(4 * half);
-    for (let x = 0; x < half; x++) {
-      const p0 = at(up.p, x), p1 = at(up.p, x + half), q0 = at(up.q, x), q1 = at(up.q, x + half);
-      np.set(extAdd(extMul(p0, q1), extMul(p1, q0)), 4 * x);
-      nq.set(extMul(q0, q1), 4 * x);
-    }
-    layers[k] = { p: np, q: nq };
-  }
-  return layers;
-}
-
-function fold(t: Uint32Array, r: Ext): Uint32Array {
-  const half = t.length / 8;
-  const out = new Uint32Array(4 * half);
-  for (let i = 0; i < half; i++) out.set(lerp(at(t, 2 * i), at(t, 2 * i + 1), r), 4 * i);
+const pointWords = (r: Ext[]): Uint32Array => {
+  const out = new Uint32Array(4 * r.length);
+  r.forEach((x, i) => out.set(x.subarray(0, 4), 4 * i));
   return out;
+};
+
+/**
+ * Proves the fraction sum of leaves (p, q) (interleaved ext vectors of 2^n entries, n ≥ 1). Every
+ * layer and every sumcheck round runs on the field kernels: a round of Σ eq·(p0 q1 + p1 q0 + λ q0 q1)
+ * is three product rounds of three tables each.
+ */
+export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcript, K: FieldBackend = fieldBackend()): { proof: GkrProof; claim: GkrClaim } {
+  const owned: Buf[] = [];
+  const alloc = (words: number) => {
+    const b = K.alloc(words);
+    owned.push(b);
+    return b;
+  };
+  const read = (b: Buf, i: number): Ext => K.read(K.slice(b, 4 * i, 4));
+  try {
+    // layers[k] holds (p, q) with 2^k entries; layers[n] are the leaves.
+    const layers = new Array<{ p: Buf; q: Buf }>(n + 1);
+    layers[n] = { p: alloc(p.length), q: alloc(q.length) };
+    K.write(layers[n]!.p, p);
+    K.write(layers[n]!.q, q);
+    for (let k = n - 1; k >= 0; k--) {
+      const up = layers[k + 1]!, h = 2 ** k;
+      const [p0, p1, q0, q1] = halves(K, up, h);
+      const np = alloc(4 * h), nq = alloc(4 * h), tmp = K.alloc(4 * h);
+      K.extMul(p0, q1, np, h);
+      K.extMul(p1, q0, tmp, h);
+      K.extAdd(np, tmp, np, h);
+      K.extMul(q0, q1, nq, h);
+      K.free(tmp);
+      layers[k] = { p: np, q: nq };
+    }
+    const rootP = read(layers[0]!.p, 0), rootQ = read(layers[0]!.q, 0);
+    absorbExts(tr, "logup/root", [rootP, rootQ]);
+    const proofLayers: GkrLayerProof[] = [];
+    let r: Ext[] = [];
+    let pc: Ext = rootP, qc: Ext = rootQ;
+    for (let k = 0; k < n; k++) {
+      const next = layers[k + 1]!, h = 2 ** k;
+      const rounds: Ext[][] = [];
+      const point: Ext[] = [];
+      let ends: [Ext, Ext, Ext, Ext];
+      if (k === 0) {
+        ends = [read(next.p, 0), read(next.p, 1), read(next.q, 0), read(next.q, 1)];
+      } else {
+        const lambda = tr.squeezeExt("logup/lambda");
+        const eq = alloc(4 * h);
+        K.eqTable(pointWords(r), eq);
+        // Working copies, folded in place after the first round.
+        let [p0, p1, q0, q1] = halves(K, next, h);
+        let claim: Ext = extAdd(pc, extMul(lambda, qc));
+        for (let round = 0, m = h / 2; round < k; round++, m /= 2) {
+          const t = (a: Buf, b: Buf, c: Buf) => K.roundProduct([{ buf: a, ext: true }, { buf: b, ext: true }, { buf: c, ext: true }], m);
+          const s1 = t(eq, p0, q1), s2 = t(eq, p1, q0), s3 = t(eq, q0, q1);
+          const s = [0, 1, 2].map((i) => extAdd(extAdd(s1.subarray(4 * i, 4 * i + 4), s2.subarray(4 * i, 4 * i + 4)), extMul(lambda, s3.subarray(4 * i, 4 * i + 4))));
+          rounds.push(s);
+          absorbExts(tr, "logup/round", s);
+          const c = tr.squeezeExt("logup/challenge");
+          claim = interpolateAt([s[0]!, extSub(claim, s[0]!), s[1]!, s[2]!], c);
+          point.push(c);
+          K.foldExt(eq, m, c, eq);
+          const fold = (b: Buf) => {
+            const out = round === 0 ? alloc(4 * m) : b;
+            K.foldExt(b, m, c, out);
+            return out;
+          };
+          [p0, p1, q0, q1] = [fold(p0), fold(p1), fold(q0), fold(q1)];
+        }
+        ends = [read(p0, 0), read(p1, 0), read(q0, 0), read(q1, 0)];
+      }
+      absorbExts(tr, "logup/ends", ends);
+      const mu = tr.squeezeExt("logup/mu");
+      pc = lerp(ends[0], ends[1], mu);
+      qc = lerp(ends[2], ends[3], mu);
+      r = [...point, mu];
+      proofLayers.push({ rounds, ends });
+    }
+    return { proof: { rootP, rootQ, layers: proofLayers }, claim: { point: r, p: pc, q: qc } };
+  } finally {
+    for (const b of owned) K.free(b);
+  }
 }
 
-/** Proves the fraction sum of leaves (p, q) (interleaved ext vectors of 2^n entries, n ≥ 1). */
-export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcript): { proof: GkrProof; claim: GkrClaim } {
-  const layers = buildLayers(p, q, n);
-  const rootP = at(layers[0]!.p, 0).slice(), rootQ = at(layers[0]!.q, 0).slice();
-  absorbExts(tr, "logup/root", [rootP, rootQ]);
-  const proofLayers: GkrLayerProof[] = [];
-  let r: Ext[] = [];
-  let pc: Ext = rootP, qc: Ext = rootQ;
-  for (let k = 0; k < n; k++) {
-    const next = layers[k + 1]!, half = 1 << k;
-    const rounds: Ext[][] = [];
-    let point: Ext[] = [];
-    let ends: [Ext, Ext, Ext, Ext];
-    if (k === 0) {
-      ends = [at(next.p, 0).slice(), at(next.p, 1).slice(), at(next.q, 0).slice(), at(next.q, 1).slice()];
-    } else {
-      const lambda = tr.squeezeExt("logup/lambda");
-      let eq: Uint32Array = eqTable(r);
-      let p0: Uint32Array = next.p.slice(0, 4 * half), p1: Uint32Array = next.p.slice(4 * half);
-      let q0: Uint32Array = next.q.slice(0, 4 * half), q1: Uint32Array = next.q.slice(4 * half);
-      let claim: Ext = extAdd(pc, extMul(lambda, qc));
-      for (let round = 0; round < k; round++) {
-        const size = eq.length / 8;
-        // s(t) = Σ_i g(tables at 2i + t·(2i+1 − 2i)) for t = 0, 2, 3.
-        const s = [0, 2, 3].map((tv) => {
-          let acc: Ext = new Uint32Array(4);
-          const tt = Uint32Array.of(tv, 0, 0, 0);
-          for (let i = 0; i < size; i++) {
-            const e = lerp(at(eq, 2 * i), at(eq, 2 * i + 1), tt);
-            const a0 = lerp(at(p0, 2 * i), at(p0, 2 * i + 1), tt), a1 = lerp(at(p1, 2 * i), at(p1, 2 * i + 1), tt);
-            const b0 = lerp(at(q0, 2 * i), at(q0, 2 * i + 1), tt), b1 = lerp(at(q1, 2 * i), at(q1, 2 * i + 1), tt);
-            const b01 = extMul(b0, b1);
-            acc = extAdd(acc, extMul(e, extAdd(extAdd(extMul(a0, b1), extMul(a1, b0)), extMul(lambda, b01))));
-          }
-          return acc;
-        });
-        rounds.push(s);
-        absorbExts(tr, "logup/round", s);
-        const c = tr.squeezeExt("logup/challenge");
-        claim = interpolateAt([s[0]!, extSub(claim, s[0]!), s[1]!, s[2]!], c);
-        point.push(c);
-        eq = fold(eq, c); p0 = fold(p0, c); p1 = fold(p1, c); q0 = fold(q0, c); q1 = fold(q1, c);
-      }
-      ends = [at(p0, 0).slice(), at(p1, 0).slice(), at(q0, 0).slice(), at(q1, 0).slice()];
-    }
-    absorbExts(tr, "logup/ends", ends);
-    const mu = tr.squeezeExt("logup/mu");
-    pc = lerp(ends[0], ends[1], mu);
-    qc = lerp(ends[2], ends[3], mu);
-    r = [...point, mu];
-    proofLayers.push({ rounds, ends });
-  }
-  return { proof: { rootP, rootQ, layers: proofLayers }, claim: { point: r, p: pc, q: qc } };
+/** The lower and upper halves (by the top variable) of a layer's p and q. */
+function halves(K: FieldBackend, layer: { p: Buf; q: Buf }, h: number): [Buf, Buf, Buf, Buf] {
+  return [K.slice(layer.p, 0, 4 * h), K.slice(layer.p, 4 * h, 4 * h), K.slice(layer.q, 0, 4 * h), K.slice(layer.q, 4 * h, 4 * h)];
 }
 
 /**

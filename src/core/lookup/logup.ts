@@ -8,6 +8,8 @@
 import { type Ext, EXT_ONE, EXT_ZERO, P, extAdd, extEquals, extFromBase, extIsZero, extMul, extSub } from "../field/index.ts";
 import type { Transcript } from "../transcript/index.ts";
 import { gkrProve, gkrVerify, eqEval, type GkrProof } from "./gkr.ts";
+import { fieldBackend, type FieldBackend } from "../kernels/index.ts";
+import { evaluateMle } from "../poly/index.ts";
 import { LookupError, LookupRejection } from "./errors.ts";
 
 /** A public table: `columns[c][j]` is component c of row j; 2^logRows rows (pad with real rows). */
@@ -117,22 +119,11 @@ function prefixIndicator(r: Ext[], n: number): Ext {
   return acc;
 }
 
-function combine(alpha: Ext, betaPowers: Ext[], values: number[]): Ext {
-  let acc = alpha;
-  for (let c = 0; c < values.length; c++) acc = extSub(acc, extMul(betaPowers[c]!, extFromBase(values[c]!)));
-  return acc;
-}
-
-function mleBase(values: Uint32Array, point: Ext[]): Ext {
-  // Fold the lowest variable first.
-  let cur: Ext[] = Array.from(values, (v) => extFromBase(v));
-  for (const r of point) {
-    const next: Ext[] = new Array(cur.length / 2);
-    for (let i = 0; i < next.length; i++) next[i] = extAdd(cur[2 * i]!, extMul(r, extSub(cur[2 * i + 1]!, cur[2 * i]!)));
-    cur = next;
-  }
-  return cur[0]!;
-}
+const pointWords = (r: Ext[]): Uint32Array => {
+  const out = new Uint32Array(4 * r.length);
+  r.forEach((x, i) => out.set(x.subarray(0, 4), 4 * i));
+  return out;
+};
 
 function weightOf(point: Ext[], nLow: number, offset: number): Ext {
   const high = point.slice(nLow);
@@ -160,25 +151,77 @@ function checkTable(t: Table): void {
 export function multiplicities(table: Table, uses: LookupUse[], opts: { skipMissing?: boolean } = {}): Uint32Array {
   checkTable(table);
   const rows = 2 ** table.logRows;
-  const index = new Map<string, number>();
-  for (let j = rows - 1; j >= 0; j--) index.set(table.columns.map((c) => c[j]).join(","), j);
+  const find = rowFinder(table);
   const m = new Uint32Array(rows);
   let total = 0;
+  const tuple = new Uint32Array(table.columns.length);
   for (const u of uses) {
     const live = liveMask(u);
     for (let x = 0; x < live.length; x++) {
       if (!live[x]) continue;
-      const key = u.columns.map((c) => c[x]).join(",");
-      const j = index.get(key);
-      if (j === undefined) {
+      for (let c = 0; c < tuple.length; c++) tuple[c] = u.columns[c]![x]!;
+      const j = find(tuple);
+      if (j < 0) {
         if (opts.skipMissing) continue;
-        throw new LookupError(`${u.label}: value (${key}) at position ${x} is not in table ${table.name}`);
+        throw new LookupError(`${u.label}: value (${Array.from(tuple).join(",")}) at position ${x} is not in table ${table.name}`);
       }
       m[j]!++;
       if (++total >= P) throw new LookupError(`table ${table.name}: more than p lookups`);
     }
   }
   return m;
+}
+
+/**
+ * The row of a tuple, or −1. When the first column alone picks the row (every table the compiler
+ * makes but the setup's), by direct index over its signed range; otherwise through a map.
+ */
+function rowFinder(table: Table): (tuple: Uint32Array) => number {
+  const rows = 2 ** table.logRows, first = table.columns[0]!;
+  const signed = (v: number) => (v > P / 2 ? v - P : v);
+  let lo = Infinity, hi = -Infinity;
+  for (let j = 0; j < rows; j++) {
+    const v = signed(first[j]!);
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const index = hi - lo < 2 ** 22 ? new Int32Array(hi - lo + 1).fill(-1) : undefined;
+  let keyed = index !== undefined;
+  for (let j = 0; j < rows && keyed; j++) {
+    const at = signed(first[j]!) - lo, prev = index![at]!;
+    if (prev < 0) index![at] = j;
+    else if (table.columns.some((c) => c[prev] !== c[j])) keyed = false; // same key, other row
+  }
+  if (keyed) {
+    return (t) => {
+      const v = signed(t[0]!) - lo;
+      const j = v >= 0 && v <= hi - lo ? index![v]! : -1;
+      if (j < 0) return -1;
+      for (let c = 1; c < t.length; c++) if (table.columns[c]![j] !== t[c]) return -1;
+      return j;
+    };
+  }
+  const map = new Map<string, number>();
+  for (let j = rows - 1; j >= 0; j--) map.set(table.columns.map((c) => c[j]).join(","), j);
+  return (t) => map.get(Array.from(t).join(",")) ?? -1;
+}
+
+/** α − Σ_c β^c·col_c over n entries (base columns) on the kernels: the fractions' denominators. */
+function denominators(K: FieldBackend, alpha: Ext, betaPowers: Ext[], columns: Uint32Array[], n: number): Uint32Array {
+  const acc = K.alloc(4 * n), col = K.alloc(n), tmp = K.alloc(4 * n);
+  try {
+    const fill = new Uint32Array(4 * n);
+    for (let i = 0; i < n; i++) fill.set(alpha, 4 * i);
+    K.write(acc, fill);
+    columns.forEach((c, i) => {
+      K.write(col, c.length === n ? c : c.subarray(0, n));
+      K.baseScaleExt(col, betaPowers[i]!, tmp, n);
+      K.extSub(acc, tmp, acc, n);
+    });
+    return K.read(acc);
+  } finally {
+    K.free(acc); K.free(col); K.free(tmp);
+  }
 }
 
 /** α and the powers of β that combine a tuple, squeezed after the witness root. */
@@ -195,39 +238,31 @@ export function logupProve(table: Table, uses: LookupUse[], m: Uint32Array, tr: 
   const width = table.columns.length;
   const { alpha, betaPowers } = challenges(tr, width);
 
+  const K = fieldBackend();
   const { offsets, n } = layoutUses(uses);
   const p = new Uint32Array(4 * 2 ** n), q = new Uint32Array(4 * 2 ** n);
   for (let i = 0; i < 2 ** n; i++) q[4 * i] = 1;
   uses.forEach((u, ui) => {
     if (u.columns.length !== width) throw new LookupError(`${u.label}: ${u.columns.length} columns for a table of ${width}`);
     const live = liveMask(u);
-    const row = new Array<number>(width);
-    for (let x = 0; x < live.length; x++) {
-      const leaf = offsets[ui]! + x;
-      if (live[x]) p[4 * leaf] = 1;
-      for (let c = 0; c < width; c++) row[c] = u.columns[c]![x]!;
-      q.set(combine(alpha, betaPowers, row), 4 * leaf);
-    }
+    for (let x = 0; x < live.length; x++) if (live[x]) p[4 * (offsets[ui]! + x)] = 1;
+    q.set(denominators(K, alpha, betaPowers, u.columns, live.length), 4 * offsets[ui]!);
   });
-  const w = gkrProve(p, q, n, tr);
+  const w = gkrProve(p, q, n, tr, K);
 
   const columnEvals = uses.map((u) => {
-    const low = w.claim.point.slice(0, nVarsOf(u));
-    return u.columns.map((col) => mleBase(col, low));
+    const low = pointWords(w.claim.point.slice(0, nVarsOf(u)));
+    return u.columns.map((col) => evaluateMle(col, false, low, K));
   });
   absorbExts(tr, "logup/columns", columnEvals.flat());
 
   const rows = 2 ** table.logRows;
-  const tp = new Uint32Array(4 * rows), tq = new Uint32Array(4 * rows);
-  const row = new Array<number>(width);
-  for (let j = 0; j < rows; j++) {
-    tp[4 * j] = m[j] === 0 ? 0 : P - m[j]!;
-    for (let c = 0; c < width; c++) row[c] = table.columns[c]![j]!;
-    tq.set(combine(alpha, betaPowers, row), 4 * j);
-  }
-  const t = gkrProve(tp, tq, table.logRows, tr);
+  const tp = new Uint32Array(4 * rows);
+  for (let j = 0; j < rows; j++) tp[4 * j] = m[j] === 0 ? 0 : P - m[j]!;
+  const tq = denominators(K, alpha, betaPowers, table.columns, rows);
+  const t = gkrProve(tp, tq, table.logRows, tr, K);
   const mPoint = t.claim.point;
-  const multiplicityEval = mleBase(m, mPoint);
+  const multiplicityEval = evaluateMle(m, false, pointWords(mPoint), K);
   absorbExts(tr, "logup/multiplicity", [multiplicityEval]);
 
   const claims: LogupClaims = {
@@ -270,7 +305,7 @@ export function logupVerify(table: Table, uses: UseShape[], proof: LogupProof, t
   const tPoint = t.claim.point;
   const mPoint = tPoint;
   let tableQ = alpha;
-  for (let c = 0; c < width; c++) tableQ = extSub(tableQ, extMul(betaPowers[c]!, mleBase(table.columns[c]!, tPoint)));
+  for (let c = 0; c < width; c++) tableQ = extSub(tableQ, extMul(betaPowers[c]!, evaluateMle(table.columns[c]!, false, pointWords(tPoint))));
   const tableP = extSub(EXT_ZERO, proof.multiplicityEval);
   if (!extEquals(tableQ, t.claim.q)) throw new LookupRejection(`table ${table.name}: table denominators do not match the table`);
   if (!extEquals(tableP, t.claim.p)) throw new LookupRejection(`table ${table.name}: multiplicities do not match the claimed value`);
