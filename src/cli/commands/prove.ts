@@ -24,7 +24,8 @@ function progressBar(): { update(e: ProgressEvent): void; done(): void } {
       last = now;
       const width = 30, filled = Math.round(width * Math.min(1, e.fraction));
       const line = `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${Math.round(100 * e.fraction).toString().padStart(3)}% ${(e.elapsedMs / 1000).toFixed(1)}s ${e.stage}: ${e.detail}`;
-      process.stderr.write(`\r${line.slice(0, (process.stderr.columns ?? 100) - 1).padEnd((process.stderr.columns ?? 100) - 1)}`);
+      const cols = (process.stderr.columns || 100) - 1;
+      process.stderr.write(`\r${line.slice(0, cols).padEnd(cols)}`);
     },
     done() {
       if (tty) process.stderr.write("\r\x1b[K");
