@@ -17,14 +17,22 @@ function samplesOf(file: string, count: number, inName: string): Record<string, 
   return Array.from({ length: count }, (_, i) => ({ [inName]: { dtype: "float32", shape: [1, ...t.shape.slice(1)], data: data.slice(i * per, (i + 1) * per) } as Tensor }));
 }
 
-const CASES = [{ model: "digits_mlp", calibration: "models/digits/calibration_x.pb" }];
+function licenseWindows(count: number, inName: string): Record<string, Tensor>[] {
+  const text = readShared("onnx-backend-tests/LICENSE");
+  return Array.from({ length: count }, (_, i) => ({ [inName]: { dtype: "int64", shape: [1, 16], data: Float64Array.from(text.subarray(i * 97, i * 97 + 16)) } as Tensor }));
+}
+
+const CASES: { model: string; samples: (inName: string) => Record<string, Tensor>[] }[] = [
+  { model: "digits_mlp", samples: (n) => samplesOf("models/digits/calibration_x.pb", 64, n) },
+  { model: "tiny_gpt", samples: (n) => licenseWindows(16, n) },
+];
 
 describe("shared models prove and verify", () => {
   for (const c of CASES) {
     itShared(`models/${c.model}/model.onnx`, `${c.model}: calibrated, proved on its reference input, verified`, () => {
       const graph = loadGraph(decodeModel(readShared(`models/${c.model}/model.onnx`)));
       const inName = graph.inputs[0]!.name;
-      const { qgraph } = calibrate(graph, samplesOf(c.calibration, 64, inName));
+      const { qgraph } = calibrate(graph, c.samples(inName));
       const { consts, ...spec } = qgraph;
       const plan = compilePlan(spec as GraphSpec);
       const model = commitModel(plan, consts);
