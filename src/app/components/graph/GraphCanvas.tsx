@@ -89,11 +89,20 @@ function Canvas({ view }: { view: ViewGraph }) {
   }, [layout, shapeOf, slot?.plan]);
 
   // Fit once per model (and after the first layout), then leave the viewport to the user.
+  // A graph too long to read when fitted (ResNet's 176-node chain) starts at its top instead.
   useEffect(() => {
-    if (layout && fitted.current !== view) {
-      fitted.current = view;
-      requestAnimationFrame(() => void flow.fitView({ padding: 0.12, maxZoom: 1.1 }));
-    }
+    if (!layout || fitted.current === view) return;
+    fitted.current = view;
+    requestAnimationFrame(() => {
+      const el = document.querySelector(".canvas-area");
+      const W = el?.clientWidth ?? 800, H = el?.clientHeight ?? 600;
+      const zoom = Math.min(W / (layout.width + 80), H / (layout.height + 80));
+      if (zoom >= 0.35) void flow.fitView({ padding: 0.12, maxZoom: 1.1 });
+      else {
+        const z = Math.min(0.8, W / (layout.width + 80));
+        void flow.setViewport({ x: W / 2 - (layout.width / 2) * z, y: 24, zoom: z });
+      }
+    });
   }, [layout, view, flow]);
 
   useEffect(() => {
@@ -116,6 +125,7 @@ function Canvas({ view }: { view: ViewGraph }) {
         edges={edges}
         nodeTypes={nodeTypes}
         minZoom={0.02}
+        zoomOnDoubleClick={false}
         maxZoom={3}
         onlyRenderVisibleElements
         nodesDraggable={false}
