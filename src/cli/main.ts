@@ -7,6 +7,7 @@ import * as prove from "./commands/prove.ts";
 import * as verify from "./commands/verify.ts";
 import * as show from "./commands/show.ts";
 import * as exportVerifier from "./commands/export-verifier.ts";
+import * as proveGeneration from "./commands/prove-generation.ts";
 import { CliError, type Output } from "./io.ts";
 
 interface Command {
@@ -14,7 +15,7 @@ interface Command {
   run(argv: string[], io: Output): number | Promise<number>;
 }
 
-const commands: Record<string, Command> = { inspect, run, calibrate, accuracy, setup, prove, verify, show, "export-verifier": exportVerifier };
+const commands: Record<string, Command> = { inspect, run, calibrate, accuracy, setup, prove, verify, show, "export-verifier": exportVerifier, "prove-generation": proveGeneration };
 
 const consoleOutput: Output = {
   out: (l) => process.stdout.write(l + "\n"),

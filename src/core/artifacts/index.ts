@@ -24,3 +24,4 @@ export { publicInputs } from "./input.ts";
 export { buildOutput, parseOutput, INTEGRITY_NOTE, type OutputDoc, type OutputTensor } from "./output.ts";
 export { vkJson, proofJson } from "./json-view.ts";
 export { hex } from "./hex.ts";
+export { writeGenerationFile, readGenerationFile, GENERATION_MAGIC, GENERATION_VERSION, type GenerationFile } from "./generation-file.ts";
