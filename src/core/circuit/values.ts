@@ -6,33 +6,50 @@ export function paddedSize(logDims: readonly number[]): number {
   return 2 ** logDims.reduce((a, b) => a + b, 0);
 }
 
-/** Calls fn(i, pos) for every live element: its row-major index and its padded position. */
-export function forEachLive(shape: readonly number[], logDims: readonly number[], fn: (i: number, pos: number) => void): void {
-  const n = shape.reduce((a, b) => a * b, 1);
+/**
+ * Calls fn(i, pos, len) for every run of live elements along the last dimension: the run's
+ * row-major index and padded position (the run is contiguous in both).
+ */
+export function forEachLiveRun(shape: readonly number[], logDims: readonly number[], fn: (i: number, pos: number, len: number) => void): void {
   const dims = shape.length;
-  const idx = new Array<number>(dims).fill(0);
-  for (let i = 0; i < n; i++) {
+  if (dims === 0) return fn(0, 0, 1);
+  const len = shape[dims - 1]!, rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  if (len === 0 || rows === 0) return;
+  const rowStride = 2 ** logDims[dims - 1]!;
+  const idx = new Array<number>(dims - 1).fill(0);
+  for (let r = 0; r < rows; r++) {
     let pos = 0;
-    for (let d = 0; d < dims; d++) pos = pos * 2 ** logDims[d]! + idx[d]!;
-    fn(i, pos);
-    for (let d = dims - 1; d >= 0; d--) {
+    for (let d = 0; d < dims - 1; d++) pos = pos * 2 ** logDims[d]! + idx[d]!;
+    fn(r * len, pos * rowStride, len);
+    for (let d = dims - 2; d >= 0; d--) {
       if (++idx[d]! < shape[d]!) break;
       idx[d] = 0;
     }
   }
 }
 
+/** Calls fn(i, pos) for every live element: its row-major index and its padded position. */
+export function forEachLive(shape: readonly number[], logDims: readonly number[], fn: (i: number, pos: number) => void): void {
+  forEachLiveRun(shape, logDims, (i, pos, len) => {
+    for (let j = 0; j < len; j++) fn(i + j, pos + j);
+  });
+}
+
 /** Places a row-major tensor of `shape` into its padded layout; padding is 0. */
 export function padInts(values: ArrayLike<number>, shape: readonly number[], logDims: readonly number[]): Float64Array {
   const out = new Float64Array(paddedSize(logDims));
-  forEachLive(shape, logDims, (i, pos) => (out[pos] = values[i]!));
+  forEachLiveRun(shape, logDims, (i, pos, len) => {
+    for (let j = 0; j < len; j++) out[pos + j] = values[i + j]!;
+  });
   return out;
 }
 
 /** Reads the live region back out of a padded layout. */
 export function unpadInts(padded: ArrayLike<number>, shape: readonly number[], logDims: readonly number[]): Float64Array {
   const out = new Float64Array(shape.reduce((a, b) => a * b, 1));
-  forEachLive(shape, logDims, (i, pos) => (out[i] = padded[pos]!));
+  forEachLiveRun(shape, logDims, (i, pos, len) => {
+    for (let j = 0; j < len; j++) out[i + j] = padded[pos + j]!;
+  });
   return out;
 }
 
