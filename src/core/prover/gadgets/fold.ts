@@ -1,24 +1,21 @@
 // Tables for sumchecks, built from a tensor's padded values by fixing some of its variables.
-import { extAdd, extMul, extFromBase } from "../../field/index.ts";
+import { extAdd, extMul } from "../../field/index.ts";
 import { eqTable } from "../../poly/index.ts";
+import { fieldBackend, type FieldBackend } from "../../kernels/index.ts";
 import type { PlanTensor } from "../../circuit/index.ts";
 import { paddedSize } from "../../circuit/index.ts";
 
-/** Fixes the variables above the lowest `low` at `high`: a base table → an ext table over the low ones. */
-export function foldHigh(values: Uint32Array, low: number, high: Uint32Array): Uint32Array {
-  const eq = eqTable(high);
+/** Fixes the variables above the lowest `low` at `high`: a base table → an ext table over the low ones (wasm). */
+export function foldHigh(values: Uint32Array, low: number, high: Uint32Array, K: FieldBackend = fieldBackend()): Uint32Array {
   const lowSize = 2 ** low, highSize = values.length / lowSize;
-  const out = new Uint32Array(4 * lowSize);
-  for (let h = 0; h < highSize; h++) {
-    const e = eq.subarray(4 * h, 4 * h + 4);
-    for (let l = 0; l < lowSize; l++) {
-      const v = values[h * lowSize + l]!;
-      if (v === 0) continue;
-      const o = out.subarray(4 * l, 4 * l + 4);
-      o.set(extAdd(o, extMul(e, extFromBase(v))));
-    }
+  const m = K.from(values), w = K.alloc(4 * highSize), out = K.alloc(4 * lowSize);
+  try {
+    K.eqTable(high, w);
+    K.combineRows(m, highSize, lowSize, w, out);
+    return K.read(out);
+  } finally {
+    K.free(m); K.free(w); K.free(out);
   }
-  return out;
 }
 
 /** Fixes the lowest variables of an ext table at `low`: an ext table over the remaining ones. */
