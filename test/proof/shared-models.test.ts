@@ -2,8 +2,9 @@
 // reference input, verify; the proved output is the integer evaluator's.
 import { describe, expect } from "vitest";
 import { decodeModel, decodeTensorFile } from "../../src/core/onnx/index.ts";
-import { loadGraph, fromTensorData, type Tensor } from "../../src/core/graph/index.ts";
+import { loadGraph, fromTensorData, type Graph, type Tensor } from "../../src/core/graph/index.ts";
 import { calibrate } from "../../src/core/quant/calibrate.ts";
+import { generatedSamples } from "../../src/core/quant/data.ts";
 import { runQuantized, quantizeInput } from "../../src/core/quant/run.ts";
 import { compilePlan, type GraphSpec } from "../../src/core/circuit/index.ts";
 import { commitModel, prove, outputsOf } from "../../src/core/prover/index.ts";
@@ -22,9 +23,12 @@ function licenseWindows(count: number, inName: string): Record<string, Tensor>[]
   return Array.from({ length: count }, (_, i) => ({ [inName]: { dtype: "int64", shape: [1, 16], data: Float64Array.from(text.subarray(i * 97, i * 97 + 16)) } as Tensor }));
 }
 
-const CASES: { model: string; samples: (inName: string) => Record<string, Tensor>[] }[] = [
+const CASES: { model: string; samples: (inName: string, graph: Graph) => Record<string, Tensor>[] }[] = [
   { model: "digits_mlp", samples: (n) => samplesOf("models/digits/calibration_x.pb", 64, n) },
+  { model: "digits_cnn", samples: (n) => samplesOf("models/digits/calibration_x_img.pb", 64, n) },
   { model: "tiny_gpt", samples: (n) => licenseWindows(16, n) },
+  // Random weights: calibrated on generated inputs (seeded), as its accuracy target is.
+  { model: "vgg16_cifar10", samples: (_, g) => generatedSamples(g, 4, 1) },
 ];
 
 describe("shared models prove and verify", () => {
@@ -32,7 +36,7 @@ describe("shared models prove and verify", () => {
     itShared(`models/${c.model}/model.onnx`, `${c.model}: calibrated, proved on its reference input, verified`, () => {
       const graph = loadGraph(decodeModel(readShared(`models/${c.model}/model.onnx`)));
       const inName = graph.inputs[0]!.name;
-      const { qgraph } = calibrate(graph, c.samples(inName));
+      const { qgraph } = calibrate(graph, c.samples(inName, graph));
       const { consts, ...spec } = qgraph;
       const plan = compilePlan(spec as GraphSpec);
       const model = commitModel(plan, consts);
