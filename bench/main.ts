@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   merkle: () => import("./merkle.ts"),
   pcs: () => import("./pcs.ts"),
   quant: () => import("./quant.ts"),
+  generation: () => import("./generation.ts"),
 };
 
 const args = process.argv.slice(2);
