@@ -34,11 +34,12 @@ export interface PlanMetrics {
 }
 
 export interface Prediction {
+  /** First row of the first output (the class scores of a classifier). */
   float: number[];
   quantized: number[];
-  /** Class index of the maximum (last axis, first row). */
-  floatTop: number;
-  quantTop: number;
+  /** Index of the maximum along the last axis, per row (one row per position of a sequence). */
+  floatTop: number[];
+  quantTop: number[];
 }
 
 export class QuantSession {
@@ -115,7 +116,15 @@ export class QuantSession {
     const vals = runQuantized(q, inputs);
     const qo = Array.from(realOutputs(q, vals)[q.outputs[0]!]!);
     const width = this.graph.outputs[0]!.shape.at(-1) ?? f.length;
-    const top = (v: number[]) => v.slice(0, width).reduce((b, x, i, a) => (x > a[b]! ? i : b), 0);
-    return { float: f, quantized: qo, floatTop: top(f), quantTop: top(qo) };
+    const tops = (v: number[]) => {
+      const out: number[] = [];
+      for (let r = 0; r * width < v.length; r++) {
+        let b = 0;
+        for (let i = 1; i < width; i++) if (v[r * width + i]! > v[r * width + b]!) b = i;
+        out.push(b);
+      }
+      return out;
+    };
+    return { float: f.slice(0, width), quantized: qo.slice(0, width), floatTop: tops(f), quantTop: tops(qo) };
   }
 }

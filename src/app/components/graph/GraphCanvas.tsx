@@ -12,7 +12,8 @@ import { overlayValues } from "./overlay-values.ts";
 import { SearchBox } from "./SearchBox.tsx";
 import { Legend } from "./Legend.tsx";
 
-const nodeTypes = { op: OpNode, group: GroupNode };
+// "scope", not "group": React Flow styles its own "group" type with a frame of its own.
+const nodeTypes = { op: OpNode, scope: GroupNode };
 const FAMILY_COLOURS: Record<string, string> = {
   linear: "#4f6bed", lookup: "#e8833a", norm: "#9b59d0", pool: "#2fa36b", shape: "#9aa3af", arith: "#3aa8c1", io: "#64748b", other: "#b0b7c3", group: "#7c8596",
 };
@@ -64,7 +65,7 @@ function Canvas({ view }: { view: ViewGraph }) {
           issues: [...members].filter((m) => byId.get(m)?.issue || issueNodes.has(m)).length,
         };
         return {
-          id: it.id, type: "group", position: { x: it.x, y: it.y }, data, width: it.width, height: it.height,
+          id: it.id, type: "scope", position: { x: it.x, y: it.y }, data, width: it.width, height: it.height,
           draggable: false, connectable: false, selectable: !it.expanded, zIndex: it.depth * 2, ...(it.expanded ? { className: "frame" } : {}),
         };
       }
@@ -132,16 +133,16 @@ function Canvas({ view }: { view: ViewGraph }) {
         nodesConnectable={false}
         elementsSelectable
         onNodeClick={(_, n) => {
-          if (n.type === "group" && (n.data as GroupNodeData).expanded) return;
+          if (n.type === "scope" && (n.data as GroupNodeData).expanded) return;
           projectStore.getState().selectNode(n.id);
         }}
-        onNodeDoubleClick={(_, n) => { if (n.type === "group") toggleGroup(n.id); }}
+        onNodeDoubleClick={(_, n) => { if (n.type === "scope") toggleGroup(n.id); }}
         onPaneClick={() => projectStore.getState().selectNode(null)}
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={24} size={1} />
         <Controls showInteractive={false} position="bottom-left" />
-        <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor={(n) => (n.type === "group" ? FAMILY_COLOURS.group! : FAMILY_COLOURS[(n.data as OpNodeData).node.family] ?? "#999")} />
+        <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor={(n) => (n.type === "scope" ? FAMILY_COLOURS.group! : FAMILY_COLOURS[(n.data as OpNodeData).node.family] ?? "#999")} />
       </ReactFlow>
       <SearchBox view={view} />
       {ov && <Legend scale={ov.scale} format={ov.format} />}

@@ -8,7 +8,18 @@ import { MEANING } from "../../export.ts";
 import { Progress } from "../Progress.tsx";
 import { DigitCanvas } from "./DigitCanvas.tsx";
 
-const topOf = (v: number[]) => v.slice(0, 10).reduce((b, x, i, a) => (x > a[b]! ? i : b), 0);
+/** The proved output's argmax per row: a class, or the next byte at each position as text. */
+function provedAnswer(o: { shape: number[]; dequantized: number[] } | undefined): string {
+  if (!o) return "–";
+  const w = o.shape.at(-1) ?? o.dequantized.length;
+  const tops: number[] = [];
+  for (let r = 0; r * w < o.dequantized.length; r++) {
+    let b = 0;
+    for (let i = 1; i < w; i++) if (o.dequantized[r * w + i]! > o.dequantized[r * w + b]!) b = i;
+    tops.push(b);
+  }
+  return tops.length === 1 ? `class ${tops[0]}` : `"${tops.map((c) => (c >= 32 && c < 127 ? String.fromCharCode(c) : "·")).join("")}"`;
+}
 const secs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const bytes = (b: number) => (b >= 1 << 20 ? `${(b / (1 << 20)).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
 
@@ -59,12 +70,25 @@ function Predictions() {
   }, [plan, choice]);
   if (!plan || !p) return null;
   if (typeof p === "string") return <div className="field-error" role="alert">{p}</div>;
-  const top = (v: number[]) => v.slice(0, 10).map((x, i) => [i, x] as const).sort((a, b) => b[1] - a[1]).slice(0, 3);
+  if (p.floatTop.length > 1) {
+    // A sequence model: the next byte predicted at every position, as text.
+    const text = (ids: number[]) => ids.map((c) => (c >= 32 && c < 127 ? String.fromCharCode(c) : "·")).join("");
+    const same = p.floatTop.filter((c, i) => c === p.quantTop[i]).length;
+    return (
+      <div className="predictions" data-testid="predictions">
+        <div className="small muted">next byte, float</div><code>{text(p.floatTop)}</code>
+        <div className="small muted">next byte, quantized</div><code>{text(p.quantTop)}</code>
+        <div className={`agree ${same === p.floatTop.length ? "good" : "bad"}`}>{same} of {p.floatTop.length} positions agree</div>
+      </div>
+    );
+  }
+  const top = (v: number[]) => v.map((x, i) => [i, x] as const).sort((a, b) => b[1] - a[1]).slice(0, 3);
+  const f0 = p.floatTop[0], q0 = p.quantTop[0];
   return (
     <div className="predictions" data-testid="predictions">
-      <div><div className="small muted">float</div>{top(p.float).map(([i, v]) => <div key={i} className={i === p.floatTop ? "top" : ""}><code>{i}</code> {v.toFixed(3)}</div>)}</div>
-      <div><div className="small muted">quantized</div>{top(p.quantized).map(([i, v]) => <div key={i} className={i === p.quantTop ? "top" : ""}><code>{i}</code> {v.toFixed(3)}</div>)}</div>
-      <div className={`agree ${p.floatTop === p.quantTop ? "good" : "bad"}`}>{p.floatTop === p.quantTop ? "same top-1" : "top-1 differs"}</div>
+      <div><div className="small muted">float</div>{top(p.float).map(([i, v]) => <div key={i} className={i === f0 ? "top" : ""}><code>{i}</code> {v.toFixed(3)}</div>)}</div>
+      <div><div className="small muted">quantized</div>{top(p.quantized).map(([i, v]) => <div key={i} className={i === q0 ? "top" : ""}><code>{i}</code> {v.toFixed(3)}</div>)}</div>
+      <div className={`agree ${f0 === q0 ? "good" : "bad"}`}>{f0 === q0 ? "same top-1" : "top-1 differs"}</div>
     </div>
   );
 }
@@ -112,7 +136,7 @@ function Result() {
         <span>prove</span><b data-testid="prove-time">{secs(proof.times.proveMs)}</b>
         <span>verify</span><b>{secs(proof.times.verifyMs)}</b>
         <span>proof size</span><b>{bytes(proof.proofBytes)}</b>
-        <span>output top-1</span><b data-testid="proved-top1">{topOf(proof.output.outputs[0]?.dequantized ?? [])}</b>
+        <span>proved output</span><b data-testid="proved-top1">{provedAnswer(proof.output.outputs[0])}</b>
       </div>
       {stale && <div className="warn-note small">The plan or input changed since this proof: prove again.</div>}
       <div className="btn-row">

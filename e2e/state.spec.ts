@@ -1,0 +1,77 @@
+// The project survives a reload (IndexedDB), a proof can be cancelled at any moment and the
+// prover starts again afterwards, and the command palette runs actions.
+import { expect, test } from "@playwright/test";
+import { shot } from "./helpers.ts";
+
+test("reload restores the model, the edited plan, its accuracy and the proof", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto("/?demo=digits_mlp");
+  await expect(page.locator(".model-name")).toHaveText("digits_mlp.onnx");
+  await page.getByTestId("calibrate-button").click();
+  const agree = page.getByTestId("fig-top1_agreement");
+  await expect(agree).toHaveText(/\d+\.\d %/, { timeout: 60_000 });
+  await page.locator(".react-flow__node", { hasText: "/fc2/Gemm" }).click();
+  await page.getByRole("tab", { name: "Quant" }).click();
+  const k = page.getByTestId("quant-fc2.weight").getByTestId("k-number");
+  await k.fill("3");
+  await k.press("Enter");
+  await expect(page.getByTestId("accuracy-A").locator(".prev").first()).toBeVisible({ timeout: 30_000 });
+  const figure = await agree.textContent();
+  await page.getByTestId("prove-button").click();
+  await expect(page.getByTestId("verdict")).toHaveText(/verified/, { timeout: 90_000 });
+  const proveTime = await page.getByTestId("prove-time").textContent();
+  await page.waitForTimeout(800); // the debounced save
+
+  await page.reload();
+  await expect(page.locator(".model-name")).toHaveText("digits_mlp.onnx");
+  await expect(agree).toHaveText(figure!, { timeout: 30_000 });
+  await expect(page.getByTestId("inspector")).toContainText("/fc2/Gemm");
+  await page.getByRole("tab", { name: "Quant" }).click();
+  await expect(page.getByTestId("quant-fc2.weight").getByTestId("k-number")).toHaveValue("3");
+  await expect(page.getByTestId("verdict")).toHaveText(/verified/);
+  await expect(page.getByTestId("prove-time")).toHaveText(proveTime!);
+  await expect(page.getByTestId("calibrate-panel")).toContainText("test_y.pb");
+  await shot(page, "state-restored");
+});
+
+test("cancel stops a running proof of tiny_gpt, and the prover works again afterwards", async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto("/?demo=tiny_gpt");
+  await expect(page.locator(".model-name")).toHaveText("tiny_gpt.onnx");
+  await page.getByTestId("calibrate-button").click();
+  await expect(page.getByTestId("fig-top1_agreement")).toHaveText(/\d+\.\d %/, { timeout: 60_000 });
+  await page.getByRole("radio", { name: "text" }).check();
+  await expect(page.getByTestId("predictions")).toBeVisible({ timeout: 30_000 });
+  await page.getByTestId("prove-button").click();
+  // Cancel once the prover itself is working (past compile and setup).
+  await expect(page.locator(".progress-text")).toContainText("prove:", { timeout: 60_000 });
+  await shot(page, "state-proving");
+  await page.getByTestId("cancel-button").click();
+  await expect(page.getByTestId("prove-cancelled")).toBeVisible();
+  await expect(page.getByTestId("prove-button")).toBeEnabled();
+  await page.waitForTimeout(1500);
+  await expect(page.getByTestId("verdict")).toHaveCount(0);
+  await expect(page.getByTestId("step-prove-state")).toHaveText("not run");
+  // A fresh worker proves it to the end.
+  await page.getByTestId("prove-button").click();
+  await expect(page.getByTestId("verdict")).toHaveText(/verified/, { timeout: 150_000 });
+  await shot(page, "state-tiny-gpt-proved");
+});
+
+test("the command palette finds and runs actions; Esc clears the selection", async ({ page }) => {
+  await page.goto("/?demo=digits_cnn");
+  await expect(page.locator(".op-node")).toHaveCount(10);
+  await page.keyboard.press("Control+k");
+  await page.getByTestId("palette-input").fill("theme");
+  await shot(page, "state-palette");
+  await page.getByTestId("palette-input").press("Enter");
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  await page.keyboard.press("/");
+  await page.getByTestId("search-input").fill("conv");
+  await page.getByTestId("search-input").press("ArrowDown");
+  await expect(page.getByTestId("inspector")).toContainText("/c2/Conv");
+  await page.getByTestId("search-input").press("Escape");
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("inspector")).toHaveCount(0);
+  await shot(page, "state-dark");
+});
