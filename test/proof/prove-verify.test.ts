@@ -114,3 +114,29 @@ describe("gadget registries", () => {
     }
   });
 });
+
+describe("the compiler refuses what it cannot prove soundly", () => {
+  it("names a requant whose quotient and shift could wrap the field", async () => {
+    const { compilePlan } = await import("../../src/core/circuit/index.ts");
+    const { graph } = mlpFixture();
+    const { consts: _c, ...spec } = graph;
+    // y2's accumulator with 16-bit weights, requantized at shift 30: a signed quotient times 2^30
+    // cannot be unique modulo p.
+    const wide = structuredClone(spec) as GraphSpec;
+    wide.tensors.w2 = { ...wide.tensors.w2!, bits: 16 };
+    wide.ops[3] = { ...(wide.ops[3] as Extract<typeof wide.ops[3], { kind: "requant" }>), s: 30 };
+    expect(() => compilePlan(wide)).toThrow(/\/fc2\/Gemm: .*not unique in the field/);
+  });
+
+  it("lists every unprovable node with its reason", async () => {
+    const { compilePlan } = await import("../../src/core/circuit/index.ts");
+    const { graph } = mlpFixture();
+    const { consts: _c, ...spec } = graph;
+    const bad = structuredClone(spec) as GraphSpec;
+    bad.ops.push({ kind: "indexmap", source: "/Reshape", inputs: ["out"], output: "out2", map: { type: "reshape" } });
+    bad.tensors.out2 = { ...bad.tensors.out!, name: "out2", shape: [5, 1] };
+    bad.ops.push({ kind: "select", source: "/Where", inputs: ["out", "w1"], output: "out3", fill: 0 });
+    bad.tensors.out3 = { ...bad.tensors.out!, name: "out3" };
+    expect(() => compilePlan(bad)).toThrow(/\/Reshape \(reshape \[1,5\] → \[5,1\] changes the padded layout\).*\/Where \(select with a mask that is not a 1-bit model constant\)/);
+  });
+});
