@@ -4,10 +4,14 @@ import "@xyflow/react/dist/style.css";
 import "./styles.css";
 import { App } from "./App.tsx";
 import { exposeDiagnostics } from "./diagnostics.ts";
+import { ensureIsolation } from "./isolation.ts";
 
 exposeDiagnostics();
-createRoot(document.getElementById("root")!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+void ensureIsolation().then((reloading) => {
+  if (reloading) return;
+  createRoot(document.getElementById("root")!).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+});
