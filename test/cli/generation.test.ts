@@ -37,6 +37,15 @@ describe("tiny_gpt from the CLI", () => {
     expect(bad.out).toMatch(/^rejected: /);
     expect(verifyText("the Licem", doc.text).code).toBe(1);
 
+    // The exported verifier, alone in a directory, checks the same generation proof.
+    const exported = join(dir, "verifier");
+    expect(zkml("export-verifier", "-o", exported).code).toBe(0);
+    const standalone = (text: string) => spawnSync(process.execPath, [join(exported, "verify.mjs"), "--vk", join(keys, "vk.bin"), "--prompt", doc.prompt, "--text", text, "--proof", join(gen, "proof.bin")], { encoding: "utf8", cwd: exported });
+    const s1 = standalone(doc.text);
+    expect(s1.stdout).toMatch(/^accepted: /);
+    expect(s1.status).toBe(0);
+    expect(standalone(changed).status).toBe(1);
+
     const tooMany = zkml("prove-generation", model, "--keys", keys, "--prompt", "the Licen", "--tokens", "8", "-o", gen);
     expect(tooMany.code).toBe(1);
     expect(tooMany.err).toMatch(/at most 7 tokens fit after this prompt/);

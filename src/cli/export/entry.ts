@@ -1,7 +1,8 @@
 // The exported verifier's entry (bundled into one dependency-free ES module by
 // `zkml export-verifier`): the same verifier code the CLI runs, nothing from the IDE.
 import { INTEGRITY_NOTE, readVk, vkJson } from "../../core/artifacts/index.ts";
-import { verifyFiles } from "../../core/verifier/files.ts";
+import { verifyFiles, type FilesVerdict } from "../../core/verifier/files.ts";
+import { verifyGenerationFiles } from "../../core/verifier/generation.ts";
 
 /** What an accepted proof shows (v1: integrity, not secrecy). */
 export const proves = INTEGRITY_NOTE;
@@ -21,10 +22,23 @@ const bytes = (b: Bytes): Uint8Array => (b instanceof Uint8Array ? b : new Uint8
  * parsed object). Returns { ok: true } or { ok: false, reason }; never throws.
  */
 export function verify(vk: Bytes, input: Bytes, output: Bytes | string | object, proof: Bytes): Result {
+  return result(() => verifyFiles(bytes(vk), bytes(input), output instanceof ArrayBuffer ? new Uint8Array(output) : output, bytes(proof)));
+}
+
+/**
+ * Checks a generation proof (zkml prove-generation): that `text` is the model's greedy
+ * continuation of `prompt` (strings are UTF-8 bytes, one token per byte). Never throws.
+ */
+export function verifyGeneration(vk: Bytes, prompt: string | Bytes, text: string | Bytes, proof: Bytes): Result {
+  const asBytes = (s: string | Bytes) => (typeof s === "string" ? s : bytes(s));
+  return result(() => verifyGenerationFiles(bytes(vk), asBytes(prompt), asBytes(text), bytes(proof)));
+}
+
+function result(run: () => FilesVerdict): Result {
   try {
-    const out = output instanceof ArrayBuffer ? new Uint8Array(output) : output;
-    const r = verifyFiles(bytes(vk), bytes(input), out, bytes(proof));
-    return r.ok ? { ok: true, proves, ...(r.vkDigest ? { vkDigest: r.vkDigest } : {}) } : { ok: false, reason: r.reason, proves, ...(r.vkDigest ? { vkDigest: r.vkDigest } : {}) };
+    const r = run();
+    const digest = r.vkDigest ? { vkDigest: r.vkDigest } : {};
+    return r.ok ? { ok: true, proves: r.proves, ...digest } : { ok: false, reason: r.reason, proves: r.proves, ...digest };
   } catch (e) {
     return { ok: false, reason: e instanceof Error ? e.message : String(e), proves };
   }
