@@ -59,34 +59,43 @@ const pointWords = (r: Ext[]): Uint32Array => {
 };
 
 /**
- * Proves the fraction sum of leaves (p, q) (interleaved ext vectors of 2^n entries, n ≥ 1). Every
- * layer and every sumcheck round runs on the field kernels: a round of Σ eq·(p0 q1 + p1 q0 + λ q0 q1)
- * is three product rounds of three tables each.
+ * Proves the fraction sum of leaves (p, q) (2^n entries, n ≥ 1; q interleaved extension, p
+ * extension or, with `pBase`, one base word per entry). Every layer and every sumcheck round
+ * runs on the field kernels: a round of Σ eq·(p0 q1 + p1 q0 + λ q0 q1) is three product rounds
+ * of three tables each. Layers are freed as soon as the walk down no longer needs them.
  */
-export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcript, K: FieldBackend = fieldBackend()): { proof: GkrProof; claim: GkrClaim } {
-  const owned: Buf[] = [];
+export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcript, K: FieldBackend = fieldBackend(), pBase = false): { proof: GkrProof; claim: GkrClaim } {
+  const live = new Set<Buf>();
   const alloc = (words: number) => {
     const b = K.alloc(words);
-    owned.push(b);
+    live.add(b);
     return b;
   };
-  const read = (b: Buf, i: number): Ext => K.read(K.slice(b, 4 * i, 4));
+  const free = (b: Buf) => {
+    if (live.delete(b)) K.free(b);
+  };
+  const read = (b: Buf, i: number, ext = true): Ext => (ext ? K.read(K.slice(b, 4 * i, 4)) : Uint32Array.of(K.read(K.slice(b, i, 1))[0]!, 0, 0, 0));
   try {
-    // layers[k] holds (p, q) with 2^k entries; layers[n] are the leaves.
-    const layers = new Array<{ p: Buf; q: Buf }>(n + 1);
-    layers[n] = { p: alloc(p.length), q: alloc(q.length) };
+    // layers[k] holds (p, q) with 2^k entries; layers[n] are the leaves (p possibly base).
+    const layers = new Array<Layer>(n + 1);
+    layers[n] = { p: alloc(p.length), q: alloc(q.length), pExt: !pBase };
     K.write(layers[n]!.p, p);
     K.write(layers[n]!.q, q);
     for (let k = n - 1; k >= 0; k--) {
       const up = layers[k + 1]!, h = 2 ** k;
       const [p0, p1, q0, q1] = halves(K, up, h);
       const np = alloc(4 * h), nq = alloc(4 * h), tmp = K.alloc(4 * h);
-      K.extMul(p0, q1, np, h);
-      K.extMul(p1, q0, tmp, h);
+      if (up.pExt) {
+        K.extMul(p0, q1, np, h);
+        K.extMul(p1, q0, tmp, h);
+      } else {
+        K.extMulBase(q1, p0, np, h);
+        K.extMulBase(q0, p1, tmp, h);
+      }
       K.extAdd(np, tmp, np, h);
       K.extMul(q0, q1, nq, h);
       K.free(tmp);
-      layers[k] = { p: np, q: nq };
+      layers[k] = { p: np, q: nq, pExt: true };
     }
     const rootP = read(layers[0]!.p, 0), rootQ = read(layers[0]!.q, 0);
     absorbExts(tr, "logup/root", [rootP, rootQ]);
@@ -94,22 +103,26 @@ export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcri
     let r: Ext[] = [];
     let pc: Ext = rootP, qc: Ext = rootQ;
     for (let k = 0; k < n; k++) {
+      free(layers[k]!.p);
+      free(layers[k]!.q);
       const next = layers[k + 1]!, h = 2 ** k;
       const rounds: Ext[][] = [];
       const point: Ext[] = [];
       let ends: [Ext, Ext, Ext, Ext];
       if (k === 0) {
-        ends = [read(next.p, 0), read(next.p, 1), read(next.q, 0), read(next.q, 1)];
+        ends = [read(next.p, 0, next.pExt), read(next.p, 1, next.pExt), read(next.q, 0), read(next.q, 1)];
       } else {
         const lambda = tr.squeezeExt("logup/lambda");
         const eq = alloc(4 * h);
         K.eqTable(pointWords(r), eq);
-        // Working copies, folded in place after the first round.
+        // The layer's halves; the first fold copies them out, later folds run in place.
         let [p0, p1, q0, q1] = halves(K, next, h);
+        let pExt = next.pExt;
         let claim: Ext = extAdd(pc, extMul(lambda, qc));
         for (let round = 0, m = h / 2; round < k; round++, m /= 2) {
-          const t = (a: Buf, b: Buf, c: Buf) => K.roundProduct([{ buf: a, ext: true }, { buf: b, ext: true }, { buf: c, ext: true }], m);
-          const s1 = t(eq, p0, q1), s2 = t(eq, p1, q0), s3 = t(eq, q0, q1);
+          const t = (a: Buf, aExt: boolean, b: Buf, bExt: boolean) =>
+            K.roundProduct([{ buf: eq, ext: true }, { buf: a, ext: aExt }, { buf: b, ext: bExt }], m);
+          const s1 = t(p0, pExt, q1, true), s2 = t(p1, pExt, q0, true), s3 = t(q0, true, q1, true);
           const s = [0, 1, 2].map((i) => extAdd(extAdd(s1.subarray(4 * i, 4 * i + 4), s2.subarray(4 * i, 4 * i + 4)), extMul(lambda, s3.subarray(4 * i, 4 * i + 4))));
           rounds.push(s);
           absorbExts(tr, "logup/round", s);
@@ -117,14 +130,21 @@ export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcri
           claim = interpolateAt([s[0]!, extSub(claim, s[0]!), s[1]!, s[2]!], c);
           point.push(c);
           K.foldExt(eq, m, c, eq);
-          const fold = (b: Buf) => {
+          const fold = (b: Buf, ext: boolean) => {
             const out = round === 0 ? alloc(4 * m) : b;
-            K.foldExt(b, m, c, out);
+            if (ext) K.foldExt(b, m, c, out);
+            else K.foldBase(b, m, c, out);
             return out;
           };
-          [p0, p1, q0, q1] = [fold(p0), fold(p1), fold(q0), fold(q1)];
+          [p0, p1, q0, q1] = [fold(p0, pExt), fold(p1, pExt), fold(q0, true), fold(q1, true)];
+          pExt = true;
+          if (round === 0) {
+            free(next.p);
+            free(next.q);
+          }
         }
-        ends = [read(p0, 0), read(p1, 0), read(q0, 0), read(q1, 0)];
+        ends = [read(p0, 0, pExt), read(p1, 0, pExt), read(q0, 0), read(q1, 0)];
+        for (const b of [eq, p0, p1, q0, q1]) free(b);
       }
       absorbExts(tr, "logup/ends", ends);
       const mu = tr.squeezeExt("logup/mu");
@@ -135,13 +155,21 @@ export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcri
     }
     return { proof: { rootP, rootQ, layers: proofLayers }, claim: { point: r, p: pc, q: qc } };
   } finally {
-    for (const b of owned) K.free(b);
+    for (const b of live) K.free(b);
   }
 }
 
+interface Layer {
+  p: Buf;
+  q: Buf;
+  /** false only for leaves given as base numerators. */
+  pExt: boolean;
+}
+
 /** The lower and upper halves (by the top variable) of a layer's p and q. */
-function halves(K: FieldBackend, layer: { p: Buf; q: Buf }, h: number): [Buf, Buf, Buf, Buf] {
-  return [K.slice(layer.p, 0, 4 * h), K.slice(layer.p, 4 * h, 4 * h), K.slice(layer.q, 0, 4 * h), K.slice(layer.q, 4 * h, 4 * h)];
+function halves(K: FieldBackend, layer: Layer, h: number): [Buf, Buf, Buf, Buf] {
+  const w = layer.pExt ? 4 : 1;
+  return [K.slice(layer.p, 0, w * h), K.slice(layer.p, w * h, w * h), K.slice(layer.q, 0, 4 * h), K.slice(layer.q, 4 * h, 4 * h)];
 }
 
 /**

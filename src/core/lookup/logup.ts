@@ -240,15 +240,15 @@ export function logupProve(table: Table, uses: LookupUse[], m: Uint32Array, tr: 
 
   const K = fieldBackend();
   const { offsets, n } = layoutUses(uses);
-  const p = new Uint32Array(4 * 2 ** n), q = new Uint32Array(4 * 2 ** n);
+  const p = new Uint32Array(2 ** n), q = new Uint32Array(4 * 2 ** n);
   for (let i = 0; i < 2 ** n; i++) q[4 * i] = 1;
   uses.forEach((u, ui) => {
     if (u.columns.length !== width) throw new LookupError(`${u.label}: ${u.columns.length} columns for a table of ${width}`);
     const live = liveMask(u);
-    for (let x = 0; x < live.length; x++) if (live[x]) p[4 * (offsets[ui]! + x)] = 1;
+    p.set(live, offsets[ui]!);
     q.set(denominators(K, alpha, betaPowers, u.columns, live.length), 4 * offsets[ui]!);
   });
-  const w = gkrProve(p, q, n, tr, K);
+  const w = gkrProve(p, q, n, tr, K, true);
 
   const columnEvals = uses.map((u) => {
     const low = pointWords(w.claim.point.slice(0, nVarsOf(u)));
@@ -257,10 +257,10 @@ export function logupProve(table: Table, uses: LookupUse[], m: Uint32Array, tr: 
   absorbExts(tr, "logup/columns", columnEvals.flat());
 
   const rows = 2 ** table.logRows;
-  const tp = new Uint32Array(4 * rows);
-  for (let j = 0; j < rows; j++) tp[4 * j] = m[j] === 0 ? 0 : P - m[j]!;
+  const tp = new Uint32Array(rows);
+  for (let j = 0; j < rows; j++) tp[j] = m[j] === 0 ? 0 : P - m[j]!;
   const tq = denominators(K, alpha, betaPowers, table.columns, rows);
-  const t = gkrProve(tp, tq, table.logRows, tr, K);
+  const t = gkrProve(tp, tq, table.logRows, tr, K, true);
   const mPoint = t.claim.point;
   const multiplicityEval = evaluateMle(m, false, pointWords(mPoint), K);
   absorbExts(tr, "logup/multiplicity", [multiplicityEval]);
