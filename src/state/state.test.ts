@@ -202,3 +202,16 @@ describe("calibration worker tasks (digits_mlp)", () => {
     expect(pb.shape).toEqual([397]);
   });
 });
+
+describe("tables by node (tiny_gpt)", () => {
+  it("a pattern lowered to one table is shared by every node of the pattern", () => {
+    const s = new QuantSession(new Uint8Array(readFileSync("public/models/tiny_gpt.onnx")));
+    const data = { kind: "generated" as const, count: 4, seed: 1 };
+    const m = s.metrics(s.calibrate({ method: "minmax", weightBits: 8, activationBits: null, data }), data);
+    const gelu = Object.entries(m.tablesByNode).filter(([, t]) => t.some((id) => id.startsWith("gelu"))).map(([n]) => n).sort();
+    // Div/Erf/Add/Mul/Mul of the first MLP block, and the second's.
+    const ops = gelu.map((n) => s.graph.nodes.find((x) => x.id === n)!.opType).sort();
+    expect(ops).toEqual(["Add", "Add", "Div", "Div", "Erf", "Erf", "Mul", "Mul", "Mul", "Mul"]);
+    expect(m.tablesByNode["/Softmax"]!.map((t) => t.split(":")[0])).toEqual(["exp", "reciprocal"]);
+  });
+});

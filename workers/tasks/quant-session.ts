@@ -98,9 +98,49 @@ export class QuantSession {
       const named = this.graph.nodes.filter((n) => e.message.includes(`${n.id} (`) || n.id === e.node).map((n) => n.id);
       compileIssue = { nodes: named, reason: e.message };
     }
-    const tablesByNode: Record<string, string[]> = {};
-    for (const op of q.ops) if (op.kind === "lookup") (tablesByNode[op.source] ??= []).push(op.table);
-    return { accuracy, evalNote: d.evalNote, costs: Object.fromEntries(nodeCosts(q, compiled)), compileIssue, tablesByNode };
+    return { accuracy, evalNote: d.evalNote, costs: Object.fromEntries(nodeCosts(q, compiled)), compileIssue, tablesByNode: this.tablesByNode(q) };
+  }
+
+  /**
+   * The tables each ONNX node reads. A pattern lowered to one table (GELU's Div/Erf/Add/Mul/Mul)
+   * is looked up from its first node; every node between it and the node producing the lookup's
+   * output shares the table.
+   */
+  private tablesByNode(q: QGraph): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    const producer = new Map<string, string>();
+    const consumers = new Map<string, string[]>();
+    for (const n of this.graph.nodes) {
+      for (const o of n.outputs) producer.set(o, n.id);
+      for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n.id]);
+    }
+    const byId = new Map(this.graph.nodes.map((n) => [n.id, n]));
+    const add = (node: string, table: string) => {
+      const l = (out[node] ??= []);
+      if (!l.includes(table)) l.push(table);
+    };
+    for (const op of q.ops) {
+      if (op.kind !== "lookup") continue;
+      add(op.source, op.table);
+      const end = q.tensors[op.output]?.onnx;
+      const last = end ? producer.get(end) : undefined;
+      if (!last || last === op.source) continue;
+      // Nodes downstream of the source (a few hops) that reach the last node.
+      const down = new Set<string>([op.source]);
+      let frontier = [op.source];
+      for (let hop = 0; hop < 6 && frontier.length; hop++) {
+        frontier = frontier.flatMap((id) => byId.get(id)!.outputs.flatMap((o) => consumers.get(o) ?? [])).filter((id) => !down.has(id));
+        for (const id of frontier) down.add(id);
+      }
+      const up = new Set<string>([last]);
+      frontier = [last];
+      for (let hop = 0; hop < 6 && frontier.length; hop++) {
+        frontier = frontier.flatMap((id) => byId.get(id)!.inputs.map((i) => producer.get(i)).filter((x): x is string => !!x)).filter((id) => !up.has(id));
+        for (const id of frontier) up.add(id);
+      }
+      for (const id of down) if (up.has(id)) add(id, op.table);
+    }
+    return out;
   }
 
   /** The input tensors for a choice (samples come from the evaluation data). */

@@ -40,8 +40,8 @@ function TablePlot({ id, t }: { id: string; t: PlanTable }) {
 export function TableTab({ node }: { node: ViewNode }) {
   const slot = useProject(activeSlot);
   if (!slot) return <p className="muted">Calibrate first: tables are built from the chosen scales.</p>;
-  const ids = Object.entries(slot.plan.tables).filter(([, t]) => (t as PlanTable & { nodes?: string[] }).nodes?.includes(node.id)).map(([id]) => id);
-  const all = ids.length ? ids : slot.metrics?.tablesByNode[node.id] ?? [];
+  const own = Object.entries(slot.plan.tables).filter(([, t]) => (t as PlanTable & { nodes?: string[] }).nodes?.includes(node.id)).map(([id]) => id);
+  const all = [...new Set([...own, ...(slot.metrics?.tablesByNode[node.id] ?? [])])].filter((id) => slot.plan.tables[id]);
   if (all.length === 0) return <p className="muted">{node.op} needs no lookup table{node.op === "Relu" ? " (its ReLU is the clamp of the requant before it)" : ""}.</p>;
   return <div data-testid="table-tab">{all.map((id) => <TablePlot key={id} id={id} t={slot.plan.tables[id]!} />)}</div>;
 }
