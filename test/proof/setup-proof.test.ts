@@ -107,6 +107,25 @@ describe("setup proof", () => {
     expect(verifySetup(f.plan, keyOf(model), STATEMENT, Uint8Array.from([...proof, 0])).ok).toBe(false);
   });
 
+  it("splits into several LogUp instances of bounded size, on both sides, and still catches cheats", () => {
+    // Instances of at most 2^4 leaves: w1 and w2 (2^6 each) become four blocks apiece.
+    const small = { maxLeafLog: 4 };
+    const layout = setupLayout(f.plan, 4);
+    expect(layout.instances.length).toBeGreaterThan(8);
+    expect(layout.uses.filter((u) => u.name === "w1").map((u) => u.offset - u.segmentOffset)).toEqual([0, 16, 32, 48]);
+    const split = proveSetup(f.plan, model, STATEMENT, small);
+    expect(verifySetup(f.plan, keyOf(model), STATEMENT, split, small)).toEqual({ ok: true });
+    // The split is part of the protocol: a proof for one instance size fails under the other.
+    expect(verifySetup(f.plan, keyOf(model), STATEMENT, split).ok).toBe(false);
+    for (const [what, edit] of [
+      ["a weight out of range in w1's third block", (v: Uint32Array, seg: (n: string) => { offset: number }) => (v[seg("w1").offset + 37] = 128)],
+      ["padding in w2's last block", (v: Uint32Array, seg: (n: string) => { offset: number }) => (v[seg("w2").offset + 63] = 2)],
+    ] as const) {
+      const bad = cheatingCommitment(f, edit);
+      expect(verifySetup(f.plan, keyOf(bad), STATEMENT, proveSetup(f.plan, bad, STATEMENT, { ...small, testOnlyCheat: true }), small).ok, what).toBe(false);
+    }
+  });
+
   it("rejects another statement and another model's root", () => {
     expect(verifySetup(f.plan, keyOf(model), new TextEncoder().encode("other"), proof).ok).toBe(false);
     const other = mlpFixture(8).graph;

@@ -19,6 +19,7 @@
 import type { Ext } from "../field/index.ts";
 import { chooseParams, layoutSegments, type PcsClaim, type PcsParams, type SegmentMap } from "../pcs/index.ts";
 import type { Transcript } from "../transcript/index.ts";
+import { layoutUses } from "../lookup/index.ts";
 import { CircuitError } from "./errors.ts";
 import type { PlanTable, ProofPlan } from "./plan.ts";
 import { paddedSize } from "./values.ts";
@@ -26,7 +27,7 @@ import { paddedSize } from "./values.ts";
 export const LIMB_BITS = 8;
 /** Widest committed type: its range (2^bits values) must stay below p for the check to be exact. */
 export const MAX_MODEL_BITS = 30;
-export const SETUP_MULTIPLICITY = "#setup:m";
+const multiplicityName = (i: number) => `#setup:m${i}`;
 export const SETUP_PROTOCOL_ID = "zkml-studio/setup/v1";
 export const SETUP_PROOF_VERSION = 1;
 
@@ -48,18 +49,30 @@ export interface RangeClass {
   firstRow: number;
 }
 
-/** One looked-up block: an aligned part of one commitment with one class on its live slots. */
+/**
+ * One looked-up block: an aligned part of one commitment, inside one segment (or an unused
+ * block), with one class on the segment's live slots.
+ */
 export interface SetupUse {
   commitment: "model" | "aux";
   /** Segment name, or "" for an unused block of the model commitment. */
   name: string;
   offset: number;
   logSize: number;
+  /** The segment the block lies in (the block itself for unused blocks). */
+  segmentOffset: number;
+  segmentLogSize: number;
   /** 0 for unused blocks (every slot must be 0). */
   classId: number;
   /** The tensor's shape and padded dimensions: live slots are inside `shape`. */
   shape: number[];
   logDims: number[];
+}
+
+/** One LogUp instance: some uses (at most 2^maxLeafLog leaves in all) and its multiplicity segment. */
+export interface SetupInstance {
+  uses: number[];
+  multiplicity: string;
 }
 
 export interface WideTensor {
@@ -75,8 +88,15 @@ export interface SetupLayout {
   classes: RangeClass[];
   table: PlanTable;
   uses: SetupUse[];
+  instances: SetupInstance[];
   wide: WideTensor[];
 }
+
+/**
+ * Leaves per LogUp instance at most (a protocol constant: the prover's memory grows with the
+ * largest instance, so big models are split into several instances over one table).
+ */
+export const SETUP_MAX_LEAF_LOG = 20;
 
 const classKey = (signed: boolean, bits: number) => `${signed ? "i" : "u"}${bits}`;
 
@@ -98,7 +118,7 @@ function blocks(from: number, to: number): { offset: number; logSize: number }[]
   return out;
 }
 
-export function setupLayout(plan: ProofPlan): SetupLayout {
+export function setupLayout(plan: ProofPlan, maxLeafLog = SETUP_MAX_LEAF_LOG): SetupLayout {
   const model = modelLayout(plan);
   // Ids are assigned once every class is known, in sorted key order (canonical).
   const classIds = new Map<string, RangeClass>();
@@ -151,21 +171,46 @@ export function setupLayout(plan: ProofPlan): SetupLayout {
   // Rows past the last class repeat (0, 0): duplicates are harmless in LogUp.
   const table: PlanTable = { key: "setup:range", logRows, columns: [values, ids] };
 
-  auxSegments.unshift({ name: SETUP_MULTIPLICITY, length: 2 ** logRows });
-  const aux = layoutSegments(auxSegments, 1);
+  // Blocks of at most 2^maxLeafLog slots: every model segment (narrow tensors), every unused
+  // part of the model commitment, every limb segment; then instances of at most 2^maxLeafLog leaves.
   const idOf = new Map(classes.map((c) => [classKey(c.signed, c.bits), c.id]));
-  const segOf = (map: SegmentMap, name: string) => map.segments.find((s) => s.name === name)!;
-  const uses: SetupUse[] = pending.filter((p) => p.commitment === "model").map((p) => {
-    const s = segOf(model, p.name);
-    return { commitment: "model", name: p.name, offset: s.offset, logSize: s.logSize, classId: idOf.get(p.key)!, shape: p.shape, logDims: p.logDims };
-  });
-  const used = model.segments.reduce((a, s) => a + 2 ** s.logSize, 0);
-  for (const b of blocks(used, 2 ** model.logN)) uses.push({ commitment: "model", name: "", offset: b.offset, logSize: b.logSize, classId: 0, shape: [2 ** b.logSize], logDims: [b.logSize] });
-  for (const p of pending.filter((q) => q.commitment === "aux")) {
-    const s = segOf(aux, p.name);
-    uses.push({ commitment: "aux", name: p.name, offset: s.offset, logSize: s.logSize, classId: idOf.get(p.key)!, shape: p.shape, logDims: p.logDims });
+  // Aux segment offsets are known only once the instances (and their multiplicities) are: pieces
+  // of limb segments get theirs at the end.
+  type Piece = Omit<SetupUse, "offset" | "segmentOffset"> & { at: number; segmentOffset?: number };
+  const pieces: Piece[] = [];
+  const split = (p: Omit<Piece, "at" | "logSize">) => {
+    const log = Math.min(p.segmentLogSize, maxLeafLog);
+    for (let at = 0; at < 2 ** p.segmentLogSize; at += 2 ** log) pieces.push({ ...p, at, logSize: log });
+  };
+  for (const p of pending.filter((q) => q.commitment === "model")) {
+    const seg = model.segments.find((x) => x.name === p.name)!;
+    split({ commitment: "model", name: p.name, segmentOffset: seg.offset, segmentLogSize: seg.logSize, classId: idOf.get(p.key)!, shape: p.shape, logDims: p.logDims });
   }
-  return { model, aux, classes, table, uses, wide };
+  const used = model.segments.reduce((a, x) => a + 2 ** x.logSize, 0);
+  for (const b of blocks(used, 2 ** model.logN)) {
+    split({ commitment: "model", name: "", segmentOffset: b.offset, segmentLogSize: b.logSize, classId: 0, shape: [2 ** b.logSize], logDims: [b.logSize] });
+  }
+  for (const p of pending.filter((q) => q.commitment === "aux")) {
+    const len = auxSegments.find((x) => x.name === p.name)!.length;
+    split({ commitment: "aux", name: p.name, segmentLogSize: Math.round(Math.log2(len)), classId: idOf.get(p.key)!, shape: p.shape, logDims: p.logDims });
+  }
+  const instances: SetupInstance[] = [];
+  let room = 0;
+  pieces.forEach((piece, i) => {
+    if (2 ** piece.logSize > room) {
+      instances.push({ uses: [], multiplicity: multiplicityName(instances.length) });
+      room = 2 ** maxLeafLog;
+    }
+    instances[instances.length - 1]!.uses.push(i);
+    room -= 2 ** piece.logSize;
+  });
+
+  const aux = layoutSegments([...instances.map((x) => ({ name: x.multiplicity, length: 2 ** logRows })), ...auxSegments], 1);
+  const uses: SetupUse[] = pieces.map(({ at, segmentOffset, ...p }) => {
+    const base = segmentOffset ?? aux.segments.find((x) => x.name === p.name)!.offset;
+    return { ...p, offset: base + at, segmentOffset: base };
+  });
+  return { model, aux, classes, table, uses, instances, wide };
 }
 
 /** Words of a GKR proof over 2^n leaves (roots, then per layer k: k rounds of 3 and 4 ends). */
@@ -173,10 +218,16 @@ export function gkrWords(n: number): number {
   return 8 + 16 * n + 6 * n * (n - 1);
 }
 
-/** The exact length of the setup proof's body: the LogUp instance, then the limb identities. */
-export function setupBodyWords(layout: SetupLayout, leafVars: number): number {
+/** Leaf variables of each instance's witness tree. */
+export function instanceLeafVars(layout: SetupLayout): number[] {
+  return layout.instances.map((inst) => layoutUses(inst.uses.map((i) => ({ shape: [2 ** layout.uses[i]!.logSize], logDims: [layout.uses[i]!.logSize] }))).n);
+}
+
+/** The exact length of the setup proof's body: the LogUp instances, then the limb identities. */
+export function setupBodyWords(layout: SetupLayout): number {
   const limbWords = layout.wide.reduce((a, w) => a + 4 * (1 + w.limbs.length), 0);
-  return gkrWords(leafVars) + 8 * layout.uses.length + gkrWords(layout.table.logRows) + 4 + limbWords;
+  const leafVars = instanceLeafVars(layout);
+  return layout.instances.reduce((a, inst, i) => a + gkrWords(leafVars[i]!) + 8 * inst.uses.length + gkrWords(layout.table.logRows) + 4, 0) + limbWords;
 }
 
 /** The auxiliary commitment's parameters: its own size, the model commitment's rate and queries. */
@@ -201,8 +252,8 @@ export class SetupClaims {
     this.on(u.commitment, u, point, value);
   }
 
-  multiplicity(point: Uint32Array, value: Ext): void {
-    this.on("aux", segment(this.layout.aux, SETUP_MULTIPLICITY), point, value);
+  multiplicity(instance: SetupInstance, point: Uint32Array, value: Ext): void {
+    this.on("aux", segment(this.layout.aux, instance.multiplicity), point, value);
   }
 
   /** A wide tensor and each of its limbs at the limb point. */

@@ -2,7 +2,7 @@
 // value lies in its tensor's range on live slots and is 0 on padding and unused blocks; the model
 // commitment's proximity test is made here once. Mirrors verifier/setup-proof.ts step by step.
 import {
-  setupLayout, auxParams, limbPoints, SetupClaims, SETUP_LABELS, SETUP_MULTIPLICITY, SETUP_PROTOCOL_ID, SETUP_PROOF_VERSION, LIMB_BITS, type SetupLayout, type SetupUse,
+  setupLayout, auxParams, limbPoints, SetupClaims, SETUP_LABELS, SETUP_PROTOCOL_ID, SETUP_PROOF_VERSION, LIMB_BITS, type SetupLayout, type SetupUse,
 } from "../circuit/setup-layout.ts";
 import { CircuitError, StreamWriter, writeLogup, padInts, type ProofPlan } from "../circuit/index.ts";
 import { extsToPoint, tableToField } from "../circuit/protocol.ts";
@@ -17,6 +17,8 @@ import type { ModelCommitment } from "./prove.ts";
 export interface SetupProofOptions {
   /** Tests only: prove even where a value is outside its class (a cheating setup). */
   testOnlyCheat?: boolean;
+  /** The instance size (a protocol constant, SETUP_MAX_LEAF_LOG; tests lower it on both sides). */
+  maxLeafLog?: number;
 }
 
 /** Limbs of every wide tensor over its whole segment (padding included: limbs of 0 are 0). */
@@ -48,45 +50,57 @@ function rowOf(layout: SetupLayout, classId: number, v: number): number | undefi
   return j >= 0 && j < 2 ** c.bits ? c.firstRow + j : undefined;
 }
 
-interface UseData {
-  use: SetupUse;
-  values: Uint32Array;
-  classes: Uint32Array;
-}
-
 function describe(u: SetupUse): string {
-  return u.name === "" ? `unused block at ${u.offset} of the model commitment` : u.name;
+  return u.name === "" ? `unused block at ${u.segmentOffset} of the model commitment` : u.name;
 }
 
 /**
  * Proves the setup statement for a model commitment; `statement` binds what the proof is about
- * (the VK's graph, segment map, parameters). Returns the setup proof's bytes.
+ * (the VK's graph, segment map, parameters). Returns the setup proof's bytes. `maxLeafLog` is the
+ * protocol's instance size (tests lower it, on both sides, to exercise the split).
  */
 export function proveSetup(plan: ProofPlan, model: ModelCommitment, statement: Uint8Array, opts: SetupProofOptions = {}): Uint8Array {
-  const layout = setupLayout(plan);
+  const layout = setupLayout(plan, opts.maxLeafLog);
   if (JSON.stringify(layout.model) !== JSON.stringify(model.map)) throw new CircuitError("the model commitment was not laid out from this plan; re-run setup");
   const committed = model.data.matrix;
   const limbs = limbValues(layout, committed);
-  const data: UseData[] = layout.uses.map((u) => {
-    const values = u.commitment === "model" ? committed.subarray(u.offset, u.offset + 2 ** u.logSize) : limbs.get(u.name)!;
-    const live = padInts(new Uint8Array(u.shape.reduce((a, b) => a * b, 1)).fill(1), u.shape, u.logDims);
-    const classes = new Uint32Array(live.length);
-    for (let i = 0; i < live.length; i++) classes[i] = live[i]! * u.classId;
-    return { use: u, values, classes };
-  });
-  const m = new Uint32Array(2 ** layout.table.logRows);
-  for (const { use, values, classes } of data) {
-    for (let i = 0; i < values.length; i++) {
-      const row = rowOf(layout, classes[i]!, toSigned(values[i]!));
-      if (row === undefined) {
-        if (opts.testOnlyCheat) continue;
-        const what = classes[i] === 0 ? "padding must be 0" : `outside its ${plan.tensors[use.name.split("#")[0]!]?.bits}-bit type`;
-        throw new CircuitError(`setup: ${describe(use)}[${i}] = ${toSigned(values[i]!)}: ${what}; the model data does not match its quantized types`);
-      }
-      m[row]!++;
+  // The class column of a whole segment (class on live slots, 0 on padding), sliced per block.
+  const classColumns = new Map<string, Uint32Array>();
+  const classesOf = (u: SetupUse): Uint32Array => {
+    const key = `${u.commitment}:${u.segmentOffset}`;
+    let col = classColumns.get(key);
+    if (!col) {
+      const live = padInts(new Uint8Array(u.shape.reduce((a, b) => a * b, 1)).fill(1), u.shape, u.logDims);
+      col = new Uint32Array(live.length);
+      for (let i = 0; i < live.length; i++) col[i] = live[i]! * u.classId;
+      classColumns.set(key, col);
     }
-  }
-  const aux = commit(auxParams(layout, model.data.params), packSegments(layout.aux, layout.aux.segments.map((s) => (s.name === SETUP_MULTIPLICITY ? m : limbs.get(s.name)!))));
+    const at = u.offset - u.segmentOffset;
+    return col.subarray(at, at + 2 ** u.logSize);
+  };
+  const valuesOf = (u: SetupUse): Uint32Array => {
+    if (u.commitment === "model") return committed.subarray(u.offset, u.offset + 2 ** u.logSize);
+    const at = u.offset - u.segmentOffset;
+    return limbs.get(u.name)!.subarray(at, at + 2 ** u.logSize);
+  };
+  const ms = layout.instances.map((inst) => {
+    const m = new Uint32Array(2 ** layout.table.logRows);
+    for (const ui of inst.uses) {
+      const u = layout.uses[ui]!, values = valuesOf(u), classes = classesOf(u);
+      for (let i = 0; i < values.length; i++) {
+        const row = rowOf(layout, classes[i]!, toSigned(values[i]!));
+        if (row === undefined) {
+          if (opts.testOnlyCheat) continue;
+          const what = classes[i] === 0 ? "padding must be 0" : `outside its ${plan.tensors[u.name.split("#")[0]!]?.bits}-bit type`;
+          throw new CircuitError(`setup: ${describe(u)}[${u.offset - u.segmentOffset + i}] = ${toSigned(values[i]!)}: ${what}; the model data does not match its quantized types`);
+        }
+        m[row]!++;
+      }
+    }
+    return m;
+  });
+  const mOf = new Map(layout.instances.map((inst, i) => [inst.multiplicity, ms[i]!]));
+  const aux = commit(auxParams(layout, model.data.params), packSegments(layout.aux, layout.aux.segments.map((s) => mOf.get(s.name) ?? limbs.get(s.name)!)));
 
   const tr = new Transcript();
   tr.absorb(SETUP_LABELS.protocol, new TextEncoder().encode(SETUP_PROTOCOL_ID));
@@ -95,11 +109,17 @@ export function proveSetup(plan: ProofPlan, model: ModelCommitment, statement: U
   tr.absorb(SETUP_LABELS.auxRoot, aux.root);
   const w = new StreamWriter();
   const out = new SetupClaims(layout);
-  const uses: LookupUse[] = data.map((d) => ({ shape: [d.values.length], logDims: [d.use.logSize], columns: [d.values, d.classes], label: describe(d.use) }));
-  const { proof, claims } = logupProve(tableToField(layout.table), uses, m, tr);
-  writeLogup(w, proof);
-  for (const c of claims.columns) if (c.column === 0) out.use(layout.uses[c.use]!, extsToPoint(c.point), c.value);
-  out.multiplicity(extsToPoint(claims.multiplicity.point), claims.multiplicity.value);
+  const table = tableToField(layout.table);
+  layout.instances.forEach((inst, k) => {
+    const uses: LookupUse[] = inst.uses.map((ui) => {
+      const u = layout.uses[ui]!;
+      return { shape: [2 ** u.logSize], logDims: [u.logSize], columns: [valuesOf(u), classesOf(u)], label: describe(u) };
+    });
+    const { proof, claims } = logupProve(table, uses, ms[k]!, tr);
+    writeLogup(w, proof);
+    for (const c of claims.columns) if (c.column === 0) out.use(layout.uses[inst.uses[c.use]!]!, extsToPoint(c.point), c.value);
+    out.multiplicity(inst, extsToPoint(claims.multiplicity.point), claims.multiplicity.value);
+  });
 
   limbPoints(tr, layout).forEach((point, i) => {
     const wt = layout.wide[i]!;

@@ -2,12 +2,13 @@
 // Every byte is hostile: lengths are bounded by what the plan derives, and any failure is a
 // rejection with a reason.
 import {
-  setupLayout, auxParams, limbPoints, setupBodyWords, SetupClaims, SETUP_LABELS, SETUP_PROTOCOL_ID, SETUP_PROOF_VERSION, LIMB_BITS,
+  setupLayout, auxParams, instanceLeafVars, limbPoints, setupBodyWords, SetupClaims, SETUP_LABELS, SETUP_PROTOCOL_ID, SETUP_PROOF_VERSION, LIMB_BITS,
+  type SetupUse,
 } from "../circuit/setup-layout.ts";
 import { StreamReader, readLogup, type ProofPlan } from "../circuit/index.ts";
 import { extsToPoint, tableToField } from "../circuit/protocol.ts";
-import { type Ext, EXT_ZERO, extAdd, extEquals, extFromBase, extMul } from "../field/index.ts";
-import { layoutUses, logupVerify, selectorEval, type UseShape } from "../lookup/index.ts";
+import { type Ext, EXT_ONE, EXT_ZERO, extAdd, extEquals, extFromBase, extMul } from "../field/index.ts";
+import { logupVerify, selectorEval, type UseShape } from "../lookup/index.ts";
 import { maxOpeningBytes, verifyOpening, type SegmentMap } from "../pcs/index.ts";
 import type { ModelKey } from "../artifacts/index.ts";
 import { Transcript } from "../transcript/index.ts";
@@ -20,22 +21,29 @@ function sameMap(a: SegmentMap, b: SegmentMap): boolean {
     a.segments.every((s, i) => { const t = b.segments[i]!; return s.name === t.name && s.offset === t.offset && s.length === t.length && s.logSize === t.logSize; });
 }
 
-function check(plan: ProofPlan, model: ModelKey, statement: Uint8Array, bytes: Uint8Array): void {
-  const layout = setupLayout(plan);
+/** The public class column of a block: the class on its segment's live slots (block bits fixed). */
+function classEval(u: SetupUse, point: Ext[]): Ext {
+  if (u.classId === 0) return EXT_ZERO;
+  const block = (u.offset - u.segmentOffset) / 2 ** u.logSize;
+  const high = Array.from({ length: u.segmentLogSize - u.logSize }, (_, t) => (Math.floor(block / 2 ** t) % 2 ? EXT_ONE : EXT_ZERO));
+  return extMul(extFromBase(u.classId), selectorEval({ shape: u.shape, logDims: u.logDims }, [...point, ...high]));
+}
+
+function check(plan: ProofPlan, model: ModelKey, statement: Uint8Array, bytes: Uint8Array, maxLeafLog?: number): void {
+  const layout = setupLayout(plan, maxLeafLog);
   if (!sameMap(layout.model, model.map)) throw new Reject("setup: the model commitment's segment map is not the one the graph defines");
   if (!(model.root instanceof Uint8Array) || model.root.length !== 32) throw new Reject("setup: the model root must be 32 bytes");
   const aux = auxParams(layout, model.params);
-  const shapes: UseShape[] = layout.uses.map((u) => ({ shape: [2 ** u.logSize], logDims: [u.logSize] }));
-  const leafVars = layoutUses(shapes).n;
+  const leafVars = instanceLeafVars(layout);
   const modelUses = layout.uses.filter((u) => u.commitment === "model").length;
   const modelClaimCount = modelUses + layout.wide.length;
-  const auxClaimCount = layout.uses.length - modelUses + 1 + layout.wide.reduce((a, w) => a + w.limbs.length, 0);
+  const auxClaimCount = layout.uses.length - modelUses + layout.instances.length + layout.wide.reduce((a, w) => a + w.limbs.length, 0);
 
   const rd = new ByteReader(bytes);
   const version = rd.u8("setup proof version");
   if (version !== SETUP_PROOF_VERSION) throw new Reject(`setup: proof version ${version} is not ${SETUP_PROOF_VERSION}`);
   const auxRoot = rd.raw(32, "setup auxiliary root");
-  const words = setupBodyWords(layout, leafVars);
+  const words = setupBodyWords(layout);
   const body = rd.fieldVec("setup proof body", words);
   if (body.length !== words) throw new Reject(`setup: the proof body has ${body.length} words, the plan needs ${words}`);
   const auxOpening = rd.bytesVec("setup auxiliary opening", maxOpeningBytes(aux, auxClaimCount));
@@ -50,18 +58,17 @@ function check(plan: ProofPlan, model: ModelKey, statement: Uint8Array, bytes: U
   const r = new StreamReader(body);
   const out = new SetupClaims(layout);
   const table = tableToField(layout.table);
-  const proof = readLogup(r, leafVars, table.logRows, shapes.length, 2, "setup lookup");
-  const claims = logupVerify(table, shapes, proof, tr);
-  for (const c of claims.columns) {
-    const u = layout.uses[c.use]!;
-    if (c.column === 0) out.use(u, extsToPoint(c.point), c.value);
-    else {
-      // The class column is public: the tensor's class on live slots, 0 on padding.
-      const expected = u.classId === 0 ? EXT_ZERO : extMul(extFromBase(u.classId), selectorEval({ shape: u.shape, logDims: u.logDims }, c.point));
-      if (!extEquals(expected, c.value)) throw new Reject(`setup: the range classes of ${u.name || "an unused block"} are not the public ones`);
+  layout.instances.forEach((inst, k) => {
+    const shapes: UseShape[] = inst.uses.map((ui) => ({ shape: [2 ** layout.uses[ui]!.logSize], logDims: [layout.uses[ui]!.logSize] }));
+    const proof = readLogup(r, leafVars[k]!, table.logRows, shapes.length, 2, `setup lookup ${k}`);
+    const claims = logupVerify(table, shapes, proof, tr);
+    for (const c of claims.columns) {
+      const u = layout.uses[inst.uses[c.use]!]!;
+      if (c.column === 0) out.use(u, extsToPoint(c.point), c.value);
+      else if (!extEquals(classEval(u, c.point), c.value)) throw new Reject(`setup: the range classes of ${u.name || "an unused block"} are not the public ones`);
     }
-  }
-  out.multiplicity(extsToPoint(claims.multiplicity.point), claims.multiplicity.value);
+    out.multiplicity(inst, extsToPoint(claims.multiplicity.point), claims.multiplicity.value);
+  });
 
   limbPoints(tr, layout).forEach((point, i) => {
     const wt = layout.wide[i]!;
@@ -82,9 +89,9 @@ function check(plan: ProofPlan, model: ModelKey, statement: Uint8Array, bytes: U
  * Checks that the committed model is in range and zero-padded and that its commitment is close
  * to the code. Never throws.
  */
-export function verifySetup(plan: ProofPlan, model: ModelKey, statement: Uint8Array, bytes: Uint8Array): Verdict {
+export function verifySetup(plan: ProofPlan, model: ModelKey, statement: Uint8Array, bytes: Uint8Array, opts: { maxLeafLog?: number } = {}): Verdict {
   try {
-    check(plan, model, statement, bytes);
+    check(plan, model, statement, bytes, opts.maxLeafLog);
     return { ok: true };
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
