@@ -6,4 +6,5 @@
  *   window is prompt + text and that every text token is the argmax before it.
  * - `languageModelOf(graph)`: the ids input, logits output, context and vocabulary.
  */
-export { greedyGenerate, generationProblem, languageModelOf, argmaxAt, windowIds, type Generation, type LanguageModel } from "./greedy.ts";
+export { greedyGenerate, type Generation } from "./greedy.ts";
+export { generationProblem, languageModelOf, argmaxAt, windowIds, type LanguageModel } from "./check.ts";

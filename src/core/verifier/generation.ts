@@ -3,7 +3,7 @@
 // text token is the argmax of the proved logits at the position before it, and verifies the
 // proof of the forward pass with that window as input and those logits as output. Never throws.
 import { hex, INTEGRITY_NOTE, proofBounds, readGenerationFile, readProofDigest, readProofFile } from "../artifacts/index.ts";
-import { generationProblem, languageModelOf, windowIds } from "../generation/index.ts";
+import { generationProblem, languageModelOf, windowIds } from "../generation/check.ts";
 import { checkVk, type FilesVerdict } from "./files.ts";
 import { verify } from "./verify.ts";
 
