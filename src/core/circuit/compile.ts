@@ -6,7 +6,7 @@ import { typeMin, unsignedBitsFor } from "../quant/fixed.ts";
 import type { QGraph, QOp, QTensor } from "../quant/qgraph.ts";
 import { CircuitError } from "./errors.ts";
 import { log2Ceil } from "./log.ts";
-import { relabelingProblem } from "./indexmaps.ts";
+import { indexMapProblem } from "./index-relations.ts";
 import { planTensor, type PlanBuilder } from "./builder.ts";
 import { planRequant } from "./requant-plan.ts";
 import { rangeTable } from "./tables.ts";
@@ -25,7 +25,7 @@ function unsupportedReason(g: GraphSpec, op: QOp): string | null {
     case "linear":
       return op.form === "dense" ? null : convProblem(T[op.inputs[0]!]!, T[op.inputs[1]!]!, T[op.output]!, op.window, op.group ?? 1);
     case "indexmap":
-      return op.inputs.length === 1 ? relabelingProblem(op.map, T[op.inputs[0]!]!.shape, T[op.output]!.shape) : `${op.map.type} of ${op.inputs.length} inputs`;
+      return indexMapProblem(T, op);
     case "select":
       {
         const m = T[op.inputs[1]!]!;

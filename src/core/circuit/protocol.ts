@@ -41,6 +41,8 @@ export const LABELS = {
   poolAlpha: "maxpool/gather-alpha",
   poolGatherEnd: "maxpool/gather-end",
   sumpoolEnd: "sumpool/end",
+  indexParts: "indexmap/parts",
+  indexEnd: "indexmap/end",
   matmulEnds: "matmul2/ends",
   rowsumEnd: "rowsum/end",
   embedEnd: "embed/end",

@@ -10,6 +10,8 @@ import { forwardConv, proveConv } from "./conv.ts";
 import { forwardSumPool, maxPoolWitness, proveMaxPool, proveSumPool } from "./pool.ts";
 import { forwardAdd, proveAdd } from "./elementwise.ts";
 import { forwardIndexMap, proveIndexMap } from "./indexmap.ts";
+import { forwardIndexRelation, proveIndexRelation } from "./indexrel.ts";
+import { isRelabeling } from "../../circuit/index-relations.ts";
 import { forwardMul, proveMul } from "./product.ts";
 import { forwardMatmul2, proveMatmul2 } from "./matmul2.ts";
 import { forwardRowsum, proveRowsum } from "./rowsum.ts";
@@ -36,7 +38,10 @@ const GADGETS: { [K in QOp["kind"]]?: ProverGadget<K> } = {
     reduce: (ctx, op, claim) => (op.form === "conv" ? proveConv(ctx, op, claim) : proveLinear(ctx, op, claim)),
   },
   add: { forward: forwardAdd, reduce: proveAdd },
-  indexmap: { forward: forwardIndexMap, reduce: proveIndexMap },
+  indexmap: {
+    forward: (ctx, op) => (isRelabeling(ctx.plan.tensors, op) ? forwardIndexMap(ctx, op) : forwardIndexRelation(ctx, op)),
+    reduce: (ctx, op, claim) => (isRelabeling(ctx.plan.tensors, op) ? proveIndexMap(ctx, op, claim) : proveIndexRelation(ctx, op, claim)),
+  },
   mul: { forward: forwardMul, reduce: proveMul },
   select: { forward: forwardMul, reduce: proveMul },
   matmul2: { forward: forwardMatmul2, reduce: proveMatmul2 },

@@ -7,6 +7,8 @@ import { verifyConv } from "./conv.ts";
 import { verifyMaxPool, verifySumPool } from "./pool.ts";
 import { verifyAdd } from "./elementwise.ts";
 import { verifyIndexMap } from "./indexmap.ts";
+import { verifyIndexRelation } from "./indexrel.ts";
+import { isRelabeling } from "../../circuit/index-relations.ts";
 import { verifyMul } from "./product.ts";
 import { verifyMatmul2 } from "./matmul2.ts";
 import { verifyRowsum } from "./rowsum.ts";
@@ -24,7 +26,7 @@ export interface VerifierGadget<K extends QOp["kind"]> {
 const GADGETS: { [K in QOp["kind"]]?: VerifierGadget<K> } = {
   linear: { reduce: (ctx, op, claim) => (op.form === "conv" ? verifyConv(ctx, op, claim) : verifyLinear(ctx, op, claim)) },
   add: { reduce: verifyAdd },
-  indexmap: { reduce: verifyIndexMap },
+  indexmap: { reduce: (ctx, op, claim) => (isRelabeling(ctx.plan.tensors, op) ? verifyIndexMap(ctx, op, claim) : verifyIndexRelation(ctx, op, claim)) },
   mul: { reduce: verifyMul },
   select: { reduce: verifyMul },
   matmul2: { reduce: verifyMatmul2 },
