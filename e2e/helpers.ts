@@ -21,3 +21,12 @@ export async function dropFile(page: Page, name: string, bytes: Uint8Array): Pro
     { name, data: Array.from(bytes) },
   );
 }
+
+/** Opens a demo and calibrates plan A with what the demo brings (its data, or generated inputs). */
+export async function openCalibrated(page: Page, demo: string): Promise<void> {
+  const { expect } = await import("@playwright/test");
+  await page.goto(`/?demo=${demo}`);
+  await expect(page.locator(".model-name")).toHaveText(`${demo}.onnx`);
+  await page.getByTestId("calibrate-button").click();
+  await expect(page.getByTestId("fig-top1_agreement")).toHaveText(/\d+\.\d %/, { timeout: 60_000 });
+}

@@ -2,14 +2,11 @@
 // float function with the error curve, the quant tab's histogram and range, per-node cost, and
 // the graph recoloured by table size with a legend.
 import { expect, test } from "@playwright/test";
-import { shot } from "./helpers.ts";
+import { openCalibrated, shot } from "./helpers.ts";
 
 test("tiny_gpt: table, quant and cost tabs, overlays with a legend", async ({ page }) => {
   test.setTimeout(120_000);
-  await page.goto("/?demo=tiny_gpt");
-  await expect(page.locator(".model-name")).toHaveText("tiny_gpt.onnx");
-  await page.getByTestId("calibrate-button").click();
-  await expect(page.getByTestId("fig-top1_agreement")).toHaveText(/\d+\.\d %/, { timeout: 60_000 });
+  await openCalibrated(page, "tiny_gpt");
 
   // GELU is exported as Div/Erf/Add/Mul/Mul: the lowering makes it one table, looked up at the Erf.
   await page.keyboard.press("/");
@@ -27,6 +24,11 @@ test("tiny_gpt: table, quant and cost tabs, overlays with a legend", async ({ pa
   await shot(page, "inspector-table");
 
   await page.getByRole("tab", { name: "Cost" }).click();
+  await expect(page.getByTestId("inspector")).toContainText("Counted with the table lookup at /Div");
+  await page.keyboard.press("/");
+  await page.getByTestId("search-input").fill("/qkv/MatMul");
+  await page.getByTestId("search-input").press("Enter");
+  await page.getByTestId("search-input").press("Escape");
   await expect(page.getByTestId("cost-tab")).toContainText("witness elements");
   await expect(page.getByTestId("cost-tab")).toContainText("compiled proof plan");
 

@@ -1,15 +1,12 @@
 // The project survives a reload (IndexedDB), a proof can be cancelled at any moment and the
 // prover starts again afterwards, and the command palette runs actions.
 import { expect, test } from "@playwright/test";
-import { shot } from "./helpers.ts";
+import { openCalibrated, shot } from "./helpers.ts";
 
 test("reload restores the model, the edited plan, its accuracy and the proof", async ({ page }) => {
   test.setTimeout(120_000);
-  await page.goto("/?demo=digits_mlp");
-  await expect(page.locator(".model-name")).toHaveText("digits_mlp.onnx");
-  await page.getByTestId("calibrate-button").click();
+  await openCalibrated(page, "digits_mlp");
   const agree = page.getByTestId("fig-top1_agreement");
-  await expect(agree).toHaveText(/\d+\.\d %/, { timeout: 60_000 });
   await page.locator(".react-flow__node", { hasText: "/fc2/Gemm" }).click();
   await page.getByRole("tab", { name: "Quant" }).click();
   const k = page.getByTestId("quant-fc2.weight").getByTestId("k-number");
@@ -36,10 +33,7 @@ test("reload restores the model, the edited plan, its accuracy and the proof", a
 
 test("cancel stops a running proof of tiny_gpt, and the prover works again afterwards", async ({ page }) => {
   test.setTimeout(180_000);
-  await page.goto("/?demo=tiny_gpt");
-  await expect(page.locator(".model-name")).toHaveText("tiny_gpt.onnx");
-  await page.getByTestId("calibrate-button").click();
-  await expect(page.getByTestId("fig-top1_agreement")).toHaveText(/\d+\.\d %/, { timeout: 60_000 });
+  await openCalibrated(page, "tiny_gpt");
   await page.getByRole("radio", { name: "text" }).check();
   await expect(page.getByTestId("predictions")).toBeVisible({ timeout: 30_000 });
   await page.getByTestId("prove-button").click();

@@ -10,6 +10,7 @@ import { loadProvingKey, proveWithKey, setupKeys, type LoadedKey } from "../../s
 import type { ProgressEvent } from "../../src/core/prover/index.ts";
 import { verifyFiles } from "../../src/core/verifier/files.ts";
 import { sha256 } from "../../src/core/hash/index.ts";
+import { ByteWriter } from "../../src/core/bytes/index.ts";
 
 export type ProveStage = "compile" | "setup" | "prove" | "verify";
 
@@ -56,16 +57,6 @@ interface Prepared {
 
 let cached: Prepared | null = null;
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 const memory = () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
 
 /** Compile and setup (the keys), cached for the same model and plan. */
@@ -80,7 +71,7 @@ function prepare(bytes: Uint8Array, planText: string, report: (p: ProveProgress)
   report({ stage: "setup", detail: "committing the weights, proving their ranges", fraction: 0.05, elapsedMs: performance.now() - t0 });
   const s0 = performance.now();
   const keys = setupKeys(qgraph, { modelHash });
-  const loaded = loadProvingKey(concat(keys.pk));
+  const loaded = loadProvingKey(keys.pk.reduce((w, part) => w.raw(part), new ByteWriter()).finish());
   const setupMs = performance.now() - s0;
   cached = { key, vk: keys.vk, loaded, compileMs, setupMs };
   return cached;

@@ -9,7 +9,7 @@ import {
   type AccuracyReport, type CalibrationMethod, type QGraph, type QuantPlan,
 } from "../../src/core/quant/index.ts";
 import { compilePlan, CircuitError, type GraphSpec } from "../../src/core/circuit/index.ts";
-import { nodeCosts, type NodeCost } from "../../src/core/view/index.ts";
+import { argmaxRows, nodeCosts, type NodeCost } from "../../src/core/view/index.ts";
 import { loadData, type DataSet, type DataSpec } from "./data.ts";
 import { replan, type TensorEdit } from "./replan.ts";
 import { resolveInput, type InputChoice } from "./inputs.ts";
@@ -156,15 +156,6 @@ export class QuantSession {
     const vals = runQuantized(q, inputs);
     const qo = Array.from(realOutputs(q, vals)[q.outputs[0]!]!);
     const width = this.graph.outputs[0]!.shape.at(-1) ?? f.length;
-    const tops = (v: number[]) => {
-      const out: number[] = [];
-      for (let r = 0; r * width < v.length; r++) {
-        let b = 0;
-        for (let i = 1; i < width; i++) if (v[r * width + i]! > v[r * width + b]!) b = i;
-        out.push(b);
-      }
-      return out;
-    };
-    return { float: f.slice(0, width), quantized: qo.slice(0, width), floatTop: tops(f), quantTop: tops(qo) };
+    return { float: f.slice(0, width), quantized: qo.slice(0, width), floatTop: argmaxRows(f, width), quantTop: argmaxRows(qo, width) };
   }
 }

@@ -32,3 +32,14 @@ export function valueStats(data: ArrayLike<number>, bins = 32): ValueStats {
   }
   return { count: n, min, max, mean, std: Math.sqrt(sq / n), zeros, hist: { lo: min, hi: max, counts } };
 }
+
+/** Index of the maximum along the last axis of width `width`, for each row (first wins ties). */
+export function argmaxRows(v: ArrayLike<number>, width: number): number[] {
+  const out: number[] = [];
+  for (let r = 0; r * width < v.length; r++) {
+    let b = 0;
+    for (let i = 1; i < width; i++) if (v[r * width + i]! > v[r * width + b]!) b = i;
+    out.push(b);
+  }
+  return out;
+}

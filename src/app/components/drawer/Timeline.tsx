@@ -1,17 +1,12 @@
-import { useEffect, useState } from "react";
 import { useJobs } from "../../store.ts";
+import { useTick } from "../../hooks/useTick.ts";
 
 const TRACKS = ["compile", "setup", "prover", "layers", "verify"];
 
 /** One row per stage track, bars as in a performance panel; live while proving. */
 export function Timeline() {
   const job = useJobs((s) => s.jobs.prove);
-  const [, tick] = useState(0);
-  useEffect(() => {
-    if (job.status !== "running") return;
-    const t = setInterval(() => tick((x) => x + 1), 100);
-    return () => clearInterval(t);
-  }, [job.status]);
+  useTick(job.status === "running", 100);
   if (job.bars.length === 0) return <div className="muted pad">Prove an inference to see its stages and layers here.</div>;
   const now = performance.now();
   const t0 = job.startedAt, t1 = Math.max(job.endedAt ?? now, t0 + 1);

@@ -85,7 +85,7 @@ function Canvas({ view }: { view: ViewGraph }) {
     return layout.edges.map((e) => {
       const t = e.tensors[0]!;
       const label = e.tensors.length > 1 ? `${e.tensors.length} tensors` : edgeLabel(shapeOf.get(t) ?? "", types?.[t]);
-      return { id: e.id, source: e.source, target: e.target, label: label || undefined, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3, className: "tensor-edge", zIndex: 1000 };
+      return { id: e.id, source: e.source, target: e.target, label: label || undefined, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3, className: "tensor-edge" };
     });
   }, [layout, shapeOf, slot?.plan]);
 

@@ -1,6 +1,7 @@
 import type { ViewNode } from "../../../core/view/index.ts";
 import { activeSlot } from "../../../state/project.ts";
 import { useProject } from "../../store.ts";
+import { revealNode } from "../../actions.ts";
 
 const n = (v: number) => v.toLocaleString("en-US");
 
@@ -9,7 +10,14 @@ export function CostTab({ node }: { node: ViewNode }) {
   const proof = useProject((s) => (s.proofStale ? null : s.proof));
   const c = slot?.metrics?.costs[node.id];
   if (!slot) return <p className="muted">Calibrate first: the cost follows from the quantized graph.</p>;
-  if (!c) return <p className="muted">{slot.metrics ? "This node adds nothing to the proof (folded, or a pure relabeling)." : "Computing…"}</p>;
+  if (!c) {
+    // A node inside a pattern lowered to one op (GELU → one table) is counted at the pattern's head.
+    const m = slot.metrics;
+    const table = m?.tablesByNode[node.id]?.[0];
+    const head = table ? Object.keys(m!.costs).find((n) => n !== node.id && m!.tablesByNode[n]?.includes(table)) : undefined;
+    if (head) return <p className="muted">Counted with the table lookup at <button className="link" onClick={() => revealNode(head)}>{head}</button>.</p>;
+    return <p className="muted">{m ? "This node adds nothing to the proof (folded, or a pure relabeling)." : "Computing…"}</p>;
+  }
   const ms = proof?.nodeMs[node.id];
   return (
     <div data-testid="cost-tab">

@@ -5,19 +5,15 @@ import { predict } from "../../clients/quant.ts";
 import { cancelProof, reverify, runProof } from "../../clients/prove.ts";
 import type { Prediction } from "../../../../workers/tasks/quant-session.ts";
 import { MEANING } from "../../export.ts";
+import { argmaxRows } from "../../../core/view/index.ts";
+import { useTick } from "../../hooks/useTick.ts";
 import { Progress } from "../Progress.tsx";
 import { DigitCanvas } from "./DigitCanvas.tsx";
 
 /** The proved output's argmax per row: a class, or the next byte at each position as text. */
 function provedAnswer(o: { shape: number[]; dequantized: number[] } | undefined): string {
   if (!o) return "–";
-  const w = o.shape.at(-1) ?? o.dequantized.length;
-  const tops: number[] = [];
-  for (let r = 0; r * w < o.dequantized.length; r++) {
-    let b = 0;
-    for (let i = 1; i < w; i++) if (o.dequantized[r * w + i]! > o.dequantized[r * w + b]!) b = i;
-    tops.push(b);
-  }
+  const tops = argmaxRows(o.dequantized, o.shape.at(-1) ?? o.dequantized.length);
   return tops.length === 1 ? `class ${tops[0]}` : `"${tops.map((c) => (c >= 32 && c < 127 ? String.fromCharCode(c) : "·")).join("")}"`;
 }
 const secs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
@@ -96,12 +92,7 @@ function Predictions() {
 function Metrics() {
   const job = useJobs((s) => s.jobs.prove);
   const isolation = useJobs((s) => s.isolationNote);
-  const [, tick] = useState(0);
-  useEffect(() => {
-    if (job.status !== "running") return;
-    const t = setInterval(() => tick((x) => x + 1), 200);
-    return () => clearInterval(t);
-  }, [job.status]);
+  useTick(job.status === "running", 200);
   if (job.status === "idle") return isolation ? <div className="warn-note small">{isolation}</div> : null;
   const elapsed = (job.endedAt ?? performance.now()) - job.startedAt;
   const m = job.metrics;
