@@ -21,6 +21,7 @@ export const LABELS = {
   input: "zkml/input",
   output: "zkml/output",
   witnessRoot: "zkml/witness-root",
+  outputPoint: "zkml/output-point",
   bias: "linear/bias",
   linearEnds: "linear/ends",
   addend: "add/addend",
@@ -64,6 +65,17 @@ export function absorbStatement(tr: Transcript, vkDigest: Uint8Array, plan: Proo
   tr.absorb(LABELS.vk, vkDigest);
   for (const n of plan.graph.inputs) tr.absorbFields(LABELS.input, toField(inputs[n]!));
   for (const n of plan.graph.outputs) tr.absorbFields(LABELS.output, toField(outputs[n]!));
+}
+
+/**
+ * Graph outputs that no gadget checks (outputs of claim-reducing ops: linear, add, index maps, …):
+ * each gets a claim at a point both sides squeeze, so its op proves it from its inputs.
+ */
+export function unclaimedOutputs(plan: ProofPlan, reduces: (op: ProofPlan["graph"]["ops"][number]) => boolean): string[] {
+  return plan.graph.outputs.filter((n) => {
+    const i = plan.producer[n];
+    return i !== undefined && reduces(plan.graph.ops[i]!);
+  });
 }
 
 export function tableToField(t: PlanTable): Table {

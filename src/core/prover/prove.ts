@@ -6,7 +6,7 @@ import { type ProofPlan, type Claim, writeLogup, unpadInts, CircuitError } from 
 import { multiplicities, logupProve, type LookupUse, type Table } from "../lookup/index.ts";
 import { commit, packSegments, open, writeOpeningProof, type PcsClaim, type PcsProverData, type SegmentMap } from "../pcs/index.ts";
 import { computeValues, type Values } from "./witness.ts";
-import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, mergeClaimsProver } from "../circuit/protocol.ts";
+import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, mergeClaimsProver, unclaimedOutputs } from "../circuit/protocol.ts";
 import { ProverCtx } from "./context.ts";
 import { proverGadget } from "./gadgets/index.ts";
 
@@ -89,6 +89,10 @@ export function prove(input: ProveInput, opts: ProveOptions = {}): ProofData {
   });
 
   progress("layers", "proving layers", 0.5);
+  for (const name of unclaimedOutputs(plan, (op) => proverGadget(op)?.reduce !== undefined)) {
+    const r = ctx.tr.squeezeExts(LABELS.outputPoint, plan.tensors[name]!.nVars);
+    ctx.book.add(name, r, ctx.eval(name, r));
+  }
   for (let i = plan.graph.ops.length - 1; i >= 0; i--) {
     const op = plan.graph.ops[i]!;
     progress("layers", `${op.kind} ${op.source}`, 0.5 + 0.3 * (1 - i / plan.graph.ops.length));

@@ -3,7 +3,7 @@
 // rejection with a reason, never an exception, and nothing is allocated from proof-given sizes.
 
 import { type ProofPlan, type Claim, StreamReader, readLogup, padInts, toField } from "../circuit/index.ts";
-import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, mergeClaimsVerifier } from "../circuit/protocol.ts";
+import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, mergeClaimsVerifier, unclaimedOutputs } from "../circuit/protocol.ts";
 import { extEquals } from "../field/index.ts";
 import { logupVerify, layoutUses, type UseShape } from "../lookup/index.ts";
 import { evaluateMle } from "../poly/index.ts";
@@ -54,6 +54,12 @@ function run(input: VerifyInput): void {
     const claims = logupVerify(table, shapes, proof, ctx.tr);
     for (const c of claims.columns) ctx.book.add(l.uses[c.use]!.columns[c.column]!, extsToPoint(c.point), c.value);
     ctx.book.add(l.multiplicity, extsToPoint(claims.multiplicity.point), claims.multiplicity.value);
+  }
+
+  for (const name of unclaimedOutputs(plan, (op) => verifierGadget(op)?.reduce !== undefined)) {
+    const t = plan.tensors[name]!;
+    const r = ctx.tr.squeezeExts(LABELS.outputPoint, t.nVars);
+    ctx.book.add(name, r, evaluateMle(toField(padInts(input.outputs[name]!, t.shape, t.logDims)), false, r));
   }
 
   for (let i = plan.graph.ops.length - 1; i >= 0; i--) {
