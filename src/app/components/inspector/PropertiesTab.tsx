@@ -1,18 +1,10 @@
-import { useEffect, useState } from "react";
-import type { ValueStats, ViewNode } from "../../../core/view/index.ts";
+import type { ViewNode } from "../../../core/view/index.ts";
+import { useWeightStats } from "../../hooks/useWeightStats.ts";
 import { useProject } from "../../store.ts";
-import { modelWorker } from "../../clients/model.ts";
 import { Histogram, fmt } from "../charts/Histogram.tsx";
 
 function WeightCard({ name, shape }: { name: string; shape: number[] }) {
-  const [stats, setStats] = useState<ValueStats | null | "loading">("loading");
-  const fileName = useProject((s) => s.model?.fileName);
-  useEffect(() => {
-    let live = true;
-    setStats("loading");
-    modelWorker.run((api) => api.weightStats(name)).then((s) => live && setStats(s), () => live && setStats(null));
-    return () => { live = false; };
-  }, [name, fileName]);
+  const stats = useWeightStats(name);
   return (
     <div className="weight-card">
       <div className="kv"><code>{name}</code><span>[{shape.join(", ")}]</span></div>

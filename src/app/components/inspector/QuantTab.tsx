@@ -5,6 +5,7 @@ import { activeSlot } from "../../../state/project.ts";
 import { useProject } from "../../store.ts";
 import { editTensor } from "../../clients/quant.ts";
 import { Histogram, fmt, type Marker } from "../charts/Histogram.tsx";
+import { useWeightStats } from "../../hooks/useWeightStats.ts";
 
 /** A slider and a number field for one integer; commits on release / Enter / blur. */
 function IntField({ label, value, min, max, onCommit, testId }: { label: string; value: number; min: number; max: number; onCommit(v: number): void; testId: string }) {
@@ -39,17 +40,32 @@ function RangeBar({ lo, hi, qlo, qhi }: { lo: number; hi: number; qlo: number; q
   );
 }
 
+/** Ticks of the quantization grid over [lo, hi] (every n-th step when the steps are dense), and the clip thresholds. */
+function gridMarkers(lo: number, hi: number, k: number, qlo: number, qhi: number): Marker[] {
+  const step = 2 ** -k;
+  const every = Math.max(1, Math.ceil((hi - lo) / step / 48));
+  const markers: Marker[] = [];
+  for (let g = Math.ceil(lo / (step * every)) * step * every; g <= hi; g += step * every) markers.push({ x: g, kind: "grid" });
+  markers.push({ x: qlo, kind: "clip" }, { x: qhi, kind: "clip" });
+  return markers;
+}
+
+function WeightValues({ name, t, qlo, qhi }: { name: string; t: PlanTensor; qlo: number; qhi: number }) {
+  const stats = useWeightStats(name);
+  if (!stats || stats === "loading") return null;
+  return (
+    <>
+      <RangeBar lo={stats.min} hi={stats.max} qlo={qlo} qhi={qhi} />
+      <div className="small muted">values ({stats.count.toLocaleString("en-US")}) with the quantization grid</div>
+      <Histogram lo={stats.hist.lo} hi={stats.hist.hi} counts={stats.hist.counts} markers={gridMarkers(stats.hist.lo, stats.hist.hi, t.k, qlo, qhi)} label={`Values of ${name} with the quantization grid`} height={60} />
+    </>
+  );
+}
+
 function TensorQuant({ name, t }: { name: string; t: PlanTensor }) {
   const report = useProject((s) => activeSlot(s)?.plan.report.tensors[name]);
   const qlo = typeMin(t) * 2 ** -t.k, qhi = typeMax(t) * 2 ** -t.k;
-  const markers: Marker[] = [];
-  if (report) {
-    const step = 2 ** -t.k;
-    const n = Math.floor((report.hist.hi - report.hist.lo) / step);
-    const every = Math.max(1, Math.ceil(n / 48));
-    for (let g = Math.ceil(report.hist.lo / (step * every)) * step * every; g <= report.hist.hi; g += step * every) markers.push({ x: g, kind: "grid" });
-    markers.push({ x: qlo, kind: "clip" }, { x: qhi, kind: "clip" });
-  }
+  const markers = report ? gridMarkers(report.hist.lo, report.hist.hi, t.k, qlo, qhi) : [];
   return (
     <div className="quant-card" data-testid={`quant-${name}`}>
       <div className="kv"><code>{name}</code><span>{t.role} · {t.signed ? "signed" : "unsigned"}</span></div>
@@ -57,9 +73,10 @@ function TensorQuant({ name, t }: { name: string; t: PlanTensor }) {
       <IntField label="k (scale 2^-k)" value={t.k} min={t.k - 8} max={t.k + 8} onCommit={(k) => void editTensor(name, { k })} testId="k" />
       <IntField label="bits" value={t.bits} min={2} max={16} onCommit={(bits) => void editTensor(name, { bits })} testId="bits" />
       {report && <RangeBar lo={report.min} hi={report.max} qlo={qlo} qhi={qhi} />}
+      {!report && (t.role === "weight" || t.role === "const") && <WeightValues name={name} t={t} qlo={qlo} qhi={qhi} />}
       {report && (
         <>
-          <div className="small muted">activation histogram ({report.count.toLocaleString("en-US")} values) · grid {markers.length > 2 ? "ticks at the quantization step" : ""}</div>
+          <div className="small muted">activation histogram ({report.count.toLocaleString("en-US")} values) with the quantization grid</div>
           <Histogram lo={report.hist.lo} hi={report.hist.hi} counts={report.hist.counts} markers={markers} label={`Activation histogram of ${name} with the quantization grid`} />
         </>
       )}
@@ -76,7 +93,7 @@ export function QuantTab({ node }: { node: ViewNode }) {
     <div data-testid="quant-tab">
       {slot.error && <div className="field-error" role="alert">{slot.error}</div>}
       {errs.map((e) => (
-        <div key={e.tensor} className="kv"><span>error of {e.tensor}</span><code>SQNR {e.sqnr_db === null ? "exact" : `${e.sqnr_db.toFixed(1)} dB`} · max {fmt(e.max_abs_error)}</code></div>
+        <div key={e.tensor} className="node-error"><span>error of {e.tensor}</span><code>SQNR {e.sqnr_db === null ? "exact" : `${e.sqnr_db.toFixed(1)} dB`} · max abs {fmt(e.max_abs_error)}</code></div>
       ))}
       {names.length === 0 && <p className="muted">This node has no quantized tensor of its own (its output keeps its input's type, or it was folded).</p>}
       {names.map((n) => <TensorQuant key={n} name={n} t={slot.plan.tensors[n]!} />)}
