@@ -16,7 +16,7 @@ export function gpuDevice(): Promise<GpuStatus> {
     try {
       const adapter = await gpu.requestAdapter();
       if (!adapter) return { ok: false, reason: "WebGPU is present but no adapter is available" };
-      const device = await adapter.requestDevice();
+      const device = await adapter.requestDevice({ requiredLimits: bigBuffers(adapter) });
       const info = adapter.info;
       const name = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(" ") || "unknown adapter";
       return { ok: true, device, adapter: name };
@@ -25,6 +25,14 @@ export function gpuDevice(): Promise<GpuStatus> {
     }
   })();
   return cached;
+}
+
+/** Asks for the adapter's largest buffers (the defaults cap bindings at 128 MiB). */
+export function bigBuffers(adapter: GPUAdapter): Record<string, number> {
+  return {
+    maxBufferSize: adapter.limits.maxBufferSize,
+    maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+  };
 }
 
 const pipelines = new WeakMap<GPUDevice, GPUComputePipeline>();
