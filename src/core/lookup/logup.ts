@@ -71,17 +71,21 @@ export function layoutUses(uses: UseShape[]): { offsets: number[]; n: number } {
 
 /** Row-major position → is it inside the true shape? */
 function liveMask(u: UseShape): Uint8Array {
-  const size = 2 ** nVarsOf(u);
-  const out = new Uint8Array(size);
-  const dims = u.logDims.length;
-  for (let x = 0; x < size; x++) {
-    let rest = x, live = 1;
-    for (let d = dims - 1; d >= 0; d--) {
-      const w = 2 ** u.logDims[d]!;
-      if (rest % w >= u.shape[d]!) { live = 0; break; }
-      rest = Math.floor(rest / w);
+  const out = new Uint8Array(2 ** nVarsOf(u));
+  const dims = u.shape.length;
+  if (dims === 0) return out.fill(1);
+  // Runs along the last dimension: one fill per row of the others.
+  const len = u.shape[dims - 1]!, rowStride = 2 ** u.logDims[dims - 1]!;
+  const idx = new Array<number>(dims - 1).fill(0);
+  const rows = u.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  for (let r = 0; r < rows && len > 0; r++) {
+    let pos = 0;
+    for (let d = 0; d < dims - 1; d++) pos = pos * 2 ** u.logDims[d]! + idx[d]!;
+    out.fill(1, pos * rowStride, pos * rowStride + len);
+    for (let d = dims - 2; d >= 0; d--) {
+      if (++idx[d]! < u.shape[d]!) break;
+      idx[d] = 0;
     }
-    out[x] = live;
   }
   return out;
 }
