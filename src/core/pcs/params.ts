@@ -58,13 +58,16 @@ export function validateParams(p: PcsParams): void {
   if (p.queries < 1) throw new PcsError("at least one query is needed");
 }
 
-/** Estimated bytes of a single-claim opening (two rows, opened columns, Merkle siblings). */
-export function estimateProofBytes(p: PcsParams): number {
-  const rows = 2 * 16 * 2 ** p.logCols;
+/**
+ * Estimated bytes of a single-claim opening: `rows` extension rows (2: proximity and evaluation;
+ * 1 for a commitment whose proximity was tested once), opened columns, Merkle siblings.
+ */
+export function estimateProofBytes(p: PcsParams, rows = 2): number {
+  const rowBytes = rows * 16 * 2 ** p.logCols;
   const q = maxOpenedColumns(p);
   const columns = q * 4 * 2 ** p.logRows;
   const siblings = 32 * q * Math.max(0, treeDepth(p) - Math.log2(q));
-  return rows + columns + siblings;
+  return rowBytes + columns + siblings;
 }
 
 export interface ParamOptions {
@@ -72,6 +75,8 @@ export interface ParamOptions {
   queries?: number;
   /** Force the column count (otherwise chosen to minimise the proof). */
   logCols?: number;
+  /** Rows each opening sends (2 by default; 1 where openings skip the proximity row). */
+  openingRows?: 1 | 2;
 }
 
 /**
@@ -86,7 +91,7 @@ export function chooseParams(logN: number, opts: ParamOptions = {}): PcsParams {
   const lo = opts.logCols ?? 0, hi = opts.logCols ?? Math.min(logN, MAX_LOG_DOMAIN - logBlowup);
   for (let logCols = lo; logCols <= hi; logCols++) {
     const p = { logN, logRows: logN - logCols, logCols, logBlowup, queries };
-    if (!best || estimateProofBytes(p) < estimateProofBytes(best)) best = p;
+    if (!best || estimateProofBytes(p, opts.openingRows) < estimateProofBytes(best, opts.openingRows)) best = p;
   }
   if (!best) throw new PcsError(`no matrix layout for 2^${logN} entries`);
   validateParams(best);

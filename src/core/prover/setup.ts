@@ -13,5 +13,6 @@ export function commitModel(plan: ProofPlan, consts: Readonly<Record<string, Int
     const t = plan.tensors[n]!;
     return toField(padInts(c, t.shape, t.logDims));
   });
-  return { map, data: commit(chooseParams(map.logN, params), packSegments(map, values)) };
+  // Proofs open the model with the evaluation row alone (the setup proof tests proximity once).
+  return { map, data: commit(chooseParams(map.logN, { openingRows: 1, ...params }), packSegments(map, values)) };
 }
