@@ -6,6 +6,7 @@ import { wasmVecAdd, wasmVecMul } from "../core/kernels/field-vec.ts";
 import { gpuDevice, gpuVecMul } from "../core/kernels/gpu.ts";
 import { vecMulAuto } from "../core/kernels/backend.ts";
 import { runFieldConformance } from "../core/kernels/conformance.ts";
+import { gpuDiagnostics } from "../core/kernels/gpu-diagnostics.ts";
 
 export interface KernelStatus {
   wasm: "ok" | "mismatch";
@@ -49,5 +50,7 @@ export function exposeDiagnostics(): void {
     checkKernels,
     /** Every field-kernel op, wasm vs the TS reference (e2e/field-kernels.spec.ts). */
     fieldConformance: runFieldConformance,
+    /** The WebGPU kernels vs the TS reference, and the backend chooser (e2e/gpu-kernels.spec.ts). */
+    gpuKernels: gpuDiagnostics,
   };
 }

@@ -1,7 +1,11 @@
-// Picks the fastest available backend for a kernel at run time: WebGPU where an adapter exists,
-// wasm otherwise, and says which ran and why.
-import { gpuDevice, gpuVecMul } from "./gpu.ts";
+// Picks the backend for the bulk kernels at run time: WebGPU where an adapter exists (the
+// browser's navigator.gpu, or in Node the optional `webgpu` package), the wasm kernels otherwise,
+// and says which ran and why. Both give the same bits (gpu-conformance.ts checks it).
+import { gpuDevice, gpuVecMul, type GpuStatus } from "./gpu.ts";
+import { gpuKernelsFor, type GpuKernels } from "./gpu-kernels.ts";
 import { wasmVecMul } from "./field-vec.ts";
+import { wasmBackend } from "./index.ts";
+import type { FieldBackend } from "./types.ts";
 
 export type Backend = "webgpu" | "wasm";
 
@@ -10,6 +14,28 @@ export interface BackendResult<T> {
   backend: Backend;
   /** Why the fallback was taken, when it was. */
   note?: string;
+}
+
+export type KernelChoice =
+  | { backend: "webgpu"; gpu: GpuKernels; note: string }
+  | { backend: "wasm"; wasm: FieldBackend; note: string };
+
+const inNode = (): boolean => typeof process !== "undefined" && !!process.versions?.node;
+
+/** The GPU device where there is one (browser or Node), or why there is none. */
+export async function gpuAvailable(): Promise<GpuStatus> {
+  const browser = await gpuDevice();
+  if (browser.ok || !inNode()) return browser;
+  const { nodeGpuDevice } = await import("./gpu-node.ts");
+  return nodeGpuDevice();
+}
+
+/** The kernels to run bulk work on, with the reason for the choice (shown in the metrics). */
+export async function chooseKernels(prefer: Backend = "webgpu"): Promise<KernelChoice> {
+  if (prefer === "wasm") return { backend: "wasm", wasm: wasmBackend(), note: "wasm requested" };
+  const gpu = await gpuAvailable();
+  if (gpu.ok) return { backend: "webgpu", gpu: gpuKernelsFor(gpu.device), note: `WebGPU on ${gpu.adapter}` };
+  return { backend: "wasm", wasm: wasmBackend(), note: `falling back to wasm: ${gpu.reason}` };
 }
 
 export async function vecMulAuto(a: Uint32Array, b: Uint32Array, prefer: Backend = "webgpu"): Promise<BackendResult<Uint32Array>> {

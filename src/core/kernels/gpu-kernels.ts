@@ -268,3 +268,12 @@ export function createGpuKernels(device: GPUDevice): GpuKernels {
     },
   };
 }
+
+const perDevice = new WeakMap<GPUDevice, GpuKernels>();
+
+/** One kernels instance per device (its pipelines and twiddles are shared by every caller). */
+export function gpuKernelsFor(device: GPUDevice): GpuKernels {
+  let k = perDevice.get(device);
+  if (!k) { k = createGpuKernels(device); perDevice.set(device, k); }
+  return k;
+}
