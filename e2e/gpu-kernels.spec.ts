@@ -1,0 +1,37 @@
+import { expect, test } from "@playwright/test";
+
+// The WebGPU kernels inside Chromium (SwiftShader with --enable-unsafe-webgpu), through the app's
+// own code (window.zkml.gpuKernels → src/core/kernels/gpu-diagnostics.ts): every kernel agrees bit
+// for bit with the TypeScript reference, as in Node.
+type Case = { name: string; ok: boolean; detail?: string; ms?: number };
+type Zkml = {
+  gpuKernels: {
+    conformance(o?: { full?: boolean; only?: string }): Promise<{ adapter: string; cases: Case[] }>;
+    choose(prefer?: "webgpu" | "wasm"): Promise<{ backend: string; note: string }>;
+  };
+};
+
+test("every WebGPU kernel agrees with the TypeScript reference in Chromium", async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto("/?demo=none");
+  const r = await page.evaluate(() => (globalThis as unknown as { zkml: Zkml }).zkml.gpuKernels.conformance());
+  expect(r.adapter).toBeTruthy();
+  expect(r.cases.length).toBeGreaterThan(150);
+  expect(r.cases.filter((c) => !c.ok)).toEqual([]);
+  const names = r.cases.map((c) => c.name);
+  for (const want of ["ntt 2^20", "extNtt 2^15", "rsEncode 16×2^12 rate 2^-2", "eqTable n=12", "roundProduct EEE m=40000", "chain eqTable → foldBase → roundProduct"]) {
+    expect(names).toContain(want);
+  }
+  expect(await page.evaluate(() => (globalThis as unknown as { zkml: Zkml }).zkml.gpuKernels.choose())).toMatchObject({ backend: "webgpu" });
+});
+
+test("without WebGPU the chooser falls back to wasm and says why", async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, "gpu", { get: () => undefined });
+  });
+  await page.goto("/?demo=none");
+  const c = await page.evaluate(() => (globalThis as unknown as { zkml: Zkml }).zkml.gpuKernels.choose());
+  expect(c.backend).toBe("wasm");
+  expect(c.note).toContain("falling back to wasm");
+  expect(c.note).toContain("navigator.gpu is missing");
+});
