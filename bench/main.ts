@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   merkle: () => import("./merkle.ts"),
   pcs: () => import("./pcs.ts"),
   quant: () => import("./quant.ts"),
+  gpu: () => import("./gpu.ts"),
   prove: () => import("./prove.ts"),
   generation: () => import("./generation.ts"),
 };

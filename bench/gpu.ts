@@ -1,0 +1,97 @@
+// `npm run bench -- gpu [--json]`: each WebGPU kernel next to the wasm kernel on the same data,
+// in Node (Dawn through the optional `webgpu` package; here Mesa's llvmpipe, a CPU rasterizer, so
+// the GPU column is slower — a machine with a real GPU shows the gain with the same command).
+// Times are medians of resident work: inputs already on the device / in wasm memory, the GPU
+// timed from the first submit until the queue is idle. Transfer costs are reported separately.
+// speedup = wasm_ms / gpu_ms (below 1: the GPU path is slower).
+import { randomWords } from "./field.ts";
+import type { Reporter } from "./report.ts";
+import { wasmBackend } from "../src/core/kernels/index.ts";
+import { gpuKernelsFor, type GpuBuf, type GpuKernels } from "../src/core/kernels/gpu-kernels.ts";
+import { nodeGpuDevice } from "../src/core/kernels/gpu-node.ts";
+import type { Buf, FieldBackend } from "../src/core/kernels/types.ts";
+
+async function medianMs(fn: () => Promise<unknown> | unknown, reps: number): Promise<number> {
+  await fn();
+  const ts: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await fn();
+    ts.push(performance.now() - t0);
+  }
+  ts.sort((a, b) => a - b);
+  return ts[Math.floor(ts.length / 2)]!;
+}
+
+interface Case {
+  kernel: string;
+  size: Record<string, number>;
+  /** Input words, each list one buffer (same data on both sides). */
+  inputs: number[];
+  outWords: number;
+  wasm: (W: FieldBackend, ins: Buf[], out: Buf) => unknown;
+  gpu: (G: GpuKernels, ins: GpuBuf[], out: GpuBuf) => Promise<unknown>;
+}
+
+const r4 = randomWords(4, 99);
+const eqR = (n: number) => randomWords(4 * n, 98);
+
+function cases(): Case[] {
+  const E = (n: number) => 4 * n;
+  return [
+    { kernel: "ntt", size: { log_n: 16 }, inputs: [1 << 16], outWords: 0, wasm: (W, [a]) => W.ntt(a!, 16), gpu: (G, [a]) => G.ntt(a!, 16) },
+    { kernel: "ntt", size: { log_n: 20 }, inputs: [1 << 20], outWords: 0, wasm: (W, [a]) => W.ntt(a!, 20), gpu: (G, [a]) => G.ntt(a!, 20) },
+    { kernel: "intt", size: { log_n: 20 }, inputs: [1 << 20], outWords: 0, wasm: (W, [a]) => W.intt(a!, 20), gpu: (G, [a]) => G.intt(a!, 20) },
+    { kernel: "ext_ntt", size: { log_n: 18 }, inputs: [E(1 << 18)], outWords: 0, wasm: (W, [a]) => W.extNtt(a!, 18), gpu: (G, [a]) => G.extNtt(a!, 18) },
+    {
+      kernel: "rs_encode", size: { rows: 1 << 11, log_m: 11, log_rate: 2 }, inputs: [1 << 22], outWords: 1 << 24,
+      wasm: (W, [a], o) => W.rsEncode(a!, 1 << 11, 11, 2, o), gpu: (G, [a], o) => G.rsEncode(a!, 1 << 11, 11, 2, o),
+    },
+    {
+      kernel: "rs_encode_ext", size: { rows: 1 << 8, log_m: 10, log_rate: 2 }, inputs: [E(1 << 18)], outWords: E(1 << 20),
+      wasm: (W, [a], o) => W.rsEncodeExt(a!, 1 << 8, 10, 2, o), gpu: (G, [a], o) => G.rsEncodeExt(a!, 1 << 8, 10, 2, o),
+    },
+    { kernel: "eq_table", size: { n: 20 }, inputs: [], outWords: E(1 << 20), wasm: (W, _i, o) => W.eqTable(eqR(20), o), gpu: (G, _i, o) => G.eqTable(eqR(20), o) },
+    { kernel: "fold_base", size: { m: 1 << 20 }, inputs: [2 << 20], outWords: E(1 << 20), wasm: (W, [a], o) => W.foldBase(a!, 1 << 20, r4, o), gpu: (G, [a], o) => G.foldBase(a!, 1 << 20, r4, o) },
+    { kernel: "fold_ext", size: { m: 1 << 19 }, inputs: [E(2 << 19)], outWords: E(1 << 19), wasm: (W, [a], o) => W.foldExt(a!, 1 << 19, r4, o), gpu: (G, [a], o) => G.foldExt(a!, 1 << 19, r4, o) },
+    ...(["BB", "EB", "EE", "BBB", "EEB", "EEE"] as const).map((mix): Case => {
+      const kinds = [...mix].map((c) => c === "E"), m = 1 << 19;
+      return {
+        kernel: `round_${mix}`, size: { m }, inputs: kinds.map((e) => (e ? 8 : 2) * m), outWords: 0,
+        wasm: (W, ins) => W.roundProduct(ins.map((buf, j) => ({ buf, ext: kinds[j]! })), m),
+        gpu: (G, ins) => G.roundProduct(ins.map((buf, j) => ({ buf, ext: kinds[j]! })), m),
+      };
+    }),
+  ];
+}
+
+export async function run(r: Reporter, args: string[]): Promise<void> {
+  const reps = Number(args.find((a) => a.startsWith("--reps="))?.slice(7) ?? 3);
+  const st = await nodeGpuDevice();
+  if (!st.ok) {
+    r.note(`no WebGPU adapter in Node: ${st.reason}`);
+    r.result("gpu", { available: false, reason: st.reason });
+    return;
+  }
+  r.note(`adapter: ${st.adapter}`);
+  const G = gpuKernelsFor(st.device), W = wasmBackend();
+  let seed = 1;
+  for (const c of cases()) {
+    const data = c.inputs.map((n) => randomWords(n, seed++));
+    const gIns = data.map((d) => G.upload(d)), gOut = G.alloc(c.outWords);
+    const wIns = data.map((d) => W.from(d)), wOut = W.alloc(c.outWords);
+    const gpuMs = await medianMs(async () => { await c.gpu(G, gIns, gOut); await G.finish(); }, reps);
+    const wasmMs = await medianMs(() => c.wasm(W, wIns, wOut), reps);
+    r.result("gpu", { kernel: c.kernel, ...c.size, gpu_ms: gpuMs, wasm_ms: wasmMs, speedup: wasmMs / gpuMs });
+    [...gIns, gOut].forEach((b) => G.free(b));
+    [...wIns, wOut].forEach((b) => W.free(b));
+  }
+  // Moving data: what a caller pays when it does not keep buffers resident.
+  const words = 1 << 22, data = randomWords(words, 7);
+  const up = await medianMs(async () => { const b = G.upload(data); await G.finish(); G.free(b); }, reps);
+  const b = G.upload(data);
+  const down = await medianMs(() => G.read(b), reps);
+  G.free(b);
+  r.result("gpu", { kernel: "upload", words, gpu_ms: up, mb_per_s: (4 * words) / 1e3 / up });
+  r.result("gpu", { kernel: "read_back", words, gpu_ms: down, mb_per_s: (4 * words) / 1e3 / down });
+}
