@@ -42,14 +42,6 @@ function limbValues(layout: SetupLayout, model: Uint32Array): Map<string, Uint32
   return out;
 }
 
-/** The table row of (v, class); undefined when v is outside the class. */
-function rowOf(layout: SetupLayout, classId: number, v: number): number | undefined {
-  if (classId === 0) return v === 0 ? 0 : undefined;
-  const c = layout.classes[classId - 1]!;
-  const j = v - (c.signed ? -(2 ** (c.bits - 1)) : 0);
-  return j >= 0 && j < 2 ** c.bits ? c.firstRow + j : undefined;
-}
-
 function describe(u: SetupUse): string {
   return u.name === "" ? `unused block at ${u.segmentOffset} of the model commitment` : u.name;
 }
@@ -87,12 +79,17 @@ export function proveSetup(plan: ProofPlan, model: ModelCommitment, statement: U
     const m = new Uint32Array(2 ** layout.table.logRows);
     for (const ui of inst.uses) {
       const u = layout.uses[ui]!, values = valuesOf(u), classes = classesOf(u);
+      // Row of (v, class): class 0 has the one row (0, 0); class c its rows from firstRow.
+      const c = u.classId === 0 ? undefined : layout.classes[u.classId - 1]!;
+      const lo = c?.signed ? -(2 ** (c.bits - 1)) : 0, span = c ? 2 ** c.bits : 0, first = c?.firstRow ?? 0;
       for (let i = 0; i < values.length; i++) {
-        const row = rowOf(layout, classes[i]!, toSigned(values[i]!));
-        if (row === undefined) {
+        const v = toSigned(values[i]!);
+        const j = v - lo;
+        const row = classes[i] === 0 ? (v === 0 ? 0 : -1) : j >= 0 && j < span ? first + j : -1;
+        if (row < 0) {
           if (opts.testOnlyCheat) continue;
           const what = classes[i] === 0 ? "padding must be 0" : `outside its ${plan.tensors[u.name.split("#")[0]!]?.bits}-bit type`;
-          throw new CircuitError(`setup: ${describe(u)}[${u.offset - u.segmentOffset + i}] = ${toSigned(values[i]!)}: ${what}; the model data does not match its quantized types`);
+          throw new CircuitError(`setup: ${describe(u)}[${u.offset - u.segmentOffset + i}] = ${v}: ${what}; the model data does not match its quantized types`);
         }
         m[row]!++;
       }
