@@ -124,13 +124,15 @@ export function createGpuKernels(device: GPUDevice): GpuKernels {
   /** Steps of a transform of `rows` rows read from src (rows of srcLen elements at srcStride, zero-padded) into dst. */
   async function transformSteps(width: Width, src: GpuBuf, srcStride: number, srcLen: number, dst: GpuBuf, logN: number, rows: number, inverse: boolean): Promise<Step[]> {
     const logB = Math.min(localLog(width), logN);
+    // srcLen·2^k = 2^logN: the first k stages only replicate (see ntt.wgsl.ts).
+    const skip = Math.min(logB, logN - Math.log2(srcLen));
     const t = twiddles(logN, inverse);
     const local = await R.pipeline(`ntt-local-${width}`, () => nttLocalWgsl(width));
     const stage = await R.pipeline(`ntt-stage-${width}`, () => nttStageWgsl(width, false));
     const stage2 = await R.pipeline(`ntt-stage2-${width}`, () => nttStageWgsl(width, true));
     const steps: Step[] = [{
       kind: "dispatch", pipeline: local, buffers: [src, dst, t],
-      params: [logN, logB, srcStride, srcLen, rows], groups: rows << (logN - logB),
+      params: [logN, logB, srcStride, srcLen, rows, skip], groups: rows << (logN - logB),
     }];
     let s = logB;
     for (; s + 2 <= logN; s += 2) steps.push({ kind: "dispatch", pipeline: stage2, buffers: [dst, t], params: [logN, s, rows], groups: GpuRunner.groups(rows << (logN - 2), WG) });

@@ -1,7 +1,9 @@
 // WGSL of the NTT (a_j ← Σ_i a_i·ω^(ij), natural order in and out) for batched rows of base
 // (u32) or extension (vec4<u32>, coordinate-wise) elements, as iterative radix-2 DIT:
 //   local:  bit-reversed gather (with implicit zero padding, which is Reed–Solomon encoding) into
-//           workgroup memory, the first log B stages there, one write-out;
+//           workgroup memory, the first log B stages there, one write-out. When a row is its
+//           first 2^-k part padded with zeros, the bit-reversed row is (x, 0, …, 0) per block of
+//           2^k, which k stages turn into (x, …, x): those stages become the gather itself;
 //   stage2: two further stages per pass over storage (radix-4 shaped, same butterflies);
 //   stage:  one stage, when an odd number remains;
 //   scale:  copy back multiplied by a Montgomery constant (1/N for the inverse).
@@ -13,7 +15,7 @@ export type Width = 1 | 4;
 
 /** log2 of the elements per workgroup in the local kernel: 16 KiB of workgroup memory. */
 export function localLog(width: Width): number {
-  return width === 1 ? 12 : 10;
+  return width === 1 ? 10 : Number(process.env.LB ?? 10);
 }
 
 function elem(width: Width): { T: string; zero: string; tmul: string } {
@@ -32,12 +34,12 @@ fn vsub(a: ${T}, b: ${T}) -> ${T} { return ${sub}(a, b); }
 `;
 }
 
-/** Params (uniform vec4 ×2): logN, logB, srcStride, srcLen | rows, -, -, -. */
+/** Params (uniform vec4 ×2): logN, logB, srcStride, srcLen | rows, skip (stages done by replication), -, -. */
 export function nttLocalWgsl(width: Width): string {
   const { T, zero } = elem(width);
   const B = 1 << localLog(width);
   return FIELD_WGSL + butterflyFns(width) + /* wgsl */ `
-struct Params { logN: u32, logB: u32, srcStride: u32, srcLen: u32, rows: u32, p1: u32, p2: u32, p3: u32 }
+struct Params { logN: u32, logB: u32, srcStride: u32, srcLen: u32, rows: u32, skip: u32, p2: u32, p3: u32 }
 @group(0) @binding(0) var<storage, read> src: array<${T}>;
 @group(0) @binding(1) var<storage, read_write> dst: array<${T}>;
 @group(0) @binding(2) var<storage, read> tw: array<u32>;
@@ -58,14 +60,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let blk = g % perRow;
   let b = 1u << prm.logB;
   let start = blk * b;
+  let keep = ~((1u << prm.skip) - 1u);
   for (var e = lid; e < b; e += ${WG}u) {
-    let s = bitrev(start + e, prm.logN);
+    let s = bitrev((start + e) & keep, prm.logN);
     var v = ${zero};
     if (s < prm.srcLen) { v = src[row * prm.srcStride + s]; }
     sh[e] = v;
   }
   workgroupBarrier();
-  for (var st = 0u; st < prm.logB; st++) {
+  for (var st = prm.skip; st < prm.logB; st++) {
     let h = 1u << st;
     for (var t = lid; t < (b >> 1u); t += ${WG}u) {
       let j = t & (h - 1u);
