@@ -16,14 +16,21 @@ function checkLive(op: QOp, out: PlanTensor, padded: Float64Array, ref: Int32Arr
   }
 }
 
+/** Model tensors in the padded layout, per model data object: made once for every proof with it. */
+const paddedModels = new WeakMap<object, Map<string, Float64Array>>();
+
 export function computeValues(plan: ProofPlan, consts: Readonly<Record<string, Int32Array>>, inputs: Readonly<Record<string, Int32Array>>, reference: ReadonlyMap<string, Int32Array>): Values {
   const values: Values = new Map();
   const T = plan.tensors;
   for (const name of plan.graph.inputs) values.set(name, padInts(inputs[name]!, T[name]!.shape, T[name]!.logDims));
+  let padded = paddedModels.get(consts);
+  if (!padded) paddedModels.set(consts, (padded = new Map()));
   for (const name of plan.model) {
     const c = consts[name];
     if (!c) throw new CircuitError(`model tensor ${name} has no data; re-run setup`);
-    values.set(name, padInts(c, T[name]!.shape, T[name]!.logDims));
+    let v = padded.get(name);
+    if (!v) padded.set(name, (v = padInts(c, T[name]!.shape, T[name]!.logDims)));
+    values.set(name, v);
   }
   plan.graph.ops.forEach((op, i) => {
     const out = T[op.output]!;

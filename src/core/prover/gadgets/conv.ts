@@ -21,6 +21,14 @@ type Linear = Extract<QOp, { kind: "linear" }>;
 
 const magnitude = (t: { bits: number; signed: boolean }) => Math.max(-typeMin(t), typeMax(t));
 
+/** Live weights as f32 for the integer GEMM, once per padded weight array (shared between proofs). */
+const f32Weights = new WeakMap<Float64Array, Float32Array>();
+function weightsF32(padded: Float64Array, shape: number[], logDims: number[]): Float32Array {
+  let w = f32Weights.get(padded);
+  if (!w) f32Weights.set(padded, (w = Float32Array.from(unpadInts(padded, shape, logDims))));
+  return w;
+}
+
 /**
  * acc over its padded layout: the convolution of x's live channels and positions over every padded
  * batch row (by the exact integer kernel), plus the bias broadcast everywhere.
@@ -30,7 +38,7 @@ export function forwardConv(ctx: Pick<ProverCtx, "plan" | "values">, op: Linear)
   const Bp = 2 ** x.logDims[0]!;
   const xShape = [Bp, ...x.shape.slice(1)], yShape = [Bp, ...y.shape.slice(1)];
   const xv = Int32Array.from(unpadInts(ctx.values.get(x.name)!, xShape, x.logDims));
-  const wv = Float32Array.from(unpadInts(ctx.values.get(w.name)!, w.shape, w.logDims));
+  const wv = weightsF32(ctx.values.get(w.name)!, w.shape, w.logDims);
   const acc = conv(xv, xShape, wv, undefined, op.group ?? 1, op.window!, yShape, exactChunk(magnitude(x), magnitude(w)));
   const out = padInts(acc, yShape, y.logDims);
   if (op.inputs[2]) {
