@@ -1,4 +1,4 @@
-// Sumcheck: completeness for degrees 1..4 (fast product paths and the generic engine, on both
+// Sumcheck: completeness for degrees 1..5 (fast product paths and the generic engine, on both
 // backends, giving identical proofs), and soundness tampering (any round word, the claim, the
 // number of rounds, a round's degree) → a rejection naming the round.
 import { describe, expect, it } from "vitest";
@@ -59,7 +59,7 @@ describe("sumcheck completeness", () => {
       }
     });
   }
-  const mixes = [[false, false], [true, false], [true, true], [false, false, false], [true, false, false], [false, true, true], [true, true, true]];
+  const mixes = [[false, false], [true, false], [true, true], [false, false, false], [true, false, false], [false, true, true], [true, true, true], [true, false, false, false], [false, true, false, true, false]];
   for (const kinds of mixes) {
     it(`product of ${kinds.length} (${kinds.map((e) => (e ? "E" : "B")).join("")}): fast path = generic engine, TS = wasm, verifies`, () => {
       for (const n of [1, 2, 5, 9]) {

@@ -156,12 +156,39 @@ export function proveSumcheck(
   }, g, opts);
 }
 
-/** Sumcheck of Σ_x Π_j f_j(x) (degree = number of tables); 2 or 3 tables run in wasm. */
+/**
+ * Sumcheck of Σ_x Π_j f_j(x) (degree = number of tables), on the backend: 2 or 3 tables by the
+ * fused product kernels; more by folding every table at each evaluation node t (a fold at t is the
+ * table's line through its pairs, evaluated at t), multiplying and summing vectors.
+ */
 export function proveProduct(t: TranscriptLike, tables: readonly SumcheckTable[], opts: SumcheckOptions = {}): SumcheckProverResult {
   const product = (vals: Ext[]): Ext => vals.reduce((a, b) => extMul(a, b), EXT_ONE.slice());
-  if (tables.length !== 2 && tables.length !== 3) return proveSumcheck(t, tables, product, tables.length, opts);
-  return runProver(t, tables, tables.length,
-    (K, work, m) => K.roundProduct(work.map((w) => ({ buf: w.buf, ext: w.ext })), m), product, opts, true);
+  if (tables.length === 1) return proveSumcheck(t, tables, product, 1, opts);
+  if (tables.length <= 3) {
+    return runProver(t, tables, tables.length,
+      (K, work, m) => K.roundProduct(work.map((w) => ({ buf: w.buf, ext: w.ext })), m), product, opts, true);
+  }
+  const degree = tables.length;
+  return runProver(t, tables, degree, (K, work, m) => {
+    const acc = K.alloc(4 * m), tmp = K.alloc(4 * m);
+    try {
+      const out = new Uint32Array(4 * degree);
+      const nodes = [0, ...Array.from({ length: degree - 1 }, (_, i) => i + 2)];
+      nodes.forEach((node, q) => {
+        const r = Uint32Array.of(node, 0, 0, 0);
+        work.forEach((w, j) => {
+          const dst = j === 0 ? acc : tmp;
+          if (w.ext) K.foldExt(w.buf, m, r, dst);
+          else K.foldBase(w.buf, m, r, dst);
+          if (j > 0) K.extMul(acc, tmp, acc, m);
+        });
+        out.set(K.extSum(acc, m), 4 * q);
+      });
+      return out;
+    } finally {
+      K.free(acc); K.free(tmp);
+    }
+  }, product, opts);
 }
 
 // ------------------------------------------------------------------ verifier
