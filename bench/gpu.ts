@@ -10,6 +10,7 @@ import { wasmBackend } from "../src/core/kernels/index.ts";
 import { gpuKernelsFor, type GpuBuf, type GpuKernels } from "../src/core/kernels/gpu-kernels.ts";
 import { nodeGpuDevice } from "../src/core/kernels/gpu-node.ts";
 import type { Buf, FieldBackend } from "../src/core/kernels/types.ts";
+import { availableBackends } from "../src/core/hash/index.ts";
 
 async function medianMs(fn: () => Promise<unknown> | unknown, reps: number): Promise<number> {
   await fn();
@@ -86,6 +87,7 @@ export async function run(r: Reporter, args: string[]): Promise<void> {
     [...gIns, gOut].forEach((b) => G.free(b));
     [...wIns, wOut].forEach((b) => W.free(b));
   }
+  await leaves(r, G, W, reps);
   // Moving data: what a caller pays when it does not keep buffers resident.
   const words = 1 << 22, data = randomWords(words, 7);
   const up = await medianMs(async () => { const b = G.upload(data); await G.finish(); G.free(b); }, reps);
@@ -94,4 +96,30 @@ export async function run(r: Reporter, args: string[]): Promise<void> {
   G.free(b);
   r.result("gpu", { kernel: "upload", words, gpu_ms: up, mb_per_s: (4 * words) / 1e3 / up });
   r.result("gpu", { kernel: "read_back", words, gpu_ms: down, mb_per_s: (4 * words) / 1e3 / down });
+}
+
+/**
+ * Merkle leaves of encoded columns: the GPU hashes the row-major encoding in place; the CPU hashes
+ * the transposed (column-major) matrix with each SHA-256 backend. speedup is against the fastest
+ * hash alone; the transpose the CPU path needs first is printed beside it.
+ */
+async function leaves(r: Reporter, G: GpuKernels, W: FieldBackend, reps: number): Promise<void> {
+  for (const [logRows, logCols] of [[11, 13], [6, 14]] as const) {
+    const rows = 1 << logRows, cols = 1 << logCols;
+    const data = randomWords(rows * cols, 5);
+    const gm = G.upload(data), gOut = G.alloc(8 * cols);
+    const gpuMs = await medianMs(async () => { await G.columnLeaves(gm, rows, cols, gOut); await G.finish(); }, reps);
+    G.free(gm); G.free(gOut);
+    const wm = W.from(data), wt = W.alloc(rows * cols);
+    const transposeMs = await medianMs(() => W.transpose(wm, rows, cols, wt), reps);
+    const t = W.view(wt), bytes = new Uint8Array(t.buffer, t.byteOffset, t.byteLength);
+    const figures: Record<string, number> = {};
+    for (const h of availableBackends()) figures[`${h.name}_ms`] = await medianMs(() => h.batch(bytes, 4 * rows, 0), reps);
+    W.free(wm); W.free(wt);
+    const best = Math.min(...Object.values(figures));
+    r.result("gpu", {
+      kernel: "column_leaves", rows, cols, gpu_ms: gpuMs, ...figures, wasm_transpose_ms: transposeMs,
+      speedup: best / gpuMs, mb_per_s: (4 * rows * cols) / 1e3 / gpuMs,
+    });
+  }
 }

@@ -5,6 +5,7 @@
 // errors of bad calls. The same function runs in Node (Vitest, through Dawn) and in the browser
 // (window.zkml.gpuConformance, Playwright), so both test exactly this code.
 
+import { sha256 } from "@noble/hashes/sha2.js";
 import { P } from "../field/koalabear.ts";
 import { GpuKernelError, type GpuBuf, type GpuKernels } from "./gpu-kernels.ts";
 import { tsBackend } from "./index.ts";
@@ -206,6 +207,28 @@ export async function runGpuConformance(K: GpuKernels, opts: GpuConformanceOptio
         K.free(eq); K.free(g);
         return s;
       });
+  }
+
+  // ---- Merkle leaves of encoded columns (SHA-256 against @noble/hashes), alone and after encoding ----
+  const leafRef = (mat: Uint32Array, rows: number, cols: number): Uint32Array => {
+    const out = new Uint8Array(32 * cols), msg = new Uint8Array(1 + 4 * rows);
+    const dv = new DataView(msg.buffer);
+    for (let c = 0; c < cols; c++) {
+      for (let i = 0; i < rows; i++) dv.setUint32(1 + 4 * i, mat[i * cols + c]!, true);
+      out.set(sha256(msg), 32 * c);
+    }
+    return new Uint32Array(out.buffer);
+  };
+  // Heights whose padding falls on every boundary case (15 = 61 bytes: the length spills into a new block).
+  for (const [rows, cols] of [[1, 3], [13, 5], [14, 7], [15, 9], [16, 130], [2048, 33]] as const) {
+    const mat = w(rows * cols);
+    await check(`columnLeaves ${rows}×${cols}`, [mat], 8 * cols, () => leafRef(mat, rows, cols), async ([x], o) => K.columnLeaves(x!, rows, cols, o));
+  }
+  {
+    const rows = 32, logM = 6, mat = w(rows << logM), cols = 1 << (logM + 2);
+    await check("chain rsEncode → columnLeaves", [mat], 8 * cols,
+      (T, [x]) => { const e = T.alloc(rows * cols); T.rsEncode(x!, rows, logM, 2, e); return leafRef(T.read(e), rows, cols); },
+      async ([x], o) => { const e = K.alloc(rows * cols); await K.rsEncode(x!, rows, logM, 2, e); await K.columnLeaves(e, rows, cols, o); K.free(e); });
   }
 
   // ---- typed errors at the boundary ----

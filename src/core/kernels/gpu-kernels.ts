@@ -20,6 +20,7 @@ import { WG, extVecWgsl } from "./wgsl/field.wgsl.ts";
 import { localLog, nttLocalWgsl, nttStageWgsl, scaleWgsl, type Width } from "./wgsl/ntt.wgsl.ts";
 import { EQ_STEP_WGSL, foldWgsl } from "./wgsl/multilinear.wgsl.ts";
 import { kindsTag, reduceWgsl, roundWgsl } from "./wgsl/sumcheck.wgsl.ts";
+import { COLUMN_LEAVES_WGSL } from "./wgsl/sha256.wgsl.ts";
 
 export { GpuBuf, GpuKernelError };
 
@@ -60,6 +61,12 @@ export interface GpuKernels {
   roundProduct(tables: GpuTable[], m: number): Promise<Uint32Array>;
   /** Folds every table at r into outs[j] (may be tables[j].buf when extension), then the next round over m/2 pairs. */
   foldRoundProduct(tables: GpuTable[], m: number, r: Ext, outs: GpuBuf[]): Promise<Uint32Array>;
+
+  /**
+   * Merkle leaves of the columns of a row-major rows × cols matrix (e.g. rsEncode's output):
+   * SHA256(prefix ‖ column as u32le words), 8 words per column whose bytes are the digest.
+   */
+  columnLeaves(m: GpuBuf, rows: number, cols: number, out: GpuBuf, prefix?: number): Promise<void>;
 }
 
 /** 2^32 mod p: x·R is x in Montgomery form. */
@@ -267,6 +274,14 @@ export function createGpuKernels(device: GPUDevice): GpuKernels {
       for (let j = 0; j < tables.length; j++) await fold(tables[j]!.ext, tables[j]!.buf, m, r, outs[j]!);
       if (m < 2) { await R.check(); return new Uint32Array(0); }
       return roundProduct(outs.map((buf) => ({ buf, ext: true })), m >> 1);
+    },
+    async columnLeaves(m, rows, cols, out, prefix = 0) {
+      checkCount(rows, "columnLeaves"); checkCount(cols, "columnLeaves");
+      if (m.buffer === out.buffer) throw new GpuKernelError("columnLeaves: matrix and digests must be different buffers");
+      need(m, rows * cols, "columnLeaves matrix");
+      need(out, 8 * cols, "columnLeaves output");
+      const pipe = await R.pipeline("column-leaves", () => COLUMN_LEAVES_WGSL);
+      R.submit([{ kind: "dispatch", pipeline: pipe, buffers: [m, out], params: [rows, cols, prefix & 0xff], groups: GpuRunner.groups(cols, WG) }]);
     },
   };
 }
