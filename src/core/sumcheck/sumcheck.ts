@@ -4,7 +4,7 @@
 // challenge ("sumcheck/challenge"). Base-field tables move to the extension after round 1.
 
 import { P, add, sub, mul } from "../field/koalabear.ts";
-import { type Ext, EXT_ONE, extMul, extSub } from "../field/ext.ts";
+import { type Ext, EXT_ONE, extAdd, extMul, extSub } from "../field/ext.ts";
 import { interpolateAt } from "../poly/univariate.ts";
 import { type Buf, type FieldBackend, type Table, fieldBackend } from "../kernels/index.ts";
 
@@ -158,8 +158,7 @@ export function proveSumcheck(
 
 /**
  * Sumcheck of Σ_x Π_j f_j(x) (degree = number of tables), on the backend: 2 or 3 tables by the
- * fused product kernels; more by folding every table at each evaluation node t (a fold at t is the
- * table's line through its pairs, evaluated at t), multiplying and summing vectors.
+ * fused product kernels; more as a sum of one product (proveSumOfProducts).
  */
 export function proveProduct(t: TranscriptLike, tables: readonly SumcheckTable[], opts: SumcheckOptions = {}): SumcheckProverResult {
   const product = (vals: Ext[]): Ext => vals.reduce((a, b) => extMul(a, b), EXT_ONE.slice());
@@ -168,27 +167,60 @@ export function proveProduct(t: TranscriptLike, tables: readonly SumcheckTable[]
     return runProver(t, tables, tables.length,
       (K, work, m) => K.roundProduct(work.map((w) => ({ buf: w.buf, ext: w.ext })), m), product, opts, true);
   }
-  const degree = tables.length;
+  return proveSumOfProducts(t, tables, [{ coeff: EXT_ONE, tables: tables.map((_, j) => j) }], opts);
+}
+
+/** One term of a sum of products: coeff·Π_{j ∈ tables} f_j. */
+export interface ProductTerm {
+  coeff: Ext;
+  /** Indices into the table list (a table may appear in several terms). */
+  tables: number[];
+}
+
+/**
+ * Sumcheck of Σ_x Σ_l c_l·Π_{j ∈ S_l} f_j(x) (degree = the largest term), on the backend: every
+ * table is folded once per round whatever the number of terms that use it; a term of 2 or 3
+ * tables at full degree runs on the fused product kernel, any other is evaluated at each node t
+ * by folding its tables at t (a fold at t is each pair's line at t), multiplying and summing
+ * vectors. Same messages and transcript as proveSumcheck with that g.
+ */
+export function proveSumOfProducts(t: TranscriptLike, tables: readonly SumcheckTable[], terms: readonly ProductTerm[], opts: SumcheckOptions = {}): SumcheckProverResult {
+  if (terms.length === 0) throw new Error("sumcheck: no terms");
+  for (const term of terms) {
+    if (term.tables.length === 0 || term.tables.some((j) => !Number.isInteger(j) || j < 0 || j >= tables.length)) throw new Error("sumcheck: a term names no table or a missing one");
+  }
+  const degree = Math.max(...terms.map((term) => term.tables.length));
+  const nodes = [0, ...Array.from({ length: degree - 1 }, (_, i) => i + 2)];
+  const g = (vals: Ext[]): Ext => terms.reduce<Ext>((acc, term) => extAdd(acc, extMul(term.coeff, term.tables.reduce<Ext>((a, j) => extMul(a, vals[j]!), EXT_ONE.slice()))), new Uint32Array(4));
   return runProver(t, tables, degree, (K, work, m) => {
+    const out = new Uint32Array(4 * degree);
     const acc = K.alloc(4 * m), tmp = K.alloc(4 * m);
     try {
-      const out = new Uint32Array(4 * degree);
-      const nodes = [0, ...Array.from({ length: degree - 1 }, (_, i) => i + 2)];
-      nodes.forEach((node, q) => {
-        const r = Uint32Array.of(node, 0, 0, 0);
-        work.forEach((w, j) => {
-          const dst = j === 0 ? acc : tmp;
-          if (w.ext) K.foldExt(w.buf, m, r, dst);
-          else K.foldBase(w.buf, m, r, dst);
-          if (j > 0) K.extMul(acc, tmp, acc, m);
-        });
-        out.set(K.extSum(acc, m), 4 * q);
-      });
+      for (const term of terms) {
+        const ws = term.tables.map((j) => work[j]!);
+        let evals: Uint32Array;
+        if (ws.length === degree && (degree === 2 || degree === 3)) {
+          evals = K.roundProduct(ws.map((w) => ({ buf: w.buf, ext: w.ext })), m);
+        } else {
+          evals = new Uint32Array(4 * degree);
+          nodes.forEach((node, q) => {
+            const r = Uint32Array.of(node, 0, 0, 0);
+            ws.forEach((w, i) => {
+              const dst = i === 0 ? acc : tmp;
+              if (w.ext) K.foldExt(w.buf, m, r, dst);
+              else K.foldBase(w.buf, m, r, dst);
+              if (i > 0) K.extMul(acc, tmp, acc, m);
+            });
+            evals.set(K.extSum(acc, m), 4 * q);
+          });
+        }
+        for (let q = 0; q < degree; q++) out.set(extAdd(out.subarray(4 * q, 4 * q + 4), extMul(term.coeff, evals.subarray(4 * q, 4 * q + 4))), 4 * q);
+      }
       return out;
     } finally {
       K.free(acc); K.free(tmp);
     }
-  }, product, opts);
+  }, g, opts);
 }
 
 // ------------------------------------------------------------------ verifier
