@@ -12,17 +12,21 @@ import { nodeGpuDevice } from "../src/core/kernels/gpu-node.ts";
 import type { Buf, FieldBackend } from "../src/core/kernels/types.ts";
 import { availableBackends } from "../src/core/hash/index.ts";
 
-async function medianMs(fn: () => Promise<unknown> | unknown, reps: number): Promise<number> {
-  await fn();
-  const ts: number[] = [];
-  for (let i = 0; i < reps; i++) {
+/** Wall times of `reps` runs after one warm-up; the median is what the table prints. */
+async function samplesMs(fn: () => Promise<unknown> | unknown, reps: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = -1; i < reps; i++) {
     const t0 = performance.now();
     await fn();
-    ts.push(performance.now() - t0);
+    if (i >= 0) out.push(performance.now() - t0);
   }
-  ts.sort((a, b) => a - b);
-  return ts[Math.floor(ts.length / 2)]!;
+  return out.sort((a, b) => a - b);
 }
+
+const medianMs = async (fn: () => Promise<unknown> | unknown, reps: number): Promise<number> => {
+  const s = await samplesMs(fn, reps);
+  return s[s.length >> 1]!;
+};
 
 interface Case {
   kernel: string;

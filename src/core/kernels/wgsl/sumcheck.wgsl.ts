@@ -16,6 +16,17 @@ function points(d: number): number[] {
   return [0, ...Array.from({ length: d - 1 }, (_, i) => i + 2)];
 }
 
+/** Sums sh[k·WG + 0 .. WG) into sh[k·WG] for every column k < d (after the writes to sh). */
+function treeSum(d: number): string {
+  return /* wgsl */ `  workgroupBarrier();
+  for (var s = ${WG / 2}u; s > 0u; s >>= 1u) {
+    if (lid < s) {
+      for (var k = 0u; k < ${d}u; k++) { sh[k * ${WG}u + lid] = eadd(sh[k * ${WG}u + lid], sh[k * ${WG}u + lid + s]); }
+    }
+    workgroupBarrier();
+  }`;
+}
+
 /** Pass 1. Bindings: t0..t(d−1), partials (G·d vec4). Params: m. Dispatch (G, 1, 1). */
 export function roundWgsl(kinds: Kinds): string {
   const d = kinds.length;
@@ -53,13 +64,7 @@ ${loads}
 ${pts.map((t, k) => `    acc${k} = eadd(acc${k}, ${product(t)});`).join("\n")}
   }
 ${pts.map((_, k) => `  sh[${k * WG}u + lid] = acc${k};`).join("\n")}
-  workgroupBarrier();
-  for (var s = ${WG / 2}u; s > 0u; s >>= 1u) {
-    if (lid < s) {
-      for (var k = 0u; k < ${d}u; k++) { sh[k * ${WG}u + lid] = eadd(sh[k * ${WG}u + lid], sh[k * ${WG}u + lid + s]); }
-    }
-    workgroupBarrier();
-  }
+${treeSum(d)}
   if (lid == 0u) {
     for (var k = 0u; k < ${d}u; k++) { partials[wid.x * ${d}u + k] = sh[k * ${WG}u]; }
   }
@@ -85,13 +90,7 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     for (var g = lid; g < prm.x; g += ${WG}u) { acc = eadd(acc, partials[g * ${d}u + k]); }
     sh[k * ${WG}u + lid] = acc;
   }
-  workgroupBarrier();
-  for (var s = ${WG / 2}u; s > 0u; s >>= 1u) {
-    if (lid < s) {
-      for (var k = 0u; k < ${d}u; k++) { sh[k * ${WG}u + lid] = eadd(sh[k * ${WG}u + lid], sh[k * ${WG}u + lid + s]); }
-    }
-    workgroupBarrier();
-  }
+${treeSum(d)}
   if (lid == 0u) {
     for (var k = 0u; k < ${d}u; k++) { out[k] = emmul_base(sh[k * ${WG}u], prm.y); }
   }
