@@ -57,8 +57,12 @@ export function mapRelations(map: IndexMap, inShapes: readonly number[][], outSh
         return { kind: "axes", axes };
       });
     }
-    case "gather":
-      return [{ kind: "gather", axes: outShape.map((_, d) => (d === map.axis ? axisOf(outShape[d]!, x[d]!, 1, 0) : same(d))), axis: map.axis, indices: map.indices.map((v) => (v < 0 ? v + x[map.axis]! : v)) }];
+    case "gather": {
+      const n = x[map.axis]!;
+      if (map.indices.some((v) => !Number.isInteger(v) || v < -n || v >= n)) return `gather index outside an axis of ${n}`;
+      if (map.indices.length !== outShape[map.axis]) return "gather output does not match its indices";
+      return [{ kind: "gather", axes: outShape.map((_, d) => (d === map.axis ? axisOf(outShape[d]!, x[d]!, 1, 0) : same(d))), axis: map.axis, indices: map.indices.map((v) => (v < 0 ? v + n : v)) }];
+    }
     case "reshape": {
       const outDims = outShape.map((_, d) => d).filter((d) => outShape[d]! > 1), inDims = x.map((_, d) => d).filter((d) => x[d]! > 1);
       if (outDims.length + inDims.length > MAX_FLAT_VARS) return `reshape ${JSON.stringify(x)} → ${JSON.stringify(outShape)} has more than ${MAX_FLAT_VARS} dimensions above 1`;
