@@ -74,7 +74,7 @@ async function measure(r: Reporter, name: string): Promise<void> {
   const t0 = performance.now();
   const keys = setupKeys(qgraph);
   const setupMs = performance.now() - t0;
-  const pkBytes = concat(keys.pk);
+  const pkBytes = new Uint8Array(Buffer.concat(keys.pk));
   const key = loadProvingKey(pkBytes);
 
   const x = fromTensorData(decodeTensorFile(inputBytes));
@@ -119,16 +119,6 @@ async function measure(r: Reporter, name: string): Promise<void> {
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
     ort_ms: floatMs, prove_over_ort: run.proveMs / floatMs,
   });
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 export async function run(r: Reporter, args: string[]): Promise<void> {
