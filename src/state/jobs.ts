@@ -42,7 +42,8 @@ export interface JobsState {
   isolationNote: string | null;
   start(kind: JobKind, detail: string): void;
   progress(kind: JobKind, patch: Partial<Pick<Job, "progress" | "detail" | "metrics">>): void;
-  bar(kind: JobKind, bar: TimelineBar): void;
+  /** Adds a bar; closes the open bar of its track, or every open bar when a new stage starts. */
+  bar(kind: JobKind, bar: TimelineBar, closes?: "track" | "all"): void;
   finish(kind: JobKind, status: Exclude<JobStatus, "idle" | "running">, error?: string): void;
   setIsolationNote(note: string | null): void;
 }
@@ -58,9 +59,8 @@ export function createJobsStore(now: () => number = () => performance.now()) {
       isolationNote: null,
       start: (kind, detail) => update(kind, () => ({ ...idle(), status: "running", detail, startedAt: now() })),
       progress: (kind, patch) => update(kind, (j) => (j.status === "running" ? { ...j, ...patch, metrics: { ...j.metrics, ...patch.metrics } } : j)),
-      bar: (kind, bar) => update(kind, (j) => {
-        // A bar with the same track and label that is still open is closed by the new one.
-        const bars = j.bars.map((b) => (b.end === null && b.track === bar.track ? { ...b, end: bar.start } : b));
+      bar: (kind, bar, closes = "track") => update(kind, (j) => {
+        const bars = j.bars.map((b) => (b.end === null && (closes === "all" || b.track === bar.track) ? { ...b, end: bar.start } : b));
         return { ...j, bars: [...bars, bar] };
       }),
       finish: (kind, status, error) => update(kind, (j) => ({

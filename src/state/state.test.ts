@@ -94,6 +94,13 @@ describe("jobs store", () => {
     j.getState().finish("prove", "done");
     expect(j.getState().jobs.prove.bars.map((b) => [b.label, b.start, b.end])).toEqual([["a", 1, 5], ["s", 2, 9], ["b", 5, 9]]);
     expect(j.getState().jobs.prove.progress).toBe(1);
+    // A new stage ends every bar still open, whatever its track.
+    j.getState().start("prove", "y");
+    j.getState().bar("prove", { track: "compile", label: "compile", start: 1, end: null });
+    j.getState().bar("prove", { track: "steps", label: "w", start: 2, end: null });
+    j.getState().bar("prove", { track: "setup", label: "setup", start: 3, end: null }, "all");
+    expect(j.getState().jobs.prove.bars.map((b) => b.end)).toEqual([3, 3, null]);
+    j.getState().finish("prove", "done");
     // Progress after the end is ignored (a late message from a cancelled worker).
     j.getState().progress("prove", { progress: 0.3 });
     expect(j.getState().jobs.prove.progress).toBe(1);

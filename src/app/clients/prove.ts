@@ -22,7 +22,7 @@ export function cancelProof(): void {
   jobsStore.getState().finish("prove", "cancelled", "cancelled: the prover was stopped; the model and plan are unchanged");
 }
 
-const TRACK: Record<ProveProgress["stage"], string> = { compile: "compile", setup: "setup", prove: "prover", verify: "verify" };
+const TRACK: Record<ProveProgress["stage"], string> = { compile: "compile", setup: "setup", prove: "prove", verify: "verify" };
 
 export async function runProof(): Promise<void> {
   const s = projectStore.getState();
@@ -36,14 +36,25 @@ export async function runProof(): Promise<void> {
     return;
   }
   const t0 = performance.now();
-  let lastLabel = "";
+  let lastStage = "", lastStep = "", lastLayer = "";
   const onProgress = Comlink.proxy((p: ProveProgress) => {
     const j = jobsStore.getState();
-    const label = p.stage === "prove" ? (p.step === "layers" ? p.detail : p.step ?? "prove") : p.stage;
-    if (label !== lastLabel) {
-      j.bar("prove", { track: p.stage === "prove" && p.step === "layers" ? "layers" : TRACK[p.stage], label, start: t0 + p.elapsedMs, end: null });
-      if (p.stage === "prove" && p.step !== "layers") j.bar("prove", { track: "layers", label: "", start: t0 + p.elapsedMs, end: t0 + p.elapsedMs });
-      lastLabel = label;
+    const at = t0 + p.elapsedMs;
+    // Stages follow one another (a new one ends every open bar); the prover's steps are bars on
+    // its track, and each layer a bar on the layers track.
+    if (p.stage !== lastStage) {
+      j.bar("prove", { track: TRACK[p.stage], label: p.stage, start: at, end: null }, "all");
+      lastStage = p.stage;
+      lastStep = lastLayer = "";
+    }
+    if (p.stage === "prove" && p.step && p.step !== lastStep) {
+      j.bar("prove", { track: "steps", label: p.step, start: at, end: null });
+      if (lastStep === "layers") j.bar("prove", { track: "layers", label: "", start: at, end: at });
+      lastStep = p.step;
+    }
+    if (p.step === "layers" && p.detail !== lastLayer) {
+      j.bar("prove", { track: "layers", label: p.detail, start: at, end: null });
+      lastLayer = p.detail;
     }
     const remaining = p.fraction > 0.05 ? (p.elapsedMs / p.fraction) * (1 - p.fraction) : undefined;
     j.progress("prove", { progress: p.fraction, detail: `${p.stage}: ${p.detail}`, metrics: { ...(remaining !== undefined ? { remainingMs: remaining } : {}), ...(p.memoryBytes ? { memoryBytes: p.memoryBytes } : {}) } });

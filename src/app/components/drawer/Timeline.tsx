@@ -1,7 +1,7 @@
 import { useJobs } from "../../store.ts";
 import { useTick } from "../../hooks/useTick.ts";
 
-const TRACKS = ["compile", "setup", "prover", "layers", "verify"];
+const TRACKS = ["compile", "setup", "prove", "steps", "layers", "verify"];
 
 /** One row per stage track, bars as in a performance panel; live while proving. */
 export function Timeline() {
