@@ -1,6 +1,7 @@
 // A harness for gadget tests on small hand-built quantized graphs: build, prove, verify, play a
 // cheating prover, and tamper with the words a given op wrote (the first op of a graph writes
 // the last words of the proof body, since ops are proved from the output back).
+import { expect, it } from "vitest";
 import { compilePlan, unpadInts, type GraphSpec, type ProofPlan } from "../../src/core/circuit/index.ts";
 import { commitModel, prove, outputsOf, type ProofData, type Values, type ProveOptions } from "../../src/core/prover/index.ts";
 import { verify, type Verdict } from "../../src/core/verifier/index.ts";
@@ -73,4 +74,29 @@ export function lastWords(count: number, step = 1): number[] {
   const out: number[] = [];
   for (let k = 1; k <= count; k += step) out.push(-k);
   return out;
+}
+
+/**
+ * The checks every gadget's proof must pass: it verifies with the integer evaluator's output;
+ * a changed output value is rejected; every `step`-th of the last `words(proved)` body words (the
+ * gadget's messages, when it is the graph's first op) changed is rejected.
+ */
+export function standardChecks(honest: Proved, output: string, words: (p: Proved) => number, step: number, what: string): void {
+  it("proves and verifies; the output is the integer evaluator's", () => {
+    expect(honest.check()).toEqual({ ok: true });
+    expect(honest.outputs[output]).toEqual(honest.reference.get(output));
+  });
+
+  it("rejects a changed output", () => {
+    const t = honest.plan.tensors[output]!;
+    const top = t.signed ? 2 ** (t.bits - 1) - 1 : 2 ** t.bits - 1;
+    const y = Int32Array.from(honest.outputs[output]!);
+    const at = y.length - 1;
+    y[at] = y[at] === top ? top - 1 : y[at]! + 1;
+    expect(honest.check({ outputs: { ...honest.outputs, [output]: y } }).ok).toBe(false);
+  });
+
+  it(`rejects any changed word of ${what}`, () => {
+    for (const at of lastWords(words(honest), step)) expect(honest.check({ proof: withWord(honest.proof, at) }).ok, `word ${at}`).toBe(false);
+  });
 }
