@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { dropFile, shot } from "./helpers.ts";
+import { modelWithOp } from "./gen-model.ts";
 
 test("opens on the digits_cnn demo and draws its real graph", async ({ page }) => {
   await page.goto("/");
@@ -54,4 +55,18 @@ test("dropping a file that is not ONNX shows an error and keeps the open model",
   await expect(page.locator(".model-name")).toHaveText("tiny_gpt.onnx");
   await expect(banner).toHaveCount(0);
   await shot(page, "tiny-gpt-graph");
+});
+
+test("a model with an op the tool does not support is still drawn, with that node marked and listed", async ({ page }) => {
+  await page.goto("/?demo=none");
+  await dropFile(page, "fancy.onnx", modelWithOp("FancyOp"));
+  await expect(page.locator(".model-name")).toHaveText("fancy.onnx");
+  const bad = page.locator(".op-node.issue-error", { hasText: "FancyOp" });
+  await expect(bad).toBeVisible();
+  await expect(bad).toHaveAttribute("title", /FancyOp is not supported/);
+  await expect(page.locator(".op-node.issue-error")).toHaveCount(1);
+  await expect(page.getByTestId("model-summary")).toContainText("1 node cannot be proved");
+  await page.getByTestId("model-summary").getByRole("button", { name: /FancyOp/ }).click();
+  await expect(page.getByTestId("inspector")).toContainText("FancyOp is not supported");
+  await shot(page, "unsupported-op");
 });

@@ -25,3 +25,24 @@ export function generatedModel(n: number): Uint8Array {
   });
   return onnx.ModelProto.encode(model).finish();
 }
+
+/** x → Relu → <op> → Relu: a small model with one op the tool may not support. */
+export function modelWithOp(opType: string): Uint8Array {
+  const vi = (name: string) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }, { dimValue: 4 }] } } } });
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    producerName: "zkml-studio e2e",
+    opsetImport: [{ domain: "", version: 17 }],
+    graph: {
+      name: "with_" + opType,
+      node: [
+        { name: "/pre/Relu", opType: "Relu", input: ["x"], output: ["a"] },
+        { name: "/mid/Op", opType, input: ["a"], output: ["b"] },
+        { name: "/post/Relu", opType: "Relu", input: ["b"], output: ["y"] },
+      ],
+      input: [vi("x")],
+      output: [vi("y")],
+    },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}

@@ -6,8 +6,8 @@ import { expect, test } from "@playwright/test";
 type Case = { name: string; ok: boolean; detail?: string; ms?: number };
 type Zkml = {
   gpuKernels: {
-    conformance(o?: { full?: boolean; only?: string }): Promise<{ adapter: string; cases: Case[] }>;
-    choose(prefer?: "webgpu" | "wasm"): Promise<{ backend: string; note: string }>;
+    conformance(o?: { full?: boolean; only?: string }): Promise<{ adapter: string; software: boolean; cases: Case[] }>;
+    choose(prefer?: "webgpu" | "wasm" | "auto"): Promise<{ backend: string; note: string }>;
   };
 };
 
@@ -22,7 +22,13 @@ test("every WebGPU kernel agrees with the TypeScript reference in Chromium", asy
   for (const want of ["ntt 2^20", "extNtt 2^15", "rsEncode 16×2^12 rate 2^-2", "eqTable n=12", "roundProduct EEE m=40000", "chain eqTable → foldBase → roundProduct"]) {
     expect(names).toContain(want);
   }
-  expect(await page.evaluate(() => (globalThis as unknown as { zkml: Zkml }).zkml.gpuKernels.choose())).toMatchObject({ backend: "webgpu" });
+  // SwiftShader is a software adapter: "auto" keeps wasm (faster) and says why; "webgpu" forces it.
+  expect(r.software).toBe(true);
+  const choose = (p?: "webgpu" | "auto") => page.evaluate((q) => (globalThis as unknown as { zkml: Zkml }).zkml.gpuKernels.choose(q), p);
+  expect(await choose("webgpu")).toMatchObject({ backend: "webgpu" });
+  const auto = await choose();
+  expect(auto.backend).toBe("wasm");
+  expect(auto.note).toContain("software rasterizer");
 });
 
 test("without WebGPU the chooser falls back to wasm and says why", async ({ page }) => {

@@ -2,6 +2,7 @@
 // prover starts again afterwards, and the command palette runs actions.
 import { expect, test } from "@playwright/test";
 import { openCalibrated, shot } from "./helpers.ts";
+import { readFileSync } from "node:fs";
 
 test("reload restores the model, the edited plan, its accuracy and the proof", async ({ page }) => {
   test.setTimeout(120_000);
@@ -68,4 +69,28 @@ test("the command palette finds and runs actions; Esc clears the selection", asy
   await page.keyboard.press("Escape");
   await expect(page.getByTestId("inspector")).toHaveCount(0);
   await shot(page, "state-dark");
+});
+
+test("a project saved to a file opens again elsewhere with its model, data and plan", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  await openCalibrated(page, "digits_mlp");
+  await page.locator(".react-flow__node", { hasText: "/fc1/Gemm" }).click();
+  await page.getByRole("tab", { name: "Quant" }).click();
+  const k = page.getByTestId("quant-fc1.weight").getByTestId("k-number");
+  await k.fill("2");
+  await k.press("Enter");
+  await expect(page.getByTestId("accuracy-A").locator(".prev").first()).toBeVisible({ timeout: 30_000 });
+  const figure = await page.getByTestId("fig-quant_accuracy").textContent();
+  await page.locator(".react-flow__pane").click();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.keyboard.press("Control+s")]);
+  expect(download.suggestedFilename()).toBe("digits_mlp.zkml");
+  await download.saveAs("test-results/project.zkml");
+
+  const other = await browser.newPage();
+  await other.goto("/?demo=none");
+  await other.getByTestId("open-project-input").setInputFiles({ name: "project.zkml", mimeType: "application/zip", buffer: readFileSync("test-results/project.zkml") });
+  await expect(other.locator(".model-name")).toHaveText("digits_mlp.onnx");
+  await expect(other.getByTestId("fig-quant_accuracy")).toHaveText(figure!, { timeout: 30_000 });
+  await expect(other.getByTestId("calibrate-panel")).toContainText("test_y.pb");
+  await other.close();
 });

@@ -75,7 +75,7 @@ export const ACTIONS: Action[] = [
   },
   { id: "graph.expandAll", label: "Expand every group", enabled: hasModel, run: () => { const m = st().model; if (m) st().setExpanded([...treeOf(m.view).groups.keys()]); } },
   { id: "graph.collapseAll", label: "Collapse every group", enabled: hasModel, run: () => st().setExpanded([]) },
-  overlay("none", "none"), overlay("error", "per-node quantization error"), overlay("table", "lookup-table size"), overlay("cost", "proving cost"),
+  overlay("none", "none"), overlay("error", "per-node quantization error"), overlay("table", "lookup-table size"), overlay("cost", "proving cost"), overlay("scale", "scale of each output"),
   { id: "calibrate", label: "Calibrate the active plan", enabled: () => hasModel() && jobsStore.getState().jobs.calibrate.status !== "running", run: () => void calibrate() },
   { id: "plan.undo", label: "Undo the last plan edit", shortcut: "Ctrl+Z", keys: { key: "z", mod: true }, enabled: () => (activeSlot(st())?.past.length ?? 0) > 0, run: () => { st().undo(st().activePlan); void refreshMetrics(st().activePlan); } },
   { id: "plan.redo", label: "Redo the plan edit", shortcut: "Ctrl+Shift+Z", keys: { key: "z", mod: true, shift: true }, enabled: () => (activeSlot(st())?.future.length ?? 0) > 0, run: () => { st().redo(st().activePlan); void refreshMetrics(st().activePlan); } },

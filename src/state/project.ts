@@ -55,6 +55,8 @@ export interface ProjectState {
   opening: string | null;
   /** The last error, shown where it happened; never clears the model. */
   error: string | null;
+  /** "open": a file could not be opened; "other": anything else shown in the banner. */
+  errorKind: "open" | "other";
   selectedNode: string | null;
   theme: "light" | "dark";
   expanded: string[];
@@ -108,6 +110,7 @@ export function createProjectStore() {
       model: null,
       opening: null,
       error: null,
+      errorKind: "other",
       selectedNode: null,
       theme: "light",
       expanded: [],
@@ -124,8 +127,8 @@ export function createProjectStore() {
         model, expanded, opening: null, error: null, selectedNode: null, layout: null, calibration: DEFAULT_CALIBRATION,
         plans: { A: null, B: null }, activePlan: "A", proof: null, proofStale: false, proveInput: { kind: "sample", index: 0 }, overlay: "none",
       }),
-      openFailed: (message) => set({ opening: null, error: message }),
-      setError: (message) => set({ error: message }),
+      openFailed: (message) => set({ opening: null, error: message, errorKind: "open" }),
+      setError: (message) => set({ error: message, errorKind: "other" }),
       dismissError: () => set({ error: null }),
       selectNode: (id) => set({ selectedNode: id }),
       closeModel: () => set({ model: null, selectedNode: null, error: null, layout: null, plans: { A: null, B: null }, proof: null, proofStale: false }),

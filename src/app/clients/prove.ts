@@ -53,7 +53,9 @@ export async function runProof(): Promise<void> {
       lastStep = p.step;
     }
     if (p.step === "layers" && p.detail !== lastLayer) {
-      j.bar("prove", { track: "layers", label: p.detail, start: at, end: null });
+      const node = p.detail.slice(p.detail.indexOf(" ") + 1);
+      const witness = slot.metrics?.costs[node]?.witness;
+      j.bar("prove", { track: "layers", label: p.detail, start: at, end: null, ...(witness ? { elements: witness } : {}) });
       lastLayer = p.detail;
     }
     const remaining = p.fraction > 0.05 ? (p.elapsedMs / p.fraction) * (1 - p.fraction) : undefined;

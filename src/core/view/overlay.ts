@@ -2,7 +2,7 @@
 // error, lookup-table size, proving cost. A sequential ramp from pale to dark keeps order
 // readable in both themes; values map on a log scale when they span decades.
 
-export type OverlayKind = "none" | "error" | "table" | "cost";
+export type OverlayKind = "none" | "error" | "table" | "cost" | "scale";
 
 export interface OverlayScale {
   kind: OverlayKind;

@@ -51,7 +51,7 @@ function Canvas({ view }: { view: ViewGraph }) {
     return m;
   }, [view, tree]);
 
-  const ov = useMemo(() => overlayValues(overlayKind, slot?.metrics), [overlayKind, slot?.metrics]);
+  const ov = useMemo(() => overlayValues(overlayKind, slot?.metrics, slot?.plan, view.nodes), [overlayKind, slot?.metrics, slot?.plan, view.nodes]);
   const issueNodes = useMemo(() => new Set(slot?.metrics?.compileIssue?.nodes ?? []), [slot?.metrics?.compileIssue]);
 
   const nodes = useMemo<Node[]>(() => {

@@ -143,6 +143,7 @@ export function CalibrateStep() {
             <option value="error">per-node error</option>
             <option value="table">table size</option>
             <option value="cost">proving cost</option>
+            <option value="scale">scale</option>
           </select>
         </label>
       )}
