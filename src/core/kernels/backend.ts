@@ -30,12 +30,19 @@ export async function gpuAvailable(): Promise<GpuStatus> {
   return nodeGpuDevice();
 }
 
-/** The kernels to run bulk work on, with the reason for the choice (shown in the metrics). */
-export async function chooseKernels(prefer: Backend = "webgpu"): Promise<KernelChoice> {
+/**
+ * The kernels to run bulk work on, with the reason for the choice (shown in the metrics).
+ * "auto" takes WebGPU only on a hardware adapter: on a software one (SwiftShader, llvmpipe) every
+ * kernel measures slower than wasm (bench/gpu.ts). "webgpu" takes any adapter.
+ */
+export async function chooseKernels(prefer: Backend | "auto" = "auto"): Promise<KernelChoice> {
   if (prefer === "wasm") return { backend: "wasm", wasm: wasmBackend(), note: "wasm requested" };
   const gpu = await gpuAvailable();
-  if (gpu.ok) return { backend: "webgpu", gpu: gpuKernelsFor(gpu.device), note: `WebGPU on ${gpu.adapter}` };
-  return { backend: "wasm", wasm: wasmBackend(), note: `falling back to wasm: ${gpu.reason}` };
+  if (!gpu.ok) return { backend: "wasm", wasm: wasmBackend(), note: `falling back to wasm: ${gpu.reason}` };
+  if (gpu.software && prefer === "auto") {
+    return { backend: "wasm", wasm: wasmBackend(), note: `wasm: the WebGPU adapter (${gpu.adapter}) is a software rasterizer, slower than wasm` };
+  }
+  return { backend: "webgpu", gpu: gpuKernelsFor(gpu.device), note: `WebGPU on ${gpu.adapter}${gpu.software ? " (software adapter, requested)" : ""}` };
 }
 
 export async function vecMulAuto(a: Uint32Array, b: Uint32Array, prefer: Backend = "webgpu"): Promise<BackendResult<Uint32Array>> {

@@ -6,12 +6,12 @@ import { gpuDevice } from "./gpu.ts";
 import { gpuKernelsFor } from "./gpu-kernels.ts";
 
 export const gpuDiagnostics = {
-  async conformance(opts?: GpuConformanceOptions): Promise<{ adapter: string; cases: GpuCase[] }> {
+  async conformance(opts?: GpuConformanceOptions): Promise<{ adapter: string; software: boolean; cases: GpuCase[] }> {
     const g = await gpuDevice();
     if (!g.ok) throw new Error(`kernels/gpu: no WebGPU here: ${g.reason}`);
-    return { adapter: g.adapter, cases: await runGpuConformance(gpuKernelsFor(g.device), opts) };
+    return { adapter: g.adapter, software: g.software, cases: await runGpuConformance(gpuKernelsFor(g.device), opts) };
   },
-  async choose(prefer?: Backend): Promise<{ backend: Backend; note: string }> {
+  async choose(prefer?: Backend | "auto"): Promise<{ backend: Backend; note: string }> {
     const c = await chooseKernels(prefer);
     return { backend: c.backend, note: c.note };
   },

@@ -20,12 +20,17 @@ describe.skipIf(!gpu.ok)(`WebGPU kernels in Node${gpu.ok ? ` (${gpu.adapter})` :
     expect(cases.filter((c) => !c.ok)).toEqual([]);
   }, full ? 1_200_000 : 120_000);
 
-  it("the chooser picks WebGPU when an adapter exists and wasm when asked", async () => {
-    const c = await chooseKernels();
-    expect(c.backend).toBe("webgpu");
-    expect(c.note).toContain("WebGPU on");
-    const w = await chooseKernels("wasm");
-    expect(w.backend).toBe("wasm");
+  it("the chooser: WebGPU when asked, wasm when asked, and on \"auto\" WebGPU only on a hardware adapter", async () => {
+    const g = gpu as { adapter: string; software: boolean };
+    const forced = await chooseKernels("webgpu");
+    expect(forced.backend).toBe("webgpu");
+    expect(forced.note).toContain("WebGPU on");
+    expect((await chooseKernels("wasm")).backend).toBe("wasm");
+    const auto = await chooseKernels();
+    expect(auto.backend).toBe(g.software ? "wasm" : "webgpu");
+    if (g.software) expect(auto.note).toMatch(/software rasterizer, slower than wasm/);
+    // Mesa's llvmpipe (this machine's only adapter) is recognised as software.
+    if (/llvmpipe/.test(g.adapter)) expect(g.software).toBe(true);
   });
 
   it("a validation error inside a submitted kernel surfaces as a typed error at the next read", async () => {

@@ -2,7 +2,7 @@
 // it works only through Mesa's OpenGL (llvmpipe) with EGL_PLATFORM=surfaceless and a
 // compatibility-mode adapter (workgroups ≤ 128, 4 storage buffers per stage — every kernel here
 // fits). Anything missing gives { ok: false, reason } and the callers fall back to wasm.
-import { bigBuffers, type GpuStatus } from "./gpu.ts";
+import { bigBuffers, isSoftwareAdapter, type GpuStatus } from "./gpu.ts";
 
 let cached: Promise<GpuStatus> | undefined;
 // Every Dawn instance made while probing stays referenced: collecting one (even a failed probe)
@@ -35,8 +35,8 @@ export function nodeGpuDevice(): Promise<GpuStatus> {
           if (!adapter) { tried.push(`${backend}/${featureLevel}`); continue; }
           const device = await adapter.requestDevice({ requiredLimits: bigBuffers(adapter) });
           const info = adapter.info;
-          const name = [backend, featureLevel, info.vendor, info.architecture, info.description].filter(Boolean).join(" ");
-          return { ok: true, device, adapter: name };
+          const name = [backend, featureLevel, info.vendor, info.architecture, info.description, info.device].filter(Boolean).join(" ");
+          return { ok: true, device, adapter: name, software: isSoftwareAdapter(adapter) };
         }
       } catch (e) {
         tried.push(`${backend}: ${(e as Error).message.split("\n")[0]}`);

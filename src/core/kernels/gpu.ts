@@ -3,7 +3,8 @@
 import { VEC_MUL_WGSL } from "./wgsl/field.wgsl.ts";
 
 export type GpuStatus =
-  | { ok: true; device: GPUDevice; adapter: string }
+  /** software: a CPU rasterizer (SwiftShader, llvmpipe…), where the wasm kernels are faster. */
+  | { ok: true; device: GPUDevice; adapter: string; software: boolean }
   | { ok: false; reason: string };
 
 let cached: Promise<GpuStatus> | undefined;
@@ -19,12 +20,21 @@ export function gpuDevice(): Promise<GpuStatus> {
       const device = await adapter.requestDevice({ requiredLimits: bigBuffers(adapter) });
       const info = adapter.info;
       const name = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(" ") || "unknown adapter";
-      return { ok: true, device, adapter: name };
+      return { ok: true, device, adapter: name, software: isSoftwareAdapter(adapter) };
     } catch (e) {
       return { ok: false, reason: `WebGPU adapter request failed: ${(e as Error).message}` };
     }
   })();
   return cached;
+}
+
+const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|warp|basic render|software/i;
+
+/** True for a fallback (CPU-emulated) adapter: by the flag where the browser sets it, else by name. */
+export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const legacy = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  return !!info.isFallbackAdapter || !!legacy || SOFTWARE.test([info.vendor, info.architecture, info.device, info.description].join(" "));
 }
 
 /** Asks for the adapter's largest buffers (the defaults cap bindings at 128 MiB). */
