@@ -68,5 +68,20 @@ test("a model with an op the tool does not support is still drawn, with that nod
   await expect(page.getByTestId("model-summary")).toContainText("1 node cannot be proved");
   await page.getByTestId("model-summary").getByRole("button", { name: /FancyOp/ }).click();
   await expect(page.getByTestId("inspector")).toContainText("FancyOp is not supported");
+  await expect(page.getByTestId("step-calibrate")).toContainText("cannot be calibrated");
   await shot(page, "unsupported-op");
+});
+
+test("the graph exports as SVG and PNG", async ({ page }) => {
+  await page.goto("/?demo=digits_cnn");
+  await expect(page.locator(".op-node")).toHaveCount(10);
+  const [svg] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Graph SVG" }).click()]);
+  expect(svg.suggestedFilename()).toBe("digits_cnn-graph.svg");
+  const text = readFileSync(await svg.path(), "utf8");
+  expect(text).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  for (const op of ["Conv", "AveragePool", "Gemm", "/c2/Conv"]) expect(text).toContain(`>${op}<`);
+  const [png] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Graph PNG" }).click()]);
+  const bytes = readFileSync(await png.path());
+  expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  expect(bytes.length).toBeGreaterThan(5000);
 });

@@ -30,7 +30,9 @@ export function StepsPanel() {
   return (
     <nav className="steps" aria-label="Pipeline steps">
       <Step n={1} title="Model" state={model ? "done" : "not-run"} testId="step-model"><ModelStep /></Step>
-      <Step n={2} title="Calibrate" state={model ? (calState === "stale" ? "done" : calState) : "not-run"} testId="step-calibrate">{model && <CalibrateStep />}</Step>
+      <Step n={2} title="Calibrate" state={model ? (calState === "stale" ? "done" : calState) : "not-run"} testId="step-calibrate">
+        {model && (model.loadError ? <p className="step-what">The model does not load (see step 1), so it cannot be calibrated: replace the marked nodes or export the model with supported ops.</p> : <CalibrateStep />)}
+      </Step>
       <Step n={3} title="Prove" state={proveState} testId="step-prove">{model && <ProveStep />}</Step>
       <Step n={4} title="Export" state={proof && !stale ? "done" : "not-run"} testId="step-export">{model && <ExportStep />}</Step>
     </nav>
