@@ -9,7 +9,9 @@
  * builds the committed vector, `validateSegmentMap` checks a map read from a VK.
  * Merkle: `hashLeaves`, `buildMerkle`, `merkleRoot`, `openMulti` (deduplicated siblings),
  * `verifyMulti` (throws `Rejection`).
- * Commitment: `commit(params, evals)` → `PcsProverData` (its `root` is the commitment).
+ * Commitment: `commit(params, evals, { pool?, onJob? })` → `PcsProverData` (its `root` is the
+ * commitment); a worker pool splits the RS encoding, leaf hashing and wide Merkle levels, with
+ * the same bytes for any number of threads.
  * Opening: `open(transcript, data, claims, { proximity })` → `OpeningProof` (one claim: direct;
  * several: row-side batching with one sumcheck; `proximity: false` drops the proximity row, only
  * for a commitment whose proximity was proven once before), `writeOpeningProof(proof, params)` → bytes;
@@ -30,7 +32,7 @@ export {
 export { type Segment, type SegmentMap, layoutSegments, validateSegmentMap, packSegments } from "./segments.ts";
 export { type MerkleTree, hashLeaves, buildMerkle, merkleRoot, openMulti, verifyMulti, siblingCount, distinctSorted } from "./merkle.ts";
 export { type PcsClaim, type ClaimLayout, claimLayout } from "./claims.ts";
-export { type PcsProverData, commit } from "./commit.ts";
+export { type PcsProverData, type CommitOptions, commit } from "./commit.ts";
 export { open, type OpenOptions } from "./open.ts";
 export { type VerifyResult, verifyOpening } from "./verify.ts";
 export { type OpeningProof, writeOpeningProof, readOpeningProof, maxOpeningBytes, OPENING_VERSION } from "./proof.ts";

@@ -1,0 +1,16 @@
+/**
+ * parallel/: the prover's worker pool over shared memory (issue 10).
+ * - `WorkerPool.run(task)` splits a task into jobs, runs them on the caller and every worker and
+ *   blocks (Atomics.wait) until all are done; returns who ran each job (`JobRecord`). Results do
+ *   not depend on the number of workers: every job writes only its own output slice.
+ * - `nodePool(threads)` → `{ pool, ready }`: the process's worker_threads pool of that size;
+ *   `createPool(threads, spawn)` for other workers (Web Workers); `singleThreadPool()`.
+ * - `sharedMemoryUnavailable()` says why a pool falls back to one thread (no SharedArrayBuffer,
+ *   not cross-origin isolated, or a browser main thread, which must never block).
+ * - Tasks (protocol.ts): RS encoding of row blocks into the column-major code, SHA-256 of ranges
+ *   of equal-length messages. `serve(port, listen)` is the worker side.
+ */
+export { WorkerPool, PoolError, createPool, singleThreadPool, sharedMemoryUnavailable, type PoolWorker, type JobRecord } from "./pool.ts";
+export { nodePool, availableCores } from "./node-pool.ts";
+export { serve } from "./serve.ts";
+export type { Task, PoolMessage } from "./protocol.ts";

@@ -1,0 +1,58 @@
+// Pools of worker_threads for Node (loaded through process.getBuiltinModule so browser bundles
+// never import node:*). Workers load the TypeScript sources through tsx, as the CLI does.
+import { createPool, singleThreadPool, type WorkerPool } from "./pool.ts";
+
+interface NodeWorker {
+  postMessage(m: unknown): void;
+  terminate(): Promise<number>;
+  unref(): void;
+  once(ev: "message" | "error", fn: (m: unknown) => void): void;
+}
+interface WorkerThreads { Worker: new (code: string, opts: { eval: true; workerData: unknown }) => NodeWorker }
+interface NodeModule { createRequire(from: string): { resolve(id: string): string } }
+interface NodeUrl { pathToFileURL(path: string): URL }
+
+type GetBuiltin = (id: string) => unknown;
+const getBuiltin = (globalThis as { process?: { getBuiltinModule?: GetBuiltin } }).process?.getBuiltinModule;
+
+// CommonJS eval code: register tsx, then import the TypeScript entry.
+const BOOT = `const { workerData } = require("node:worker_threads");
+import(workerData.tsx).then((m) => { m.register(); return import(workerData.entry); });`;
+
+/** The machine's cores (1 outside Node). */
+export function availableCores(): number {
+  const os = getBuiltin?.("node:os") as { availableParallelism?: () => number } | undefined;
+  return os?.availableParallelism?.() ?? 1;
+}
+
+const pools = new Map<number, { pool: WorkerPool; ready: Promise<void> }>();
+
+/**
+ * The process's pool of `threads` participants (created once per size; its workers do not keep
+ * the process alive). `ready` resolves when every worker has loaded: a batch posted before that
+ * still completes, with the early jobs on the calling thread.
+ */
+export function nodePool(threads: number): { pool: WorkerPool; ready: Promise<void> } {
+  const known = pools.get(threads);
+  if (known) return known;
+  if (!getBuiltin) return { pool: singleThreadPool("one thread: not running in Node"), ready: Promise.resolve() };
+  const { Worker } = getBuiltin("node:worker_threads") as WorkerThreads;
+  const { createRequire } = getBuiltin("node:module") as NodeModule;
+  const { pathToFileURL } = getBuiltin("node:url") as NodeUrl;
+  // The ESM build of tsx's API (require.resolve finds the CommonJS one, which cannot register here).
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
+  const entry = new URL("./node-worker.ts", import.meta.url).href;
+  const started: Promise<void>[] = [];
+  const pool = createPool(threads, () => {
+    const w = new Worker(BOOT, { eval: true, workerData: { tsx, entry } });
+    w.unref();
+    started.push(new Promise((resolve, reject) => {
+      w.once("message", () => resolve());
+      w.once("error", reject);
+    }));
+    return w;
+  });
+  const made = { pool, ready: Promise.all(started).then(() => undefined) };
+  pools.set(threads, made);
+  return made;
+}
