@@ -1,6 +1,6 @@
-// Convolutions (PROTOCOL §4 Conv): strides, pads, dilations, groups (depthwise and power-of-two
-// groups), batch, 1-D and 2-D, non-power-of-two shapes; each proves and verifies, and tampered
-// messages, outputs or weights are rejected.
+// Convolutions (PROTOCOL §4 Conv): strides, pads, dilations, groups (depthwise, power-of-two
+// and other channel counts per group), batch, 1-D and 2-D, non-power-of-two shapes; each proves
+// and verifies, and tampered messages, outputs or weights are rejected.
 import { describe, expect, it } from "vitest";
 import { compilePlan, type GraphSpec } from "../../src/core/circuit/index.ts";
 import type { Window } from "../../src/core/quant/qgraph.ts";
@@ -40,6 +40,7 @@ const CASES: ConvCase[] = [
   { name: "depthwise 3x3, pad 1, 5x5", x: [1, 4, 5, 5], w: [4, 1, 3, 3], y: [1, 4, 5, 5], window: win([3, 3], [1, 1], [1, 1], [1, 1]), group: 4, bias: true },
   { name: "2 groups of 2 → 4 channels, stride 2, batch 3", x: [3, 4, 6, 6], w: [8, 2, 3, 3], y: [3, 8, 3, 3], window: win([3, 3], [2, 2], [1, 1], [1, 1], [0, 0]), group: 2 },
   { name: "1-D, kernel 3, stride 2, asymmetric pad", x: [1, 3, 10], w: [4, 3, 3], y: [1, 4, 5], window: win([3], [2], [1], [1], [0]), bias: true },
+  { name: "3 groups of 2 → 3 channels (not powers of two), bias", x: [1, 6, 5, 5], w: [9, 2, 3, 3], y: [1, 9, 5, 5], window: win([3, 3], [1, 1], [1, 1], [1, 1]), group: 3, bias: true },
 ];
 
 describe("convolution proofs", () => {
@@ -50,9 +51,14 @@ describe("convolution proofs", () => {
 
       standardChecks(honest, "y", ({ plan }) => {
         const L = plan.tensors;
-        const groupVars = c.group && c.group > 1 ? L.y!.logDims[1]! - Math.log2(c.y[1]! / c.group) : 0;
-        const inner = L.w!.nVars - L.w!.logDims[0]! + groupVars, spatial = L.x!.logDims.slice(2).reduce((a, b) => a + b, 0);
-        return (groupVars ? 12 : 8) * inner + 8 + 8 * spatial + 4 + (c.bias ? 4 : 0);
+        const spatial = L.x!.logDims.slice(2).reduce((a, b) => a + b, 0), bias = c.bias ? 4 : 0;
+        const pow2 = (n: number) => Number.isInteger(Math.log2(n));
+        const g = c.group ?? 1, O = c.y[1]!, C = c.x[1]!;
+        // Groups that are not powers of two: one degree-3 sumcheck over all of W, then over x's channels and positions.
+        if (g > 1 && !(pow2(O / g) && pow2(C / g))) return 12 * L.w!.nVars + 8 + 8 * (L.x!.logDims[1]! + spatial) + 4 + bias;
+        const groupVars = g > 1 ? L.y!.logDims[1]! - Math.log2(O / g) : 0;
+        const inner = L.w!.nVars - L.w!.logDims[0]! + groupVars;
+        return (groupVars ? 12 : 8) * inner + 8 + 8 * spatial + 4 + bias;
       }, 2, "the conv's round polynomials and claimed values");
     });
   }
@@ -65,9 +71,9 @@ describe("convolution proofs", () => {
     expect(cheat.check().ok).toBe(false);
   });
 
-  it("refuses groups whose channel counts are not powers of two, naming the node", () => {
-    const { graph } = convGraph({ ...CASES[1]!, x: [1, 6, 5, 5], w: [9, 2, 3, 3], y: [1, 9, 5, 5], group: 3 }, 1);
+  it("refuses a conv whose weights do not match its groups, naming the node", () => {
+    const { graph } = convGraph({ ...CASES[1]!, x: [1, 6, 5, 5], w: [9, 3, 3, 3], y: [1, 9, 5, 5], group: 3 }, 1);
     const { consts: _c, ...spec } = graph;
-    expect(() => compilePlan(spec as GraphSpec)).toThrow(/\/conv \(grouped conv with 2 → 3 channels per group/);
+    expect(() => compilePlan(spec as GraphSpec)).toThrow(/\/conv \(conv weights of the wrong shape\)/);
   });
 });

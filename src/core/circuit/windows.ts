@@ -74,16 +74,20 @@ export function kernelOffsets(axes: readonly Axis[]): number[][] {
 
 /**
  * A convolution's proof layout (PROTOCOL §4 Conv): x [B, C, ...S], w [O, C/g, ...kernel],
- * y [B, O, ...S']. With g groups of channels, O/g and C/g must be powers of two (g = 1: any), so
- * that the group index is the same high bits of both channel axes.
+ * y [B, O, ...S']. With g groups whose channel counts O/g and C/g are powers of two (depthwise
+ * included), the group index is the same high bits of both channel axes; other groups go
+ * through the channel relation.
  */
 export interface ConvLayout {
   x: PlanTensor;
   w: PlanTensor;
   y: PlanTensor;
   axes: Axis[];
-  /** Variables of the group index in the channel axes (0 when g = 1). */
+  /** Variables of the group index in the channel axes (0 when g = 1 or the groups are not powers of two). */
   groupVars: number;
+  /** Groups whose channel counts are not powers of two: proved with a channel relation (below). */
+  general: boolean;
+  group: number;
   /** The first sumcheck's variables: w's per-group channel and kernel axes. */
   innerVars: number;
   /** The second sumcheck's variables: x's spatial axes. */
@@ -100,18 +104,37 @@ export function convProblem(x: Shaped, w: Shaped, y: Shaped, window: Window | un
   const O = y.shape[1]!, C = x.shape[1]!;
   if (!Number.isInteger(group) || group < 1 || O % group !== 0 || C % group !== 0) return `conv with ${group} groups of ${C} → ${O} channels`;
   if (w.shape[0] !== O || w.shape[1] !== C / group || window.kernel.some((k, j) => w.shape[2 + j] !== k)) return "conv weights of the wrong shape";
-  const pow2 = (n: number) => 2 ** log2Ceil(n) === n;
-  if (group > 1 && !(pow2(O / group) && pow2(C / group))) return `grouped conv with ${C / group} → ${O / group} channels per group (needs powers of two)`;
+  if (Math.max(O, C) > 2 ** 20) return `conv with ${Math.max(O, C)} channels`;
   return null;
 }
 
 export function convLayout(tensors: Record<string, PlanTensor>, op: { inputs: string[]; output: string; window?: Window; group?: number }): ConvLayout {
   const x = tensors[op.inputs[0]!]!, w = tensors[op.inputs[1]!]!, y = tensors[op.output]!;
   const g = op.group ?? 1;
-  const groupVars = g === 1 ? 0 : y.logDims[1]! - log2Ceil(y.shape[1]! / g);
+  const pow2 = (n: number) => 2 ** log2Ceil(n) === n;
+  const general = g > 1 && !(pow2(y.shape[1]! / g) && pow2(x.shape[1]! / g));
+  const groupVars = g === 1 || general ? 0 : y.logDims[1]! - log2Ceil(y.shape[1]! / g);
   const innerVars = w.logDims.slice(1).reduce((a, b) => a + b, 0);
   const spatialVars = x.logDims.slice(2).reduce((a, b) => a + b, 0);
-  return { x, w, y, axes: windowAxes(x, y, op.window!), groupVars, innerVars, spatialVars };
+  return { x, w, y, axes: windowAxes(x, y, op.window!), groupVars, general, group: g, innerVars, spatialVars };
+}
+
+/**
+ * [o, c', c, g, o']: output channel o = g·(O/G) + o' reads input channel c = g·(C/G) + c' (g and o'
+ * are summed out: pass null points for them).
+ */
+export function channelRelation(l: ConvLayout): Relation {
+  const O = l.y.shape[1]!, C = l.x.shape[1]!, G = l.group, Og = O / G, Cg = C / G;
+  return {
+    vars: [
+      { bits: l.y.logDims[1]!, bound: O }, { bits: l.w.logDims[1]!, bound: Cg }, { bits: l.x.logDims[1]!, bound: C },
+      { bits: log2Ceil(G), bound: G }, { bits: log2Ceil(Og), bound: Og },
+    ],
+    constraints: [
+      { coeffs: [1, 0, 0, -Og, -1], constant: 0, kind: "eq" },
+      { coeffs: [0, -1, 1, -Cg, 0], constant: 0, kind: "eq" },
+    ],
+  };
 }
 
 /** The parts of a point on the conv's output: batch, channel (with its group bits), spatial axes. */

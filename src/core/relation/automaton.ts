@@ -57,13 +57,14 @@ const floorDiv2 = (x: number) => Math.floor(x / 2);
 
 /**
  * Evaluates the relation's MLE at the given points (points[j] has vars[j].bits extension
- * elements, LSB first).
+ * elements, LSB first). A null point sums its variable out (every value weighs 1): auxiliary
+ * variables such as a group index.
  */
-export function relationMle(rel: Relation, points: Ext[][]): Ext {
+export function relationMle(rel: Relation, points: (Ext[] | null)[]): Ext {
   checkRelation(rel);
   const m = rel.vars.length;
   for (let j = 0; j < m; j++) {
-    if (points[j]?.length !== rel.vars[j]!.bits) throw new RelationError(`point for variable ${j} has ${points[j]?.length} coordinates, expected ${rel.vars[j]!.bits}`);
+    if (points[j] !== null && points[j]?.length !== rel.vars[j]!.bits) throw new RelationError(`point for variable ${j} has ${points[j]?.length} coordinates, expected ${rel.vars[j]!.bits}`);
   }
   const bits = Math.max(...rel.vars.map((v) => v.bits));
   const cons = rel.constraints;
@@ -81,7 +82,9 @@ export function relationMle(rel: Relation, points: Ext[][]): Ext {
   // eq factors per variable and bit: [weight of bit 0, weight of bit 1].
   const eqW = (j: number, t: number, b: number): Ext => {
     if (t >= rel.vars[j]!.bits) return b === 0 ? EXT_ONE : EXT_ZERO;
-    const r = points[j]![t]!;
+    const p = points[j];
+    if (p === null) return EXT_ONE;
+    const r = p![t]!;
     return b === 1 ? r : extSub(EXT_ONE, r);
   };
 

@@ -74,6 +74,23 @@ describe("index relation automaton", () => {
     expect(extEquals(acc, relationMle(rel, [po, pk, pi]))).toBe(true);
   });
 
+  it("sums out variables given no point (weight 1 each): conv channel groups with a group index", () => {
+    // o = 3·g + a (a < 3), c = 2·g + b (b < 2): output channel o of 3 per group reads input channel c.
+    const rel: Relation = {
+      vars: [{ bits: 3, bound: 6 }, { bits: 1, bound: 2 }, { bits: 2, bound: 4 }, { bits: 1, bound: 2 }, { bits: 2, bound: 3 }],
+      constraints: [{ coeffs: [1, 0, 0, -3, -1], constant: 0, kind: "eq" }, { coeffs: [0, -1, 1, -2, 0], constant: 0, kind: "eq" }],
+    };
+    const r = rng(99);
+    const po = randPoint(r, 3), pb = randPoint(r, 1), pc = randPoint(r, 2);
+    const eqs = [eqTableRef(po), eqTableRef(pb), eqTableRef(pc)];
+    let want: Ext = EXT_ZERO.slice();
+    for (let o = 0; o < 8; o++) for (let b = 0; b < 2; b++) for (let c = 0; c < 4; c++) for (let g = 0; g < 2; g++) for (let a = 0; a < 4; a++) {
+      if (!satisfies(rel, [o, b, c, g, a])) continue;
+      want = extAdd(want, extMul(extMul(eqs[0]!.subarray(4 * o, 4 * o + 4), eqs[1]!.subarray(4 * b, 4 * b + 4)), eqs[2]!.subarray(4 * c, 4 * c + 4)));
+    }
+    expect(extEquals(relationMle(rel, [po, pb, pc, null, null]), want)).toBe(true);
+  });
+
   it("rejects malformed relations with a clear error", () => {
     expect(() => relationMle({ vars: [{ bits: 2, bound: 9 }], constraints: [] }, [[]])).toThrow(/bound 9 does not fit/);
     expect(() => relationMle({ vars: [{ bits: 2 }], constraints: [] }, [[]])).toThrow(/point for variable 0/);

@@ -5,13 +5,15 @@
 //     no group variables and no eq factor, degree 2; else degree 3), where X̃col(gi, c', k) = Σ_i Π_j Ĩ_j(r_Sj, k_j, i_j)·x̃(r_B, (gi, c'), i);
 // (2) at the first sumcheck's point (ρ_k, ρ_c, ρ_g): X̃col = Σ_i Π_j Ĩ_j(r_Sj, ρ_kj, i_j)·x̃(r_B, (ρ_g, ρ_c), i)
 //     over x's spatial axes, Ĩ_j evaluated by the verifier in O(bits) (circuit/windows.ts).
+// Groups whose channel counts are not powers of two: proveGeneralGroups below.
 import { type Claim, concatPoint, padInts, splitPoint, unpadInts } from "../../circuit/index.ts";
 import { LABELS } from "../../circuit/protocol.ts";
-import { convLayout, convPoint } from "../../circuit/windows.ts";
+import { convLayout, convPoint, type ConvLayout } from "../../circuit/windows.ts";
 import { conv, exactChunk } from "../../quant/kernels.ts";
 import { typeMax, typeMin } from "../../quant/fixed.ts";
 import { proveProduct } from "../../sumcheck/index.ts";
 import { eqTable } from "../../poly/index.ts";
+import { extAdd, extMul } from "../../field/index.ts";
 import type { QOp } from "../../quant/qgraph.ts";
 import type { ProverCtx } from "../context.ts";
 import { foldHigh } from "./fold.ts";
@@ -70,6 +72,7 @@ export function proveConv(ctx: ProverCtx, op: Linear, claim: Claim): void {
   const L = convLayout(ctx.plan.tensors, op);
   const { rB, rO, rGroup, rS } = convPoint(L, claim.point);
   if (op.inputs[2]) ctx.sendEval(LABELS.bias, op.inputs[2], rO.slice());
+  if (L.general) return proveGeneralGroups(ctx, L, rB, rO, rS);
 
   // (1) over (group, c', k): with g > 1 the group index is summed too, since W and x share it:
   // Σ_{gi} eq(r_group, gi)·W̃((r_o', gi), c', k)·X̃col(gi, c', k).
@@ -97,4 +100,47 @@ export function proveConv(ctx: ProverCtx, op: Linear, claim: Claim): void {
   for (const r of sc2.proof.rounds) ctx.w.words(r);
   ctx.w.send(ctx.tr, LABELS.convEnd, [sc2.evals[1]!]);
   ctx.book.add(L.x.name, concatPoint(sc2.point, xPoint), sc2.evals[1]!);
+}
+
+/**
+ * Groups whose channel counts are not powers of two: the output channel o cannot be split by
+ * bits, so (1) runs over all of W's variables, Σ_{o, c', k} eq(r_O, o)·W̃(o, c', k)·T(o, c', k)
+ * with T(o, c', k) = X̃col(g(o)·C/G + c', k) (degree 3), and (2) over x's channels and spatial
+ * axes against the channel relation (circuit/windows.ts channelRelation) and the window's.
+ */
+function proveGeneralGroups(ctx: ProverCtx, L: ConvLayout, rB: Uint32Array, rO: Uint32Array, rS: Uint32Array[]): void {
+  const O = L.y.shape[1]!, C = L.x.shape[1]!, Og = O / L.group, Cg = C / L.group;
+  const chanLog = L.x.logDims[1]!, cgPad = 2 ** L.w.logDims[1]!, inner = 2 ** (L.innerVars - L.w.logDims[1]!);
+  const matrices = L.axes.map((a, j) => axisMatrix(a, rS[j]!));
+  const xf = rB.length === 0 ? ctx.field(L.x.name) : foldHigh(ctx.field(L.x.name), chanLog + L.spatialVars, rB);
+  const col = contractWindow(xf, rB.length > 0, 2 ** chanLog, L.axes, matrices);
+  const size = 2 ** L.w.nVars, block = cgPad * inner;
+  const t = new Uint32Array(4 * size), e = new Uint32Array(4 * size);
+  const eqO = eqTable(rO);
+  for (let o = 0; o < 2 ** L.w.logDims[0]!; o++) {
+    for (let j = 0; j < block; j++) e.set(eqO.subarray(4 * o, 4 * o + 4), 4 * (o * block + j));
+    if (o >= O) continue;
+    const base = Math.floor(o / Og) * Cg;
+    for (let c = 0; c < Cg; c++) t.set(col.subarray(4 * (base + c) * inner, 4 * (base + c + 1) * inner), 4 * (o * block + c * inner));
+  }
+  const sc = proveProduct(ctx.tr, [{ data: e, ext: true }, { data: ctx.field(L.w.name), ext: false }, { data: t, ext: true }]);
+  for (const r of sc.proof.rounds) ctx.w.words(r);
+  ctx.w.send(ctx.tr, LABELS.convEnds, [sc.evals[1]!, sc.evals[2]!]);
+  ctx.book.add(L.w.name, sc.point, sc.evals[1]!);
+
+  const [rhoO, rhoC, ...rhoK] = splitPoint(sc.point, L.w.logDims);
+  const eo = eqTable(rhoO!), ec = eqTable(rhoC!);
+  const chan = new Uint32Array(4 * 2 ** chanLog);
+  for (let o = 0; o < O; o++) {
+    for (let c = 0; c < Cg; c++) {
+      const at = 4 * (Math.floor(o / Og) * Cg + c);
+      chan.set(extAdd(chan.subarray(at, at + 4), extMul(eo.subarray(4 * o, 4 * o + 4), ec.subarray(4 * c, 4 * c + 4))), at);
+    }
+  }
+  const g = outerProduct([chan, ...L.axes.map((a, j) => axisVector(a, matrices[j]!, rhoK[j]!))]);
+  const xs = rB.length === 0 ? ctx.field(L.x.name) : foldHigh(ctx.field(L.x.name), chanLog + L.spatialVars, rB);
+  const sc2 = proveProduct(ctx.tr, [{ data: g, ext: true }, { data: xs, ext: rB.length > 0 }]);
+  for (const r of sc2.proof.rounds) ctx.w.words(r);
+  ctx.w.send(ctx.tr, LABELS.convEnd, [sc2.evals[1]!]);
+  ctx.book.add(L.x.name, concatPoint(sc2.point, rB), sc2.evals[1]!);
 }
