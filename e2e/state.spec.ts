@@ -2,7 +2,7 @@
 // prover starts again afterwards, and the command palette runs actions.
 import { expect, test } from "@playwright/test";
 import { openCalibrated, shot } from "./helpers.ts";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
 test("reload restores the model, the edited plan, its accuracy and the proof", async ({ page }) => {
   test.setTimeout(120_000);
@@ -93,4 +93,41 @@ test("a project saved to a file opens again elsewhere with its model, data and p
   await expect(other.getByTestId("fig-quant_accuracy")).toHaveText(figure!, { timeout: 30_000 });
   await expect(other.getByTestId("calibrate-panel")).toContainText("test_y.pb");
   await other.close();
+});
+
+test("two plans side by side: B is a copy of A with one edit, the compare table shows both", async ({ page }) => {
+  test.setTimeout(120_000);
+  await openCalibrated(page, "digits_mlp");
+  const a = await page.getByTestId("fig-quant_accuracy").textContent();
+  await page.getByRole("button", { name: /copy → B/ }).click();
+  await page.getByRole("button", { name: /^plan B/ }).click();
+  await expect(page.getByTestId("accuracy-B")).toBeVisible();
+  await page.locator(".react-flow__node", { hasText: "/fc2/Gemm" }).click();
+  await page.getByRole("tab", { name: "Quant" }).click();
+  const bits = page.getByTestId("quant-fc2.weight").getByTestId("bits-number");
+  await bits.fill("3");
+  await bits.press("Enter");
+  await expect(page.getByTestId("accuracy-B").locator(".prev").first()).toBeVisible({ timeout: 30_000 });
+  const compare = page.getByTestId("compare");
+  await expect(compare).toBeVisible();
+  const row = compare.locator("tr", { hasText: "accuracy (quantized)" });
+  await expect(row.locator("td").nth(0)).toHaveText(a!);
+  await expect(row.locator("td").nth(1)).not.toHaveText(a!);
+  // Plan A is untouched.
+  await page.getByRole("button", { name: /^plan A/ }).click();
+  await expect(page.getByTestId("quant-fc2.weight").getByTestId("bits-number")).toHaveValue("8");
+  await shot(page, "state-compare");
+});
+
+test("the input to prove from a tensor file: a wrong shape is refused with the reason, the right one proves", async ({ page }) => {
+  test.setTimeout(120_000);
+  const single = "../shared/models/digits_mlp/test_data_set_0/input_0.pb";
+  test.skip(!process.env.CI && !existsSync(single), `${single} is not here`);
+  await openCalibrated(page, "digits_mlp");
+  await page.getByTestId("input-file").setInputFiles("public/models/digits/test_x.pb");
+  await expect(page.getByTestId("prove-panel").locator(".field-error")).toContainText("[397,64]");
+  await page.getByTestId("input-file").setInputFiles(single);
+  await expect(page.getByTestId("predictions")).toContainText("same top-1");
+  await page.getByTestId("prove-button").click();
+  await expect(page.getByTestId("verdict")).toHaveText(/verified/, { timeout: 90_000 });
 });
