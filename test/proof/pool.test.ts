@@ -1,11 +1,11 @@
-// Max and sum pools (PROTOCOL §4): strides, pads (windows over padding), 1-D and 2-D,
+// Max and sum pools (PROTOCOL §4): strides, pads (windows over padding), dilations, 1-D and 2-D,
 // non-power-of-two shapes, batch; tampered messages and cheating maxima are rejected.
 import { describe, expect, it } from "vitest";
 import type { Values } from "../../src/core/prover/index.ts";
 import type { Window } from "../../src/core/quant/qgraph.ts";
 import { graphOf, ints, lastWords, proveGraph, tensor, withWord } from "./gadget-harness.ts";
 
-const win = (kernel: number[], strides: number[], padBegin: number[], padEnd = padBegin): Window => ({ kernel, strides, dilations: kernel.map(() => 1), padBegin, padEnd });
+const win = (kernel: number[], strides: number[], padBegin: number[], padEnd = padBegin, dilations = kernel.map(() => 1)): Window => ({ kernel, strides, dilations, padBegin, padEnd });
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 interface PoolCase { name: string; x: number[]; m: number[]; max: Window; s: number[]; sum: Window; lo: number; hi: number }
@@ -29,6 +29,7 @@ const CASES: PoolCase[] = [
   { name: "2x2 stride 2 on 6x5, then 3x2 sums", x: [1, 3, 6, 5], m: [1, 3, 3, 2], max: win([2, 2], [2, 2], [0, 0]), s: [1, 3, 1, 1], sum: win([3, 2], [1, 1], [0, 0]), lo: -128, hi: 127 },
   { name: "3x3 stride 2 pad 1 over negative values, batch 2, then 3x3 sums with pad 1", x: [2, 2, 7, 7], m: [2, 2, 4, 4], max: win([3, 3], [2, 2], [1, 1]), s: [2, 2, 4, 4], sum: win([3, 3], [1, 1], [1, 1]), lo: -128, hi: -20 },
   { name: "1-D kernel 3 stride 1, then global sum", x: [1, 2, 9], m: [1, 2, 7], max: win([3], [1], [0]), s: [1, 2, 1], sum: win([7], [1], [0]), lo: -50, hi: 60 },
+  { name: "dilated max (2x2, dilation 2) and dilated sums (3, dilation 2, pad 1)", x: [1, 2, 7, 6], m: [1, 2, 5, 4], max: win([2, 2], [1, 1], [0, 0], [0, 0], [2, 2]), s: [1, 2, 3, 2], sum: win([3, 1], [1, 2], [1, 0], [0, 0], [2, 1]), lo: -128, hi: 127 },
 ];
 
 describe("pool proofs", () => {

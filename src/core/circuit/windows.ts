@@ -32,7 +32,7 @@ export function windowAxes(x: PlanTensor, y: PlanTensor, w: Window): Axis[] {
   }));
 }
 
-/** [o, k, i]: i = o·stride + k·dilation − pad (Conv's im2col, one axis). */
+/** [o, k, i]: i = o·stride + k·dilation − pad (Conv's im2col, one axis; a window sum sums k out). */
 export function axisRelation(a: Axis): Relation {
   return {
     vars: [{ bits: a.outLog, bound: a.out }, { bits: a.kernelLog, bound: a.kernel }, { bits: a.inLog, bound: a.in }],
@@ -45,17 +45,6 @@ export function axisShiftRelation(a: Axis, k: number): Relation {
   return {
     vars: [{ bits: a.outLog, bound: a.out }, { bits: a.inLog, bound: a.in }],
     constraints: [{ coeffs: [a.stride, -1], constant: k * a.dilation - a.pad, kind: "eq" }],
-  };
-}
-
-/** [o, i]: 0 ≤ i − o·stride + pad ≤ kernel − 1 (a window sum, dilation 1). */
-export function axisSumRelation(a: Axis): Relation {
-  return {
-    vars: [{ bits: a.outLog, bound: a.out }, { bits: a.inLog, bound: a.in }],
-    constraints: [
-      { coeffs: [-a.stride, 1], constant: a.pad, kind: "ge" },
-      { coeffs: [a.stride, -1], constant: a.kernel - 1 - a.pad, kind: "ge" },
-    ],
   };
 }
 
@@ -180,7 +169,6 @@ export function poolProblem(kind: "maxpool" | "sumpool", x: Shaped, y: Shaped, w
   const d = window.kernel.length;
   if (d < 1 || x.shape.length !== d + 2 || y.shape.length !== d + 2) return `${kind} of rank ${x.shape.length}`;
   if (x.shape[0] !== y.shape[0] || x.shape[1] !== y.shape[1]) return `${kind} that changes batch or channels`;
-  if (kind === "sumpool" && window.dilations.some((v) => v !== 1)) return "sum pool with dilation";
   if (kind === "maxpool" && window.kernel.reduce((a, b) => a * b, 1) > 16) return `max pool over ${window.kernel.join("x")} windows (at most 16 candidates)`;
   return null;
 }

@@ -2,7 +2,7 @@
 // here in O(bits).
 import { type Claim, concatPoint } from "../../circuit/index.ts";
 import { LABELS, pointToExts } from "../../circuit/protocol.ts";
-import { axisShiftRelation, axisSumRelation, axisValidRelation, kernelOffsets, poolPoint, windowAxes, windowHasPadding } from "../../circuit/windows.ts";
+import { axisRelation, axisShiftRelation, axisValidRelation, kernelOffsets, poolPoint, windowAxes, windowHasPadding } from "../../circuit/windows.ts";
 import { type Ext, EXT_ONE, EXT_ZERO, extAdd, extEquals, extMul, extSub, extFromBase, P } from "../../field/index.ts";
 import { eqEval, liveSelector } from "../../poly/index.ts";
 import { relationMle } from "../../relation/index.ts";
@@ -85,7 +85,7 @@ export function verifySumPool(ctx: VerifierCtx, op: Extract<QOp, { kind: "sumpoo
   const [xv] = ctx.r.recv(ctx.tr, LABELS.sumpoolEnd, 1, `${op.source} input value`);
   const at = poolPoint({ ...x, logDims: [0, 0, ...x.logDims.slice(2)] }, v.point);
   let rel: Ext = EXT_ONE;
-  axes.forEach((a, j) => (rel = extMul(rel, relationMle(axisSumRelation(a), [pointToExts(rS[j]!), pointToExts(at.rS[j]!)]))));
+  axes.forEach((a, j) => (rel = extMul(rel, relationMle(axisRelation(a), [pointToExts(rS[j]!), null, pointToExts(at.rS[j]!)]))));
   if (!extEquals(extMul(rel, xv!), v.claim)) throw new Reject(`${op.source}: the window sums do not match the input`);
   ctx.book.add(x.name, concatPoint(v.point, rBC), xv!);
 }
