@@ -11,6 +11,8 @@ export type Snapshot = { version: 1; savedAt: number; fileName: string; bytes: U
 const DB = "zkml-studio";
 const STORE = "project";
 const KEY = "current";
+/** The model bytes live under their own key: written when the model changes, not on every edit. */
+const MODEL_KEY = "model";
 
 function db(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
@@ -44,13 +46,28 @@ export function snapshotOf(s: ProjectState): Snapshot | null {
   };
 }
 
+let savedModel: Uint8Array | null = null;
+
 export async function saveSnapshot(snap: Snapshot | null): Promise<void> {
-  await tx<unknown>("readwrite", (s) => (snap ? s.put(snap, KEY) : s.delete(KEY)) as IDBRequest<unknown>);
+  if (!snap) {
+    savedModel = null;
+    await tx<unknown>("readwrite", (s) => s.delete(KEY) as IDBRequest<unknown>);
+    return;
+  }
+  const { bytes, ...rest } = snap;
+  if (bytes !== savedModel) {
+    await tx<unknown>("readwrite", (s) => s.put({ fileName: snap.fileName, bytes }, MODEL_KEY) as IDBRequest<unknown>);
+    savedModel = bytes;
+  }
+  await tx<unknown>("readwrite", (s) => s.put(rest, KEY) as IDBRequest<unknown>);
 }
 
 export async function loadSnapshot(): Promise<Snapshot | null> {
-  const v = (await tx("readonly", (s) => s.get(KEY))) as Snapshot | undefined;
-  return v && v.version === SNAPSHOT_VERSION && v.bytes instanceof Uint8Array ? v : null;
+  const v = (await tx("readonly", (s) => s.get(KEY))) as Omit<Snapshot, "bytes"> | undefined;
+  const m = (await tx("readonly", (s) => s.get(MODEL_KEY))) as { fileName: string; bytes: Uint8Array } | undefined;
+  if (!v || v.version !== SNAPSHOT_VERSION || !m || m.fileName !== v.fileName || !(m.bytes instanceof Uint8Array)) return null;
+  savedModel = m.bytes;
+  return { ...v, bytes: m.bytes };
 }
 
 /** A debounced saver: the last state within `ms` is written. */
