@@ -2,7 +2,7 @@
 // verifier from the VK derive the same plan.
 
 import { checkBounds } from "../quant/bounds.ts";
-import { typeMin, unsignedBitsFor } from "../quant/fixed.ts";
+import { FIELD_P, typeMin, unsignedBitsFor } from "../quant/fixed.ts";
 import type { QGraph, QOp, QTensor } from "../quant/qgraph.ts";
 import { CircuitError } from "./errors.ts";
 import { log2Ceil } from "./log.ts";
@@ -118,6 +118,10 @@ export function compilePlan(g: GraphSpec): ProofPlan {
   const lookups: PlanLookup[] = [];
   for (const key of Object.keys(tables).sort()) {
     const table = tables[key]!;
+    // LogUp's multiplicities carry no range check: sound only while an instance has fewer than p
+    // lookups (PROTOCOL §5), so a count can never wrap to cancel a value outside the table.
+    const lookupCount = uses.get(key)!.reduce((n, u) => n + tensors[u.shapeOf]!.shape.reduce((a, b) => a * b, 1), 0);
+    if (lookupCount >= FIELD_P) throw new CircuitError(`table ${key} would be looked up ${lookupCount} times, not below p; split the model`);
     const m = planTensor({ name: `#m:${key}`, shape: [2 ** table.logRows], k: 0, bits: 31, signed: false }, "witness");
     tensors[m.name] = m;
     witness.push(m.name);
