@@ -35,7 +35,8 @@ function Canvas({ view }: { view: ViewGraph }) {
   const fitted = useRef<unknown>(null);
 
   const byId = useMemo(() => new Map(view.nodes.map((n) => [n.id, n])), [view]);
-  const shapeOf = useMemo(() => new Map(view.edges.map((e) => [e.tensor, e.shape])), [view]);
+  // Shape, and the dtype where it is not float32 (token ids, masks), until calibration gives a type.
+  const shapeOf = useMemo(() => new Map(view.edges.map((e) => [e.tensor, e])), [view]);
   const groupMembers = useMemo(() => {
     // Every node inside each group, for the collapsed box's family strip.
     const m = new Map<string, Set<string>>();
@@ -84,7 +85,10 @@ function Canvas({ view }: { view: ViewGraph }) {
     const types = slot?.plan.tensors;
     return layout.edges.map((e) => {
       const t = e.tensors[0]!;
-      const label = e.tensors.length > 1 ? `${e.tensors.length} tensors` : edgeLabel(shapeOf.get(t) ?? "", types?.[t]);
+      const typed = types?.[t];
+      const ve = shapeOf.get(t);
+      const plain = ve ? (ve.dtype && ve.dtype !== "float32" ? `${ve.shape} ${ve.dtype}` : ve.shape) : "";
+      const label = e.tensors.length > 1 ? `${e.tensors.length} tensors` : typed ? edgeLabel(ve?.shape ?? "", typed) : plain;
       return { id: e.id, source: e.source, target: e.target, label: label || undefined, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3, className: "tensor-edge" };
     });
   }, [layout, shapeOf, slot?.plan]);

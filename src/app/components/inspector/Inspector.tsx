@@ -15,6 +15,7 @@ export function Inspector() {
   const model = useProject((s) => s.model);
   const selected = useProject((s) => s.selectedNode);
   const tab = useUi((s) => s.inspectorTab);
+  const expanded = useProject((s) => (selected ? s.expanded.includes(selected) : false));
   const node = model?.view.nodes.find((n) => n.id === selected);
   const group = model && selected ? treeOf(model.view).groups.get(selected) : undefined;
   return (
@@ -23,7 +24,7 @@ export function Inspector() {
       {group && model && (
         <div className="inspector-body" data-testid="inspector">
           <div className="inspector-op">{group.label}</div>
-          <div className="inspector-name">group · {group.size} nodes · press ] to expand</div>
+          <div className="inspector-name">group · {group.size} nodes · {expanded ? "expanded: [ collapses it" : "] expands it"}</div>
           <ul className="tensor-list">
             {group.children.slice(0, 40).map((c) => {
               const n = model.view.nodes.find((x) => x.id === c);
