@@ -7,10 +7,12 @@
  *   `createPool(threads, spawn)` for other workers (Web Workers); `singleThreadPool()`.
  * - `sharedMemoryUnavailable()` says why a pool falls back to one thread (no SharedArrayBuffer,
  *   not cross-origin isolated, or a browser main thread, which must never block).
+ * - `PoolUse` ({ pool?, onJob? }) is how callers lend a pool: pcs commit and open take it.
+ * - `pool.shared(xs)` gives the workers a view of an array (a cached shared copy if needed).
  * - Tasks (protocol.ts): RS encoding of row blocks into the column-major code, SHA-256 of ranges
- *   of equal-length messages. `serve(port, listen)` is the worker side.
+ *   of equal-length messages, partial row combinations over row blocks. `serve(port, listen)` is the worker side.
  */
-export { WorkerPool, PoolError, createPool, singleThreadPool, sharedMemoryUnavailable, type PoolWorker, type JobRecord } from "./pool.ts";
+export { WorkerPool, PoolError, createPool, singleThreadPool, sharedMemoryUnavailable, type PoolWorker, type JobRecord, type PoolUse } from "./pool.ts";
 export { nodePool, availableCores } from "./node-pool.ts";
 export { serve } from "./serve.ts";
 export type { Task, PoolMessage } from "./protocol.ts";

@@ -25,6 +25,9 @@ export function availableCores(): number {
   return os?.availableParallelism?.() ?? 1;
 }
 
+// Not a literal inside new URL(…): bundlers would copy the Node-only entry into browser builds.
+const NODE_ENTRY = "./node-worker.ts";
+
 const pools = new Map<number, { pool: WorkerPool; ready: Promise<void> }>();
 
 /**
@@ -41,7 +44,7 @@ export function nodePool(threads: number): { pool: WorkerPool; ready: Promise<vo
   const { pathToFileURL } = getBuiltin("node:url") as NodeUrl;
   // The ESM build of tsx's API (require.resolve finds the CommonJS one, which cannot register here).
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
-  const entry = new URL("./node-worker.ts", import.meta.url).href;
+  const entry = new URL(NODE_ENTRY, import.meta.url).href;
   const started: Promise<void>[] = [];
   const pool = createPool(threads, () => {
     const w = new Worker(BOOT, { eval: true, workerData: { tsx, entry } });

@@ -1,17 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { chooseParams, commit } from "../pcs/index.ts";
-import { P } from "../field/index.ts";
+import { chooseParams, commit, open, verifyOpening, writeOpeningProof, type PcsClaim } from "../pcs/index.ts";
+import { mleBrute, randomFields, rng } from "../pcs/test-helpers.ts";
 import { sha256Batch } from "../hash/index.ts";
+import { Transcript } from "../transcript/index.ts";
 import { createPool, nodePool, singleThreadPool, PoolError, type PoolWorker } from "./index.ts";
-
-// xorshift32: deterministic test data.
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    return s;
-  };
-}
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
@@ -37,7 +29,7 @@ describe("worker pool", () => {
     const next = rng(11);
     for (const logN of [10, 15]) {
       const params = chooseParams(logN);
-      const evals = Uint32Array.from({ length: 2 ** logN }, () => next() % P);
+      const evals = randomFields(next, 2 ** logN);
       const ref = commit(params, evals);
       for (const threads of [2, 4]) {
         const { pool, ready } = nodePool(threads);
@@ -49,6 +41,28 @@ describe("worker pool", () => {
         expect(got.tree.levels.map(hex)).toEqual(ref.tree.levels.map(hex));
         expect(seen.size).toBeGreaterThan(0);
       }
+    }
+  });
+
+  it("opens a 2^20 commitment (row combinations split over row blocks) to the one-thread bytes", async () => {
+    const r = rng(5), params = chooseParams(20);
+    const evals = randomFields(r, 2 ** 20);
+    // Small segments keep the brute-force values cheap; the proximity and evaluation rows span
+    // every row, so those combinations run on the pool.
+    const claims: PcsClaim[] = [3, 700].map((k) => {
+      const logSize = 10, offset = k * 2 ** logSize, point = randomFields(r, 4 * logSize);
+      return { segment: { offset, logSize }, point, value: mleBrute(evals.subarray(offset, offset + 2 ** logSize), point) };
+    });
+    const ref = writeOpeningProof(open(new Transcript(), commit(params, evals), claims), params);
+    for (const threads of [2, 4]) {
+      const { pool, ready } = nodePool(threads);
+      await ready;
+      const data = commit(params, evals, { pool });
+      const ran: string[] = [];
+      const bytes = writeOpeningProof(open(new Transcript(), data, claims, { pool, onJob: (j) => ran.push(j.detail) }), params);
+      expect(hex(bytes)).toBe(hex(ref));
+      expect(ran.some((d) => d.startsWith("combine rows 0–"))).toBe(true);
+      expect(verifyOpening(new Transcript(), params, data.root, claims, bytes)).toEqual({ ok: true });
     }
   });
 

@@ -19,6 +19,18 @@ export interface PoolWorker {
   terminate(): unknown;
 }
 
+/** How a caller lends its pool to a computation (absent pool: one thread). */
+export interface PoolUse {
+  pool?: WorkerPool;
+  /** Called with every job the pool ran (who ran it, for the per-worker timeline). */
+  onJob?: (job: JobRecord) => void;
+}
+
+/** Jobs per thread: enough to balance uneven threads, few enough to keep the blocks large. */
+const JOBS_PER_THREAD = 4;
+
+const sharedCopies = new WeakMap<Uint32Array, Uint32Array>();
+
 export interface JobRecord {
   /** 0 is the calling thread, 1… the pool's workers. */
   worker: number;
@@ -55,6 +67,23 @@ export class WorkerPool {
 
   bytes(n: number): Uint8Array {
     return new Uint8Array(this.workers.length ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
+  }
+
+  /** The array itself if the workers can see it, else a shared copy (made once per array). */
+  shared(xs: Uint32Array): Uint32Array {
+    if (!this.workers.length || xs.buffer instanceof SharedArrayBuffer) return xs;
+    let copy = sharedCopies.get(xs);
+    if (!copy) {
+      copy = this.u32(xs.length);
+      copy.set(xs);
+      sharedCopies.set(xs, copy);
+    }
+    return copy;
+  }
+
+  /** Block size splitting `total` items into a few jobs per thread. */
+  block(total: number): number {
+    return Math.max(1, Math.ceil(total / (JOBS_PER_THREAD * this.size)));
   }
 
   /** Runs every job of the task and returns who ran each; throws PoolError if one failed. */

@@ -12,7 +12,12 @@ export type Task =
   /** RS-encode rows [from, to) of a row-major matrix and write them into the column-major code. */
   | { kind: "rsEncode"; evals: Uint32Array; rows: number; logCols: number; logBlowup: number; out: Uint32Array; blockRows: number }
   /** SHA-256 of messages [from, to) of `len` bytes each (with a prefix byte), into 32-byte slots. */
-  | { kind: "sha256"; data: Uint8Array; len: number; prefix: number; out: Uint8Array; blockMessages: number };
+  | { kind: "sha256"; data: Uint8Array; len: number; prefix: number; out: Uint8Array; blockMessages: number }
+  /**
+   * Partial row combinations Σ_r w_r·M[rowStart + r] over blocks of rows: job j writes the sum of
+   * its block (4·cols words, extension) at partials[j·4·cols]; the caller adds the partials.
+   */
+  | { kind: "combineRows"; matrix: Uint32Array; cols: number; rowStart: number; weights: Uint32Array; partials: Uint32Array; blockRows: number };
 
 export interface Batch {
   task: Task;

@@ -7,6 +7,7 @@ import { DONE, FAILED, NEXT, ERROR_BYTES, type Batch, type Task } from "./protoc
 /** Number of jobs a task splits into. */
 export function jobCount(task: Task): number {
   if (task.kind === "rsEncode") return Math.ceil(task.rows / task.blockRows);
+  if (task.kind === "combineRows") return Math.ceil(task.weights.length / 4 / task.blockRows);
   return Math.ceil(task.out.length / 32 / task.blockMessages);
 }
 
@@ -16,12 +17,17 @@ export function describeJob(task: Task, job: number): string {
     const from = job * task.blockRows;
     return `RS-encode rows ${from}–${Math.min(task.rows, from + task.blockRows) - 1}`;
   }
+  if (task.kind === "combineRows") {
+    const from = task.rowStart + job * task.blockRows, rows = task.weights.length / 4;
+    return `combine rows ${from}–${task.rowStart + Math.min(rows, (job + 1) * task.blockRows) - 1}`;
+  }
   const from = job * task.blockMessages, total = task.out.length / 32;
   return `SHA-256 ${task.prefix === 0 ? "leaves" : "nodes"} ${from}–${Math.min(total, from + task.blockMessages) - 1}`;
 }
 
 function runJob(task: Task, job: number): void {
   if (task.kind === "rsEncode") return rsEncodeJob(task, job);
+  if (task.kind === "combineRows") return combineRowsJob(task, job);
   const from = job * task.blockMessages, to = Math.min(task.out.length / 32, from + task.blockMessages);
   task.out.set(sha256Batch(task.data.subarray(from * task.len, to * task.len), task.len, task.prefix), 32 * from);
 }
@@ -42,6 +48,23 @@ function rsEncodeJob(task: Extract<Task, { kind: "rsEncode" }>, job: number): vo
     K.free(inp);
     K.free(enc);
     K.free(t);
+  }
+}
+
+function combineRowsJob(task: Extract<Task, { kind: "combineRows" }>, job: number): void {
+  const K = fieldBackend();
+  const from = job * task.blockRows, count = Math.min(task.weights.length / 4, from + task.blockRows) - from;
+  const at = (task.rowStart + from) * task.cols;
+  const m = K.from(task.matrix.subarray(at, at + count * task.cols));
+  const w = K.from(task.weights.subarray(4 * from, 4 * (from + count)));
+  const out = K.alloc(4 * task.cols);
+  try {
+    K.combineRows(m, count, task.cols, w, out);
+    task.partials.set(K.view(out), job * 4 * task.cols);
+  } finally {
+    K.free(m);
+    K.free(w);
+    K.free(out);
   }
 }
 

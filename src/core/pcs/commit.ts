@@ -4,7 +4,7 @@ import { P } from "../field/index.ts";
 import { fieldBackend } from "../kernels/index.ts";
 import { PcsError } from "./errors.ts";
 import { buildMerkle, hashLeaves, hashNodes, merkleRoot, NODE_PREFIX, LEAF_PREFIX, type MerkleTree } from "./merkle.ts";
-import type { JobRecord, WorkerPool } from "../parallel/index.ts";
+import type { JobRecord, PoolUse, WorkerPool } from "../parallel/index.ts";
 import { codeLength, validateParams, type PcsParams } from "./params.ts";
 
 export interface PcsProverData {
@@ -57,45 +57,34 @@ function encodeColumns(params: PcsParams, evals: Uint32Array): Uint32Array {
   }
 }
 
-export interface CommitOptions {
-  /** Splits the encoding and hashing across the pool's threads (same bytes for any size). */
-  pool?: WorkerPool;
-  /** Called with every job a pool ran (who ran it, for the per-worker timeline). */
-  onJob?: (job: JobRecord) => void;
-}
+/** A pool splits the encoding and hashing across its threads (same bytes for any size). */
+export type CommitOptions = PoolUse;
 
-/** Jobs per thread: enough to balance uneven threads, few enough to keep the blocks large. */
-const JOBS_PER_THREAD = 4;
 /** Merkle levels with fewer nodes are hashed on the calling thread. */
 const MIN_PARALLEL_NODES = 2048;
 
-function blockOf(total: number, pool: WorkerPool): number {
-  return Math.max(1, Math.ceil(total / (JOBS_PER_THREAD * pool.size)));
-}
-
 /** The same commitment as the one-thread path, with row blocks, leaf ranges and wide levels split. */
-function commitParallel(params: PcsParams, evals: Uint32Array, pool: WorkerPool, onJob: (j: JobRecord) => void): { columns: Uint32Array; tree: MerkleTree } {
+function commitParallel(params: PcsParams, evals: Uint32Array, pool: WorkerPool, onJob: (j: JobRecord) => void): { matrix: Uint32Array; columns: Uint32Array; tree: MerkleTree } {
   const rows = 2 ** params.logRows, len = codeLength(params);
-  const shared = pool.u32(evals.length);
-  shared.set(evals);
+  const shared = pool.shared(evals);
   const columns = pool.u32(rows * len);
-  pool.run({ kind: "rsEncode", evals: shared, rows, logCols: params.logCols, logBlowup: params.logBlowup, out: columns, blockRows: blockOf(rows, pool) }).forEach(onJob);
+  pool.run({ kind: "rsEncode", evals: shared, rows, logCols: params.logCols, logBlowup: params.logBlowup, out: columns, blockRows: pool.block(rows) }).forEach(onJob);
   const leaves = pool.bytes(32 * len);
-  pool.run({ kind: "sha256", data: wordsToBytes(columns), len: 4 * rows, prefix: LEAF_PREFIX, out: leaves, blockMessages: blockOf(len, pool) }).forEach(onJob);
+  pool.run({ kind: "sha256", data: wordsToBytes(columns), len: 4 * rows, prefix: LEAF_PREFIX, out: leaves, blockMessages: pool.block(len) }).forEach(onJob);
   const levels: Uint8Array[] = [leaves];
   for (let level = leaves; level.length > 32;) {
     const nodes = level.length / 64;
     let next: Uint8Array;
     if (nodes >= MIN_PARALLEL_NODES) {
       next = pool.bytes(32 * nodes);
-      pool.run({ kind: "sha256", data: level, len: 64, prefix: NODE_PREFIX, out: next, blockMessages: blockOf(nodes, pool) }).forEach(onJob);
+      pool.run({ kind: "sha256", data: level, len: 64, prefix: NODE_PREFIX, out: next, blockMessages: pool.block(nodes) }).forEach(onJob);
     } else {
       next = hashNodes(level);
     }
     levels.push(next);
     level = next;
   }
-  return { columns, tree: { depth: levels.length - 1, levels } };
+  return { matrix: shared, columns, tree: { depth: levels.length - 1, levels } };
 }
 
 export function commit(params: PcsParams, evals: Uint32Array, opts: CommitOptions = {}): PcsProverData {
@@ -106,8 +95,9 @@ export function commit(params: PcsParams, evals: Uint32Array, opts: CommitOption
     if (evals[i]! >= P) throw new PcsError(`commit: value ${evals[i]} at index ${i} is not a canonical field element`);
   }
   if (opts.pool && opts.pool.size > 1) {
-    const { columns, tree } = commitParallel(params, evals, opts.pool, opts.onJob ?? (() => {}));
-    return { params, root: merkleRoot(tree), matrix: evals, columns, tree };
+    // The shared copy of the matrix stays with the data, so the opening's workers can read it.
+    const { matrix, columns, tree } = commitParallel(params, evals, opts.pool, opts.onJob ?? (() => {}));
+    return { params, root: merkleRoot(tree), matrix, columns, tree };
   }
   const columns = encodeColumns(params, evals);
   const tree = buildMerkle(columnLeaves(columns, rows));

@@ -12,9 +12,10 @@
  * Commitment: `commit(params, evals, { pool?, onJob? })` → `PcsProverData` (its `root` is the
  * commitment); a worker pool splits the RS encoding, leaf hashing and wide Merkle levels, with
  * the same bytes for any number of threads.
- * Opening: `open(transcript, data, claims, { proximity })` → `OpeningProof` (one claim: direct;
+ * Opening: `open(transcript, data, claims, { proximity, pool?, onJob? })` → `OpeningProof` (one claim: direct;
  * several: row-side batching with one sumcheck; `proximity: false` drops the proximity row, only
- * for a commitment whose proximity was proven once before), `writeOpeningProof(proof, params)` → bytes;
+ * for a commitment whose proximity was proven once before; a pool splits the row combinations
+ * over row blocks), `writeOpeningProof(proof, params)` → bytes;
  * `verifyOpening(transcript, params, root, claims, bytes)` → `{ ok: true } | { ok: false, reason }`
  * (never throws; parses with `readOpeningProof`, bounded by the parameters); `maxOpeningBytes`
  * bounds an opening's size for outer formats. A `PcsClaim` is

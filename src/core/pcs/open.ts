@@ -9,8 +9,9 @@ import { distinctSorted, openMulti } from "./merkle.ts";
 import type { OpeningProof } from "./proof.ts";
 import { bindStatement, LABEL, squeezeGamma, squeezeQueries } from "./protocol.ts";
 import { withMatrix } from "./rows.ts";
+import type { PoolUse } from "../parallel/index.ts";
 
-export interface OpenOptions {
+export interface OpenOptions extends PoolUse {
   /**
    * false: no proximity row. Only for a commitment whose proximity was proven once already (the
    * model commitment, by the setup proof): closeness to the code is a property of the committed
@@ -40,7 +41,7 @@ export function open(t: Transcript, data: PcsProverData, claims: readonly PcsCla
     }
     const b = proveBatch(t, params, M, claims);
     return { proximityRow, evalRow: M.combine(0, b.rowWeights), batch: { rounds: b.rounds, rowValues: b.rowValues } };
-  });
+  }, opts);
   t.absorbFields(LABEL.evalRow, evalRow);
 
   const indices = distinctSorted(squeezeQueries(t, params));

@@ -8,6 +8,7 @@ import { commit, packSegments, open, writeOpeningProof, type PcsClaim, type PcsP
 import { computeValues, type Values } from "./witness.ts";
 import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, mergeClaimsProver, unclaimedOutputs } from "../circuit/protocol.ts";
 import { ProverCtx } from "./context.ts";
+import { nodePool, type JobRecord, type WorkerPool } from "../parallel/index.ts";
 import { proverGadget } from "./gadgets/index.ts";
 
 export interface ModelCommitment {
@@ -27,10 +28,17 @@ export interface ProgressEvent {
   detail: string;
   fraction: number;
   elapsedMs: number;
+  /** Set on the jobs a worker pool ran: 0 is the proving thread, 1… its workers. */
+  worker?: number;
 }
 
 export interface ProveOptions {
   onProgress?: (e: ProgressEvent) => void;
+  /**
+   * Threads to prove on, the calling one included (default 1), or a pool to use (in a browser,
+   * one of Web Workers made with parallel's createPool). The proof is the same for any count.
+   */
+  workers?: number | WorkerPool;
   /**
    * Tests only: play a cheating prover. `mutate` edits the witness before it is committed (and
    * the claimed output follows it); lookups then count only the values that are in their tables.
@@ -51,8 +59,13 @@ export interface ProveInput {
 
 export function prove(input: ProveInput, opts: ProveOptions = {}): ProofData {
   const t0 = performance.now();
-  const progress = (stage: ProgressEvent["stage"], detail: string, fraction: number) =>
-    opts.onProgress?.({ stage, detail, fraction, elapsedMs: performance.now() - t0 });
+  const progress = (stage: ProgressEvent["stage"], detail: string, fraction: number, worker?: number) =>
+    opts.onProgress?.({ stage, detail, fraction, elapsedMs: performance.now() - t0, ...(worker === undefined ? {} : { worker }) });
+  const pool = poolOf(opts.workers);
+  const jobs = (stage: ProgressEvent["stage"], fraction: number) => ({
+    pool,
+    onJob: (j: JobRecord) => progress(stage, `${j.detail} (${j.ms.toFixed(1)} ms)`, fraction, j.worker),
+  });
   const { plan } = input;
   progress("witness", "computing the witness", 0);
   const values = computeValues(plan, input.consts, input.inputs, input.reference);
@@ -78,7 +91,7 @@ export function prove(input: ProveInput, opts: ProveOptions = {}): ProofData {
   progress("commit", "committing the witness", 0.1);
   const layout = witnessLayout(plan);
   const packed = packSegments(layout.map, plan.witness.map((n) => ctx.field(n)));
-  const witness = commit(layout.params, packed);
+  const witness = commit(layout.params, packed, jobs("commit", 0.1));
 
   absorbStatement(ctx.tr, input.vkDigest, plan, input.inputs, claimedOutputs(plan, values));
   ctx.tr.absorb(LABELS.witnessRoot, witness.root);
@@ -121,11 +134,16 @@ export function prove(input: ProveInput, opts: ProveOptions = {}): ProofData {
       else if (t.kind !== "input" && t.kind !== "output") throw new CircuitError(`claims on ${name} (${t.kind}) were not reduced; this is a bug`);
     }
   }
-  const witnessOpening = writeOpeningProof(open(ctx.tr, witness, witnessClaims), layout.params);
+  const witnessOpening = writeOpeningProof(open(ctx.tr, witness, witnessClaims, jobs("openings", 0.8)), layout.params);
   // No proximity row for the model: the setup proof tested the model commitment's proximity once.
-  const modelOpening = modelClaims.length ? writeOpeningProof(open(ctx.tr, input.model.data, modelClaims, { proximity: false }), input.model.data.params) : new Uint8Array(0);
+  const modelOpening = modelClaims.length ? writeOpeningProof(open(ctx.tr, input.model.data, modelClaims, { proximity: false, ...jobs("openings", 0.9) }), input.model.data.params) : new Uint8Array(0);
   progress("openings", "done", 1);
   return { body: ctx.w.finish(), witnessRoot: witness.root, witnessOpening, modelOpening };
+}
+
+function poolOf(workers: ProveOptions["workers"]): WorkerPool | undefined {
+  if (workers === undefined || workers === 1) return undefined;
+  return typeof workers === "number" ? nodePool(workers).pool : workers;
 }
 
 export function segmentClaim(map: SegmentMap, name: string, c: Claim): PcsClaim {
