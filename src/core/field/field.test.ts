@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import {
   P, add, sub, neg, mul, mulBig, square, inv, pow, batchInverse, rootOfUnity, fromInt, toSigned,
-  type Ext, ext, extAdd, extSub, extNeg, extMul, extMulBase, extSquare, extInv, extPow, extEquals,
+  type Ext, ext, extAdd, extSub, extNeg, extMul, extMulInto, extMulBase, extSquare, extInv, extPow, extEquals,
   extBatchInverse, extFromBase, EXT_ONE, EXT_ZERO,
   encodeFields, decodeFields, decodeField, encodeField, decodeExt, FieldError,
 } from "./index.ts";
@@ -129,6 +129,26 @@ describe("extension field reference", () => {
       expect(extMul(a, extFromBase(7))).toEqual(extMulBase(a, 7));
     }
     expect(() => extInv(EXT_ZERO)).toThrow(FieldError);
+  });
+  it("extMul agrees with a BigInt schoolbook product mod X^4 − 3 (edge words in every slot), and extMulInto may alias", () => {
+    const big = (a: Ext, b: Ext): Ext => {
+      const c = new Array<bigint>(7).fill(0n);
+      for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) c[i + j]! += BigInt(a[i]!) * BigInt(b[j]!);
+      return ext(...([0, 1, 2, 3].map((k) => Number((c[k]! + 3n * (c[k + 4] ?? 0n)) % BigInt(P))) as [number, number, number, number]));
+    };
+    const r3 = rng(11);
+    const pick = () => (r3() % 3 === 0 ? EDGE[r3() % EDGE.length]! : r3() % P);
+    const cases: Ext[] = [...EXTS, ...Array.from({ length: 200 }, () => ext(pick(), pick(), pick(), pick()))];
+    for (let i = 0; i < cases.length; i++) {
+      const a = cases[i]!, b = cases[(i * 7 + 3) % cases.length]!;
+      const want = big(a, b);
+      expect(extMul(a, b)).toEqual(want);
+      const x = a.slice(), y = b.slice();
+      extMulInto(x, x, y);
+      expect(x).toEqual(want);
+      extMulInto(y, a, y);
+      expect(y).toEqual(want);
+    }
   });
   it("batch inversion", () => {
     const nz = EXTS.filter((a) => !extEquals(a, EXT_ZERO));

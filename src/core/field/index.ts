@@ -16,7 +16,7 @@ export {
 } from "./koalabear.ts";
 export {
   type Ext, EXT_W, EXT_ZERO, EXT_ONE, ext, extFromBase, extAt, extSet,
-  extAdd, extSub, extNeg, extMul, extMulBase, extSquare, extInv, extPow,
+  extAdd, extSub, extNeg, extMul, extMulInto, extMulBase, extSquare, extInv, extPow,
   extEquals, extIsZero, isCanonicalExt, extBatchInverse,
 } from "./ext.ts";
 export { encodeFields, decodeFields, encodeField, decodeField, encodeExt, decodeExt } from "./encoding.ts";

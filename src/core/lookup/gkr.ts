@@ -8,7 +8,7 @@
 import { type Ext, EXT_ONE, extAdd, extEquals, extMul, extSub } from "../field/index.ts";
 import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
 import type { Transcript } from "../transcript/index.ts";
-import { interpolateAt } from "./univariate.ts";
+import { interpolateAt } from "../poly/index.ts";
 import { LookupRejection } from "./errors.ts";
 
 export interface GkrLayerProof {

@@ -11,4 +11,4 @@
 export { type Table, type UseShape, type LookupUse, type LogupProof, type LogupClaims, type ColumnClaim, layoutUses, selectorEval, multiplicities, logupProve, logupVerify } from "./logup.ts";
 export { type GkrProof, type GkrLayerProof, type GkrClaim, gkrProve, gkrVerify, eqEval } from "./gkr.ts";
 export { LookupError, LookupRejection } from "./errors.ts";
-export { interpolateAt } from "./univariate.ts";
+export { interpolateAt } from "../poly/index.ts"; // one Lagrange evaluator for every sumcheck
