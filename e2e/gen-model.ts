@@ -1,5 +1,5 @@
 // A generated ONNX model of `n` nodes in name scopes (/stage{s}/block{b}/…), for the
-// large-graph browser test: residual blocks of Relu/Add on a [1, 8] tensor.
+// large-graph browser test: residual blocks x + sigmoid(x) on a [1, 8] tensor (values stay finite).
 import onnxProto from "onnx-proto";
 
 const { onnx } = onnxProto;
@@ -11,7 +11,7 @@ export function generatedModel(n: number): Uint8Array {
     const s = Math.floor(i / 400), b = Math.floor(i / 20) % 20;
     const scope = `/stage${s}/block${b}`;
     const a = `t${i}a`, r = `t${i}r`;
-    nodes.push({ name: `${scope}/Relu_${i}`, opType: "Relu", input: [cur], output: [a] });
+    nodes.push({ name: `${scope}/Sigmoid_${i}`, opType: "Sigmoid", input: [cur], output: [a] });
     nodes.push({ name: `${scope}/Add_${i}`, opType: "Add", input: [a, cur], output: [r] });
     cur = r;
     i++;

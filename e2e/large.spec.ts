@@ -106,7 +106,7 @@ for (const model of ["light_resnet50", "light_densenet121"]) {
   });
 }
 
-test("a generated 10,000-node graph opens collapsed, a group expands, and it pans", async ({ page }) => {
+test("a generated 10,000-node graph opens collapsed, a group expands, it pans, and its calibration can be cancelled", async ({ page }) => {
   await openLarge(page, "generated_10000.onnx", generatedModel(10_000));
   await expect(page.locator(".group-box").first()).toBeVisible();
   await shot(page, "large-generated-10k");
@@ -114,4 +114,11 @@ test("a generated 10,000-node graph opens collapsed, a group expands, and it pan
   await page.locator(".group-box").first().dblclick();
   await expect.poll(async () => (await page.locator(".group-frame").count()) + (await page.locator(".op-node").count()), { timeout: 30_000 }).toBeGreaterThan(before);
   await shot(page, "large-generated-10k-expanded");
+  // Calibrating 10,000 nodes takes a while: it runs in a worker with progress, and cancel stops it.
+  await page.getByTestId("calibrate-button").click();
+  await expect(page.getByTestId("calibrate-panel").locator(".progress-text")).toContainText(/sample \d+ of 64/, { timeout: 30_000 });
+  await page.getByTestId("cancel-calibration").click();
+  await expect(page.getByTestId("calibrate-panel")).toContainText("calibration cancelled");
+  await expect(page.getByRole("button", { name: "plan A (empty)" })).toBeVisible();
+  await expect(page.getByTestId("calibrate-button")).toBeEnabled();
 });

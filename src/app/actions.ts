@@ -5,7 +5,7 @@ import { jobsStore } from "../state/jobs.ts";
 import { ancestorsOf, type OverlayKind } from "../core/view/index.ts";
 import { treeOf } from "./tree.ts";
 import { uiStore, canvasControls, pickers } from "./ui-store.ts";
-import { calibrate, refreshMetrics } from "./clients/quant.ts";
+import { calibrate, cancelCalibration, refreshMetrics } from "./clients/quant.ts";
 import { cancelProof, runProof } from "./clients/prove.ts";
 import { DEMOS, openDemo } from "./clients/model.ts";
 import { downloadBundle, saveProjectFile } from "./export.ts";
@@ -77,6 +77,7 @@ export const ACTIONS: Action[] = [
   { id: "graph.collapseAll", label: "Collapse every group", enabled: hasModel, run: () => st().setExpanded([]) },
   overlay("none", "none"), overlay("error", "per-node quantization error"), overlay("table", "lookup-table size"), overlay("cost", "proving cost"), overlay("scale", "scale of each output"),
   { id: "calibrate", label: "Calibrate the active plan", enabled: () => hasModel() && jobsStore.getState().jobs.calibrate.status !== "running", run: () => void calibrate() },
+  { id: "calibrate.cancel", label: "Cancel the calibration", enabled: () => jobsStore.getState().jobs.calibrate.status === "running", run: () => cancelCalibration() },
   { id: "plan.undo", label: "Undo the last plan edit", shortcut: "Ctrl+Z", keys: { key: "z", mod: true }, enabled: () => (activeSlot(st())?.past.length ?? 0) > 0, run: () => { st().undo(st().activePlan); void refreshMetrics(st().activePlan); } },
   { id: "plan.redo", label: "Redo the plan edit", shortcut: "Ctrl+Shift+Z", keys: { key: "z", mod: true, shift: true }, enabled: () => (activeSlot(st())?.future.length ?? 0) > 0, run: () => { st().redo(st().activePlan); void refreshMetrics(st().activePlan); } },
   { id: "plan.a", label: "Work on plan A", enabled: hasModel, run: () => st().setActivePlan("A") },

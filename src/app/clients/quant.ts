@@ -57,8 +57,15 @@ export async function calibrate(id: PlanId = projectStore.getState().activePlan)
     jobsStore.getState().finish("calibrate", "done");
     await refreshMetrics(id);
   } catch (e) {
-    jobsStore.getState().finish("calibrate", e instanceof CancelledError ? "cancelled" : "error", (e as Error).message);
+    if (!(e instanceof CancelledError)) jobsStore.getState().finish("calibrate", "error", (e as Error).message);
   }
+}
+
+/** Stops a running calibration (the worker is terminated; the next call starts a fresh one). */
+export function cancelCalibration(): void {
+  if (jobsStore.getState().jobs.calibrate.status !== "running") return;
+  quantWorker.terminate();
+  jobsStore.getState().finish("calibrate", "cancelled", "calibration cancelled; the plan you had is unchanged");
 }
 
 const metricSeq: Record<PlanId, number> = { A: 0, B: 0 };

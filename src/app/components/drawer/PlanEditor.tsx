@@ -92,7 +92,7 @@ export default function PlanEditor() {
         break;
       }
     }
-  }, [selected]);
+  }, [selected, plan]);
 
   return (
     <div className="plan-editor">

@@ -2,7 +2,7 @@ import { CALIBRATION_METHODS, type AccuracyReport, type CalibrationMethod } from
 import type { OverlayKind } from "../../../core/view/index.ts";
 import { projectStore, type PlanId } from "../../../state/project.ts";
 import { useProject, useJobs } from "../../store.ts";
-import { calibrate } from "../../clients/quant.ts";
+import { calibrate, cancelCalibration } from "../../clients/quant.ts";
 import { actionById } from "../../actions.ts";
 import { Progress } from "../Progress.tsx";
 
@@ -132,7 +132,13 @@ export function CalibrateStep() {
       <button className="btn btn-primary wide" disabled={running || (c.source === "files" && !c.calibration)} onClick={() => void calibrate()} data-testid="calibrate-button">
         {running ? "Calibrating…" : `Calibrate plan ${active}`}
       </button>
-      {running && <Progress value={job.progress} label={job.detail} />}
+      {running && (
+        <>
+          <Progress value={job.progress} label={job.detail} />
+          <button className="btn btn-small" onClick={cancelCalibration} data-testid="cancel-calibration">Cancel</button>
+        </>
+      )}
+      {job.status === "cancelled" && <div className="warn-note small" role="status">{job.error}</div>}
       {job.status === "error" && <div className="field-error" role="alert">{job.error}</div>}
       <AccuracyCard id={active} />
       <Compare />
