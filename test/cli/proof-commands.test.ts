@@ -55,6 +55,18 @@ describe("zkml setup / prove / verify / show", () => {
     expect(v.out).toMatch(/^accepted: .*integrity proof — weights and input are not hidden/);
   }, 120_000);
 
+  itShared(MODEL, "prove --workers N writes the same proof.bin for 1 and 3 threads; a bad count is refused", async () => {
+    const one = join(dir, "w1"), three = join(dir, "w3");
+    expect((await zkml("prove", sharedPath(MODEL), "--keys", keys, "--input", sharedPath(INPUT), "-o", one, "--workers", "1")).code).toBe(0);
+    const p = await zkml("prove", sharedPath(MODEL), "--keys", keys, "--input", sharedPath(INPUT), "-o", three, "--workers", "3", "--json");
+    expect(p.code).toBe(0);
+    expect(JSON.parse(p.out).workers).toBe(3);
+    expect(readFileSync(join(three, "proof.bin"))).toEqual(readFileSync(join(one, "proof.bin")));
+    const bad = await zkml("prove", sharedPath(MODEL), "--keys", keys, "--input", sharedPath(INPUT), "-o", three, "--workers", "0");
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--workers 0: give a whole number of threads from 1 to 256/);
+  }, 120_000);
+
   itShared(MODEL, "the same model gives the same VK digest twice; the proved output is the integer evaluator's", async () => {
     const again = join(dir, "again");
     expect((await zkml("setup", sharedPath(MODEL), "-o", again)).code).toBe(0);

@@ -5,10 +5,21 @@ import { buildOutput, decodeTensorProto, hex, INTEGRITY_NOTE, publicInputs, vkDi
 import { sha256 } from "../../core/hash/index.ts";
 import { loadProvingKey, proveWithKey } from "../../core/prover/keys.ts";
 import type { ProgressEvent } from "../../core/prover/index.ts";
+import { availableCores, nodePool } from "../../core/parallel/index.ts";
 import { CliError, readInput, type Output } from "../io.ts";
 
 export const usage =
-  "zkml prove <model.onnx> --keys <keys-dir> --input <x.pb> -o <dir> [--json]   prove one inference: writes proof.bin and output.json";
+  "zkml prove <model.onnx> --keys <keys-dir> --input <x.pb> -o <dir> [--workers N] [--json]   prove one inference: writes proof.bin and output.json (N threads, default the cores up to 8; the proof is the same for any N)";
+
+/** More threads than this stop paying: the pooled stages are memory-bound. */
+const MAX_DEFAULT_WORKERS = 8;
+
+function workerCount(arg: string | undefined): number {
+  if (arg === undefined) return Math.min(MAX_DEFAULT_WORKERS, availableCores());
+  const n = Number(arg);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new CliError(`--workers ${arg}: give a whole number of threads from 1 to 256`, 2);
+  return n;
+}
 
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -33,14 +44,17 @@ function progressBar(): { update(e: ProgressEvent): void; done(): void } {
   };
 }
 
-export function run(argv: string[], io: Output): number {
+export async function run(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { keys: { type: "string" }, input: { type: "string" }, output: { type: "string", short: "o" }, json: { type: "boolean" } },
+    options: { keys: { type: "string" }, input: { type: "string" }, output: { type: "string", short: "o" }, workers: { type: "string" }, json: { type: "boolean" } },
     allowPositionals: true,
   });
   const [path] = positionals;
   if (!path || positionals.length > 1 || !values.keys || !values.input || !values.output) throw new CliError(`usage: ${usage}`, 2);
+  const workers = workerCount(values.workers);
+  // The workers load while the key is read; the pool only blocks once they are ready.
+  const threads = workers > 1 ? nodePool(workers) : undefined;
   const t0 = performance.now();
   const onnx = readInput(path, "model");
   const vk = readInput(join(values.keys, "vk.bin"), "verifying key");
@@ -50,10 +64,11 @@ export function run(argv: string[], io: Output): number {
     throw new CliError(`the keys in ${values.keys} were made for another model than ${basename(path)}; run zkml setup on it first`);
   }
   const inputs = publicInputs(key.plan.graph, [decodeTensorProto(readInput(values.input, "input"))]);
+  await threads?.ready;
   const bar = progressBar();
   const r = (() => {
     try {
-      return proveWithKey(key, inputs, { onProgress: values.json ? undefined : bar.update });
+      return proveWithKey(key, inputs, { workers: threads?.pool ?? 1, onProgress: values.json ? undefined : bar.update });
     } finally {
       bar.done();
     }
@@ -65,11 +80,11 @@ export function run(argv: string[], io: Output): number {
   writeFileSync(outPath, JSON.stringify(out, null, 1) + "\n");
   const ms = performance.now() - t0;
   if (values.json) {
-    io.out(JSON.stringify({ proof: INTEGRITY_NOTE, model: basename(path), proofFile: proofPath, output: outPath, proofBytes: r.proof.length, vkDigest: hex(key.vkDigest), proveMs: Math.round(r.proveMs), totalMs: Math.round(ms), outputs: out.outputs }));
+    io.out(JSON.stringify({ proof: INTEGRITY_NOTE, model: basename(path), proofFile: proofPath, output: outPath, proofBytes: r.proof.length, vkDigest: hex(key.vkDigest), proveMs: Math.round(r.proveMs), workers: threads?.pool.size ?? 1, totalMs: Math.round(ms), outputs: out.outputs }));
     return 0;
   }
   io.out(`proved ${basename(path)} on ${basename(values.input)} (${INTEGRITY_NOTE})`);
-  io.out(`  ${proofPath}  ${r.proof.length} bytes, proved in ${(r.proveMs / 1000).toFixed(2)} s`);
+  io.out(`  ${proofPath}  ${r.proof.length} bytes, proved in ${(r.proveMs / 1000).toFixed(2)} s on ${threads?.pool.note ?? "one thread"}`);
   for (const o of out.outputs) {
     const shown = o.dequantized.slice(0, 16).map((v) => v.toPrecision(4)).join(" ");
     io.out(`  ${outPath}  ${o.onnx ?? o.name} [${o.shape}] = ${shown}${o.values.length > 16 ? ` … (${o.values.length} values)` : ""}`);
