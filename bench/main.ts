@@ -12,7 +12,9 @@ const benches: Record<string, () => Promise<Bench>> = {
   quant: () => import("./quant.ts"),
   gpu: () => import("./gpu.ts"),
   prove: () => import("./prove.ts"),
+  verify: () => import("./verify.ts"),
   generation: () => import("./generation.ts"),
+  parallel: () => import("./parallel.ts"),
 };
 
 const args = process.argv.slice(2);

@@ -63,7 +63,8 @@ async function ortMs(bytes: Uint8Array, feeds: Record<string, ort.Tensor>, reps:
   return median(ts);
 }
 
-async function measure(r: Reporter, name: string): Promise<void> {
+/** A shared model calibrated as in the tests, set up, its key loaded, and its reference input. */
+export function prepareModel(name: string) {
   const dir = join(SHARED, "models", name);
   const onnx = new Uint8Array(readFileSync(join(dir, "model.onnx")));
   const inputBytes = new Uint8Array(readFileSync(join(dir, "test_data_set_0/input_0.pb")));
@@ -80,6 +81,11 @@ async function measure(r: Reporter, name: string): Promise<void> {
   const x = fromTensorData(decodeTensorFile(inputBytes));
   const qin = qgraph.inputs[0]!;
   const inputs = { [qin]: quantizeInput(qgraph.tensors[qin]!, x) };
+  return { onnx, inputBytes, inName, qgraph, keys, setupMs, pkBytes, key, x, inputs };
+}
+
+async function measure(r: Reporter, name: string): Promise<void> {
+  const { onnx, inputBytes, inName, keys, setupMs, pkBytes, key, x, inputs } = prepareModel(name);
   const t1 = performance.now();
   runInteger(key.qgraph, inputs);
   const intMs = performance.now() - t1;
