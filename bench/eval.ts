@@ -7,19 +7,7 @@ import { evaluate } from "../src/core/eval/index.ts";
 import { loadGraph, type Tensor } from "../src/core/graph/index.ts";
 import { decodeModel } from "../src/core/onnx/index.ts";
 import { SHARED } from "../test/shared-data.ts";
-import { timeMs, type Reporter } from "./report.ts";
-
-async function timeAsyncMs(fn: () => Promise<unknown>, reps: number): Promise<number> {
-  await fn();
-  const ts: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await fn();
-    ts.push(performance.now() - t0);
-  }
-  ts.sort((a, b) => a - b);
-  return ts[Math.floor(ts.length / 2)]!;
-}
+import { timeAsyncMs, timeMs, type Reporter } from "./report.ts";
 
 /** Deterministic inputs: int64 ids below 256, floats in [-1, 1). */
 function inputFor(dtype: string, shape: number[]): Tensor {

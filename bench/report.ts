@@ -43,6 +43,36 @@ export function timeMs(fn: () => void, reps = 5): number {
     fn();
     ts.push(performance.now() - t0);
   }
-  ts.sort((a, b) => a - b);
-  return ts[Math.floor(ts.length / 2)]!;
+  return median(ts);
+}
+
+/** Median wall time of `reps` runs of an async fn, in milliseconds (after one warm-up). */
+export async function timeAsyncMs(fn: () => Promise<unknown>, reps: number): Promise<number> {
+  await fn();
+  const ts: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await fn();
+    ts.push(performance.now() - t0);
+  }
+  return median(ts);
+}
+
+/** Medians of wall time and of process CPU time (user + system) of `reps` runs, after one warm-up. */
+export function timeCpuMs(fn: () => void, reps = 5): { wallMs: number; cpuMs: number } {
+  fn();
+  const walls: number[] = [], cpus: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const c0 = process.cpuUsage(), t0 = performance.now();
+    fn();
+    walls.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1000);
+  }
+  return { wallMs: median(walls), cpuMs: median(cpus) };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
 }

@@ -18,6 +18,11 @@ export interface CheckedVk {
 const checkedVks = new Map<string, CheckedVk>();
 const MAX_CACHED = 16;
 
+/** Forgets every checked VK (benchmarks time the first check again). */
+export function forgetCheckedVks(): void {
+  checkedVks.clear();
+}
+
 export type VkVerdict = { ok: true; vk: CheckedVk } | { ok: false; reason: string };
 
 /** Parses a VK, compiles its plan and checks its setup proof (cached by digest). Never throws. */
