@@ -30,3 +30,17 @@ export async function openCalibrated(page: Page, demo: string): Promise<void> {
   await page.getByTestId("calibrate-button").click();
   await expect(page.getByTestId("fig-top1_agreement")).toHaveText(/\d+\.\d %/, { timeout: 60_000 });
 }
+
+/**
+ * Sets a tensor's k or bits in the Quant tab of `node` (as a user types it) and waits for the
+ * accuracy card of `plan` to show the figures from before the edit beside the new ones.
+ */
+export async function editTensor(page: Page, node: string, tensor: string, field: "k" | "bits", value: number, plan = "A"): Promise<void> {
+  const { expect } = await import("@playwright/test");
+  await page.locator(".react-flow__node", { hasText: node }).click();
+  await page.getByRole("tab", { name: "Quant" }).click();
+  const input = page.getByTestId(`quant-${tensor}`).getByTestId(`${field}-number`);
+  await input.fill(String(value));
+  await input.press("Enter");
+  await expect(page.getByTestId(`accuracy-${plan}`).locator(".prev").first()).toBeVisible({ timeout: 30_000 });
+}

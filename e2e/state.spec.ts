@@ -1,19 +1,14 @@
 // The project survives a reload (IndexedDB), a proof can be cancelled at any moment and the
 // prover starts again afterwards, and the command palette runs actions.
 import { expect, test } from "@playwright/test";
-import { openCalibrated, shot } from "./helpers.ts";
+import { editTensor, openCalibrated, shot } from "./helpers.ts";
 import { existsSync, readFileSync } from "node:fs";
 
 test("reload restores the model, the edited plan, its accuracy and the proof", async ({ page }) => {
   test.setTimeout(120_000);
   await openCalibrated(page, "digits_mlp");
   const agree = page.getByTestId("fig-top1_agreement");
-  await page.locator(".react-flow__node", { hasText: "/fc2/Gemm" }).click();
-  await page.getByRole("tab", { name: "Quant" }).click();
-  const k = page.getByTestId("quant-fc2.weight").getByTestId("k-number");
-  await k.fill("3");
-  await k.press("Enter");
-  await expect(page.getByTestId("accuracy-A").locator(".prev").first()).toBeVisible({ timeout: 30_000 });
+  await editTensor(page, "/fc2/Gemm", "fc2.weight", "k", 3);
   const figure = await agree.textContent();
   await page.getByTestId("prove-button").click();
   await expect(page.getByTestId("verdict")).toHaveText(/verified/, { timeout: 90_000 });
@@ -74,12 +69,7 @@ test("the command palette finds and runs actions; Esc clears the selection", asy
 test("a project saved to a file opens again elsewhere with its model, data and plan", async ({ page, browser }) => {
   test.setTimeout(120_000);
   await openCalibrated(page, "digits_mlp");
-  await page.locator(".react-flow__node", { hasText: "/fc1/Gemm" }).click();
-  await page.getByRole("tab", { name: "Quant" }).click();
-  const k = page.getByTestId("quant-fc1.weight").getByTestId("k-number");
-  await k.fill("2");
-  await k.press("Enter");
-  await expect(page.getByTestId("accuracy-A").locator(".prev").first()).toBeVisible({ timeout: 30_000 });
+  await editTensor(page, "/fc1/Gemm", "fc1.weight", "k", 2);
   const figure = await page.getByTestId("fig-quant_accuracy").textContent();
   await page.locator(".react-flow__pane").click();
   const [download] = await Promise.all([page.waitForEvent("download"), page.keyboard.press("Control+s")]);
@@ -102,12 +92,7 @@ test("two plans side by side: B is a copy of A with one edit, the compare table 
   await page.getByRole("button", { name: /copy → B/ }).click();
   await page.getByRole("button", { name: /^plan B/ }).click();
   await expect(page.getByTestId("accuracy-B")).toBeVisible();
-  await page.locator(".react-flow__node", { hasText: "/fc2/Gemm" }).click();
-  await page.getByRole("tab", { name: "Quant" }).click();
-  const bits = page.getByTestId("quant-fc2.weight").getByTestId("bits-number");
-  await bits.fill("3");
-  await bits.press("Enter");
-  await expect(page.getByTestId("accuracy-B").locator(".prev").first()).toBeVisible({ timeout: 30_000 });
+  await editTensor(page, "/fc2/Gemm", "fc2.weight", "bits", 3, "B");
   const compare = page.getByTestId("compare");
   await expect(compare).toBeVisible();
   const row = compare.locator("tr", { hasText: "accuracy (quantized)" });
