@@ -109,6 +109,12 @@ export function compilePlan(g: GraphSpec): ProofPlan {
       if (x.lo < lo || x.hi > lo + rows - 1) {
         throw new CircuitError(`${op.source}: input can leave the domain of table ${op.table} (saturating tables are not provable in this version); requantize the input into the table's domain`, op.source);
       }
+      // The bound analysis (and every accumulator's no-wrap guarantee downstream) takes the
+      // output's interval as given; nothing else range-checks a lookup's output, so a table value
+      // outside it (a hostile or edited VK) would let field and integer semantics part.
+      const y = iv.get(op.output)!;
+      const bad = t.values.findIndex((v) => v < y.lo || v > y.hi);
+      if (bad >= 0) throw new CircuitError(`${op.source}: table ${op.table} has value ${t.values[bad]} at row ${bad}, outside [${y.lo}, ${y.hi}] of ${op.output}'s type; rebuild the table for that output type`, op.source);
       const xs = new Int32Array(rows);
       for (let j = 0; j < rows; j++) xs[j] = lo + j;
       addUse({ key: `fn:${op.table}`, logRows, columns: [xs, Int32Array.from(t.values)] }, { columns: [op.inputs[0]!, op.output], shapeOf: op.output, label: `${op.source}: ${t.fn} of ${op.inputs[0]}` });

@@ -1,0 +1,38 @@
+// Soundness audit: hostile-VK and cheating-prover cases found by review (each failed before its fix).
+import { describe, expect, it } from "vitest";
+import { compilePlan, type GraphSpec } from "../../src/core/circuit/index.ts";
+import { graphOf, ints, proveGraph, tensor } from "./gadget-harness.ts";
+import type { QGraph } from "../../src/core/quant/qgraph.ts";
+
+/** x (int4) → lookup → h (int8) → add(h × 8) → acc → requant → y: the table's values are the VK's. */
+function lookupGraph(values: Int32Array): QGraph {
+  const g = graphOf([
+    tensor("x", [1, 4], "input", 4), tensor("h", [1, 4], "activation", 8),
+    tensor("acc", [1, 4], "accumulator", 12), tensor("y", [1, 4], "activation", 8),
+  ], [
+    { kind: "lookup", source: "/f", inputs: ["x"], output: "h", table: "t" },
+    { kind: "add", source: "/sum", inputs: ["h", "h"], output: "acc", coeffs: [4, 4] },
+    { kind: "requant", source: "/q", inputs: ["acc"], output: "y", M: 1, s: 3, lo: -128, hi: 127 },
+  ], {}, ["x"], ["y"]);
+  g.tables.t = { fn: "test", params: {}, input: { k: 0, bits: 4, signed: true }, output: { k: 0, bits: 8, signed: true }, saturate: false, values };
+  return g;
+}
+
+describe("a hostile VK's lookup table", () => {
+  it("a table inside its output type compiles, proves and verifies", () => {
+    const values = Int32Array.from({ length: 16 }, (_, j) => 127 - 17 * j);
+    const p = proveGraph(lookupGraph(values), { x: ints(3)(4, -8, 7) });
+    expect(p.check()).toEqual({ ok: true });
+  });
+
+  it("a table value outside the output's type is refused: the bound analysis that keeps accumulators from wrapping the field assumes it", () => {
+    // 2^27 declared int8: 8·2^27 = 2^30 would pass through the add unchecked, and with a larger
+    // fan-in wrap p, so the proved (field) output would differ from the integer semantics.
+    const values = Int32Array.from({ length: 16 }, (_, j) => (j === 5 ? 2 ** 27 : j));
+    const { consts: _c, ...spec } = lookupGraph(values);
+    expect(() => compilePlan(spec as GraphSpec)).toThrow(/\/f: table t has value 134217728 at row 5, outside \[-128, 127\] of h's type/);
+    const low = Int32Array.from({ length: 16 }, (_, j) => (j === 0 ? -129 : j));
+    const { consts: _d, ...spec2 } = lookupGraph(low);
+    expect(() => compilePlan(spec2 as GraphSpec)).toThrow(/row 0, outside \[-128, 127\]/);
+  });
+});
