@@ -7,6 +7,7 @@ import { loadGraph, type Tensor } from "../../src/core/graph/index.ts";
 import { parsePlan, quantizeWithPlan } from "../../src/core/quant/index.ts";
 import { buildOutput, decodeTensorProto, publicInputs, readVk, type OutputDoc } from "../../src/core/artifacts/index.ts";
 import { loadProvingKey, proveWithKey, setupKeys, type LoadedKey } from "../../src/core/prover/keys.ts";
+import { webPool } from "../../src/core/parallel/index.ts";
 import type { ProgressEvent } from "../../src/core/prover/index.ts";
 import { verifyFiles } from "../../src/core/verifier/files.ts";
 import { sha256 } from "../../src/core/hash/index.ts";
@@ -24,6 +25,8 @@ export interface ProveProgress {
   elapsedMs: number;
   /** JS heap of the worker, where the browser reports it. */
   memoryBytes?: number;
+  /** The pool thread that ran this job (0: the prove worker itself), for a track per worker. */
+  worker?: number;
 }
 
 export type Verdict = { ok: true } | { ok: false; reason: string };
@@ -84,6 +87,12 @@ function inputFile(inputs: Record<string, Tensor>, name: string): Uint8Array {
   return encodeTensor({ dtype: t.dtype, shape: t.shape, data: t.data } as Parameters<typeof encodeTensor>[0], name);
 }
 
+// The prover's thread pool (issue 10): sub-workers start with this worker, so they have loaded
+// by the time a proof needs them (jobs posted earlier simply run here).
+const MAX_POOL_THREADS = 8;
+const pool = webPool(Math.min(MAX_POOL_THREADS, globalThis.navigator?.hardwareConcurrency ?? 1),
+  () => new Worker(new URL("../pool.worker.ts", import.meta.url), { type: "module" })).pool;
+
 /** Compiles, sets up, proves and verifies one inference on float inputs. */
 export function proveRun(bytes: Uint8Array, planText: string, inputs: Record<string, Tensor>, onProgress: (p: ProveProgress) => void): ProofResult {
   const t0 = performance.now();
@@ -96,12 +105,13 @@ export function proveRun(bytes: Uint8Array, planText: string, inputs: Record<str
   const nodeMs: Record<string, number> = {};
   let last: { node: string; at: number } | null = null;
   const r = proveWithKey(loaded, qin, {
+    workers: pool,
     onProgress(e) {
       const now = performance.now();
       if (last) nodeMs[last.node] = (nodeMs[last.node] ?? 0) + (now - last.at);
       last = e.stage === "layers" && e.detail.includes(" ") ? { node: e.detail.slice(e.detail.indexOf(" ") + 1), at: now } : null;
       const mem = memory();
-      onProgress({ stage: "prove", step: e.stage, detail: e.detail, fraction: 0.15 + 0.75 * e.fraction, elapsedMs: now - t0, ...(mem ? { memoryBytes: mem } : {}) });
+      onProgress({ stage: "prove", step: e.stage, detail: e.detail, fraction: 0.15 + 0.75 * e.fraction, elapsedMs: now - t0, ...(mem ? { memoryBytes: mem } : {}), ...(e.worker === undefined ? {} : { worker: e.worker }) });
     },
   });
   const output = buildOutput(graph, r.outputs, loaded.vkDigest);

@@ -4,7 +4,8 @@
  *   blocks (Atomics.wait) until all are done; returns who ran each job (`JobRecord`). Results do
  *   not depend on the number of workers: every job writes only its own output slice.
  * - `nodePool(threads)` → `{ pool, ready }`: the process's worker_threads pool of that size;
- *   `createPool(threads, spawn)` for other workers (Web Workers); `singleThreadPool()`.
+ *   `webPool(threads, spawn)` the same over Web Workers (workers/pool.worker.ts), for a prover
+ *   running in a worker; `createPool(threads, spawn)` for any other; `singleThreadPool()`.
  * - `sharedMemoryUnavailable()` says why a pool falls back to one thread (no SharedArrayBuffer,
  *   not cross-origin isolated, or a browser main thread, which must never block).
  * - `PoolUse` ({ pool?, onJob? }) is how callers lend a pool: pcs commit and open take it.
@@ -14,5 +15,6 @@
  */
 export { WorkerPool, PoolError, createPool, singleThreadPool, sharedMemoryUnavailable, type PoolWorker, type JobRecord, type PoolUse } from "./pool.ts";
 export { nodePool, availableCores } from "./node-pool.ts";
+export { webPool } from "./web-pool.ts";
 export { serve } from "./serve.ts";
 export type { Task, PoolMessage } from "./protocol.ts";
