@@ -2,7 +2,8 @@
 // worker; a crash is reported by the client, which starts a fresh one.
 import * as Comlink from "comlink";
 import type { Tensor } from "../src/core/graph/index.ts";
-import { proveRun, verifyBundle, type ProofResult, type ProveProgress, type Verdict } from "./tasks/prove-run.ts";
+import { proveRun, verifyBundle } from "./tasks/prove-run.ts";
+import type { ProofResult, ProveProgress, Verdict } from "./tasks/index.ts";
 
 export type ProveOutcome = { ok: true; result: ProofResult } | { ok: false; error: string };
 

@@ -4,10 +4,9 @@
 import * as Comlink from "comlink";
 import type { Tensor } from "../src/core/graph/index.ts";
 import type { QuantPlan } from "../src/core/quant/index.ts";
-import { QuantSession, type CalibrationSettings, type PlanMetrics, type Prediction } from "./tasks/quant-session.ts";
-import type { DataSpec } from "./tasks/data.ts";
-import type { TensorEdit } from "./tasks/replan.ts";
-import type { InputChoice } from "./tasks/inputs.ts";
+// Values from their own files (a worker bundles only what it runs); types through the index.
+import { QuantSession } from "./tasks/quant-session.ts";
+import type { CalibrationSettings, DataSpec, InputChoice, PlanMetrics, Prediction, TensorEdit } from "./tasks/index.ts";
 
 let session: { key: string; s: QuantSession } | null = null;
 

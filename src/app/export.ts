@@ -3,7 +3,7 @@
 import { strToU8, unzipSync, zipSync, strFromU8 } from "fflate";
 import { serializePlan, parsePlan } from "../core/quant/index.ts";
 import { activeSlot, projectStore, type PlanSlot } from "../state/project.ts";
-import type { ProofResult } from "../../workers/tasks/prove-run.ts";
+import type { ProofResult } from "../../workers/tasks/index.ts";
 import { openModelBytes } from "./clients/model.ts";
 import { refreshMetrics } from "./clients/quant.ts";
 

@@ -7,10 +7,7 @@ import type { ModelSummary } from "../core/onnx/index.ts";
 import type { Layout, OverlayKind, ViewGraph } from "../core/view/index.ts";
 import type { QuantPlan } from "../core/quant/index.ts";
 import type { CalibrationMethod } from "../core/quant/index.ts";
-import type { FileData } from "../../workers/tasks/data.ts";
-import type { PlanMetrics } from "../../workers/tasks/quant-session.ts";
-import type { ProofResult } from "../../workers/tasks/prove-run.ts";
-import type { InputChoice } from "../../workers/tasks/inputs.ts";
+import type { FileData, InputChoice, PlanMetrics, ProofResult } from "../../workers/tasks/index.ts";
 
 export type StepState = "not-run" | "running" | "done" | "stale";
 export type PlanId = "A" | "B";

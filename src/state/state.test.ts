@@ -4,7 +4,7 @@ import { createProjectStore, type LoadedModel } from "./project.ts";
 import { createJobsStore } from "./jobs.ts";
 import { debouncedSaver, snapshotOf, type Snapshot } from "./persist.ts";
 import type { QuantPlan } from "../core/quant/index.ts";
-import { QuantSession } from "../../workers/tasks/quant-session.ts";
+import { QuantSession } from "../../workers/tasks/index.ts";
 
 const cnnBytes = () => new Uint8Array(readFileSync("public/models/digits_mlp.onnx"));
 const model = (): LoadedModel => ({
@@ -191,7 +191,7 @@ describe("calibration worker tasks (digits_mlp)", () => {
   });
 
   it("reads data files by content: .npy, JSON and TensorProto give the same samples", async () => {
-    const { tensorFromBytes } = await import("../../workers/tasks/data.ts");
+    const { tensorFromBytes } = await import("../../workers/tasks/index.ts");
     const rows = [[0, 0.5, 1], [1, 0.25, 0]];
     const json = tensorFromBytes({ name: "d.json", bytes: new TextEncoder().encode(" " + JSON.stringify(rows)) });
     expect(json.shape).toEqual([2, 3]);

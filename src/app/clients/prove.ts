@@ -5,7 +5,7 @@ import { serializePlan } from "../../core/quant/index.ts";
 import { activeSlot, projectStore } from "../../state/project.ts";
 import { jobsStore } from "../../state/jobs.ts";
 import type { ProveWorkerApi, ProveOutcome } from "../../../workers/prove.worker.ts";
-import type { ProveProgress, Verdict } from "../../../workers/tasks/prove-run.ts";
+import type { ProveProgress, Verdict } from "../../../workers/tasks/index.ts";
 import { inputTensors } from "./quant.ts";
 import { CancelledError, WorkerHandle } from "./worker-handle.ts";
 

@@ -5,9 +5,9 @@ import type { Tensor } from "../../core/graph/index.ts";
 import { activeSlot, projectStore, type CalibrationChoice, type PlanId } from "../../state/project.ts";
 import { jobsStore } from "../../state/jobs.ts";
 import type { QuantWorkerApi, Result } from "../../../workers/quant.worker.ts";
-import type { DataSpec } from "../../../workers/tasks/data.ts";
-import type { TensorEdit } from "../../../workers/tasks/replan.ts";
-import type { Prediction } from "../../../workers/tasks/quant-session.ts";
+import type { DataSpec } from "../../../workers/tasks/index.ts";
+import type { TensorEdit } from "../../../workers/tasks/index.ts";
+import type { Prediction } from "../../../workers/tasks/index.ts";
 import { CancelledError, WorkerHandle } from "./worker-handle.ts";
 import * as Comlink from "comlink";
 

@@ -1,6 +1,6 @@
 // The value each node shows under an overlay, from the active plan's metrics.
 import { scaleFor, type OverlayKind, type OverlayScale } from "../../../core/view/index.ts";
-import type { PlanMetrics } from "../../../../workers/tasks/quant-session.ts";
+import type { PlanMetrics } from "../../../../workers/tasks/index.ts";
 import type { QuantPlan } from "../../../core/quant/index.ts";
 import type { ViewNode } from "../../../core/view/index.ts";
 

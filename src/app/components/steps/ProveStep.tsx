@@ -3,7 +3,7 @@ import { activeSlot, projectStore, type ProveInputChoice } from "../../../state/
 import { useProject, useJobs } from "../../store.ts";
 import { predict } from "../../clients/quant.ts";
 import { cancelProof, reverify, runProof } from "../../clients/prove.ts";
-import type { Prediction } from "../../../../workers/tasks/quant-session.ts";
+import type { Prediction } from "../../../../workers/tasks/index.ts";
 import { MEANING } from "../../export.ts";
 import { argmaxRows } from "../../../core/view/index.ts";
 import { useTick } from "../../hooks/useTick.ts";
