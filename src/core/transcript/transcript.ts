@@ -12,7 +12,7 @@ const SQUEEZE = 0x02;
 
 /** The challenge stream of one squeeze: SHA256(s ‖ u32le(i)) blocks read as LE u32 words. */
 class WordStream {
-  private block = new Uint32Array(8);
+  private block: Uint8Array = new Uint8Array(32);
   private next = 8;
   private index = 0;
   private readonly input = new Uint8Array(36);
@@ -23,13 +23,16 @@ class WordStream {
 
   word(): number {
     if (this.next === 8) {
-      new DataView(this.input.buffer).setUint32(32, this.index++, true);
-      const h = sha256(this.input);
-      const dv = new DataView(h.buffer, h.byteOffset, 32);
-      for (let k = 0; k < 8; k++) this.block[k] = dv.getUint32(4 * k, true);
+      const i = this.index++, input = this.input;
+      input[32] = i & 0xff;
+      input[33] = (i >>> 8) & 0xff;
+      input[34] = (i >>> 16) & 0xff;
+      input[35] = i >>> 24;
+      this.block = sha256(input);
       this.next = 0;
     }
-    return this.block[this.next++]!;
+    const b = this.block, k = 4 * this.next++;
+    return (b[k]! | (b[k + 1]! << 8) | (b[k + 2]! << 16) | (b[k + 3]! << 24)) >>> 0;
   }
 
   /** Rejection sampling: 31 low bits, accepted when < p (fails with probability ~2^-7). */
@@ -41,35 +44,55 @@ class WordStream {
   }
 }
 
+// Labels are a few dozen constant strings: their UTF-8 bytes are encoded once (bounded, since a
+// caller could make labels from data).
+const labelCache = new Map<string, Uint8Array>();
+function labelBytes(label: string): Uint8Array {
+  let l = labelCache.get(label);
+  if (!l) {
+    l = utf8.encode(label);
+    if (labelCache.size < 1024) labelCache.set(label, l);
+  }
+  return l;
+}
+
 export class Transcript {
   private state: Uint8Array = INIT.slice();
 
   /** s ← SHA256(s ‖ 0x01 ‖ u32le(len label) ‖ label ‖ u64le(len bytes) ‖ bytes). */
   absorb(label: string, bytes: Uint8Array): void {
-    const l = utf8.encode(label);
-    const buf = new Uint8Array(32 + 1 + 4 + l.length + 8 + bytes.length);
+    const { buf, at } = this.absorbHeader(label, bytes.length);
+    buf.set(bytes, at);
+    this.state = sha256(buf);
+  }
+
+  /** Absorbs field (or interleaved extension) elements as canonical u32le words. */
+  absorbFields(label: string, xs: Uint32Array): void {
+    const { buf, at } = this.absorbHeader(label, 4 * xs.length);
+    for (let i = 0, o = at; i < xs.length; i++, o += 4) {
+      const x = xs[i]!;
+      if (x >= P) throw new TranscriptError(`absorbFields('${label}'): element ${i} = ${x} is not canonical (must be < p)`);
+      buf[o] = x & 0xff;
+      buf[o + 1] = (x >>> 8) & 0xff;
+      buf[o + 2] = (x >>> 16) & 0xff;
+      buf[o + 3] = x >>> 24;
+    }
+    this.state = sha256(buf);
+  }
+
+  /** The absorb message up to its payload, in a buffer with room for `len` payload bytes at `at`. */
+  private absorbHeader(label: string, len: number): { buf: Uint8Array; at: number } {
+    const l = labelBytes(label);
+    const buf = new Uint8Array(32 + 1 + 4 + l.length + 8 + len);
     const dv = new DataView(buf.buffer);
     buf.set(this.state, 0);
     buf[32] = ABSORB;
     dv.setUint32(33, l.length, true);
     buf.set(l, 37);
     const at = 37 + l.length;
-    dv.setUint32(at, bytes.length >>> 0, true);
-    dv.setUint32(at + 4, Math.floor(bytes.length / 2 ** 32), true);
-    buf.set(bytes, at + 8);
-    this.state = sha256(buf);
-  }
-
-  /** Absorbs field (or interleaved extension) elements as canonical u32le words. */
-  absorbFields(label: string, xs: Uint32Array): void {
-    const bytes = new Uint8Array(4 * xs.length);
-    const dv = new DataView(bytes.buffer);
-    for (let i = 0; i < xs.length; i++) {
-      const x = xs[i]!;
-      if (x >= P) throw new TranscriptError(`absorbFields('${label}'): element ${i} = ${x} is not canonical (must be < p)`);
-      dv.setUint32(4 * i, x, true);
-    }
-    this.absorb(label, bytes);
+    dv.setUint32(at, len >>> 0, true);
+    dv.setUint32(at + 4, Math.floor(len / 2 ** 32), true);
+    return { buf, at: at + 8 };
   }
 
   /** One squeeze, one base-field element. */
@@ -108,7 +131,7 @@ export class Transcript {
   }
 
   private squeeze(label: string): WordStream {
-    const l = utf8.encode(label);
+    const l = labelBytes(label);
     const buf = new Uint8Array(32 + 1 + 4 + l.length);
     buf.set(this.state, 0);
     buf[32] = SQUEEZE;
