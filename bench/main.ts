@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   verify: () => import("./verify.ts"),
   generation: () => import("./generation.ts"),
   parallel: () => import("./parallel.ts"),
+  view: () => import("./view.ts"),
 };
 
 const args = process.argv.slice(2);
