@@ -28,7 +28,9 @@ test.afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 test("on a host without COOP/COEP the service worker makes the page cross-origin isolated", async ({ page }) => {
   await page.goto(`http://127.0.0.1:${PORT}/?demo=digits_mlp`);
-  await expect.poll(() => page.evaluate(() => crossOriginIsolated), { timeout: 20_000 }).toBe(true);
+  // The service worker reloads the page once: an evaluate that races the navigation counts as "not yet".
+  await expect.poll(() => page.evaluate(() => crossOriginIsolated).catch(() => false), { timeout: 20_000 }).toBe(true);
+  await page.waitForLoadState("load");
   expect(await page.evaluate(() => new Int32Array(new SharedArrayBuffer(8)).length)).toBe(2);
   await expect(page.locator(".model-name")).toHaveText("digits_mlp.onnx");
 });
