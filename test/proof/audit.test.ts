@@ -36,3 +36,44 @@ describe("a hostile VK's lookup table", () => {
     expect(() => compilePlan(spec2 as GraphSpec)).toThrow(/row 0, outside \[-128, 127\]/);
   });
 });
+
+describe("a hostile VK's graph structure", () => {
+  const base = () => graphOf([
+    tensor("x", [1, 3], "input", 8), tensor("h", [1, 3], "activation", 8), tensor("c", [1, 3], "const", 8), tensor("z", [1, 3], "accumulator", 10),
+  ], [
+    { kind: "requant", source: "/q", inputs: ["x"], output: "h", M: 1, s: 1, lo: -128, hi: 127 },
+    { kind: "add", source: "/add", inputs: ["h", "c"], output: "z", coeffs: [1, 1] },
+  ], { c: Int32Array.of(1, 2, 3) }, ["x"], ["z"]);
+  const compile = (g: QGraph) => {
+    const { consts: _c, ...spec } = g;
+    return () => compilePlan(spec as GraphSpec);
+  };
+
+  it("the well-formed graph proves and verifies", () => {
+    expect(proveGraph(base(), { x: Int32Array.of(5, -6, 7) }).check()).toEqual({ ok: true });
+  });
+
+  it("refuses a graph output that no op computes: the verifier never checked it (a cheating prover claimed input x = 1 as output 99 and was accepted)", () => {
+    const g = base();
+    g.outputs = ["z", "x"];
+    expect(compile(g)).toThrow(/graph outputs x are not computed by any op/);
+    const w = base();
+    w.outputs = ["z", "c"];
+    expect(compile(w)).toThrow(/graph outputs c are not computed by any op/);
+  });
+
+  it("refuses an op that computes a graph input or model data (their public value or commitment would be bypassed)", () => {
+    const g = base();
+    g.ops[1] = { ...g.ops[1]!, output: "x" } as QGraph["ops"][number];
+    expect(compile(g)).toThrow(/\/add: its output x is a graph input or model data/);
+    const w = base();
+    w.ops[1] = { ...w.ops[1]!, output: "c" } as QGraph["ops"][number];
+    expect(compile(w)).toThrow(/\/add: its output c is a graph input or model data/);
+  });
+
+  it("refuses a tensor computed by two ops", () => {
+    const g = base();
+    g.ops.push({ kind: "add", source: "/again", inputs: ["h"], output: "z", coeffs: [2] });
+    expect(compile(g)).toThrow(/\/again: z is already computed by \/add/);
+  });
+});

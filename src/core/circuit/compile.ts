@@ -51,10 +51,19 @@ export function compilePlan(g: GraphSpec): ProofPlan {
     const list = unsupported.map((u) => `${u.op.source} (${u.why})`).join(", ");
     throw new CircuitError(`these nodes cannot be proved in this version: ${list}`, unsupported[0]!.op.source);
   }
-  const iv = checkBounds({ ...g, consts: {} } as QGraph);
   const publicIn = new Set(g.inputs), publicOut = new Set(g.outputs);
   const producer: Record<string, number> = {};
-  g.ops.forEach((op, i) => (producer[op.output] = i));
+  g.ops.forEach((op, i) => {
+    // A VK is hostile: the verifier binds a public value only through its producing op's claims
+    // (outputs) or the statement (inputs), and the model only through its commitment.
+    const t = g.tensors[op.output]!;
+    if (producer[op.output] !== undefined) throw new CircuitError(`${op.source}: ${op.output} is already computed by ${g.ops[producer[op.output]!]!.source}; give each op its own output`, op.source);
+    if (publicIn.has(op.output) || ["weight", "bias", "const"].includes(t.role)) throw new CircuitError(`${op.source}: its output ${op.output} is a graph input or model data, which no op may compute`, op.source);
+    producer[op.output] = i;
+  });
+  const loose = g.outputs.filter((n) => producer[n] === undefined);
+  if (loose.length > 0) throw new CircuitError(`graph outputs ${loose.join(", ")} are not computed by any op (an input or model data passed through): a proof would not bind them; drop them from the outputs`);
+  const iv = checkBounds({ ...g, consts: {} } as QGraph);
 
   const tensors: Record<string, PlanTensor> = {};
   const witness: string[] = [], model: string[] = [];
