@@ -4,7 +4,7 @@
 // a reason; nothing throws.
 import { compilePlan, type ProofPlan } from "../circuit/index.ts";
 import {
-  ArtifactError, decodeTensorProto, hex, INTEGRITY_NOTE, parseOutput, proofBounds, publicInputs, readProofDigest, readProofFile, readVk, type ParsedVk,
+  ArtifactError, decodeTensorProto, hex, INTEGRITY_NOTE, parseOutput, proofBounds, publicInputs, readProofDigest, readProofFile, readVk, vkDigest, type ParsedVk,
 } from "../artifacts/index.ts";
 import { verifySetup } from "./setup-proof.ts";
 import { verify, type Verdict } from "./verify.ts";
@@ -28,10 +28,11 @@ export type VkVerdict = { ok: true; vk: CheckedVk } | { ok: false; reason: strin
 /** Parses a VK, compiles its plan and checks its setup proof (cached by digest). Never throws. */
 export function checkVk(vkBytes: Uint8Array): VkVerdict {
   try {
+    // The digest hashes every byte of the VK: a hit is these very bytes, already parsed and checked.
+    const cached = checkedVks.get(hex(vkDigest(vkBytes)));
+    if (cached) return { ok: true, vk: cached };
     const parsed = readVk(vkBytes);
     const key = hex(parsed.digest);
-    const cached = checkedVks.get(key);
-    if (cached) return { ok: true, vk: cached };
     let plan: ProofPlan;
     try {
       plan = compilePlan(parsed.vk.graph);
