@@ -1,6 +1,6 @@
 // Pools of worker_threads for Node (loaded through process.getBuiltinModule so browser bundles
 // never import node:*). Workers load the TypeScript sources through tsx, as the CLI does.
-import { createPool, singleThreadPool, type WorkerPool } from "./pool.ts";
+import { createPool, settled, singleThreadPool, type WorkerPool } from "./pool.ts";
 
 interface NodeWorker {
   postMessage(m: unknown): void;
@@ -55,7 +55,7 @@ export function nodePool(threads: number): { pool: WorkerPool; ready: Promise<vo
     }));
     return w;
   });
-  const made = { pool, ready: Promise.all(started).then(() => undefined) };
+  const made = { pool, ready: settled(started) };
   pools.set(threads, made);
   return made;
 }

@@ -3,7 +3,7 @@ import { chooseParams, commit, open, verifyOpening, writeOpeningProof, type PcsC
 import { mleBrute, randomFields, rng } from "../pcs/test-helpers.ts";
 import { sha256Batch } from "../hash/index.ts";
 import { Transcript } from "../transcript/index.ts";
-import { createPool, nodePool, singleThreadPool, PoolError, type PoolWorker } from "./index.ts";
+import { createPool, nodePool, singleThreadPool, webPool, PoolError, type PoolWorker } from "./index.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
@@ -75,6 +75,25 @@ describe("worker pool", () => {
     const out = pool.bytes(64);
     pool.run({ kind: "sha256", data: pool.bytes(128), len: 64, prefix: 0, out, blockMessages: 1 });
     expect(hex(out)).toBe(hex(sha256Batch(new Uint8Array(128), 64, 0)));
+  });
+
+  it("a worker that never starts does not block: the caller runs every job; its failure is reported by ready", async () => {
+    type Listener = (e: unknown) => void;
+    const listeners: Record<string, Listener[]> = {};
+    const silent = {
+      postMessage() {},
+      terminate() {},
+      addEventListener(type: string, fn: Listener) { (listeners[type] ??= []).push(fn); },
+    };
+    const { pool, ready } = webPool(2, () => silent);
+    made.push(pool);
+    expect(pool.size).toBe(2);
+    const data = pool.bytes(64 * 10), out = pool.bytes(32 * 10);
+    const jobs = pool.run({ kind: "sha256", data, len: 64, prefix: 0, out, blockMessages: 1 });
+    expect(jobs.map((j) => j.worker)).toEqual(new Array(10).fill(0));
+    expect(hex(out)).toBe(hex(sha256Batch(data, 64, 0)));
+    listeners.error!.forEach((fn) => fn({ message: "no such script" }));
+    await expect(ready).rejects.toThrow(/parallel: a pool worker failed to start: no such script/);
   });
 
   it("falls back to one thread without shared memory, and rejects bad sizes", () => {

@@ -117,6 +117,17 @@ export class WorkerPool {
   }
 }
 
+/**
+ * Resolves when every worker has started; rejects if one failed to. Marked handled, so a pool
+ * nobody waits for cannot crash the process: a worker that never starts never claims a job, and
+ * the calling thread runs its share.
+ */
+export function settled(started: Promise<void>[]): Promise<void> {
+  const ready = Promise.all(started).then(() => undefined);
+  ready.catch(() => {});
+  return ready;
+}
+
 /** The one-thread pool: every job runs on the caller. */
 export function singleThreadPool(note = "one thread"): WorkerPool {
   return new WorkerPool([], note);

@@ -1,7 +1,7 @@
 // Pools of Web Workers, for a prover that itself runs in a worker (a browser main thread must
 // never block, and createPool refuses it). The page must be cross-origin isolated (COOP/COEP)
 // for SharedArrayBuffer; otherwise the pool has one thread and its note says why.
-import { createPool, type PoolWorker, type WorkerPool } from "./pool.ts";
+import { createPool, settled, type PoolWorker, type WorkerPool } from "./pool.ts";
 
 interface WebWorker extends PoolWorker {
   addEventListener(type: "message" | "error", fn: (e: unknown) => void, opts?: { once: boolean }): void;
@@ -18,5 +18,5 @@ export function webPool(threads: number, spawn: () => WebWorker): { pool: Worker
     }));
     return w;
   });
-  return { pool, ready: Promise.all(started).then(() => undefined) };
+  return { pool, ready: settled(started) };
 }
