@@ -67,8 +67,12 @@ for (const { model: MODEL, data, ops, node, weight } of CASES) test(`${MODEL}: d
   await expect(page.getByTestId("verdict")).toHaveText(/verified/, { timeout: 120_000 });
   await expect(page.getByTestId("meaning")).toHaveText("This proof shows that the committed model produced this output on this input. It does not hide the weights or the input.");
   await expect(page.getByTestId("commitment")).toContainText(/[0-9a-f]{64}/);
+  // The page is cross-origin isolated: the prover worker proves on a pool of threads, one track each.
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  if (cores >= 2) await expect(page.getByTestId("threads")).toHaveText(`${Math.min(8, cores)} threads`);
   await page.getByTestId("drawer-timeline").click();
   await expect(page.getByTestId("timeline")).toContainText("layers");
+  await expect(page.getByTestId("timeline")).toContainText(/thread 0.*RS-encode rows/);
   await shot(page, `flow-${MODEL}-proved`);
 
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-bundle").click()]);

@@ -46,6 +46,8 @@ export interface ProofResult {
   times: { compileMs: number; setupMs: number; proveMs: number; verifyMs: number };
   /** Measured proving time of each ONNX node's ops (layers stage), ms. */
   nodeMs: Record<string, number>;
+  /** How many threads proved, and why not more ("4 threads", "one thread: not cross-origin isolated"). */
+  threads: string;
   verdict: Verdict;
   witnessElements: number;
 }
@@ -90,7 +92,8 @@ function inputFile(inputs: Record<string, Tensor>, name: string): Uint8Array {
 // The prover's thread pool (issue 10): sub-workers start with this worker, so they have loaded
 // by the time a proof needs them (jobs posted earlier simply run here).
 const MAX_POOL_THREADS = 8;
-const pool = webPool(Math.min(MAX_POOL_THREADS, globalThis.navigator?.hardwareConcurrency ?? 1),
+// (One thread where there are no Web Workers: Node runs these tasks in tests.)
+const pool = webPool(typeof Worker === "undefined" ? 1 : Math.min(MAX_POOL_THREADS, globalThis.navigator?.hardwareConcurrency ?? 1),
   () => new Worker(new URL("../pool.worker.ts", import.meta.url), { type: "module" })).pool;
 
 /** Compiles, sets up, proves and verifies one inference on float inputs. */
@@ -123,7 +126,7 @@ export function proveRun(bytes: Uint8Array, planText: string, inputs: Record<str
   const plan = loaded.plan;
   return {
     vk: p.vk, vkDigest: loaded.vkDigest, modelRoot: readVk(p.vk).vk.model.root, input, output, proof: r.proof, proofBytes: r.proof.length,
-    times: { compileMs: p.compileMs, setupMs: p.setupMs, proveMs: r.proveMs, verifyMs }, nodeMs,
+    times: { compileMs: p.compileMs, setupMs: p.setupMs, proveMs: r.proveMs, verifyMs }, nodeMs, threads: pool.note,
     verdict: v.ok ? { ok: true } : { ok: false, reason: v.reason }, witnessElements: plan.witness.reduce((a, t) => a + 2 ** plan.tensors[t]!.nVars, 0),
   };
 }

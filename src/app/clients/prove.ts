@@ -52,6 +52,9 @@ export async function runProof(): Promise<void> {
       if (lastStep === "layers") j.bar("prove", { track: "layers", label: "", start: at, end: at });
       lastStep = p.step;
     }
+    // A job the thread pool ran (commit, openings): a bar on that worker's track, ending now.
+    const ms = p.worker !== undefined ? /\(([\d.]+) ms\)$/.exec(p.detail) : null;
+    if (ms) j.bar("prove", { track: `thread ${p.worker}`, label: p.detail, start: at - Number(ms[1]), end: at });
     if (p.step === "layers" && p.detail !== lastLayer) {
       const node = p.detail.slice(p.detail.indexOf(" ") + 1);
       const witness = slot.metrics?.costs[node]?.witness;

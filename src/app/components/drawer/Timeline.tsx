@@ -12,7 +12,8 @@ export function Timeline() {
   const t0 = job.startedAt, t1 = Math.max(job.endedAt ?? now, t0 + 1);
   const W = 1000;
   const x = (t: number) => ((t - t0) / (t1 - t0)) * W;
-  const tracks = TRACKS.filter((t) => job.bars.some((b) => b.track === t && b.label));
+  const threads = [...new Set(job.bars.map((b) => b.track).filter((t) => t.startsWith("thread ")))].sort();
+  const tracks = [...TRACKS.filter((t) => job.bars.some((b) => b.track === t && b.label)), ...threads];
   return (
     <div className="timeline" data-testid="timeline">
       {tracks.map((track) => {
@@ -25,7 +26,7 @@ export function Timeline() {
               {bars.map((b, i) => {
                 const ms = (b.end ?? now) - b.start;
                 return (
-                  <rect key={i} className={`tl-bar tl-${track}`} x={x(b.start)} y={2} width={Math.max(1, x(b.end ?? now) - x(b.start))} height={14}>
+                  <rect key={i} className={`tl-bar tl-${track.startsWith("thread ") ? "thread" : track}`} x={x(b.start)} y={2} width={Math.max(1, x(b.end ?? now) - x(b.start))} height={14}>
                     <title>{`${b.label}: ${ms.toFixed(1)} ms${b.elements ? ` · ${((b.elements / ms) * 1e3 / 1e6).toFixed(2)} M elements/s` : ""}`}</title>
                   </rect>
                 );

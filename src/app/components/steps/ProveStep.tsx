@@ -127,6 +127,7 @@ function Result() {
         <span>prove</span><b data-testid="prove-time">{secs(proof.times.proveMs)}</b>
         <span>verify</span><b>{secs(proof.times.verifyMs)}</b>
         <span>proof size</span><b>{bytes(proof.proofBytes)}</b>
+        <span>prover threads</span><b data-testid="threads">{proof.threads ?? "1"}</b>
         <span>proved output</span><b data-testid="proved-top1">{provedAnswer(proof.output.outputs[0])}</b>
       </div>
       {stale && <div className="warn-note small">The plan or input changed since this proof: prove again.</div>}
