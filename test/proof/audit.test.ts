@@ -77,3 +77,21 @@ describe("a hostile VK's graph structure", () => {
     expect(compile(g)).toThrow(/\/again: z is already computed by \/add/);
   });
 });
+
+describe("pool shapes from a hostile VK", () => {
+  const win = (k: number) => ({ kernel: [k, k], strides: [1, 1], dilations: [1, 1], padBegin: [0, 0], padEnd: [0, 0] });
+  const poolSpec = (kind: "maxpool" | "sumpool", xShape: number[], yShape: number[], k: number): GraphSpec => {
+    const { consts: _c, ...spec } = graphOf([tensor("x", xShape, "input", 8), tensor("y", yShape, kind === "maxpool" ? "activation" : "accumulator", 14)], [
+      { kind, source: "/pool", inputs: ["x"], output: "y", window: win(k) },
+    ], {}, ["x"], ["y"]);
+    return spec as GraphSpec;
+  };
+
+  it("a pool's checks ran nowhere (imported, never called): a pool that changes channels or rank, or a max over more than 16 candidates, is refused", () => {
+    expect(() => compilePlan(poolSpec("sumpool", [1, 2, 4, 4], [1, 1, 3, 3], 2))).toThrow(/\/pool \(sumpool that changes batch or channels\)/);
+    expect(() => compilePlan(poolSpec("maxpool", [1, 2, 4, 4], [2, 2, 3, 3], 2))).toThrow(/\/pool \(maxpool that changes batch or channels\)/);
+    expect(() => compilePlan(poolSpec("sumpool", [1, 2, 4, 4], [1, 2, 9], 2))).toThrow(/\/pool \(sumpool of rank 4\)/);
+    expect(() => compilePlan(poolSpec("maxpool", [1, 1, 9, 9], [1, 1, 5, 5], 5))).toThrow(/max pool over 5x5 windows/);
+    expect(() => compilePlan(poolSpec("sumpool", [1, 2, 4, 4], [1, 2, 3, 3], 2))).not.toThrow();
+  });
+});

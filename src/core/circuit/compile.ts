@@ -26,6 +26,9 @@ function unsupportedReason(g: GraphSpec, op: QOp): string | null {
       return op.form === "dense" ? null : convProblem(T[op.inputs[0]!]!, T[op.inputs[1]!]!, T[op.output]!, op.window, op.group ?? 1);
     case "indexmap":
       return indexMapProblem(T, op);
+    case "maxpool":
+    case "sumpool":
+      return poolProblem(op.kind, T[op.inputs[0]!]!, T[op.output]!, op.window);
     case "select":
       {
         const m = T[op.inputs[1]!]!;
