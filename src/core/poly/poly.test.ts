@@ -66,4 +66,20 @@ describe("poly", () => {
     expect(interpolateAt([...evals, extFromBase(s(4))], r)).toEqual(want);
     expect(interpolateAt([extFromBase(9)], r)).toEqual(extFromBase(9));
   });
+  it("interpolation of random extension polynomials of degree 1..8, at random extension points and at the nodes", () => {
+    const rand = rng(5);
+    const rext = (): Ext => Uint32Array.of(rand(), rand(), rand(), rand());
+    const horner = (coeffs: Ext[], x: Ext): Ext => coeffs.reduceRight<Ext>((acc, c) => extAdd(extMul(acc, x), c), Uint32Array.of(0, 0, 0, 0));
+    for (let d = 1; d <= 8; d++) {
+      const coeffs = Array.from({ length: d + 1 }, rext);
+      const evals = Array.from({ length: d + 1 }, (_, k) => horner(coeffs, extFromBase(k)));
+      const before = evals.map((e) => e.slice());
+      for (let t = 0; t < 5; t++) {
+        const x = rext();
+        expect(interpolateAt(evals, x)).toEqual(horner(coeffs, x));
+      }
+      for (let k = 0; k <= d; k++) expect(interpolateAt(evals, extFromBase(k))).toEqual(evals[k]);
+      expect(evals).toEqual(before); // inputs untouched
+    }
+  });
 });
