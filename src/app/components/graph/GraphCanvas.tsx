@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef } from "react";
-import { ReactFlow, Background, Controls, MiniMap, useReactFlow, ReactFlowProvider, type Edge, type Node } from "@xyflow/react";
+import { ReactFlow, Background, Controls, MiniMap, useReactFlow, useStore, ReactFlowProvider, type Edge, type Node } from "@xyflow/react";
 import { edgeLabel, scalePosition, type ViewGraph, type OpFamily } from "../../../core/view/index.ts";
 import { projectStore, activeSlot } from "../../../state/project.ts";
 import { useProject } from "../../store.ts";
@@ -31,6 +31,8 @@ function Canvas({ view }: { view: ViewGraph }) {
   const slot = useProject(activeSlot);
   const focusNode = useUi((s) => s.focusNode);
   const flow = useReactFlow();
+  // Level of detail: zoomed far out, names and edge labels are unreadable anyway and cost frames.
+  const lowDetail = useStore((st) => st.transform[2] < 0.45);
   const tree = treeOf(view);
   const fitted = useRef<unknown>(null);
 
@@ -89,9 +91,9 @@ function Canvas({ view }: { view: ViewGraph }) {
       const ve = shapeOf.get(t);
       const plain = ve ? (ve.dtype && ve.dtype !== "float32" ? `${ve.shape} ${ve.dtype}` : ve.shape) : "";
       const label = e.tensors.length > 1 ? `${e.tensors.length} tensors` : typed ? edgeLabel(ve?.shape ?? "", typed) : plain;
-      return { id: e.id, source: e.source, target: e.target, label: label || undefined, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3, className: "tensor-edge" };
+      return { id: e.id, source: e.source, target: e.target, label: lowDetail ? undefined : label || undefined, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3, className: "tensor-edge" };
     });
-  }, [layout, shapeOf, slot?.plan]);
+  }, [layout, shapeOf, slot?.plan, lowDetail]);
 
   // Fit once per model (and after the first layout), then leave the viewport to the user.
   // A graph too long to read when fitted (ResNet's 176-node chain) starts at its top instead.
@@ -126,6 +128,7 @@ function Canvas({ view }: { view: ViewGraph }) {
   return (
     <>
       <ReactFlow
+        className={lowDetail ? "lod-low" : ""}
         nodes={withSelection}
         edges={edges}
         nodeTypes={nodeTypes}
