@@ -30,25 +30,34 @@ function pooledStageMs() {
 async function measure(r: Reporter, name: string, counts: number[]): Promise<void> {
   const { key, inputs } = prepareModel(name);
   const reps = name === "vgg16_cifar10" ? 3 : 5;
-  let base: { ms: number; proof: Uint8Array } | undefined;
-  for (const workers of counts) {
-    const threads = workers > 1 ? nodePool(workers) : undefined;
-    await threads?.ready;
-    const pool = threads?.pool ?? 1;
-    const first = proveWithKey(key, inputs, { workers: pool }).proof;
-    const runs = Array.from({ length: reps }, () => {
+  const pools = await Promise.all(counts.map(async (workers) => {
+    if (workers === 1) return 1;
+    const threads = nodePool(workers);
+    await threads.ready;
+    return threads.pool;
+  }));
+  // One warm-up proof per count, checked against the first; then the counts take turns, so a
+  // change in the machine's load hits every count alike.
+  const proofs = pools.map((pool) => proveWithKey(key, inputs, { workers: pool }).proof);
+  proofs.forEach((p, i) => {
+    if (!same(p, proofs[0]!)) throw new Error(`bench parallel: ${name}'s proof with ${counts[i]} workers differs from the one with ${counts[0]}`);
+  });
+  const runs = pools.map(() => [] as { ms: number; pooled: number }[]);
+  for (let k = 0; k < reps; k++) {
+    pools.forEach((pool, i) => {
       const stages = pooledStageMs();
       const p = proveWithKey(key, inputs, { workers: pool, onProgress: stages.onProgress });
-      return { ms: p.proveMs, pooled: stages.ms };
-    });
-    const ms = median(runs.map((x) => x.ms));
-    base ??= { ms, proof: first };
-    if (!same(first, base.proof)) throw new Error(`bench parallel: ${name}'s proof with ${workers} workers differs from the first count's`);
-    r.result("parallel", {
-      model: name, workers, prove_ms: ms, speedup: base.ms / ms,
-      pooled_stages_ms: median(runs.map((x) => x.pooled)), identical_proof: true,
+      runs[i]!.push({ ms: p.proveMs, pooled: stages.ms });
     });
   }
+  const base = median(runs[0]!.map((x) => x.ms));
+  counts.forEach((workers, i) => {
+    const ms = median(runs[i]!.map((x) => x.ms));
+    r.result("parallel", {
+      model: name, workers, prove_ms: ms, speedup: base / ms,
+      pooled_stages_ms: median(runs[i]!.map((x) => x.pooled)), identical_proof: true,
+    });
+  });
 }
 
 export async function run(r: Reporter, args: string[]): Promise<void> {
@@ -59,6 +68,7 @@ export async function run(r: Reporter, args: string[]): Promise<void> {
   const at = args.indexOf("--model"), wAt = args.indexOf("--workers");
   const names = at >= 0 ? [args[at + 1]!] : ["vgg16_cifar10", "tiny_gpt"];
   const counts = wAt >= 0 ? args[wAt + 1]!.split(",").map(Number) : [1, 2];
+  // speedup is relative to the first count.
   if (counts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`bench parallel: --workers takes thread counts like 1,2,4`);
   r.note(`${availableCores()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} (other processes share the cores: speed-ups are only meaningful on an idle machine)`);
   r.note("pooled stages: the witness commitment (RS encoding, leaf and node hashing) and the openings' row combinations; witness, lookups and layers still run on one thread");
