@@ -79,8 +79,12 @@ export function layoutView(g: ViewGraph, tree: GroupTree, expanded: ReadonlySet<
       groupBox.set(m, box);
       return box;
     });
+    // Expanded segments of a long chain stand side by side (one column each), so a deep flat
+    // graph opened up is a block of columns rather than one thread too thin to see when fitted.
+    const segs = members.filter((m) => m.startsWith("s:"));
+    const columns = segs.length >= 3 && segs.filter((m) => expanded.has(m)).length * 2 >= segs.length;
     const d = new dagre.graphlib.Graph({ multigraph: false });
-    d.setGraph({ rankdir: "TB", nodesep: 28, ranksep: 40, edgesep: 12, marginx: 0, marginy: 0 });
+    d.setGraph({ rankdir: columns ? "LR" : "TB", nodesep: columns ? 60 : 28, ranksep: 40, edgesep: 12, marginx: 0, marginy: 0 });
     d.setDefaultEdgeLabel(() => ({}));
     members.forEach((m, i) => d.setNode(m, { ...sizes[i]! }));
     for (const [s, t] of levelEdges.get(level) ?? []) if (s !== t) d.setEdge(s, t);

@@ -106,6 +106,21 @@ describe("layout", () => {
     expect(l.edges.every((e) => ids.includes(e.source) && ids.includes(e.target))).toBe(true);
   });
 
+  it("puts expanded segments of a long chain side by side, collapsed ones one under another", () => {
+    const v = chainView(300, 0);
+    const t = groupTree(v.nodes);
+    const segs = t.roots.filter((r) => r.startsWith("s:"));
+    expect(segs.length).toBe(6); // 302 members (with input and output) in runs of at most 60
+    const open = layoutView(v, t, new Set(segs));
+    const xs = segs.map((id) => open.items.find((i) => i.id === id)!.x);
+    expect([...xs].sort((a, b) => a - b)).toEqual(xs); // left to right, in order
+    expect(open.width).toBeGreaterThan(open.height / 4);
+    const shut = layoutView(v, t, new Set());
+    const ys = segs.map((id) => shut.items.find((i) => i.id === id)!.y);
+    expect([...ys].sort((a, b) => a - b)).toEqual(ys);
+    expect(overlaps(open)).toEqual([]);
+  });
+
   it("lays out a 10,000-node graph collapsed, and a level of it expanded, quickly", () => {
     const v = chainView(10_000, 50);
     const t = groupTree(v.nodes);
