@@ -73,7 +73,7 @@ describe("a hostile VK's graph structure", () => {
 
   it("refuses a tensor computed by two ops", () => {
     const g = base();
-    g.ops.push({ kind: "add", source: "/again", inputs: ["h"], output: "z", coeffs: [2] });
+    g.ops.push({ kind: "add", source: "/again", inputs: ["h", "h"], output: "z", coeffs: [2, 1] });
     expect(compile(g)).toThrow(/\/again: z is already computed by \/add/);
   });
 });
@@ -93,5 +93,46 @@ describe("pool shapes from a hostile VK", () => {
     expect(() => compilePlan(poolSpec("sumpool", [1, 2, 4, 4], [1, 2, 9], 2))).toThrow(/\/pool \(sumpool of rank 4\)/);
     expect(() => compilePlan(poolSpec("maxpool", [1, 1, 9, 9], [1, 1, 5, 5], 5))).toThrow(/max pool over 5x5 windows/);
     expect(() => compilePlan(poolSpec("sumpool", [1, 2, 4, 4], [1, 2, 3, 3], 2))).not.toThrow();
+  });
+});
+
+describe("op shapes from a hostile VK", () => {
+  const spec = (tensors: ReturnType<typeof tensor>[], op: QGraph["ops"][number], inputs: string[]): GraphSpec => {
+    const { consts: _c, ...s } = graphOf(tensors, [op], {}, inputs, [op.output]);
+    return s as GraphSpec;
+  };
+  const refuses = (s: GraphSpec, why: RegExp) => expect(() => compilePlan(s)).toThrow(why);
+
+  it("refuses shapes the gadgets would read with another layout than the integer evaluator", () => {
+    // Dense: x's K (6) is not w's (5); both pad to 8, so the sumcheck would sum another product.
+    refuses(spec([tensor("x", [2, 6], "input", 8), tensor("w", [3, 5], "weight", 8), tensor("y", [2, 3], "accumulator", 20)],
+      { kind: "linear", form: "dense", source: "/fc", inputs: ["x", "w"], output: "y" }, ["x"]), /\/fc \(dense \[2, 6\] × \[3, 5\]ᵀ into \[2, 3\]\)/);
+    refuses(spec([tensor("x", [2, 5], "input", 8), tensor("w", [3, 5], "weight", 8), tensor("b", [4], "bias", 8), tensor("y", [2, 3], "accumulator", 20)],
+      { kind: "linear", form: "dense", source: "/fc", inputs: ["x", "w", "b"], output: "y" }, ["x"]), /dense bias \[4\] for 3 outputs/);
+    // Elementwise: [3, 2] into [2, 3] is no broadcast (the evaluator would pair them flat).
+    refuses(spec([tensor("a", [3, 2], "input", 8), tensor("b", [2, 3], "input", 8), tensor("y", [2, 3], "accumulator", 20)],
+      { kind: "mul", source: "/mul", inputs: ["a", "b"], output: "y" }, ["a", "b"]), /\/mul \(mul of \[3, 2\] and \[2, 3\] into \[2, 3\]\)/);
+    refuses(spec([tensor("a", [1, 3], "input", 8), tensor("b", [1, 4], "input", 8), tensor("y", [1, 4], "accumulator", 20)],
+      { kind: "add", source: "/add", inputs: ["a", "b"], output: "y", coeffs: [1, 1] }, ["a", "b"]), /add of \[1, 3\] and \[1, 4\] into \[1, 4\]/);
+    refuses(spec([tensor("a", [1, 4], "input", 8), tensor("b", [1, 4], "input", 8), tensor("y", [1, 4], "accumulator", 20)],
+      { kind: "add", source: "/add", inputs: ["a", "b"], output: "y", coeffs: [1, 1, 1] }, ["a", "b"]), /add with 3 coefficients for 2 inputs/);
+    // A lookup or requant must keep its shape (the selector is the output's).
+    refuses(spec([tensor("x", [1, 3], "input", 8), tensor("y", [1, 4], "activation", 8)],
+      { kind: "requant", source: "/q", inputs: ["x"], output: "y", M: 1, s: 1, lo: -128, hi: 127 }, ["x"]), /requant from \[1, 3\] to \[1, 4\]/);
+    refuses(spec([tensor("x", [2, 3, 4], "input", 8), tensor("y", [2, 4], "activation", 8)],
+      { kind: "reducemax", source: "/max", inputs: ["x"], output: "y", axis: 1 }, ["x"]), /reducemax over axis 1 from \[2, 3, 4\] to \[2, 4\]/);
+    refuses(spec([tensor("a", [2, 3], "input", 8), tensor("c", [4, 5], "input", 8), tensor("y", [2, 5], "accumulator", 20)],
+      { kind: "matmul2", source: "/mm", inputs: ["a", "c"], output: "y" }, ["a", "c"]), /matmul \[2, 3\] × \[4, 5\] into \[2, 5\]/);
+    refuses(spec([tensor("x", [1, 3], "input", 8), tensor("y", [1, 3], "activation", 8)],
+      { kind: "requant", source: "/q", inputs: ["x", "x"], output: "y", M: 1, s: 1, lo: -128, hi: 127 }, ["x"]), /requant with 2 inputs/);
+  });
+
+  it("accepts the shapes the gadgets prove (broadcasts, a rank-reducing row sum, batched matmul)", () => {
+    expect(() => compilePlan(spec([tensor("a", [3], "input", 8), tensor("b", [2, 1], "input", 8), tensor("y", [2, 3], "accumulator", 20)],
+      { kind: "add", source: "/add", inputs: ["a", "b"], output: "y", coeffs: [1, 1] }, ["a", "b"]))).not.toThrow();
+    expect(() => compilePlan(spec([tensor("x", [2, 3, 4], "input", 8), tensor("y", [2, 4], "accumulator", 12)],
+      { kind: "rowsum", source: "/sum", inputs: ["x"], output: "y", axis: 1 }, ["x"]))).not.toThrow();
+    expect(() => compilePlan(spec([tensor("a", [2, 2, 3], "input", 8), tensor("c", [1, 3, 5], "input", 8), tensor("y", [2, 2, 5], "accumulator", 20)],
+      { kind: "matmul2", source: "/mm", inputs: ["a", "c"], output: "y" }, ["a", "c"]))).not.toThrow();
   });
 });

@@ -7,6 +7,7 @@ import type { QGraph, QOp, QTensor } from "../quant/qgraph.ts";
 import { CircuitError } from "./errors.ts";
 import { log2Ceil } from "./log.ts";
 import { indexMapProblem } from "./index-relations.ts";
+import { arityProblem, opShapeProblem } from "./op-shapes.ts";
 import { planTensor, type PlanBuilder } from "./builder.ts";
 import { planRequant } from "./requant-plan.ts";
 import { rangeTable } from "./tables.ts";
@@ -20,6 +21,13 @@ export const PROVABLE_OPS = new Set<QOp["kind"]>(["linear", "requant", "lookup",
 /** Why an op cannot be proved in this version, or null. */
 function unsupportedReason(g: GraphSpec, op: QOp): string | null {
   if (!PROVABLE_OPS.has(op.kind)) return op.kind;
+  const T = g.tensors;
+  const arity = arityProblem(op);
+  if (arity) return arity;
+  return kindProblem(g, op) ?? opShapeProblem(T, op);
+}
+
+function kindProblem(g: GraphSpec, op: QOp): string | null {
   const T = g.tensors;
   switch (op.kind) {
     case "linear":
