@@ -116,3 +116,18 @@ test("the input to prove from a tensor file: a wrong shape is refused with the r
   await page.getByTestId("prove-button").click();
   await expect(page.getByTestId("verdict")).toHaveText(/verified/, { timeout: 90_000 });
 });
+
+test("a crashed prover worker is restarted, the error is shown, and nothing is lost", async ({ page }) => {
+  test.setTimeout(150_000);
+  await openCalibrated(page, "tiny_gpt");
+  const figure = await page.getByTestId("fig-top1_agreement").textContent();
+  await page.getByTestId("prove-button").click();
+  await expect(page.locator(".progress-text")).toContainText("prove:", { timeout: 60_000 });
+  expect(await page.evaluate(() => (window as unknown as { zkml: { simulateWorkerCrash(n: string, m: string): boolean } }).zkml.simulateWorkerCrash("prover", "out of memory"))).toBe(true);
+  await expect(page.getByTestId("prove-error")).toContainText("the prover worker stopped unexpectedly (out of memory); it was restarted and nothing you had is lost");
+  await expect(page.getByTestId("fig-top1_agreement")).toHaveText(figure!);
+  await page.getByTestId("drawer-log").click();
+  await expect(page.locator(".log-error")).toContainText("prove: the prover worker stopped unexpectedly");
+  await page.getByTestId("prove-button").click();
+  await expect(page.getByTestId("verdict")).toHaveText(/verified/, { timeout: 120_000 });
+});

@@ -6,6 +6,8 @@ export class WorkerHandle<T> {
   private worker: Worker | null = null;
   private remote: Comlink.Remote<T> | null = null;
   private crashListeners = new Set<(message: string) => void>();
+  /** Why each worker that crashed stopped (calls in flight reject with it, not as cancelled). */
+  private crashes = new WeakMap<Worker, string>();
 
   constructor(private readonly make: () => Worker, readonly name: string) {}
 
@@ -14,6 +16,7 @@ export class WorkerHandle<T> {
       const w = this.make();
       w.addEventListener("error", (e) => {
         const msg = `the ${this.name} worker stopped unexpectedly (${e.message || "no message"}); it was restarted and nothing you had is lost`;
+        this.crashes.set(w, msg);
         this.terminate();
         for (const f of this.crashListeners) f(msg);
       });
@@ -34,6 +37,13 @@ export class WorkerHandle<T> {
     this.remote = null;
   }
 
+  /** Tests: behave as if the running worker crashed (the same path as an uncaught error in it). */
+  simulateCrash(message: string): boolean {
+    if (!this.worker) return false;
+    this.worker.dispatchEvent(new ErrorEvent("error", { message }));
+    return true;
+  }
+
   /** Calls `f` when the worker crashes; returns the unsubscribe. */
   onCrash(f: (message: string) => void): () => void {
     this.crashListeners.add(f);
@@ -50,7 +60,8 @@ export class WorkerHandle<T> {
         if (!done && this.worker !== worker) {
           done = true;
           clearInterval(stop);
-          reject(new CancelledError(this.name));
+          const crash = this.crashes.get(worker);
+          reject(crash ? new Error(crash) : new CancelledError(this.name));
         }
       }, 50);
       call(api).then(
