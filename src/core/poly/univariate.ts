@@ -32,15 +32,19 @@ export function interpolateAt(evals: readonly Ext[], r: Ext): Ext {
   const invs = smallInverses(d);
   const sc = (scratchCache[d] ??= { diffs: new Uint32Array(4 * (d + 1)), step: new Uint32Array(4) });
   const D = sc.diffs, step = sc.step;
-  for (let k = 0; k <= d; k++) D.set(evals[k]!.subarray(0, 4), 4 * k);
+  // Word copies rather than set/subarray: this runs per sumcheck round, where views cost more than the math.
+  for (let k = 0; k <= d; k++) {
+    const e = evals[k]!;
+    D[4 * k] = e[0]!; D[4 * k + 1] = e[1]!; D[4 * k + 2] = e[2]!; D[4 * k + 3] = e[3]!;
+  }
   // D[k] ← Δ^k s(0): after pass `level`, D[k] for k ≥ level holds Δ^level s(k − level).
   for (let level = 1; level <= d; level++) {
     for (let k = d; k >= level; k--) for (let i = 0; i < 4; i++) D[4 * k + i] = sub(D[4 * k + i]!, D[4 * (k - 1) + i]!);
   }
   // acc ← D[k−1] + acc·(r − (k − 1))/k for k = d..1; r − j differs from r in c0 only.
-  const acc = D.slice(4 * d, 4 * d + 4);
-  step.set(r.subarray(0, 4));
+  const acc = Uint32Array.of(D[4 * d]!, D[4 * d + 1]!, D[4 * d + 2]!, D[4 * d + 3]!);
   const r0 = r[0]!;
+  step[1] = r[1]!; step[2] = r[2]!; step[3] = r[3]!;
   for (let k = d; k >= 1; k--) {
     step[0] = sub(r0, k - 1);
     extMulInto(acc, acc, step);
