@@ -103,7 +103,7 @@ function Metrics() {
         <span>elapsed</span><b data-testid="elapsed">{secs(elapsed)}</b>
         <span>remaining</span><b>{job.status === "running" && m.remainingMs !== undefined ? `≈ ${secs(m.remainingMs)}` : "–"}</b>
         <span>witness elements/s</span><b>{m.elementsPerSecond ? `${(m.elementsPerSecond / 1e6).toFixed(2)} M` : "–"}</b>
-        <span>memory</span><b>{m.memoryBytes ? bytes(m.memoryBytes) : "–"}</b>
+        <span>memory</span><b title="JS heap of the prover worker, where the browser reports it">{m.memoryBytes ? bytes(m.memoryBytes) : "not reported"}</b>
       </div>
       {isolation && <div className="warn-note small">{isolation}</div>}
       {job.status === "cancelled" && <div className="warn-note" role="status" data-testid="prove-cancelled">Proof cancelled: the prover was stopped. Your model and plan are unchanged.</div>}
