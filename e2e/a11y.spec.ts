@@ -1,7 +1,7 @@
 // WCAG AA: every text in the panels, top bar and inspector has a contrast ratio of at least
 // 4.5:1 against what is behind it, in the light and the dark theme; focus is visible.
 import { expect, test, type Page } from "@playwright/test";
-import { openCalibrated } from "./helpers.ts";
+import { editTensor, openCalibrated, shot } from "./helpers.ts";
 
 async function lowContrast(page: Page): Promise<{ bad: string[]; checked: number }> {
   return page.evaluate(() => {
@@ -25,7 +25,7 @@ async function lowContrast(page: Page): Promise<{ bad: string[]; checked: number
     };
     const bad: string[] = [];
     let checked = 0;
-    const roots = document.querySelectorAll(".topbar, .steps, .inspector, .drawer-tabs");
+    const roots = document.querySelectorAll(".topbar, .steps, .inspector, .drawer, .legend, .search-box");
     for (const root of roots) {
       for (const el of root.querySelectorAll<HTMLElement>("*")) {
         const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim().length > 0);
@@ -48,8 +48,13 @@ async function lowContrast(page: Page): Promise<{ bad: string[]; checked: number
 test("text contrast passes WCAG AA in both themes; keyboard focus is visible", async ({ page }) => {
   test.setTimeout(90_000);
   await openCalibrated(page, "digits_mlp");
-  await page.locator(".react-flow__node", { hasText: "/fc1/Gemm" }).click();
-  await page.getByRole("tab", { name: "Quant" }).click();
+  // Everything on screen at once: an edit (previous figures), a proof, the timeline, an overlay.
+  await editTensor(page, "/fc1/Gemm", "fc1.weight", "k", 4);
+  await page.getByTestId("prove-button").click();
+  await expect(page.getByTestId("verdict")).toHaveText(/verified/, { timeout: 90_000 });
+  await page.getByTestId("overlay").selectOption("cost");
+  await page.getByTestId("drawer-timeline").click();
+  await expect(page.getByTestId("timeline")).toBeVisible();
   const light = await lowContrast(page);
   expect(light.checked).toBeGreaterThan(60);
   expect(light.bad).toEqual([]);
@@ -57,6 +62,7 @@ test("text contrast passes WCAG AA in both themes; keyboard focus is visible", a
   await page.getByTestId("palette-input").fill("theme");
   await page.getByTestId("palette-input").press("Enter");
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  await shot(page, "a11y-dark-proved");
   const dark = await lowContrast(page);
   expect(dark.checked).toBeGreaterThan(60);
   expect(dark.bad).toEqual([]);
