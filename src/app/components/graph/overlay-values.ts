@@ -14,7 +14,7 @@ export interface OverlayValues {
 const UNITS: Record<Exclude<OverlayKind, "none">, string> = {
   error: "noise / signal (from SQNR)",
   table: "lookup-table rows",
-  cost: "committed witness elements",
+  cost: "witness elements + lookups",
   scale: "fractional bits k of the output (scale 2^-k)",
 };
 
@@ -36,7 +36,7 @@ export function overlayValues(kind: OverlayKind, m: PlanMetrics | null | undefin
     }
   } else {
     for (const [node, c] of Object.entries(m.costs)) {
-      const v = kind === "table" ? c.tableRows : c.witness;
+      const v = kind === "table" ? c.tableRows : c.witness + c.lookups;
       if (v > 0) values.set(node, v);
     }
   }
