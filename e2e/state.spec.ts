@@ -64,6 +64,14 @@ test("the command palette finds and runs actions; Esc clears the selection", asy
   await page.keyboard.press("Escape");
   await expect(page.getByTestId("inspector")).toHaveCount(0);
   await shot(page, "state-dark");
+  // [ collapses the group around the selected node, ] expands the selected group again.
+  await page.locator(".react-flow__node", { hasText: "/pool/AveragePool" }).click();
+  await page.keyboard.press("[");
+  await expect(page.locator(".group-box", { hasText: "pool" })).toBeVisible();
+  await expect(page.locator(".op-node", { hasText: "AveragePool" })).toHaveCount(0);
+  await expect(page.getByTestId("inspector")).toContainText("group · 2 nodes");
+  await page.keyboard.press("]");
+  await expect(page.locator(".op-node", { hasText: "AveragePool" })).toBeVisible();
 });
 
 test("a project saved to a file opens again elsewhere with its model, data and plan", async ({ page, browser }) => {
