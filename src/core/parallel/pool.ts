@@ -26,8 +26,11 @@ export interface PoolUse {
   onJob?: (job: JobRecord) => void;
 }
 
-/** Jobs per thread: enough to balance uneven threads, few enough to keep the blocks large. */
-const JOBS_PER_THREAD = 4;
+/**
+ * Jobs per thread: many, so that when a thread is descheduled (cores shared with other
+ * processes) the caller waits at most for one small job of it; few enough to keep blocks large.
+ */
+const JOBS_PER_THREAD = 12;
 
 const sharedCopies = new WeakMap<Uint32Array, Uint32Array>();
 
