@@ -8,7 +8,7 @@
 // bits are ≤ those of U_j − 1. The state space is small (carries stay within Σ|c_j|), so the cost
 // is O(bits · states · 2^vars) extension multiplications, whatever the size of the layer.
 
-import { type Ext, EXT_ONE, EXT_ZERO, extAdd, extMul, extSub } from "../field/index.ts";
+import { type Ext, EXT_ONE, EXT_ZERO, add, extMulInto, sub } from "../field/index.ts";
 import { RelationError } from "./errors.ts";
 
 export interface RelVar {
@@ -72,68 +72,87 @@ export function relationMle(rel: Relation, points: (Ext[] | null)[]): Ext {
   // Every variable with bound 0 makes the relation empty.
   if (boundBits.some((b) => b === -2)) return EXT_ZERO.slice();
 
-  // State: carries per constraint, then one "≤ so far" flag per variable. Key as a string.
-  type State = { carries: number[]; le: boolean[] };
-  let states = new Map<string, { s: State; w: Ext }>();
-  const key = (s: State) => s.carries.join(",") + "|" + s.le.map((b) => (b ? 1 : 0)).join("");
-  const init: State = { carries: cons.map((c) => c.constant), le: rel.vars.map(() => true) };
-  states.set(key(init), { s: init, w: EXT_ONE.slice() });
+  // A state is the carries per constraint and one "≤ so far" bit per bounded variable (a mask),
+  // keyed by a string; its weight accumulates in place (the verifier runs this per layer).
+  const nc = cons.length;
+  type State = { carries: number[]; le: number; w: Ext };
+  const allLe = (1 << m) - 1;
+  let states = new Map<string, State>();
+  states.set(cons.map((c) => c.constant).join(",") + "|" + allLe, { carries: cons.map((c) => c.constant), le: allLe, w: EXT_ONE.slice() });
 
-  // eq factors per variable and bit: [weight of bit 0, weight of bit 1].
-  const eqW = (j: number, t: number, b: number): Ext => {
-    if (t >= rel.vars[j]!.bits) return b === 0 ? EXT_ONE : EXT_ZERO;
-    const p = points[j];
-    if (p === null) return EXT_ONE;
-    const r = p![t]!;
-    return b === 1 ? r : extSub(EXT_ONE, r);
-  };
+  // Per combo of bits (one per variable): what it adds to each constraint's sum.
+  const combos = 1 << m;
+  const deltas = Array.from({ length: combos }, (_, combo) => cons.map((c) => c.coeffs.reduce((a, x, j) => a + x * ((combo >> j) & 1), 0)));
+  const weights = Array.from({ length: combos }, () => new Uint32Array(4));
+  const oneMinus = new Uint32Array(4), term = new Uint32Array(4);
 
   for (let t = 0; t < bits; t++) {
-    const next = new Map<string, { s: State; w: Ext }>();
-    for (let combo = 0; combo < 1 << m; combo++) {
-      // Bits beyond a variable's width are zero: skip combos that set them.
-      let valid = true;
-      let weight: Ext = EXT_ONE;
-      for (let j = 0; j < m && valid; j++) {
+    // weights[combo] = Π_j eq factor of variable j's bit t; −1 marks a combo that sets a bit
+    // beyond a variable's width (those bits are zero).
+    const valid: boolean[] = [];
+    for (let combo = 0; combo < combos; combo++) {
+      const w = weights[combo]!;
+      w.set(EXT_ONE);
+      let ok = true;
+      for (let j = 0; j < m && ok; j++) {
         const b = (combo >> j) & 1;
-        if (t >= rel.vars[j]!.bits && b === 1) valid = false;
-        else weight = extMul(weight, eqW(j, t, b));
+        if (t >= rel.vars[j]!.bits) {
+          if (b === 1) ok = false;
+          continue;
+        }
+        const p = points[j];
+        if (p === null) continue;
+        const r = p![t]!;
+        if (b === 1) extMulInto(w, w, r);
+        else {
+          for (let i = 0; i < 4; i++) oneMinus[i] = sub(EXT_ONE[i]!, r[i]!);
+          extMulInto(w, w, oneMinus);
+        }
       }
-      if (!valid) continue;
-      for (const { s, w } of states.values()) {
-        const carries: number[] = [];
+      valid.push(ok);
+    }
+    // The bound's bit t per variable (−1: unbounded or past its width, the flag is kept).
+    const ub = boundBits.map((bb, j) => (bb === -1 || t >= rel.vars[j]!.bits ? -1 : Math.floor(bb / 2 ** t) % 2));
+    const next = new Map<string, State>();
+    for (let combo = 0; combo < combos; combo++) {
+      if (!valid[combo]) continue;
+      const weight = weights[combo]!, delta = deltas[combo]!;
+      for (const s of states.values()) {
+        const carries = new Array<number>(nc);
         let ok = true;
-        for (let k = 0; k < cons.length && ok; k++) {
-          let total = s.carries[k]!;
-          for (let j = 0; j < m; j++) total += cons[k]!.coeffs[j]! * ((combo >> j) & 1);
+        for (let k = 0; k < nc && ok; k++) {
+          const total = s.carries[k]! + delta[k]!;
           if (cons[k]!.kind === "eq") {
             if (total % 2 !== 0) ok = false;
-            else carries.push(total / 2);
-          } else carries.push(floorDiv2(total));
+            else carries[k] = total / 2;
+          } else carries[k] = floorDiv2(total);
         }
         if (!ok) continue;
-        const le = s.le.map((prev, j) => {
-          if (boundBits[j] === -1 || t >= rel.vars[j]!.bits) return prev;
-          const vb = (combo >> j) & 1, ub = Math.floor(boundBits[j]! / 2 ** t) % 2;
-          return vb < ub || (vb === ub && prev);
-        });
-        const ns: State = { carries, le };
-        const k = key(ns);
-        const w2 = extMul(w, weight);
-        const cur = next.get(k);
-        next.set(k, { s: ns, w: cur ? extAdd(cur.w, w2) : w2 });
+        let le = s.le;
+        for (let j = 0; j < m; j++) {
+          const u = ub[j]!;
+          if (u === -1) continue;
+          const vb = (combo >> j) & 1, prev = (le >> j) & 1;
+          const now = vb < u || (vb === u && prev === 1);
+          le = now ? le | (1 << j) : le & ~(1 << j);
+        }
+        const key = carries.join(",") + "|" + le;
+        extMulInto(term, s.w, weight);
+        const cur = next.get(key);
+        if (cur) for (let i = 0; i < 4; i++) cur.w[i] = add(cur.w[i]!, term[i]!);
+        else next.set(key, { carries, le, w: term.slice() });
       }
     }
     states = next;
   }
   // Accept: every eq carry resolved to 0 (the sum is 0), every ge carry ≥ 0, every bound held.
   // Bits above the widest variable are all zero, so the remaining value is carry · 2^bits.
-  let acc: Ext = EXT_ZERO.slice();
-  for (const { s, w } of states.values()) {
+  // Bound bits above a variable's width: bound ≤ 2^bits is checked, so nothing remains.
+  const acc = new Uint32Array(4);
+  for (const s of states.values()) {
     const okCarry = s.carries.every((c, k) => (cons[k]!.kind === "eq" ? c === 0 : c >= 0));
-    const okBound = s.le.every((b, j) => boundBits[j] === -1 || b);
-    // Bound bits above the variable's width: bound ≤ 2^bits is checked, so nothing remains.
-    if (okCarry && okBound) acc = extAdd(acc, w);
+    const okBound = boundBits.every((b, j) => b === -1 || ((s.le >> j) & 1) === 1);
+    if (okCarry && okBound) for (let i = 0; i < 4; i++) acc[i] = add(acc[i]!, s.w[i]!);
   }
   return acc;
 }
