@@ -137,7 +137,14 @@ export async function openProjectBytes(bytes: Uint8Array, name: string): Promise
   for (const id of ["A", "B"] as const) {
     const text = doc.plans[id];
     if (!text) continue;
-    const slot: PlanSlot = { plan: parsePlan(text), metrics: null, previous: null, error: null, past: [], future: [] };
+    let plan;
+    try {
+      plan = parsePlan(text);
+    } catch (e) {
+      projectStore.getState().setError(`${name}: plan ${id} was not loaded (${(e as Error).message})`);
+      continue;
+    }
+    const slot: PlanSlot = { plan, metrics: null, previous: null, error: null, past: [], future: [] };
     projectStore.setState((s) => ({ plans: { ...s.plans, [id]: slot } }));
     void refreshMetrics(id);
   }
