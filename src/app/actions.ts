@@ -60,6 +60,7 @@ const overlay = (kind: OverlayKind, label: string): Action => ({
 
 export const ACTIONS: Action[] = [
   { id: "file.open", label: "Open an ONNX model…", shortcut: "Ctrl+O", keys: { key: "o", mod: true }, run: () => pickers.openModel() },
+  { id: "file.close", label: "Close the model", enabled: hasModel, run: () => st().closeModel() },
   { id: "palette", label: "Command palette", shortcut: "Ctrl+K", keys: { key: "k", mod: true }, run: () => uiStore.getState().set({ paletteOpen: !uiStore.getState().paletteOpen }) },
   { id: "graph.search", label: "Search nodes by name or op", shortcut: "/", keys: { key: "/" }, enabled: hasModel, run: () => uiStore.getState().set({ searchOpen: true }) },
   { id: "graph.fit", label: "Fit the graph to the view", shortcut: "F", keys: { key: "f" }, enabled: hasModel, run: () => canvasControls.fit() },

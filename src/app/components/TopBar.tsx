@@ -48,6 +48,7 @@ export function TopBar({ kernels }: { kernels: KernelStatus | null }) {
         <input ref={projectInput} type="file" accept=".zkml,.zip" className="visually-hidden" data-testid="open-project-input" aria-label="Open a project file" onChange={pick} />
         <button className="btn btn-primary" onClick={() => modelInput.current?.click()} title="Open an ONNX model (Ctrl+O)">Open…</button>
         {model && <button className="btn" onClick={() => actionById("project.save").run()} title="Save the project to a file (Ctrl+S)">Save</button>}
+        {model && <button className="btn" onClick={() => actionById("file.close").run()} title="Close the model (the demos and drop zone come back)">Close</button>}
         <button className="btn" onClick={() => uiStore.getState().set({ paletteOpen: true })} title="Command palette (Ctrl+K)" aria-label="Command palette">⌘K</button>
         <button className="btn btn-icon" onClick={() => actionById("view.theme").run()} aria-label="Toggle theme" title="Toggle light/dark theme">{theme === "light" ? "☾" : "☀"}</button>
       </div>
