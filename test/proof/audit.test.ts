@@ -136,3 +136,41 @@ describe("op shapes from a hostile VK", () => {
       { kind: "matmul2", source: "/mm", inputs: ["a", "c"], output: "y" }, ["a", "c"]))).not.toThrow();
   });
 });
+
+describe("graph outputs whose forward fills padding with nonzero values (completeness)", () => {
+  // x → requant → h (committed); z = h + c with c a broadcast constant: z's padded column holds c.
+  const addGraph = graphOf([
+    tensor("x", [3, 3], "input", 8), tensor("h", [3, 3], "activation", 8), tensor("c", [1, 1], "const", 8), tensor("z", [3, 3], "accumulator", 10),
+  ], [
+    { kind: "requant", source: "/q", inputs: ["x"], output: "h", M: 1, s: 1, lo: -128, hi: 127 },
+    { kind: "add", source: "/add", inputs: ["h", "c"], output: "z", coeffs: [1, 1] },
+  ], { c: Int32Array.of(5) }, ["x"], ["z"]);
+  // z = select(h, m) with m [1, 3] broadcast over rows: z's padded row holds fill where m = 1.
+  const selectGraph = graphOf([
+    tensor("x", [3, 3], "input", 8), tensor("h", [3, 3], "activation", 8), tensor("m", [1, 3], "const", 1, false), tensor("z", [3, 3], "activation", 8),
+  ], [
+    { kind: "requant", source: "/q", inputs: ["x"], output: "h", M: 1, s: 1, lo: -128, hi: 127 },
+    { kind: "select", source: "/sel", inputs: ["h", "m"], output: "z", fill: -100 },
+  ], { m: Int32Array.of(0, 1, 0) }, ["x"], ["z"]);
+  const input = { x: ints(11)(9, -128, 127) };
+
+  for (const [name, graph] of [["add of a broadcast constant", addGraph], ["select by a broadcast mask", selectGraph]] as const) {
+    it(`${name}: the honest proof verifies (it was rejected: the output claim assumed zero padding)`, () => {
+      const p = proveGraph(graph, input);
+      expect(p.reference.get("z")).toEqual(p.outputs.z);
+      expect(p.check()).toEqual({ ok: true });
+    });
+
+    it(`${name}: a changed output value or a cheating prover's output is still rejected`, () => {
+      const p = proveGraph(graph, input);
+      for (const at of [0, 4, 8]) {
+        const z = p.outputs.z!.slice();
+        z[at]! += 1;
+        expect(p.check({ outputs: { z } }).ok).toBe(false);
+      }
+      const cheat = proveGraph(graph, input, { testOnlyCheat: { mutate: (v, _p, phase) => { if (phase === "witness") v.get("z")![5]! += 1; } } });
+      expect(cheat.outputs.z![4]).not.toBe(p.outputs.z![4]);
+      expect(cheat.check().ok).toBe(false);
+    });
+  }
+});

@@ -33,7 +33,8 @@ export interface ProofBounds {
 export function proofBounds(plan: ProofPlan, model: PcsParams): ProofBounds {
   const tensors = Object.values(plan.tensors);
   const V = Math.max(1, ...tensors.map((t) => t.nVars));
-  let words = plan.graph.ops.length * (4 * V * 5 * 4 + 64) + tensors.length * (8 * V + 8);
+  // Plus each output's live-value sumcheck (degree 3) and end value.
+  let words = plan.graph.ops.length * (4 * V * 5 * 4 + 64) + tensors.length * (8 * V + 8) + plan.graph.outputs.length * (12 * V + 4);
   let columnClaims = 0;
   for (const l of plan.lookups) {
     const table = plan.tables[l.table]!;

@@ -8,6 +8,7 @@ import { commit, packSegments, open, writeOpeningProof, type PcsClaim, type PcsP
 import { computeValues, type Values } from "./witness.ts";
 import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, mergeClaimsProver, unclaimedOutputs } from "../circuit/protocol.ts";
 import { ProverCtx } from "./context.ts";
+import { hasPadding, proveLiveOutput } from "../circuit/live-output.ts";
 import { nodePool, type JobRecord, type WorkerPool } from "../parallel/index.ts";
 import { proverGadget } from "./gadgets/index.ts";
 
@@ -107,8 +108,10 @@ export function prove(input: ProveInput, opts: ProveOptions = {}): ProofData {
 
   progress("layers", "proving layers", 0.5);
   for (const name of unclaimedOutputs(plan, (op) => proverGadget(op)?.reduce !== undefined)) {
-    const r = ctx.tr.squeezeExts(LABELS.outputPoint, plan.tensors[name]!.nVars);
-    ctx.book.add(name, r, ctx.eval(name, r));
+    const t = plan.tensors[name]!;
+    const r = ctx.tr.squeezeExts(LABELS.outputPoint, t.nVars);
+    const c = hasPadding(t) ? proveLiveOutput(ctx.tr, ctx.w, t, r, ctx.field(name)) : { point: r, value: ctx.eval(name, r) };
+    ctx.book.add(name, c.point, c.value);
   }
   for (let i = plan.graph.ops.length - 1; i >= 0; i--) {
     const op = plan.graph.ops[i]!;

@@ -36,8 +36,10 @@ export function computeValues(plan: ProofPlan, consts: Readonly<Record<string, I
     const out = T[op.output]!;
     const ref = reference.get(op.output);
     if (!ref) throw new CircuitError(`${op.source}: the integer evaluator produced no ${op.output}`, op.source);
-    if (out.kind === "witness" || out.kind === "output") {
-      // Committed or public: the gadget's witness, or the live values with zero padding.
+    // A public output of a claim-reducing op keeps the padding its forward fills (its claims are
+    // reduced through that op; the verifier checks its live values alone, circuit/live-output.ts).
+    if (out.kind === "witness" || (out.kind === "output" && !proverGadget(op)?.forward)) {
+      // Committed or checked by a gadget: the gadget's witness, or the live values with zero padding.
       const witness = proverGadget(op)?.witness;
       if (!witness) {
         values.set(op.output, padInts(ref, out.shape, out.logDims));

@@ -10,6 +10,7 @@ import { evaluateMle } from "../poly/index.ts";
 import { verifyOpening, type PcsClaim, type PcsParams, type SegmentMap } from "../pcs/index.ts";
 import { Reject, VerifierCtx } from "./context.ts";
 import { verifierGadget } from "./gadgets/index.ts";
+import { hasPadding, verifyLiveOutput } from "../circuit/live-output.ts";
 import { typeMax, typeMin } from "../quant/fixed.ts";
 
 export interface VerifyInput {
@@ -67,7 +68,8 @@ function run(input: VerifyInput): void {
   for (const name of unclaimedOutputs(plan, (op) => verifierGadget(op)?.reduce !== undefined)) {
     const t = plan.tensors[name]!;
     const r = ctx.tr.squeezeExts(LABELS.outputPoint, t.nVars);
-    ctx.book.add(name, r, evaluateMle(toField(padInts(input.outputs[name]!, t.shape, t.logDims)), false, r));
+    const c = hasPadding(t) ? verifyLiveOutput(ctx.tr, ctx.r, t, r, input.outputs[name]!) : { point: r, value: evaluateMle(toField(padInts(input.outputs[name]!, t.shape, t.logDims)), false, r) };
+    ctx.book.add(name, c.point, c.value);
   }
 
   for (let i = plan.graph.ops.length - 1; i >= 0; i--) {
