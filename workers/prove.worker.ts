@@ -3,6 +3,7 @@
 import * as Comlink from "comlink";
 import type { Tensor } from "../src/core/graph/index.ts";
 import { proveRun, verifyBundle } from "./tasks/prove-run.ts";
+import { generateRun, type GenerationResult } from "./tasks/generate-run.ts";
 import type { ProofResult, ProveProgress, Verdict } from "./tasks/index.ts";
 
 export type ProveOutcome = { ok: true; result: ProofResult } | { ok: false; error: string };
@@ -11,6 +12,14 @@ const api = {
   prove(bytes: Uint8Array, planText: string, inputs: Record<string, Tensor>, onProgress: (p: ProveProgress) => void): ProveOutcome {
     try {
       return { ok: true, result: proveRun(bytes, planText, inputs, onProgress) };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  },
+  /** Greedy generation with a byte-level language model, then one proof of the whole sequence. */
+  generate(bytes: Uint8Array, planText: string, prompt: string, count: number, onToken: (text: string) => void, onProgress: (p: ProveProgress) => void): { ok: true; result: GenerationResult } | { ok: false; error: string } {
+    try {
+      return { ok: true, result: generateRun(bytes, planText, prompt, count, onToken, onProgress) };
     } catch (e) {
       return { ok: false, error: (e as Error).message };
     }

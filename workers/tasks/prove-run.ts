@@ -65,7 +65,7 @@ let cached: Prepared | null = null;
 const memory = () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
 
 /** Compile and setup (the keys), cached for the same model and plan. */
-function prepare(bytes: Uint8Array, planText: string, report: (p: ProveProgress) => void, t0: number): Prepared {
+export function prepare(bytes: Uint8Array, planText: string, report: (p: ProveProgress) => void, t0: number): Prepared {
   const modelHash = sha256(bytes);
   const key = `${Array.from(modelHash).join(",")}:${Array.from(sha256(new TextEncoder().encode(planText))).join(",")}`;
   if (cached?.key === key) return cached;

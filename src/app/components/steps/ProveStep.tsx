@@ -9,6 +9,7 @@ import { argmaxRows } from "../../../core/view/index.ts";
 import { useTick } from "../../hooks/useTick.ts";
 import { Progress } from "../Progress.tsx";
 import { DigitCanvas } from "./DigitCanvas.tsx";
+import { GenerateCard, useContextLength } from "./GenerateCard.tsx";
 
 /** The proved output's argmax per row: a class, or the next byte at each position as text. */
 function provedAnswer(o: { shape: number[]; dequantized: number[] } | undefined): string {
@@ -144,6 +145,7 @@ export function ProveStep() {
   const slot = useProject(activeSlot);
   const status = useJobs((s) => s.jobs.prove.status);
   const running = status === "running";
+  const context = useContextLength();
   return (
     <div className="step-card" data-testid="prove-panel">
       {!slot ? <p className="step-what">Calibrate first: the proof is of the quantized model.</p> : (
@@ -159,6 +161,7 @@ export function ProveStep() {
           <div className="small muted">compile → setup → prove → verify, in a worker</div>
           <Metrics />
           <Result />
+          {context !== null && <GenerateCard context={context} />}
         </>
       )}
     </div>
