@@ -17,6 +17,8 @@ export const GROUP_H = 54;
 /** Space inside an expanded group's frame: its title above, a margin around. */
 export const GROUP_PAD = 14;
 export const GROUP_HEAD = 26;
+/** Space between the columns of an opened-up long chain. */
+const COLUMN_GAP = 60;
 
 export interface LaidItem {
   id: string;
@@ -79,12 +81,21 @@ export function layoutView(g: ViewGraph, tree: GroupTree, expanded: ReadonlySet<
       groupBox.set(m, box);
       return box;
     });
-    // Expanded segments of a long chain stand side by side (one column each), so a deep flat
-    // graph opened up is a block of columns rather than one thread too thin to see when fitted.
+    // Expanded segments of a long chain stand side by side, tops aligned, in order (one column
+    // each), so a deep flat graph opened up is a block of columns, not one thread too thin to see.
     const segs = members.filter((m) => m.startsWith("s:"));
-    const columns = segs.length >= 3 && segs.filter((m) => expanded.has(m)).length * 2 >= segs.length;
+    if (segs.length >= 3 && segs.filter((m) => expanded.has(m)).length * 2 >= segs.length) {
+      let x = 0, h = 0;
+      members.forEach((m, i) => {
+        const box = sizes[i]!;
+        rel.set(m, { x, y: 0, box, level });
+        x += box.width + COLUMN_GAP;
+        h = Math.max(h, box.height);
+      });
+      return { width: x - COLUMN_GAP, height: h };
+    }
     const d = new dagre.graphlib.Graph({ multigraph: false });
-    d.setGraph({ rankdir: columns ? "LR" : "TB", nodesep: columns ? 60 : 28, ranksep: 40, edgesep: 12, marginx: 0, marginy: 0 });
+    d.setGraph({ rankdir: "TB", nodesep: 28, ranksep: 40, edgesep: 12, marginx: 0, marginy: 0 });
     d.setDefaultEdgeLabel(() => ({}));
     members.forEach((m, i) => d.setNode(m, { ...sizes[i]! }));
     for (const [s, t] of levelEdges.get(level) ?? []) if (s !== t) d.setEdge(s, t);
