@@ -7,6 +7,8 @@ import { gpuDevice, gpuVecMul } from "../core/kernels/gpu.ts";
 import { vecMulAuto } from "../core/kernels/backend.ts";
 import { runFieldConformance } from "../core/kernels/conformance.ts";
 import { gpuDiagnostics } from "../core/kernels/gpu-diagnostics.ts";
+import { wasmSha256, wasmSha256Batch } from "../core/kernels/sha256.ts";
+import { sha256 } from "../core/hash/index.ts";
 
 export interface KernelStatus {
   wasm: "ok" | "mismatch";
@@ -52,5 +54,7 @@ export function exposeDiagnostics(): void {
     fieldConformance: runFieldConformance,
     /** The WebGPU kernels vs the TS reference, and the backend chooser (e2e/gpu-kernels.spec.ts). */
     gpuKernels: gpuDiagnostics,
+    /** SHA-256: the wasm kernel (one message, a batch with a Merkle prefix) and the app's chosen path (e2e/sha256.spec.ts). */
+    sha256: { wasm: wasmSha256, wasmBatch: wasmSha256Batch, app: sha256 },
   };
 }
