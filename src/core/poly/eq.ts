@@ -1,18 +1,9 @@
 // eq(r, x) = Π_i (r_i·x_i + (1 − r_i)(1 − x_i)), x_i = bit i of the index (PROTOCOL.md §3).
 
 import { type Ext, EXT_ONE, extAdd, extMul, extSub, extAt } from "../field/ext.ts";
-import { type FieldBackend, fieldBackend } from "../kernels/index.ts";
 
-/** The table eq(r, ·) over {0,1}^n (2^n extension elements, interleaved), built in O(2^n). */
-export function eqTable(r: Uint32Array, K: FieldBackend = fieldBackend()): Uint32Array {
-  const out = K.alloc(4 << (r.length / 4));
-  try {
-    K.eqTable(r, out);
-    return K.read(out);
-  } finally {
-    K.free(out);
-  }
-}
+/** The table eq(r, ·) over {0,1}^n (2^n extension elements, interleaved), built in O(2^n) by the kernels. */
+export { eqTable } from "../kernels/index.ts";
 
 /** eq(r, x) at two extension points of the same length (n elements each, 4n words), O(n). */
 export function eqEval(r: Uint32Array, x: Uint32Array): Ext {
