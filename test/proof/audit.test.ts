@@ -174,3 +174,17 @@ describe("graph outputs whose forward fills padding with nonzero values (complet
     });
   }
 });
+
+describe("op order from a hostile VK", () => {
+  it("refuses an op that reads a tensor no earlier op computes (a cycle the integer evaluator cannot run)", () => {
+    // t = requant(u), u = t + x: the verifier would check a fixpoint the evaluator never computes.
+    const { consts: _c, ...spec } = graphOf([
+      tensor("x", [1, 4], "input", 8), tensor("u", [1, 4], "activation", 10), tensor("t", [1, 4], "activation", 8), tensor("y", [1, 4], "accumulator", 10),
+    ], [
+      { kind: "requant", source: "/q", inputs: ["u"], output: "t", M: 1, s: 1, lo: -128, hi: 127 },
+      { kind: "add", source: "/add", inputs: ["t", "x"], output: "u", coeffs: [1, 1] },
+      { kind: "add", source: "/out", inputs: ["t", "t"], output: "y", coeffs: [1, 1] },
+    ], {}, ["x"], ["y"]);
+    expect(() => compilePlan(spec as GraphSpec)).toThrow(/\/q: it reads u before any op computes it/);
+  });
+});

@@ -54,6 +54,8 @@ function kindProblem(g: GraphSpec, op: QOp): string | null {
 export const MAX_TABLE_LOG_ROWS = 16;
 
 
+const MODEL_ROLES: readonly string[] = ["weight", "bias", "const"];
+
 const WITNESS_PRODUCERS = new Set<QOp["kind"]>(["requant", "lookup", "maxpool", "reducemax"]);
 
 export function compilePlan(g: GraphSpec): ProofPlan {
@@ -68,8 +70,10 @@ export function compilePlan(g: GraphSpec): ProofPlan {
     // A VK is hostile: the verifier binds a public value only through its producing op's claims
     // (outputs) or the statement (inputs), and the model only through its commitment.
     const t = g.tensors[op.output]!;
+    const early = op.inputs.find((n) => !publicIn.has(n) && !MODEL_ROLES.includes(g.tensors[n]!.role) && producer[n] === undefined);
+    if (early !== undefined) throw new CircuitError(`${op.source}: it reads ${early} before any op computes it; order the ops so each input is computed first`, op.source);
     if (producer[op.output] !== undefined) throw new CircuitError(`${op.source}: ${op.output} is already computed by ${g.ops[producer[op.output]!]!.source}; give each op its own output`, op.source);
-    if (publicIn.has(op.output) || ["weight", "bias", "const"].includes(t.role)) throw new CircuitError(`${op.source}: its output ${op.output} is a graph input or model data, which no op may compute`, op.source);
+    if (publicIn.has(op.output) || MODEL_ROLES.includes(t.role)) throw new CircuitError(`${op.source}: its output ${op.output} is a graph input or model data, which no op may compute`, op.source);
     producer[op.output] = i;
   });
   const loose = g.outputs.filter((n) => producer[n] === undefined);
