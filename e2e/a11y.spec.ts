@@ -66,6 +66,10 @@ test("text contrast passes WCAG AA in both themes; keyboard focus is visible", a
   const dark = await lowContrast(page);
   expect(dark.checked).toBeGreaterThan(60);
   expect(dark.bad).toEqual([]);
+  // A node is reachable from the keyboard: focused, Enter selects it for the inspector.
+  await page.locator(".react-flow__node", { hasText: "/fc2/Gemm" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("inspector")).toContainText("/fc2/Gemm");
   // Tab reaches the controls, and the focused one shows an outline.
   await page.getByTestId("calibrate-button").focus();
   await page.keyboard.press("Tab");

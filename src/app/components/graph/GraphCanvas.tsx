@@ -145,6 +145,11 @@ function Canvas({ view }: { view: ViewGraph }) {
         }}
         onNodeDoubleClick={(_, n) => { if (n.type === "scope") toggleGroup(n.id); }}
         onPaneClick={() => projectStore.getState().selectNode(null)}
+        onNodesChange={(changes) => {
+          // Keyboard selection (Tab to a node, Enter) arrives as a select change.
+          const c = changes.find((x) => x.type === "select" && x.selected);
+          if (c && c.type === "select" && c.id !== projectStore.getState().selectedNode) projectStore.getState().selectNode(c.id);
+        }}
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={24} size={1} />
