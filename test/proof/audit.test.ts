@@ -188,3 +188,34 @@ describe("op order from a hostile VK", () => {
     expect(() => compilePlan(spec as GraphSpec)).toThrow(/\/q: it reads u before any op computes it/);
   });
 });
+
+describe("index maps from a hostile VK", () => {
+  const spec = (inShapes: number[][], out: number[], map: Extract<QGraph["ops"][number], { kind: "indexmap" }>["map"]): GraphSpec => {
+    const ins = inShapes.map((s, i) => tensor(`x${i}`, s, "input", 8));
+    const { consts: _c, ...s } = graphOf([...ins, tensor("y", out, "activation", 8)], [
+      { kind: "indexmap", source: "/map", inputs: ins.map((t) => t.name), output: "y", map },
+    ], {}, ins.map((t) => t.name), ["y"]);
+    return s as GraphSpec;
+  };
+  const refuses = (s: GraphSpec, why: RegExp) => expect(() => compilePlan(s)).toThrow(why);
+
+  it("refuses maps whose output is not what they make of their inputs", () => {
+    // A slice [0, 4) of a 3-wide axis passed as a relabeling: y[3] would be x's padding.
+    refuses(spec([[1, 3]], [1, 4], { type: "slice", starts: [0, 0], steps: [1, 1] }), /slice \[1, 3\] → \[1, 4\]: reads outside axis 1/);
+    refuses(spec([[2, 4]], [2, 2], { type: "transpose", perm: [0, 0] }), /\[0, 0\] is not a permutation/);
+    refuses(spec([[2, 4]], [2, 4], { type: "transpose", perm: [1, 0] }), /the output is not the permuted input/);
+    refuses(spec([[1, 4]], [1, 8], { type: "reshape" }), /reshape \[1, 4\] → \[1, 8\]: changes the element count/);
+    refuses(spec([[1, 2], [1, 2]], [1, 8], { type: "concat", axis: 1 }), /the inputs do not tile the output/);
+    refuses(spec([[2, 4]], [3, 2], { type: "gather", axis: 1, indices: [0, 3] }), /changes an axis it does not gather/);
+  });
+
+  it("accepts the same maps with consistent shapes", () => {
+    for (const s of [
+      spec([[1, 4]], [1, 3], { type: "slice", starts: [0, 1], steps: [1, 1] }),
+      spec([[2, 4]], [4, 2], { type: "transpose", perm: [1, 0] }),
+      spec([[1, 4]], [2, 2], { type: "reshape" }),
+      spec([[1, 2], [1, 3]], [1, 5], { type: "concat", axis: 1 }),
+      spec([[2, 4]], [2, 2], { type: "gather", axis: 1, indices: [0, 3] }),
+    ]) expect(() => compilePlan(s)).not.toThrow();
+  });
+});

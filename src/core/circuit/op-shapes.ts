@@ -69,9 +69,45 @@ export function opShapeProblem(T: Shapes, op: QOp): string | null {
     }
     case "embed":
       return second.length === 2 && same(y, [...x, second[1]!]) ? null : `embedding of ids ${str(x)} in ${str(second)} into ${str(y)}`;
+    case "indexmap":
+      return indexMapShapeProblem(op.map, op.inputs.map((n) => T[n]!.shape), y);
     case "maxpool":
     case "sumpool":
-    case "indexmap":
-      return null; // poolProblem / indexMapProblem
+      return null; // poolProblem
+  }
+}
+
+/**
+ * The index maps' shapes (indexMapProblem builds their relations, not these checks): the output
+ * must be what the map makes of its inputs, and nothing may read outside an input — a slice
+ * proved as a relabeling would otherwise read the input's padding, which the prover chooses.
+ */
+function indexMapShapeProblem(map: Extract<QOp, { kind: "indexmap" }>["map"], ins: (readonly number[])[], y: readonly number[]): string | null {
+  const x = ins[0]!, r = y.length;
+  const bad = (what: string) => `${map.type} ${ins.map(str).join(", ")} → ${str(y)}: ${what}`;
+  if (map.type !== "concat" && ins.length !== 1) return bad("takes one input");
+  if (map.type === "reshape") return x.reduce((a, b) => a * b, 1) === y.reduce((a, b) => a * b, 1) ? null : bad("changes the element count");
+  if (ins.some((s) => s.length !== r)) return bad("changes the rank");
+  switch (map.type) {
+    case "transpose":
+      if (map.perm.length !== r || !map.perm.every((p, d) => map.perm.indexOf(p) === d && p < r)) return bad(`[${map.perm.join(", ")}] is not a permutation`);
+      return map.perm.every((p, d) => y[d] === x[p]) ? null : bad("the output is not the permuted input");
+    case "slice":
+      if (map.starts.length !== r || map.steps.length !== r) return bad("needs a start and a step per axis");
+      for (let d = 0; d < r; d++) {
+        const first = map.starts[d]!, last = first + (y[d]! - 1) * map.steps[d]!;
+        if (map.steps[d] === 0 || first >= x[d]! || last < 0 || last >= x[d]!) return bad(`reads outside axis ${d}`);
+      }
+      return null;
+    case "pad":
+      return map.padBegin.length === r ? null : bad("needs a pad per axis");
+    case "concat": {
+      if (map.axis >= r) return bad(`has no axis ${map.axis}`);
+      const along = ins.reduce((a, s) => a + s[map.axis]!, 0);
+      return along === y[map.axis] && ins.every((s) => s.every((v, d) => d === map.axis || v === y[d])) ? null : bad("the inputs do not tile the output");
+    }
+    case "gather":
+      if (map.axis >= r) return bad(`has no axis ${map.axis}`);
+      return x.every((v, d) => d === map.axis || v === y[d]) ? null : bad("changes an axis it does not gather");
   }
 }
