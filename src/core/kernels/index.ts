@@ -10,6 +10,9 @@
 //
 // Array helpers below (ntt, rsEncode, eqTable, …) copy in and out: convenient for small work and
 // tests; hot paths keep Bufs resident instead.
+//
+// fieldOpsCount(): field operations the kernels performed on this thread (field-ops.ts says how
+// each call counts), for throughput figures.
 
 import type { Ext } from "../field/ext.ts";
 import { createTsBackend } from "./ts-backend.ts";
@@ -20,6 +23,7 @@ export type { Buf, Table, FieldBackend } from "./types.ts";
 export type { WasmFieldBackend, FieldKernelExports } from "./wasm-backend.ts";
 export { createTsBackend, createWasmBackend };
 export { wasmGemmF32 } from "./gemm-f32.ts";
+export { fieldOpsCount } from "./field-ops.ts";
 
 let wasmInst: WasmFieldBackend | undefined;
 let tsInst: FieldBackend | undefined;

@@ -5,6 +5,7 @@ import { FieldError } from "../field/errors.ts";
 import { add, sub, mul, inv, rootOfUnity } from "../field/koalabear.ts";
 import { type Ext, extAdd, extSub, extMul, extMulBase, EXT_ONE } from "../field/ext.ts";
 import type { Buf, FieldBackend, Table } from "./types.ts";
+import { countFieldOps } from "./field-ops.ts";
 
 class TBuf implements Buf {
   constructor(readonly data: Uint32Array) {}
@@ -190,5 +191,5 @@ export function createTsBackend(): FieldBackend {
       return backend.roundProduct(outs.map((buf) => ({ buf, ext: true })), m >> 1);
     },
   };
-  return backend;
+  return countFieldOps(backend);
 }

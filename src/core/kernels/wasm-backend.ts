@@ -12,6 +12,7 @@ import type { Ext } from "../field/ext.ts";
 import { wasmBase64 } from "./generated/field.wasm.ts";
 import { instantiateKernel } from "./load.ts";
 import type { Buf, FieldBackend, Table } from "./types.ts";
+import { countFieldOps } from "./field-ops.ts";
 
 type Ptr = number;
 export interface FieldKernelExports {
@@ -310,5 +311,5 @@ export function createWasmBackend(): WasmFieldBackend {
       throw new Error(`kernels: foldRoundProduct takes 2 or 3 tables, got ${tables.length}`);
     },
   };
-  return backend;
+  return countFieldOps(backend);
 }

@@ -1,0 +1,58 @@
+// A cheap count of the field operations the bulk kernels perform (the prove panel's "field ops/s").
+//
+// Convention (one count per element-level step; an extension element counts as one, like a base one):
+//   vector ops (add … extSum, dot): n;  combineRows: rows·cols;  transpose: 0 (moves, no arithmetic);
+//   NTT of 2^k: (2^k/2)·k butterflies (+ 2^k for the inverse's 1/N scaling);
+//   RS encoding: rows · (N/2)·log N butterflies, N = 2^(logM+logRate) the codeword length;
+//   eqTable: 2^n (the table's size);  fold: 2m (the input table);  sumcheck round: 2m per table;
+//   fused fold and round: the folds plus the next round over the m folded elements (m per table).
+// The count is per thread (a module-level number): pool workers report theirs per job.
+
+import type { Ext } from "../field/ext.ts";
+import type { Buf, FieldBackend, Table } from "./types.ts";
+
+let ops = 0;
+
+/** Field operations performed by the kernels on this thread since it started (see the convention above). */
+export function fieldOpsCount(): number {
+  return ops;
+}
+
+const butterflies = (logN: number): number => (2 ** logN / 2) * logN;
+
+/** The backend with every bulk call counted; the inner backend's own calls to itself stay uncounted. */
+export function countFieldOps<B extends FieldBackend>(b: B): B {
+  const counted: Partial<FieldBackend> = {
+    add(x: Buf, y: Buf, out: Buf, n: number) { ops += n; b.add(x, y, out, n); },
+    sub(x: Buf, y: Buf, out: Buf, n: number) { ops += n; b.sub(x, y, out, n); },
+    mul(x: Buf, y: Buf, out: Buf, n: number) { ops += n; b.mul(x, y, out, n); },
+    scale(x: Buf, c: number, out: Buf, n: number) { ops += n; b.scale(x, c, out, n); },
+    dot(x: Buf, y: Buf, n: number) { ops += n; return b.dot(x, y, n); },
+    extAdd(x: Buf, y: Buf, out: Buf, n: number) { ops += n; b.extAdd(x, y, out, n); },
+    extSub(x: Buf, y: Buf, out: Buf, n: number) { ops += n; b.extSub(x, y, out, n); },
+    extMul(x: Buf, y: Buf, out: Buf, n: number) { ops += n; b.extMul(x, y, out, n); },
+    extMulBase(x: Buf, y: Buf, out: Buf, n: number) { ops += n; b.extMulBase(x, y, out, n); },
+    extScale(x: Buf, c: Ext, out: Buf, n: number) { ops += n; b.extScale(x, c, out, n); },
+    baseScaleExt(x: Buf, c: Ext, out: Buf, n: number) { ops += n; b.baseScaleExt(x, c, out, n); },
+    extDot(x: Buf, y: Buf, n: number) { ops += n; return b.extDot(x, y, n); },
+    extDotBase(x: Buf, y: Buf, n: number) { ops += n; return b.extDotBase(x, y, n); },
+    extSum(x: Buf, n: number) { ops += n; return b.extSum(x, n); },
+    combineRows(m: Buf, rows: number, cols: number, w: Buf, out: Buf) { ops += rows * cols; b.combineRows(m, rows, cols, w, out); },
+    combineRowsExt(m: Buf, rows: number, cols: number, w: Buf, out: Buf) { ops += rows * cols; b.combineRowsExt(m, rows, cols, w, out); },
+    ntt(a: Buf, logN: number) { ops += butterflies(logN); b.ntt(a, logN); },
+    intt(a: Buf, logN: number) { ops += butterflies(logN) + 2 ** logN; b.intt(a, logN); },
+    extNtt(a: Buf, logN: number) { ops += butterflies(logN); b.extNtt(a, logN); },
+    extIntt(a: Buf, logN: number) { ops += butterflies(logN) + 2 ** logN; b.extIntt(a, logN); },
+    rsEncode(rows: Buf, n: number, logM: number, logRate: number, out: Buf) { ops += n * butterflies(logM + logRate); b.rsEncode(rows, n, logM, logRate, out); },
+    rsEncodeExt(rows: Buf, n: number, logM: number, logRate: number, out: Buf) { ops += n * butterflies(logM + logRate); b.rsEncodeExt(rows, n, logM, logRate, out); },
+    eqTable(r: Uint32Array, out: Buf) { ops += 2 ** (r.length / 4); b.eqTable(r, out); },
+    foldBase(inp: Buf, m: number, r: Ext, out: Buf) { ops += 2 * m; b.foldBase(inp, m, r, out); },
+    foldExt(inp: Buf, m: number, r: Ext, out: Buf) { ops += 2 * m; b.foldExt(inp, m, r, out); },
+    roundProduct(tables: Table[], m: number) { ops += 2 * m * tables.length; return b.roundProduct(tables, m); },
+    foldRoundProduct(tables: Table[], m: number, r: Ext, outs: Buf[]) {
+      ops += (2 * m + (m < 2 ? 0 : m)) * tables.length;
+      return b.foldRoundProduct(tables, m, r, outs);
+    },
+  };
+  return { ...b, ...counted };
+}
