@@ -1,6 +1,7 @@
 // Issue 10: the proof does not depend on the number of threads. The hand-built MLP (always) and
 // digits_cnn (shared data) proved with 1, 2 and 4 workers give the same proof.bin, which verifies,
-// and the progress events say which worker ran each pooled job.
+// and the progress events say which worker ran each pooled job. The field operations a proof
+// counts (every thread's kernels) are the same for any thread count.
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -19,20 +20,23 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 /** Proves with 1, 2 and 4 threads; returns the proofs and the events of the pooled runs. */
 async function proveAcross(key: LoadedKey, inputs: Record<string, Int32Array>) {
-  const proofs: Uint8Array[] = [], events: ProgressEvent[] = [];
+  const proofs: Uint8Array[] = [], events: ProgressEvent[] = [], fieldOps: number[] = [];
   for (const workers of [1, 2, 4]) {
     if (workers > 1) await nodePool(workers).ready;
     proofs.push(proveWithKey(key, inputs, { workers, onProgress: (e) => events.push(e) }).proof);
+    fieldOps.push(events[events.length - 1]!.fieldOps);
   }
-  return { proofs, pooled: events.filter((e) => e.worker !== undefined) };
+  return { proofs, fieldOps, pooled: events.filter((e) => e.worker !== undefined) };
 }
 
 describe("proving on a worker pool", () => {
   it("the MLP: the same proof with 1, 2 and 4 workers, verified, jobs attributed to workers", async () => {
     const f = fixtureFiles();
     const inputs = publicInputs(f.key.plan.graph, [decodeTensorProto(f.input)]);
-    const { proofs, pooled } = await proveAcross(f.key, inputs);
+    const { proofs, pooled, fieldOps } = await proveAcross(f.key, inputs);
     expect(proofs.map(hex)).toEqual([hex(f.proof), hex(f.proof), hex(f.proof)]);
+    expect(fieldOps[0]).toBeGreaterThan(0);
+    expect(fieldOps).toEqual([fieldOps[0], fieldOps[0], fieldOps[0]]);
     expect(verifyFiles(f.vk, f.input, f.output, proofs[2]!).ok).toBe(true);
     expect(pooled.length).toBeGreaterThan(0);
     expect(pooled.every((e) => e.stage === "commit" || e.stage === "openings")).toBe(true);
@@ -55,7 +59,8 @@ describe("proving on a worker pool", () => {
     const inputBytes = new Uint8Array(readFileSync(join(dir, "test_data_set_0/input_0.pb")));
     const qin = qgraph.inputs[0]!;
     const inputs = { [qin]: quantizeInput(qgraph.tensors[qin]!, fromTensorData(decodeTensorFile(inputBytes))) };
-    const { proofs, pooled } = await proveAcross(key, inputs);
+    const { proofs, pooled, fieldOps } = await proveAcross(key, inputs);
+    expect(fieldOps).toEqual([fieldOps[0], fieldOps[0], fieldOps[0]]);
     expect(hex(proofs[1]!)).toBe(hex(proofs[0]!));
     expect(hex(proofs[2]!)).toBe(hex(proofs[0]!));
     const output = buildOutput(key.plan.graph, proveWithKey(key, inputs).outputs, keys.digest);

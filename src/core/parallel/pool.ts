@@ -39,6 +39,8 @@ export interface JobRecord {
   worker: number;
   detail: string;
   ms: number;
+  /** Field operations the job performed (counted on the thread that ran it). */
+  fieldOps: number;
 }
 
 /** Why shared memory cannot be used here, or undefined when it can. */
@@ -99,6 +101,7 @@ export class WorkerPool {
       control: new Int32Array(buf(4 * CONTROL_WORDS)),
       ranBy: new Int32Array(buf(4 * jobs)),
       ms: new Float64Array(buf(8 * jobs)),
+      fieldOps: new Float64Array(buf(8 * jobs)),
       error: new Uint8Array(buf(ERROR_BYTES)),
     };
     // One job needs no help; more are offered to every worker (late ones find nothing left).
@@ -111,7 +114,7 @@ export class WorkerPool {
       const end = batch.error.indexOf(0);
       throw new PoolError(new TextDecoder().decode(batch.error.slice(0, end < 0 ? undefined : end)));
     }
-    return Array.from({ length: jobs }, (_, j) => ({ worker: batch.ranBy[j]!, detail: describeJob(task, j), ms: batch.ms[j]! }));
+    return Array.from({ length: jobs }, (_, j) => ({ worker: batch.ranBy[j]!, detail: describeJob(task, j), ms: batch.ms[j]!, fieldOps: batch.fieldOps[j]! }));
   }
 
   close(): void {

@@ -27,6 +27,8 @@ export interface Batch {
   ranBy: Int32Array;
   /** Milliseconds each job took. */
   ms: Float64Array;
+  /** Field operations each job performed (kernels' fieldOpsCount), for throughput figures. */
+  fieldOps: Float64Array;
   error: Uint8Array;
 }
 

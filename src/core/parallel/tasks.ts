@@ -1,6 +1,6 @@
 // The jobs a pool runs, shared by the calling thread and the workers: each reads shared inputs
 // and writes its own slice of a shared output, with the same kernels a single thread would use.
-import { fieldBackend } from "../kernels/index.ts";
+import { fieldBackend, fieldOpsCount } from "../kernels/index.ts";
 import { sha256Batch } from "../hash/index.ts";
 import { DONE, FAILED, NEXT, ERROR_BYTES, type Batch, type Task } from "./protocol.ts";
 
@@ -74,7 +74,7 @@ export function work(batch: Batch, worker: number): void {
   for (;;) {
     const job = Atomics.add(control, NEXT, 1);
     if (job >= batch.jobs) return;
-    const t0 = performance.now();
+    const t0 = performance.now(), ops0 = fieldOpsCount();
     try {
       if (Atomics.load(control, FAILED) === 0) runJob(batch.task, job);
     } catch (e) {
@@ -85,6 +85,7 @@ export function work(batch: Batch, worker: number): void {
     }
     batch.ranBy[job] = worker;
     batch.ms[job] = performance.now() - t0;
+    batch.fieldOps[job] = fieldOpsCount() - ops0;
     Atomics.add(control, DONE, 1);
     Atomics.notify(control, DONE);
   }

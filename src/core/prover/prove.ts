@@ -11,6 +11,7 @@ import { ProverCtx } from "./context.ts";
 import { hasPadding, proveLiveOutput } from "../circuit/live-output.ts";
 import { nodePool, type JobRecord, type WorkerPool } from "../parallel/index.ts";
 import { proverGadget } from "./gadgets/index.ts";
+import { fieldOpsCount } from "../kernels/index.ts";
 
 export interface ModelCommitment {
   map: SegmentMap;
@@ -31,6 +32,8 @@ export interface ProgressEvent {
   elapsedMs: number;
   /** Set on the jobs a worker pool ran: 0 is the proving thread, 1… its workers. */
   worker?: number;
+  /** Field operations performed so far in this proof, on every thread (kernels/field-ops.ts). */
+  fieldOps: number;
 }
 
 export interface ProveOptions {
@@ -60,12 +63,18 @@ export interface ProveInput {
 
 export function prove(input: ProveInput, opts: ProveOptions = {}): ProofData {
   const t0 = performance.now();
+  // Field operations of this proof: this thread's kernels, plus what pool workers report per job.
+  let pooledOps = 0;
+  const ops0 = fieldOpsCount();
   const progress = (stage: ProgressEvent["stage"], detail: string, fraction: number, worker?: number) =>
-    opts.onProgress?.({ stage, detail, fraction, elapsedMs: performance.now() - t0, ...(worker === undefined ? {} : { worker }) });
+    opts.onProgress?.({ stage, detail, fraction, elapsedMs: performance.now() - t0, fieldOps: fieldOpsCount() - ops0 + pooledOps, ...(worker === undefined ? {} : { worker }) });
   const pool = poolOf(opts.workers);
   const jobs = (stage: ProgressEvent["stage"], fraction: number) => ({
     pool,
-    onJob: (j: JobRecord) => progress(stage, `${j.detail} (${j.ms.toFixed(1)} ms)`, fraction, j.worker),
+    onJob: (j: JobRecord) => {
+      if (j.worker !== 0) pooledOps += j.fieldOps;
+      progress(stage, `${j.detail} (${j.ms.toFixed(1)} ms)`, fraction, j.worker);
+    },
   });
   const { plan } = input;
   progress("witness", "computing the witness", 0);
