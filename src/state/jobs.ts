@@ -18,8 +18,15 @@ export interface TimelineBar {
 export interface JobMetrics {
   /** Field elements processed per second (committed + looked up), over the proving stages. */
   elementsPerSecond?: number;
-  /** JS heap and wasm memory in bytes, where the browser reports them. */
+  /** JS heap of the prover worker in bytes, where the worker itself can read it. */
   memoryBytes?: number;
+  /** The prover's workers' memory as the browser measured it (measureUserAgentSpecificMemory). */
+  measuredBytes?: number;
+  /** Wasm kernel memory of the proving thread (its linear memory only grows: the peak so far). */
+  wasmBytes?: number;
+  /** Field operations of the proof so far (kernels/field-ops.ts) and their rate over proving time. */
+  fieldOps?: number;
+  fieldOpsPerSecond?: number;
   remainingMs?: number;
 }
 
@@ -45,6 +52,8 @@ export interface JobsState {
   /** Adds a bar; closes the open bar of its track, or every open bar when a new stage starts. */
   bar(kind: JobKind, bar: TimelineBar, closes?: "track" | "all"): void;
   finish(kind: JobKind, status: Exclude<JobStatus, "idle" | "running">, error?: string): void;
+  /** Metrics that arrive late (a memory measurement): kept only if the job started at `startedAt` is still the current one. */
+  lateMetrics(kind: JobKind, startedAt: number, metrics: JobMetrics): void;
   setIsolationNote(note: string | null): void;
 }
 
@@ -67,6 +76,7 @@ export function createJobsStore(now: () => number = () => performance.now()) {
         ...j, status, error: error ?? null, endedAt: now(), progress: status === "done" ? 1 : j.progress,
         bars: j.bars.map((b) => (b.end === null ? { ...b, end: now() } : b)),
       })),
+      lateMetrics: (kind, startedAt, metrics) => update(kind, (j) => (j.startedAt === startedAt && j.status !== "idle" ? { ...j, metrics: { ...j.metrics, ...metrics } } : j)),
       setIsolationNote: (note) => set({ isolationNote: note }),
     };
   });

@@ -105,6 +105,20 @@ describe("jobs store", () => {
     j.getState().progress("prove", { progress: 0.3 });
     expect(j.getState().jobs.prove.progress).toBe(1);
   });
+
+  it("keeps a late measurement for the job it was taken for, even after it ended, and drops it for a newer job", () => {
+    let t = 10;
+    const j = createJobsStore(() => t);
+    j.getState().start("prove", "x");
+    j.getState().progress("prove", { metrics: { fieldOps: 5 } });
+    j.getState().finish("prove", "done");
+    j.getState().lateMetrics("prove", 10, { measuredBytes: 1234 });
+    expect(j.getState().jobs.prove.metrics).toEqual({ fieldOps: 5, measuredBytes: 1234 });
+    t = 20;
+    j.getState().start("prove", "y");
+    j.getState().lateMetrics("prove", 10, { measuredBytes: 999 });
+    expect(j.getState().jobs.prove.metrics).toEqual({});
+  });
 });
 
 describe("persistence", () => {

@@ -8,6 +8,7 @@ import { parsePlan, quantizeWithPlan } from "../../src/core/quant/index.ts";
 import { buildOutput, decodeTensorProto, publicInputs, readVk, type OutputDoc } from "../../src/core/artifacts/index.ts";
 import { loadProvingKey, proveWithKey, setupKeys, type LoadedKey } from "../../src/core/prover/keys.ts";
 import { webPool } from "../../src/core/parallel/index.ts";
+import { wasmBackend } from "../../src/core/kernels/index.ts";
 import type { ProgressEvent } from "../../src/core/prover/index.ts";
 import { verifyFiles } from "../../src/core/verifier/files.ts";
 import { sha256 } from "../../src/core/hash/index.ts";
@@ -23,8 +24,13 @@ export interface ProveProgress {
   /** Fraction of the whole run, 0…1. */
   fraction: number;
   elapsedMs: number;
-  /** JS heap of the worker, where the browser reports it. */
+  /** JS heap of the worker, where the browser reports it to the worker itself. */
   memoryBytes?: number;
+  /** Wasm memory of this thread's field kernels (the peak: wasm memory only grows). */
+  wasmBytes?: number;
+  /** Field operations of the proof so far, every thread (ProgressEvent.fieldOps), and the prover's own elapsed time. */
+  fieldOps?: number;
+  proveMs?: number;
   /** The pool thread that ran this job (0: the prove worker itself), for a track per worker. */
   worker?: number;
 }
@@ -114,7 +120,11 @@ export function proveRun(bytes: Uint8Array, planText: string, inputs: Record<str
       if (last) nodeMs[last.node] = (nodeMs[last.node] ?? 0) + (now - last.at);
       last = e.stage === "layers" && e.detail.includes(" ") ? { node: e.detail.slice(e.detail.indexOf(" ") + 1), at: now } : null;
       const mem = memory();
-      onProgress({ stage: "prove", step: e.stage, detail: e.detail, fraction: 0.15 + 0.75 * e.fraction, elapsedMs: now - t0, ...(mem ? { memoryBytes: mem } : {}), ...(e.worker === undefined ? {} : { worker: e.worker }) });
+      onProgress({
+        stage: "prove", step: e.stage, detail: e.detail, fraction: 0.15 + 0.75 * e.fraction, elapsedMs: now - t0,
+        fieldOps: e.fieldOps, proveMs: e.elapsedMs, wasmBytes: wasmBackend().memory.buffer.byteLength,
+        ...(mem ? { memoryBytes: mem } : {}), ...(e.worker === undefined ? {} : { worker: e.worker }),
+      });
     },
   });
   const output = buildOutput(graph, r.outputs, loaded.vkDigest);

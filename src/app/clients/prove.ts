@@ -7,6 +7,7 @@ import { jobsStore } from "../../state/jobs.ts";
 import type { ProveWorkerApi, ProveOutcome } from "../../../workers/prove.worker.ts";
 import type { ProveProgress, Verdict } from "../../../workers/tasks/index.ts";
 import { inputTensors } from "./quant.ts";
+import { measureProverMemory } from "./memory.ts";
 import { CancelledError, WorkerHandle } from "./worker-handle.ts";
 
 export const proveWorker = new WorkerHandle<ProveWorkerApi>(
@@ -24,6 +25,24 @@ export function cancelProof(): void {
 
 const TRACK: Record<ProveProgress["stage"], string> = { compile: "compile", setup: "setup", prove: "prove", verify: "verify" };
 
+/**
+ * Measures the prover's workers while this proof runs (one measurement after another; each can
+ * take seconds) and keeps the largest, also when it arrives after the proof ended.
+ */
+function watchProverMemory(startedAt: number): void {
+  let largest = 0;
+  const once = (): void => void measureProverMemory().then((bytes) => {
+    const job = jobsStore.getState().jobs.prove;
+    if (job.startedAt !== startedAt) return;
+    if (bytes !== undefined && bytes > largest) {
+      largest = bytes;
+      jobsStore.getState().lateMetrics("prove", startedAt, { measuredBytes: bytes });
+    }
+    if (bytes !== undefined && job.status === "running") once();
+  });
+  once();
+}
+
 export async function runProof(): Promise<void> {
   const s = projectStore.getState();
   const slot = activeSlot(s);
@@ -36,6 +55,7 @@ export async function runProof(): Promise<void> {
     return;
   }
   const t0 = performance.now();
+  watchProverMemory(jobsStore.getState().jobs.prove.startedAt);
   let lastStage = "", lastStep = "", lastLayer = "";
   const onProgress = Comlink.proxy((p: ProveProgress) => {
     const j = jobsStore.getState();
@@ -62,7 +82,11 @@ export async function runProof(): Promise<void> {
       lastLayer = p.detail;
     }
     const remaining = p.fraction > 0.05 ? (p.elapsedMs / p.fraction) * (1 - p.fraction) : undefined;
-    j.progress("prove", { progress: p.fraction, detail: `${p.stage}: ${p.detail}`, metrics: { ...(remaining !== undefined ? { remainingMs: remaining } : {}), ...(p.memoryBytes ? { memoryBytes: p.memoryBytes } : {}) } });
+    j.progress("prove", { progress: p.fraction, detail: `${p.stage}: ${p.detail}`, metrics: {
+      ...(remaining !== undefined ? { remainingMs: remaining } : {}), ...(p.memoryBytes ? { memoryBytes: p.memoryBytes } : {}),
+      ...(p.wasmBytes ? { wasmBytes: p.wasmBytes } : {}),
+      ...(p.fieldOps !== undefined && p.proveMs ? { fieldOps: p.fieldOps, fieldOpsPerSecond: p.fieldOps / (p.proveMs / 1000) } : {}),
+    } });
   });
   try {
     const out = await proveWorker.run<ProveOutcome>((api) => api.prove(s.model!.bytes.slice(), serializePlan(slot.plan), inputs.value, onProgress) as Promise<ProveOutcome>);

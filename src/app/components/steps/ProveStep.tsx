@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { activeSlot, projectStore, type ProveInputChoice } from "../../../state/project.ts";
+import type { JobMetrics } from "../../../state/jobs.ts";
 import { useProject, useJobs } from "../../store.ts";
 import { predict } from "../../clients/quant.ts";
 import { cancelProof, reverify, runProof } from "../../clients/prove.ts";
@@ -90,6 +91,19 @@ function Predictions() {
   );
 }
 
+/** The prover's memory: the browser's measurement of its workers, else the worker's own JS heap, else "not reported"; plus the proving thread's wasm kernel memory. */
+function memoryText(m: JobMetrics): string {
+  const main = m.measuredBytes ? `${bytes(m.measuredBytes)} measured` : m.memoryBytes ? `${bytes(m.memoryBytes)} JS heap` : "not reported";
+  return m.wasmBytes ? `${main} · kernels ${bytes(m.wasmBytes)} wasm` : main;
+}
+
+function memoryTitle(m: JobMetrics): string {
+  const main = m.measuredBytes
+    ? "The prover worker and its pool workers, as the browser measured them (measureUserAgentSpecificMemory, largest of the measurements during the proof; the browser takes each at a garbage collection, possibly after the proof)"
+    : m.memoryBytes ? "JS heap of the prover worker, as the browser reports it to the worker" : "This browser does not report the prover worker's memory";
+  return m.wasmBytes ? `${main}. Kernels: the wasm memory of the proving thread's field kernels (its peak: wasm memory only grows).` : main;
+}
+
 function Metrics() {
   const job = useJobs((s) => s.jobs.prove);
   const isolation = useJobs((s) => s.isolationNote);
@@ -103,8 +117,12 @@ function Metrics() {
       <div className="metric-grid">
         <span>elapsed</span><b data-testid="elapsed">{secs(elapsed)}</b>
         <span>remaining</span><b>{job.status === "running" && m.remainingMs !== undefined ? `≈ ${secs(m.remainingMs)}` : "–"}</b>
+        <span>field ops/s</span>
+        <b data-testid="field-ops-rate" title="Field operations of the bulk kernels on every prover thread (one per element of a vector op, per NTT butterfly, per table entry of a sumcheck round), over the proving time">
+          {m.fieldOpsPerSecond ? `${(m.fieldOpsPerSecond / 1e6).toFixed(1)} M (${(m.fieldOps! / 1e6).toFixed(2)} M ops)` : "–"}
+        </b>
         <span>witness elements/s</span><b>{m.elementsPerSecond ? `${(m.elementsPerSecond / 1e6).toFixed(2)} M` : "–"}</b>
-        <span>memory</span><b title="JS heap of the prover worker, where the browser reports it">{m.memoryBytes ? bytes(m.memoryBytes) : "not reported"}</b>
+        <span>memory</span><b data-testid="prove-memory" title={memoryTitle(m)}>{memoryText(m)}</b>
       </div>
       {isolation && <div className="warn-note small">{isolation}</div>}
       {job.status === "cancelled" && <div className="warn-note" role="status" data-testid="prove-cancelled">Proof cancelled: the prover was stopped. Your model and plan are unchanged.</div>}
