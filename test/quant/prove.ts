@@ -5,13 +5,12 @@ import { commitModel, outputsOf, prove } from "../../src/core/prover/index.ts";
 import { quantizeInput, runQuantized, type QGraph } from "../../src/core/quant/index.ts";
 import { verify } from "../../src/core/verifier/index.ts";
 
-/** Compiles, commits, proves on one float sample and verifies; then verifies a changed output. */
+/** Compiles, commits, proves on one float sample (every input) and verifies; then verifies a changed output. */
 export function proveAndVerify(qgraph: QGraph, sample: Readonly<Record<string, Tensor>>): { ok: boolean; tamperedOk: boolean; sameAsEvaluator: boolean } {
   const { consts, ...spec } = qgraph;
   const plan = compilePlan(spec as GraphSpec);
   const model = commitModel(plan, consts);
-  const qin = qgraph.inputs[0]!;
-  const inputs = { [qin]: quantizeInput(qgraph.tensors[qin]!, sample[qin]!) };
+  const inputs = Object.fromEntries(qgraph.inputs.map((n) => [n, quantizeInput(qgraph.tensors[n]!, sample[n]!)]));
   const reference = runQuantized(qgraph, sample);
   const digest = new Uint8Array(32).fill(7);
   const proof = prove({ plan, vkDigest: digest, consts, model, inputs, reference });

@@ -29,7 +29,8 @@
  * - linear: acc = Σ x·w + bias (Gemm/MatMul by a weight as [N, K]; Conv with pads, strides,
  *   groups, dilations, zero padding; a following BatchNormalization or bias Add is folded).
  *   matmul2: acc = a @ b of two activations. add: acc = Σ c_i·x_i with c_i = ±2^(K−k_i),
- *   K = max k_i (broadcast). mul: acc = a ⊙ b (broadcast).
+ *   K = max k_i (broadcast). Add/Sub are one add; Sum of n ≥ 2 inputs is a chain of n−1
+ *   two-input adds at that K in input order (one input: the identity). mul: acc = a ⊙ b (broadcast).
  * - lookup: y = T[x − min(x's type)], T over the input type's whole range (≤ 2^16 rows unless
  *   the plan sets maxRows), T[j] = clamp(round(f(x_j·2^−k_in)·2^k_out)) computed in float64
  *   when the plan is made and stored in the plan as integers (never recomputed: engines differ

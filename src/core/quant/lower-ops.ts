@@ -30,6 +30,38 @@ function lowerAddSub(ctx: LowerCtx, node: GraphNode): void {
   ctx.requantTo(node, acc, out);
 }
 
+/**
+ * Sum of n inputs: one is the identity; more is a chain of two-input adds at the finest input
+ * scale (so every partial sum is exact), in input order, then one requant into the output.
+ */
+function lowerSum(ctx: LowerCtx, node: GraphNode): void {
+  const names = node.inputs.filter((n) => n !== "");
+  if (names.length === 0) throw unsupported(node, "a Sum with no inputs");
+  if (names.length === 1) {
+    ctx.qOf.set(node.outputs[0]!, ctx.input(node, names[0]!).name);
+    return;
+  }
+  const xs = names.map((n) => operand(ctx, node, n));
+  const K = Math.max(...xs.map((x) => x.k));
+  const out = node.outputs[0]!, outShape = ctx.shapeOf(out);
+  let acc = xs[0]!, coeff = 2 ** (K - acc.k);
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i]!;
+    const shape = i === xs.length - 1 ? outShape : prefixShape(outShape, xs.slice(0, i + 1).map((t) => t.shape));
+    const next = ctx.acc(ctx.fresh(`${out}::acc`), shape, K);
+    ctx.op({ kind: "add", source: node.id, inputs: [acc.name, x.name], output: next.name, coeffs: [coeff, 2 ** (K - x.k)] });
+    acc = next;
+    coeff = 1;
+  }
+  ctx.requantTo(node, acc, out);
+}
+
+/** The broadcast shape of some of the inputs of an op whose output shape (all of them broadcast) is `out`. */
+function prefixShape(out: readonly number[], shapes: readonly (readonly number[])[]): number[] {
+  const rank = Math.max(...shapes.map((s) => s.length));
+  return out.slice(out.length - rank).map((d, i) => (shapes.some((s) => (s[s.length - rank + i] ?? 1) !== 1) ? d : 1));
+}
+
 function lowerMul(ctx: LowerCtx, node: GraphNode): void {
   const [an, bn] = node.inputs as [string, string];
   const out = node.outputs[0]!;
@@ -338,7 +370,7 @@ function lowerBatchNorm(ctx: LowerCtx, node: GraphNode): void {
 }
 
 export const BASIC_LOWERINGS: Readonly<Record<string, (ctx: LowerCtx, node: GraphNode) => void>> = {
-  Add: lowerAddSub, Sub: lowerAddSub, Mul: lowerMul, Div: lowerDiv,
+  Add: lowerAddSub, Sub: lowerAddSub, Sum: lowerSum, Mul: lowerMul, Div: lowerDiv,
   ...Object.fromEntries(Object.keys(UNARY).map((k) => [k, lowerUnary])),
   Reshape: lowerReshape, Flatten: lowerReshape, Squeeze: lowerReshape, Unsqueeze: lowerReshape,
   Identity: lowerIdentity, Dropout: lowerIdentity,
