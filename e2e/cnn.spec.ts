@@ -36,6 +36,13 @@ test("digits_cnn: calibrated on its data, a drawn digit, prove (or the blocking 
     await expect(page.locator(".op-node.issue-error", { hasText: "AveragePool" })).toBeVisible();
   } else {
     await expect(page.getByTestId("verdict")).toHaveText(/verified/);
+    // The metrics: the proof's field operations per second, and memory — the kernels' wasm
+    // memory at once, the browser's measurement of the prover's workers after the proof (it
+    // lands at the browser's next GC: seconds).
+    await expect(page.getByTestId("field-ops-rate")).toHaveText(/^\d+\.\d M \(\d+\.\d\d M ops\)$/);
+    await expect(page.getByTestId("prove-memory")).toContainText(/kernels [\d.]+ MiB wasm/);
+    await expect(page.getByTestId("prove-memory")).toContainText(/^[\d.]+ MiB held after the proof/, { timeout: 60_000 });
+    console.log(`prove metrics: field ops/s ${await page.getByTestId("field-ops-rate").textContent()}; memory ${await page.getByTestId("prove-memory").textContent()}`);
   }
   await shot(page, "cnn-prove");
 });

@@ -20,7 +20,7 @@ export interface JobMetrics {
   elementsPerSecond?: number;
   /** JS heap of the prover worker in bytes, where the worker itself can read it. */
   memoryBytes?: number;
-  /** The prover's workers' memory as the browser measured it (measureUserAgentSpecificMemory). */
+  /** What the prover's workers hold after the proof, as the browser measured it (measureUserAgentSpecificMemory). */
   measuredBytes?: number;
   /** Wasm kernel memory of the proving thread (its linear memory only grows: the peak so far). */
   wasmBytes?: number;

@@ -19,7 +19,7 @@ describe("prover memory from measureUserAgentSpecificMemory's breakdown", () => 
     expect(proverBytes([])).toBe(0);
   });
 
-  it("is not reported where the page cannot measure (Node: no isolation, no API)", async () => {
+  it("is undefined (not reported) where the page cannot measure (Node: no isolation, no API)", async () => {
     expect(canMeasureWorkers()).toBe(false);
     expect(await measureProverMemory()).toBeUndefined();
   });

@@ -2,7 +2,9 @@
 // (Chromium, cross-origin-isolated pages only; not offered inside workers, so the page asks). Its
 // breakdown attributes bytes to each dedicated worker by script URL; we add up the prove worker's
 // and its pool sub-workers'. The browser takes the measurement at its next garbage collection, so
-// the answer can arrive seconds later, after the proof has ended.
+// the answer arrives seconds later; and Chromium leaves out a worker that is inside a long task
+// when asked — the whole proof is one synchronous task, so the prover shows up only once idle,
+// after the proof: what its workers hold then (keys, caches), not the peak while proving.
 
 interface MemoryBreakdown {
   bytes: number;
@@ -24,13 +26,15 @@ export function proverBytes(breakdown: readonly MemoryBreakdown[]): number {
     .reduce((s, b) => s + b.bytes, 0);
 }
 
-/** One measurement of the prover's workers, or undefined where the browser offers none (or it failed). */
+/**
+ * One measurement of the prover's workers: bytes, 0 when the breakdown left them out (busy), or
+ * undefined where the browser offers no measurement (or it failed).
+ */
 export async function measureProverMemory(): Promise<number | undefined> {
   if (!canMeasureWorkers()) return undefined;
   try {
     const m = await (performance as unknown as { measureUserAgentSpecificMemory: Measure }).measureUserAgentSpecificMemory();
-    const bytes = proverBytes(m.breakdown);
-    return bytes > 0 ? bytes : undefined;
+    return proverBytes(m.breakdown);
   } catch {
     return undefined; // e.g. SecurityError when isolation is lost: "not reported"
   }

@@ -26,21 +26,15 @@ export function cancelProof(): void {
 const TRACK: Record<ProveProgress["stage"], string> = { compile: "compile", setup: "setup", prove: "prove", verify: "verify" };
 
 /**
- * Measures the prover's workers while this proof runs (one measurement after another; each can
- * take seconds) and keeps the largest, also when it arrives after the proof ended.
+ * After a proof, measures what the prover's workers hold (memory.ts: the browser cannot measure
+ * them mid-proof); asks again, a few times, while the breakdown leaves them out.
  */
-function watchProverMemory(startedAt: number): void {
-  let largest = 0;
-  const once = (): void => void measureProverMemory().then((bytes) => {
-    const job = jobsStore.getState().jobs.prove;
-    if (job.startedAt !== startedAt) return;
-    if (bytes !== undefined && bytes > largest) {
-      largest = bytes;
-      jobsStore.getState().lateMetrics("prove", startedAt, { measuredBytes: bytes });
-    }
-    if (bytes !== undefined && job.status === "running") once();
+function measureAfterProof(startedAt: number, tries = 3): void {
+  void measureProverMemory().then((bytes) => {
+    if (jobsStore.getState().jobs.prove.startedAt !== startedAt) return;
+    if (bytes) jobsStore.getState().lateMetrics("prove", startedAt, { measuredBytes: bytes });
+    else if (bytes === 0 && tries > 1) measureAfterProof(startedAt, tries - 1);
   });
-  once();
 }
 
 export async function runProof(): Promise<void> {
@@ -55,7 +49,7 @@ export async function runProof(): Promise<void> {
     return;
   }
   const t0 = performance.now();
-  watchProverMemory(jobsStore.getState().jobs.prove.startedAt);
+  const startedAt = jobsStore.getState().jobs.prove.startedAt;
   let lastStage = "", lastStep = "", lastLayer = "";
   const onProgress = Comlink.proxy((p: ProveProgress) => {
     const j = jobsStore.getState();
@@ -99,6 +93,7 @@ export async function runProof(): Promise<void> {
     jobsStore.getState().progress("prove", { metrics: { elementsPerSecond: proveSeconds > 0 ? r.witnessElements / proveSeconds : 0, remainingMs: 0 } });
     projectStore.getState().setProof(r);
     jobsStore.getState().finish("prove", "done");
+    measureAfterProof(startedAt);
   } catch (e) {
     if (e instanceof CancelledError) return; // cancelProof already said so
     jobsStore.getState().finish("prove", "error", (e as Error).message);

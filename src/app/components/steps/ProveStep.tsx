@@ -93,13 +93,13 @@ function Predictions() {
 
 /** The prover's memory: the browser's measurement of its workers, else the worker's own JS heap, else "not reported"; plus the proving thread's wasm kernel memory. */
 function memoryText(m: JobMetrics): string {
-  const main = m.measuredBytes ? `${bytes(m.measuredBytes)} measured` : m.memoryBytes ? `${bytes(m.memoryBytes)} JS heap` : "not reported";
+  const main = m.measuredBytes ? `${bytes(m.measuredBytes)} held after the proof` : m.memoryBytes ? `${bytes(m.memoryBytes)} JS heap` : "not reported";
   return m.wasmBytes ? `${main} · kernels ${bytes(m.wasmBytes)} wasm` : main;
 }
 
 function memoryTitle(m: JobMetrics): string {
   const main = m.measuredBytes
-    ? "The prover worker and its pool workers, as the browser measured them (measureUserAgentSpecificMemory, largest of the measurements during the proof; the browser takes each at a garbage collection, possibly after the proof)"
+    ? "What the prover worker and its pool workers hold once the proof is done, as the browser measured it (measureUserAgentSpecificMemory). Not the peak: the browser cannot measure a worker in the middle of a long task, and the proof is one"
     : m.memoryBytes ? "JS heap of the prover worker, as the browser reports it to the worker" : "This browser does not report the prover worker's memory";
   return m.wasmBytes ? `${main}. Kernels: the wasm memory of the proving thread's field kernels (its peak: wasm memory only grows).` : main;
 }
