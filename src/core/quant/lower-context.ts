@@ -226,10 +226,19 @@ export class LowerCtx {
     const mag = Math.max(1, -xi.lo, xi.hi);
     const maxM = Math.floor((VALUE_BOUND - 1) / mag);
     if (maxM < 1) throw boundError(this.q, { kind: "requant", source, inputs: [x.name], output: y.name, M: 1, s: 0, lo, hi }, mag);
+    // Past the bound every nonzero input saturates when M = max(−lo, hi) already does: exact.
+    const saturating = Math.max(-lo, hi, 1);
+    if (F > maxM && saturating <= maxM) {
+      this.op({ kind: "requant", source, inputs: [x.name], output: y.name, M: saturating, s: 0, lo, hi });
+      return;
+    }
     let { M, s } = multiplierFor(F, maxM);
     if (M > maxM || (F > maxM && F > 1)) {
       throw new QuantError(`${source}: requant to ${y.name} needs a multiplier of ${F.toPrecision(4)}, over the ${maxM} the bound allows; lower ${y.name}'s scale exponent k (now ${y.k})`, { node: source, tensor: y.name });
     }
+    // The rounding term counts too: at acc·M + 2^(s−1) ≥ 2^29 the quotient reaches 2^(29−s) and
+    // needs a bit more than the circuit can prove unique at shift s.
+    while (s > 0 && mag * M + 2 ** (s - 1) >= VALUE_BOUND) M = Math.round(F * 2 ** --s);
     const err = Math.abs(M / 2 ** s - F) / F;
     if (err > MULTIPLIER_PRECISION && mag > 2 ** 15) {
       const shift = Math.max(0, signedBitsFor(-mag, mag) - 16);
