@@ -25,7 +25,9 @@
  * - requant: y = clamp(floor((acc·M + 2^(s−1)) / 2^s), lo, hi) (s = 0: clamp(acc·M)); M = 1
  *   unless a non-power-of-two factor (average pool, Div/Mul by a constant, mean) is folded in;
  *   a ReLU right after is its clamp (lo = 0, unsigned output); so is a Mul/Div by a positive
- *   scalar. Where M alone would be coarser than 2^−12, a 16-bit requant goes first.
+ *   scalar. Where M alone would be coarser than 2^−12, a 16-bit requant goes first. Bound:
+ *   max|acc|·M + 2^(s−1) < 2^29; a larger factor under which every nonzero acc saturates is
+ *   M = max(−lo, hi), s = 0 (exact).
  * - linear: acc = Σ x·w + bias (Gemm/MatMul by a weight as [N, K]; Conv with pads, strides,
  *   groups, dilations, zero padding; a following BatchNormalization or bias Add is folded).
  *   matmul2: acc = a @ b of two activations. add: acc = Σ c_i·x_i with c_i = ±2^(K−k_i),
