@@ -42,8 +42,12 @@ function rsEncodeJob(task: Extract<Task, { kind: "rsEncode" }>, job: number): vo
   try {
     K.rsEncode(inp, count, task.logCols, task.logBlowup, enc);
     K.transpose(enc, count, len, t);
-    const block = K.read(t);
-    for (let j = 0; j < len; j++) task.out.set(block.subarray(j * count, (j + 1) * count), j * task.rows + from);
+    // Column j of the block goes to out[j·rows + from …]: a plain loop, no subarray per column.
+    const block = K.view(t), out = task.out, rows = task.rows;
+    for (let j = 0; j < len; j++) {
+      const src = j * count, dst = j * rows + from;
+      for (let r = 0; r < count; r++) out[dst + r] = block[src + r]!;
+    }
   } finally {
     K.free(inp);
     K.free(enc);
