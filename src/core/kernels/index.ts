@@ -73,14 +73,7 @@ export function intt(a: Uint32Array, K: FieldBackend = fieldBackend()): Uint32Ar
 
 /** RS encoding of one base row of 2^b elements at rate 2^-logRate (default 1/4): 2^(b+logRate) words. */
 export function rsEncode(row: Uint32Array, logRate = 2, K: FieldBackend = fieldBackend()): Uint32Array {
-  const logM = Math.log2(row.length);
-  const inp = K.from(row), out = K.alloc(row.length << logRate);
-  try {
-    K.rsEncode(inp, 1, logM, logRate, out);
-    return K.read(out);
-  } finally {
-    K.free(inp); K.free(out);
-  }
+  return rsEncodeBatch(row, 1, logRate, K);
 }
 
 /** RS encoding of many rows (row-major, `rows` × 2^logM) at once. */
