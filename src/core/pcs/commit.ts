@@ -87,13 +87,18 @@ function commitParallel(params: PcsParams, evals: Uint32Array, pool: WorkerPool,
   return { matrix: shared, columns, tree: { depth: levels.length - 1, levels } };
 }
 
-export function commit(params: PcsParams, evals: Uint32Array, opts: CommitOptions = {}): PcsProverData {
+/** Checks a commitment's parameters and its 2^logN canonical evaluations (every commit path). */
+export function checkCommitInput(params: PcsParams, evals: Uint32Array): void {
   validateParams(params);
-  const rows = 2 ** params.logRows, cols = 2 ** params.logCols;
-  if (evals.length !== rows * cols) throw new PcsError(`commit: ${evals.length} values for a 2^${params.logN} commitment`);
+  if (evals.length !== 2 ** params.logN) throw new PcsError(`commit: ${evals.length} values for a 2^${params.logN} commitment`);
   for (let i = 0; i < evals.length; i++) {
     if (evals[i]! >= P) throw new PcsError(`commit: value ${evals[i]} at index ${i} is not a canonical field element`);
   }
+}
+
+export function commit(params: PcsParams, evals: Uint32Array, opts: CommitOptions = {}): PcsProverData {
+  checkCommitInput(params, evals);
+  const rows = 2 ** params.logRows;
   if (opts.pool && opts.pool.size > 1) {
     // The shared copy of the matrix stays with the data, so the opening's workers can read it.
     const { matrix, columns, tree } = commitParallel(params, evals, opts.pool, opts.onJob ?? (() => {}));

@@ -34,6 +34,7 @@ export { type Segment, type SegmentMap, layoutSegments, validateSegmentMap, pack
 export { type MerkleTree, hashLeaves, buildMerkle, merkleRoot, openMulti, verifyMulti, siblingCount, distinctSorted } from "./merkle.ts";
 export { type PcsClaim, type ClaimLayout, claimLayout } from "./claims.ts";
 export { type PcsProverData, type CommitOptions, commit } from "./commit.ts";
+export { commitOnGpu, gpuCommitFits, gpuCommitBytes } from "./commit-gpu.ts";
 export { open, type OpenOptions } from "./open.ts";
 export { type VerifyResult, verifyOpening } from "./verify.ts";
 export { type OpeningProof, writeOpeningProof, readOpeningProof, maxOpeningBytes, OPENING_VERSION } from "./proof.ts";
