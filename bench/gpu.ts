@@ -3,7 +3,7 @@
 // the GPU column is slower — a machine with a real GPU shows the gain with the same command).
 // Times are medians of resident work: inputs already on the device / in wasm memory, the GPU
 // timed from the first submit until the queue is idle. Transfer costs are reported separately.
-// speedup = wasm_ms / gpu_ms (below 1: the GPU path is slower).
+// speedup = wasm_ms / gpu_ms (below 1: the GPU path is slower). `--only=commit`: the commitment rows alone.
 import { randomWords } from "./field.ts";
 import type { Reporter } from "./report.ts";
 import { wasmBackend } from "../src/core/kernels/index.ts";
@@ -11,6 +11,7 @@ import { gpuKernelsFor, type GpuBuf, type GpuKernels } from "../src/core/kernels
 import { nodeGpuDevice } from "../src/core/kernels/gpu-node.ts";
 import type { Buf, FieldBackend } from "../src/core/kernels/types.ts";
 import { availableBackends } from "../src/core/hash/index.ts";
+import { chooseParams, commit, commitOnGpu } from "../src/core/pcs/index.ts";
 
 /** Wall times of `reps` runs after one warm-up; the median is what the table prints. */
 async function samplesMs(fn: () => Promise<unknown> | unknown, reps: number): Promise<number[]> {
@@ -80,6 +81,8 @@ export async function run(r: Reporter, args: string[]): Promise<void> {
   }
   r.note(`adapter: ${st.adapter}`);
   const G = gpuKernelsFor(st.device), W = wasmBackend();
+  // --only=commit: just the commitment comparison (the kernel table takes minutes on a software adapter).
+  if (args.includes("--only=commit")) return commitments(r, G, reps);
   let seed = 1;
   for (const c of cases()) {
     const data = c.inputs.map((n) => randomWords(n, seed++));
@@ -92,6 +95,7 @@ export async function run(r: Reporter, args: string[]): Promise<void> {
     [...wIns, wOut].forEach((b) => W.free(b));
   }
   await leaves(r, G, W, reps);
+  await commitments(r, G, reps);
   // Moving data: what a caller pays when it does not keep buffers resident.
   const words = 1 << 22, data = randomWords(words, 7);
   const up = await medianMs(async () => { const b = G.upload(data); await G.finish(); G.free(b); }, reps);
@@ -100,6 +104,20 @@ export async function run(r: Reporter, args: string[]): Promise<void> {
   G.free(b);
   r.result("gpu", { kernel: "upload", words, gpu_ms: up, mb_per_s: (4 * words) / 1e3 / up });
   r.result("gpu", { kernel: "read_back", words, gpu_ms: down, mb_per_s: (4 * words) / 1e3 / down });
+}
+
+/**
+ * The witness commitment as the prover makes it (PcsProverData from evaluations in JS memory), at
+ * the layout chooseParams picks: commitOnGpu (upload, RS + leaves on the GPU, read back, CPU
+ * transpose and node levels) vs commit on one wasm thread. Not resident: transfers are included.
+ */
+async function commitments(r: Reporter, G: GpuKernels, reps: number): Promise<void> {
+  for (const logN of [20, 22]) {
+    const params = chooseParams(logN), evals = randomWords(2 ** logN, 11);
+    const gpuMs = await medianMs(() => commitOnGpu(params, evals, G), reps);
+    const wasmMs = await medianMs(() => commit(params, evals), reps);
+    r.result("gpu", { kernel: "commit", log_n: logN, log_rows: params.logRows, log_cols: params.logCols, gpu_ms: gpuMs, wasm_ms: wasmMs, speedup: wasmMs / gpuMs });
+  }
 }
 
 /**
