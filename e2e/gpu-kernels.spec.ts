@@ -9,6 +9,7 @@ type Zkml = {
     conformance(o?: { full?: boolean; only?: string }): Promise<{ adapter: string; software: boolean; cases: Case[] }>;
     choose(prefer?: "webgpu" | "wasm" | "auto"): Promise<{ backend: string; note: string }>;
   };
+  pcsGpu: { check(): Promise<{ adapter: string; cases: { name: string; differs: string[] }[] }> };
 };
 
 test("every WebGPU kernel agrees with the TypeScript reference in Chromium", async ({ page }) => {
@@ -29,6 +30,15 @@ test("every WebGPU kernel agrees with the TypeScript reference in Chromium", asy
   const auto = await choose();
   expect(auto.backend).toBe("wasm");
   expect(auto.note).toContain("software rasterizer");
+});
+
+test("the witness commitment on the GPU (commitOnGpu) is commit's, byte for byte, in Chromium", async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto("/?demo=none");
+  const r = await page.evaluate(() => (globalThis as unknown as { zkml: Zkml }).zkml.pcsGpu.check());
+  expect(r.adapter).toBeTruthy();
+  expect(r.cases.map((c) => c.name)).toEqual(expect.arrayContaining(["2^0×2^6 rate 2^-2", "2^5×2^0 rate 2^-2", "2^4×2^7 rate 2^-1", "2^6×2^10 rate 2^-2"]));
+  expect(r.cases.filter((c) => c.differs.length)).toEqual([]);
 });
 
 test("without WebGPU the chooser falls back to wasm and says why", async ({ page }) => {

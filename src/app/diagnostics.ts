@@ -7,6 +7,7 @@ import { gpuDevice, gpuVecMul } from "../core/kernels/gpu.ts";
 import { vecMulAuto } from "../core/kernels/backend.ts";
 import { runFieldConformance } from "../core/kernels/conformance.ts";
 import { gpuDiagnostics } from "../core/kernels/gpu-diagnostics.ts";
+import { pageGpuCommitCheck } from "../core/pcs/commit-gpu-check.ts";
 import { wasmSha256, wasmSha256Batch } from "../core/kernels/sha256.ts";
 import { sha256 } from "../core/hash/index.ts";
 
@@ -54,6 +55,8 @@ export function exposeDiagnostics(): void {
     fieldConformance: runFieldConformance,
     /** The WebGPU kernels vs the TS reference, and the backend chooser (e2e/gpu-kernels.spec.ts). */
     gpuKernels: gpuDiagnostics,
+    /** commitOnGpu vs commit on this page's device (e2e/gpu-kernels.spec.ts). */
+    pcsGpu: { check: pageGpuCommitCheck },
     /** SHA-256: the wasm kernel (one message, a batch with a Merkle prefix) and the app's chosen path (e2e/sha256.spec.ts). */
     sha256: { wasm: wasmSha256, wasmBatch: wasmSha256Batch, app: sha256 },
   };

@@ -6,7 +6,8 @@ import { P } from "../field/index.ts";
 import type { GpuKernels } from "../kernels/gpu-kernels.ts";
 import { gpuKernelsFor } from "../kernels/gpu-kernels.ts";
 import { nodeGpuDevice } from "../kernels/gpu-node.ts";
-import { commit, type PcsProverData } from "./commit.ts";
+import { commit } from "./commit.ts";
+import { CHECK_SHAPES, gpuCommitCheck } from "./commit-gpu-check.ts";
 import { commitOnGpu, gpuCommitBytes, gpuCommitFits } from "./commit-gpu.ts";
 import { chooseParams, DEFAULT_QUERIES, type PcsParams } from "./params.ts";
 import { randomFields, rng } from "./test-helpers.ts";
@@ -15,17 +16,6 @@ const gpu = await nodeGpuDevice();
 
 const shape = (logRows: number, logCols: number, logBlowup = 2): PcsParams =>
   ({ logN: logRows + logCols, logRows, logCols, logBlowup, queries: DEFAULT_QUERIES });
-
-function expectSame(got: PcsProverData, want: PcsProverData): void {
-  expect(got.params).toEqual(want.params);
-  expect(Buffer.from(got.root).toString("hex")).toBe(Buffer.from(want.root).toString("hex"));
-  expect(got.matrix).toEqual(want.matrix);
-  // Column-major encodings and every Merkle level, compared as whole buffers.
-  expect(Buffer.compare(Buffer.from(got.columns.buffer, got.columns.byteOffset, got.columns.byteLength),
-    Buffer.from(want.columns.buffer, want.columns.byteOffset, want.columns.byteLength))).toBe(0);
-  expect(got.tree.depth).toBe(want.tree.depth);
-  got.tree.levels.forEach((l, i) => expect(Buffer.compare(Buffer.from(l), Buffer.from(want.tree.levels[i]!))).toBe(0));
-}
 
 /** GpuKernels whose device reports the given binding limit (the size check runs before any GPU work). */
 function limitedKernels(maxBinding: number): GpuKernels {
@@ -57,14 +47,12 @@ describe.skipIf(!gpu.ok)(`commitOnGpu in Node${gpu.ok ? ` (${gpu.adapter})` : ` 
   const G = () => gpuKernelsFor((gpu as { device: GPUDevice }).device);
 
   it("gives commit's PcsProverData byte for byte on several shapes and rates", async () => {
-    const r = rng(2026);
-    // One row, one column, square, tall, wide, rate 1/2 and 1/8, a chosen layout near 2^16.
-    const shapes = [shape(0, 6), shape(5, 0), shape(3, 3), shape(9, 4), shape(2, 11), shape(4, 7, 1), shape(3, 8, 3), chooseParams(16)];
-    for (const p of shapes) {
-      const evals = randomFields(r, 2 ** p.logN);
-      evals[0] = P - 1; // the largest canonical value
-      expectSame(await commitOnGpu(p, evals, G()), commit(p, evals));
-    }
+    // One row, one column, square, tall, wide, rate 1/2 and 1/8, and the layout chooseParams picks for 2^16.
+    const p16 = chooseParams(16);
+    const cases = await gpuCommitCheck(G(), [...CHECK_SHAPES, [p16.logRows, p16.logCols, p16.logBlowup]]);
+    expect(cases.map((c) => c.name)).toContain("2^9×2^4 rate 2^-2");
+    expect(cases).toHaveLength(CHECK_SHAPES.length + 1);
+    expect(cases.filter((c) => c.differs.length)).toEqual([]);
   }, 60_000);
 
   it("different data gives a different root (the GPU path reads the data it is given)", async () => {
