@@ -3,18 +3,14 @@
 // and the progress events say which worker ran each pooled job. The field operations a proof
 // counts (every thread's kernels) are the same for any thread count.
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { buildOutput, decodeTensorProto, publicInputs } from "../../src/core/artifacts/index.ts";
-import { decodeModel, decodeTensorFile } from "../../src/core/onnx/index.ts";
-import { fromTensorData, loadGraph, type Tensor } from "../../src/core/graph/index.ts";
-import { calibrate, quantizeInput } from "../../src/core/quant/index.ts";
-import { loadProvingKey, proveWithKey, setupKeys, type LoadedKey } from "../../src/core/prover/keys.ts";
+import { proveWithKey, type LoadedKey } from "../../src/core/prover/keys.ts";
 import type { ProgressEvent } from "../../src/core/prover/index.ts";
 import { nodePool } from "../../src/core/parallel/index.ts";
 import { verifyFiles } from "../../src/core/verifier/files.ts";
-import { fixtureFiles, joinParts } from "./keys-fixture.ts";
-import { itShared, SHARED } from "../shared-data.ts";
+import { fixtureFiles } from "./keys-fixture.ts";
+import { itShared } from "../shared-data.ts";
+import { DIGITS_CNN, digitsCnnKeys } from "./digits-cnn-fixture.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
@@ -44,21 +40,8 @@ describe("proving on a worker pool", () => {
     expect(pooled.some((e) => /^RS-encode rows \d+–\d+ \(/.test(e.detail))).toBe(true);
   });
 
-  itShared("models/digits_cnn/model.onnx", "digits_cnn: the same proof with 1, 2 and 4 workers, verified", async () => {
-    const dir = join(SHARED, "models/digits_cnn");
-    const graph = loadGraph(decodeModel(new Uint8Array(readFileSync(join(dir, "model.onnx")))));
-    const name = graph.inputs[0]!.name;
-    const cal = fromTensorData(decodeTensorFile(new Uint8Array(readFileSync(join(SHARED, "models/digits/calibration_x_img.pb")))));
-    const per = cal.shape.slice(1).reduce((a, b) => a * b, 1);
-    const samples = Array.from({ length: 16 }, (_, i): Record<string, Tensor> => ({
-      [name]: { dtype: "float32", shape: [1, ...cal.shape.slice(1)], data: (cal.data as Float32Array).slice(i * per, (i + 1) * per) } as Tensor,
-    }));
-    const { qgraph } = calibrate(graph, samples);
-    const keys = setupKeys(qgraph);
-    const key = loadProvingKey(joinParts(keys.pk));
-    const inputBytes = new Uint8Array(readFileSync(join(dir, "test_data_set_0/input_0.pb")));
-    const qin = qgraph.inputs[0]!;
-    const inputs = { [qin]: quantizeInput(qgraph.tensors[qin]!, fromTensorData(decodeTensorFile(inputBytes))) };
+  itShared(DIGITS_CNN, "digits_cnn: the same proof with 1, 2 and 4 workers, verified", async () => {
+    const { keys, key, inputBytes, inputs } = digitsCnnKeys();
     const { proofs, pooled, fieldOps } = await proveAcross(key, inputs);
     expect(fieldOps).toEqual([fieldOps[0], fieldOps[0], fieldOps[0]]);
     expect(hex(proofs[1]!)).toBe(hex(proofs[0]!));
