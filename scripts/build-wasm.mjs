@@ -20,16 +20,24 @@ for (const f of sources) hash.update(f).update(readFileSync(join(srcDir, f)));
 const digest = hash.digest("hex");
 const stamp = join(outDir, ".stamp");
 if (existsSync(stamp) && readFileSync(stamp, "utf8") === digest &&
-    entries.every((f) => existsSync(join(outDir, basename(f, ".ts") + ".wasm.ts")))) {
+    entries.every((f) => existsSync(join(outDir, basename(f, ".ts") + ".wasm.ts"))) &&
+    existsSync(join(outDir, "field.shared.wasm.ts"))) {
   process.exit(0);
 }
 mkdirSync(outDir, { recursive: true });
-for (const f of entries) {
-  const name = basename(f, ".ts");
+// Kernels without mutable static data also get a build over an imported shared memory
+// (<name>.shared.wasm.ts): every thread of the prover's pool instantiates it on one memory.
+const SHARED = new Set(["field"]);
+const builds = entries.flatMap((f) => [{ f, name: basename(f, ".ts"), shared: false },
+  ...(SHARED.has(basename(f, ".ts")) ? [{ f, name: basename(f, ".ts") + ".shared", shared: true }] : [])]);
+for (const { f, name, shared } of builds) {
   const wasmPath = join(outDir, name + ".wasm");
+  const memoryFlags = shared
+    ? ["--importMemory", "--sharedMemory", "--initialMemory", "1", "--maximumMemory", "65536", "--enable", "threads"]
+    : ["--initialMemory", "1"];
   const { error, stderr } = await asc.main([
     join(srcDir, f), "-O3", "--noAssert", "--runtime", "stub", "--exportRuntime", "--enable", "simd",
-    "--initialMemory", "1", "--outFile", wasmPath,
+    ...memoryFlags, "--outFile", wasmPath,
   ]);
   if (error) {
     console.error(`build-wasm: ${f} failed to compile\n${stderr.toString()}`);
@@ -41,4 +49,4 @@ for (const f of entries) {
     `export const wasmBase64 = ${JSON.stringify(b64)};\n`);
 }
 writeFileSync(stamp, digest);
-console.log(`build-wasm: ${entries.length} kernel(s) built`);
+console.log(`build-wasm: ${builds.length} kernel(s) built`);

@@ -1,6 +1,6 @@
 // Issue 10: the proof does not depend on the number of threads. The hand-built MLP (always) and
 // digits_cnn (shared data) proved with 1, 2 and 4 workers give the same proof.bin, which verifies,
-// and the progress events say which worker ran each pooled job. The field operations a proof
+// and the progress events say what each thread of the pool did between two progress points. The field operations a proof
 // counts (every thread's kernels) are the same for any thread count.
 import { describe, expect, it } from "vitest";
 import { buildOutput, decodeTensorProto, publicInputs } from "../../src/core/artifacts/index.ts";
@@ -35,9 +35,8 @@ describe("proving on a worker pool", () => {
     expect(fieldOps).toEqual([fieldOps[0], fieldOps[0], fieldOps[0]]);
     expect(verifyFiles(f.vk, f.input, f.output, proofs[2]!).ok).toBe(true);
     expect(pooled.length).toBeGreaterThan(0);
-    expect(pooled.every((e) => e.stage === "commit" || e.stage === "openings")).toBe(true);
     expect(pooled.every((e) => e.worker! >= 0 && e.worker! < 4)).toBe(true);
-    expect(pooled.some((e) => /^RS-encode rows \d+–\d+ \(/.test(e.detail))).toBe(true);
+    expect(pooled.every((e) => /^\d+ kernel calls \([\d.]+ ms\)$/.test(e.detail))).toBe(true);
   });
 
   itShared(DIGITS_CNN, "digits_cnn: the same proof with 1, 2 and 4 workers, verified", async () => {

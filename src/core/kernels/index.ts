@@ -40,9 +40,25 @@ export function tsBackend(): FieldBackend {
   return tsInst;
 }
 
-/** The default backend for bulk work: wasm. */
+let scoped: FieldBackend | undefined;
+
+/** The backend for bulk work: wasm, or the one `withKernels` put in place (a pool's). */
 export function fieldBackend(): FieldBackend {
-  return wasmBackend();
+  return scoped ?? wasmBackend();
+}
+
+/**
+ * Runs `fn` with `K` as every fieldBackend() caller's backend (a pool's, so that the prover's
+ * kernels run on every thread). Buffers of one backend must not reach another: keep them inside.
+ */
+export function withKernels<T>(K: FieldBackend | undefined, fn: () => T): T {
+  const prev = scoped;
+  scoped = K ?? prev;
+  try {
+    return fn();
+  } finally {
+    scoped = prev;
+  }
 }
 
 /** Both implementations, for conformance suites. */

@@ -18,16 +18,24 @@ export function decodeBase64(b64: string): Uint8Array {
 
 const moduleCache = new Map<string, WebAssembly.Module>();
 
-/** Synchronous instantiation: kernels are small, and sync keeps call sites simple. */
-export function instantiateKernel<E>(b64: string): KernelInstance<E> {
+/** The compiled module of a kernel (compiled once per thread). */
+export function kernelModule(b64: string): WebAssembly.Module {
   let mod = moduleCache.get(b64);
   if (!mod) {
     mod = new WebAssembly.Module(decodeBase64(b64) as BufferSource);
     moduleCache.set(b64, mod);
   }
-  const inst = new WebAssembly.Instance(mod, { env: { abort: kernelAbort } });
-  const exports = inst.exports as unknown as E & { memory: WebAssembly.Memory };
-  return { exports, memory: exports.memory };
+  return mod;
+}
+
+/**
+ * Synchronous instantiation: kernels are small, and sync keeps call sites simple. `memory` is
+ * for kernels built over an imported (shared) memory.
+ */
+export function instantiateKernel<E>(b64: string, memory?: WebAssembly.Memory): KernelInstance<E> {
+  const inst = new WebAssembly.Instance(kernelModule(b64), { env: { abort: kernelAbort, ...(memory ? { memory } : {}) } });
+  const exports = inst.exports as unknown as E & { memory?: WebAssembly.Memory };
+  return { exports, memory: memory ?? exports.memory! };
 }
 
 function kernelAbort(): never {

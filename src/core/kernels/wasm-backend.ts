@@ -10,7 +10,7 @@ import { FieldError } from "../field/errors.ts";
 import { inv, rootOfUnity } from "../field/koalabear.ts";
 import type { Ext } from "../field/ext.ts";
 import { wasmBase64 } from "./generated/field.wasm.ts";
-import { instantiateKernel } from "./load.ts";
+import { instantiateKernel, type KernelInstance } from "./load.ts";
 import type { Buf, FieldBackend, Table } from "./types.ts";
 import { countFieldOps } from "./field-ops.ts";
 
@@ -33,6 +33,12 @@ export interface FieldKernelExports {
   combineRows(m: Ptr, rows: number, cols: number, w: Ptr, out: Ptr): void;
   combineRowsExt(m: Ptr, rows: number, cols: number, w: Ptr, out: Ptr): void;
   transpose(a: Ptr, rows: number, cols: number, out: Ptr): void;
+  transposeInto(a: Ptr, rows: number, cols: number, out: Ptr, outRows: number): void;
+  copyWords(src: Ptr, dst: Ptr, n: number): void;
+  zeroWords(dst: Ptr, n: number): void;
+  combineRowsStrided(m: Ptr, rows: number, cols: number, stride: number, w: Ptr, out: Ptr): void;
+  combineRowsExtStrided(m: Ptr, rows: number, cols: number, stride: number, w: Ptr, out: Ptr): void;
+  eqTableFrom(r: Ptr, n: number, c: Ptr, out: Ptr): void;
   fillTwiddles(tw: Ptr, logMax: number, root: number): void;
   nttBase(a: Ptr, logN: number, tw: Ptr): void;
   nttExt(a: Ptr, logN: number, tw: Ptr): void;
@@ -128,10 +134,15 @@ export interface WasmFieldBackend extends FieldBackend {
   ptr(b: Buf): number;
   /** Bytes currently allocated in the arena. */
   arenaBytes(): number;
+  /** Pointer to the (forward or inverse) twiddle table serving NTTs up to 2^logN. */
+  twiddles(logN: number, inverse?: boolean): number;
 }
 
-export function createWasmBackend(): WasmFieldBackend {
-  const inst = instantiateKernel<FieldKernelExports>(wasmBase64);
+/**
+ * A backend over its own kernel instance, or over `inst` (the shared-memory build, for a pool).
+ * `counted: false` leaves the field-operation count to a wrapper that dispatches the calls.
+ */
+export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = instantiateKernel<FieldKernelExports>(wasmBase64), counted = true): WasmFieldBackend {
   const k = inst.exports;
   const memory = inst.memory;
   const arena = new Arena(memory, k.heapBase());
@@ -147,7 +158,7 @@ export function createWasmBackend(): WasmFieldBackend {
     if (!Number.isInteger(words) || words < 0) throw new Error(`kernels: bad allocation size ${words}`);
     const bytes = 4 * words;
     const ptr = arena.alloc(bytes);
-    if (zero) new Uint8Array(memory.buffer, ptr, bytes).fill(0);
+    if (zero) k.zeroWords(ptr, words);
     return new WBuf(ptr, words, Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN));
   };
   const u32 = (b: WBuf): Uint32Array => new Uint32Array(memory.buffer, b.ptr, b.len);
@@ -197,6 +208,7 @@ export function createWasmBackend(): WasmFieldBackend {
     memory,
     ptr: p,
     arenaBytes: () => arena.used,
+    twiddles: (logN, inverse = false) => twiddles(logN, inverse),
     alloc: (words) => alloc(words),
     from(data) {
       const b = alloc(data.length, false);
@@ -311,5 +323,5 @@ export function createWasmBackend(): WasmFieldBackend {
       throw new Error(`kernels: foldRoundProduct takes 2 or 3 tables, got ${tables.length}`);
     },
   };
-  return countFieldOps(backend);
+  return counted ? countFieldOps(backend) : backend;
 }

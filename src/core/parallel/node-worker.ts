@@ -1,8 +1,8 @@
 // Entry of a pool worker under Node's worker_threads.
 import { parentPort } from "node:worker_threads";
 import { serve } from "./serve.ts";
-import type { PoolMessage } from "./protocol.ts";
+import type { PoolInit } from "./protocol.ts";
 
 if (!parentPort) throw new Error("parallel: node-worker.ts runs only as a worker thread");
 const port = parentPort;
-serve(port, (fn) => port.on("message", (m: PoolMessage) => fn(m)));
+serve(port, (fn) => port.on("message", (m: PoolInit) => fn(m)));

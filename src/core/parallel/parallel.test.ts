@@ -1,80 +1,138 @@
+// The pool and its backend: every split kernel call gives the one-thread bits (the wasm kernels,
+// themselves checked against the TS reference) for 2 and 4 threads, at sizes that do split and
+// with ranges that do not divide evenly; commitments and openings keep their bytes; failures,
+// silent workers and missing shared memory are handled.
 import { afterAll, describe, expect, it } from "vitest";
 import { chooseParams, commit, open, verifyOpening, writeOpeningProof, type PcsClaim } from "../pcs/index.ts";
 import { mleBrute, randomFields, rng } from "../pcs/test-helpers.ts";
 import { sha256Batch } from "../hash/index.ts";
 import { Transcript } from "../transcript/index.ts";
-import { createPool, nodePool, singleThreadPool, webPool, PoolError, type PoolWorker } from "./index.ts";
+import { wasmBackend, withKernels, type Buf, type FieldBackend } from "../kernels/index.ts";
+import { createPool, nodePool, poolBackend, singleThreadPool, webPool, PoolError, type PoolWorker, type PoolBackend } from "./index.ts";
+import { ranges } from "./backend.ts";
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+/** A short fingerprint of words (failures print digests, not megabytes). */
+const words = (a: Uint32Array) => hex(sha256Batch(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), a.byteLength)) + `/${a.length}`;
+
+/** Runs `fn` on both backends with the same inputs (copied in) and returns both outputs. */
+function both(W: FieldBackend, B: PoolBackend, inputs: Uint32Array[], outWords: number, fn: (K: FieldBackend, ins: Buf[], out: Buf) => Uint32Array | void) {
+  return [W, B].map((K) => {
+    const ins = inputs.map((x) => K.from(x)), out = K.alloc(outWords);
+    try {
+      const r = fn(K, ins, out);
+      return { ret: r ? words(r) : "", out: words(K.read(out)), ins: ins.map((b) => words(K.read(b))) };
+    } finally {
+      [...ins, out].forEach((b) => K.free(b));
+    }
+  });
+}
 
 describe("worker pool", () => {
   const made: { close(): void }[] = [];
   afterAll(() => made.forEach((p) => p.close()));
 
-  it("hashes message ranges on every thread with the one-thread bytes", async () => {
-    const { pool, ready } = nodePool(3);
-    await ready;
-    expect(pool.size).toBe(3);
-    const next = rng(7), len = 333, n = 1000;
-    const data = pool.bytes(n * len).map(() => next() & 255);
-    const out = pool.bytes(32 * n);
-    const jobs = pool.run({ kind: "sha256", data, len, prefix: 1, out, blockMessages: 37 });
-    expect(hex(out)).toBe(hex(sha256Batch(data, len, 1)));
-    expect(jobs.length).toBe(Math.ceil(n / 37));
-    expect(jobs.every((j) => j.worker >= 0 && j.worker < 3 && j.ms >= 0)).toBe(true);
-    expect(jobs[0]!.detail).toBe("SHA-256 nodes 0–36");
+  it("ranges cover the total once, aligned", () => {
+    expect(ranges(100, 3, 16)).toEqual([[0, 48], [48, 96], [96, 100]]);
+    expect(ranges(5, 8)).toEqual([[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]]);
+    expect(ranges(0, 4)).toEqual([]);
   });
 
-  it("commits to the same root, columns and tree with 1, 2 and 4 threads", async () => {
-    const next = rng(11);
-    for (const logN of [10, 15]) {
-      const params = chooseParams(logN);
-      const evals = randomFields(next, 2 ** logN);
-      const ref = commit(params, evals);
-      for (const threads of [2, 4]) {
-        const { pool, ready } = nodePool(threads);
-        await ready;
-        const seen = new Set<number>();
-        const got = commit(params, evals, { pool, onJob: (j) => seen.add(j.worker) });
-        expect(hex(got.root)).toBe(hex(ref.root));
-        expect(hex(new Uint8Array(got.columns.buffer))).toBe(hex(new Uint8Array(ref.columns.buffer, ref.columns.byteOffset, ref.columns.byteLength)));
-        expect(got.tree.levels.map(hex)).toEqual(ref.tree.levels.map(hex));
-        expect(seen.size).toBeGreaterThan(0);
+  for (const threads of [2, 4]) {
+    it(`every split kernel equals the one-thread kernels (${threads} threads)`, async () => {
+      const { pool, ready } = nodePool(threads);
+      await ready;
+      const B = poolBackend(pool), W = wasmBackend(), r = rng(threads);
+      const E = (n: number) => 4 * n;
+      const base = (n: number) => randomFields(r, n), ext = (n: number) => randomFields(r, E(n));
+      const c = randomFields(r, 4), eqPoint = ext(15);
+      // Odd sizes: the last range is short.
+      const n = (1 << 16) + 37, m = (1 << 13) + 5;
+      const cases: [string, Uint32Array[], number, (K: FieldBackend, i: Buf[], o: Buf) => Uint32Array | void][] = [
+        ["add", [base(n), base(n)], n, (K, [a, b], o) => K.add(a!, b!, o, n)],
+        ["sub", [base(n), base(n)], n, (K, [a, b], o) => K.sub(a!, b!, o, n)],
+        ["mul", [base(n), base(n)], n, (K, [a, b], o) => K.mul(a!, b!, o, n)],
+        ["extAdd", [ext(m * 2), ext(m * 2)], E(m * 2), (K, [a, b], o) => K.extAdd(a!, b!, o, m * 2)],
+        ["extMul", [ext(m * 2), ext(m * 2)], E(m * 2), (K, [a, b], o) => K.extMul(a!, b!, o, m * 2)],
+        ["extMul in place", [ext(m * 2), ext(m * 2)], 0, (K, [a, b]) => K.extMul(a!, b!, a!, m * 2)],
+        ["extMulBase", [ext(m * 2), base(m * 2)], E(m * 2), (K, [a, b], o) => K.extMulBase(a!, b!, o, m * 2)],
+        ["extScale", [ext(m * 2)], E(m * 2), (K, [a], o) => K.extScale(a!, c, o, m * 2)],
+        ["baseScaleExt", [base(m * 2)], E(m * 2), (K, [a], o) => K.baseScaleExt(a!, c, o, m * 2)],
+        ["extDot", [ext(m * 2), ext(m * 2)], 0, (K, [a, b]) => K.extDot(a!, b!, m * 2)],
+        ["extDotBase", [ext(m * 2), base(m * 2)], 0, (K, [a, b]) => K.extDotBase(a!, b!, m * 2)],
+        ["extSum", [ext(m * 2)], 0, (K, [a]) => K.extSum(a!, m * 2)],
+        ["combineRows", [base(37 * 1100), ext(37)], E(1100), (K, [a, w], o) => K.combineRows(a!, 37, 1100, w!, o)],
+        ["combineRowsExt", [ext(9 * 4000), ext(9)], E(4000), (K, [a, w], o) => K.combineRowsExt(a!, 9, 4000, w!, o)],
+        ["transpose", [base(300 * 257)], 300 * 257, (K, [a], o) => K.transpose(a!, 300, 257, o)],
+        ["rsEncode", [base(37 << 10)], 37 << 12, (K, [a], o) => K.rsEncode(a!, 37, 10, 2, o)],
+        ["rsEncodeExt", [ext(11 << 10)], E(11 << 12), (K, [a], o) => K.rsEncodeExt(a!, 11, 10, 2, o)],
+        ["eqTable 2^15", [], E(1 << 15), (K, _i, o) => K.eqTable(eqPoint, o)],
+        ["foldBase", [base(2 * m)], E(m), (K, [a], o) => K.foldBase(a!, m, c, o)],
+        ["foldExt", [ext(2 * m)], E(m), (K, [a], o) => K.foldExt(a!, m, c, o)],
+        ["foldExt in place", [ext(2 * m)], 0, (K, [a]) => K.foldExt(a!, m, c, a!)],
+        ["roundProduct EB", [ext(2 * m), base(2 * m)], 0, (K, [a, b]) => K.roundProduct([{ buf: b!, ext: false }, { buf: a!, ext: true }], m)],
+        ["roundProduct EEB", [ext(2 * m), ext(2 * m), base(2 * m)], 0, (K, [a, b, d]) => K.roundProduct([{ buf: a!, ext: true }, { buf: b!, ext: true }, { buf: d!, ext: false }], m)],
+        ["roundProduct BBB", [base(2 * m), base(2 * m), base(2 * m)], 0, (K, [a, b, d]) => K.roundProduct([{ buf: a!, ext: false }, { buf: b!, ext: false }, { buf: d!, ext: false }], m)],
+        ["foldRoundProduct 2", [ext(2 * m), base(2 * m)], E(2 * m), (K, [a, b], o) => K.foldRoundProduct([{ buf: a!, ext: true }, { buf: b!, ext: false }], m, c, [K.slice(o, 0, E(m)), K.slice(o, E(m), E(m))])],
+        ["foldRoundProduct 3", [ext(2 * m), base(2 * m), ext(2 * m)], E(3 * m), (K, [a, b, d], o) =>
+          K.foldRoundProduct([{ buf: a!, ext: true }, { buf: b!, ext: false }, { buf: d!, ext: true }], m, c, [0, 1, 2].map((j) => K.slice(o, j * E(m), E(m))))],
+      ];
+      for (const [name, inputs, outWords, fn] of cases) {
+        const [one, many] = both(W, B, inputs, outWords, fn);
+        expect(many, name).toEqual(one);
       }
-    }
-  });
+      const msgs = randomFields(r, 250 * 300);
+      const b = B.from(msgs);
+      try {
+        const bytes = new Uint8Array(msgs.buffer);
+        expect(hex(B.hashMessages(b, 0, 1000, 300, 0))).toBe(hex(sha256Batch(bytes, 1000, 0)));
+        expect(hex(B.hashMessages(b, 4, 64, 1000, -1))).toBe(hex(sha256Batch(bytes.subarray(4, 4 + 64000), 64)));
+      } finally {
+        B.free(b);
+      }
+      const act = pool.activity();
+      expect(act.reduce((s, a) => s + a.jobs, 0)).toBeGreaterThan(cases.length);
+      expect(act.every((a) => a.worker >= 0 && a.worker < threads && a.ms >= 0)).toBe(true);
+    }, 60_000);
+  }
 
-  it("opens a 2^20 commitment (row combinations split over row blocks) to the one-thread bytes", async () => {
+  it("commits and opens (row-side batching) with the one-thread bytes on 2 and 4 threads", async () => {
     const r = rng(5), params = chooseParams(20);
     const evals = randomFields(r, 2 ** 20);
-    // Small segments keep the brute-force values cheap; the proximity and evaluation rows span
-    // every row, so those combinations run on the pool.
     const claims: PcsClaim[] = [3, 700].map((k) => {
       const logSize = 10, offset = k * 2 ** logSize, point = randomFields(r, 4 * logSize);
       return { segment: { offset, logSize }, point, value: mleBrute(evals.subarray(offset, offset + 2 ** logSize), point) };
     });
-    const ref = writeOpeningProof(open(new Transcript(), commit(params, evals), claims), params);
+    const refData = commit(params, evals);
+    const ref = writeOpeningProof(open(new Transcript(), refData, claims), params);
     for (const threads of [2, 4]) {
       const { pool, ready } = nodePool(threads);
       await ready;
-      const data = commit(params, evals, { pool });
-      const ran: string[] = [];
-      const bytes = writeOpeningProof(open(new Transcript(), data, claims, { pool, onJob: (j) => ran.push(j.detail) }), params);
+      const B = poolBackend(pool);
+      const { data, bytes } = withKernels(B, () => {
+        const data = commit(params, evals);
+        return { data, bytes: writeOpeningProof(open(new Transcript(), data, claims), params) };
+      });
+      expect(hex(data.root)).toBe(hex(refData.root));
+      expect(data.tree.levels.map(hex)).toEqual(refData.tree.levels.map(hex));
+      expect(words(data.columns)).toBe(words(refData.columns));
       expect(hex(bytes)).toBe(hex(ref));
-      expect(ran.some((d) => d.startsWith("combine rows 0–"))).toBe(true);
       expect(verifyOpening(new Transcript(), params, data.root, claims, bytes)).toEqual({ ok: true });
+      expect(pool.activity().length).toBe(threads);
     }
-  });
+  }, 60_000);
 
   it("reports a failing job as a PoolError and stays usable", async () => {
     const { pool, ready } = nodePool(2);
     await ready;
-    // The second message is cut short, so its job's hash call rejects it.
-    expect(() => pool.run({ kind: "sha256", data: pool.bytes(100), len: 64, prefix: 0, out: pool.bytes(64), blockMessages: 1 })).toThrow(/parallel: worker \d: hash: batch of 36 bytes/);
-    expect(() => pool.run({ kind: "sha256", data: pool.bytes(100), len: 64, prefix: 0, out: pool.bytes(64), blockMessages: 1 })).toThrow(PoolError);
-    const out = pool.bytes(64);
-    pool.run({ kind: "sha256", data: pool.bytes(128), len: 64, prefix: 0, out, blockMessages: 1 });
-    expect(hex(out)).toBe(hex(sha256Batch(new Uint8Array(128), 64, 0)));
+    // A copy far past the end of the memory traps in whichever thread runs it.
+    const bad = { fn: "copyWords" as const, args: [0, 0x7ff00000, 1 << 20] };
+    expect(() => pool.run([bad, bad, bad])).toThrow(/parallel: worker \d: .*out of bounds/);
+    expect(() => pool.run([bad, bad])).toThrow(PoolError);
+    const B = poolBackend(pool), x = B.from(Uint32Array.of(1, 2, 3, 4)), y = B.alloc(4);
+    pool.run([{ fn: "copyWords", args: [B.local.ptr(x), B.local.ptr(y), 2] }, { fn: "copyWords", args: [B.local.ptr(x) + 8, B.local.ptr(y) + 8, 2] }]);
+    expect(Array.from(B.read(y))).toEqual([1, 2, 3, 4]);
+    expect(() => pool.run(Array.from({ length: 2000 }, () => bad))).toThrow(/2000 jobs in one batch/);
   });
 
   it("a worker that never starts does not block: the caller runs every job; its failure is reported by ready", async () => {
@@ -88,10 +146,10 @@ describe("worker pool", () => {
     const { pool, ready } = webPool(2, () => silent);
     made.push(pool);
     expect(pool.size).toBe(2);
-    const data = pool.bytes(64 * 10), out = pool.bytes(32 * 10);
-    const jobs = pool.run({ kind: "sha256", data, len: 64, prefix: 0, out, blockMessages: 1 });
-    expect(jobs.map((j) => j.worker)).toEqual(new Array(10).fill(0));
-    expect(hex(out)).toBe(hex(sha256Batch(data, 64, 0)));
+    const B = poolBackend(pool), W = wasmBackend(), r = rng(3);
+    const [one, many] = both(W, B, [randomFields(r, 1 << 18)], 1 << 20, (K, [a], o) => K.rsEncode(a!, 64, 12, 2, o));
+    expect(many).toEqual(one);
+    expect(pool.activity().map((a) => a.worker)).toEqual([0]);
     listeners.error!.forEach((fn) => fn({ message: "no such script" }));
     await expect(ready).rejects.toThrow(/parallel: a pool worker failed to start: no such script/);
   });
@@ -105,6 +163,7 @@ describe("worker pool", () => {
       made.push(pool);
       expect(pool.size).toBe(1);
       expect(pool.note).toMatch(/not cross-origin isolated/);
+      expect(() => poolBackend(pool)).toThrow(/one-thread pool has no shared memory/);
     } finally {
       g.crossOriginIsolated = before;
       if (before === undefined) delete g.crossOriginIsolated;

@@ -1,10 +1,13 @@
-// A synchronous worker pool: `run(task)` posts one batch over shared memory to every worker,
-// works on it on the calling thread too, and blocks in Atomics.wait until every job is done.
-// Blocking keeps the prover synchronous; it is allowed in Node and inside a Web Worker, never on
-// a browser main thread. Without SharedArrayBuffer (no cross-origin isolation) the pool has one
-// thread and its `note` says why.
-import { CONTROL_WORDS, DONE, ERROR_BYTES, FAILED, type Batch, type PoolMessage, type Task } from "./protocol.ts";
-import { describeJob, jobCount, work } from "./tasks.ts";
+// A synchronous worker pool over one shared wasm memory: `run(jobs)` publishes a batch of kernel
+// calls, works on it on the calling thread too, and blocks in Atomics.wait until every call is
+// done. Blocking keeps the prover synchronous; it is allowed in Node and inside a Web Worker,
+// never on a browser main thread. Without SharedArrayBuffer (no cross-origin isolation) the pool
+// has one thread and its `note` says why.
+import { instantiateKernel, type KernelInstance } from "../kernels/load.ts";
+import type { FieldKernelExports } from "../kernels/index.ts";
+import { wasmBase64 as sharedFieldWasm } from "../kernels/generated/field.shared.wasm.ts";
+import { CLAIM, DONE, FAILED, JOB_WORDS, MAX_JOBS, NJOBS, QUIT, SEQ, STATE_BYTES, fnIndex, stateViews, type Job, type PoolInit, type StateViews } from "./protocol.ts";
+import { kernelTable, work } from "./tasks.ts";
 
 export class PoolError extends Error {
   constructor(message: string) {
@@ -15,32 +18,21 @@ export class PoolError extends Error {
 
 /** What a pool needs of a worker (worker_threads' Worker and the DOM Worker both fit). */
 export interface PoolWorker {
-  postMessage(m: PoolMessage): void;
+  postMessage(m: PoolInit): void;
   terminate(): unknown;
 }
 
 /** How a caller lends its pool to a computation (absent pool: one thread). */
 export interface PoolUse {
   pool?: WorkerPool;
-  /** Called with every job the pool ran (who ran it, for the per-worker timeline). */
-  onJob?: (job: JobRecord) => void;
 }
 
-/**
- * Jobs per thread: many, so that when a thread is descheduled (cores shared with other
- * processes) the caller waits at most for one small job of it; few enough to keep blocks large.
- */
-const JOBS_PER_THREAD = 12;
-
-const sharedCopies = new WeakMap<Uint32Array, Uint32Array>();
-
+/** One participant's share of the work since the last `activity()` call. */
 export interface JobRecord {
   /** 0 is the calling thread, 1… the pool's workers. */
   worker: number;
-  detail: string;
+  jobs: number;
   ms: number;
-  /** Field operations the job performed (counted on the thread that ran it). */
-  fieldOps: number;
 }
 
 /** Why shared memory cannot be used here, or undefined when it can. */
@@ -52,72 +44,91 @@ export function sharedMemoryUnavailable(): string | undefined {
   return undefined;
 }
 
+/** Pages of the shared memory: 64 KiB each, up to wasm32's 4 GiB. */
+const INITIAL_PAGES = 256, MAX_PAGES = 65536;
+
+/** The shared field kernels on this thread over `memory`. */
+export function sharedKernels(memory: WebAssembly.Memory): KernelInstance<FieldKernelExports> {
+  return instantiateKernel<FieldKernelExports>(sharedFieldWasm, memory);
+}
+
 export class WorkerPool {
   /** Threads that take part in a batch, the caller included. */
   readonly size: number;
   /** How the pool came to its size (e.g. why it fell back to one thread). */
   readonly note: string;
+  /** The memory every participant's kernels work in (absent on a one-thread pool). */
+  readonly memory: WebAssembly.Memory | undefined;
+  /** This thread's kernels over that memory. */
+  readonly kernels: KernelInstance<FieldKernelExports> | undefined;
   private workers: PoolWorker[];
+  private views: StateViews | undefined;
+  private table: ReturnType<typeof kernelTable> | undefined;
+  private seq = 0;
+  private busy: JobRecord[];
 
   constructor(workers: PoolWorker[], note: string) {
     this.workers = workers;
     this.size = workers.length + 1;
     this.note = note;
+    this.busy = Array.from({ length: this.size }, (_, worker) => ({ worker, jobs: 0, ms: 0 }));
+    if (workers.length === 0) return;
+    this.memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
+    this.kernels = sharedKernels(this.memory);
+    const state = new SharedArrayBuffer(STATE_BYTES);
+    this.views = stateViews(state);
+    this.table = kernelTable(this.kernels.exports, this.memory);
+    workers.forEach((w, i) => w.postMessage({ memory: this.memory!, state, worker: i + 1 }));
   }
 
-  /** A zeroed u32 array the workers can see (plain memory on a one-thread pool). */
-  u32(n: number): Uint32Array {
-    return new Uint32Array(this.workers.length ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
-  }
-
-  bytes(n: number): Uint8Array {
-    return new Uint8Array(this.workers.length ? new SharedArrayBuffer(n) : new ArrayBuffer(n));
-  }
-
-  /** The array itself if the workers can see it, else a shared copy (made once per array). */
-  shared(xs: Uint32Array): Uint32Array {
-    if (!this.workers.length || xs.buffer instanceof SharedArrayBuffer) return xs;
-    let copy = sharedCopies.get(xs);
-    if (!copy) {
-      copy = this.u32(xs.length);
-      copy.set(xs);
-      sharedCopies.set(xs, copy);
+  /** Runs every job (on disjoint memory ranges) and returns their kernels' i32 results. */
+  run(jobs: readonly Job[]): Int32Array {
+    const v = this.views;
+    if (!v || !this.table) throw new PoolError("a one-thread pool has no shared kernels; call the backend directly");
+    if (jobs.length === 0) return new Int32Array(0);
+    if (jobs.length > MAX_JOBS) throw new PoolError(`${jobs.length} jobs in one batch (at most ${MAX_JOBS})`);
+    const { control } = v;
+    jobs.forEach((job, j) => {
+      const at = j * JOB_WORDS;
+      v.jobs[at] = fnIndex(job.fn);
+      for (let a = 0; a < JOB_WORDS - 1; a++) v.jobs[at + 1 + a] = job.args[a] ?? 0;
+    });
+    this.seq = (this.seq + 1) & 0x7fff;
+    Atomics.store(control, NJOBS, jobs.length);
+    Atomics.store(control, DONE, 0);
+    Atomics.store(control, FAILED, 0);
+    Atomics.store(control, CLAIM, this.seq << 16);
+    Atomics.store(control, SEQ, this.seq);
+    // One job needs no helper: wake nobody (the spinning ones may still take it; that is fine).
+    if (jobs.length > 1) Atomics.notify(control, SEQ);
+    work(v, this.table, this.seq, 0);
+    for (let done = Atomics.load(control, DONE); done < jobs.length; done = Atomics.load(control, DONE)) {
+      Atomics.wait(control, DONE, done);
     }
-    return copy;
+    for (let j = 0; j < jobs.length; j++) {
+      const b = this.busy[v.ranBy[j]!]!;
+      b.jobs++;
+      b.ms += v.ms[j]!;
+    }
+    if (Atomics.load(control, FAILED) !== 0) {
+      const end = v.error.indexOf(0);
+      throw new PoolError(new TextDecoder().decode(v.error.slice(0, end < 0 ? undefined : end)));
+    }
+    return v.results.slice(0, jobs.length);
   }
 
-  /** Block size splitting `total` items into a few jobs per thread. */
-  block(total: number): number {
-    return Math.max(1, Math.ceil(total / (JOBS_PER_THREAD * this.size)));
-  }
-
-  /** Runs every job of the task and returns who ran each; throws PoolError if one failed. */
-  run(task: Task): JobRecord[] {
-    const jobs = jobCount(task);
-    const shared = this.workers.length > 0;
-    const buf = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-    const batch: Batch = {
-      task, jobs,
-      control: new Int32Array(buf(4 * CONTROL_WORDS)),
-      ranBy: new Int32Array(buf(4 * jobs)),
-      ms: new Float64Array(buf(8 * jobs)),
-      fieldOps: new Float64Array(buf(8 * jobs)),
-      error: new Uint8Array(buf(ERROR_BYTES)),
-    };
-    // One job needs no help; more are offered to every worker (late ones find nothing left).
-    if (jobs > 1) this.workers.forEach((w, i) => w.postMessage({ batch, worker: i + 1 }));
-    work(batch, 0);
-    for (let done = Atomics.load(batch.control, DONE); done < jobs; done = Atomics.load(batch.control, DONE)) {
-      Atomics.wait(batch.control, DONE, done);
-    }
-    if (Atomics.load(batch.control, FAILED) !== 0) {
-      const end = batch.error.indexOf(0);
-      throw new PoolError(new TextDecoder().decode(batch.error.slice(0, end < 0 ? undefined : end)));
-    }
-    return Array.from({ length: jobs }, (_, j) => ({ worker: batch.ranBy[j]!, detail: describeJob(task, j), ms: batch.ms[j]!, fieldOps: batch.fieldOps[j]! }));
+  /** Work done per participant since the last call (for a track per worker), then reset. */
+  activity(): JobRecord[] {
+    const out = this.busy.filter((b) => b.jobs > 0).map((b) => ({ ...b }));
+    for (const b of this.busy) { b.jobs = 0; b.ms = 0; }
+    return out;
   }
 
   close(): void {
+    if (this.views) {
+      Atomics.store(this.views.control, SEQ, QUIT);
+      Atomics.notify(this.views.control, SEQ);
+    }
     for (const w of this.workers) w.terminate();
     this.workers = [];
   }
@@ -134,7 +145,7 @@ export function settled(started: Promise<void>[]): Promise<void> {
   return ready;
 }
 
-/** The one-thread pool: every job runs on the caller. */
+/** The one-thread pool: every call runs on the caller, on the ordinary kernels. */
 export function singleThreadPool(note = "one thread"): WorkerPool {
   return new WorkerPool([], note);
 }

@@ -1,39 +1,55 @@
-// What travels between the pool and its workers: one batch of jobs of one kind over shared
-// memory. Every participant (the calling thread included) claims job indices from an atomic
-// counter, runs them, and counts them done; each job writes only its own output range, so the
-// result does not depend on who ran what.
+// What the pool and its workers share: one wasm memory (the field kernels' arena, built for a
+// shared memory) and one state block of control words and job descriptors. A batch is a list of
+// kernel calls on disjoint ranges of that memory; every participant (the calling thread included)
+// claims calls from an atomic counter and runs them on its own instance of the same kernels, so
+// the result does not depend on who ran what.
 
-/** Control words (Int32Array over a SharedArrayBuffer). */
-export const NEXT = 0, DONE = 1, FAILED = 2, CONTROL_WORDS = 4;
+/** Control words (Int32Array at the start of the state block). */
+export const SEQ = 0, CLAIM = 1, NJOBS = 2, DONE = 3, FAILED = 4, CONTROL_WORDS = 8;
+/** SEQ value that tells the workers to leave their loop. */
+export const QUIT = -1;
+/** Words per job descriptor: [fn, args…]. */
+export const JOB_WORDS = 16;
+export const MAX_JOBS = 1024;
 /** Bytes of the shared error message slot. */
 export const ERROR_BYTES = 1024;
 
-export type Task =
-  /** RS-encode rows [from, to) of a row-major matrix and write them into the column-major code. */
-  | { kind: "rsEncode"; evals: Uint32Array; rows: number; logCols: number; logBlowup: number; out: Uint32Array; blockRows: number }
-  /** SHA-256 of messages [from, to) of `len` bytes each (with a prefix byte), into 32-byte slots. */
-  | { kind: "sha256"; data: Uint8Array; len: number; prefix: number; out: Uint8Array; blockMessages: number }
-  /**
-   * Partial row combinations Σ_r w_r·M[rowStart + r] over blocks of rows: job j writes the sum of
-   * its block (4·cols words, extension) at partials[j·4·cols]; the caller adds the partials.
-   */
-  | { kind: "combineRows"; matrix: Uint32Array; cols: number; rowStart: number; weights: Uint32Array; partials: Uint32Array; blockRows: number };
+/** Kernel exports a job may call (by index); SHA256 is the batched hash over the same memory. */
+export const KERNEL_FNS = [
+  "vecAdd", "vecSub", "vecMul", "vecScale", "vecDot", "extVecMul", "extVecMulBase", "extVecScale",
+  "baseVecScaleExt", "extDot", "extDotBase", "extSum", "combineRowsStrided", "combineRowsExtStrided",
+  "transposeInto", "copyWords", "rsEncodeRows", "rsEncodeExtRows", "eqTableFrom", "foldBase", "foldExt",
+  "round2BB", "round2EB", "round2EE", "round3BBB", "round3EBB", "round3EEB", "round3EEE",
+  "foldRound2", "foldRound3", "sha256",
+] as const;
+export type KernelFn = (typeof KERNEL_FNS)[number];
+export const fnIndex = (name: KernelFn): number => KERNEL_FNS.indexOf(name);
 
-export interface Batch {
-  task: Task;
-  jobs: number;
-  control: Int32Array;
-  /** Which participant ran each job (0 is the calling thread). */
-  ranBy: Int32Array;
-  /** Milliseconds each job took. */
-  ms: Float64Array;
-  /** Field operations each job performed (kernels' fieldOpsCount), for throughput figures. */
-  fieldOps: Float64Array;
-  error: Uint8Array;
+/** One call: a kernel and its i32 arguments (pointers are byte offsets into the shared memory). */
+export interface Job {
+  fn: KernelFn;
+  args: readonly number[];
 }
 
-export interface PoolMessage {
-  batch: Batch;
-  /** The participant number of the receiving worker. */
+/** Layout of the state block (one SharedArrayBuffer). */
+export function stateViews(buf: SharedArrayBuffer | ArrayBuffer) {
+  let at = 0;
+  const take = (bytes: number) => { const o = at; at += bytes; return o; };
+  const control = new Int32Array(buf, take(4 * CONTROL_WORDS), CONTROL_WORDS);
+  const jobs = new Int32Array(buf, take(4 * JOB_WORDS * MAX_JOBS), JOB_WORDS * MAX_JOBS);
+  const results = new Int32Array(buf, take(4 * MAX_JOBS), MAX_JOBS);
+  const ranBy = new Int32Array(buf, take(4 * MAX_JOBS), MAX_JOBS);
+  const ms = new Float64Array(buf, take(8 * MAX_JOBS), MAX_JOBS);
+  const error = new Uint8Array(buf, take(ERROR_BYTES), ERROR_BYTES);
+  return { control, jobs, results, ranBy, ms, error };
+}
+export type StateViews = ReturnType<typeof stateViews>;
+export const STATE_BYTES = 4 * CONTROL_WORDS + 4 * JOB_WORDS * MAX_JOBS + 8 * MAX_JOBS + 8 * MAX_JOBS + ERROR_BYTES;
+
+/** The one message a worker receives: the memory and the state block, then it serves batches. */
+export interface PoolInit {
+  memory: WebAssembly.Memory;
+  state: SharedArrayBuffer;
+  /** The participant number of the receiving worker (0 is the calling thread). */
   worker: number;
 }

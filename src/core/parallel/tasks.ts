@@ -1,96 +1,78 @@
-// The jobs a pool runs, shared by the calling thread and the workers: each reads shared inputs
-// and writes its own slice of a shared output, with the same kernels a single thread would use.
-import { fieldBackend, fieldOpsCount } from "../kernels/index.ts";
+// Running a batch's jobs, shared by the calling thread and the workers: claim a job index,
+// call the kernel on this thread's instance, count it done. The claim word carries the batch's
+// sequence number, so a thread that wakes late cannot claim a job of a later batch.
 import { sha256Batch } from "../hash/index.ts";
-import { DONE, FAILED, NEXT, ERROR_BYTES, type Batch, type Task } from "./protocol.ts";
+import type { FieldKernelExports } from "../kernels/index.ts";
+import { CLAIM, DONE, ERROR_BYTES, FAILED, JOB_WORDS, KERNEL_FNS, NJOBS, SEQ, QUIT, type StateViews } from "./protocol.ts";
 
-/** Number of jobs a task splits into. */
-export function jobCount(task: Task): number {
-  if (task.kind === "rsEncode") return Math.ceil(task.rows / task.blockRows);
-  if (task.kind === "combineRows") return Math.ceil(task.weights.length / 4 / task.blockRows);
-  return Math.ceil(task.out.length / 32 / task.blockMessages);
-}
+type Kernel = (...args: number[]) => number | void;
 
-/** A human line for a job (progress events). */
-export function describeJob(task: Task, job: number): string {
-  if (task.kind === "rsEncode") {
-    const from = job * task.blockRows;
-    return `RS-encode rows ${from}–${Math.min(task.rows, from + task.blockRows) - 1}`;
-  }
-  if (task.kind === "combineRows") {
-    const from = task.rowStart + job * task.blockRows, rows = task.weights.length / 4;
-    return `combine rows ${from}–${task.rowStart + Math.min(rows, (job + 1) * task.blockRows) - 1}`;
-  }
-  const from = job * task.blockMessages, total = task.out.length / 32;
-  return `SHA-256 ${task.prefix === 0 ? "leaves" : "nodes"} ${from}–${Math.min(total, from + task.blockMessages) - 1}`;
-}
-
-function runJob(task: Task, job: number): void {
-  if (task.kind === "rsEncode") return rsEncodeJob(task, job);
-  if (task.kind === "combineRows") return combineRowsJob(task, job);
-  const from = job * task.blockMessages, to = Math.min(task.out.length / 32, from + task.blockMessages);
-  task.out.set(sha256Batch(task.data.subarray(from * task.len, to * task.len), task.len, task.prefix), 32 * from);
-}
-
-/** Encodes a block of rows and scatters each encoded column's slice into the column-major code. */
-function rsEncodeJob(task: Extract<Task, { kind: "rsEncode" }>, job: number): void {
-  const K = fieldBackend();
-  const cols = 2 ** task.logCols, len = cols << task.logBlowup;
-  const from = job * task.blockRows, count = Math.min(task.rows, from + task.blockRows) - from;
-  const inp = K.from(task.evals.subarray(from * cols, (from + count) * cols));
-  const enc = K.alloc(count * len), t = K.alloc(count * len);
-  try {
-    K.rsEncode(inp, count, task.logCols, task.logBlowup, enc);
-    K.transpose(enc, count, len, t);
-    // Column j of the block goes to out[j·rows + from …]: a plain loop, no subarray per column.
-    const block = K.view(t), out = task.out, rows = task.rows;
-    for (let j = 0; j < len; j++) {
-      const src = j * count, dst = j * rows + from;
-      for (let r = 0; r < count; r++) out[dst + r] = block[src + r]!;
+/** The calls a thread can make: its kernel instance's exports and the batched hash. */
+export function kernelTable(exports: FieldKernelExports, memory: WebAssembly.Memory): Kernel[] {
+  return KERNEL_FNS.map((name) => {
+    if (name === "sha256") {
+      // (input, len, count, prefix, out): digests of `count` messages of `len` bytes.
+      return (input: number, len: number, count: number, prefix: number, out: number) => {
+        const data = new Uint8Array(memory.buffer, input, len * count);
+        new Uint8Array(memory.buffer, out, 32 * count).set(sha256Batch(data, len, prefix < 0 ? undefined : prefix));
+      };
     }
-  } finally {
-    K.free(inp);
-    K.free(enc);
-    K.free(t);
-  }
+    const fn = (exports as unknown as Record<string, Kernel>)[name];
+    if (typeof fn !== "function") throw new Error(`parallel: the kernels have no ${name}`);
+    return fn;
+  });
 }
 
-function combineRowsJob(task: Extract<Task, { kind: "combineRows" }>, job: number): void {
-  const K = fieldBackend();
-  const from = job * task.blockRows, count = Math.min(task.weights.length / 4, from + task.blockRows) - from;
-  const at = (task.rowStart + from) * task.cols;
-  const m = K.from(task.matrix.subarray(at, at + count * task.cols));
-  const w = K.from(task.weights.subarray(4 * from, 4 * (from + count)));
-  const out = K.alloc(4 * task.cols);
-  try {
-    K.combineRows(m, count, task.cols, w, out);
-    task.partials.set(K.view(out), job * 4 * task.cols);
-  } finally {
-    K.free(m);
-    K.free(w);
-    K.free(out);
-  }
-}
+const claimTag = (seq: number): number => (seq & 0x7fff) << 16;
 
-/** Claims and runs jobs of a batch until none are left; `worker` is this participant's number. */
-export function work(batch: Batch, worker: number): void {
-  const { control } = batch;
+/** Claims and runs jobs of batch `seq` until none are left. */
+export function work(v: StateViews, kernels: Kernel[], seq: number, worker: number): void {
+  const { control, jobs } = v;
+  const tag = claimTag(seq);
   for (;;) {
-    const job = Atomics.add(control, NEXT, 1);
-    if (job >= batch.jobs) return;
-    const t0 = performance.now(), ops0 = fieldOpsCount();
+    const word = Atomics.load(control, CLAIM);
+    if ((word & 0x7fff0000) !== tag) return;
+    const j = word & 0xffff;
+    if (j >= Atomics.load(control, NJOBS)) return;
+    if (Atomics.compareExchange(control, CLAIM, word, word + 1) !== word) continue;
+    const t0 = performance.now();
     try {
-      if (Atomics.load(control, FAILED) === 0) runJob(batch.task, job);
+      if (Atomics.load(control, FAILED) === 0) {
+        const at = j * JOB_WORDS, fn = kernels[jobs[at]!]!;
+        const r = fn(jobs[at + 1]!, jobs[at + 2]!, jobs[at + 3]!, jobs[at + 4]!, jobs[at + 5]!, jobs[at + 6]!, jobs[at + 7]!,
+          jobs[at + 8]!, jobs[at + 9]!, jobs[at + 10]!, jobs[at + 11]!, jobs[at + 12]!, jobs[at + 13]!, jobs[at + 14]!);
+        v.results[j] = typeof r === "number" ? r : 0;
+      }
     } catch (e) {
       if (Atomics.compareExchange(control, FAILED, 0, 1) === 0) {
-        const msg = new TextEncoder().encode(`worker ${worker}: ${e instanceof Error ? e.message : String(e)}`).subarray(0, ERROR_BYTES);
-        batch.error.set(msg);
+        v.error.set(new TextEncoder().encode(`worker ${worker}: ${e instanceof Error ? e.message : String(e)}`).subarray(0, ERROR_BYTES));
       }
     }
-    batch.ranBy[job] = worker;
-    batch.ms[job] = performance.now() - t0;
-    batch.fieldOps[job] = fieldOpsCount() - ops0;
-    Atomics.add(control, DONE, 1);
-    Atomics.notify(control, DONE);
+    v.ranBy[j] = worker;
+    v.ms[j] = performance.now() - t0;
+    if (Atomics.add(control, DONE, 1) + 1 === Atomics.load(control, NJOBS)) Atomics.notify(control, DONE);
+  }
+}
+
+/** Spins this long (polls) for the next batch before sleeping: batches come in quick bursts. */
+const SPIN_MS = 0.2;
+
+/** A worker's life: wait for a batch, work on it, until the pool says QUIT. */
+export function serveBatches(v: StateViews, kernels: Kernel[], worker: number): void {
+  const { control } = v;
+  let seen = Atomics.load(control, SEQ);
+  for (;;) {
+    let seq = Atomics.load(control, SEQ);
+    if (seq === seen) {
+      const until = performance.now() + SPIN_MS;
+      while ((seq = Atomics.load(control, SEQ)) === seen && performance.now() < until) { /* spin */ }
+      if (seq === seen) {
+        Atomics.wait(control, SEQ, seen);
+        seq = Atomics.load(control, SEQ);
+      }
+    }
+    if (seq === QUIT) return;
+    seen = seq;
+    work(v, kernels, seq, worker);
   }
 }

@@ -34,8 +34,11 @@ function combinedRowWeights(params: PcsParams, layouts: readonly ClaimLayout[], 
 export interface BatchProverResult {
   rounds: Uint32Array;
   rowValues: Uint32Array;
-  /** Σ_l ρ'^l eq(z_l^row) over all rows: the weights of the evaluation row. */
-  rowWeights: Uint32Array;
+  /**
+   * The evaluation row (Σ_l ρ'^l eq(z_l^row))ᵀM, computed as Σ_l ρ'^l g_l from the g_l the
+   * sumcheck started with: the same row without another pass over the matrix.
+   */
+  evalRow: Uint32Array;
 }
 
 /**
@@ -50,12 +53,16 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
   const K = fieldBackend();
   // Per claim: E_l = eq(z_l^col, ·) and G_l = g_l = eq(z_l^row)ᵀM, resident in the kernels.
   const tables: { e: Buf; g: Buf }[] = [];
+  // The g_l side by side (claims × cols extension elements), kept for the evaluation row.
+  const gs = K.alloc(4 * cols * claims.length);
   try {
-    for (const l of layouts) {
+    layouts.forEach((l, i) => {
       const e = K.alloc(4 * cols);
-      tables.push({ e, g: K.from(M.combine(l.rowStart, rowWeights(l))) });
+      const g = M.combine(l.rowStart, rowWeights(l));
+      K.write(gs, g, 4 * cols * i);
+      tables.push({ e, g: K.from(g) });
       K.eqTable(l.colPoint, e);
-    }
+    });
     const rounds = new Uint32Array(4 * BATCH_DEGREE * params.logCols);
     for (let round = 0, m = cols / 2; round < params.logCols; round++, m /= 2) {
       // [s(0), s(2)] of Σ_l ρ^l Σ_y' E_l(X, y')·G_l(X, y').
@@ -78,12 +85,20 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
     tables.forEach(({ g }, l) => rowValues.set(K.view(g).subarray(0, 4), 4 * l));
     t.absorbFields(LABEL.rowValues, rowValues);
     const rhoRow = extPowers(t.squeezeExt(LABEL.rhoRow), claims.length);
-    return { rounds, rowValues, rowWeights: combinedRowWeights(params, layouts, rhoRow) };
+    const w = K.from(rhoRow), evalRow = K.alloc(4 * cols);
+    try {
+      K.combineRowsExt(gs, claims.length, cols, w, evalRow);
+      return { rounds, rowValues, evalRow: K.read(evalRow) };
+    } finally {
+      K.free(w);
+      K.free(evalRow);
+    }
   } finally {
     for (const { e, g } of tables) {
       K.free(e);
       K.free(g);
     }
+    K.free(gs);
   }
 }
 

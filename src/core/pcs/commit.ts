@@ -1,10 +1,9 @@
 // Commit: lay the 2^n evaluations out as a 2^a × 2^b matrix (row = high bits), RS-encode every
 // row, and Merkle-commit to the encoded columns (leaf = SHA256(0x00 ‖ column as u32le words)).
 import { P } from "../field/index.ts";
-import { fieldBackend } from "../kernels/index.ts";
+import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
 import { PcsError } from "./errors.ts";
 import { buildMerkle, hashLeaves, hashNodes, merkleRoot, NODE_PREFIX, LEAF_PREFIX, type MerkleTree } from "./merkle.ts";
-import type { JobRecord, PoolUse, WorkerPool } from "../parallel/index.ts";
 import { codeLength, validateParams, type PcsParams } from "./params.ts";
 
 export interface PcsProverData {
@@ -33,11 +32,20 @@ export function columnLeaves(columns: Uint32Array, height: number): Uint8Array {
   return hashLeaves(wordsToBytes(columns), 4 * height);
 }
 
-/** RS-encodes every row, then transposes so each encoded column (a Merkle leaf) is contiguous. */
-function encodeColumns(params: PcsParams, evals: Uint32Array): Uint32Array {
-  const K = fieldBackend();
+/** Kernels that can also hash messages in their own memory (a pool's: on every thread). */
+type HashingKernels = FieldBackend & { hashMessages?(b: Buf, byteOffset: number, len: number, count: number, prefix: number): Uint8Array };
+
+/** Merkle levels with fewer nodes are hashed without the kernels' help. */
+const MIN_KERNEL_NODES = 2048;
+
+/**
+ * RS-encodes every row, transposes so each encoded column (a Merkle leaf) is contiguous, and
+ * hashes the leaves, all in kernel memory; returns the column-major code and the tree.
+ */
+function encodeAndHash(params: PcsParams, evals: Uint32Array): { columns: Uint32Array; tree: MerkleTree } {
+  const K: HashingKernels = fieldBackend();
   const rows = 2 ** params.logRows, len = codeLength(params);
-  const enc = K.alloc(rows * len);
+  let enc: Buf | undefined = K.alloc(rows * len), t: Buf | undefined;
   try {
     const inp = K.from(evals);
     try {
@@ -45,46 +53,29 @@ function encodeColumns(params: PcsParams, evals: Uint32Array): Uint32Array {
     } finally {
       K.free(inp);
     }
-    const t = K.alloc(rows * len);
-    try {
-      K.transpose(enc, rows, len, t);
-      return K.read(t);
-    } finally {
-      K.free(t);
-    }
-  } finally {
+    t = K.alloc(rows * len);
+    K.transpose(enc, rows, len, t);
     K.free(enc);
+    enc = undefined;
+    const columns = K.read(t);
+    const hash = K.hashMessages?.bind(K);
+    if (!hash) return { columns, tree: buildMerkle(columnLeaves(columns, rows)) };
+    const leaves = hash(t, 0, 4 * rows, len, LEAF_PREFIX);
+    const tree = buildMerkle(leaves, (level) => {
+      const nodes = level.length / 64;
+      if (nodes < MIN_KERNEL_NODES) return hashNodes(level);
+      const b = K.from(new Uint32Array(level.buffer, level.byteOffset, level.length / 4));
+      try {
+        return hash(b, 0, 64, nodes, NODE_PREFIX);
+      } finally {
+        K.free(b);
+      }
+    });
+    return { columns, tree };
+  } finally {
+    if (enc) K.free(enc);
+    if (t) K.free(t);
   }
-}
-
-/** A pool splits the encoding and hashing across its threads (same bytes for any size). */
-export type CommitOptions = PoolUse;
-
-/** Merkle levels with fewer nodes are hashed on the calling thread. */
-const MIN_PARALLEL_NODES = 2048;
-
-/** The same commitment as the one-thread path, with row blocks, leaf ranges and wide levels split. */
-function commitParallel(params: PcsParams, evals: Uint32Array, pool: WorkerPool, onJob: (j: JobRecord) => void): { matrix: Uint32Array; columns: Uint32Array; tree: MerkleTree } {
-  const rows = 2 ** params.logRows, len = codeLength(params);
-  const shared = pool.shared(evals);
-  const columns = pool.u32(rows * len);
-  pool.run({ kind: "rsEncode", evals: shared, rows, logCols: params.logCols, logBlowup: params.logBlowup, out: columns, blockRows: pool.block(rows) }).forEach(onJob);
-  const leaves = pool.bytes(32 * len);
-  pool.run({ kind: "sha256", data: wordsToBytes(columns), len: 4 * rows, prefix: LEAF_PREFIX, out: leaves, blockMessages: pool.block(len) }).forEach(onJob);
-  const levels: Uint8Array[] = [leaves];
-  for (let level = leaves; level.length > 32;) {
-    const nodes = level.length / 64;
-    let next: Uint8Array;
-    if (nodes >= MIN_PARALLEL_NODES) {
-      next = pool.bytes(32 * nodes);
-      pool.run({ kind: "sha256", data: level, len: 64, prefix: NODE_PREFIX, out: next, blockMessages: pool.block(nodes) }).forEach(onJob);
-    } else {
-      next = hashNodes(level);
-    }
-    levels.push(next);
-    level = next;
-  }
-  return { matrix: shared, columns, tree: { depth: levels.length - 1, levels } };
 }
 
 /** Checks a commitment's parameters and its 2^logN canonical evaluations (every commit path). */
@@ -96,15 +87,12 @@ export function checkCommitInput(params: PcsParams, evals: Uint32Array): void {
   }
 }
 
-export function commit(params: PcsParams, evals: Uint32Array, opts: CommitOptions = {}): PcsProverData {
+/**
+ * Commits to 2^logN evaluations on the current kernels (fieldBackend(): a pool's splits the
+ * encoding, the transposition and the hashing across its threads; the bytes are the same).
+ */
+export function commit(params: PcsParams, evals: Uint32Array): PcsProverData {
   checkCommitInput(params, evals);
-  const rows = 2 ** params.logRows;
-  if (opts.pool && opts.pool.size > 1) {
-    // The shared copy of the matrix stays with the data, so the opening's workers can read it.
-    const { matrix, columns, tree } = commitParallel(params, evals, opts.pool, opts.onJob ?? (() => {}));
-    return { params, root: merkleRoot(tree), matrix, columns, tree };
-  }
-  const columns = encodeColumns(params, evals);
-  const tree = buildMerkle(columnLeaves(columns, rows));
+  const { columns, tree } = encodeAndHash(params, evals);
   return { params, root: merkleRoot(tree), matrix: evals, columns, tree };
 }

@@ -9,13 +9,13 @@
  * builds the committed vector, `validateSegmentMap` checks a map read from a VK.
  * Merkle: `hashLeaves`, `buildMerkle`, `merkleRoot`, `openMulti` (deduplicated siblings),
  * `verifyMulti` (throws `Rejection`).
- * Commitment: `commit(params, evals, { pool?, onJob? })` → `PcsProverData` (its `root` is the
- * commitment); a worker pool splits the RS encoding, leaf hashing and wide Merkle levels, with
- * the same bytes for any number of threads.
- * Opening: `open(transcript, data, claims, { proximity, pool?, onJob? })` → `OpeningProof` (one claim: direct;
+ * Commitment: `commit(params, evals)` → `PcsProverData` (its `root` is the commitment), on the
+ * current kernels: under a pool's backend (parallel/) the RS encoding, transposition, leaf
+ * hashing and wide Merkle levels run on every thread, with the same bytes.
+ * Opening: `open(transcript, data, claims, { proximity, resident })` → `OpeningProof` (one claim: direct;
  * several: row-side batching with one sumcheck; `proximity: false` drops the proximity row, only
- * for a commitment whose proximity was proven once before; a pool splits the row combinations
- * over row blocks), `writeOpeningProof(proof, params)` → bytes;
+ * for a commitment whose proximity was proven once before; `resident` keeps the matrix in kernel
+ * memory for later openings), `writeOpeningProof(proof, params)` → bytes;
  * `verifyOpening(transcript, params, root, claims, bytes)` → `{ ok: true } | { ok: false, reason }`
  * (never throws; parses with `readOpeningProof`, bounded by the parameters); `maxOpeningBytes`
  * bounds an opening's size for outer formats. A `PcsClaim` is
@@ -33,7 +33,7 @@ export {
 export { type Segment, type SegmentMap, layoutSegments, validateSegmentMap, packSegments } from "./segments.ts";
 export { type MerkleTree, hashLeaves, buildMerkle, merkleRoot, openMulti, verifyMulti, siblingCount, distinctSorted } from "./merkle.ts";
 export { type PcsClaim, type ClaimLayout, claimLayout } from "./claims.ts";
-export { type PcsProverData, type CommitOptions, commit } from "./commit.ts";
+export { type PcsProverData, commit } from "./commit.ts";
 export { commitOnGpu, gpuCommitFits, gpuCommitBytes } from "./commit-gpu.ts";
 export { open, type OpenOptions } from "./open.ts";
 export { type VerifyResult, verifyOpening } from "./verify.ts";

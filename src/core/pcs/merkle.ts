@@ -24,14 +24,14 @@ export function hashNodes(level: Uint8Array): Uint8Array {
   return sha256Batch(level, 64, NODE_PREFIX);
 }
 
-/** Builds the tree over 2^depth leaf digests. */
-export function buildMerkle(leafDigests: Uint8Array): MerkleTree {
+/** Builds the tree over 2^depth leaf digests (`hashLevel`: another way to compute hashNodes). */
+export function buildMerkle(leafDigests: Uint8Array, hashLevel: (level: Uint8Array) => Uint8Array = hashNodes): MerkleTree {
   const count = leafDigests.length / 32;
   if (!Number.isInteger(count) || count < 1 || (count & (count - 1)) !== 0) {
     throw new PcsError(`merkle: ${leafDigests.length} bytes of leaf digests is not 32·2^d`);
   }
   const levels = [leafDigests];
-  while (levels[levels.length - 1]!.length > 32) levels.push(hashNodes(levels[levels.length - 1]!));
+  while (levels[levels.length - 1]!.length > 32) levels.push(hashLevel(levels[levels.length - 1]!));
   return { depth: levels.length - 1, levels };
 }
 

@@ -9,15 +9,15 @@ import { distinctSorted, openMulti } from "./merkle.ts";
 import type { OpeningProof } from "./proof.ts";
 import { bindStatement, LABEL, squeezeGamma, squeezeQueries } from "./protocol.ts";
 import { withMatrix } from "./rows.ts";
-import type { PoolUse } from "../parallel/index.ts";
-
-export interface OpenOptions extends PoolUse {
+export interface OpenOptions {
   /**
    * false: no proximity row. Only for a commitment whose proximity was proven once already (the
    * model commitment, by the setup proof): closeness to the code is a property of the committed
    * matrix, so fresh column queries against the evaluation row alone stay sound.
    */
   proximity?: boolean;
+  /** Keep the matrix in kernel memory between openings (the model's: never mutate it). */
+  resident?: boolean;
 }
 
 /** Opens the commitment at every claim (one claim: direct; several: row-side batching). */
@@ -40,8 +40,8 @@ export function open(t: Transcript, data: PcsProverData, claims: readonly PcsCla
       return { proximityRow, evalRow: M.combine(l.rowStart, rowWeights(l)), batch: undefined };
     }
     const b = proveBatch(t, params, M, claims);
-    return { proximityRow, evalRow: M.combine(0, b.rowWeights), batch: { rounds: b.rounds, rowValues: b.rowValues } };
-  }, opts);
+    return { proximityRow, evalRow: b.evalRow, batch: { rounds: b.rounds, rowValues: b.rowValues } };
+  }, opts.resident);
   t.absorbFields(LABEL.evalRow, evalRow);
 
   const indices = distinctSorted(squeezeQueries(t, params));

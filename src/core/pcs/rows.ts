@@ -1,55 +1,41 @@
 // Row combinations u = Σ_r w_r · M[r] (extension weights, base rows) on the kernels, with the
-// matrix resident in kernel memory for the whole opening.
+// matrix resident in kernel memory for the whole opening (or, for a matrix marked resident,
+// for as long as it lives: the model's, opened by every proof).
 import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
-import { add } from "../field/koalabear.ts";
-import type { PoolUse, WorkerPool, JobRecord } from "../parallel/index.ts";
 
 export interface RowCombiner {
   /** Σ_r weights[r] · M[rowStart + r]; weights holds one extension element per row. */
   combine(rowStart: number, weights: Uint32Array): Uint32Array;
 }
 
-/** Combinations smaller than this (matrix words) run on the calling thread. */
-const MIN_PARALLEL_WORDS = 1 << 18;
+// Per backend, the kernel copy of each resident matrix; freed when the matrix is collected.
+const residents = new WeakMap<FieldBackend, WeakMap<Uint32Array, Buf>>();
+const release = new FinalizationRegistry<{ K: FieldBackend; b: Buf }>(({ K, b }) => K.free(b));
+
+function residentCopy(K: FieldBackend, matrix: Uint32Array): Buf {
+  let copies = residents.get(K);
+  if (!copies) residents.set(K, (copies = new WeakMap()));
+  let b = copies.get(matrix);
+  if (!b) {
+    b = K.from(matrix);
+    copies.set(matrix, b);
+    release.register(matrix, { K, b });
+  }
+  return b;
+}
 
 /**
- * Runs `fn` with the row-major matrix (rows of `cols` elements) loaded once into the kernels, or,
- * with a pool, left in shared memory for the threads to combine blocks of rows from.
+ * Runs `fn` with the row-major matrix (rows of `cols` elements) loaded once into the current
+ * kernels. `resident`: keep the kernel copy for later calls on the same array (never mutate it).
  */
-export function withMatrix<T>(matrix: Uint32Array, cols: number, fn: (c: RowCombiner) => T, use: PoolUse = {}): T {
-  const { pool } = use;
-  if (pool && pool.size > 1) {
-    const shared = pool.shared(matrix), onJob = use.onJob ?? (() => {});
-    return fn({ combine: (rowStart, weights) => combineParallel(pool, shared, cols, rowStart, weights, onJob) });
-  }
+export function withMatrix<T>(matrix: Uint32Array, cols: number, fn: (c: RowCombiner) => T, resident = false): T {
   const K = fieldBackend();
-  const m = K.from(matrix);
+  const m = resident ? residentCopy(K, matrix) : K.from(matrix);
   try {
     return fn({ combine: (rowStart, weights) => combine(K, K.slice(m, rowStart * cols, (weights.length / 4) * cols), cols, weights) });
   } finally {
-    K.free(m);
+    if (!resident) K.free(m);
   }
-}
-
-/** Row blocks combined on every thread; the partial sums added in block order. */
-function combineParallel(pool: WorkerPool, matrix: Uint32Array, cols: number, rowStart: number, weights: Uint32Array, onJob: (j: JobRecord) => void): Uint32Array {
-  const rows = weights.length / 4;
-  if (rows * cols < MIN_PARALLEL_WORDS) {
-    const K = fieldBackend(), m = K.from(matrix.subarray(rowStart * cols, (rowStart + rows) * cols));
-    try {
-      return combine(K, m, cols, weights);
-    } finally {
-      K.free(m);
-    }
-  }
-  const blockRows = pool.block(rows), jobs = Math.ceil(rows / blockRows), width = 4 * cols;
-  const partials = pool.u32(jobs * width);
-  pool.run({ kind: "combineRows", matrix, cols, rowStart, weights: pool.shared(weights), partials, blockRows }).forEach(onJob);
-  const out = partials.slice(0, width);
-  for (let j = 1; j < jobs; j++) {
-    for (let i = 0, at = j * width; i < width; i++) out[i] = add(out[i]!, partials[at + i]!);
-  }
-  return new Uint32Array(out);
 }
 
 function combine(K: FieldBackend, m: Buf, cols: number, weights: Uint32Array): Uint32Array {

@@ -9,9 +9,9 @@ import { computeValues, type Values } from "./witness.ts";
 import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, mergeClaimsProver, unclaimedOutputs } from "../circuit/protocol.ts";
 import { ProverCtx } from "./context.ts";
 import { hasPadding, proveLiveOutput } from "../circuit/live-output.ts";
-import { nodePool, type JobRecord, type WorkerPool } from "../parallel/index.ts";
+import { nodePool, poolBackendOf, type WorkerPool } from "../parallel/index.ts";
 import { proverGadget } from "./gadgets/index.ts";
-import { fieldOpsCount } from "../kernels/index.ts";
+import { fieldOpsCount, withKernels } from "../kernels/index.ts";
 
 export interface ModelCommitment {
   map: SegmentMap;
@@ -62,20 +62,24 @@ export interface ProveInput {
 }
 
 export function prove(input: ProveInput, opts: ProveOptions = {}): ProofData {
-  const t0 = performance.now();
-  // Field operations of this proof: this thread's kernels, plus what pool workers report per job.
-  let pooledOps = 0;
-  const ops0 = fieldOpsCount();
-  const progress = (stage: ProgressEvent["stage"], detail: string, fraction: number, worker?: number) =>
-    opts.onProgress?.({ stage, detail, fraction, elapsedMs: performance.now() - t0, fieldOps: fieldOpsCount() - ops0 + pooledOps, ...(worker === undefined ? {} : { worker }) });
   const pool = poolOf(opts.workers);
-  const jobs = (stage: ProgressEvent["stage"], fraction: number) => ({
-    pool,
-    onJob: (j: JobRecord) => {
-      if (j.worker !== 0) pooledOps += j.fieldOps;
-      progress(stage, `${j.detail} (${j.ms.toFixed(1)} ms)`, fraction, j.worker);
-    },
-  });
+  return withKernels(pool ? poolBackendOf(pool) : undefined, () => proveOnKernels(input, opts, pool));
+}
+
+/** The proof on the current kernels (fieldBackend(): a pool's when there is one). */
+function proveOnKernels(input: ProveInput, opts: ProveOptions, pool: WorkerPool | undefined): ProofData {
+  const t0 = performance.now();
+  // Field operations of this proof: counted where the kernels are called, for every thread.
+  const ops0 = fieldOpsCount();
+  const event = (stage: ProgressEvent["stage"], detail: string, fraction: number, worker?: number) =>
+    opts.onProgress?.({ stage, detail, fraction, elapsedMs: performance.now() - t0, fieldOps: fieldOpsCount() - ops0, ...(worker === undefined ? {} : { worker }) });
+  let stageNow: ProgressEvent["stage"] = "witness";
+  const progress = (stage: ProgressEvent["stage"], detail: string, fraction: number) => {
+    // What each thread of the pool did since the last event: one bar per thread on its track.
+    for (const a of pool?.activity() ?? []) event(stageNow, `${a.jobs} kernel calls (${a.ms.toFixed(1)} ms)`, fraction, a.worker);
+    stageNow = stage;
+    event(stage, detail, fraction);
+  };
   const { plan } = input;
   progress("witness", "computing the witness", 0);
   const values = computeValues(plan, input.consts, input.inputs, input.reference);
@@ -101,7 +105,7 @@ export function prove(input: ProveInput, opts: ProveOptions = {}): ProofData {
   progress("commit", "committing the witness", 0.1);
   const layout = witnessLayout(plan);
   const packed = packSegments(layout.map, plan.witness.map((n) => ctx.field(n)));
-  const witness = commit(layout.params, packed, jobs("commit", 0.1));
+  const witness = commit(layout.params, packed);
 
   absorbStatement(ctx.tr, input.vkDigest, plan, input.inputs, claimedOutputs(plan, values));
   ctx.tr.absorb(LABELS.witnessRoot, witness.root);
@@ -146,16 +150,19 @@ export function prove(input: ProveInput, opts: ProveOptions = {}): ProofData {
       else if (t.kind !== "input" && t.kind !== "output") throw new CircuitError(`claims on ${name} (${t.kind}) were not reduced; this is a bug`);
     }
   }
-  const witnessOpening = writeOpeningProof(open(ctx.tr, witness, witnessClaims, jobs("openings", 0.8)), layout.params);
+  const witnessOpening = writeOpeningProof(open(ctx.tr, witness, witnessClaims), layout.params);
   // No proximity row for the model: the setup proof tested the model commitment's proximity once.
-  const modelOpening = modelClaims.length ? writeOpeningProof(open(ctx.tr, input.model.data, modelClaims, { proximity: false, ...jobs("openings", 0.9) }), input.model.data.params) : new Uint8Array(0);
+  // Its matrix stays in kernel memory for the next proof with this key.
+  const modelOpening = modelClaims.length ? writeOpeningProof(open(ctx.tr, input.model.data, modelClaims, { proximity: false, resident: true }), input.model.data.params) : new Uint8Array(0);
   progress("openings", "done", 1);
   return { body: ctx.w.finish(), witnessRoot: witness.root, witnessOpening, modelOpening };
 }
 
+/** The pool to prove on, if it has more than one thread. */
 function poolOf(workers: ProveOptions["workers"]): WorkerPool | undefined {
   if (workers === undefined || workers === 1) return undefined;
-  return typeof workers === "number" ? nodePool(workers).pool : workers;
+  const pool = typeof workers === "number" ? nodePool(workers).pool : workers;
+  return pool.size > 1 ? pool : undefined;
 }
 
 export function segmentClaim(map: SegmentMap, name: string, c: Claim): PcsClaim {

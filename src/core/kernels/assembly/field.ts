@@ -175,11 +175,16 @@ export function extSum(a: usize, n: u32, outPtr: usize): void {
  * of the rows of a row-major base matrix M (rows × cols). out has `cols` extension elements.
  */
 export function combineRows(m: usize, rows: u32, cols: u32, w: usize, out: usize): void {
-  const nc = <usize>cols;
+  combineRowsStrided(m, rows, cols, cols, w, out);
+}
+
+/** combineRows over `cols` columns of a matrix whose rows are `stride` words apart (a column block). */
+export function combineRowsStrided(m: usize, rows: u32, cols: u32, stride: u32, w: usize, out: usize): void {
+  const nc = <usize>cols, ns = <usize>stride;
   memory.fill(out, 0, nc << 4);
   for (let i: usize = 0; i < <usize>rows; i++) {
     const wi = vToMont(v128.load(w + (i << 4)));
-    const row = m + ((i * nc) << 2);
+    const row = m + ((i * ns) << 2);
     for (let j: usize = 0; j < nc; j++) {
       const o = out + (j << 4);
       const x = load<u32>(row + (j << 2));
@@ -190,12 +195,17 @@ export function combineRows(m: usize, rows: u32, cols: u32, w: usize, out: usize
 
 /** Same with an extension matrix M (rows × cols extension elements). */
 export function combineRowsExt(m: usize, rows: u32, cols: u32, w: usize, out: usize): void {
-  const nc = <usize>cols;
+  combineRowsExtStrided(m, rows, cols, cols, w, out);
+}
+
+/** combineRowsExt over a column block: rows are `stride` extension elements apart. */
+export function combineRowsExtStrided(m: usize, rows: u32, cols: u32, stride: u32, w: usize, out: usize): void {
+  const nc = <usize>cols, ns = <usize>stride;
   memory.fill(out, 0, nc << 4);
   for (let i: usize = 0; i < <usize>rows; i++) {
     const c0 = vToMont(v128.load(w + (i << 4)));
     const c1 = mulX(c0), c2 = mulX(c1), c3 = mulX(c2);
-    const row = m + ((i * nc) << 4);
+    const row = m + ((i * ns) << 4);
     for (let j: usize = 0; j < nc; j++) {
       const o = out + (j << 4);
       v128.store(o, vadd(v128.load(o), emulC(v128.load(row + (j << 4)), c0, c1, c2, c3)));
@@ -205,7 +215,15 @@ export function combineRowsExt(m: usize, rows: u32, cols: u32, w: usize, out: us
 
 /** out (cols × rows) = transpose of the row-major u32 matrix a (rows × cols); no aliasing. */
 export function transpose(a: usize, rows: u32, cols: u32, out: usize): void {
-  const R = <usize>rows, C = <usize>cols;
+  transposeInto(a, rows, cols, out, rows);
+}
+
+/**
+ * Transposes a block of `rows` rows into a taller column-major matrix: out[j·outRows + i] =
+ * a[i·cols + j]. With out offset by the block's first row, row blocks transpose independently.
+ */
+export function transposeInto(a: usize, rows: u32, cols: u32, out: usize, outRows: u32): void {
+  const R = <usize>rows, C = <usize>cols, S = <usize>outRows;
   const B: usize = 16;
   for (let i0: usize = 0; i0 < R; i0 += B) {
     const i1 = i0 + B < R ? i0 + B : R;
@@ -213,11 +231,21 @@ export function transpose(a: usize, rows: u32, cols: u32, out: usize): void {
       const j1 = j0 + B < C ? j0 + B : C;
       for (let i = i0; i < i1; i++) {
         for (let j = j0; j < j1; j++) {
-          store<u32>(out + ((j * R + i) << 2), load<u32>(a + ((i * C + j) << 2)));
+          store<u32>(out + ((j * S + i) << 2), load<u32>(a + ((i * C + j) << 2)));
         }
       }
     }
   }
+}
+
+/** Zeroes n words (a bulk fill: JS fills of shared memory go byte by byte). */
+export function zeroWords(dst: usize, n: u32): void {
+  memory.fill(dst, 0, <usize>n << 2);
+}
+
+/** Copies n words (regions may overlap). */
+export function copyWords(src: usize, dst: usize, n: u32): void {
+  memory.copy(dst, src, <usize>n << 2);
 }
 
 // ======================= NTT =======================
@@ -612,6 +640,16 @@ export function rsEncodeExtRows(inp: usize, rows: u32, logM: u32, logRate: u32, 
  */
 export function eqTable(rPtr: usize, n: u32, out: usize): void {
   v128.store(out, i32x4.replace_lane(i32x4.splat(0), 0, 1));
+  expandEq(rPtr, n, out);
+}
+
+/** c · eq(r, x) for every x (c one extension element at cPtr): a block of a larger eq table. */
+export function eqTableFrom(rPtr: usize, n: u32, cPtr: usize, out: usize): void {
+  v128.store(out, v128.load(cPtr));
+  expandEq(rPtr, n, out);
+}
+
+function expandEq(rPtr: usize, n: u32, out: usize): void {
   let size: usize = 1;
   for (let v: i32 = <i32>n - 1; v >= 0; v--) {
     const c0 = vToMont(v128.load(rPtr + (<usize>v << 4)));

@@ -1,0 +1,204 @@
+// The FieldBackend of a pool: buffers live in the pool's shared memory, and every bulk call big
+// enough to pay for a batch is split into calls on disjoint ranges that the pool's threads run.
+// Field arithmetic is exact, so partial sums added in any grouping give the same canonical value:
+// results are bit for bit those of one thread, for any number of threads.
+import { extAdd, extMul, extSub, EXT_ONE, type Ext } from "../field/index.ts";
+import { createWasmBackend, type Buf, type FieldBackend, type Table, type WasmFieldBackend } from "../kernels/index.ts";
+import { countFieldOps } from "../kernels/field-ops.ts";
+import { PoolError, type WorkerPool } from "./pool.ts";
+import type { Job, KernelFn } from "./protocol.ts";
+
+/** Jobs per thread: a few, so a descheduled thread delays the batch by one small job. */
+const JOBS_PER_THREAD = 4;
+/** Below these sizes a call runs on the calling thread (elements, pairs or words as named). */
+const MIN = { base: 1 << 16, ext: 1 << 14, pairs: 1 << 12, matrix: 1 << 15, eqVars: 13, hashBytes: 1 << 16 };
+
+/** [from, to) ranges covering `total` in about `jobs` blocks whose starts are multiples of `align`. */
+export function ranges(total: number, jobs: number, align = 1): [number, number][] {
+  const block = Math.max(align, Math.ceil(total / jobs / align) * align);
+  const out: [number, number][] = [];
+  for (let from = 0; from < total; from += block) out.push([from, Math.min(total, from + block)]);
+  return out;
+}
+
+export interface PoolBackend extends FieldBackend {
+  readonly pool: WorkerPool;
+  /** The same kernels on one thread over the same memory (the shared instance's own backend). */
+  readonly local: WasmFieldBackend;
+  /** SHA-256 of `count` messages of `len` bytes at `b` (u32 words), each after `prefix` if ≥ 0; 32·count bytes. */
+  hashMessages(b: Buf, byteOffset: number, len: number, count: number, prefix: number): Uint8Array;
+}
+
+/** The pool's backend (field operations counted once, here, for every thread). */
+export function poolBackend(pool: WorkerPool): PoolBackend {
+  if (!pool.kernels) throw new PoolError("a one-thread pool has no shared memory; use the ordinary kernels");
+  const L = createWasmBackend(pool.kernels, false);
+  const jobsFor = (n: number, min: number) => Math.min(pool.size * JOBS_PER_THREAD, Math.floor(n / min));
+  const p = (b: Buf) => L.ptr(b);
+  const run = (fn: KernelFn, rs: [number, number][], args: (from: number, to: number, job: number) => number[]) =>
+    pool.run(rs.map(([a, b], j): Job => ({ fn, args: args(a, b, j) })));
+
+  // A constant (extension element, or words) in shared memory for the length of one batch.
+  const withWords = <T>(words: Uint32Array, fn: (ptr: number) => T): T => {
+    const b = L.from(words);
+    try { return fn(p(b)); } finally { L.free(b); }
+  };
+  const partials = <T>(jobs: number, words: number, fn: (ptr: number) => void, sum: (parts: Uint32Array) => T): T => {
+    const b = L.alloc(jobs * words);
+    try { fn(p(b)); return sum(L.read(b)); } finally { L.free(b); }
+  };
+  const sumExts = (parts: Uint32Array, width: number): Uint32Array => {
+    const out = parts.slice(0, width);
+    for (let at = width; at < parts.length; at += width) {
+      for (let i = 0; i < width; i += 4) out.set(extAdd(out.subarray(i, i + 4), parts.subarray(at + i, at + i + 4)), i);
+    }
+    return out;
+  };
+  const overlaps = (a: Buf, aWords: number, b: Buf, bWords: number) => p(a) < p(b) + 4 * bWords && p(b) < p(a) + 4 * aWords;
+
+  // Element-wise: (a, b, out, n) over element ranges, `w` words per element of each operand.
+  const elementwise = (fn: KernelFn, min: number, wa: number, wb: number, wo: number, serial: (a: Buf, b: Buf, out: Buf, n: number) => void) =>
+    (a: Buf, b: Buf, out: Buf, n: number) => {
+      const jobs = jobsFor(n, min);
+      if (jobs < 2) return serial(a, b, out, n);
+      run(fn, ranges(n, jobs, 16), (f, t) => [p(a) + 4 * wa * f, p(b) + 4 * wb * f, p(out) + 4 * wo * f, t - f]);
+    };
+  const scaled = (fn: KernelFn, wa: number, serial: (a: Buf, c: Ext, out: Buf, n: number) => void) =>
+    (a: Buf, c: Ext, out: Buf, n: number) => {
+      const jobs = jobsFor(n, MIN.ext);
+      if (jobs < 2) return serial(a, c, out, n);
+      withWords(c, (cp) => run(fn, ranges(n, jobs, 16), (f, t) => [p(a) + 4 * wa * f, cp, p(out) + 16 * f, t - f]));
+    };
+  const extReduce = (fn: KernelFn, wa: number, wb: number, serial: (a: Buf, b: Buf, n: number) => Ext) =>
+    (a: Buf, b: Buf, n: number): Ext => {
+      const jobs = jobsFor(n, MIN.ext);
+      if (jobs < 2) return serial(a, b, n);
+      const rs = ranges(n, jobs, 16);
+      return partials(rs.length, 4, (out) => run(fn, rs, (f, t, j) => [p(a) + 4 * wa * f, p(b) + 4 * wb * f, t - f, out + 16 * j]), (s) => sumExts(s, 4));
+    };
+
+  const combine = (fn: KernelFn, w: number, serial: (m: Buf, rows: number, cols: number, wt: Buf, out: Buf) => void) =>
+    (m: Buf, rows: number, cols: number, wt: Buf, out: Buf) => {
+      const jobs = Math.min(jobsFor(rows * cols, MIN.matrix), Math.floor(cols / 64));
+      if (jobs < 2) return serial(m, rows, cols, wt, out);
+      run(fn, ranges(cols, jobs, 16), (f, t) => [p(m) + 4 * w * f, rows, t - f, cols, p(wt), p(out) + 16 * f]);
+    };
+
+  const rs = (fn: KernelFn, w: number, serial: FieldBackend["rsEncode"]): FieldBackend["rsEncode"] =>
+    (rows, rowCount, logM, logRate, out) => {
+      const jobs = Math.min(rowCount, jobsFor(rowCount << (logM + logRate), MIN.base));
+      if (jobs < 2) return serial(rows, rowCount, logM, logRate, out);
+      const tw = L.twiddles(logM + logRate);
+      run(fn, ranges(rowCount, jobs), (f, t) => [p(rows) + 4 * w * (f << logM), t - f, logM, logRate, p(out) + 4 * w * (f << (logM + logRate)), tw]);
+    };
+
+  const fold = (ext: boolean) => (inp: Buf, m: number, r: Ext, out: Buf) => {
+    const jobs = jobsFor(m, MIN.pairs), w = ext ? 4 : 1;
+    if (jobs < 2) return ext ? L.foldExt(inp, m, r, out) : L.foldBase(inp, m, r, out);
+    const ranged = ranges(m, jobs, 16);
+    // In place (or overlapping): fold into a temporary, then copy back; ranges would race.
+    const inPlace = overlaps(inp, 2 * w * m, out, 4 * m);
+    const dst = inPlace ? L.alloc(4 * m) : out;
+    try {
+      withWords(r, (rp) => run(ext ? "foldExt" : "foldBase", ranged, (f, t) => [p(inp) + 8 * w * f, t - f, rp, p(dst) + 16 * f]));
+      if (inPlace) run("copyWords", ranged, (f, t) => [p(dst) + 16 * f, p(out) + 16 * f, 4 * (t - f)]);
+    } finally {
+      if (inPlace) L.free(dst);
+    }
+  };
+
+  const roundFns: Record<string, KernelFn> = { BB: "round2BB", EB: "round2EB", EE: "round2EE", BBB: "round3BBB", EBB: "round3EBB", EEB: "round3EEB", EEE: "round3EEE" };
+
+  const backend: PoolBackend = {
+    ...L,
+    pool,
+    local: L,
+    add: elementwise("vecAdd", MIN.base, 1, 1, 1, L.add),
+    sub: elementwise("vecSub", MIN.base, 1, 1, 1, L.sub),
+    mul: elementwise("vecMul", MIN.base, 1, 1, 1, L.mul),
+    extAdd: (a, b, out, n) => elementwise("vecAdd", MIN.base, 1, 1, 1, L.add)(a, b, out, 4 * n),
+    extSub: (a, b, out, n) => elementwise("vecSub", MIN.base, 1, 1, 1, L.sub)(a, b, out, 4 * n),
+    extMul: elementwise("extVecMul", MIN.ext, 4, 4, 4, L.extMul),
+    extMulBase: elementwise("extVecMulBase", MIN.ext, 4, 1, 4, L.extMulBase),
+    extScale: scaled("extVecScale", 4, L.extScale),
+    baseScaleExt: scaled("baseVecScaleExt", 1, L.baseScaleExt),
+    extDot: extReduce("extDot", 4, 4, L.extDot),
+    extDotBase: extReduce("extDotBase", 4, 1, L.extDotBase),
+    extSum(a, n) {
+      const jobs = jobsFor(n, MIN.ext);
+      if (jobs < 2) return L.extSum(a, n);
+      const rsj = ranges(n, jobs, 16);
+      return partials(rsj.length, 4, (out) => run("extSum", rsj, (f, t, j) => [p(a) + 16 * f, t - f, out + 16 * j]), (s) => sumExts(s, 4));
+    },
+    combineRows: combine("combineRowsStrided", 1, L.combineRows),
+    combineRowsExt: combine("combineRowsExtStrided", 4, L.combineRowsExt),
+    transpose(a, rows, cols, out) {
+      const jobs = Math.min(rows, jobsFor(rows * cols, MIN.base));
+      if (jobs < 2) return L.transpose(a, rows, cols, out);
+      run("transposeInto", ranges(rows, jobs), (f, t) => [p(a) + 4 * f * cols, t - f, cols, p(out) + 4 * f, rows]);
+    },
+    rsEncode: rs("rsEncodeRows", 1, L.rsEncode),
+    rsEncodeExt: rs("rsEncodeExtRows", 4, L.rsEncodeExt),
+    eqTable(r, out) {
+      const n = r.length / 4;
+      if (n < MIN.eqVars) return L.eqTable(r, out);
+      // Blocks by the top k variables: block h is eq(r_high, h) · eq(r_low, ·).
+      const k = Math.min(n - 10, Math.ceil(Math.log2(pool.size * JOBS_PER_THREAD)));
+      const low = n - k, consts = new Uint32Array(4 << k);
+      for (let h = 0; h < 1 << k; h++) {
+        let c: Ext = EXT_ONE;
+        for (let i = 0; i < k; i++) {
+          const ri = r.subarray(4 * (low + i), 4 * (low + i) + 4);
+          c = extMul(c, (h >> i) & 1 ? ri : extSub(EXT_ONE, ri));
+        }
+        consts.set(c, 4 * h);
+      }
+      withWords(r.subarray(0, 4 * low), (rp) => withWords(consts, (cp) =>
+        pool.run(Array.from({ length: 1 << k }, (_, h): Job => ({ fn: "eqTableFrom", args: [rp, low, cp + 16 * h, p(out) + (16 << low) * h] })))));
+    },
+    foldBase: fold(false),
+    foldExt: fold(true),
+    roundProduct(tables: Table[], m: number) {
+      const jobs = jobsFor(m, MIN.pairs);
+      if (jobs < 2 || (tables.length !== 2 && tables.length !== 3)) return L.roundProduct(tables, m);
+      const ts = [...tables].sort((x, y) => Number(y.ext) - Number(x.ext));
+      const fn = roundFns[ts.map((t) => (t.ext ? "E" : "B")).join("")]!;
+      const width = 4 * ts.length, rsj = ranges(m, jobs, 16);
+      return partials(rsj.length, width, (out) => run(fn, rsj, (f, t, j) => [
+        ...ts.map((x) => p(x.buf) + 8 * (x.ext ? 4 : 1) * f), t - f, out + 4 * width * j]), (s) => sumExts(s, width));
+    },
+    foldRoundProduct(tables: Table[], m: number, r: Ext, outs: Buf[]) {
+      const jobs = jobsFor(m, MIN.pairs);
+      const inPlace = tables.some((t, j) => overlaps(t.buf, (t.ext ? 8 : 2) * m, outs[j]!, 4 * m));
+      if (jobs < 2 || inPlace || (tables.length !== 2 && tables.length !== 3)) return L.foldRoundProduct(tables, m, r, outs);
+      const width = 4 * tables.length, rsj = ranges(m, jobs, 16);
+      return withWords(r, (rp) => partials(rsj.length, width, (out) => run(tables.length === 2 ? "foldRound2" : "foldRound3", rsj, (f, t, j) => {
+        const at = (x: Table) => [p(x.buf) + 8 * (x.ext ? 4 : 1) * f, x.ext ? 1 : 0];
+        const o = outs.map((b) => p(b) + 16 * f);
+        return [...tables.flatMap(at), t - f, rp, ...o, out + 4 * width * j];
+      }), (s) => sumExts(s, width)));
+    },
+    hashMessages(b, byteOffset, len, count, prefix) {
+      const jobs = Math.min(count, Math.floor((len * count) / MIN.hashBytes), pool.size * JOBS_PER_THREAD * 2);
+      const out = L.alloc(8 * count), base = p(b) + byteOffset;
+      try {
+        const rsj = jobs < 2 ? [[0, count] as [number, number]] : ranges(count, jobs, 4);
+        run("sha256", rsj, (f, t) => [base + f * len, len, t - f, prefix, p(out) + 32 * f]);
+        const words = L.view(out);
+        return new Uint8Array(words.buffer, words.byteOffset, 32 * count).slice();
+      } finally {
+        L.free(out);
+      }
+    },
+  };
+  return countFieldOps(backend);
+}
+
+const backends = new WeakMap<WorkerPool, PoolBackend>();
+
+/** The pool's backend, made once per pool (so kernel-resident data outlives one proof). */
+export function poolBackendOf(pool: WorkerPool): PoolBackend {
+  let b = backends.get(pool);
+  if (!b) backends.set(pool, (b = poolBackend(pool)));
+  return b;
+}
