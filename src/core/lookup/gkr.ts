@@ -113,9 +113,9 @@ export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcri
         ends = [read(next.p, 0, next.pExt), read(next.p, 1, next.pExt), read(next.q, 0), read(next.q, 1)];
       } else {
         const lambda = tr.squeezeExt("logup/lambda");
-        const eq = alloc(4 * h);
+        let eq = alloc(4 * h);
         K.eqTable(pointWords(r), eq);
-        // The layer's halves; the first fold copies them out, later folds run in place.
+        // The layer's halves (views of the layer until the first fold copies them out).
         let [p0, p1, q0, q1] = halves(K, next, h);
         let pExt = next.pExt;
         let claim: Ext = extAdd(pc, extMul(lambda, qc));
@@ -129,13 +129,15 @@ export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcri
           const c = tr.squeezeExt("logup/challenge");
           claim = interpolateAt([s[0]!, extSub(claim, s[0]!), s[1]!, s[2]!], c);
           point.push(c);
-          K.foldExt(eq, m, c, eq);
+          // Out of place (a fresh table each round): in-place folds cannot split across threads.
           const fold = (b: Buf, ext: boolean) => {
-            const out = round === 0 ? alloc(4 * m) : b;
+            const out = alloc(4 * m);
             if (ext) K.foldExt(b, m, c, out);
             else K.foldBase(b, m, c, out);
+            if (round > 0) free(b);
             return out;
           };
+          eq = fold(eq, true);
           [p0, p1, q0, q1] = [fold(p0, pExt), fold(p1, pExt), fold(q0, true), fold(q1, true)];
           pExt = true;
           if (round === 0) {

@@ -69,8 +69,21 @@ export function layoutUses(uses: UseShape[]): { offsets: number[]; n: number } {
   return { offsets, n };
 }
 
-/** Row-major position → is it inside the true shape? */
+// Masks depend only on the shape: made once per shape (a model's proofs share them). Read-only.
+const masks = new Map<string, Uint8Array>();
+
+/** Row-major position → is it inside the true shape? (1 or 0; shared, never write to it) */
 function liveMask(u: UseShape): Uint8Array {
+  const key = `${u.shape.join(",")}|${u.logDims.join(",")}`;
+  let mask = masks.get(key);
+  if (!mask) {
+    if (masks.size >= 512) masks.clear();
+    masks.set(key, (mask = buildMask(u)));
+  }
+  return mask;
+}
+
+function buildMask(u: UseShape): Uint8Array {
   const out = new Uint8Array(2 ** nVarsOf(u));
   const dims = u.shape.length;
   if (dims === 0) return out.fill(1);
@@ -161,6 +174,22 @@ export function multiplicities(table: Table, uses: LookupUse[], opts: { skipMiss
   const tuple = new Uint32Array(table.columns.length);
   for (const u of uses) {
     const live = liveMask(u);
+    if (tuple.length === 1 && find.direct) {
+      // One column, indexed directly: no tuple, no call per element.
+      const { index, lo, hi } = find.direct, col = u.columns[0]!;
+      for (let x = 0; x < live.length; x++) {
+        if (!live[x]) continue;
+        const raw = col[x]!, v = (raw > P / 2 ? raw - P : raw) - lo;
+        const j = v >= 0 && v <= hi - lo ? index[v]! : -1;
+        if (j < 0) {
+          if (opts.skipMissing) continue;
+          throw new LookupError(`${u.label}: value (${raw}) at position ${x} is not in table ${table.name}`);
+        }
+        m[j]!++;
+        if (++total >= P) throw new LookupError(`table ${table.name}: more than p lookups`);
+      }
+      continue;
+    }
     for (let x = 0; x < live.length; x++) {
       if (!live[x]) continue;
       for (let c = 0; c < tuple.length; c++) tuple[c] = u.columns[c]![x]!;
@@ -180,7 +209,13 @@ export function multiplicities(table: Table, uses: LookupUse[], opts: { skipMiss
  * The row of a tuple, or −1. When the first column alone picks the row (every table the compiler
  * makes but the setup's), by direct index over its signed range; otherwise through a map.
  */
-function rowFinder(table: Table): (tuple: Uint32Array) => number {
+interface RowFinder {
+  (tuple: Uint32Array): number;
+  /** The first column's direct index (row of value lo + i, or −1), when it alone picks the row. */
+  direct?: { index: Int32Array; lo: number; hi: number };
+}
+
+function rowFinder(table: Table): RowFinder {
   const rows = 2 ** table.logRows, first = table.columns[0]!;
   const signed = (v: number) => (v > P / 2 ? v - P : v);
   let lo = Infinity, hi = -Infinity;
@@ -197,13 +232,15 @@ function rowFinder(table: Table): (tuple: Uint32Array) => number {
     else if (table.columns.some((c) => c[prev] !== c[j])) keyed = false; // same key, other row
   }
   if (keyed) {
-    return (t) => {
+    const find: RowFinder = (t) => {
       const v = signed(t[0]!) - lo;
       const j = v >= 0 && v <= hi - lo ? index![v]! : -1;
       if (j < 0) return -1;
       for (let c = 1; c < t.length; c++) if (table.columns[c]![j] !== t[c]) return -1;
       return j;
     };
+    find.direct = { index: index!, lo, hi };
+    return find;
   }
   const map = new Map<string, number>();
   for (let j = rows - 1; j >= 0; j--) map.set(table.columns.map((c) => c[j]).join(","), j);
@@ -214,8 +251,10 @@ function rowFinder(table: Table): (tuple: Uint32Array) => number {
 function denominators(K: FieldBackend, alpha: Ext, betaPowers: Ext[], columns: Uint32Array[], n: number): Uint32Array {
   const acc = K.alloc(4 * n), col = K.alloc(n), tmp = K.alloc(4 * n);
   try {
+    // α in every slot, by doubling copies.
     const fill = new Uint32Array(4 * n);
-    for (let i = 0; i < n; i++) fill.set(alpha, 4 * i);
+    fill.set(alpha);
+    for (let len = 4; len < fill.length; len *= 2) fill.copyWithin(len, 0, Math.min(len, fill.length - len));
     K.write(acc, fill);
     columns.forEach((c, i) => {
       K.write(col, c.length === n ? c : c.subarray(0, n));

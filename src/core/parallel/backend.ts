@@ -6,12 +6,12 @@ import { extAdd, extMul, extSub, EXT_ONE, type Ext } from "../field/index.ts";
 import { createWasmBackend, type Buf, type FieldBackend, type Table, type WasmFieldBackend } from "../kernels/index.ts";
 import { countFieldOps } from "../kernels/field-ops.ts";
 import { PoolError, type WorkerPool } from "./pool.ts";
-import type { Job, KernelFn } from "./protocol.ts";
+import { MAX_JOBS, type Job, type KernelFn } from "./protocol.ts";
 
 /** Jobs per thread: a few, so a descheduled thread delays the batch by one small job. */
 const JOBS_PER_THREAD = 4;
 /** Below these sizes a call runs on the calling thread (elements, pairs or words as named). */
-const MIN = { base: 1 << 16, ext: 1 << 14, pairs: 1 << 12, matrix: 1 << 15, eqVars: 13, hashBytes: 1 << 16 };
+const MIN = { base: 1 << 14, ext: 1 << 12, pairs: 1 << 10, matrix: 1 << 14, eqVars: 11, hashBytes: 1 << 15 };
 
 /** [from, to) ranges covering `total` in about `jobs` blocks whose starts are multiples of `align`. */
 export function ranges(total: number, jobs: number, align = 1): [number, number][] {
@@ -38,14 +38,19 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
   const run = (fn: KernelFn, rs: [number, number][], args: (from: number, to: number, job: number) => number[]) =>
     pool.run(rs.map(([a, b], j): Job => ({ fn, args: args(a, b, j) })));
 
-  // A constant (extension element, or words) in shared memory for the length of one batch.
+  // Scratch in shared memory for one batch at a time: constants in, partial sums out.
+  const CONST_WORDS = 1024, scratch = L.alloc(CONST_WORDS + 12 * MAX_JOBS), constAt = p(scratch), partAt = constAt + 4 * CONST_WORDS;
   const withWords = <T>(words: Uint32Array, fn: (ptr: number) => T): T => {
-    const b = L.from(words);
-    try { return fn(p(b)); } finally { L.free(b); }
+    if (words.length > CONST_WORDS) {
+      const b = L.from(words);
+      try { return fn(p(b)); } finally { L.free(b); }
+    }
+    L.write(scratch, words);
+    return fn(constAt);
   };
   const partials = <T>(jobs: number, words: number, fn: (ptr: number) => void, sum: (parts: Uint32Array) => T): T => {
-    const b = L.alloc(jobs * words);
-    try { fn(p(b)); return sum(L.read(b)); } finally { L.free(b); }
+    fn(partAt);
+    return sum(L.view(scratch).subarray(CONST_WORDS, CONST_WORDS + jobs * words));
   };
   const sumExts = (parts: Uint32Array, width: number): Uint32Array => {
     const out = parts.slice(0, width);
@@ -143,7 +148,7 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
       const n = r.length / 4;
       if (n < MIN.eqVars) return L.eqTable(r, out);
       // Blocks by the top k variables: block h is eq(r_high, h) · eq(r_low, ·).
-      const k = Math.min(n - 10, Math.ceil(Math.log2(pool.size * JOBS_PER_THREAD)));
+      const k = Math.min(n - 8, Math.ceil(Math.log2(pool.size * JOBS_PER_THREAD)));
       const low = n - k, consts = new Uint32Array(4 << k);
       for (let h = 0; h < 1 << k; h++) {
         let c: Ext = EXT_ONE;
@@ -153,8 +158,13 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
         }
         consts.set(c, 4 * h);
       }
-      withWords(r.subarray(0, 4 * low), (rp) => withWords(consts, (cp) =>
-        pool.run(Array.from({ length: 1 << k }, (_, h): Job => ({ fn: "eqTableFrom", args: [rp, low, cp + 16 * h, p(out) + (16 << low) * h] })))));
+      const both = new Uint32Array(4 * low + consts.length);
+      both.set(r.subarray(0, 4 * low));
+      both.set(consts, 4 * low);
+      withWords(both, (rp) => {
+        const cp = rp + 16 * low;
+        pool.run(Array.from({ length: 1 << k }, (_, h): Job => ({ fn: "eqTableFrom", args: [rp, low, cp + 16 * h, p(out) + (16 << low) * h] })));
+      });
     },
     foldBase: fold(false),
     foldExt: fold(true),

@@ -44,6 +44,9 @@ export function sharedMemoryUnavailable(): string | undefined {
   return undefined;
 }
 
+/** How long the caller polls for the others' last jobs before it sleeps. */
+const WAIT_SPIN_MS = 1;
+
 /** Pages of the shared memory: 64 KiB each, up to wasm32's 4 GiB. */
 const INITIAL_PAGES = 256, MAX_PAGES = 65536;
 
@@ -102,6 +105,10 @@ export class WorkerPool {
     // One job needs no helper: wake nobody (the spinning ones may still take it; that is fine).
     if (jobs.length > 1) Atomics.notify(control, SEQ);
     work(v, this.table, this.seq, 0);
+    // The others are finishing their last job: poll a little before sleeping (a futex round
+    // trip costs more than most jobs).
+    const until = performance.now() + WAIT_SPIN_MS;
+    while (Atomics.load(control, DONE) < jobs.length && performance.now() < until) { /* spin */ }
     for (let done = Atomics.load(control, DONE); done < jobs.length; done = Atomics.load(control, DONE)) {
       Atomics.wait(control, DONE, done);
     }

@@ -55,7 +55,7 @@ export function work(v: StateViews, kernels: Kernel[], seq: number, worker: numb
 }
 
 /** Spins this long (polls) for the next batch before sleeping: batches come in quick bursts. */
-const SPIN_MS = 0.2;
+const SPIN_MS = 0.5;
 
 /** A worker's life: wait for a batch, work on it, until the pool says QUIT. */
 export function serveBatches(v: StateViews, kernels: Kernel[], worker: number): void {

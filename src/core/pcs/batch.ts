@@ -76,9 +76,15 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
       rounds.set(s2, 8 * round + 4);
       t.absorbFields(ROUND_LABEL, rounds.subarray(8 * round, 8 * round + 8));
       const r = t.squeezeExt(CHALLENGE_LABEL);
-      for (const { e, g } of tables) {
-        K.foldExt(e, m, r, e);
-        K.foldExt(g, m, r, g);
+      for (const t of tables) {
+        // Out of place: a pool's kernels split folds across threads.
+        const e = K.alloc(4 * m), g = K.alloc(4 * m);
+        K.foldExt(t.e, m, r, e);
+        K.foldExt(t.g, m, r, g);
+        K.free(t.e);
+        K.free(t.g);
+        t.e = e;
+        t.g = g;
       }
     }
     const rowValues = new Uint32Array(4 * claims.length);

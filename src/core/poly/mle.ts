@@ -14,18 +14,19 @@ export function evaluateMle(table: Uint32Array, ext: boolean, r: Uint32Array, K:
   if (size !== 2 ** n) throw new Error(`poly: table of ${size} elements for a point of ${n} variables`);
   if (n === 0) return ext ? table.slice(0, 4) : Uint32Array.of(table[0]!, 0, 0, 0);
   const inp = K.from(table);
-  const work = K.alloc(4 * (size / 2));
+  // Two work tables, folded into each other in turn (not in place: a pool splits the folds).
+  const work = [K.alloc(4 * (size / 2)), K.alloc(4 * Math.max(1, size / 4))];
   try {
     let m = size / 2;
-    if (ext) K.foldExt(inp, m, r.subarray(0, 4), work);
-    else K.foldBase(inp, m, r.subarray(0, 4), work);
+    if (ext) K.foldExt(inp, m, r.subarray(0, 4), work[0]!);
+    else K.foldBase(inp, m, r.subarray(0, 4), work[0]!);
     for (let i = 1; i < n; i++) {
       m /= 2;
-      K.foldExt(work, m, r.subarray(4 * i, 4 * i + 4), work);
+      K.foldExt(work[(i - 1) & 1]!, m, r.subarray(4 * i, 4 * i + 4), work[i & 1]!);
     }
-    return K.read(K.slice(work, 0, 4));
+    return K.read(K.slice(work[(n - 1) & 1]!, 0, 4));
   } finally {
     K.free(inp);
-    K.free(work);
+    work.forEach((w) => K.free(w));
   }
 }

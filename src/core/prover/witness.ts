@@ -51,7 +51,7 @@ export function computeValues(plan: ProofPlan, consts: Readonly<Record<string, I
     }
     const forward = proverGadget(op)?.forward;
     if (!forward) throw new CircuitError(`${op.source}: no prover for ${op.kind}`, op.source);
-    const padded = forward({ plan, values }, op);
+    const padded = forward({ plan, values }, op, ref);
     checkLive(op, out, padded, ref);
     values.set(op.output, padded);
   });

@@ -86,8 +86,8 @@ function runProver(
       const r = t.squeezeExt(CHALLENGE_LABEL);
       rounds.push(msg);
       point.set(r, 4 * i);
-      // Fold into the table itself when it is an extension table this prover owns.
-      const outs = work.map((w) => (w.ext && w.owned ? w.buf : K.alloc(4 * m)));
+      // Fold into fresh tables (not in place): a pool's kernels split folds across threads.
+      const outs = work.map(() => K.alloc(4 * m));
       if (fused) {
         msg = K.foldRoundProduct(work.map((w) => ({ buf: w.buf, ext: w.ext })), m, r, outs);
       } else {

@@ -6,49 +6,30 @@
 // (2) at the first sumcheck's point (ρ_k, ρ_c, ρ_g): X̃col = Σ_i Π_j Ĩ_j(r_Sj, ρ_kj, i_j)·x̃(r_B, (ρ_g, ρ_c), i)
 //     over x's spatial axes, Ĩ_j evaluated by the verifier in O(bits) (circuit/windows.ts).
 // Groups whose channel counts are not powers of two: proveGeneralGroups below.
-import { type Claim, concatPoint, padInts, splitPoint, unpadInts } from "../../circuit/index.ts";
+import { type Claim, concatPoint, splitPoint } from "../../circuit/index.ts";
 import { LABELS } from "../../circuit/protocol.ts";
 import { convLayout, convPoint, type ConvLayout } from "../../circuit/windows.ts";
-import { conv, exactChunk } from "../../quant/kernels.ts";
-import { typeMax, typeMin } from "../../quant/fixed.ts";
 import { proveProduct } from "../../sumcheck/index.ts";
 import { eqTable } from "../../poly/index.ts";
 import { extAdd, extMul } from "../../field/index.ts";
 import type { QOp } from "../../quant/qgraph.ts";
 import type { ProverCtx } from "../context.ts";
 import { foldHigh } from "./fold.ts";
+import { accFromRef } from "./linear.ts";
 import { axisMatrix, axisVector, contractWindow, outerProduct } from "./window-tables.ts";
 
 type Linear = Extract<QOp, { kind: "linear" }>;
 
-const magnitude = (t: { bits: number; signed: boolean }) => Math.max(-typeMin(t), typeMax(t));
-
-/** Live weights as f32 for the integer GEMM, once per padded weight array (shared between proofs). */
-const f32Weights = new WeakMap<Float64Array, Float32Array>();
-function weightsF32(padded: Float64Array, shape: number[], logDims: number[]): Float32Array {
-  let w = f32Weights.get(padded);
-  if (!w) f32Weights.set(padded, (w = Float32Array.from(unpadInts(padded, shape, logDims))));
-  return w;
-}
 
 /**
  * acc over its padded layout: the convolution of x's live channels and positions over every padded
  * batch row (by the exact integer kernel), plus the bias broadcast everywhere.
  */
-export function forwardConv(ctx: Pick<ProverCtx, "plan" | "values">, op: Linear): Float64Array {
-  const { x, w, y } = convLayout(ctx.plan.tensors, op);
-  const Bp = 2 ** x.logDims[0]!;
-  const xShape = [Bp, ...x.shape.slice(1)], yShape = [Bp, ...y.shape.slice(1)];
-  const xv = Int32Array.from(unpadInts(ctx.values.get(x.name)!, xShape, x.logDims));
-  const wv = weightsF32(ctx.values.get(w.name)!, w.shape, w.logDims);
-  const acc = conv(xv, xShape, wv, undefined, op.group ?? 1, op.window!, yShape, exactChunk(magnitude(x), magnitude(w)));
-  const out = padInts(acc, yShape, y.logDims);
-  if (op.inputs[2]) {
-    const bias = ctx.values.get(op.inputs[2])!;
-    const inner = 2 ** y.logDims.slice(2).reduce((a, b) => a + b, 0), channels = 2 ** y.logDims[1]!;
-    for (let p = 0; p < out.length; p++) out[p]! += bias[Math.floor(p / inner) % channels]!;
-  }
-  return out;
+/** The conv accumulator over the padded layout [B, O, ...S'] (bias by output channel o on padding). */
+export function forwardConv(ctx: Pick<ProverCtx, "plan" | "values">, op: Linear, ref: Int32Array): Float64Array {
+  const { y } = convLayout(ctx.plan.tensors, op);
+  const inner = 2 ** y.logDims.slice(2).reduce((a, b) => a + b, 0), channels = 2 ** y.logDims[1]!;
+  return accFromRef(y, ref, op.inputs[2] ? ctx.values.get(op.inputs[2])! : undefined, (p) => Math.floor(p / inner) % channels);
 }
 
 /** W̃((r_o', gi), c', k) over (gi, c', k): W's output-channel variables within a group fixed at r_o'. */

@@ -22,7 +22,8 @@ import { proveMax, maxWitness } from "./reducemax.ts";
 export type OpOf<K extends QOp["kind"]> = Extract<QOp, { kind: K }>;
 
 export interface ProverGadget<K extends QOp["kind"]> {
-  forward?(ctx: Pick<ProverCtx, "plan" | "values">, op: OpOf<K>): Float64Array;
+  /** `ref`: the integer evaluator's live values of the output (a gadget may build on them). */
+  forward?(ctx: Pick<ProverCtx, "plan" | "values">, op: OpOf<K>, ref: Int32Array): Float64Array;
   /**
    * For ops with a committed output: the output over the whole padded layout (its live part
    * is the integer evaluator's `ref`) and any auxiliary witness tensors, by name.
@@ -34,7 +35,7 @@ export interface ProverGadget<K extends QOp["kind"]> {
 
 const GADGETS: { [K in QOp["kind"]]?: ProverGadget<K> } = {
   linear: {
-    forward: (ctx, op) => (op.form === "conv" ? forwardConv(ctx, op) : forwardLinear(ctx, op)),
+    forward: (ctx, op, ref) => (op.form === "conv" ? forwardConv(ctx, op, ref) : forwardLinear(ctx, op, ref)),
     reduce: (ctx, op, claim) => (op.form === "conv" ? proveConv(ctx, op, claim) : proveLinear(ctx, op, claim)),
   },
   add: { forward: forwardAdd, reduce: proveAdd },

@@ -1,27 +1,31 @@
 // Dense linear layer acc[m,n] = Σ_k x[m,k]·w[n,k] + b[n] (PROTOCOL §4, MatMul/Gemm): the claim
 // on acc at (r_n, r_m) becomes a degree-2 sumcheck over k of x̃(r_m, k)·w̃(r_n, k).
-import { type Claim, concatPoint } from "../../circuit/index.ts";
+import { type Claim, type PlanTensor, concatPoint, forEachLiveRun, padInts } from "../../circuit/index.ts";
 import { LABELS } from "../../circuit/protocol.ts";
 import { foldHigh } from "./fold.ts";
 import { proveProduct } from "../../sumcheck/index.ts";
 import type { QOp } from "../../quant/qgraph.ts";
 import type { ProverCtx } from "../context.ts";
 
-export function forwardLinear(ctx: { plan: ProverCtx["plan"]; values: ProverCtx["values"] }, op: Extract<QOp, { kind: "linear" }>): Float64Array {
-  const T = ctx.plan.tensors;
-  const x = T[op.inputs[0]!]!, w = T[op.inputs[1]!]!;
-  const xv = ctx.values.get(x.name)!, wv = ctx.values.get(w.name)!, bv = op.inputs[2] ? ctx.values.get(op.inputs[2])! : undefined;
-  const kPad = 2 ** x.logDims[x.logDims.length - 1]!, nPad = 2 ** w.logDims[0]!;
-  const mPad = xv.length / kPad;
-  const acc = new Float64Array(mPad * nPad);
-  for (let m = 0; m < mPad; m++) {
-    for (let n = 0; n < nPad; n++) {
-      let s = bv ? bv[n]! : 0;
-      for (let k = 0; k < kPad; k++) s += xv[m * kPad + k]! * wv[n * kPad + k]!;
-      acc[m * nPad + n] = s;
-    }
-  }
+/**
+ * A linear op's accumulator over the whole padded layout, from the integer evaluator's live
+ * values: on padding every input is zero, so the formula gives the bias of the position's output
+ * channel there (`channelOf`). No product is recomputed.
+ */
+export function accFromRef(out: PlanTensor, ref: Int32Array, bias: Float64Array | undefined, channelOf: (pos: number) => number): Float64Array {
+  const acc = padInts(ref, out.shape, out.logDims);
+  if (!bias) return acc;
+  const live = new Uint8Array(acc.length);
+  forEachLiveRun(out.shape, out.logDims, (_i, pos, len) => live.fill(1, pos, pos + len));
+  for (let p = 0; p < acc.length; p++) if (!live[p]) acc[p] = bias[channelOf(p)]!;
   return acc;
+}
+
+/** acc[m,n] = Σ_k x[m,k]·w[n,k] + b[n] over the padded layout (n the lowest variables). */
+export function forwardLinear(ctx: { plan: ProverCtx["plan"]; values: ProverCtx["values"] }, op: Extract<QOp, { kind: "linear" }>, ref: Int32Array): Float64Array {
+  const T = ctx.plan.tensors;
+  const w = T[op.inputs[1]!]!, nPad = 2 ** w.logDims[0]!;
+  return accFromRef(T[op.output]!, ref, op.inputs[2] ? ctx.values.get(op.inputs[2])! : undefined, (p) => p % nPad);
 }
 
 export function proveLinear(ctx: ProverCtx, op: Extract<QOp, { kind: "linear" }>, claim: Claim): void {
