@@ -5,9 +5,12 @@
  * - `proveSetup(plan, model, statement)`: the setup proof (circuit/setup-layout.ts has the design).
  * - `setupKeys(qgraph)` → vk.bin and pk.bin; `loadProvingKey(pk)`; `proveWithKey(key, inputs)` →
  *   proof.bin and the proved outputs.
+ * - `proveAsync(input, { gpu })` / `proveWithKeyAsync(key, inputs, { gpu })`: the same proof with the
+ *   witness committed on WebGPU (pcs commitOnGpu) when given GpuKernels and the matrix fits the
+ *   device; each ProgressEvent names its stage's backend ("webgpu", "wasm", "wasm × N threads").
  */
-export { prove, outputsOf, type ProveInput, type ProveOptions, type ProofData, type ProgressEvent, type ModelCommitment } from "./prove.ts";
+export { prove, proveAsync, outputsOf, type ProveInput, type ProveOptions, type ProveAsyncOptions, type ProofData, type ProgressEvent, type ModelCommitment } from "./prove.ts";
 export { commitModel } from "./setup.ts";
 export { proveSetup, type SetupProofOptions } from "./setup-proof.ts";
-export { setupKeys, loadProvingKey, proveWithKey, type SetupKeys, type SetupKeyOptions, type LoadedKey, type KeyProof } from "./keys.ts";
+export { setupKeys, loadProvingKey, proveWithKey, proveWithKeyAsync, type SetupKeys, type SetupKeyOptions, type LoadedKey, type KeyProof } from "./keys.ts";
 export { computeValues, type Values } from "./witness.ts";

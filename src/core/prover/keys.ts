@@ -1,7 +1,8 @@
 // Setup and proving from key files (PROTOCOL.md §6–§7): `setupKeys` commits the weights once,
 // proves the setup statement and writes vk.bin and pk.bin; `loadProvingKey` rebuilds the model
 // commitment from pk.bin without re-encoding; `proveWithKey` runs the integer evaluator and the
-// prover and returns proof.bin's bytes and the proved outputs.
+// prover and returns proof.bin's bytes and the proved outputs (`proveWithKeyAsync`: the same, with
+// the witness committed on WebGPU when given the kernels).
 import { compilePlan, padInts, toField, CircuitError, type GraphSpec, type ProofPlan } from "../circuit/index.ts";
 import { modelLayout } from "../circuit/setup-layout.ts";
 import {
@@ -12,7 +13,7 @@ import type { QGraph } from "../quant/qgraph.ts";
 import { runInteger } from "../quant/int-eval.ts";
 import { commitModel } from "./setup.ts";
 import { proveSetup } from "./setup-proof.ts";
-import { prove, outputsOf, type ModelCommitment, type ProveOptions } from "./prove.ts";
+import { prove, proveAsync, outputsOf, type ModelCommitment, type ProofData, type ProveAsyncOptions, type ProveInput, type ProveOptions } from "./prove.ts";
 
 export interface SetupTimings {
   commitMs: number;
@@ -109,11 +110,29 @@ export interface KeyProof {
   proveMs: number;
 }
 
+type Inputs = Readonly<Record<string, Int32Array>>;
+
+/** The prover's input for these public inputs (the integer evaluator's run of the model). */
+function proveInput(key: LoadedKey, inputs: Inputs): ProveInput {
+  return { plan: key.plan, vkDigest: key.vkDigest, consts: key.qgraph.consts, model: key.model, inputs, reference: runInteger(key.qgraph, inputs) };
+}
+
+function keyProof(key: LoadedKey, input: ProveInput, data: ProofData, proveMs: number): KeyProof {
+  return { proof: writeProofFile({ vkDigest: key.vkDigest, ...data }), outputs: outputsOf(key.plan, input.reference), proveMs };
+}
+
 /** Proves one inference on quantized public inputs. */
-export function proveWithKey(key: LoadedKey, inputs: Readonly<Record<string, Int32Array>>, opts: ProveOptions = {}): KeyProof {
-  const reference = runInteger(key.qgraph, inputs);
+export function proveWithKey(key: LoadedKey, inputs: Inputs, opts: ProveOptions = {}): KeyProof {
+  const input = proveInput(key, inputs);
   const t0 = performance.now();
-  const data = prove({ plan: key.plan, vkDigest: key.vkDigest, consts: key.qgraph.consts, model: key.model, inputs, reference }, opts);
-  const proveMs = performance.now() - t0;
-  return { proof: writeProofFile({ vkDigest: key.vkDigest, ...data }), outputs: outputsOf(key.plan, reference), proveMs };
+  const data = prove(input, opts);
+  return keyProof(key, input, data, performance.now() - t0);
+}
+
+/** `proveWithKey` with the witness committed on WebGPU when `opts.gpu` is given: the same proof.bin. */
+export async function proveWithKeyAsync(key: LoadedKey, inputs: Inputs, opts: ProveAsyncOptions = {}): Promise<KeyProof> {
+  const input = proveInput(key, inputs);
+  const t0 = performance.now();
+  const data = await proveAsync(input, opts);
+  return keyProof(key, input, data, performance.now() - t0);
 }

@@ -4,14 +4,15 @@
 
 import { type ProofPlan, type Claim, writeLogup, unpadInts, CircuitError } from "../circuit/index.ts";
 import { multiplicities, logupProve, type LookupUse, type Table } from "../lookup/index.ts";
-import { commit, packSegments, open, writeOpeningProof, type PcsClaim, type PcsProverData, type SegmentMap } from "../pcs/index.ts";
+import { commit, commitOnGpu, gpuCommitFits, packSegments, open, writeOpeningProof, type PcsClaim, type PcsProverData, type SegmentMap } from "../pcs/index.ts";
 import { computeValues, type Values } from "./witness.ts";
 import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, mergeClaimsProver, unclaimedOutputs } from "../circuit/protocol.ts";
 import { ProverCtx } from "./context.ts";
 import { hasPadding, proveLiveOutput } from "../circuit/live-output.ts";
 import { nodePool, poolBackendOf, type WorkerPool } from "../parallel/index.ts";
 import { proverGadget } from "./gadgets/index.ts";
-import { fieldOpsCount, withKernels } from "../kernels/index.ts";
+import { fieldOpsCount, withKernels, type FieldBackend } from "../kernels/index.ts";
+import type { GpuKernels } from "../kernels/gpu-kernels.ts";
 
 export interface ModelCommitment {
   map: SegmentMap;
@@ -34,6 +35,8 @@ export interface ProgressEvent {
   worker?: number;
   /** Field operations performed so far in this proof, on every thread (kernels/field-ops.ts). */
   fieldOps: number;
+  /** Which backend ran this stage: "webgpu", "wasm", "wasm × N threads". */
+  backend?: string;
 }
 
 export interface ProveOptions {
@@ -50,6 +53,14 @@ export interface ProveOptions {
   testOnlyCheat?: { mutate(values: Values, plan: ProofPlan, phase: "witness" | "multiplicities"): void };
 }
 
+export interface ProveAsyncOptions extends ProveOptions {
+  /**
+   * WebGPU kernels for the witness commitment (commitOnGpu: the same bytes). Without them, or when
+   * the encoded matrix does not fit the device's buffers, the commitment runs on the CPU kernels.
+   */
+  gpu?: GpuKernels;
+}
+
 export interface ProveInput {
   plan: ProofPlan;
   vkDigest: Uint8Array;
@@ -62,17 +73,63 @@ export interface ProveInput {
 }
 
 export function prove(input: ProveInput, opts: ProveOptions = {}): ProofData {
-  const pool = poolOf(opts.workers);
-  return withKernels(pool ? poolBackendOf(pool) : undefined, () => proveOnKernels(input, opts, pool));
+  const { pool, kernels } = kernelsOf(opts);
+  return withKernels(kernels, () => {
+    const run = beginProof(input, opts, pool);
+    return finishProof(run, commitOnCpu(run));
+  });
 }
 
-/** The proof on the current kernels (fieldBackend(): a pool's when there is one). */
-function proveOnKernels(input: ProveInput, opts: ProveOptions, pool: WorkerPool | undefined): ProofData {
+/**
+ * `prove` with the witness committed on WebGPU when `opts.gpu` is given and the matrix fits the
+ * device: the same bytes. The parts before and after the commitment run on the CPU kernels.
+ */
+export async function proveAsync(input: ProveInput, opts: ProveAsyncOptions = {}): Promise<ProofData> {
+  const { pool, kernels } = kernelsOf(opts);
+  const run = withKernels(kernels, () => beginProof(input, opts, pool));
+  const { gpu } = opts;
+  let witness: PcsProverData;
+  if (gpu && gpuCommitFits(run.layout.params, gpu)) {
+    run.backends.commit = "webgpu";
+    run.progress("commit", "committing the witness on the GPU", 0.1);
+    witness = await commitOnGpu(run.layout.params, run.packed, gpu);
+  } else {
+    witness = withKernels(kernels, () => commitOnCpu(run));
+  }
+  return withKernels(kernels, () => finishProof(run, witness));
+}
+
+type Stage = ProgressEvent["stage"];
+
+/** The pool to prove on and its kernels (undefined: this thread's). */
+function kernelsOf(opts: ProveOptions): { pool: WorkerPool | undefined; kernels: FieldBackend | undefined } {
+  const pool = poolOf(opts.workers);
+  return { pool, kernels: pool ? poolBackendOf(pool) : undefined };
+}
+
+/** The proof up to the witness commitment: what the rest of it needs. */
+interface ProofRun {
+  input: ProveInput;
+  ctx: ProverCtx;
+  values: Values;
+  tables: Table[];
+  lookupUses: LookupUse[][];
+  layout: ReturnType<typeof witnessLayout>;
+  packed: Uint32Array;
+  progress: (stage: Stage, detail: string, fraction: number) => void;
+  /** The backend each stage runs on (the commit stage's is set when it is chosen). */
+  backends: Record<Stage, string>;
+}
+
+/** Witness, multiplicities and the packed witness vector, on the current kernels: all before the commitment. */
+function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | undefined): ProofRun {
   const t0 = performance.now();
   // Field operations of this proof: counted where the kernels are called, for every thread.
   const ops0 = fieldOpsCount();
-  const event = (stage: ProgressEvent["stage"], detail: string, fraction: number, worker?: number) =>
-    opts.onProgress?.({ stage, detail, fraction, elapsedMs: performance.now() - t0, fieldOps: fieldOpsCount() - ops0, ...(worker === undefined ? {} : { worker }) });
+  const cpu = pool ? `wasm × ${pool.size} threads` : "wasm";
+  const backends: Record<Stage, string> = { witness: cpu, commit: cpu, lookups: cpu, layers: cpu, openings: cpu };
+  const event = (stage: Stage, detail: string, fraction: number, worker?: number) =>
+    opts.onProgress?.({ stage, detail, fraction, elapsedMs: performance.now() - t0, fieldOps: fieldOpsCount() - ops0, backend: backends[stage], ...(worker === undefined ? {} : { worker }) });
   let stageNow: ProgressEvent["stage"] = "witness";
   const progress = (stage: ProgressEvent["stage"], detail: string, fraction: number) => {
     // What each thread of the pool did since the last event: one bar per thread on its track.
@@ -102,11 +159,21 @@ function proveOnKernels(input: ProveInput, opts: ProveOptions, pool: WorkerPool 
   });
   opts.testOnlyCheat?.mutate(values, plan, "multiplicities");
 
-  progress("commit", "committing the witness", 0.1);
   const layout = witnessLayout(plan);
   const packed = packSegments(layout.map, plan.witness.map((n) => ctx.field(n)));
-  const witness = commit(layout.params, packed);
+  return { input, ctx, values, tables, lookupUses, layout, packed, progress, backends };
+}
 
+/** The witness commitment on the current kernels (the pool's threads when there is a pool). */
+function commitOnCpu(run: ProofRun): PcsProverData {
+  run.progress("commit", "committing the witness", 0.1);
+  return commit(run.layout.params, run.packed);
+}
+
+/** Everything after the witness commitment, on the current kernels: lookups, layers, openings. */
+function finishProof(run: ProofRun, witness: PcsProverData): ProofData {
+  const { input, ctx, values, tables, lookupUses, layout, progress } = run;
+  const { plan } = input;
   absorbStatement(ctx.tr, input.vkDigest, plan, input.inputs, claimedOutputs(plan, values));
   ctx.tr.absorb(LABELS.witnessRoot, witness.root);
 
