@@ -4,14 +4,14 @@ import * as Comlink from "comlink";
 import type { Tensor } from "../src/core/graph/index.ts";
 import { proveRun, verifyBundle } from "./tasks/prove-run.ts";
 import { generateRun, type GenerationResult } from "./tasks/generate-run.ts";
-import type { ProofResult, ProveProgress, Verdict } from "./tasks/index.ts";
+import type { ProofResult, ProveProgress, ProveRunOptions, Verdict } from "./tasks/index.ts";
 
 export type ProveOutcome = { ok: true; result: ProofResult } | { ok: false; error: string };
 
 const api = {
-  prove(bytes: Uint8Array, planText: string, inputs: Record<string, Tensor>, onProgress: (p: ProveProgress) => void): ProveOutcome {
+  async prove(bytes: Uint8Array, planText: string, inputs: Record<string, Tensor>, onProgress: (p: ProveProgress) => void, opts: ProveRunOptions = {}): Promise<ProveOutcome> {
     try {
-      return { ok: true, result: proveRun(bytes, planText, inputs, onProgress) };
+      return { ok: true, result: await proveRun(bytes, planText, inputs, onProgress, opts) };
     } catch (e) {
       return { ok: false, error: (e as Error).message };
     }

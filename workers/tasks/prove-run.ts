@@ -6,9 +6,11 @@ import { decodeModel, encodeTensor } from "../../src/core/onnx/index.ts";
 import { loadGraph, type Tensor } from "../../src/core/graph/index.ts";
 import { parsePlan, quantizeWithPlan } from "../../src/core/quant/index.ts";
 import { buildOutput, decodeTensorProto, publicInputs, readVk, type OutputDoc } from "../../src/core/artifacts/index.ts";
-import { loadProvingKey, proveWithKey, setupKeys, type LoadedKey } from "../../src/core/prover/keys.ts";
+import { loadProvingKey, proveWithKeyAsync, setupKeys, type LoadedKey } from "../../src/core/prover/keys.ts";
 import { webPool } from "../../src/core/parallel/index.ts";
 import { wasmBackend } from "../../src/core/kernels/index.ts";
+import { chooseKernels } from "../../src/core/kernels/backend.ts";
+import type { GpuKernels } from "../../src/core/kernels/gpu-kernels.ts";
 import type { ProgressEvent } from "../../src/core/prover/index.ts";
 import { verifyFiles } from "../../src/core/verifier/files.ts";
 import { sha256 } from "../../src/core/hash/index.ts";
@@ -33,6 +35,18 @@ export interface ProveProgress {
   proveMs?: number;
   /** The pool thread that ran this job (0: the prove worker itself), for a track per worker. */
   worker?: number;
+  /** Which backend ran the prover's stage: "webgpu", "wasm", "wasm × N threads". */
+  backend?: string;
+}
+
+/**
+ * WebGPU for the witness commitment: "auto" where chooseKernels picks it (a hardware adapter),
+ * "force" on any adapter (a software one is slower; tests use it), "off" never.
+ */
+export type GpuPreference = "auto" | "force" | "off";
+
+export interface ProveRunOptions {
+  gpu?: GpuPreference;
 }
 
 export type Verdict = { ok: true } | { ok: false; reason: string };
@@ -54,6 +68,10 @@ export interface ProofResult {
   nodeMs: Record<string, number>;
   /** How many threads proved, and why not more ("4 threads", "one thread: not cross-origin isolated"). */
   threads: string;
+  /** The backend that ran each prover stage (witness, commit, lookups, layers, openings). */
+  backends: Partial<Record<ProgressEvent["stage"], string>>;
+  /** Whether the commitment ran on WebGPU, and why (or why not). */
+  gpu: string;
   verdict: Verdict;
   witnessElements: number;
 }
@@ -102,9 +120,17 @@ const MAX_POOL_THREADS = 8;
 const pool = webPool(typeof Worker === "undefined" ? 1 : Math.min(MAX_POOL_THREADS, globalThis.navigator?.hardwareConcurrency ?? 1),
   () => new Worker(new URL("../pool.worker.ts", import.meta.url), { type: "module" })).pool;
 
+/** The GPU kernels for the commitment, if the preference and chooseKernels give one, and why. */
+async function commitGpu(pref: GpuPreference): Promise<{ kernels?: GpuKernels; note: string }> {
+  if (pref === "off") return { note: "wasm: WebGPU turned off (?gpu=off)" };
+  const c = await chooseKernels(pref === "force" ? "webgpu" : "auto");
+  return c.backend === "webgpu" ? { kernels: c.gpu, note: c.note } : { note: c.note };
+}
+
 /** Compiles, sets up, proves and verifies one inference on float inputs. */
-export function proveRun(bytes: Uint8Array, planText: string, inputs: Record<string, Tensor>, onProgress: (p: ProveProgress) => void): ProofResult {
+export async function proveRun(bytes: Uint8Array, planText: string, inputs: Record<string, Tensor>, onProgress: (p: ProveProgress) => void, opts: ProveRunOptions = {}): Promise<ProofResult> {
   const t0 = performance.now();
+  const gpu = await commitGpu(opts.gpu ?? "auto");
   const p = prepare(bytes, planText, onProgress, t0);
   const { loaded } = p;
   const graph = loaded.plan.graph;
@@ -113,9 +139,12 @@ export function proveRun(bytes: Uint8Array, planText: string, inputs: Record<str
   const qin = publicInputs(graph, [decodeTensorProto(input)]);
   const nodeMs: Record<string, number> = {};
   let last: { node: string; at: number } | null = null;
-  const r = proveWithKey(loaded, qin, {
+  const backends: ProofResult["backends"] = {};
+  const r = await proveWithKeyAsync(loaded, qin, {
     workers: pool,
+    ...(gpu.kernels ? { gpu: gpu.kernels } : {}),
     onProgress(e) {
+      if (e.backend) backends[e.stage] = e.backend;
       const now = performance.now();
       if (last) nodeMs[last.node] = (nodeMs[last.node] ?? 0) + (now - last.at);
       last = e.stage === "layers" && e.detail.includes(" ") ? { node: e.detail.slice(e.detail.indexOf(" ") + 1), at: now } : null;
@@ -123,7 +152,7 @@ export function proveRun(bytes: Uint8Array, planText: string, inputs: Record<str
       onProgress({
         stage: "prove", step: e.stage, detail: e.detail, fraction: 0.15 + 0.75 * e.fraction, elapsedMs: now - t0,
         fieldOps: e.fieldOps, proveMs: e.elapsedMs, wasmBytes: wasmBackend().memory.buffer.byteLength,
-        ...(mem ? { memoryBytes: mem } : {}), ...(e.worker === undefined ? {} : { worker: e.worker }),
+        ...(mem ? { memoryBytes: mem } : {}), ...(e.worker === undefined ? {} : { worker: e.worker }), ...(e.backend ? { backend: e.backend } : {}),
       });
     },
   });
@@ -136,7 +165,7 @@ export function proveRun(bytes: Uint8Array, planText: string, inputs: Record<str
   const plan = loaded.plan;
   return {
     vk: p.vk, vkDigest: loaded.vkDigest, modelRoot: readVk(p.vk).vk.model.root, input, output, proof: r.proof, proofBytes: r.proof.length,
-    times: { compileMs: p.compileMs, setupMs: p.setupMs, proveMs: r.proveMs, verifyMs }, nodeMs, threads: pool.note,
+    times: { compileMs: p.compileMs, setupMs: p.setupMs, proveMs: r.proveMs, verifyMs }, nodeMs, threads: pool.note, backends, gpu: gpu.note,
     verdict: v.ok ? { ok: true } : { ok: false, reason: v.reason }, witnessElements: plan.witness.reduce((a, t) => a + 2 ** plan.tensors[t]!.nVars, 0),
   };
 }

@@ -5,7 +5,7 @@ import { serializePlan } from "../../core/quant/index.ts";
 import { activeSlot, projectStore } from "../../state/project.ts";
 import { jobsStore } from "../../state/jobs.ts";
 import type { ProveWorkerApi, ProveOutcome } from "../../../workers/prove.worker.ts";
-import type { ProveProgress, Verdict } from "../../../workers/tasks/index.ts";
+import type { GpuPreference, ProveProgress, Verdict } from "../../../workers/tasks/index.ts";
 import { inputTensors } from "./quant.ts";
 import { measureProverMemory } from "./memory.ts";
 import { CancelledError, WorkerHandle } from "./worker-handle.ts";
@@ -22,6 +22,12 @@ export function cancelProof(): void {
   proveWorker.terminate();
   jobsStore.getState().finish("prove", "cancelled", "cancelled: the prover was stopped; the model and plan are unchanged");
 }
+
+/**
+ * ?gpu=force commits on any WebGPU adapter (even a software one), ?gpu=off never; else the prover's
+ * "auto". Read at load: opening a demo clears the query string.
+ */
+const GPU_PREFERENCE: GpuPreference = ((v) => (v === "force" || v === "off" ? v : "auto"))(new URLSearchParams(globalThis.location?.search ?? "").get("gpu"));
 
 const TRACK: Record<ProveProgress["stage"], string> = { compile: "compile", setup: "setup", prove: "prove", verify: "verify" };
 
@@ -62,7 +68,7 @@ export async function runProof(): Promise<void> {
       lastStep = lastLayer = "";
     }
     if (p.stage === "prove" && p.step && p.step !== lastStep) {
-      j.bar("prove", { track: "steps", label: p.step, start: at, end: null });
+      j.bar("prove", { track: "steps", label: p.backend ? `${p.step} · ${p.backend}` : p.step, start: at, end: null });
       if (lastStep === "layers") j.bar("prove", { track: "layers", label: "", start: at, end: at });
       lastStep = p.step;
     }
@@ -83,7 +89,7 @@ export async function runProof(): Promise<void> {
     } });
   });
   try {
-    const out = await proveWorker.run<ProveOutcome>((api) => api.prove(s.model!.bytes.slice(), serializePlan(slot.plan), inputs.value, onProgress) as Promise<ProveOutcome>);
+    const out = await proveWorker.run<ProveOutcome>((api) => api.prove(s.model!.bytes.slice(), serializePlan(slot.plan), inputs.value, onProgress, { gpu: GPU_PREFERENCE }) as Promise<ProveOutcome>);
     if (!out.ok) {
       jobsStore.getState().finish("prove", "error", out.error);
       return;

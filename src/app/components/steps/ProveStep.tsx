@@ -131,6 +131,21 @@ function Metrics() {
   );
 }
 
+const STEPS = ["witness", "commit", "lookups", "layers", "openings"] as const;
+
+/** Each prover stage with a small label naming the backend that ran it (webgpu, wasm, wasm × N threads). */
+function StageBackends({ backends, gpu }: { backends: Partial<Record<(typeof STEPS)[number], string>>; gpu: string }) {
+  return (
+    <div className="metric-grid" data-testid="stage-backends" title={gpu}>
+      {STEPS.filter((st) => backends[st]).map((st) => (
+        <div key={st} className="stage-backend" data-testid={`stage-${st}`} style={{ display: "contents" }}>
+          <span>{st}</span><b><span className={`chip${backends[st] === "webgpu" ? " chip-good" : ""}`} data-testid={`stage-backend-${st}`}>{backends[st]}</span></b>
+        </div>
+      ))}
+    </div>
+  );
+}
+
 function Result() {
   const proof = useProject((s) => s.proof);
   const stale = useProject((s) => s.proofStale);
@@ -149,6 +164,7 @@ function Result() {
         <span>prover threads</span><b data-testid="threads">{proof.threads ?? "1"}</b>
         <span>proved output</span><b data-testid="proved-top1">{provedAnswer(proof.output.outputs[0])}</b>
       </div>
+      {proof.backends && <StageBackends backends={proof.backends} gpu={proof.gpu} />}
       {stale && <div className="warn-note small">The plan or input changed since this proof: prove again.</div>}
       <div className="btn-row">
         <button className="btn btn-small" onClick={async () => { const v = await reverify(false); setCheck(v ? (v.ok ? "accepted again" : `rejected: ${v.reason}`) : null); }}>Verify again</button>
