@@ -44,6 +44,17 @@ describe("proveAsync", () => {
     expect(stageBackends(pooled)).toMatchObject({ commit: "wasm × 2 threads", openings: "wasm × 2 threads" });
   });
 
+  it("GPU kernels whose device cannot bind the encoded matrix: the commitment falls back to wasm and says why", async () => {
+    const f = fixtureFiles();
+    const inputs = publicInputs(f.key.plan.graph, [decodeTensorProto(f.input)]);
+    const tiny = { device: { limits: { maxStorageBufferBindingSize: 64, maxBufferSize: 64 } } } as unknown as GpuKernels;
+    const events: ProgressEvent[] = [];
+    const r = await proveWithKeyAsync(f.key, inputs, { gpu: tiny, onProgress: (e) => events.push(e) });
+    expect(hex(r.proof)).toBe(hex(f.proof));
+    expect(stageBackends(events).commit).toBe("wasm");
+    expect(events.find((e) => e.stage === "commit")!.detail).toMatch(/^committing the witness \(the encoded 2\^\d+ matrix exceeds the GPU's buffers\)$/);
+  });
+
   describe.skipIf(!gpu.ok)(`on WebGPU in Node${gpu.ok ? ` (${gpu.adapter})` : ` — skipped: ${gpu.ok ? "" : gpu.reason}`}`, () => {
     it("the MLP: the witness committed on the GPU gives prove's proof.bin; the commit stage says webgpu", async () => {
       const f = fixtureFiles();

@@ -94,7 +94,8 @@ export async function proveAsync(input: ProveInput, opts: ProveAsyncOptions = {}
     run.progress("commit", "committing the witness on the GPU", 0.1);
     witness = await commitOnGpu(run.layout.params, run.packed, gpu);
   } else {
-    witness = withKernels(kernels, () => commitOnCpu(run));
+    const why = gpu ? ` (the encoded 2^${run.layout.params.logN} matrix exceeds the GPU's buffers)` : "";
+    witness = withKernels(kernels, () => commitOnCpu(run, why));
   }
   return withKernels(kernels, () => finishProof(run, witness));
 }
@@ -165,8 +166,8 @@ function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | un
 }
 
 /** The witness commitment on the current kernels (the pool's threads when there is a pool). */
-function commitOnCpu(run: ProofRun): PcsProverData {
-  run.progress("commit", "committing the witness", 0.1);
+function commitOnCpu(run: ProofRun, why = ""): PcsProverData {
+  run.progress("commit", `committing the witness${why}`, 0.1);
   return commit(run.layout.params, run.packed);
 }
 
