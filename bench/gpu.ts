@@ -3,7 +3,7 @@
 // the GPU column is slower — a machine with a real GPU shows the gain with the same command).
 // Times are medians of resident work: inputs already on the device / in wasm memory, the GPU
 // timed from the first submit until the queue is idle. Transfer costs are reported separately.
-// speedup = wasm_ms / gpu_ms (below 1: the GPU path is slower). `--only=commit`: the commitment rows alone.
+// speedup = wasm_ms / gpu_ms (below 1: the GPU path is slower). `--only=commit|prove`: the commitment rows, or the whole-proof row, alone.
 import { randomWords } from "./field.ts";
 import type { Reporter } from "./report.ts";
 import { wasmBackend } from "../src/core/kernels/index.ts";
@@ -12,6 +12,10 @@ import { nodeGpuDevice } from "../src/core/kernels/gpu-node.ts";
 import type { Buf, FieldBackend } from "../src/core/kernels/types.ts";
 import { availableBackends } from "../src/core/hash/index.ts";
 import { chooseParams, commit, commitOnGpu } from "../src/core/pcs/index.ts";
+import { proveWithKey, proveWithKeyAsync } from "../src/core/prover/keys.ts";
+import type { ProgressEvent } from "../src/core/prover/index.ts";
+import { prepareModel } from "./prove.ts";
+import { hasShared } from "../test/shared-data.ts";
 
 /** Wall times of `reps` runs after one warm-up; the median is what the table prints. */
 async function samplesMs(fn: () => Promise<unknown> | unknown, reps: number): Promise<number[]> {
@@ -81,8 +85,9 @@ export async function run(r: Reporter, args: string[]): Promise<void> {
   }
   r.note(`adapter: ${st.adapter}`);
   const G = gpuKernelsFor(st.device), W = wasmBackend();
-  // --only=commit: just the commitment comparison (the kernel table takes minutes on a software adapter).
+  // --only=commit / --only=prove: just that comparison (the kernel table takes minutes on a software adapter).
   if (args.includes("--only=commit")) return commitments(r, G, reps);
+  if (args.includes("--only=prove")) return proofs(r, G, reps);
   let seed = 1;
   for (const c of cases()) {
     const data = c.inputs.map((n) => randomWords(n, seed++));
@@ -96,6 +101,7 @@ export async function run(r: Reporter, args: string[]): Promise<void> {
   }
   await leaves(r, G, W, reps);
   await commitments(r, G, reps);
+  await proofs(r, G, reps);
   // Moving data: what a caller pays when it does not keep buffers resident.
   const words = 1 << 22, data = randomWords(words, 7);
   const up = await medianMs(async () => { const b = G.upload(data); await G.finish(); G.free(b); }, reps);
@@ -118,6 +124,38 @@ async function commitments(r: Reporter, G: GpuKernels, reps: number): Promise<vo
     const wasmMs = await medianMs(() => commit(params, evals), reps);
     r.result("gpu", { kernel: "commit", log_n: logN, log_rows: params.logRows, log_cols: params.logCols, gpu_ms: gpuMs, wasm_ms: wasmMs, speedup: wasmMs / gpuMs });
   }
+}
+
+/**
+ * A whole proof of vgg16_cifar10 (shared data) on one thread: the witness committed on the GPU
+ * (proveWithKeyAsync) vs on wasm (proveWithKey), with the commit stage's share; the two proofs
+ * must be the same bytes.
+ */
+async function proofs(r: Reporter, G: GpuKernels, reps: number): Promise<void> {
+  const name = "vgg16_cifar10";
+  if (!hasShared(`models/${name}/model.onnx`)) { r.note(`no shared ${name}: no whole-proof comparison`); return; }
+  const { key, inputs } = prepareModel(name);
+  const commitMs = (events: ProgressEvent[]) => {
+    const i = events.findIndex((e) => e.stage === "commit");
+    return events[events.findIndex((e, j) => j > i && e.stage !== "commit")]!.elapsedMs - events[i]!.elapsedMs;
+  };
+  const gpuRuns: { ms: number; commit: number }[] = [], wasmRuns: { ms: number; commit: number }[] = [];
+  let gpuProof = new Uint8Array(0), wasmProof = new Uint8Array(0);
+  for (let i = -1; i < reps; i++) {
+    const ge: ProgressEvent[] = [], we: ProgressEvent[] = [];
+    const g = await proveWithKeyAsync(key, inputs, { gpu: G, onProgress: (e) => ge.push(e) });
+    const w = proveWithKey(key, inputs, { onProgress: (e) => we.push(e) });
+    if (ge.find((e) => e.stage === "commit")?.backend !== "webgpu") throw new Error(`bench gpu: ${name}'s witness did not commit on the GPU (${ge.find((e) => e.stage === "commit")?.detail})`);
+    gpuProof = g.proof; wasmProof = w.proof;
+    if (i >= 0) { gpuRuns.push({ ms: g.proveMs, commit: commitMs(ge) }); wasmRuns.push({ ms: w.proveMs, commit: commitMs(we) }); }
+  }
+  if (Buffer.compare(Buffer.from(gpuProof), Buffer.from(wasmProof)) !== 0) throw new Error(`bench gpu: ${name}'s proof with the GPU commitment differs from the wasm one`);
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  const gpuMs = med(gpuRuns.map((x) => x.ms)), wasmMs = med(wasmRuns.map((x) => x.ms));
+  r.result("gpu", {
+    kernel: "prove", model: name, gpu_ms: gpuMs, wasm_ms: wasmMs, speedup: wasmMs / gpuMs,
+    gpu_commit_ms: med(gpuRuns.map((x) => x.commit)), wasm_commit_ms: med(wasmRuns.map((x) => x.commit)), identical_proof: true,
+  });
 }
 
 /**
