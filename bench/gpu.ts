@@ -140,7 +140,7 @@ async function proofs(r: Reporter, G: GpuKernels, reps: number): Promise<void> {
     return events[events.findIndex((e, j) => j > i && e.stage !== "commit")]!.elapsedMs - events[i]!.elapsedMs;
   };
   const gpuRuns: { ms: number; commit: number }[] = [], wasmRuns: { ms: number; commit: number }[] = [];
-  let gpuProof = new Uint8Array(0), wasmProof = new Uint8Array(0);
+  let gpuProof: Uint8Array = new Uint8Array(0), wasmProof: Uint8Array = new Uint8Array(0);
   for (let i = -1; i < reps; i++) {
     const ge: ProgressEvent[] = [], we: ProgressEvent[] = [];
     const g = await proveWithKeyAsync(key, inputs, { gpu: G, onProgress: (e) => ge.push(e) });
