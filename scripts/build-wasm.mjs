@@ -20,16 +20,13 @@ for (const f of sources) hash.update(f).update(readFileSync(join(srcDir, f)));
 const digest = hash.digest("hex");
 const stamp = join(outDir, ".stamp");
 if (existsSync(stamp) && readFileSync(stamp, "utf8") === digest &&
-    entries.every((f) => existsSync(join(outDir, basename(f, ".ts") + ".wasm.ts"))) &&
-    existsSync(join(outDir, "field.shared.wasm.ts"))) {
+    entries.every((f) => existsSync(join(outDir, basename(f, ".ts") + ".wasm.ts")))) {
   process.exit(0);
 }
 mkdirSync(outDir, { recursive: true });
-// Kernels without mutable static data also get a build over an imported shared memory
-// (<name>.shared.wasm.ts): every thread of the prover's pool instantiates it on one memory.
-const SHARED = new Set(["field"]);
-const builds = entries.flatMap((f) => [{ f, name: basename(f, ".ts"), shared: false },
-  ...(SHARED.has(basename(f, ".ts")) ? [{ f, name: basename(f, ".ts") + ".shared", shared: true }] : [])]);
+// <name>.shared.ts entries are built over an imported shared memory (every thread of the
+// prover's pool instantiates them on one memory); the others own their memory.
+const builds = entries.map((f) => ({ f, name: basename(f, ".ts"), shared: f.endsWith(".shared.ts") }));
 for (const { f, name, shared } of builds) {
   const wasmPath = join(outDir, name + ".wasm");
   const memoryFlags = shared

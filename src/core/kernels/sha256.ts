@@ -29,7 +29,7 @@ export function wasmSha256Batch(data: Uint8Array, len: number, prefix?: number):
   const k = kernel();
   const base = k.exports.heapBase();
   const per = Math.max(1, Math.floor(CHUNK_BYTES / Math.max(len, 1)));
-  const scratch = base + per * len + 32 * per;
+  const scratch = (base + per * len + 32 * per + 15) & ~15;
   const need = scratch + k.exports.scratchBytes(len);
   const have = k.memory.buffer.byteLength;
   if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
@@ -48,12 +48,12 @@ export function wasmSha256Batch(data: Uint8Array, len: number, prefix?: number):
 /** SHA-256 of one message in wasm. */
 export function wasmSha256(data: Uint8Array): Uint8Array {
   const k = kernel();
-  const base = k.exports.heapBase();
-  const need = base + data.length + 32;
+  const base = k.exports.heapBase(), scratch = (base + data.length + 32 + 15) & ~15;
+  const need = scratch + k.exports.scratchBytes(data.length);
   const have = k.memory.buffer.byteLength;
   if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
   const mem = new Uint8Array(k.memory.buffer);
   mem.set(data, base);
-  k.exports.hashBatch(base, data.length, 1, -1, base + data.length, 0);
+  k.exports.hashBatch(base, data.length, 1, -1, base + data.length, scratch);
   return mem.slice(base + data.length, base + data.length + 32);
 }

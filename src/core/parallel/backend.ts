@@ -25,6 +25,8 @@ export interface PoolBackend extends FieldBackend {
   readonly pool: WorkerPool;
   /** The same kernels on one thread over the same memory (the shared instance's own backend). */
   readonly local: WasmFieldBackend;
+  /** A view of b valid until b is freed: the memory is shared, so growth never detaches it. */
+  stableView(b: Buf): Uint32Array;
   /** SHA-256 of `count` messages of `len` bytes at `b` (u32 words), each after `prefix` if ≥ 0; 32·count bytes. */
   hashMessages(b: Buf, byteOffset: number, len: number, count: number, prefix: number): Uint8Array;
 }
@@ -188,12 +190,15 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
         return [...tables.flatMap(at), t - f, rp, ...o, out + 4 * width * j];
       }), (s) => sumExts(s, width)));
     },
+    stableView: (b) => L.view(b),
     hashMessages(b, byteOffset, len, count, prefix) {
       const jobs = Math.min(count, Math.floor((len * count) / MIN.hashBytes), pool.size * JOBS_PER_THREAD * 2);
-      const out = L.alloc(8 * count), base = p(b) + byteOffset;
+      const rsj = jobs < 2 ? [[0, count] as [number, number]] : ranges(count, jobs, 4);
+      // Each job its own scratch (16-byte aligned), after the digests.
+      const per = Math.ceil(pool.kernels!.exports.scratchBytes(len) / 64) * 64;
+      const out = L.alloc(8 * count + (per / 4) * rsj.length), base = p(b) + byteOffset, scratch = p(out) + 32 * count;
       try {
-        const rsj = jobs < 2 ? [[0, count] as [number, number]] : ranges(count, jobs, 4);
-        run("sha256", rsj, (f, t) => [base + f * len, len, t - f, prefix, p(out) + 32 * f]);
+        run("hashBatch", rsj, (f, t, j) => [base + f * len, len, t - f, prefix, p(out) + 32 * f, scratch + per * j]);
         const words = L.view(out);
         return new Uint8Array(words.buffer, words.byteOffset, 32 * count).slice();
       } finally {

@@ -5,7 +5,7 @@
 // has one thread and its `note` says why.
 import { instantiateKernel, type KernelInstance } from "../kernels/load.ts";
 import type { FieldKernelExports } from "../kernels/index.ts";
-import { wasmBase64 as sharedFieldWasm } from "../kernels/generated/field.shared.wasm.ts";
+import { wasmBase64 as poolWasm } from "../kernels/generated/pool.shared.wasm.ts";
 import { CLAIM, DONE, FAILED, JOB_WORDS, MAX_JOBS, NJOBS, QUIT, SEQ, STATE_BYTES, fnIndex, stateViews, type Job, type PoolInit, type StateViews } from "./protocol.ts";
 import { kernelTable, work } from "./tasks.ts";
 
@@ -50,9 +50,14 @@ const WAIT_SPIN_MS = 1;
 /** Pages of the shared memory: 64 KiB each, up to wasm32's 4 GiB. */
 const INITIAL_PAGES = 256, MAX_PAGES = 65536;
 
-/** The shared field kernels on this thread over `memory`. */
-export function sharedKernels(memory: WebAssembly.Memory): KernelInstance<FieldKernelExports> {
-  return instantiateKernel<FieldKernelExports>(sharedFieldWasm, memory);
+/** The pool's kernels (field and SHA-256) on this thread, over `memory`. */
+export type PoolKernelExports = FieldKernelExports & {
+  hashBatch(input: number, len: number, count: number, prefix: number, out: number, scratch: number): void;
+  scratchBytes(len: number): number;
+};
+
+export function sharedKernels(memory: WebAssembly.Memory): KernelInstance<PoolKernelExports> {
+  return instantiateKernel<PoolKernelExports>(poolWasm, memory);
 }
 
 export class WorkerPool {
@@ -63,7 +68,7 @@ export class WorkerPool {
   /** The memory every participant's kernels work in (absent on a one-thread pool). */
   readonly memory: WebAssembly.Memory | undefined;
   /** This thread's kernels over that memory. */
-  readonly kernels: KernelInstance<FieldKernelExports> | undefined;
+  readonly kernels: KernelInstance<PoolKernelExports> | undefined;
   private workers: PoolWorker[];
   private views: StateViews | undefined;
   private table: ReturnType<typeof kernelTable> | undefined;

@@ -14,13 +14,13 @@ export const MAX_JOBS = 1024;
 /** Bytes of the shared error message slot. */
 export const ERROR_BYTES = 1024;
 
-/** Kernel exports a job may call (by index); SHA256 is the batched hash over the same memory. */
+/** Kernel exports a job may call (by index): field kernels and the batched SHA-256. */
 export const KERNEL_FNS = [
   "vecAdd", "vecSub", "vecMul", "vecScale", "vecDot", "extVecMul", "extVecMulBase", "extVecScale",
   "baseVecScaleExt", "extDot", "extDotBase", "extSum", "combineRowsStrided", "combineRowsExtStrided",
   "transposeInto", "copyWords", "rsEncodeRows", "rsEncodeExtRows", "eqTableFrom", "foldBase", "foldExt",
   "round2BB", "round2EB", "round2EE", "round3BBB", "round3EBB", "round3EEB", "round3EEE",
-  "foldRound2", "foldRound3", "sha256",
+  "foldRound2", "foldRound3", "hashBatch",
 ] as const;
 export type KernelFn = (typeof KERNEL_FNS)[number];
 export const fnIndex = (name: KernelFn): number => KERNEL_FNS.indexOf(name);

@@ -1,23 +1,26 @@
 // Running a batch's jobs, shared by the calling thread and the workers: claim a job index,
 // call the kernel on this thread's instance, count it done. The claim word carries the batch's
 // sequence number, so a thread that wakes late cannot claim a job of a later batch.
-import { sha256Batch } from "../hash/index.ts";
-import type { FieldKernelExports } from "../kernels/index.ts";
+import { chooseBackend } from "../hash/sha256.ts";
 import { CLAIM, DONE, ERROR_BYTES, FAILED, JOB_WORDS, KERNEL_FNS, NJOBS, SEQ, QUIT, type StateViews } from "./protocol.ts";
 
 type Kernel = (...args: number[]) => number | void;
 
-/** The calls a thread can make: its kernel instance's exports and the batched hash. */
-export function kernelTable(exports: FieldKernelExports, memory: WebAssembly.Memory): Kernel[] {
+/**
+ * The calls a thread can make: its kernel instance's exports, by KERNEL_FNS index. Hashing of
+ * long messages goes to node:crypto where it exists (SHA instructions, faster than wasm lanes).
+ */
+export function kernelTable(exports: object, memory: WebAssembly.Memory): Kernel[] {
   return KERNEL_FNS.map((name) => {
-    if (name === "sha256") {
-      // (input, len, count, prefix, out): digests of `count` messages of `len` bytes.
-      return (input: number, len: number, count: number, prefix: number, out: number) => {
-        const data = new Uint8Array(memory.buffer, input, len * count);
-        new Uint8Array(memory.buffer, out, 32 * count).set(sha256Batch(data, len, prefix < 0 ? undefined : prefix));
+    const fn = (exports as Record<string, Kernel>)[name];
+    if (name === "hashBatch" && fn) {
+      return (input: number, len: number, count: number, prefix: number, out: number, scratch: number) => {
+        const native = chooseBackend(len + (prefix < 0 ? 0 : 1), true);
+        if (native.name === "wasm") return fn(input, len, count, prefix, out, scratch);
+        const digests = native.batch(new Uint8Array(memory.buffer, input, len * count), len, prefix < 0 ? undefined : prefix);
+        new Uint8Array(memory.buffer, out, 32 * count).set(digests);
       };
     }
-    const fn = (exports as unknown as Record<string, Kernel>)[name];
     if (typeof fn !== "function") throw new Error(`parallel: the kernels have no ${name}`);
     return fn;
   });

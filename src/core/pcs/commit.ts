@@ -14,6 +14,8 @@ export interface PcsProverData {
   /** The encoded matrix column-major: column j is words [j·2^logRows, (j+1)·2^logRows). */
   columns: Uint32Array;
   tree: MerkleTree;
+  /** Frees kernel memory the data still uses (a pool's commitment keeps its columns there). */
+  release?: () => void;
 }
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
@@ -33,7 +35,11 @@ export function columnLeaves(columns: Uint32Array, height: number): Uint8Array {
 }
 
 /** Kernels that can also hash messages in their own memory (a pool's: on every thread). */
-type HashingKernels = FieldBackend & { hashMessages?(b: Buf, byteOffset: number, len: number, count: number, prefix: number): Uint8Array };
+type HashingKernels = FieldBackend & {
+  hashMessages?(b: Buf, byteOffset: number, len: number, count: number, prefix: number): Uint8Array;
+  /** A view of b valid until b is freed (shared memory: growth never detaches it). */
+  stableView?(b: Buf): Uint32Array;
+};
 
 /** Merkle levels with fewer nodes are hashed without the kernels' help. */
 const MIN_KERNEL_NODES = 2048;
@@ -42,10 +48,11 @@ const MIN_KERNEL_NODES = 2048;
  * RS-encodes every row, transposes so each encoded column (a Merkle leaf) is contiguous, and
  * hashes the leaves, all in kernel memory; returns the column-major code and the tree.
  */
-function encodeAndHash(params: PcsParams, evals: Uint32Array): { columns: Uint32Array; tree: MerkleTree } {
+function encodeAndHash(params: PcsParams, evals: Uint32Array): { columns: Uint32Array; tree: MerkleTree; release?: () => void } {
   const K: HashingKernels = fieldBackend();
   const rows = 2 ** params.logRows, len = codeLength(params);
   let enc: Buf | undefined = K.alloc(rows * len), t: Buf | undefined;
+  let release: (() => void) | undefined;
   try {
     const inp = K.from(evals);
     try {
@@ -57,10 +64,16 @@ function encodeAndHash(params: PcsParams, evals: Uint32Array): { columns: Uint32
     K.transpose(enc, rows, len, t);
     K.free(enc);
     enc = undefined;
-    const columns = K.read(t);
+    // Where views stay valid, the code stays in kernel memory until the data is released.
+    const kept = t, columns = K.stableView ? K.stableView(t) : K.read(t);
+    if (K.stableView) {
+      t = undefined;
+      let freed = false;
+      release = () => { if (!freed) { freed = true; K.free(kept); } };
+    }
     const hash = K.hashMessages?.bind(K);
-    if (!hash) return { columns, tree: buildMerkle(columnLeaves(columns, rows)) };
-    const leaves = hash(t, 0, 4 * rows, len, LEAF_PREFIX);
+    if (!hash) return { columns, tree: buildMerkle(columnLeaves(columns, rows)), release };
+    const leaves = hash(kept, 0, 4 * rows, len, LEAF_PREFIX);
     const tree = buildMerkle(leaves, (level) => {
       const nodes = level.length / 64;
       if (nodes < MIN_KERNEL_NODES) return hashNodes(level);
@@ -71,7 +84,10 @@ function encodeAndHash(params: PcsParams, evals: Uint32Array): { columns: Uint32
         K.free(b);
       }
     });
-    return { columns, tree };
+    return { columns, tree, release };
+  } catch (e) {
+    release?.();
+    throw e;
   } finally {
     if (enc) K.free(enc);
     if (t) K.free(t);
@@ -93,6 +109,6 @@ export function checkCommitInput(params: PcsParams, evals: Uint32Array): void {
  */
 export function commit(params: PcsParams, evals: Uint32Array): PcsProverData {
   checkCommitInput(params, evals);
-  const { columns, tree } = encodeAndHash(params, evals);
-  return { params, root: merkleRoot(tree), matrix: evals, columns, tree };
+  const { columns, tree, release } = encodeAndHash(params, evals);
+  return { params, root: merkleRoot(tree), matrix: evals, columns, tree, ...(release ? { release } : {}) };
 }

@@ -76,7 +76,12 @@ export function prove(input: ProveInput, opts: ProveOptions = {}): ProofData {
   const { pool, kernels } = kernelsOf(opts);
   return withKernels(kernels, () => {
     const run = beginProof(input, opts, pool);
-    return finishProof(run, commitOnCpu(run));
+    const witness = commitOnCpu(run);
+    try {
+      return finishProof(run, witness);
+    } finally {
+      witness.release?.();
+    }
   });
 }
 
@@ -97,7 +102,11 @@ export async function proveAsync(input: ProveInput, opts: ProveAsyncOptions = {}
     const why = gpu ? ` (the encoded 2^${run.layout.params.logN} matrix exceeds the GPU's buffers)` : "";
     witness = withKernels(kernels, () => commitOnCpu(run, why));
   }
-  return withKernels(kernels, () => finishProof(run, witness));
+  try {
+    return withKernels(kernels, () => finishProof(run, witness));
+  } finally {
+    witness.release?.();
+  }
 }
 
 type Stage = ProgressEvent["stage"];

@@ -11,10 +11,16 @@ const K: usize = memory.data<u32>([
   0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
-const W: usize = memory.data(256, 16);
-const H: usize = memory.data(32, 16);
+// Working state lives in the caller's scratch (see hashBatch), not in static memory, so that
+// threads sharing one memory never share it: these globals are per instance, i.e. per thread.
+let W: usize = 0; // 64 words of message schedule
+let H: usize = 0; // 8 words of chaining value
 // Final block(s) of a message: its tail, 0x80, zeros, and the 64-bit big-endian bit length.
-const PAD: usize = memory.data(128, 16);
+let PAD: usize = 0;
+let W4: usize = 0; // the four-lane schedule
+let H4: usize = 0;
+/** Bytes of the working state at the start of the scratch. */
+const STATE_BYTES: usize = 256 + 32 + 128 + 64 * 16 + 8 * 16;
 
 /** First free byte after the kernel's static data; callers lay out buffers from here. */
 export function heapBase(): usize {
@@ -94,8 +100,6 @@ function hashOne(msg: usize, len: usize, prefix: i32, out: usize): void {
 
 // ---- four messages at once: one SIMD lane per message (all have the same length) ----
 
-const W4: usize = memory.data(64 * 16, 16);
-const H4: usize = memory.data(8 * 16, 16);
 
 // @ts-ignore: decorator
 @inline function rotr4(x: v128, n: i32): v128 {
@@ -167,18 +171,22 @@ function hash4(msg: usize, len: usize, prefix: i32, out: usize, scratch: usize):
   }
 }
 
-/** Bytes of scratch hashBatch needs for messages of `len` bytes (four padded copies). */
+/** Bytes of scratch hashBatch needs for messages of `len` bytes (state and four padded copies). */
 export function scratchBytes(len: usize): usize {
-  return 4 * ((len + 1 + 9 + 63) & ~(<usize>63));
+  return STATE_BYTES + 4 * ((len + 1 + 9 + 63) & ~(<usize>63));
 }
 
 /**
  * Hashes `count` consecutive messages of `len` bytes from `input`, each preceded by the byte
  * `prefix` when prefix ≥ 0, writing 32-byte digests consecutively to `out`. Groups of four go
- * through the SIMD path (scratch: scratchBytes(len) bytes); the rest one at a time.
+ * through the SIMD path; the rest one at a time. scratch: scratchBytes(len) bytes, 16-aligned,
+ * this call's alone (threads on one memory each pass their own).
  */
 export function hashBatch(input: usize, len: usize, count: u32, prefix: i32, out: usize, scratch: usize): void {
+  // scratch is 16-byte aligned: the state first, then the padded copies.
+  W = scratch; H = W + 256; PAD = H + 32; W4 = PAD + 128; H4 = W4 + 64 * 16;
+  const copies = scratch + STATE_BYTES;
   let i: u32 = 0;
-  for (; i + 4 <= count; i += 4) hash4(input + <usize>i * len, len, prefix, out + (<usize>i << 5), scratch);
+  for (; i + 4 <= count; i += 4) hash4(input + <usize>i * len, len, prefix, out + (<usize>i << 5), copies);
   for (; i < count; i++) hashOne(input + <usize>i * len, len, prefix, out + (<usize>i << 5));
 }

@@ -1,0 +1,5 @@
+// The prover pool's kernels: one module over one shared memory for every thread (built only with
+// --importMemory --sharedMemory). No mutable static data: per-call state lives in scratch the
+// caller passes, or in globals, which are per instance (per thread).
+export * from "./field";
+export { hashBatch, scratchBytes } from "./sha256";
