@@ -120,6 +120,13 @@ export function runFieldConformance(candidate: FieldBackend = wasmBackend()): Co
       });
     }
   }
+  for (const pairs of [1, 5, 64]) {
+    for (const pExt of [true, false]) {
+      const lambda = words(4, 120 + pairs);
+      const data = [8, pExt ? 8 : 2, pExt ? 8 : 2, 8, 8].map((w, j) => words(w * pairs, 110 + j));
+      check(`gkrRound ${pExt ? "E" : "B"} m=${pairs}`, data, 0, (K, [e, a, b, c, d]) => K.gkrRound(e!, a!, b!, c!, d!, pExt, pairs, lambda));
+    }
+  }
   // Independent checks of the candidate alone.
   const indep = (name: string, fn: () => string | undefined) => {
     try { const d = fn(); cases.push({ name, ok: !d, detail: d }); } catch (e) { cases.push({ name, ok: false, detail: String(e) }); }

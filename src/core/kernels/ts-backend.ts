@@ -190,6 +190,15 @@ export function createTsBackend(): FieldBackend {
       if (m < 2) return new Uint32Array(0);
       return backend.roundProduct(outs.map((buf) => ({ buf, ext: true })), m >> 1);
     },
+    gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda) {
+      const t = (a: Buf, aExt: boolean, b: Buf) => backend.roundProduct([{ buf: eq, ext: true }, { buf: a, ext: aExt }, { buf: b, ext: true }], m);
+      const s1 = t(p0, pExt, q1), s2 = t(p1, pExt, q0), s3 = t(q0, true, q1);
+      const out = new Uint32Array(12);
+      for (let i = 0; i < 12; i += 4) {
+        out.set(extAdd(extAdd(s1.subarray(i, i + 4), s2.subarray(i, i + 4)), extMul(lambda, s3.subarray(i, i + 4))), i);
+      }
+      return out;
+    },
   };
   return countFieldOps(backend);
 }

@@ -98,4 +98,9 @@ export interface FieldBackend {
    * returns the next round's [s(0), s(2), …, s(d)] over the m/2 folded pairs (empty when m = 1).
    */
   foldRoundProduct(tables: Table[], m: number, r: Ext, outs: Buf[]): Uint32Array;
+  /**
+   * One round of a LogUp fraction layer, Σ eq·(p0·q1 + p1·q0 + λ·q0·q1) over m pairs:
+   * [s(0), s(2), s(3)] (12 words). eq, q0, q1 extension tables; p0, p1 extension or (pExt false) base.
+   */
+  gkrRound(eq: Buf, p0: Buf, p1: Buf, q0: Buf, q1: Buf, pExt: boolean, m: number, lambda: Ext): Uint32Array;
 }

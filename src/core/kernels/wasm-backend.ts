@@ -57,6 +57,7 @@ export interface FieldKernelExports {
   benchMulMontScalar(a: Ptr, b: Ptr, out: Ptr, n: number): void;
   benchMulBarrettScalar(a: Ptr, b: Ptr, out: Ptr, n: number): void;
   benchMulRemScalar(a: Ptr, b: Ptr, out: Ptr, n: number): void;
+  gkrRound(eq: Ptr, p0: Ptr, p1: Ptr, q0: Ptr, q1: Ptr, pExt: boolean, m: number, lam: Ptr, out: Ptr): void;
   foldRound2(f: Ptr, fExt: boolean, g: Ptr, gExt: boolean, m: number, r: Ptr, outF: Ptr, outG: Ptr, evalOut: Ptr): void;
   foldRound3(f: Ptr, fExt: boolean, g: Ptr, gExt: boolean, h: Ptr, hExt: boolean, m: number, r: Ptr,
     outF: Ptr, outG: Ptr, outH: Ptr, evalOut: Ptr): void;
@@ -321,6 +322,12 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
         return m < 2 ? new Uint32Array(0) : getWords(S_OUT, 12);
       }
       throw new Error(`kernels: foldRoundProduct takes 2 or 3 tables, got ${tables.length}`);
+    },
+    gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda) {
+      for (const b of [eq, q0, q1]) need(b, 8 * m, "extension table");
+      for (const b of [p0, p1]) need(b, (pExt ? 8 : 2) * m, "numerator table");
+      k.gkrRound(p(eq), p(p0), p(p1), p(q0), p(q1), pExt, m, putExt(lambda), S_OUT);
+      return getWords(S_OUT, 12);
     },
   };
   return counted ? countFieldOps(backend) : backend;

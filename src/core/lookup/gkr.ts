@@ -61,8 +61,7 @@ const pointWords = (r: Ext[]): Uint32Array => {
 /**
  * Proves the fraction sum of leaves (p, q) (2^n entries, n ≥ 1; q interleaved extension, p
  * extension or, with `pBase`, one base word per entry). Every layer and every sumcheck round
- * runs on the field kernels: a round of Σ eq·(p0 q1 + p1 q0 + λ q0 q1) is three product rounds
- * of three tables each. Layers are freed as soon as the walk down no longer needs them.
+ * runs on the field kernels: a round of Σ eq·(p0 q1 + p1 q0 + λ q0 q1) is one gkrRound call. Layers are freed as soon as the walk down no longer needs them.
  */
 export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcript, K: FieldBackend = fieldBackend(), pBase = false): { proof: GkrProof; claim: GkrClaim } {
   const live = new Set<Buf>();
@@ -120,10 +119,9 @@ export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcri
         let pExt = next.pExt;
         let claim: Ext = extAdd(pc, extMul(lambda, qc));
         for (let round = 0, m = h / 2; round < k; round++, m /= 2) {
-          const t = (a: Buf, aExt: boolean, b: Buf, bExt: boolean) =>
-            K.roundProduct([{ buf: eq, ext: true }, { buf: a, ext: aExt }, { buf: b, ext: bExt }], m);
-          const s1 = t(p0, pExt, q1, true), s2 = t(p1, pExt, q0, true), s3 = t(q0, true, q1, true);
-          const s = [0, 1, 2].map((i) => extAdd(extAdd(s1.subarray(4 * i, 4 * i + 4), s2.subarray(4 * i, 4 * i + 4)), extMul(lambda, s3.subarray(4 * i, 4 * i + 4))));
+          // Σ eq·(p0·q1 + p1·q0 + λ·q0·q1) at 0, 2, 3: one fused pass over the five tables.
+          const sums = K.gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda);
+          const s = [0, 1, 2].map((i) => sums.slice(4 * i, 4 * i + 4));
           rounds.push(s);
           absorbExts(tr, "logup/round", s);
           const c = tr.squeezeExt("logup/challenge");

@@ -190,6 +190,14 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
         return [...tables.flatMap(at), t - f, rp, ...o, out + 4 * width * j];
       }), (s) => sumExts(s, width)));
     },
+    gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda) {
+      const jobs = jobsFor(m, MIN.pairs);
+      if (jobs < 2) return L.gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda);
+      const rsj = ranges(m, jobs, 16), pw = pExt ? 32 : 8;
+      return withWords(lambda, (lp) => partials(rsj.length, 12, (out) => run("gkrRound", rsj, (f, t, j) => [
+        p(eq) + 32 * f, p(p0) + pw * f, p(p1) + pw * f, p(q0) + 32 * f, p(q1) + 32 * f, pExt ? 1 : 0, t - f, lp, out + 48 * j,
+      ]), (s) => sumExts(s, 12)));
+    },
     stableView: (b) => L.view(b),
     hashMessages(b, byteOffset, len, count, prefix) {
       const jobs = Math.min(count, Math.floor((len * count) / MIN.hashBytes), pool.size * JOBS_PER_THREAD * 2);

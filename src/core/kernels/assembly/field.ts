@@ -929,6 +929,54 @@ export function foldRound3(f: usize, fExt: bool, g: usize, gExt: bool, h: usize,
   }
 }
 
+// ======================= fused GKR round (LogUp fraction layers) =======================
+
+/**
+ * One round of the fraction-layer sumcheck Σ eq·(p0·q1 + p1·q0 + λ·q0·q1) over m pairs:
+ * [s(0), s(2), s(3)] at out (three extension elements). eq, q0, q1 are extension tables; p0, p1
+ * extension (pExt) or base. The same sums as three product rounds, reading each table once.
+ * Every term of the inner sum carries one 2^-32 (λ enters in Montgomery form), the product with
+ * eq a second: fixed once by R3.
+ */
+export function gkrRound(eq: usize, p0: usize, p1: usize, q0: usize, q1: usize, pExt: bool, m: u32, lamPtr: usize, out: usize): void {
+  const lam = vToMont(v128.load(lamPtr));
+  const l1 = mulX(lam), l2 = mulX(l1), l3 = mulX(l2);
+  let s0 = i32x4.splat(0), s2 = i32x4.splat(0), s3 = i32x4.splat(0);
+  for (let i: usize = 0; i < <usize>m; i++) {
+    const o = i << 5;
+    const e0 = v128.load(eq + o), e1 = v128.load(eq + o + 16), de = vsub(e1, e0), e2 = vadd(e1, de), e3 = vadd(e2, de);
+    const a0 = v128.load(q0 + o), a1 = v128.load(q0 + o + 16), da = vsub(a1, a0), a2 = vadd(a1, da), a3 = vadd(a2, da);
+    const b0 = v128.load(q1 + o), b1 = v128.load(q1 + o + 16), db = vsub(b1, b0), b2 = vadd(b1, db), b3 = vadd(b2, db);
+    let c0: v128, c2: v128, c3: v128, d0: v128, d2: v128, d3: v128;
+    if (pExt) {
+      // p0·q1 + p1·q0
+      const x0 = v128.load(p0 + o), x1 = v128.load(p0 + o + 16), dx = vsub(x1, x0), x2 = vadd(x1, dx), x3 = vadd(x2, dx);
+      const y0 = v128.load(p1 + o), y1 = v128.load(p1 + o + 16), dy = vsub(y1, y0), y2 = vadd(y1, dy), y3 = vadd(y2, dy);
+      c0 = vadd(emm(x0, b0), emm(y0, a0));
+      c2 = vadd(emm(x2, b2), emm(y2, a2));
+      c3 = vadd(emm(x3, b3), emm(y3, a3));
+    } else {
+      const w = i << 3;
+      const x0 = load<u32>(p0 + w), x1 = load<u32>(p0 + w + 4), dx = subm(x1, x0), x2 = addm(x1, dx), x3 = addm(x2, dx);
+      const y0 = load<u32>(p1 + w), y1 = load<u32>(p1 + w + 4), dy = subm(y1, y0), y2 = addm(y1, dy), y3 = addm(y2, dy);
+      c0 = vadd(vmm(b0, i32x4.splat(x0)), vmm(a0, i32x4.splat(y0)));
+      c2 = vadd(vmm(b2, i32x4.splat(x2)), vmm(a2, i32x4.splat(y2)));
+      c3 = vadd(vmm(b3, i32x4.splat(x3)), vmm(a3, i32x4.splat(y3)));
+    }
+    // + λ·q0·q1
+    d0 = emulC(emm(a0, b0), lam, l1, l2, l3);
+    d2 = emulC(emm(a2, b2), lam, l1, l2, l3);
+    d3 = emulC(emm(a3, b3), lam, l1, l2, l3);
+    s0 = vadd(s0, emm(e0, vadd(c0, d0)));
+    s2 = vadd(s2, emm(e2, vadd(c2, d2)));
+    s3 = vadd(s3, emm(e3, vadd(c3, d3)));
+  }
+  const r3 = i32x4.splat(R3);
+  v128.store(out, vmm(s0, r3));
+  v128.store(out + 16, vmm(s2, r3));
+  v128.store(out + 32, vmm(s3, r3));
+}
+
 // ======================= reduction comparison (benchmarks only) =======================
 // Scalar element-wise products with three reductions, so bench/field.ts can show the choice:
 // Montgomery (a·b·2^-32: one reduction, as when one operand is in Montgomery form), Barrett and
