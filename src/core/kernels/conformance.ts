@@ -98,6 +98,9 @@ export function runFieldConformance(candidate: FieldBackend = wasmBackend()): Co
       check(`rsEncodeExt 3×2^${logM} rate 2^-${logRate}`, [words(4 * (R << logM), 70 + logM)], 4 * (R << (logM + logRate)), (K, [x], o) => K.rsEncodeExt(x!, R, logM, logRate, o));
     }
   }
+  for (const [n, m] of [[1, 1], [5, 3], [64, 2], [2, 40]] as const) {
+    check(`extOuter ${n}⊗${m}`, [words(4 * n, 130 + n), words(4 * m, 131 + m)], 4 * n * m, (K, [a, b], o) => K.extOuter(a!, n, b!, m, o));
+  }
   for (const nv of [0, 1, 4, 8]) check(`eqTable n=${nv}`, [], 4 << nv, (K, _b, o) => K.eqTable(words(4 * nv, 80 + nv), o));
   for (const pairs of [1, 5, 64]) {
     const r = words(4, 90 + pairs);

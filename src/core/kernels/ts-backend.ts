@@ -74,6 +74,7 @@ export function createTsBackend(): FieldBackend {
   const backend: FieldBackend = {
     name: "ts",
     alloc: (words) => new TBuf(new Uint32Array(words)),
+    allocFor: (words) => new TBuf(new Uint32Array(words)),
     from: (data) => new TBuf(data.slice()),
     slice: (b, off, words) => new TBuf(d(b).subarray(off, off + words)),
     view: (b) => d(b),
@@ -105,6 +106,10 @@ export function createTsBackend(): FieldBackend {
       const M = d(m), W = d(w), o = d(out);
       o.fill(0, 0, 4 * cols);
       for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) set4(o, j, extAdd(get4(o, j), extMul(get4(W, i), get4(M, i * cols + j))));
+    },
+    extOuter(a, n, b, m, out) {
+      const A = d(a), B = d(b), o = d(out);
+      for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) set4(o, i * m + j, extMul(get4(A, i), get4(B, j)));
     },
     transpose(a, rows, cols, out) {
       const x = d(a), o = d(out);

@@ -29,6 +29,8 @@ export interface FieldBackend {
 
   // ---- memory ----
   alloc(words: number): Buf;
+  /** A buffer the caller fills completely before reading it (not zeroed: cheaper for outputs). */
+  allocFor(words: number): Buf;
   from(data: Uint32Array): Buf;
   slice(b: Buf, offsetWords: number, words: number): Buf;
   view(b: Buf): Uint32Array;
@@ -61,6 +63,8 @@ export interface FieldBackend {
   combineRows(m: Buf, rows: number, cols: number, w: Buf, out: Buf): void;
   /** Same with M an extension matrix. */
   combineRowsExt(m: Buf, rows: number, cols: number, w: Buf, out: Buf): void;
+  /** out[i·m + j] = a[i]·b[j]: the tensor product of extension vectors of n and m elements. No aliasing. */
+  extOuter(a: Buf, n: number, b: Buf, m: number, out: Buf): void;
   /** out (cols × rows) = transpose of the row-major u32 matrix a (rows × cols). No aliasing. */
   transpose(a: Buf, rows: number, cols: number, out: Buf): void;
 

@@ -34,6 +34,7 @@ export interface FieldKernelExports {
   combineRowsExt(m: Ptr, rows: number, cols: number, w: Ptr, out: Ptr): void;
   transpose(a: Ptr, rows: number, cols: number, out: Ptr): void;
   transposeInto(a: Ptr, rows: number, cols: number, out: Ptr, outRows: number): void;
+  extOuter(a: Ptr, n: number, b: Ptr, m: number, out: Ptr): void;
   copyWords(src: Ptr, dst: Ptr, n: number): void;
   zeroWords(dst: Ptr, n: number): void;
   combineRowsStrided(m: Ptr, rows: number, cols: number, stride: number, w: Ptr, out: Ptr): void;
@@ -211,6 +212,7 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
     arenaBytes: () => arena.used,
     twiddles: (logN, inverse = false) => twiddles(logN, inverse),
     alloc: (words) => alloc(words),
+    allocFor: (words) => alloc(words, false),
     from(data) {
       const b = alloc(data.length, false);
       u32(b).set(data);
@@ -252,6 +254,10 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
     combineRowsExt(m, rows, cols, w, out) {
       need(m, 4 * rows * cols, "matrix"); need(w, 4 * rows, "weights"); need(out, 4 * cols, "out");
       k.combineRowsExt(p(m), rows, cols, p(w), p(out));
+    },
+    extOuter(a, n, b, m, out) {
+      need(a, 4 * n, "a"); need(b, 4 * m, "b"); need(out, 4 * n * m, "out");
+      k.extOuter(p(a), n, p(b), m, p(out));
     },
     transpose(a, rows, cols, out) {
       need(a, rows * cols, "a"); need(out, rows * cols, "out");

@@ -65,8 +65,8 @@ const pointWords = (r: Ext[]): Uint32Array => {
  */
 export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcript, K: FieldBackend = fieldBackend(), pBase = false): { proof: GkrProof; claim: GkrClaim } {
   const live = new Set<Buf>();
-  const alloc = (words: number) => {
-    const b = K.alloc(words);
+  const alloc = (words: number, filled = false) => {
+    const b = filled ? K.allocFor(words) : K.alloc(words);
     live.add(b);
     return b;
   };
@@ -83,7 +83,7 @@ export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcri
     for (let k = n - 1; k >= 0; k--) {
       const up = layers[k + 1]!, h = 2 ** k;
       const [p0, p1, q0, q1] = halves(K, up, h);
-      const np = alloc(4 * h), nq = alloc(4 * h), tmp = K.alloc(4 * h);
+      const np = alloc(4 * h, true), nq = alloc(4 * h, true), tmp = K.allocFor(4 * h);
       if (up.pExt) {
         K.extMul(p0, q1, np, h);
         K.extMul(p1, q0, tmp, h);
@@ -112,7 +112,7 @@ export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcri
         ends = [read(next.p, 0, next.pExt), read(next.p, 1, next.pExt), read(next.q, 0), read(next.q, 1)];
       } else {
         const lambda = tr.squeezeExt("logup/lambda");
-        let eq = alloc(4 * h);
+        let eq = alloc(4 * h, true);
         K.eqTable(pointWords(r), eq);
         // The layer's halves (views of the layer until the first fold copies them out).
         let [p0, p1, q0, q1] = halves(K, next, h);
@@ -129,7 +129,7 @@ export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcri
           point.push(c);
           // Out of place (a fresh table each round): in-place folds cannot split across threads.
           const fold = (b: Buf, ext: boolean) => {
-            const out = alloc(4 * m);
+            const out = alloc(4 * m, true);
             if (ext) K.foldExt(b, m, c, out);
             else K.foldBase(b, m, c, out);
             if (round > 0) free(b);

@@ -139,6 +139,11 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
     },
     combineRows: combine("combineRowsStrided", 1, L.combineRows),
     combineRowsExt: combine("combineRowsExtStrided", 4, L.combineRowsExt),
+    extOuter(a, n, b, m, out) {
+      const jobs = jobsFor(n * m, MIN.ext);
+      if (jobs < 2 || n < 2) return L.extOuter(a, n, b, m, out);
+      run("extOuter", ranges(n, Math.min(n, jobs)), (f, t) => [p(a) + 16 * f, t - f, p(b), m, p(out) + 16 * m * f]);
+    },
     transpose(a, rows, cols, out) {
       const jobs = Math.min(rows, jobsFor(rows * cols, MIN.base));
       if (jobs < 2) return L.transpose(a, rows, cols, out);

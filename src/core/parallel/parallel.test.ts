@@ -63,6 +63,7 @@ describe("worker pool", () => {
         ["extSum", [ext(m * 2)], 0, (K, [a]) => K.extSum(a!, m * 2)],
         ["combineRows", [base(37 * 1100), ext(37)], E(1100), (K, [a, w], o) => K.combineRows(a!, 37, 1100, w!, o)],
         ["combineRowsExt", [ext(9 * 4000), ext(9)], E(4000), (K, [a, w], o) => K.combineRowsExt(a!, 9, 4000, w!, o)],
+        ["extOuter", [ext(5000), ext(3)], E(15000), (K, [a, b], o) => K.extOuter(a!, 5000, b!, 3, o)],
         ["transpose", [base(300 * 257)], 300 * 257, (K, [a], o) => K.transpose(a!, 300, 257, o)],
         ["rsEncode", [base(37 << 10)], 37 << 12, (K, [a], o) => K.rsEncode(a!, 37, 10, 2, o)],
         ["rsEncodeExt", [ext(11 << 10)], E(11 << 12), (K, [a], o) => K.rsEncodeExt(a!, 11, 10, 2, o)],

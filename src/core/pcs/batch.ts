@@ -78,7 +78,7 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
       const r = t.squeezeExt(CHALLENGE_LABEL);
       for (const t of tables) {
         // Out of place: a pool's kernels split folds across threads.
-        const e = K.alloc(4 * m), g = K.alloc(4 * m);
+        const e = K.allocFor(4 * m), g = K.allocFor(4 * m);
         K.foldExt(t.e, m, r, e);
         K.foldExt(t.g, m, r, g);
         K.free(t.e);

@@ -15,7 +15,7 @@ export function evaluateMle(table: Uint32Array, ext: boolean, r: Uint32Array, K:
   if (n === 0) return ext ? table.slice(0, 4) : Uint32Array.of(table[0]!, 0, 0, 0);
   const inp = K.from(table);
   // Two work tables, folded into each other in turn (not in place: a pool splits the folds).
-  const work = [K.alloc(4 * (size / 2)), K.alloc(4 * Math.max(1, size / 4))];
+  const work = [K.allocFor(4 * (size / 2)), K.allocFor(4 * Math.max(1, size / 4))];
   try {
     let m = size / 2;
     if (ext) K.foldExt(inp, m, r.subarray(0, 4), work[0]!);

@@ -87,7 +87,7 @@ function runProver(
       rounds.push(msg);
       point.set(r, 4 * i);
       // Fold into fresh tables (not in place): a pool's kernels split folds across threads.
-      const outs = work.map(() => K.alloc(4 * m));
+      const outs = work.map(() => K.allocFor(4 * m));
       if (fused) {
         msg = K.foldRoundProduct(work.map((w) => ({ buf: w.buf, ext: w.ext })), m, r, outs);
       } else {

@@ -929,6 +929,23 @@ export function foldRound3(f: usize, fExt: bool, g: usize, gExt: bool, h: usize,
   }
 }
 
+// ======================= tensor products =======================
+
+/** out[i·m + j] = a[i]·b[j] (extension vectors of n and m elements; out has n·m). */
+export function extOuter(a: usize, n: u32, b: usize, m: u32, out: usize): void {
+  const rowBytes = <usize>m << 4;
+  // b[j] once in Montgomery form per j; a walked with the stride of a row of out.
+  for (let j: usize = 0; j < <usize>m; j++) {
+    const c0 = vToMont(v128.load(b + (j << 4)));
+    const c1 = mulX(c0), c2 = mulX(c1), c3 = mulX(c2);
+    let o = out + (j << 4);
+    for (let i: usize = 0; i < <usize>n; i++) {
+      v128.store(o, emulC(v128.load(a + (i << 4)), c0, c1, c2, c3));
+      o += rowBytes;
+    }
+  }
+}
+
 // ======================= fused GKR round (LogUp fraction layers) =======================
 
 /**

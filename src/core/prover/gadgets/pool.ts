@@ -15,7 +15,7 @@ import { proveProduct } from "../../sumcheck/index.ts";
 import type { QOp } from "../../quant/qgraph.ts";
 import type { ProverCtx } from "../context.ts";
 import { foldHigh } from "./fold.ts";
-import { axisMatrix, outerProduct } from "./window-tables.ts";
+import { axisMatrix, outerProduct, outerProductBuf } from "./window-tables.ts";
 
 type Pool = Extract<QOp, { kind: "maxpool" | "sumpool" }>;
 
@@ -82,16 +82,17 @@ export function maxPoolWitness(ctx: Pick<ProverCtx, "plan" | "values">, opIndex:
 /** Σ_j c_j·(⊗ vectors_j), accumulated on the wasm kernels. */
 function sumOfOuters(terms: readonly { coeff: Ext; vectors: Uint32Array[] }[], size: number): Uint32Array {
   const K = fieldBackend();
-  const acc = K.alloc(4 * size), tmp = K.alloc(4 * size);
+  const acc = K.alloc(4 * size);
   try {
     for (const t of terms) {
-      K.write(tmp, outerProduct(t.vectors));
+      const tmp = outerProductBuf(t.vectors, K);
       K.extScale(tmp, t.coeff, tmp, size);
       K.extAdd(acc, tmp, acc, size);
+      K.free(tmp);
     }
     return K.read(acc);
   } finally {
-    K.free(acc); K.free(tmp);
+    K.free(acc);
   }
 }
 

@@ -31,24 +31,33 @@ export function axisVector(a: Axis, matrix: Uint32Array, rhoK: Uint32Array, K: F
   }
 }
 
+/** The tensor product of per-axis vectors (the first axis is the highest), left in kernel memory. */
+export function outerProductBuf(vectors: readonly Uint32Array[], K: FieldBackend = fieldBackend()): Buf {
+  let acc = K.from(Uint32Array.of(1, 0, 0, 0)), n = 1;
+  try {
+    for (const v of vectors) {
+      const m = v.length / 4, vb = K.from(v), next = K.allocFor(4 * n * m);
+      K.extOuter(acc, n, vb, m, next);
+      K.free(vb);
+      K.free(acc);
+      acc = next;
+      n *= m;
+    }
+    return acc;
+  } catch (e) {
+    K.free(acc);
+    throw e;
+  }
+}
+
 /** The tensor product of per-axis vectors (the first axis is the highest). */
 export function outerProduct(vectors: readonly Uint32Array[], K: FieldBackend = fieldBackend()): Uint32Array {
-  let acc = Uint32Array.of(1, 0, 0, 0);
-  for (const v of vectors) {
-    const n = acc.length / 4, m = v.length / 4;
-    const next = new Uint32Array(4 * n * m);
-    const vb = K.from(v), ob = K.alloc(4 * m);
-    try {
-      for (let i = 0; i < n; i++) {
-        K.extScale(vb, acc.subarray(4 * i, 4 * i + 4), ob, m);
-        next.set(K.view(ob).subarray(0, 4 * m), 4 * i * m);
-      }
-    } finally {
-      K.free(vb); K.free(ob);
-    }
-    acc = next;
+  const b = outerProductBuf(vectors, K);
+  try {
+    return K.read(b);
+  } finally {
+    K.free(b);
   }
-  return acc;
 }
 
 /**
