@@ -42,68 +42,58 @@ export interface BatchProverResult {
 }
 
 /**
- * The prover's half. The sumcheck is a sum of L products of two extension tables, run on the
- * kernels (roundProduct + foldExt per claim), in the message format and with the transcript
- * labels of ../sumcheck, whose verifySumcheck checks it.
+ * The prover's half. The sumcheck Σ_l ρ^l Σ_y E_l(y)·G_l(y) runs as one product sumcheck over the
+ * claims' tables stacked block after block (E_l pre-scaled by ρ^l): pairs never cross a block, and
+ * a fold leaves block l at [l·m, (l+1)·m). Messages and transcript labels are those of ../sumcheck,
+ * whose verifySumcheck checks them.
  */
 export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, claims: readonly PcsClaim[]): BatchProverResult {
   const layouts = claims.map((c) => claimLayout(params, c));
-  const cols = 2 ** params.logCols;
-  const rho = extPowers(t.squeezeExt(LABEL.rho), claims.length);
+  const cols = 2 ** params.logCols, L = claims.length;
+  const rho = extPowers(t.squeezeExt(LABEL.rho), L);
   const K = fieldBackend();
-  // Per claim: E_l = eq(z_l^col, ·) and G_l = g_l = eq(z_l^row)ᵀM, resident in the kernels.
-  const tables: { e: Buf; g: Buf }[] = [];
-  // The g_l side by side (claims × cols extension elements), kept for the evaluation row.
-  const gs = K.alloc(4 * cols * claims.length);
+  // E: ρ^l·eq(z_l^col, ·) and G: g_l = eq(z_l^row)ᵀM, each claims × cols extension elements; gs
+  // keeps the g_l for the evaluation row.
+  let E = K.allocFor(4 * cols * L), G = K.allocFor(4 * cols * L);
+  const gs = K.allocFor(4 * cols * L);
   try {
     layouts.forEach((l, i) => {
-      const e = K.alloc(4 * cols);
       const g = M.combine(l.rowStart, rowWeights(l));
       K.write(gs, g, 4 * cols * i);
-      tables.push({ e, g: K.from(g) });
+      K.write(G, g, 4 * cols * i);
+      const e = K.slice(E, 4 * cols * i, 4 * cols);
       K.eqTable(l.colPoint, e);
+      K.extScale(e, ext(rho, i), e, cols);
     });
     const rounds = new Uint32Array(4 * BATCH_DEGREE * params.logCols);
     for (let round = 0, m = cols / 2; round < params.logCols; round++, m /= 2) {
-      // [s(0), s(2)] of Σ_l ρ^l Σ_y' E_l(X, y')·G_l(X, y').
-      let s0: Uint32Array = EXT_ZERO.slice(), s2: Uint32Array = EXT_ZERO.slice();
-      tables.forEach(({ e, g }, l) => {
-        const s = K.roundProduct([{ buf: e, ext: true }, { buf: g, ext: true }], m);
-        s0 = extAdd(s0, extMul(ext(rho, l), s.subarray(0, 4)));
-        s2 = extAdd(s2, extMul(ext(rho, l), s.subarray(4, 8)));
-      });
-      rounds.set(s0, 8 * round);
-      rounds.set(s2, 8 * round + 4);
+      rounds.set(K.roundProduct([{ buf: E, ext: true }, { buf: G, ext: true }], L * m), 8 * round);
       t.absorbFields(ROUND_LABEL, rounds.subarray(8 * round, 8 * round + 8));
       const r = t.squeezeExt(CHALLENGE_LABEL);
-      for (const t of tables) {
-        // Out of place: a pool's kernels split folds across threads.
-        const e = K.allocFor(4 * m), g = K.allocFor(4 * m);
-        K.foldExt(t.e, m, r, e);
-        K.foldExt(t.g, m, r, g);
-        K.free(t.e);
-        K.free(t.g);
-        t.e = e;
-        t.g = g;
-      }
+      // Out of place: a pool's kernels split folds across threads.
+      const e = K.allocFor(4 * L * m), g = K.allocFor(4 * L * m);
+      K.foldExt(E, L * m, r, e);
+      K.foldExt(G, L * m, r, g);
+      K.free(E);
+      K.free(G);
+      E = e;
+      G = g;
     }
-    const rowValues = new Uint32Array(4 * claims.length);
-    tables.forEach(({ g }, l) => rowValues.set(K.view(g).subarray(0, 4), 4 * l));
+    // One element per block is left: g_l(y*).
+    const rowValues = K.read(K.slice(G, 0, 4 * L));
     t.absorbFields(LABEL.rowValues, rowValues);
-    const rhoRow = extPowers(t.squeezeExt(LABEL.rhoRow), claims.length);
+    const rhoRow = extPowers(t.squeezeExt(LABEL.rhoRow), L);
     const w = K.from(rhoRow), evalRow = K.alloc(4 * cols);
     try {
-      K.combineRowsExt(gs, claims.length, cols, w, evalRow);
+      K.combineRowsExt(gs, L, cols, w, evalRow);
       return { rounds, rowValues, evalRow: K.read(evalRow) };
     } finally {
       K.free(w);
       K.free(evalRow);
     }
   } finally {
-    for (const { e, g } of tables) {
-      K.free(e);
-      K.free(g);
-    }
+    K.free(E);
+    K.free(G);
     K.free(gs);
   }
 }
