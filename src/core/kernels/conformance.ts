@@ -128,6 +128,17 @@ export function runFieldConformance(candidate: FieldBackend = wasmBackend()): Co
       const lambda = words(4, 120 + pairs);
       const data = [8, pExt ? 8 : 2, pExt ? 8 : 2, 8, 8].map((w, j) => words(w * pairs, 110 + j));
       check(`gkrRound ${pExt ? "E" : "B"} m=${pairs}`, data, 0, (K, [e, a, b, c, d]) => K.gkrRound(e!, a!, b!, c!, d!, pExt, pairs, lambda));
+      const r = words(4, 125 + pairs);
+      check(`gkrFoldRound ${pExt ? "E" : "B"} m=${pairs}`, data, 0, (K, bufs) => {
+        const outs = bufs.map(() => K.alloc(4 * pairs));
+        const next = K.gkrFoldRound(bufs, pExt, pairs, r, lambda, outs);
+        const all = [next, ...outs.map((o) => K.read(o))];
+        outs.forEach((o) => K.free(o));
+        const out = new Uint32Array(all.reduce((s, x) => s + x.length, 0));
+        let at = 0;
+        for (const x of all) { out.set(x, at); at += x.length; }
+        return out;
+      });
     }
   }
   // Independent checks of the candidate alone.

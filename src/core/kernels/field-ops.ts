@@ -55,6 +55,10 @@ export function countFieldOps<B extends FieldBackend>(b: B): B {
       ops += (2 * m + (m < 2 ? 0 : m)) * tables.length;
       return b.foldRoundProduct(tables, m, r, outs);
     },
+    gkrFoldRound(tables: readonly Buf[], pExt: boolean, m: number, r: Ext, lambda: Ext, outs: readonly Buf[]) {
+      ops += 5 * (2 * m + (m < 2 ? 0 : m));
+      return b.gkrFoldRound(tables, pExt, m, r, lambda, outs);
+    },
     gkrRound(eq: Buf, p0: Buf, p1: Buf, q0: Buf, q1: Buf, pExt: boolean, m: number, lambda: Ext) { ops += 2 * m * 5; return b.gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda); },
   };
   return { ...b, ...counted };

@@ -195,6 +195,12 @@ export function createTsBackend(): FieldBackend {
       if (m < 2) return new Uint32Array(0);
       return backend.roundProduct(outs.map((buf) => ({ buf, ext: true })), m >> 1);
     },
+    gkrFoldRound(tables, pExt, m, r, lambda, outs) {
+      tables.forEach((t, j) => (pExt || j === 0 || j > 2 ? backend.foldExt(t, m, r, outs[j]!) : backend.foldBase(t, m, r, outs[j]!)));
+      if (m < 2) return new Uint32Array(0);
+      const [e, a, b, c, d] = outs;
+      return backend.gkrRound(e!, a!, b!, c!, d!, true, m >> 1, lambda);
+    },
     gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda) {
       const t = (a: Buf, aExt: boolean, b: Buf) => backend.roundProduct([{ buf: eq, ext: true }, { buf: a, ext: aExt }, { buf: b, ext: true }], m);
       const s1 = t(p0, pExt, q1), s2 = t(p1, pExt, q0), s3 = t(q0, true, q1);

@@ -107,4 +107,9 @@ export interface FieldBackend {
    * [s(0), s(2), s(3)] (12 words). eq, q0, q1 extension tables; p0, p1 extension or (pExt false) base.
    */
   gkrRound(eq: Buf, p0: Buf, p1: Buf, q0: Buf, q1: Buf, pExt: boolean, m: number, lambda: Ext): Uint32Array;
+  /**
+   * Folds the five tables [eq, p0, p1, q0, q1] at r into outs (m extension elements each, not
+   * aliasing the inputs), then gkrRound over the m/2 folded pairs (empty when m = 1).
+   */
+  gkrFoldRound(tables: readonly Buf[], pExt: boolean, m: number, r: Ext, lambda: Ext, outs: readonly Buf[]): Uint32Array;
 }

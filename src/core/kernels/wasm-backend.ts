@@ -59,6 +59,8 @@ export interface FieldKernelExports {
   benchMulBarrettScalar(a: Ptr, b: Ptr, out: Ptr, n: number): void;
   benchMulRemScalar(a: Ptr, b: Ptr, out: Ptr, n: number): void;
   gkrRound(eq: Ptr, p0: Ptr, p1: Ptr, q0: Ptr, q1: Ptr, pExt: boolean, m: number, lam: Ptr, out: Ptr): void;
+  gkrFoldRound(eq: Ptr, p0: Ptr, p1: Ptr, q0: Ptr, q1: Ptr, pExt: boolean, m: number, r: Ptr, lam: Ptr,
+    oE: Ptr, oP0: Ptr, oP1: Ptr, oQ0: Ptr, oQ1: Ptr, out: Ptr): void;
   foldRound2(f: Ptr, fExt: boolean, g: Ptr, gExt: boolean, m: number, r: Ptr, outF: Ptr, outG: Ptr, evalOut: Ptr): void;
   foldRound3(f: Ptr, fExt: boolean, g: Ptr, gExt: boolean, h: Ptr, hExt: boolean, m: number, r: Ptr,
     outF: Ptr, outG: Ptr, outH: Ptr, evalOut: Ptr): void;
@@ -328,6 +330,15 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
         return m < 2 ? new Uint32Array(0) : getWords(S_OUT, 12);
       }
       throw new Error(`kernels: foldRoundProduct takes 2 or 3 tables, got ${tables.length}`);
+    },
+    gkrFoldRound(tables, pExt, m, r, lambda, outs) {
+      if (tables.length !== 5 || outs.length !== 5) throw new Error("kernels: gkrFoldRound takes five tables and five outputs");
+      tables.forEach((t, j) => need(t, (pExt || j === 0 || j > 2 ? 8 : 2) * m, "table"));
+      outs.forEach((o) => need(o, 4 * m, "fold output"));
+      const rp = putExt(r), lp = putExt(lambda, S_IN + 16);
+      const [e, a, b, c, d] = tables.map(p);
+      k.gkrFoldRound(e!, a!, b!, c!, d!, pExt, m, rp, lp, p(outs[0]!), p(outs[1]!), p(outs[2]!), p(outs[3]!), p(outs[4]!), S_OUT);
+      return m < 2 ? new Uint32Array(0) : getWords(S_OUT, 12);
     },
     gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda) {
       for (const b of [eq, q0, q1]) need(b, 8 * m, "extension table");

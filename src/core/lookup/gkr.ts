@@ -118,27 +118,24 @@ export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcri
         let [p0, p1, q0, q1] = halves(K, next, h);
         let pExt = next.pExt;
         let claim: Ext = extAdd(pc, extMul(lambda, qc));
+        // Σ eq·(p0·q1 + p1·q0 + λ·q0·q1) at 0, 2, 3; after the first round each call folds the five
+        // tables at the challenge and sums the next round in the same pass.
+        let sums = K.gkrRound(eq, p0, p1, q0, q1, pExt, h / 2, lambda);
         for (let round = 0, m = h / 2; round < k; round++, m /= 2) {
-          // Σ eq·(p0·q1 + p1·q0 + λ·q0·q1) at 0, 2, 3: one fused pass over the five tables.
-          const sums = K.gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda);
           const s = [0, 1, 2].map((i) => sums.slice(4 * i, 4 * i + 4));
           rounds.push(s);
           absorbExts(tr, "logup/round", s);
           const c = tr.squeezeExt("logup/challenge");
           claim = interpolateAt([s[0]!, extSub(claim, s[0]!), s[1]!, s[2]!], c);
           point.push(c);
-          // Out of place (a fresh table each round): in-place folds cannot split across threads.
-          const fold = (b: Buf, ext: boolean) => {
-            const out = alloc(4 * m, true);
-            if (ext) K.foldExt(b, m, c, out);
-            else K.foldBase(b, m, c, out);
-            if (round > 0) free(b);
-            return out;
-          };
-          eq = fold(eq, true);
-          [p0, p1, q0, q1] = [fold(p0, pExt), fold(p1, pExt), fold(q0, true), fold(q1, true)];
+          // Fresh tables each round (in-place folds cannot split across threads).
+          const ins = [eq, p0, p1, q0, q1], outs = ins.map(() => alloc(4 * m, true));
+          sums = K.gkrFoldRound(ins, pExt, m, c, lambda, outs);
+          if (round > 0) ins.forEach(free);
+          [eq, p0, p1, q0, q1] = outs as [Buf, Buf, Buf, Buf, Buf];
           pExt = true;
           if (round === 0) {
+            free(ins[0]!);
             free(next.p);
             free(next.q);
           }

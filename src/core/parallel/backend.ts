@@ -203,6 +203,17 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
         p(eq) + 32 * f, p(p0) + pw * f, p(p1) + pw * f, p(q0) + 32 * f, p(q1) + 32 * f, pExt ? 1 : 0, t - f, lp, out + 48 * j,
       ]), (s) => sumExts(s, 12)));
     },
+    gkrFoldRound(tables, pExt, m, r, lambda, outs) {
+      const jobs = jobsFor(m, MIN.pairs);
+      if (jobs < 2) return L.gkrFoldRound(tables, pExt, m, r, lambda, outs);
+      const rsj = ranges(m, jobs, 16), width = (j: number) => (pExt || j === 0 || j > 2 ? 32 : 8);
+      const lr = new Uint32Array(8);
+      lr.set(r.subarray(0, 4));
+      lr.set(lambda.subarray(0, 4), 4);
+      return withWords(lr, (rp) => partials(rsj.length, 12, (out) => run("gkrFoldRound", rsj, (f, t, j) => [
+        ...tables.map((b, k) => p(b) + width(k) * f), pExt ? 1 : 0, t - f, rp, rp + 16, ...outs.map((o) => p(o) + 16 * f), out + 48 * j,
+      ]), (s) => sumExts(s, 12)));
+    },
     stableView: (b) => L.view(b),
     hashMessages(b, byteOffset, len, count, prefix) {
       const jobs = Math.min(count, Math.floor((len * count) / MIN.hashBytes), pool.size * JOBS_PER_THREAD * 2);

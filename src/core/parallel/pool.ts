@@ -97,6 +97,7 @@ export class WorkerPool {
     if (jobs.length > MAX_JOBS) throw new PoolError(`${jobs.length} jobs in one batch (at most ${MAX_JOBS})`);
     const { control } = v;
     jobs.forEach((job, j) => {
+      if (job.args.length > JOB_WORDS - 1) throw new PoolError(`${job.fn}: ${job.args.length} arguments (at most ${JOB_WORDS - 1})`);
       const at = j * JOB_WORDS;
       v.jobs[at] = fnIndex(job.fn);
       for (let a = 0; a < JOB_WORDS - 1; a++) v.jobs[at + 1 + a] = job.args[a] ?? 0;

@@ -43,7 +43,7 @@ export function work(v: StateViews, kernels: Kernel[], seq: number, worker: numb
       if (Atomics.load(control, FAILED) === 0) {
         const at = j * JOB_WORDS, fn = kernels[jobs[at]!]!;
         const r = fn(jobs[at + 1]!, jobs[at + 2]!, jobs[at + 3]!, jobs[at + 4]!, jobs[at + 5]!, jobs[at + 6]!, jobs[at + 7]!,
-          jobs[at + 8]!, jobs[at + 9]!, jobs[at + 10]!, jobs[at + 11]!, jobs[at + 12]!, jobs[at + 13]!, jobs[at + 14]!);
+          jobs[at + 8]!, jobs[at + 9]!, jobs[at + 10]!, jobs[at + 11]!, jobs[at + 12]!, jobs[at + 13]!, jobs[at + 14]!, jobs[at + 15]!);
         v.results[j] = typeof r === "number" ? r : 0;
       }
     } catch (e) {

@@ -994,6 +994,56 @@ export function gkrRound(eq: usize, p0: usize, p1: usize, q0: usize, q1: usize, 
   v128.store(out + 32, vmm(s3, r3));
 }
 
+/**
+ * Folds the five tables of a fraction-layer round at r (outputs: m extension elements each) and
+ * returns the next round's [s(0), s(2), s(3)] over the m/2 folded pairs (nothing when m = 1): a
+ * fold and gkrRound in one pass.
+ */
+export function gkrFoldRound(eq: usize, p0: usize, p1: usize, q0: usize, q1: usize, pExt: bool, m: u32, rPtr: usize, lamPtr: usize,
+  oE: usize, oP0: usize, oP1: usize, oQ0: usize, oQ1: usize, evalOut: usize): void {
+  const c0 = vToMont(v128.load(rPtr));
+  const c1 = mulX(c0), c2 = mulX(c1), c3 = mulX(c2);
+  const lam = vToMont(v128.load(lamPtr));
+  const l1 = mulX(lam), l2 = mulX(l1), l3 = mulX(l2);
+  const half = <usize>(m >> 1);
+  let s0 = i32x4.splat(0), s2 = i32x4.splat(0), s3 = i32x4.splat(0);
+  for (let i: usize = 0; i < half; i++) {
+    const j = 2 * i, o = i << 5;
+    const e0 = foldAt(eq, true, j, c0, c1, c2, c3), e1 = foldAt(eq, true, j + 1, c0, c1, c2, c3);
+    const x0 = foldAt(p0, pExt, j, c0, c1, c2, c3), x1 = foldAt(p0, pExt, j + 1, c0, c1, c2, c3);
+    const y0 = foldAt(p1, pExt, j, c0, c1, c2, c3), y1 = foldAt(p1, pExt, j + 1, c0, c1, c2, c3);
+    const a0 = foldAt(q0, true, j, c0, c1, c2, c3), a1 = foldAt(q0, true, j + 1, c0, c1, c2, c3);
+    const b0 = foldAt(q1, true, j, c0, c1, c2, c3), b1 = foldAt(q1, true, j + 1, c0, c1, c2, c3);
+    v128.store(oE + o, e0); v128.store(oE + o + 16, e1);
+    v128.store(oP0 + o, x0); v128.store(oP0 + o + 16, x1);
+    v128.store(oP1 + o, y0); v128.store(oP1 + o + 16, y1);
+    v128.store(oQ0 + o, a0); v128.store(oQ0 + o + 16, a1);
+    v128.store(oQ1 + o, b0); v128.store(oQ1 + o + 16, b1);
+    const de = vsub(e1, e0), e2 = vadd(e1, de), e3 = vadd(e2, de);
+    const dx = vsub(x1, x0), x2 = vadd(x1, dx), x3 = vadd(x2, dx);
+    const dy = vsub(y1, y0), y2 = vadd(y1, dy), y3 = vadd(y2, dy);
+    const da = vsub(a1, a0), a2 = vadd(a1, da), a3 = vadd(a2, da);
+    const db = vsub(b1, b0), b2 = vadd(b1, db), b3 = vadd(b2, db);
+    s0 = vadd(s0, emm(e0, vadd(vadd(emm(x0, b0), emm(y0, a0)), emulC(emm(a0, b0), lam, l1, l2, l3))));
+    s2 = vadd(s2, emm(e2, vadd(vadd(emm(x2, b2), emm(y2, a2)), emulC(emm(a2, b2), lam, l1, l2, l3))));
+    s3 = vadd(s3, emm(e3, vadd(vadd(emm(x3, b3), emm(y3, a3)), emulC(emm(a3, b3), lam, l1, l2, l3))));
+  }
+  if (m & 1) {
+    const last = <usize>m - 1, o = last << 4;
+    v128.store(oE + o, foldAt(eq, true, last, c0, c1, c2, c3));
+    v128.store(oP0 + o, foldAt(p0, pExt, last, c0, c1, c2, c3));
+    v128.store(oP1 + o, foldAt(p1, pExt, last, c0, c1, c2, c3));
+    v128.store(oQ0 + o, foldAt(q0, true, last, c0, c1, c2, c3));
+    v128.store(oQ1 + o, foldAt(q1, true, last, c0, c1, c2, c3));
+  }
+  if (half > 0) {
+    const r3 = i32x4.splat(R3);
+    v128.store(evalOut, vmm(s0, r3));
+    v128.store(evalOut + 16, vmm(s2, r3));
+    v128.store(evalOut + 32, vmm(s3, r3));
+  }
+}
+
 // ======================= reduction comparison (benchmarks only) =======================
 // Scalar element-wise products with three reductions, so bench/field.ts can show the choice:
 // Montgomery (a·b·2^-32: one reduction, as when one operand is in Montgomery form), Barrett and
