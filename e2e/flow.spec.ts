@@ -72,7 +72,11 @@ for (const { model: MODEL, data, ops, node, weight } of CASES) test(`${MODEL}: d
   if (cores >= 2) await expect(page.getByTestId("threads")).toHaveText(`${Math.min(8, cores)} threads`);
   await page.getByTestId("drawer-timeline").click();
   await expect(page.getByTestId("timeline")).toContainText("layers");
-  await expect(page.getByTestId("timeline")).toContainText(/thread 0.*RS-encode rows/);
+  // A track per pool thread, each with the kernel calls it ran (the proof waits for the pool to start).
+  await expect(page.getByTestId("timeline")).toContainText(/thread 0.*kernel calls \(/);
+  if (/wasm × [2-9] threads/.test(await page.getByTestId("timeline").textContent() ?? "")) {
+    await expect(page.getByTestId("timeline")).toContainText(/thread 1.*kernel calls \(/);
+  }
   await shot(page, `flow-${MODEL}-proved`);
 
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-bundle").click()]);

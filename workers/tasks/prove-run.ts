@@ -28,7 +28,7 @@ export interface ProveProgress {
   elapsedMs: number;
   /** JS heap of the worker, where the browser reports it to the worker itself. */
   memoryBytes?: number;
-  /** Wasm memory of this thread's field kernels (the peak: wasm memory only grows). */
+  /** Wasm memory of the field kernels: this thread's and the pool's shared memory (peaks: wasm memory only grows). */
   wasmBytes?: number;
   /** Field operations of the proof so far, every thread (ProgressEvent.fieldOps), and the prover's own elapsed time. */
   fieldOps?: number;
@@ -117,8 +117,15 @@ function inputFile(inputs: Record<string, Tensor>, name: string): Uint8Array {
 // by the time a proof needs them (jobs posted earlier simply run here).
 const MAX_POOL_THREADS = 8;
 // (One thread where there are no Web Workers: Node runs these tasks in tests.)
-const pool = webPool(typeof Worker === "undefined" ? 1 : Math.min(MAX_POOL_THREADS, globalThis.navigator?.hardwareConcurrency ?? 1),
-  () => new Worker(new URL("../pool.worker.ts", import.meta.url), { type: "module" })).pool;
+const { pool, ready: poolReady } = webPool(typeof Worker === "undefined" ? 1 : Math.min(MAX_POOL_THREADS, globalThis.navigator?.hardwareConcurrency ?? 1),
+  () => new Worker(new URL("../pool.worker.ts", import.meta.url), { type: "module" }));
+/** How long a proof waits for pool workers still loading (their module and kernels) to join. */
+const POOL_START_MS = 5000;
+
+/** Resolves once the pool's workers are serving (or failed, or took too long: the proof then runs with whoever is there). */
+function poolStarted(): Promise<void> {
+  return Promise.race([poolReady.catch(() => {}), new Promise<void>((r) => setTimeout(r, POOL_START_MS))]);
+}
 
 /** The GPU kernels for the commitment, if the preference and chooseKernels give one, and why. */
 async function commitGpu(pref: GpuPreference): Promise<{ kernels?: GpuKernels; note: string }> {
@@ -131,6 +138,7 @@ async function commitGpu(pref: GpuPreference): Promise<{ kernels?: GpuKernels; n
 export async function proveRun(bytes: Uint8Array, planText: string, inputs: Record<string, Tensor>, onProgress: (p: ProveProgress) => void, opts: ProveRunOptions = {}): Promise<ProofResult> {
   const t0 = performance.now();
   const gpu = await commitGpu(opts.gpu ?? "auto");
+  await poolStarted();
   const p = prepare(bytes, planText, onProgress, t0);
   const { loaded } = p;
   const graph = loaded.plan.graph;
@@ -151,7 +159,7 @@ export async function proveRun(bytes: Uint8Array, planText: string, inputs: Reco
       const mem = memory();
       onProgress({
         stage: "prove", step: e.stage, detail: e.detail, fraction: 0.15 + 0.75 * e.fraction, elapsedMs: now - t0,
-        fieldOps: e.fieldOps, proveMs: e.elapsedMs, wasmBytes: wasmBackend().memory.buffer.byteLength,
+        fieldOps: e.fieldOps, proveMs: e.elapsedMs, wasmBytes: wasmBackend().memory.buffer.byteLength + (pool.memory?.buffer.byteLength ?? 0),
         ...(mem ? { memoryBytes: mem } : {}), ...(e.worker === undefined ? {} : { worker: e.worker }), ...(e.backend ? { backend: e.backend } : {}),
       });
     },

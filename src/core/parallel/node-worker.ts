@@ -5,4 +5,5 @@ import type { PoolInit } from "./protocol.ts";
 
 if (!parentPort) throw new Error("parallel: node-worker.ts runs only as a worker thread");
 const port = parentPort;
-serve(port, (fn) => port.on("message", (m: PoolInit) => fn(m)));
+// Node needs no free event loop between batches, and Atomics.wait wakes sooner.
+serve(port, (fn) => port.on("message", (m: PoolInit) => fn(m)), false);

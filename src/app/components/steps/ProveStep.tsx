@@ -101,7 +101,7 @@ function memoryTitle(m: JobMetrics): string {
   const main = m.measuredBytes
     ? "What the prover worker and its pool workers hold once the proof is done, as the browser measured it (measureUserAgentSpecificMemory). Not the peak: the browser cannot measure a worker in the middle of a long task, and the proof is one"
     : m.memoryBytes ? "JS heap of the prover worker, as the browser reports it to the worker" : "This browser does not report the prover worker's memory";
-  return m.wasmBytes ? `${main}. Kernels: the wasm memory of the proving thread's field kernels (its peak: wasm memory only grows).` : main;
+  return m.wasmBytes ? `${main}. Kernels: the wasm memory of the field kernels, the proving thread's and the thread pool's shared memory (peaks: wasm memory only grows).` : main;
 }
 
 function Metrics() {
