@@ -102,6 +102,7 @@ export function runFieldConformance(candidate: FieldBackend = wasmBackend()): Co
     check(`extOuter ${n}⊗${m}`, [words(4 * n, 130 + n), words(4 * m, 131 + m)], 4 * n * m, (K, [a, b], o) => K.extOuter(a!, n, b!, m, o));
   }
   for (const nv of [0, 1, 4, 8]) check(`eqTable n=${nv}`, [], 4 << nv, (K, _b, o) => K.eqTable(words(4 * nv, 80 + nv), o));
+  for (const nv of [0, 3, 8]) check(`eqTable scaled n=${nv}`, [], 4 << nv, (K, _b, o) => K.eqTable(words(4 * nv, 85 + nv), o, words(4, 89)));
   for (const pairs of [1, 5, 64]) {
     const r = words(4, 90 + pairs);
     check(`foldBase m=${pairs}`, [words(2 * pairs, 91)], 4 * pairs, (K, [x], o) => K.foldBase(x!, pairs, r, o));

@@ -47,7 +47,7 @@ export function countFieldOps<B extends FieldBackend>(b: B): B {
     extIntt(a: Buf, logN: number) { ops += butterflies(logN) + 2 ** logN; b.extIntt(a, logN); },
     rsEncode(rows: Buf, n: number, logM: number, logRate: number, out: Buf) { ops += n * butterflies(logM + logRate); b.rsEncode(rows, n, logM, logRate, out); },
     rsEncodeExt(rows: Buf, n: number, logM: number, logRate: number, out: Buf) { ops += n * butterflies(logM + logRate); b.rsEncodeExt(rows, n, logM, logRate, out); },
-    eqTable(r: Uint32Array, out: Buf) { ops += 2 ** (r.length / 4); b.eqTable(r, out); },
+    eqTable(r: Uint32Array, out: Buf, scale?: Ext) { ops += 2 ** (r.length / 4); b.eqTable(r, out, scale); },
     foldBase(inp: Buf, m: number, r: Ext, out: Buf) { ops += 2 * m; b.foldBase(inp, m, r, out); },
     foldExt(inp: Buf, m: number, r: Ext, out: Buf) { ops += 2 * m; b.foldExt(inp, m, r, out); },
     roundProduct(tables: Table[], m: number) { ops += 2 * m * tables.length; return b.roundProduct(tables, m); },

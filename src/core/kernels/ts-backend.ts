@@ -141,11 +141,11 @@ export function createTsBackend(): FieldBackend {
       }
     },
 
-    eqTable(r, out) {
+    eqTable(r, out, scale) {
       const n = r.length / 4, o = d(out);
-      // Direct product definition: eq(r, x) = Π_i (x_i ? r_i : 1 − r_i).
+      // Direct product definition: eq(r, x) = Π_i (x_i ? r_i : 1 − r_i), times the scale.
       for (let x = 0; x < 1 << n; x++) {
-        let acc: Ext = EXT_ONE.slice();
+        let acc: Ext = scale ? scale.slice(0, 4) : EXT_ONE.slice();
         for (let i = 0; i < n; i++) {
           const ri = get4(r, i);
           acc = extMul(acc, (x >>> i) & 1 ? ri : extSub(EXT_ONE, ri));

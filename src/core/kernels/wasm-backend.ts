@@ -289,12 +289,13 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
       k.rsEncodeExtRows(p(rows), rowCount, logM, logRate, p(out), tw);
     },
 
-    eqTable(r, out) {
+    eqTable(r, out, scale) {
       const n = r.length / 4;
       need(out, 4 << n, "eq table");
       const rb = alloc(r.length, false);
       u32(rb).set(r);
-      k.eqTable(rb.ptr, n, p(out));
+      if (scale) k.eqTableFrom(rb.ptr, n, putExt(scale), p(out));
+      else k.eqTable(rb.ptr, n, p(out));
       free(rb);
     },
     foldBase(inp, m, r, out) { need(inp, 2 * m, "in"); need(out, 4 * m, "out"); k.foldBase(p(inp), m, putExt(r), p(out)); },

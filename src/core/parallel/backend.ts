@@ -151,14 +151,14 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
     },
     rsEncode: rs("rsEncodeRows", 1, L.rsEncode),
     rsEncodeExt: rs("rsEncodeExtRows", 4, L.rsEncodeExt),
-    eqTable(r, out) {
+    eqTable(r, out, scale) {
       const n = r.length / 4;
-      if (n < MIN.eqVars) return L.eqTable(r, out);
+      if (n < MIN.eqVars) return L.eqTable(r, out, scale);
       // Blocks by the top k variables: block h is eq(r_high, h) · eq(r_low, ·).
       const k = Math.min(n - 8, Math.ceil(Math.log2(pool.size * JOBS_PER_THREAD)));
       const low = n - k, consts = new Uint32Array(4 << k);
       for (let h = 0; h < 1 << k; h++) {
-        let c: Ext = EXT_ONE;
+        let c: Ext = scale ?? EXT_ONE;
         for (let i = 0; i < k; i++) {
           const ri = r.subarray(4 * (low + i), 4 * (low + i) + 4);
           c = extMul(c, (h >> i) & 1 ? ri : extSub(EXT_ONE, ri));

@@ -68,6 +68,7 @@ describe("worker pool", () => {
         ["rsEncode", [base(37 << 10)], 37 << 12, (K, [a], o) => K.rsEncode(a!, 37, 10, 2, o)],
         ["rsEncodeExt", [ext(11 << 10)], E(11 << 12), (K, [a], o) => K.rsEncodeExt(a!, 11, 10, 2, o)],
         ["eqTable 2^15", [], E(1 << 15), (K, _i, o) => K.eqTable(eqPoint, o)],
+        ["eqTable 2^15 scaled", [], E(1 << 15), (K, _i, o) => K.eqTable(eqPoint, o, c)],
         ["foldBase", [base(2 * m)], E(m), (K, [a], o) => K.foldBase(a!, m, c, o)],
         ["foldExt", [ext(2 * m)], E(m), (K, [a], o) => K.foldExt(a!, m, c, o)],
         ["foldExt in place", [ext(2 * m)], 0, (K, [a]) => K.foldExt(a!, m, c, a!)],

@@ -61,9 +61,7 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
       const g = M.combine(l.rowStart, rowWeights(l));
       K.write(gs, g, 4 * cols * i);
       K.write(G, g, 4 * cols * i);
-      const e = K.slice(E, 4 * cols * i, 4 * cols);
-      K.eqTable(l.colPoint, e);
-      K.extScale(e, ext(rho, i), e, cols);
+      K.eqTable(l.colPoint, K.slice(E, 4 * cols * i, 4 * cols), ext(rho, i));
     });
     const rounds = new Uint32Array(4 * BATCH_DEGREE * params.logCols);
     for (let round = 0, m = cols / 2; round < params.logCols; round++, m /= 2) {

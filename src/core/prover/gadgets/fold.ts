@@ -40,8 +40,19 @@ export function foldExcept(values: Uint32Array, lo: number, width: number, below
   return lo === 0 ? upper : foldLowExt(upper, below);
 }
 
-/** For every padded output position, the padded input position it reads under broadcasting. */
+// The maps depend only on the two tensors' geometry: made once per pair of plan tensors.
+const broadcastMaps = new WeakMap<PlanTensor, WeakMap<PlanTensor, Int32Array>>();
+
+/** For every padded output position, the padded input position it reads under broadcasting (shared: read only). */
 export function broadcastIndex(out: PlanTensor, inp: PlanTensor): Int32Array {
+  let byInput = broadcastMaps.get(out);
+  if (!byInput) broadcastMaps.set(out, (byInput = new WeakMap()));
+  let map = byInput.get(inp);
+  if (!map) byInput.set(inp, (map = buildBroadcastIndex(out, inp)));
+  return map;
+}
+
+function buildBroadcastIndex(out: PlanTensor, inp: PlanTensor): Int32Array {
   const size = paddedSize(out.logDims);
   const map = new Int32Array(size);
   const shift = out.shape.length - inp.shape.length;
