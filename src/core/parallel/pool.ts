@@ -74,6 +74,7 @@ export class WorkerPool {
   private table: ReturnType<typeof kernelTable> | undefined;
   private seq = 0;
   private busy: JobRecord[];
+  private batches = { count: 0, ms: 0 };
 
   constructor(workers: PoolWorker[], note: string) {
     this.workers = workers;
@@ -96,6 +97,7 @@ export class WorkerPool {
     if (jobs.length === 0) return new Int32Array(0);
     if (jobs.length > MAX_JOBS) throw new PoolError(`${jobs.length} jobs in one batch (at most ${MAX_JOBS})`);
     const { control } = v;
+    const t0 = performance.now();
     jobs.forEach((job, j) => {
       if (job.args.length > JOB_WORDS - 1) throw new PoolError(`${job.fn}: ${job.args.length} arguments (at most ${JOB_WORDS - 1})`);
       const at = j * JOB_WORDS;
@@ -118,6 +120,8 @@ export class WorkerPool {
     for (let done = Atomics.load(control, DONE); done < jobs.length; done = Atomics.load(control, DONE)) {
       Atomics.wait(control, DONE, done);
     }
+    this.batches.count++;
+    this.batches.ms += performance.now() - t0;
     for (let j = 0; j < jobs.length; j++) {
       const b = this.busy[v.ranBy[j]!]!;
       b.jobs++;
@@ -134,6 +138,13 @@ export class WorkerPool {
   activity(): JobRecord[] {
     const out = this.busy.filter((b) => b.jobs > 0).map((b) => ({ ...b }));
     for (const b of this.busy) { b.jobs = 0; b.ms = 0; }
+    return out;
+  }
+
+  /** Batches run and their wall time since the last call (benchmarks: how much of a proof is pooled), then reset. */
+  batchStats(): { batches: number; ms: number } {
+    const out = { batches: this.batches.count, ms: this.batches.ms };
+    this.batches = { count: 0, ms: 0 };
     return out;
   }
 
