@@ -50,6 +50,17 @@ function on(K: FieldBackend, inputs: Uint32Array[], outWords: number, op: (b: Bu
 }
 
 /** Every op of `candidate` against the TS reference; returns one case per check. */
+/** A fused fold-and-round call's result: the next round's sums, then every folded table. */
+function foldedAndNext(K: FieldBackend, tables: number, pairs: number, call: (outs: Buf[]) => Uint32Array): Uint32Array {
+  const outs = Array.from({ length: tables }, () => K.alloc(4 * pairs));
+  const all = [call(outs), ...outs.map((o) => K.read(o))];
+  outs.forEach((o) => K.free(o));
+  const out = new Uint32Array(all.reduce((s, x) => s + x.length, 0));
+  let at = 0;
+  for (const x of all) { out.set(x, at); at += x.length; }
+  return out;
+}
+
 export function runFieldConformance(candidate: FieldBackend = wasmBackend()): ConformanceCase[] {
   const T = tsBackend();
   const cases: ConformanceCase[] = [];
@@ -112,16 +123,8 @@ export function runFieldConformance(candidate: FieldBackend = wasmBackend()): Co
       const tag = ks.map((e) => (e ? "E" : "B")).join("");
       const data = ks.map((e, j) => words((e ? 8 : 2) * pairs, 100 + j));
       check(`roundProduct ${tag} m=${pairs}`, data, 0, (K, bufs) => K.roundProduct(bufs.map((buf, j) => ({ buf, ext: ks[j]! })), pairs));
-      check(`foldRoundProduct ${tag} m=${pairs}`, data, 0, (K, bufs) => {
-        const outs = bufs.map(() => K.alloc(4 * pairs));
-        const next = K.foldRoundProduct(bufs.map((buf, j) => ({ buf, ext: ks[j]! })), pairs, r, outs);
-        const all = [next, ...outs.map((o) => K.read(o))];
-        outs.forEach((o) => K.free(o));
-        const out = new Uint32Array(all.reduce((s, x) => s + x.length, 0));
-        let at = 0;
-        for (const x of all) { out.set(x, at); at += x.length; }
-        return out;
-      });
+      check(`foldRoundProduct ${tag} m=${pairs}`, data, 0, (K, bufs) =>
+        foldedAndNext(K, bufs.length, pairs, (outs) => K.foldRoundProduct(bufs.map((buf, j) => ({ buf, ext: ks[j]! })), pairs, r, outs)));
     }
   }
   for (const pairs of [1, 5, 64]) {
@@ -130,16 +133,8 @@ export function runFieldConformance(candidate: FieldBackend = wasmBackend()): Co
       const data = [8, pExt ? 8 : 2, pExt ? 8 : 2, 8, 8].map((w, j) => words(w * pairs, 110 + j));
       check(`gkrRound ${pExt ? "E" : "B"} m=${pairs}`, data, 0, (K, [e, a, b, c, d]) => K.gkrRound(e!, a!, b!, c!, d!, pExt, pairs, lambda));
       const r = words(4, 125 + pairs);
-      check(`gkrFoldRound ${pExt ? "E" : "B"} m=${pairs}`, data, 0, (K, bufs) => {
-        const outs = bufs.map(() => K.alloc(4 * pairs));
-        const next = K.gkrFoldRound(bufs, pExt, pairs, r, lambda, outs);
-        const all = [next, ...outs.map((o) => K.read(o))];
-        outs.forEach((o) => K.free(o));
-        const out = new Uint32Array(all.reduce((s, x) => s + x.length, 0));
-        let at = 0;
-        for (const x of all) { out.set(x, at); at += x.length; }
-        return out;
-      });
+      check(`gkrFoldRound ${pExt ? "E" : "B"} m=${pairs}`, data, 0, (K, bufs) =>
+        foldedAndNext(K, bufs.length, pairs, (outs) => K.gkrFoldRound(bufs, pExt, pairs, r, lambda, outs)));
     }
   }
   // Independent checks of the candidate alone.
