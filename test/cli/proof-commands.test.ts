@@ -17,6 +17,7 @@ import { fromTensorData } from "../../src/core/graph/index.ts";
 import { parsePlan, quantizeWithPlan, runQuantized } from "../../src/core/quant/index.ts";
 import { fixtureFiles } from "../proof/keys-fixture.ts";
 import { itShared, readShared, sharedPath } from "../shared-data.ts";
+import { nodeGpuDevice } from "../../src/core/kernels/gpu-node.ts";
 
 function capture(): Output & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [], stderr: string[] = [];
@@ -65,6 +66,22 @@ describe("zkml setup / prove / verify / show", () => {
     const bad = await zkml("prove", sharedPath(MODEL), "--keys", keys, "--input", sharedPath(INPUT), "-o", three, "--workers", "0");
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--workers 0: give a whole number of threads from 1 to 256/);
+  }, 120_000);
+
+  itShared(MODEL, "prove --gpu force commits the witness on WebGPU where Node has an adapter (else says why): the same proof.bin", async () => {
+    const one = join(dir, "w1"), gpu = join(dir, "gpu");
+    if (!existsSync(join(one, "proof.bin"))) expect((await zkml("prove", sharedPath(MODEL), "--keys", keys, "--input", sharedPath(INPUT), "-o", one, "--workers", "1")).code).toBe(0);
+    const p = await zkml("prove", sharedPath(MODEL), "--keys", keys, "--input", sharedPath(INPUT), "-o", gpu, "--workers", "2", "--gpu", "force", "--json");
+    expect(p.code).toBe(0);
+    const j = JSON.parse(p.out);
+    const status = await nodeGpuDevice();
+    expect(j.backends.commit).toBe(status.ok ? "webgpu" : "wasm × 2 threads");
+    expect(j.gpu).toMatch(status.ok ? /^WebGPU on / : /falling back to wasm/);
+    expect(j.backends.lookups).toBe("wasm × 2 threads");
+    expect(readFileSync(join(gpu, "proof.bin"))).toEqual(readFileSync(join(one, "proof.bin")));
+    const bad = await zkml("prove", sharedPath(MODEL), "--keys", keys, "--input", sharedPath(INPUT), "-o", gpu, "--gpu", "maybe");
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--gpu maybe: give auto/);
   }, 120_000);
 
   itShared(MODEL, "the same model gives the same VK digest twice; the proved output is the integer evaluator's", async () => {

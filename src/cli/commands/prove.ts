@@ -3,16 +3,26 @@ import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildOutput, decodeTensorProto, hex, INTEGRITY_NOTE, publicInputs, vkDigest } from "../../core/artifacts/index.ts";
 import { sha256 } from "../../core/hash/index.ts";
-import { loadProvingKey, proveWithKey } from "../../core/prover/keys.ts";
+import { loadProvingKey, proveWithKey, proveWithKeyAsync, type KeyProof } from "../../core/prover/keys.ts";
 import type { ProgressEvent } from "../../core/prover/index.ts";
 import { availableCores, nodePool } from "../../core/parallel/index.ts";
 import { CliError, readInput, type Output } from "../io.ts";
+import { chooseKernels } from "../../core/kernels/backend.ts";
+import type { GpuKernels } from "../../core/kernels/gpu-kernels.ts";
 
 export const usage =
-  "zkml prove <model.onnx> --keys <keys-dir> --input <x.pb> -o <dir> [--workers N] [--json]   prove one inference: writes proof.bin and output.json (N threads, default the cores up to 8; the proof is the same for any N)";
+  "zkml prove <model.onnx> --keys <keys-dir> --input <x.pb> -o <dir> [--workers N] [--gpu auto|force] [--json]   prove one inference: writes proof.bin and output.json (N threads, default the cores up to 8; --gpu commits the witness on WebGPU: auto on a hardware adapter, force on any; the proof is the same either way)";
 
 /** More threads than this stop paying: the pooled stages are memory-bound. */
 const MAX_DEFAULT_WORKERS = 8;
+
+/** The GPU kernels `--gpu` asks for, if the machine has them, and what was chosen and why. */
+async function gpuFor(arg: string | undefined): Promise<{ gpu?: GpuKernels; note?: string }> {
+  if (arg === undefined || arg === "off") return {};
+  if (arg !== "auto" && arg !== "force") throw new CliError(`--gpu ${arg}: give auto (a hardware adapter only), force (any adapter) or off`, 2);
+  const c = await chooseKernels(arg === "force" ? "webgpu" : "auto");
+  return c.backend === "webgpu" ? { gpu: c.gpu, note: c.note } : { note: c.note };
+}
 
 function workerCount(arg: string | undefined): number {
   if (arg === undefined) return Math.min(MAX_DEFAULT_WORKERS, availableCores());
@@ -47,7 +57,7 @@ function progressBar(): { update(e: ProgressEvent): void; done(): void } {
 export async function run(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { keys: { type: "string" }, input: { type: "string" }, output: { type: "string", short: "o" }, workers: { type: "string" }, json: { type: "boolean" } },
+    options: { keys: { type: "string" }, input: { type: "string" }, output: { type: "string", short: "o" }, workers: { type: "string" }, gpu: { type: "string" }, json: { type: "boolean" } },
     allowPositionals: true,
   });
   const [path] = positionals;
@@ -64,15 +74,21 @@ export async function run(argv: string[], io: Output): Promise<number> {
     throw new CliError(`the keys in ${values.keys} were made for another model than ${basename(path)}; run zkml setup on it first`);
   }
   const inputs = publicInputs(key.plan.graph, [decodeTensorProto(readInput(values.input, "input"))]);
+  const { gpu, note: gpuNote } = await gpuFor(values.gpu);
   await threads?.ready;
   const bar = progressBar();
-  const r = (() => {
-    try {
-      return proveWithKey(key, inputs, { workers: threads?.pool ?? 1, onProgress: values.json ? undefined : bar.update });
-    } finally {
-      bar.done();
-    }
-  })();
+  const backends: Partial<Record<ProgressEvent["stage"], string>> = {};
+  const onProgress = (e: ProgressEvent) => {
+    if (e.backend) backends[e.stage] = e.backend;
+    if (!values.json) bar.update(e);
+  };
+  let r: KeyProof;
+  try {
+    const opts = { workers: threads?.pool ?? 1, onProgress };
+    r = gpu ? await proveWithKeyAsync(key, inputs, { ...opts, gpu }) : proveWithKey(key, inputs, opts);
+  } finally {
+    bar.done();
+  }
   const out = buildOutput(key.plan.graph, r.outputs, key.vkDigest);
   mkdirSync(values.output, { recursive: true });
   const proofPath = join(values.output, "proof.bin"), outPath = join(values.output, "output.json");
@@ -80,11 +96,12 @@ export async function run(argv: string[], io: Output): Promise<number> {
   writeFileSync(outPath, JSON.stringify(out, null, 1) + "\n");
   const ms = performance.now() - t0;
   if (values.json) {
-    io.out(JSON.stringify({ proof: INTEGRITY_NOTE, model: basename(path), proofFile: proofPath, output: outPath, proofBytes: r.proof.length, vkDigest: hex(key.vkDigest), proveMs: Math.round(r.proveMs), workers: threads?.pool.size ?? 1, totalMs: Math.round(ms), outputs: out.outputs }));
+    io.out(JSON.stringify({ proof: INTEGRITY_NOTE, model: basename(path), proofFile: proofPath, output: outPath, proofBytes: r.proof.length, vkDigest: hex(key.vkDigest), proveMs: Math.round(r.proveMs), workers: threads?.pool.size ?? 1, backends, ...(gpuNote ? { gpu: gpuNote } : {}), totalMs: Math.round(ms), outputs: out.outputs }));
     return 0;
   }
   io.out(`proved ${basename(path)} on ${basename(values.input)} (${INTEGRITY_NOTE})`);
-  io.out(`  ${proofPath}  ${r.proof.length} bytes, proved in ${(r.proveMs / 1000).toFixed(2)} s on ${threads?.pool.note ?? "one thread"}`);
+  io.out(`  ${proofPath}  ${r.proof.length} bytes, proved in ${(r.proveMs / 1000).toFixed(2)} s on ${threads?.pool.note ?? "one thread"}, witness committed on ${backends.commit ?? "wasm"}`);
+  if (gpuNote) io.out(`  GPU: ${gpuNote}`);
   for (const o of out.outputs) {
     const shown = o.dequantized.slice(0, 16).map((v) => v.toPrecision(4)).join(" ");
     io.out(`  ${outPath}  ${o.onnx ?? o.name} [${o.shape}] = ${shown}${o.values.length > 16 ? ` … (${o.values.length} values)` : ""}`);
