@@ -6,7 +6,7 @@ import { writeGenerationFile } from "../../src/core/artifacts/index.ts";
 import { greedyGenerate, languageModelOf } from "../../src/core/generation/index.ts";
 import { proveWithKey } from "../../src/core/prover/keys.ts";
 import { verifyGenerationFiles } from "../../src/core/verifier/generation.ts";
-import { prepare, type ProveProgress, type Verdict } from "./prove-run.ts";
+import { prepare, proverPool, type ProveProgress, type Verdict } from "./prove-run.ts";
 
 export interface GenerationResult {
   prompt: string;
@@ -34,6 +34,7 @@ export function generateRun(bytes: Uint8Array, planText: string, prompt: string,
   const generateMs = performance.now() - g0;
   onProgress({ stage: "prove", detail: `the forward pass over all ${promptBytes.length + count} positions, in one proof`, fraction: 0.3, elapsedMs: performance.now() - t0 });
   const r = proveWithKey(p.loaded, { [lm.ids]: gen.ids }, {
+    workers: proverPool(),
     onProgress: (e) => onProgress({ stage: "prove", step: e.stage, detail: e.detail, fraction: 0.3 + 0.6 * e.fraction, elapsedMs: performance.now() - t0 }),
   });
   const proof = writeGenerationFile({ logits: r.outputs[lm.logits]!, proof: r.proof });

@@ -7,7 +7,7 @@ import { loadGraph, type Tensor } from "../../src/core/graph/index.ts";
 import { parsePlan, quantizeWithPlan } from "../../src/core/quant/index.ts";
 import { buildOutput, decodeTensorProto, publicInputs, readVk, type OutputDoc } from "../../src/core/artifacts/index.ts";
 import { loadProvingKey, proveWithKeyAsync, setupKeys, type LoadedKey } from "../../src/core/prover/keys.ts";
-import { webPool } from "../../src/core/parallel/index.ts";
+import { webPool, type WorkerPool } from "../../src/core/parallel/index.ts";
 import { wasmBackend } from "../../src/core/kernels/index.ts";
 import { chooseKernels } from "../../src/core/kernels/backend.ts";
 import type { GpuKernels } from "../../src/core/kernels/gpu-kernels.ts";
@@ -119,6 +119,11 @@ const MAX_POOL_THREADS = 8;
 // (One thread where there are no Web Workers: Node runs these tasks in tests.)
 const { pool, ready: poolReady } = webPool(typeof Worker === "undefined" ? 1 : Math.min(MAX_POOL_THREADS, globalThis.navigator?.hardwareConcurrency ?? 1),
   () => new Worker(new URL("../pool.worker.ts", import.meta.url), { type: "module" }));
+/** The prove worker's thread pool (generation proofs share it). */
+export function proverPool(): WorkerPool {
+  return pool;
+}
+
 /** How long a proof waits for pool workers still loading (their module and kernels) to join. */
 const POOL_START_MS = 5000;
 

@@ -5,22 +5,27 @@ import { hex, INTEGRITY_NOTE, vkDigest, writeGenerationFile } from "../../core/a
 import { greedyGenerate, languageModelOf } from "../../core/generation/index.ts";
 import { loadProvingKey, proveWithKey } from "../../core/prover/keys.ts";
 import { CliError, readInput, type Output } from "../io.ts";
+import { nodePool } from "../../core/parallel/index.ts";
+import { workerCount } from "./prove.ts";
 
 export const usage =
-  'zkml prove-generation <model.onnx> --keys <keys-dir> --prompt "text" --tokens N -o <dir> [--json]   generate N tokens greedily and prove the whole sequence in one proof';
+  'zkml prove-generation <model.onnx> --keys <keys-dir> --prompt "text" --tokens N -o <dir> [--workers N] [--json]   generate N tokens greedily and prove the whole sequence in one proof (N threads, as for prove)';
 
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
-export function run(argv: string[], io: Output): number {
+export async function run(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { keys: { type: "string" }, prompt: { type: "string" }, tokens: { type: "string" }, output: { type: "string", short: "o" }, json: { type: "boolean" } },
+    options: { keys: { type: "string" }, prompt: { type: "string" }, tokens: { type: "string" }, output: { type: "string", short: "o" }, workers: { type: "string" }, json: { type: "boolean" } },
     allowPositionals: true,
   });
   const [path] = positionals;
   if (!path || positionals.length > 1 || !values.keys || values.prompt === undefined || !values.tokens || !values.output) throw new CliError(`usage: ${usage}`, 2);
   const count = Number(values.tokens);
   if (!Number.isInteger(count) || count < 1) throw new CliError(`--tokens must be a positive integer, got ${values.tokens}`, 2);
+  const workers = workerCount(values.workers);
+  // The threads load while the key is read and the text generated.
+  const threads = workers > 1 ? nodePool(workers) : undefined;
   readInput(path, "model");
   const vk = readInput(join(values.keys, "vk.bin"), "verifying key");
   const key = loadProvingKey(readInput(join(values.keys, "pk.bin"), "proving key"));
@@ -35,7 +40,8 @@ export function run(argv: string[], io: Output): number {
   });
   if (!values.json && process.stderr.isTTY) process.stderr.write("\r\x1b[K");
   const generateMs = performance.now() - t0;
-  const r = proveWithKey(key, { [lm.ids]: gen.ids });
+  await threads?.ready;
+  const r = proveWithKey(key, { [lm.ids]: gen.ids }, { workers: threads?.pool ?? 1 });
   const text = new TextDecoder().decode(Uint8Array.from(gen.generated));
   mkdirSync(values.output, { recursive: true });
   const proofPath = join(values.output, "proof.bin"), genPath = join(values.output, "generation.json");
@@ -43,7 +49,7 @@ export function run(argv: string[], io: Output): number {
   const doc = { prompt: values.prompt, text, tokens: gen.generated, proof: INTEGRITY_NOTE, vkDigest: hex(key.vkDigest) };
   writeFileSync(genPath, JSON.stringify(doc, null, 1) + "\n");
   if (values.json) {
-    io.out(JSON.stringify({ ...doc, proofFile: proofPath, generation: genPath, generateMs: Math.round(generateMs), proveMs: Math.round(r.proveMs) }));
+    io.out(JSON.stringify({ ...doc, proofFile: proofPath, generation: genPath, generateMs: Math.round(generateMs), proveMs: Math.round(r.proveMs), workers: threads?.pool.size ?? 1 }));
     return 0;
   }
   io.out(`generated ${count} tokens after ${JSON.stringify(values.prompt)}: ${JSON.stringify(text)}`);

@@ -24,7 +24,7 @@ async function gpuFor(arg: string | undefined): Promise<{ gpu?: GpuKernels; note
   return c.backend === "webgpu" ? { gpu: c.gpu, note: c.note } : { note: c.note };
 }
 
-function workerCount(arg: string | undefined): number {
+export function workerCount(arg: string | undefined): number {
   if (arg === undefined) return Math.min(MAX_DEFAULT_WORKERS, availableCores());
   const n = Number(arg);
   if (!Number.isInteger(n) || n < 1 || n > 256) throw new CliError(`--workers ${arg}: give a whole number of threads from 1 to 256`, 2);
