@@ -109,6 +109,12 @@ export function runFieldConformance(candidate: FieldBackend = wasmBackend()): Co
       check(`rsEncodeExt 3×2^${logM} rate 2^-${logRate}`, [words(4 * (R << logM), 70 + logM)], 4 * (R << (logM + logRate)), (K, [x], o) => K.rsEncodeExt(x!, R, logM, logRate, o));
     }
   }
+  for (const [M, S, N, batch, bExt, shareA] of [[1, 1, 1, 1, true, false], [3, 4, 5, 2, false, true], [2, 3, 7, 3, true, false], [4, 8, 2, 1, true, false]] as const) {
+    const aWords = 4 * M * S * (shareA ? 1 : batch), bw = bExt ? 4 : 1;
+    check(`matMulBatch ${M}×${S}·${S}×${N} ×${batch} ${bExt ? "E" : "B"}${shareA ? " shared A" : ""}`,
+      [words(aWords, 140 + M), words(bw * S * N * batch, 141 + N)], 4 * M * N * batch,
+      (K, [a, b], o) => K.matMulBatch(a!, shareA ? 0 : M * S, b!, bExt, S * N, M, S, N, batch, o, M * N));
+  }
   for (const [n, m] of [[1, 1], [5, 3], [64, 2], [2, 40]] as const) {
     check(`extOuter ${n}⊗${m}`, [words(4 * n, 130 + n), words(4 * m, 131 + m)], 4 * n * m, (K, [a, b], o) => K.extOuter(a!, n, b!, m, o));
   }

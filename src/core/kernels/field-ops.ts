@@ -1,7 +1,7 @@
 // A cheap count of the field operations the bulk kernels perform (the prove panel's "field ops/s").
 //
 // Convention (one count per element-level step; an extension element counts as one, like a base one):
-//   vector ops (add … extSum, dot): n;  combineRows: rows·cols;  extOuter: n·m;  transpose: 0 (moves, no arithmetic);
+//   vector ops (add … extSum, dot): n;  combineRows: rows·cols;  extOuter: n·m;  matMulBatch: batch·M·S·N;  transpose: 0 (moves, no arithmetic);
 //   NTT of 2^k: (2^k/2)·k butterflies (+ 2^k for the inverse's 1/N scaling);
 //   RS encoding: rows · (N/2)·log N butterflies, N = 2^(logM+logRate) the codeword length;
 //   eqTable: 2^n (the table's size);  fold: 2m (the input table);  sumcheck round: 2m per table;
@@ -41,6 +41,10 @@ export function countFieldOps<B extends FieldBackend>(b: B): B {
     combineRows(m: Buf, rows: number, cols: number, w: Buf, out: Buf) { ops += rows * cols; b.combineRows(m, rows, cols, w, out); },
     combineRowsExt(m: Buf, rows: number, cols: number, w: Buf, out: Buf) { ops += rows * cols; b.combineRowsExt(m, rows, cols, w, out); },
     extOuter(x: Buf, n: number, y: Buf, m: number, out: Buf) { ops += n * m; b.extOuter(x, n, y, m, out); },
+    matMulBatch(x: Buf, xs: number, y: Buf, yExt: boolean, ys: number, M: number, S: number, N: number, batch: number, out: Buf, os: number) {
+      ops += batch * M * S * N;
+      b.matMulBatch(x, xs, y, yExt, ys, M, S, N, batch, out, os);
+    },
     ntt(a: Buf, logN: number) { ops += butterflies(logN); b.ntt(a, logN); },
     intt(a: Buf, logN: number) { ops += butterflies(logN) + 2 ** logN; b.intt(a, logN); },
     extNtt(a: Buf, logN: number) { ops += butterflies(logN); b.extNtt(a, logN); },

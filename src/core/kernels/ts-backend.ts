@@ -107,6 +107,21 @@ export function createTsBackend(): FieldBackend {
       o.fill(0, 0, 4 * cols);
       for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) set4(o, j, extAdd(get4(o, j), extMul(get4(W, i), get4(M, i * cols + j))));
     },
+    matMulBatch(a, aStride, b, bExt, bStride, M, S, N, batch, out, oStride) {
+      const A = d(a), B = d(b), o = d(out);
+      for (let t = 0; t < batch; t++) {
+        for (let m = 0; m < M; m++) {
+          for (let n = 0; n < N; n++) {
+            let acc: Ext = new Uint32Array(4);
+            for (let s = 0; s < S; s++) {
+              const x = get4(A, t * aStride + m * S + s), at = t * bStride + s * N + n;
+              acc = extAdd(acc, bExt ? extMul(x, get4(B, at)) : extMulBase(x, B[at]!));
+            }
+            set4(o, t * oStride + m * N + n, acc);
+          }
+        }
+      }
+    },
     extOuter(a, n, b, m, out) {
       const A = d(a), B = d(b), o = d(out);
       for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) set4(o, i * m + j, extMul(get4(A, i), get4(B, j)));

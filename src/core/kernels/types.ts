@@ -63,6 +63,12 @@ export interface FieldBackend {
   combineRows(m: Buf, rows: number, cols: number, w: Buf, out: Buf): void;
   /** Same with M an extension matrix. */
   combineRowsExt(m: Buf, rows: number, cols: number, w: Buf, out: Buf): void;
+  /**
+   * Batched matrix products out_t = A_t·B_t, t < batch: A_t extension M×S, B_t base (bExt false) or
+   * extension S×N, out_t extension M×N, row-major; strides between consecutive t in elements of
+   * each buffer's kind (0: the same operand for every t). No aliasing of out with the inputs.
+   */
+  matMulBatch(a: Buf, aStride: number, b: Buf, bExt: boolean, bStride: number, M: number, S: number, N: number, batch: number, out: Buf, oStride: number): void;
   /** out[i·m + j] = a[i]·b[j]: the tensor product of extension vectors of n and m elements. No aliasing. */
   extOuter(a: Buf, n: number, b: Buf, m: number, out: Buf): void;
   /** out (cols × rows) = transpose of the row-major u32 matrix a (rows × cols). No aliasing. */

@@ -35,6 +35,7 @@ export interface FieldKernelExports {
   transpose(a: Ptr, rows: number, cols: number, out: Ptr): void;
   transposeInto(a: Ptr, rows: number, cols: number, out: Ptr, outRows: number): void;
   extOuter(a: Ptr, n: number, b: Ptr, m: number, out: Ptr): void;
+  matMulBatch(a: Ptr, aStride: number, b: Ptr, bExt: boolean, bStride: number, M: number, S: number, N: number, batch: number, out: Ptr, oStride: number): void;
   copyWords(src: Ptr, dst: Ptr, n: number): void;
   zeroWords(dst: Ptr, n: number): void;
   combineRowsStrided(m: Ptr, rows: number, cols: number, stride: number, w: Ptr, out: Ptr): void;
@@ -256,6 +257,13 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
     combineRowsExt(m, rows, cols, w, out) {
       need(m, 4 * rows * cols, "matrix"); need(w, 4 * rows, "weights"); need(out, 4 * cols, "out");
       k.combineRowsExt(p(m), rows, cols, p(w), p(out));
+    },
+    matMulBatch(a, aStride, b, bExt, bStride, M, S, N, batch, out, oStride) {
+      const bw = bExt ? 4 : 1;
+      if (batch > 0) {
+        need(a, 4 * ((batch - 1) * aStride + M * S), "a"); need(b, bw * ((batch - 1) * bStride + S * N), "b"); need(out, 4 * ((batch - 1) * oStride + M * N), "out");
+      }
+      k.matMulBatch(p(a), 16 * aStride, p(b), bExt, 4 * bw * bStride, M, S, N, batch, p(out), 16 * oStride);
     },
     extOuter(a, n, b, m, out) {
       need(a, 4 * n, "a"); need(b, 4 * m, "b"); need(out, 4 * n * m, "out");

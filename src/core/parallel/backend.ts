@@ -139,6 +139,20 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
     },
     combineRows: combine("combineRowsStrided", 1, L.combineRows),
     combineRowsExt: combine("combineRowsExtStrided", 4, L.combineRowsExt),
+    matMulBatch(a, aStride, b, bExt, bStride, M, S, N, batch, out, oStride) {
+      const jobs = jobsFor(batch * M * S * N, MIN.matrix);
+      const bw = bExt ? 4 : 1;
+      if (jobs >= 2 && batch >= 2) {
+        return void run("matMulBatch", ranges(batch, Math.min(batch, jobs)), (f, t) => [
+          p(a) + 16 * aStride * f, 16 * aStride, p(b) + 4 * bw * bStride * f, bExt ? 1 : 0, 4 * bw * bStride, M, S, N, t - f, p(out) + 16 * oStride * f, 16 * oStride]);
+      }
+      if (jobs >= 2 && M >= 2) {
+        // One product: split its output rows.
+        return void run("matMulBatch", ranges(M, Math.min(M, jobs)), (f, t) => [
+          p(a) + 16 * S * f, 0, p(b), bExt ? 1 : 0, 0, t - f, S, N, 1, p(out) + 16 * N * f, 0]);
+      }
+      L.matMulBatch(a, aStride, b, bExt, bStride, M, S, N, batch, out, oStride);
+    },
     extOuter(a, n, b, m, out) {
       const jobs = jobsFor(n * m, MIN.ext);
       if (jobs < 2 || n < 2) return L.extOuter(a, n, b, m, out);

@@ -213,6 +213,23 @@ export function combineRowsExtStrided(m: usize, rows: u32, cols: u32, stride: u3
   }
 }
 
+/**
+ * Batched products out_t = A_t · B_t for t < batch: A_t extension (M × S), B_t base or extension
+ * (S × N), out_t extension (M × N), all row-major; consecutive t are aStride, bStride, oStride
+ * bytes apart (a stride of 0 shares the operand). Each output row is a combineRows of B_t.
+ */
+export function matMulBatch(a: usize, aStride: usize, b: usize, bExt: bool, bStride: usize, M: u32, S: u32, N: u32, batch: u32,
+  out: usize, oStride: usize): void {
+  for (let t: usize = 0; t < <usize>batch; t++) {
+    const at = a + t * aStride, bt = b + t * bStride, ot = out + t * oStride;
+    for (let m: usize = 0; m < <usize>M; m++) {
+      const w = at + ((m * <usize>S) << 4), o = ot + ((m * <usize>N) << 4);
+      if (bExt) combineRowsExtStrided(bt, S, N, N, w, o);
+      else combineRowsStrided(bt, S, N, N, w, o);
+    }
+  }
+}
+
 /** out (cols × rows) = transpose of the row-major u32 matrix a (rows × cols); no aliasing. */
 export function transpose(a: usize, rows: u32, cols: u32, out: usize): void {
   transposeInto(a, rows, cols, out, rows);

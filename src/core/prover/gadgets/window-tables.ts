@@ -4,6 +4,7 @@
 import { type Axis, sourceOf } from "../../circuit/windows.ts";
 import { fieldBackend, type Buf, type FieldBackend } from "../../kernels/index.ts";
 import { eqTable } from "../../poly/index.ts";
+import { EXT_ONE } from "../../field/index.ts";
 
 /** R[k][i] = Σ_o eq(r_o, o)·[i = o·stride + k·dilation − pad]: 2^kernelLog rows × 2^inLog ext columns. */
 export function axisMatrix(a: Axis, rO: Uint32Array): Uint32Array {
@@ -75,32 +76,22 @@ export function contractWindow(T: Uint32Array, ext: boolean, lead: number, axes:
       const S = 2 ** a.inLog, Kp = 2 ** a.kernelLog;
       const inner = dims.slice(j + 1).reduce((x, y) => x * y, 1);
       const outer = lead * dims.slice(0, j).reduce((x, y) => x * y, 1);
-      const next = track(K.alloc(4 * outer * Kp * inner));
+      const next = track(K.allocFor(4 * outer * Kp * inner));
       const R = track(K.from(matrices[j]!));
-      const words = curExt ? 4 : 1;
       if (inner > 1) {
-        // For each block and kernel offset: a weighted sum of the block's S rows of `inner`.
-        for (let b = 0; b < outer; b++) {
-          const block = K.slice(cur, b * S * inner * words, S * inner * words);
-          for (let k = 0; k < Kp; k++) {
-            const o = K.slice(next, 4 * (b * Kp + k) * inner, 4 * inner);
-            const w = K.slice(R, 4 * k * S, 4 * S);
-            if (curExt) K.combineRowsExt(block, S, inner, w, o);
-            else K.combineRows(block, S, inner, w, o);
-          }
-        }
+        // Per block: next[b] (Kp × inner) = R (Kp × S) · cur[b] (S × inner), one batched call.
+        K.matMulBatch(R, 0, cur, curExt, S * inner, Kp, S, inner, outer, next, Kp * inner);
       } else {
-        // The last axis: each block (a vector over S) weighs the rows of Rᵀ (S × Kp).
+        // The last axis: next (outer × Kp) = cur (outer × S) · Rᵀ (S × Kp).
         const Rt = track(K.alloc(4 * S * Kp));
         const rv = K.view(R), tv = K.view(Rt);
         for (let k = 0; k < Kp; k++) for (let i = 0; i < S; i++) for (let c = 0; c < 4; c++) tv[4 * (i * Kp + k) + c] = rv[4 * (k * S + i) + c]!;
         if (!curExt) {
-          const e = track(K.alloc(4 * outer * S));
-          const src = K.view(cur), dst = K.view(e);
-          for (let i = 0; i < outer * S; i++) dst[4 * i] = src[i]!;
+          const e = track(K.allocFor(4 * outer * S));
+          K.baseScaleExt(cur, EXT_ONE, e, outer * S);
           cur = e;
         }
-        for (let b = 0; b < outer; b++) K.combineRowsExt(Rt, S, Kp, K.slice(cur, 4 * b * S, 4 * S), K.slice(next, 4 * b * Kp, 4 * Kp));
+        K.matMulBatch(cur, 0, Rt, true, 0, outer, S, Kp, 1, next, 0);
       }
       cur = next;
       curExt = true;
