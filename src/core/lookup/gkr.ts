@@ -64,7 +64,12 @@ const pointWords = (r: Ext[]): Uint32Array => {
  * runs on the field kernels: a round of Σ eq·(p0 q1 + p1 q0 + λ q0 q1) is one gkrRound call. Layers are freed as soon as the walk down no longer needs them.
  */
 export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcript, K: FieldBackend = fieldBackend(), pBase = false): { proof: GkrProof; claim: GkrClaim } {
-  const live = new Set<Buf>();
+  return gkrProveLeaves(K.from(p), K.from(q), n, tr, K, pBase);
+}
+
+/** gkrProve on leaves already in kernel memory; it takes them over (frees them). */
+export function gkrProveLeaves(pLeaves: Buf, qLeaves: Buf, n: number, tr: Transcript, K: FieldBackend = fieldBackend(), pBase = false): { proof: GkrProof; claim: GkrClaim } {
+  const live = new Set<Buf>([pLeaves, qLeaves]);
   const alloc = (words: number, filled = false) => {
     const b = filled ? K.allocFor(words) : K.alloc(words);
     live.add(b);
@@ -77,9 +82,7 @@ export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcri
   try {
     // layers[k] holds (p, q) with 2^k entries; layers[n] are the leaves (p possibly base).
     const layers = new Array<Layer>(n + 1);
-    layers[n] = { p: alloc(p.length), q: alloc(q.length), pExt: !pBase };
-    K.write(layers[n]!.p, p);
-    K.write(layers[n]!.q, q);
+    layers[n] = { p: pLeaves, q: qLeaves, pExt: !pBase };
     for (let k = n - 1; k >= 0; k--) {
       const up = layers[k + 1]!, h = 2 ** k;
       const [p0, p1, q0, q1] = halves(K, up, h);

@@ -7,8 +7,8 @@
 
 import { type Ext, EXT_ONE, EXT_ZERO, P, extAdd, extEquals, extFromBase, extIsZero, extMul, extSub } from "../field/index.ts";
 import type { Transcript } from "../transcript/index.ts";
-import { gkrProve, gkrVerify, eqEval, type GkrProof } from "./gkr.ts";
-import { fieldBackend, type FieldBackend } from "../kernels/index.ts";
+import { gkrProveLeaves, gkrVerify, eqEval, type GkrProof } from "./gkr.ts";
+import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
 import { evaluateMle } from "../poly/index.ts";
 import { LookupError, LookupRejection } from "./errors.ts";
 
@@ -70,17 +70,22 @@ export function layoutUses(uses: UseShape[]): { offsets: number[]; n: number } {
 }
 
 // Masks depend only on the shape: made once per shape (a model's proofs share them). Read-only.
-const masks = new Map<string, Uint8Array>();
+const masks = new Map<string, { bytes: Uint8Array; words: Uint32Array }>();
 
-/** Row-major position → is it inside the true shape? (1 or 0; shared, never write to it) */
-function liveMask(u: UseShape): Uint8Array {
+function masksOf(u: UseShape): { bytes: Uint8Array; words: Uint32Array } {
   const key = `${u.shape.join(",")}|${u.logDims.join(",")}`;
   let mask = masks.get(key);
   if (!mask) {
     if (masks.size >= 512) masks.clear();
-    masks.set(key, (mask = buildMask(u)));
+    const bytes = buildMask(u);
+    masks.set(key, (mask = { bytes, words: Uint32Array.from(bytes) }));
   }
   return mask;
+}
+
+/** Row-major position → is it inside the true shape? (1 or 0; shared, never write to it) */
+function liveMask(u: UseShape): Uint8Array {
+  return masksOf(u).bytes;
 }
 
 function buildMask(u: UseShape): Uint8Array {
@@ -247,23 +252,37 @@ function rowFinder(table: Table): RowFinder {
   return (t) => map.get(Array.from(t).join(",")) ?? -1;
 }
 
-/** α − Σ_c β^c·col_c over n entries (base columns) on the kernels: the fractions' denominators. */
-function denominators(K: FieldBackend, alpha: Ext, betaPowers: Ext[], columns: Uint32Array[], n: number): Uint32Array {
-  const acc = K.alloc(4 * n), col = K.alloc(n), tmp = K.alloc(4 * n);
+let ones = new Uint32Array(0);
+
+/** n ones (base), from a shared array (never written). */
+function baseOnes(n: number): Uint32Array {
+  if (ones.length < n) ones = new Uint32Array(Math.max(n, 2 * ones.length)).fill(1);
+  return ones.subarray(0, n);
+}
+
+/** n extension ones (4n words). */
+function extOnes(n: number): Uint32Array {
+  const out = new Uint32Array(4 * n);
+  for (let i = 0; i < n; i++) out[4 * i] = 1;
+  return out;
+}
+
+/**
+ * α − Σ_c β^c·col_c over n entries (base columns) into `out` (n extension elements) on the
+ * kernels: the fractions' denominators. α enters as α·1 over a column of ones.
+ */
+function denominatorsInto(K: FieldBackend, alpha: Ext, betaPowers: Ext[], columns: Uint32Array[], n: number, out: Buf): void {
+  const col = K.allocFor(n), tmp = K.allocFor(4 * n);
   try {
-    // α in every slot, by doubling copies.
-    const fill = new Uint32Array(4 * n);
-    fill.set(alpha);
-    for (let len = 4; len < fill.length; len *= 2) fill.copyWithin(len, 0, Math.min(len, fill.length - len));
-    K.write(acc, fill);
+    K.write(col, baseOnes(n));
+    K.baseScaleExt(col, alpha, out, n);
     columns.forEach((c, i) => {
       K.write(col, c.length === n ? c : c.subarray(0, n));
       K.baseScaleExt(col, betaPowers[i]!, tmp, n);
-      K.extSub(acc, tmp, acc, n);
+      K.extSub(out, tmp, out, n);
     });
-    return K.read(acc);
   } finally {
-    K.free(acc); K.free(col); K.free(tmp);
+    K.free(col); K.free(tmp);
   }
 }
 
@@ -283,15 +302,19 @@ export function logupProve(table: Table, uses: LookupUse[], m: Uint32Array, tr: 
 
   const K = fieldBackend();
   const { offsets, n } = layoutUses(uses);
-  const p = new Uint32Array(2 ** n), q = new Uint32Array(4 * 2 ** n);
-  for (let i = 0; i < 2 ** n; i++) q[4 * i] = 1;
+  // The leaves, built in kernel memory: p the live selectors (base), q the denominators, and past
+  // the uses p = 0, q = 1.
+  const p = K.alloc(2 ** n), q = K.allocFor(4 * 2 ** n);
+  let covered = 0;
   uses.forEach((u, ui) => {
     if (u.columns.length !== width) throw new LookupError(`${u.label}: ${u.columns.length} columns for a table of ${width}`);
-    const live = liveMask(u);
-    p.set(live, offsets[ui]!);
-    q.set(denominators(K, alpha, betaPowers, u.columns, live.length), 4 * offsets[ui]!);
+    const live = masksOf(u).words;
+    K.write(p, live, offsets[ui]!);
+    denominatorsInto(K, alpha, betaPowers, u.columns, live.length, K.slice(q, 4 * offsets[ui]!, 4 * live.length));
+    covered = Math.max(covered, offsets[ui]! + live.length);
   });
-  const w = gkrProve(p, q, n, tr, K, true);
+  if (covered < 2 ** n) K.write(q, extOnes(2 ** n - covered), 4 * covered);
+  const w = gkrProveLeaves(p, q, n, tr, K, true);
 
   const columnEvals = uses.map((u) => {
     const low = pointWords(w.claim.point.slice(0, nVarsOf(u)));
@@ -302,8 +325,9 @@ export function logupProve(table: Table, uses: LookupUse[], m: Uint32Array, tr: 
   const rows = 2 ** table.logRows;
   const tp = new Uint32Array(rows);
   for (let j = 0; j < rows; j++) tp[j] = m[j] === 0 ? 0 : P - m[j]!;
-  const tq = denominators(K, alpha, betaPowers, table.columns, rows);
-  const t = gkrProve(tp, tq, table.logRows, tr, K, true);
+  const tq = K.allocFor(4 * rows);
+  denominatorsInto(K, alpha, betaPowers, table.columns, rows, tq);
+  const t = gkrProveLeaves(K.from(tp), tq, table.logRows, tr, K, true);
   const mPoint = t.claim.point;
   const multiplicityEval = evaluateMle(m, false, pointWords(mPoint), K);
   absorbExts(tr, "logup/multiplicity", [multiplicityEval]);
