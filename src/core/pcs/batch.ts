@@ -52,15 +52,14 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
   const cols = 2 ** params.logCols, L = claims.length;
   const rho = extPowers(t.squeezeExt(LABEL.rho), L);
   const K = fieldBackend();
-  // E: ρ^l·eq(z_l^col, ·) and G: g_l = eq(z_l^row)ᵀM, each claims × cols extension elements; gs
-  // keeps the g_l for the evaluation row.
-  let E = K.allocFor(4 * cols * L), G = K.allocFor(4 * cols * L);
+  // E: ρ^l·eq(z_l^col, ·) and G: g_l = eq(z_l^row)ᵀM, each claims × cols extension elements. The
+  // first fold writes fresh tables, so gs (the g_l, kept for the evaluation row) is G's first round.
+  let E = K.allocFor(4 * cols * L);
   const gs = K.allocFor(4 * cols * L);
+  let G = gs;
   try {
     layouts.forEach((l, i) => {
-      const g = M.combine(l.rowStart, rowWeights(l));
-      K.write(gs, g, 4 * cols * i);
-      K.write(G, g, 4 * cols * i);
+      M.combineInto(l.rowStart, rowWeights(l), K.slice(gs, 4 * cols * i, 4 * cols));
       K.eqTable(l.colPoint, K.slice(E, 4 * cols * i, 4 * cols), ext(rho, i));
     });
     const rounds = new Uint32Array(4 * BATCH_DEGREE * params.logCols);
@@ -73,7 +72,7 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
       K.foldExt(E, L * m, r, e);
       K.foldExt(G, L * m, r, g);
       K.free(E);
-      K.free(G);
+      if (G !== gs) K.free(G);
       E = e;
       G = g;
     }
@@ -91,7 +90,7 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
     }
   } finally {
     K.free(E);
-    K.free(G);
+    if (G !== gs) K.free(G);
     K.free(gs);
   }
 }

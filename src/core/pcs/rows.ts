@@ -2,26 +2,13 @@
 // matrix resident in kernel memory for the whole opening (or, for a matrix marked resident,
 // for as long as it lives: the model's, opened by every proof).
 import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
+import { keepResident } from "../kernels/resident.ts";
 
 export interface RowCombiner {
   /** Σ_r weights[r] · M[rowStart + r]; weights holds one extension element per row. */
   combine(rowStart: number, weights: Uint32Array): Uint32Array;
-}
-
-// Per backend, the kernel copy of each resident matrix; freed when the matrix is collected.
-const residents = new WeakMap<FieldBackend, WeakMap<Uint32Array, Buf>>();
-const release = new FinalizationRegistry<{ K: FieldBackend; b: Buf }>(({ K, b }) => K.free(b));
-
-function residentCopy(K: FieldBackend, matrix: Uint32Array): Buf {
-  let copies = residents.get(K);
-  if (!copies) residents.set(K, (copies = new WeakMap()));
-  let b = copies.get(matrix);
-  if (!b) {
-    b = K.from(matrix);
-    copies.set(matrix, b);
-    release.register(matrix, { K, b });
-  }
-  return b;
+  /** The same combination into `out` (cols extension elements of the current kernels). */
+  combineInto(rowStart: number, weights: Uint32Array, out: Buf): void;
 }
 
 /**
@@ -30,22 +17,34 @@ function residentCopy(K: FieldBackend, matrix: Uint32Array): Buf {
  */
 export function withMatrix<T>(matrix: Uint32Array, cols: number, fn: (c: RowCombiner) => T, resident = false): T {
   const K = fieldBackend();
-  const m = resident ? residentCopy(K, matrix) : K.from(matrix);
+  const m = resident ? keepResident(K, matrix) : K.from(matrix);
   try {
-    return fn({ combine: (rowStart, weights) => combine(K, K.slice(m, rowStart * cols, (weights.length / 4) * cols), cols, weights) });
+    const rowsOf = (rowStart: number, weights: Uint32Array) => K.slice(m, rowStart * cols, (weights.length / 4) * cols);
+    return fn({
+      combine: (rowStart, weights) => combine(K, rowsOf(rowStart, weights), cols, weights),
+      combineInto: (rowStart, weights, out) => combineInto(K, rowsOf(rowStart, weights), cols, weights, out),
+    });
   } finally {
     if (!resident) K.free(m);
   }
 }
 
 function combine(K: FieldBackend, m: Buf, cols: number, weights: Uint32Array): Uint32Array {
-  const w = K.from(weights), out = K.alloc(4 * cols);
+  const out = K.allocFor(4 * cols);
   try {
-    K.combineRows(m, weights.length / 4, cols, w, out);
+    combineInto(K, m, cols, weights, out);
     return K.read(out);
   } finally {
-    K.free(w);
     K.free(out);
+  }
+}
+
+function combineInto(K: FieldBackend, m: Buf, cols: number, weights: Uint32Array, out: Buf): void {
+  const w = K.from(weights);
+  try {
+    K.combineRows(m, weights.length / 4, cols, w, out);
+  } finally {
+    K.free(w);
   }
 }
 

@@ -11,7 +11,8 @@ import { ProverCtx } from "./context.ts";
 import { hasPadding, proveLiveOutput } from "../circuit/live-output.ts";
 import { nodePool, poolBackendOf, type WorkerPool } from "../parallel/index.ts";
 import { proverGadget } from "./gadgets/index.ts";
-import { fieldOpsCount, withKernels, type FieldBackend } from "../kernels/index.ts";
+import { fieldBackend, fieldOpsCount, withKernels, type FieldBackend } from "../kernels/index.ts";
+import { keepResident } from "../kernels/resident.ts";
 import type { GpuKernels } from "../kernels/gpu-kernels.ts";
 
 export interface ModelCommitment {
@@ -156,6 +157,9 @@ function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | un
     opts.testOnlyCheat.mutate(values, plan, "witness");
   }
   const ctx = new ProverCtx(plan, values, input.model);
+  // The model matrix in kernel memory once per key (and backend): the model tensors' folds and
+  // the model opening read it there; never copied again.
+  keepResident(fieldBackend(), input.model.data.matrix);
 
   // Multiplicities belong to the witness commitment.
   const lookupUses = plan.lookups.map((l) => l.uses.map<LookupUse>((u) => {

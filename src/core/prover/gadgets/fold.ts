@@ -2,19 +2,23 @@
 import { extAdd, extMul } from "../../field/index.ts";
 import { eqTable } from "../../poly/index.ts";
 import { fieldBackend, type FieldBackend } from "../../kernels/index.ts";
+import { residentSlice } from "../../kernels/resident.ts";
 import type { PlanTensor } from "../../circuit/index.ts";
 import { paddedSize } from "../../circuit/index.ts";
 
 /** Fixes the variables above the lowest `low` at `high`: a base table → an ext table over the low ones (wasm). */
 export function foldHigh(values: Uint32Array, low: number, high: Uint32Array, K: FieldBackend = fieldBackend()): Uint32Array {
   const lowSize = 2 ** low, highSize = values.length / lowSize;
-  const m = K.from(values), w = K.alloc(4 * highSize), out = K.alloc(4 * lowSize);
+  // Model tensors are slices of the resident model matrix: no copy.
+  const kept = residentSlice(K, values);
+  const m = kept ?? K.from(values), w = K.allocFor(4 * highSize), out = K.allocFor(4 * lowSize);
   try {
     K.eqTable(high, w);
     K.combineRows(m, highSize, lowSize, w, out);
     return K.read(out);
   } finally {
-    K.free(m); K.free(w); K.free(out);
+    if (!kept) K.free(m);
+    K.free(w); K.free(out);
   }
 }
 
