@@ -78,8 +78,15 @@ export function unclaimedOutputs(plan: ProofPlan, reduces: (op: ProofPlan["graph
   });
 }
 
+// A plan's tables are fixed: converted once per table (the prover's lookups reuse them, and so
+// can what is derived from them, such as the row index of each value).
+const fieldTables = new WeakMap<PlanTable, Table>();
+
+/** A plan table in the field (shared: read only). */
 export function tableToField(t: PlanTable): Table {
-  return { name: t.key, logRows: t.logRows, columns: t.columns.map((c) => toField(c)) };
+  let f = fieldTables.get(t);
+  if (!f) fieldTables.set(t, (f = { name: t.key, logRows: t.logRows, columns: t.columns.map((c) => toField(c)) }));
+  return f;
 }
 
 /** The witness commitment: every witness tensor as a segment; parameters from its size. */

@@ -220,7 +220,16 @@ interface RowFinder {
   direct?: { index: Int32Array; lo: number; hi: number };
 }
 
+// Finders depend only on the table: made once per table object.
+const finders = new WeakMap<Table, RowFinder>();
+
 function rowFinder(table: Table): RowFinder {
+  let f = finders.get(table);
+  if (!f) finders.set(table, (f = buildRowFinder(table)));
+  return f;
+}
+
+function buildRowFinder(table: Table): RowFinder {
   const rows = 2 ** table.logRows, first = table.columns[0]!;
   const signed = (v: number) => (v > P / 2 ? v - P : v);
   let lo = Infinity, hi = -Infinity;

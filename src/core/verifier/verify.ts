@@ -5,7 +5,7 @@
 import { type ProofPlan, type Claim, StreamReader, readLogup, padInts, toField } from "../circuit/index.ts";
 import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, mergeClaimsVerifier, unclaimedOutputs } from "../circuit/protocol.ts";
 import { extEquals } from "../field/index.ts";
-import { logupVerify, layoutUses, type Table, type UseShape } from "../lookup/index.ts";
+import { logupVerify, layoutUses, type UseShape } from "../lookup/index.ts";
 import { evaluateMle } from "../poly/index.ts";
 import { verifyOpening, type PcsClaim, type PcsParams, type SegmentMap } from "../pcs/index.ts";
 import { Reject, VerifierCtx } from "./context.ts";
@@ -39,14 +39,6 @@ function checkPublic(plan: ProofPlan, values: Readonly<Record<string, ArrayLike<
   }
 }
 
-/** Tables in field form, per plan table: a checked VK's plan is kept (files.ts), so once per VK. */
-const fieldTables = new WeakMap<ProofPlan["tables"][string], Table>();
-function fieldTable(t: ProofPlan["tables"][string]): Table {
-  let f = fieldTables.get(t);
-  if (!f) fieldTables.set(t, (f = tableToField(t)));
-  return f;
-}
-
 function run(input: VerifyInput): void {
   const { plan } = input;
   checkPublic(plan, input.inputs, plan.graph.inputs, "input");
@@ -57,7 +49,7 @@ function run(input: VerifyInput): void {
   ctx.tr.absorb(LABELS.witnessRoot, input.proof.witnessRoot);
 
   for (const l of plan.lookups) {
-    const table = fieldTable(plan.tables[l.table]!);
+    const table = tableToField(plan.tables[l.table]!);
     const shapes: UseShape[] = l.uses.map((u) => ({ shape: plan.tensors[u.shapeOf]!.shape, logDims: plan.tensors[u.shapeOf]!.logDims }));
     const proof = readLogup(ctx.r, layoutUses(shapes).n, table.logRows, shapes.length, table.columns.length, `lookup ${l.table}`);
     const claims = logupVerify(table, shapes, proof, ctx.tr);
