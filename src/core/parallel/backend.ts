@@ -10,8 +10,9 @@ import { MAX_JOBS, type Job, type KernelFn } from "./protocol.ts";
 
 /** Jobs per thread: a few, so a descheduled thread delays the batch by one small job. */
 const JOBS_PER_THREAD = 4;
-/** Below these sizes a call runs on the calling thread (elements, pairs or words as named). */
-const MIN = { base: 1 << 14, ext: 1 << 12, pairs: 1 << 10, matrix: 1 << 14, eqVars: 11, hashBytes: 1 << 15 };
+/** Below these sizes a call runs on the calling thread (elements, pairs or words as named; a GKR
+ * round touches five tables per pair, so fewer pairs pay for a batch). */
+const MIN = { base: 1 << 14, ext: 1 << 12, pairs: 1 << 10, gkrPairs: 1 << 8, matrix: 1 << 14, eqVars: 11, hashBytes: 1 << 15 };
 
 /** [from, to) ranges covering `total` in about `jobs` blocks whose starts are multiples of `align`. */
 export function ranges(total: number, jobs: number, align = 1): [number, number][] {
@@ -210,7 +211,7 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
       }), (s) => sumExts(s, width)));
     },
     gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda) {
-      const jobs = jobsFor(m, MIN.pairs);
+      const jobs = jobsFor(m, MIN.gkrPairs);
       if (jobs < 2) return L.gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda);
       const rsj = ranges(m, jobs, 16), pw = pExt ? 32 : 8;
       return withWords(lambda, (lp) => partials(rsj.length, 12, (out) => run("gkrRound", rsj, (f, t, j) => [
@@ -218,7 +219,7 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
       ]), (s) => sumExts(s, 12)));
     },
     gkrFoldRound(tables, pExt, m, r, lambda, outs) {
-      const jobs = jobsFor(m, MIN.pairs);
+      const jobs = jobsFor(m, MIN.gkrPairs);
       if (jobs < 2) return L.gkrFoldRound(tables, pExt, m, r, lambda, outs);
       const rsj = ranges(m, jobs, 16), width = (j: number) => (pExt || j === 0 || j > 2 ? 32 : 8);
       const lr = new Uint32Array(8);
