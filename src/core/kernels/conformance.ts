@@ -139,6 +139,8 @@ export function runFieldConformance(candidate: FieldBackend = wasmBackend()): Co
       const data = [8, pExt ? 8 : 2, pExt ? 8 : 2, 8, 8].map((w, j) => words(w * pairs, 110 + j));
       check(`gkrRound ${pExt ? "E" : "B"} m=${pairs}`, data, 0, (K, [e, a, b, c, d]) => K.gkrRound(e!, a!, b!, c!, d!, pExt, pairs, lambda));
       const r = words(4, 125 + pairs);
+      check(`gkrLayer ${pExt ? "E" : "B"} h=${pairs}`, [words((pExt ? 4 : 1) * pairs, 150), words((pExt ? 4 : 1) * pairs, 151), words(4 * pairs, 152), words(4 * pairs, 153)], 8 * pairs,
+        (K, [a, b, c, e], o) => K.gkrLayer(a!, b!, c!, e!, pExt, pairs, K.slice(o, 0, 4 * pairs), K.slice(o, 4 * pairs, 4 * pairs)));
       check(`gkrFoldRound ${pExt ? "E" : "B"} m=${pairs}`, data, 0, (K, bufs) =>
         foldedAndNext(K, bufs.length, pairs, (outs) => K.gkrFoldRound(bufs, pExt, pairs, r, lambda, outs)));
     }

@@ -6,7 +6,7 @@
 //   RS encoding: rows · (N/2)·log N butterflies, N = 2^(logM+logRate) the codeword length;
 //   eqTable: 2^n (the table's size);  fold: 2m (the input table);  sumcheck round: 2m per table;
 //   fused fold and round: the folds plus the next round over the m folded elements (m per table);
-//   fraction-layer round (gkrRound): 2m per table, five tables.
+//   fraction-layer round (gkrRound): 2m per table, five tables; a layer up (gkrLayer): 3h.
 // The count is per thread (a module-level number): pool workers report theirs per job.
 
 import type { Ext } from "../field/ext.ts";
@@ -63,6 +63,7 @@ export function countFieldOps<B extends FieldBackend>(b: B): B {
       ops += 5 * (2 * m + (m < 2 ? 0 : m));
       return b.gkrFoldRound(tables, pExt, m, r, lambda, outs);
     },
+    gkrLayer(p0: Buf, p1: Buf, q0: Buf, q1: Buf, pExt: boolean, h: number, np: Buf, nq: Buf) { ops += 3 * h; b.gkrLayer(p0, p1, q0, q1, pExt, h, np, nq); },
     gkrRound(eq: Buf, p0: Buf, p1: Buf, q0: Buf, q1: Buf, pExt: boolean, m: number, lambda: Ext) { ops += 2 * m * 5; return b.gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda); },
   };
   return { ...b, ...counted };

@@ -216,6 +216,15 @@ export function createTsBackend(): FieldBackend {
       const [e, a, b, c, d] = outs;
       return backend.gkrRound(e!, a!, b!, c!, d!, true, m >> 1, lambda);
     },
+    gkrLayer(p0, p1, q0, q1, pExt, h, np, nq) {
+      const A = d(p0), B = d(p1), C = d(q0), D = d(q1), P = d(np), Q = d(nq);
+      const at = (x: Uint32Array, i: number): Ext => (pExt ? get4(x, i) : Uint32Array.of(x[i]!, 0, 0, 0));
+      for (let i = 0; i < h; i++) {
+        const c = get4(C, i), e = get4(D, i);
+        set4(P, i, extAdd(extMul(at(A, i), e), extMul(at(B, i), c)));
+        set4(Q, i, extMul(c, e));
+      }
+    },
     gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda) {
       const t = (a: Buf, aExt: boolean, b: Buf) => backend.roundProduct([{ buf: eq, ext: true }, { buf: a, ext: aExt }, { buf: b, ext: true }], m);
       const s1 = t(p0, pExt, q1), s2 = t(p1, pExt, q0), s3 = t(q0, true, q1);

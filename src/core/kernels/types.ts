@@ -113,6 +113,8 @@ export interface FieldBackend {
    * [s(0), s(2), s(3)] (12 words). eq, q0, q1 extension tables; p0, p1 extension or (pExt false) base.
    */
   gkrRound(eq: Buf, p0: Buf, p1: Buf, q0: Buf, q1: Buf, pExt: boolean, m: number, lambda: Ext): Uint32Array;
+  /** A fraction-tree layer up: np = p0·q1 + p1·q0, nq = q0·q1 over h entries (p0, p1 base unless pExt). */
+  gkrLayer(p0: Buf, p1: Buf, q0: Buf, q1: Buf, pExt: boolean, h: number, np: Buf, nq: Buf): void;
   /**
    * Folds the five tables [eq, p0, p1, q0, q1] at r into outs (m extension elements each, not
    * aliasing the inputs), then gkrRound over the m/2 folded pairs (empty when m = 1).

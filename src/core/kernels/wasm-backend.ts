@@ -60,6 +60,7 @@ export interface FieldKernelExports {
   benchMulBarrettScalar(a: Ptr, b: Ptr, out: Ptr, n: number): void;
   benchMulRemScalar(a: Ptr, b: Ptr, out: Ptr, n: number): void;
   gkrRound(eq: Ptr, p0: Ptr, p1: Ptr, q0: Ptr, q1: Ptr, pExt: boolean, m: number, lam: Ptr, out: Ptr): void;
+  gkrLayer(p0: Ptr, p1: Ptr, q0: Ptr, q1: Ptr, pExt: boolean, h: number, np: Ptr, nq: Ptr): void;
   gkrFoldRound(eq: Ptr, p0: Ptr, p1: Ptr, q0: Ptr, q1: Ptr, pExt: boolean, m: number, r: Ptr, lam: Ptr,
     oE: Ptr, oP0: Ptr, oP1: Ptr, oQ0: Ptr, oQ1: Ptr, out: Ptr): void;
   foldRound2(f: Ptr, fExt: boolean, g: Ptr, gExt: boolean, m: number, r: Ptr, outF: Ptr, outG: Ptr, evalOut: Ptr): void;
@@ -348,6 +349,11 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
       const [e, a, b, c, d] = tables.map(p);
       k.gkrFoldRound(e!, a!, b!, c!, d!, pExt, m, rp, lp, p(outs[0]!), p(outs[1]!), p(outs[2]!), p(outs[3]!), p(outs[4]!), S_OUT);
       return m < 2 ? new Uint32Array(0) : getWords(S_OUT, 12);
+    },
+    gkrLayer(p0, p1, q0, q1, pExt, h, np, nq) {
+      for (const b of [q0, q1, np, nq]) need(b, 4 * h, "extension table");
+      for (const b of [p0, p1]) need(b, (pExt ? 4 : 1) * h, "numerator table");
+      k.gkrLayer(p(p0), p(p1), p(q0), p(q1), pExt, h, p(np), p(nq));
     },
     gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda) {
       for (const b of [eq, q0, q1]) need(b, 8 * m, "extension table");

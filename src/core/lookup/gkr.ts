@@ -86,17 +86,8 @@ export function gkrProveLeaves(pLeaves: Buf, qLeaves: Buf, n: number, tr: Transc
     for (let k = n - 1; k >= 0; k--) {
       const up = layers[k + 1]!, h = 2 ** k;
       const [p0, p1, q0, q1] = halves(K, up, h);
-      const np = alloc(4 * h, true), nq = alloc(4 * h, true), tmp = K.allocFor(4 * h);
-      if (up.pExt) {
-        K.extMul(p0, q1, np, h);
-        K.extMul(p1, q0, tmp, h);
-      } else {
-        K.extMulBase(q1, p0, np, h);
-        K.extMulBase(q0, p1, tmp, h);
-      }
-      K.extAdd(np, tmp, np, h);
-      K.extMul(q0, q1, nq, h);
-      K.free(tmp);
+      const np = alloc(4 * h, true), nq = alloc(4 * h, true);
+      K.gkrLayer(p0, p1, q0, q1, up.pExt, h, np, nq);
       layers[k] = { p: np, q: nq, pExt: true };
     }
     const rootP = read(layers[0]!.p, 0), rootQ = read(layers[0]!.q, 0);

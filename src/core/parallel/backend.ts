@@ -210,6 +210,12 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
         return [...tables.flatMap(at), t - f, rp, ...o, out + 4 * width * j];
       }), (s) => sumExts(s, width)));
     },
+    gkrLayer(p0, p1, q0, q1, pExt, h, np, nq) {
+      const jobs = jobsFor(h, MIN.ext);
+      if (jobs < 2) return L.gkrLayer(p0, p1, q0, q1, pExt, h, np, nq);
+      const pw = pExt ? 16 : 4;
+      run("gkrLayer", ranges(h, jobs, 16), (f, t) => [p(p0) + pw * f, p(p1) + pw * f, p(q0) + 16 * f, p(q1) + 16 * f, pExt ? 1 : 0, t - f, p(np) + 16 * f, p(nq) + 16 * f]);
+    },
     gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda) {
       const jobs = jobsFor(m, MIN.gkrPairs);
       if (jobs < 2) return L.gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda);

@@ -963,6 +963,29 @@ export function extOuter(a: usize, n: u32, b: usize, m: u32, out: usize): void {
   }
 }
 
+// ======================= GKR layer (LogUp fraction tree) =======================
+
+/**
+ * One layer up the fraction tree over h entries: np = p0·q1 + p1·q0, nq = q0·q1 (extension; p0,
+ * p1 base when !pExt), the halves being the lower and upper halves of the layer below.
+ */
+export function gkrLayer(p0: usize, p1: usize, q0: usize, q1: usize, pExt: bool, h: u32, np: usize, nq: usize): void {
+  const r2 = i32x4.splat(R2);
+  for (let i: usize = 0; i < <usize>h; i++) {
+    const o = i << 4;
+    const c = v128.load(q0 + o), d = v128.load(q1 + o);
+    let t: v128;
+    if (pExt) {
+      t = vadd(emm(v128.load(p0 + o), d), emm(v128.load(p1 + o), c));
+    } else {
+      const w = i << 2;
+      t = vadd(vmm(d, i32x4.splat(load<u32>(p0 + w))), vmm(c, i32x4.splat(load<u32>(p1 + w))));
+    }
+    v128.store(np + o, vmm(t, r2));
+    v128.store(nq + o, vmm(emm(c, d), r2));
+  }
+}
+
 // ======================= fused GKR round (LogUp fraction layers) =======================
 
 /**
