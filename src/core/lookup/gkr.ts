@@ -111,7 +111,6 @@ export function gkrProveLeaves(pLeaves: Buf, qLeaves: Buf, n: number, tr: Transc
         // The layer's halves (views of the layer until the first fold copies them out).
         let [p0, p1, q0, q1] = halves(K, next, h);
         let pExt = next.pExt;
-        let claim: Ext = extAdd(pc, extMul(lambda, qc));
         // Σ eq·(p0·q1 + p1·q0 + λ·q0·q1) at 0, 2, 3; after the first round each call folds the five
         // tables at the challenge and sums the next round in the same pass.
         let sums = K.gkrRound(eq, p0, p1, q0, q1, pExt, h / 2, lambda);
@@ -120,7 +119,6 @@ export function gkrProveLeaves(pLeaves: Buf, qLeaves: Buf, n: number, tr: Transc
           rounds.push(s);
           absorbExts(tr, "logup/round", s);
           const c = tr.squeezeExt("logup/challenge");
-          claim = interpolateAt([s[0]!, extSub(claim, s[0]!), s[1]!, s[2]!], c);
           point.push(c);
           // Fresh tables each round (in-place folds cannot split across threads).
           const ins = [eq, p0, p1, q0, q1], outs = ins.map(() => alloc(4 * m, true));
