@@ -17,7 +17,7 @@ const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a.buff
 
 async function measure(r: Reporter, name: string, counts: number[]): Promise<void> {
   const { key, inputs } = prepareModel(name);
-  const reps = name === "vgg16_cifar10" ? 3 : 5;
+  const reps = name === "vgg16_cifar10" ? 5 : 7;
   const pools = await Promise.all(counts.map(async (workers) => {
     if (workers === 1) return 1;
     const threads = nodePool(workers);
