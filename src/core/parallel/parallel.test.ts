@@ -181,6 +181,16 @@ describe("worker pool", () => {
       if (before === undefined) delete g.crossOriginIsolated;
     }
     expect(() => createPool(0, () => { throw new Error("unused"); })).toThrow(/whole number/);
+    // A machine that cannot reserve the shared memory proves on one thread, and says why.
+    const Memory = WebAssembly.Memory;
+    (WebAssembly as { Memory: unknown }).Memory = function () { throw new RangeError("could not allocate memory"); };
+    try {
+      const pool = createPool(2, (): PoolWorker => { throw new Error("must not spawn"); });
+      expect(pool.size).toBe(1);
+      expect(pool.note).toBe("one thread: the shared memory could not be reserved (could not allocate memory)");
+    } finally {
+      (WebAssembly as { Memory: unknown }).Memory = Memory;
+    }
     expect(singleThreadPool().size).toBe(1);
   });
 });

@@ -76,13 +76,13 @@ export class WorkerPool {
   private busy: JobRecord[];
   private batches = { count: 0, ms: 0 };
 
-  constructor(workers: PoolWorker[], note: string) {
+  constructor(workers: PoolWorker[], note: string, memory?: WebAssembly.Memory) {
     this.workers = workers;
     this.size = workers.length + 1;
     this.note = note;
     this.busy = Array.from({ length: this.size }, (_, worker) => ({ worker, jobs: 0, ms: 0 }));
     if (workers.length === 0) return;
-    this.memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
+    this.memory = memory ?? new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
     this.kernels = sharedKernels(this.memory);
     const state = new SharedArrayBuffer(STATE_BYTES);
     this.views = stateViews(state);
@@ -183,5 +183,12 @@ export function createPool(threads: number, spawn: (index: number) => PoolWorker
   if (threads === 1) return singleThreadPool();
   const why = sharedMemoryUnavailable();
   if (why) return singleThreadPool(`one thread: ${why}`);
-  return new WorkerPool(Array.from({ length: threads - 1 }, (_, i) => spawn(i + 1)), `${threads} threads`);
+  // The shared memory reserves up to 4 GiB of address space; where that fails, prove on one thread.
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
+  } catch (e) {
+    return singleThreadPool(`one thread: the shared memory could not be reserved (${(e as Error).message})`);
+  }
+  return new WorkerPool(Array.from({ length: threads - 1 }, (_, i) => spawn(i + 1)), `${threads} threads`, memory);
 }
