@@ -114,26 +114,28 @@ export function gkrProveLeaves(pLeaves: Buf, qLeaves: Buf, n: number, tr: Transc
         // Σ eq·(p0·q1 + p1·q0 + λ·q0·q1) at 0, 2, 3; after the first round each call folds the five
         // tables at the challenge and sums the next round in the same pass.
         let sums = K.gkrRound(eq, p0, p1, q0, q1, pExt, h / 2, lambda);
+        // Two sets of five tables, folded into each other in turn (round r writes m = h/2^(r+1)
+        // elements; a fold never writes the tables it reads): no allocation per round.
+        const sets = [h / 2, Math.max(1, h / 4)].map((size) => Array.from({ length: 5 }, () => alloc(4 * size, true)));
+        const first = eq;
         for (let round = 0, m = h / 2; round < k; round++, m /= 2) {
           const s = [0, 1, 2].map((i) => sums.slice(4 * i, 4 * i + 4));
           rounds.push(s);
           absorbExts(tr, "logup/round", s);
           const c = tr.squeezeExt("logup/challenge");
           point.push(c);
-          // Fresh tables each round (in-place folds cannot split across threads).
-          const ins = [eq, p0, p1, q0, q1], outs = ins.map(() => alloc(4 * m, true));
-          sums = K.gkrFoldRound(ins, pExt, m, c, lambda, outs);
-          if (round > 0) ins.forEach(free);
+          const outs = sets[round & 1]!;
+          sums = K.gkrFoldRound([eq, p0, p1, q0, q1], pExt, m, c, lambda, outs);
           [eq, p0, p1, q0, q1] = outs as [Buf, Buf, Buf, Buf, Buf];
           pExt = true;
           if (round === 0) {
-            free(ins[0]!);
+            free(first);
             free(next.p);
             free(next.q);
           }
         }
         ends = [read(p0, 0, pExt), read(p1, 0, pExt), read(q0, 0), read(q1, 0)];
-        for (const b of [eq, p0, p1, q0, q1]) free(b);
+        for (const b of sets.flat()) free(b);
       }
       absorbExts(tr, "logup/ends", ends);
       const mu = tr.squeezeExt("logup/mu");
