@@ -14,7 +14,7 @@
  *   not cross-origin isolated, or a browser main thread, which must never block).
  * - `serve(port, listen)` is the worker side.
  */
-export { WorkerPool, PoolError, createPool, singleThreadPool, sharedMemoryUnavailable, type PoolWorker, type JobRecord, type PoolUse } from "./pool.ts";
+export { WorkerPool, PoolError, createPool, singleThreadPool, sharedMemoryUnavailable, type PoolWorker, type JobRecord } from "./pool.ts";
 export { poolBackend, poolBackendOf, type PoolBackend } from "./backend.ts";
 export { nodePool, availableCores } from "./node-pool.ts";
 export { webPool } from "./web-pool.ts";

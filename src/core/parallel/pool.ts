@@ -22,11 +22,6 @@ export interface PoolWorker {
   terminate(): unknown;
 }
 
-/** How a caller lends its pool to a computation (absent pool: one thread). */
-export interface PoolUse {
-  pool?: WorkerPool;
-}
-
 /** One participant's share of the work since the last `activity()` call. */
 export interface JobRecord {
   /** 0 is the calling thread, 1… the pool's workers. */
