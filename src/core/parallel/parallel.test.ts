@@ -10,6 +10,7 @@ import { Transcript } from "../transcript/index.ts";
 import { wasmBackend, withKernels, type Buf, type FieldBackend } from "../kernels/index.ts";
 import { createPool, nodePool, poolBackend, singleThreadPool, webPool, PoolError, type PoolWorker, type PoolBackend } from "./index.ts";
 import { ranges } from "./backend.ts";
+import { CLAIM, NJOBS } from "./protocol.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 /** A short fingerprint of words (failures print digests, not megabytes). */
@@ -145,6 +146,34 @@ describe("worker pool", () => {
     pool.run([{ fn: "copyWords", args: [B.local.ptr(x), B.local.ptr(y), 2] }, { fn: "copyWords", args: [B.local.ptr(x) + 8, B.local.ptr(y) + 8, 2] }]);
     expect(Array.from(B.read(y))).toEqual([1, 2, 3, 4]);
     expect(() => pool.run(Array.from({ length: 2000 }, () => bad))).toThrow(/2000 jobs in one batch/);
+  });
+
+  it("a worker that takes a job and dies is reported, not waited for forever", async () => {
+    const { Worker } = await import("node:worker_threads");
+    // A ghost: on init it claims the first job of the next batch, then never finishes it.
+    const ghost = `const { parentPort } = require("node:worker_threads");
+      parentPort.once("message", (m) => {
+        const c = new Int32Array(m.state, 0, 8);
+        for (;;) {
+          const w = Atomics.load(c, ${CLAIM});
+          if ((w >>> 16) !== 0 && (w & 0xffff) < Atomics.load(c, ${NJOBS}) && Atomics.compareExchange(c, ${CLAIM}, w, w + 1) === w) break;
+        }
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+      });`;
+    const pool = createPool(2, () => { const w = new Worker(ghost, { eval: true }); w.unref(); return w as unknown as PoolWorker; });
+    made.push(pool);
+    pool.stallMs = 200;
+    // The first job (the caller's) is long enough for the ghost to take the second.
+    const B = poolBackend(pool), n = 1 << 22, x = B.alloc(n), y = B.alloc(n);
+    const copy = (words: number) => ({ fn: "copyWords" as const, args: [B.local.ptr(x), B.local.ptr(y), words] });
+    await new Promise((r) => setTimeout(r, 300)); // the ghost starts and spins on the claim word
+    // Until the ghost gets a job (the caller may take both when the ghost is descheduled).
+    let error: unknown;
+    for (let attempt = 0; attempt < 50 && !error; attempt++) {
+      try { pool.run([copy(n), copy(4)]); } catch (e) { error = e; }
+    }
+    expect(error).toBeInstanceOf(PoolError);
+    expect((error as Error).message).toMatch(/parallel: no pool thread finished a job for 0.2 s \(1 of 2 copyWords jobs outstanding\); a worker stopped/);
   });
 
   it("a worker that never starts does not block: the caller runs every job; its failure is reported by ready", async () => {

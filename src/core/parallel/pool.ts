@@ -70,6 +70,8 @@ export class WorkerPool {
   private seq = 0;
   private busy: JobRecord[];
   private batches = { count: 0, ms: 0 };
+  /** How long a batch may go without any job finishing before the pool gives up on it. */
+  stallMs = 30_000;
 
   constructor(workers: PoolWorker[], note: string, memory?: WebAssembly.Memory) {
     this.workers = workers;
@@ -113,7 +115,10 @@ export class WorkerPool {
     const until = performance.now() + WAIT_SPIN_MS;
     while (Atomics.load(control, DONE) < jobs.length && performance.now() < until) { /* spin */ }
     for (let done = Atomics.load(control, DONE); done < jobs.length; done = Atomics.load(control, DONE)) {
-      Atomics.wait(control, DONE, done);
+      // A thread that took a job and then died (killed, out of memory) must not hang the prover.
+      if (Atomics.wait(control, DONE, done, this.stallMs) === "timed-out" && Atomics.load(control, DONE) === done) {
+        throw new PoolError(`no pool thread finished a job for ${this.stallMs / 1000} s (${jobs.length - done} of ${jobs.length} ${jobs[0]!.fn} jobs outstanding); a worker stopped — start the proof again`);
+      }
     }
     this.batches.count++;
     this.batches.ms += performance.now() - t0;
