@@ -3,6 +3,7 @@
 // proof of digits_cnn verifies and the commit stage says it ran on webgpu. Without the flag the
 // same adapter is passed over, and the stage says wasm.
 import { expect, test, type Page } from "@playwright/test";
+import { shot } from "./helpers.ts";
 
 async function proveDigitsCnn(page: Page, query: string): Promise<void> {
   await page.goto(`/?demo=digits_cnn${query}`);
@@ -22,6 +23,8 @@ test("digits_cnn proved in the IDE with the GPU forced: the commit ran on webgpu
   // The other stages stay on the CPU kernels (one thread, or the pool: "wasm × N threads").
   for (const stage of ["witness", "lookups", "layers", "openings"]) await expect(page.getByTestId(`stage-backend-${stage}`)).toHaveText(CPU);
   await expect(page.getByTestId("stage-backends")).toHaveAttribute("title", /WebGPU on .*software adapter, requested/);
+  await page.getByTestId("stage-backends").scrollIntoViewIfNeeded();
+  await shot(page, "gpu-prove-forced");
   // The exported verifier's check again, and a tampered copy is rejected.
   await page.getByRole("button", { name: "Verify a tampered copy" }).click();
   await expect(page.getByTestId("reverify")).toContainText("tampered copy rejected");
