@@ -70,8 +70,9 @@ export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcri
 /** gkrProve on leaves already in kernel memory; it takes them over (frees them). */
 export function gkrProveLeaves(pLeaves: Buf, qLeaves: Buf, n: number, tr: Transcript, K: FieldBackend = fieldBackend(), pBase = false): { proof: GkrProof; claim: GkrClaim } {
   const live = new Set<Buf>([pLeaves, qLeaves]);
-  const alloc = (words: number, filled = false) => {
-    const b = filled ? K.allocFor(words) : K.alloc(words);
+  // Every table is written in full before it is read: no zero-fill.
+  const alloc = (words: number) => {
+    const b = K.allocFor(words);
     live.add(b);
     return b;
   };
@@ -86,7 +87,7 @@ export function gkrProveLeaves(pLeaves: Buf, qLeaves: Buf, n: number, tr: Transc
     for (let k = n - 1; k >= 0; k--) {
       const up = layers[k + 1]!, h = 2 ** k;
       const [p0, p1, q0, q1] = halves(K, up, h);
-      const np = alloc(4 * h, true), nq = alloc(4 * h, true);
+      const np = alloc(4 * h), nq = alloc(4 * h);
       K.gkrLayer(p0, p1, q0, q1, up.pExt, h, np, nq);
       layers[k] = { p: np, q: nq, pExt: true };
     }
@@ -106,7 +107,7 @@ export function gkrProveLeaves(pLeaves: Buf, qLeaves: Buf, n: number, tr: Transc
         ends = [read(next.p, 0, next.pExt), read(next.p, 1, next.pExt), read(next.q, 0), read(next.q, 1)];
       } else {
         const lambda = tr.squeezeExt("logup/lambda");
-        let eq = alloc(4 * h, true);
+        let eq = alloc(4 * h);
         K.eqTable(pointWords(r), eq);
         // The layer's halves (views of the layer until the first fold copies them out).
         let [p0, p1, q0, q1] = halves(K, next, h);
@@ -116,7 +117,7 @@ export function gkrProveLeaves(pLeaves: Buf, qLeaves: Buf, n: number, tr: Transc
         let sums = K.gkrRound(eq, p0, p1, q0, q1, pExt, h / 2, lambda);
         // Two sets of five tables, folded into each other in turn (round r writes m = h/2^(r+1)
         // elements; a fold never writes the tables it reads): no allocation per round.
-        const sets = [h / 2, Math.max(1, h / 4)].map((size) => Array.from({ length: 5 }, () => alloc(4 * size, true)));
+        const sets = [h / 2, Math.max(1, h / 4)].map((size) => Array.from({ length: 5 }, () => alloc(4 * size)));
         const first = eq;
         for (let round = 0, m = h / 2; round < k; round++, m /= 2) {
           const s = [0, 1, 2].map((i) => sums.slice(4 * i, 4 * i + 4));

@@ -117,15 +117,18 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
 
   const roundFns: Record<string, KernelFn> = { BB: "round2BB", EB: "round2EB", EE: "round2EE", BBB: "round3BBB", EBB: "round3EBB", EEB: "round3EEB", EEE: "round3EEE" };
 
+  // Extension add and sub are the base ones over four times the words.
+  const add = elementwise("vecAdd", MIN.base, 1, 1, 1, L.add), sub = elementwise("vecSub", MIN.base, 1, 1, 1, L.sub);
+
   const backend: PoolBackend = {
     ...L,
     pool,
     local: L,
-    add: elementwise("vecAdd", MIN.base, 1, 1, 1, L.add),
-    sub: elementwise("vecSub", MIN.base, 1, 1, 1, L.sub),
+    add,
+    sub,
     mul: elementwise("vecMul", MIN.base, 1, 1, 1, L.mul),
-    extAdd: (a, b, out, n) => elementwise("vecAdd", MIN.base, 1, 1, 1, L.add)(a, b, out, 4 * n),
-    extSub: (a, b, out, n) => elementwise("vecSub", MIN.base, 1, 1, 1, L.sub)(a, b, out, 4 * n),
+    extAdd: (a, b, out, n) => add(a, b, out, 4 * n),
+    extSub: (a, b, out, n) => sub(a, b, out, 4 * n),
     extMul: elementwise("extVecMul", MIN.ext, 4, 4, 4, L.extMul),
     extMulBase: elementwise("extVecMulBase", MIN.ext, 4, 1, 4, L.extMulBase),
     extScale: scaled("extVecScale", 4, L.extScale),

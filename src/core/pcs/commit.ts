@@ -44,15 +44,10 @@ type HashingKernels = FieldBackend & {
 /** Merkle levels with fewer nodes are hashed without the kernels' help. */
 const MIN_KERNEL_NODES = 2048;
 
-/**
- * RS-encodes every row, transposes so each encoded column (a Merkle leaf) is contiguous, and
- * hashes the leaves, all in kernel memory; returns the column-major code and the tree.
- */
-function encodeAndHash(params: PcsParams, evals: Uint32Array): { columns: Uint32Array; tree: MerkleTree; release?: () => void } {
-  const K: HashingKernels = fieldBackend();
+/** RS-encodes every row, then transposes so each encoded column (a Merkle leaf) is contiguous: the code in kernel memory. */
+function encodeColumns(K: FieldBackend, params: PcsParams, evals: Uint32Array): Buf {
   const rows = 2 ** params.logRows, len = codeLength(params);
-  let enc: Buf | undefined = K.alloc(rows * len), t: Buf | undefined;
-  let release: (() => void) | undefined;
+  const enc = K.alloc(rows * len);
   try {
     const inp = K.from(evals);
     try {
@@ -60,37 +55,46 @@ function encodeAndHash(params: PcsParams, evals: Uint32Array): { columns: Uint32
     } finally {
       K.free(inp);
     }
-    t = K.alloc(rows * len);
+    const t = K.alloc(rows * len);
     K.transpose(enc, rows, len, t);
-    K.free(enc);
-    enc = undefined;
-    // Where views stay valid, the code stays in kernel memory until the data is released.
-    const kept = t, columns = K.stableView ? K.stableView(t) : K.read(t);
-    if (K.stableView) {
-      t = undefined;
-      let freed = false;
-      release = () => { if (!freed) { freed = true; K.free(kept); } };
-    }
-    const hash = K.hashMessages?.bind(K);
-    if (!hash) return { columns, tree: buildMerkle(columnLeaves(columns, rows)), release };
-    const leaves = hash(kept, 0, 4 * rows, len, LEAF_PREFIX);
-    const tree = buildMerkle(leaves, (level) => {
-      const nodes = level.length / 64;
-      if (nodes < MIN_KERNEL_NODES) return hashNodes(level);
-      const b = K.from(new Uint32Array(level.buffer, level.byteOffset, level.length / 4));
-      try {
-        return hash(b, 0, 64, nodes, NODE_PREFIX);
-      } finally {
-        K.free(b);
-      }
-    });
-    return { columns, tree, release };
-  } catch (e) {
-    release?.();
-    throw e;
+    return t;
   } finally {
-    if (enc) K.free(enc);
-    if (t) K.free(t);
+    K.free(enc);
+  }
+}
+
+/** The Merkle tree of the code's columns, hashed in kernel memory (wide node levels too). */
+function kernelTree(K: HashingKernels, hash: NonNullable<HashingKernels["hashMessages"]>, code: Buf, rows: number, len: number): MerkleTree {
+  return buildMerkle(hash.call(K, code, 0, 4 * rows, len, LEAF_PREFIX), (level) => {
+    const nodes = level.length / 64;
+    if (nodes < MIN_KERNEL_NODES) return hashNodes(level);
+    const b = K.from(new Uint32Array(level.buffer, level.byteOffset, level.length / 4));
+    try {
+      return hash.call(K, b, 0, 64, nodes, NODE_PREFIX);
+    } finally {
+      K.free(b);
+    }
+  });
+}
+
+/**
+ * The column-major code and its tree. Kernels whose views stay valid (a pool's shared memory) keep
+ * the code where it is, and the data frees it on release(); others copy it out.
+ */
+function encodeAndHash(params: PcsParams, evals: Uint32Array): { columns: Uint32Array; tree: MerkleTree; release?: () => void } {
+  const K: HashingKernels = fieldBackend();
+  const rows = 2 ** params.logRows, len = codeLength(params);
+  const code = encodeColumns(K, params, evals);
+  let kept = false;
+  try {
+    const columns = K.stableView ? K.stableView(code) : K.read(code);
+    const tree = K.hashMessages ? kernelTree(K, K.hashMessages, code, rows, len) : buildMerkle(columnLeaves(columns, rows));
+    if (!K.stableView) return { columns, tree };
+    kept = true;
+    let freed = false;
+    return { columns, tree, release: () => { if (!freed) { freed = true; K.free(code); } } };
+  } finally {
+    if (!kept) K.free(code);
   }
 }
 
