@@ -112,6 +112,16 @@ export const R3: u32 = 414154551;
   return i32x4.min_u(r, i32x4.add(r, p));
 }
 
+/** Σ_k a_k ⊙ b_k over four lane-wise products, the 64-bit sums reduced once (redc64). */
+// @ts-ignore: decorator
+@inline function dot4(a0: v128, b0: v128, a1: v128, b1: v128, a2: v128, b2: v128, a3: v128, b3: v128): v128 {
+  let t0 = i64x2.extmul_low_i32x4_u(a0, b0), t1 = i64x2.extmul_high_i32x4_u(a0, b0);
+  t0 = i64x2.add(t0, i64x2.extmul_low_i32x4_u(a1, b1)); t1 = i64x2.add(t1, i64x2.extmul_high_i32x4_u(a1, b1));
+  t0 = i64x2.add(t0, i64x2.extmul_low_i32x4_u(a2, b2)); t1 = i64x2.add(t1, i64x2.extmul_high_i32x4_u(a2, b2));
+  t0 = i64x2.add(t0, i64x2.extmul_low_i32x4_u(a3, b3)); t1 = i64x2.add(t1, i64x2.extmul_high_i32x4_u(a3, b3));
+  return redc64(t0, t1);
+}
+
 /**
  * a·b·2^-32 in the extension (each coordinate carries one Montgomery factor). Schoolbook: lane k
  * of Σ_j A_j ⊙ rot_j(b), where A_j splats a_j with the wrapped lanes (k < j) tripled (X^4 = 3);
@@ -127,11 +137,7 @@ export const R3: u32 = 414154551;
   const B1 = v128.shuffle<u32>(b, b, 3, 0, 1, 2);
   const B2 = v128.shuffle<u32>(b, b, 2, 3, 0, 1);
   const B3 = v128.shuffle<u32>(b, b, 1, 2, 3, 0);
-  let t0 = i64x2.extmul_low_i32x4_u(A0, b), t1 = i64x2.extmul_high_i32x4_u(A0, b);
-  t0 = i64x2.add(t0, i64x2.extmul_low_i32x4_u(A1, B1)); t1 = i64x2.add(t1, i64x2.extmul_high_i32x4_u(A1, B1));
-  t0 = i64x2.add(t0, i64x2.extmul_low_i32x4_u(A2, B2)); t1 = i64x2.add(t1, i64x2.extmul_high_i32x4_u(A2, B2));
-  t0 = i64x2.add(t0, i64x2.extmul_low_i32x4_u(A3, B3)); t1 = i64x2.add(t1, i64x2.extmul_high_i32x4_u(A3, B3));
-  return redc64(t0, t1);
+  return dot4(A0, b, A1, B1, A2, B2, A3, B3);
 }
 
 /** a·c for a constant c given as C_j = Montgomery form of c·X^j (see mulX): canonical. */
@@ -141,11 +147,7 @@ export const R3: u32 = 414154551;
   const A1 = v128.shuffle<u32>(a, a, 1, 1, 1, 1);
   const A2 = v128.shuffle<u32>(a, a, 2, 2, 2, 2);
   const A3 = v128.shuffle<u32>(a, a, 3, 3, 3, 3);
-  let t0 = i64x2.extmul_low_i32x4_u(A0, c0), t1 = i64x2.extmul_high_i32x4_u(A0, c0);
-  t0 = i64x2.add(t0, i64x2.extmul_low_i32x4_u(A1, c1)); t1 = i64x2.add(t1, i64x2.extmul_high_i32x4_u(A1, c1));
-  t0 = i64x2.add(t0, i64x2.extmul_low_i32x4_u(A2, c2)); t1 = i64x2.add(t1, i64x2.extmul_high_i32x4_u(A2, c2));
-  t0 = i64x2.add(t0, i64x2.extmul_low_i32x4_u(A3, c3)); t1 = i64x2.add(t1, i64x2.extmul_high_i32x4_u(A3, c3));
-  return redc64(t0, t1);
+  return dot4(A0, c0, A1, c1, A2, c2, A3, c3);
 }
 
 /** Montgomery form of a canonical vector (lane-wise x·2^32). */

@@ -462,6 +462,19 @@ function bitrevExt(a: usize, logN: u32): void {
 const LOG_BLOCK: u32 = 12;
 const LOG_BLOCK2: u32 = 16;
 
+/** One radix-4 butterfly (two stages) on lanes at offset o of the four quarters, twiddles w1 (first stage), w2, w3. */
+// @ts-ignore: decorator
+@inline function radix4(p0: usize, p1: usize, p2: usize, p3: usize, o: usize, w1: v128, w2: v128, w3: v128): void {
+  const a0 = v128.load(p0 + o), a2 = v128.load(p2 + o);
+  const t1 = vmm(v128.load(p1 + o), w1), t3 = vmm(v128.load(p3 + o), w1);
+  const b0 = vadd(a0, t1), b1 = vsub(a0, t1), b2 = vadd(a2, t3), b3 = vsub(a2, t3);
+  const u2 = vmm(b2, w2), u3 = vmm(b3, w3);
+  v128.store(p0 + o, vadd(b0, u2));
+  v128.store(p2 + o, vsub(b0, u2));
+  v128.store(p1 + o, vadd(b1, u3));
+  v128.store(p3 + o, vsub(b1, u3));
+}
+
 /** Spans h and 2h in one pass over the data (h ≥ 4): 4 loads, 4 stores per 4 butterfly pairs. */
 // @ts-ignore: decorator
 @inline function stage2Base(a: usize, n: usize, h: usize, tw: usize): void {
@@ -472,14 +485,7 @@ const LOG_BLOCK2: u32 = 16;
     for (let j: usize = 0; j < h; j += 4) {
       const o = j << 2;
       const w1 = v128.load(tw1 + o), w2 = v128.load(tw2 + o), w3 = v128.load(tw2 + hb + o);
-      const a0 = v128.load(p0 + o), a2 = v128.load(p2 + o);
-      const t1 = vmm(v128.load(p1 + o), w1), t3 = vmm(v128.load(p3 + o), w1);
-      const b0 = vadd(a0, t1), b1 = vsub(a0, t1), b2 = vadd(a2, t3), b3 = vsub(a2, t3);
-      const u2 = vmm(b2, w2), u3 = vmm(b3, w3);
-      v128.store(p0 + o, vadd(b0, u2));
-      v128.store(p2 + o, vsub(b0, u2));
-      v128.store(p1 + o, vadd(b1, u3));
-      v128.store(p3 + o, vsub(b1, u3));
+      radix4(p0, p1, p2, p3, o, w1, w2, w3);
     }
   }
 }
@@ -567,14 +573,7 @@ export function nttBase(a: usize, logN: u32, tw: usize): void {
     for (let j: usize = 0; j < h; j++) {
       const o = j << 4, ow = j << 2;
       const w1 = v128.load32_splat(tw1 + ow), w2 = v128.load32_splat(tw2 + ow), w3 = v128.load32_splat(tw2 + (h << 2) + ow);
-      const a0 = v128.load(p0 + o), a2 = v128.load(p2 + o);
-      const t1 = vmm(v128.load(p1 + o), w1), t3 = vmm(v128.load(p3 + o), w1);
-      const b0 = vadd(a0, t1), b1 = vsub(a0, t1), b2 = vadd(a2, t3), b3 = vsub(a2, t3);
-      const u2 = vmm(b2, w2), u3 = vmm(b3, w3);
-      v128.store(p0 + o, vadd(b0, u2));
-      v128.store(p2 + o, vsub(b0, u2));
-      v128.store(p1 + o, vadd(b1, u3));
-      v128.store(p3 + o, vsub(b1, u3));
+      radix4(p0, p1, p2, p3, o, w1, w2, w3);
     }
   }
 }
