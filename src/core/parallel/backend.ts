@@ -11,8 +11,9 @@ import { MAX_JOBS, type Job, type KernelFn } from "./protocol.ts";
 /** Jobs per thread: a few, so a descheduled thread delays the batch by one small job. */
 const JOBS_PER_THREAD = 4;
 /** Below these sizes a call runs on the calling thread (elements, pairs or words as named; a GKR
- * round touches five tables per pair, so fewer pairs pay for a batch). */
-const MIN = { base: 1 << 14, ext: 1 << 12, pairs: 1 << 10, gkrPairs: 1 << 8, matrix: 1 << 14, eqVars: 11, hashBytes: 1 << 15 };
+ * round touches five tables per pair, so fewer pairs pay for a batch). Measured on two cores: a
+ * fold of 2^11 pairs or a GKR round of 2^10 split no faster than they run on one thread. */
+const MIN = { base: 1 << 14, ext: 1 << 12, pairs: 1 << 11, gkrPairs: 1 << 10, matrix: 1 << 14, eqVars: 12, hashBytes: 1 << 15 };
 
 /** [from, to) ranges covering `total` in about `jobs` blocks whose starts are multiples of `align`. */
 export function ranges(total: number, jobs: number, align = 1): [number, number][] {

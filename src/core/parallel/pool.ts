@@ -6,7 +6,7 @@
 import { instantiateKernel, type KernelInstance } from "../kernels/load.ts";
 import type { FieldKernelExports } from "../kernels/index.ts";
 import { wasmBase64 as poolWasm } from "../kernels/generated/pool.shared.wasm.ts";
-import { CLAIM, DONE, FAILED, JOB_WORDS, MAX_JOBS, NJOBS, QUIT, SEQ, STATE_BYTES, fnIndex, stateViews, type Job, type PoolInit, type StateViews } from "./protocol.ts";
+import { CLAIM, DONE, FAILED, JOB_WORDS, MAX_JOBS, NJOBS, QUIT, SEQ, STATE_BYTES, fnIndex, spin, stateViews, type Job, type PoolInit, type StateViews } from "./protocol.ts";
 import { kernelTable, work } from "./tasks.ts";
 
 export class PoolError extends Error {
@@ -112,8 +112,7 @@ export class WorkerPool {
     work(v, this.table, this.seq, 0);
     // The others are finishing their last job: poll a little before sleeping (a futex round
     // trip costs more than most jobs).
-    const until = performance.now() + WAIT_SPIN_MS;
-    while (Atomics.load(control, DONE) < jobs.length && performance.now() < until) { /* spin */ }
+    spin(() => Atomics.load(control, DONE) >= jobs.length, WAIT_SPIN_MS);
     for (let done = Atomics.load(control, DONE); done < jobs.length; done = Atomics.load(control, DONE)) {
       // A thread that took a job and then died (killed, out of memory) must not hang the prover.
       if (Atomics.wait(control, DONE, done, this.stallMs) === "timed-out" && Atomics.load(control, DONE) === done) {

@@ -25,6 +25,19 @@ export const KERNEL_FNS = [
 export type KernelFn = (typeof KERNEL_FNS)[number];
 export const fnIndex = (name: KernelFn): number => KERNEL_FNS.indexOf(name);
 
+/**
+ * Polls `done` for about `ms`; true as soon as it holds. The clock is read once per 1024 polls:
+ * performance.now() allocates, and a spin that read it every poll fed the worker's scavenger
+ * several MB a second (pauses that a batch then waits for).
+ */
+export function spin(done: () => boolean, ms: number): boolean {
+  const until = performance.now() + ms;
+  for (;;) {
+    for (let i = 0; i < 1024; i++) if (done()) return true;
+    if (performance.now() >= until) return false;
+  }
+}
+
 /** One call: a kernel and its i32 arguments (pointers are byte offsets into the shared memory). */
 export interface Job {
   fn: KernelFn;

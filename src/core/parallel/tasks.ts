@@ -2,7 +2,7 @@
 // call the kernel on this thread's instance, count it done. The claim word carries the batch's
 // sequence number, so a thread that wakes late cannot claim a job of a later batch.
 import { chooseBackend } from "../hash/sha256.ts";
-import { CLAIM, DONE, ERROR_BYTES, FAILED, JOB_WORDS, KERNEL_FNS, NJOBS, SEQ, QUIT, type StateViews } from "./protocol.ts";
+import { CLAIM, DONE, ERROR_BYTES, FAILED, JOB_WORDS, KERNEL_FNS, NJOBS, SEQ, QUIT, spin, type StateViews } from "./protocol.ts";
 
 type Kernel = (...args: number[]) => number | void;
 
@@ -85,9 +85,9 @@ export async function serveBatches(v: StateViews, kernels: Kernel[], worker: num
   for (;;) {
     let seq = Atomics.load(control, SEQ);
     if (seq === seen) {
-      const until = performance.now() + SPIN_MS;
-      while ((seq = Atomics.load(control, SEQ)) === seen && performance.now() < until) { /* spin */ }
-      if (seq === seen) {
+      if (spin(() => Atomics.load(control, SEQ) !== seen, SPIN_MS)) {
+        seq = Atomics.load(control, SEQ);
+      } else {
         Atomics.wait(control, SEQ, seen, yieldBetween ? BLOCK_MS : Infinity);
         seq = Atomics.load(control, SEQ);
         if (seq === seen && yieldBetween) await yieldToEventLoop();
