@@ -9,7 +9,8 @@ import { maxOpeningBytes, type PcsParams } from "../pcs/index.ts";
 import { SectionReader, SectionWriter } from "./sections.ts";
 
 export const PROOF_MAGIC = "zkml-pf\n";
-export const PROOF_VERSION = 1;
+// 2: every lookup instance in one batched GKR (v1 proved them one after another).
+export const PROOF_VERSION = 2;
 
 export interface ProofFile {
   vkDigest: Uint8Array;
@@ -36,12 +37,14 @@ export function proofBounds(plan: ProofPlan, model: PcsParams): ProofBounds {
   // Plus each output's live-value sumcheck (degree 3) and end value.
   let words = plan.graph.ops.length * (4 * V * 5 * 4 + 64) + tensors.length * (8 * V + 8) + plan.graph.outputs.length * (12 * V + 4);
   let columnClaims = 0;
+  const trees: number[] = [];
   for (const l of plan.lookups) {
     const table = plan.tables[l.table]!;
-    const n = layoutUses(l.uses.map((u) => ({ shape: plan.tensors[u.shapeOf]!.shape, logDims: plan.tensors[u.shapeOf]!.logDims }))).n;
-    words += gkrWords(n) + gkrWords(table.logRows) + 4 * table.columns.length * l.uses.length + 4;
+    trees.push(layoutUses(l.uses.map((u) => ({ shape: plan.tensors[u.shapeOf]!.shape, logDims: plan.tensors[u.shapeOf]!.logDims }))).n, table.logRows);
+    words += 4 * table.columns.length * l.uses.length + 4;
     columnClaims += table.columns.length * l.uses.length + 1;
   }
+  if (trees.length) words += gkrWords(trees);
   const claims = 4 * (tensors.length + plan.graph.ops.length) + columnClaims + 8;
   return {
     bodyWords: words,

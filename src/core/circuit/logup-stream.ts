@@ -1,43 +1,41 @@
 // LogUp proofs in the proof body: written in a fixed order, read back with shapes the verifier
 // derives from the plan (never from the proof).
 import type { Ext } from "../field/index.ts";
-import type { GkrProof, LogupProof } from "../lookup/index.ts";
+import type { LogupProof } from "../lookup/index.ts";
 import type { StreamReader, StreamWriter } from "./stream.ts";
 
-function writeGkr(w: StreamWriter, g: GkrProof): void {
-  const ext = (x: Ext) => w.words(x.subarray(0, 4));
-  ext(g.rootP);
-  ext(g.rootQ);
-  for (const layer of g.layers) {
-    for (const round of layer.rounds) round.forEach(ext);
-    layer.ends.forEach(ext);
-  }
-}
-
-function readGkr(r: StreamReader, n: number, what: string): GkrProof {
-  const ext = () => r.words(4, what).slice();
-  const rootP = ext(), rootQ = ext();
-  const layers: GkrProof["layers"] = [];
-  for (let k = 0; k < n; k++) {
-    const rounds: Ext[][] = [];
-    for (let i = 0; i < k; i++) rounds.push([ext(), ext(), ext()]);
-    layers.push({ rounds, ends: [ext(), ext(), ext(), ext()] });
-  }
-  return { rootP, rootQ, layers };
+/** What the verifier knows of an instance before reading it. */
+export interface LogupShape {
+  /** Leaf variables of the witness tree and of the table tree. */
+  witnessVars: number;
+  tableVars: number;
+  uses: number;
+  width: number;
 }
 
 export function writeLogup(w: StreamWriter, p: LogupProof): void {
-  writeGkr(w, p.witness);
-  for (const evals of p.columnEvals) for (const e of evals) w.words(e.subarray(0, 4));
-  writeGkr(w, p.table);
-  w.words(p.multiplicityEval.subarray(0, 4));
+  const ext = (x: Ext) => w.words(x.subarray(0, 4));
+  for (const root of p.gkr.roots) root.forEach(ext);
+  for (const layer of p.gkr.layers) {
+    for (const round of layer.rounds) round.forEach(ext);
+    for (const ends of layer.ends) ends.forEach(ext);
+  }
+  p.columnEvals.forEach((inst) => inst.forEach((use) => use.forEach(ext)));
+  p.multiplicityEvals.forEach(ext);
 }
 
-export function readLogup(r: StreamReader, witnessVars: number, tableVars: number, uses: number, width: number, what: string): LogupProof {
-  const witness = readGkr(r, witnessVars, `${what} witness tree`);
-  const columnEvals: Ext[][] = [];
-  for (let u = 0; u < uses; u++) columnEvals.push(Array.from({ length: width }, () => r.words(4, `${what} column values`).slice()));
-  const table = readGkr(r, tableVars, `${what} table tree`);
-  const multiplicityEval = r.words(4, `${what} multiplicity`).slice();
-  return { witness, table, columnEvals, multiplicityEval };
+export function readLogup(r: StreamReader, shapes: LogupShape[], what: string): LogupProof {
+  const ext = (part: string) => r.words(4, `${what} ${part}`).slice();
+  const ns = shapes.flatMap((s) => [s.witnessVars, s.tableVars]);
+  const roots = ns.map((): [Ext, Ext] => [ext("roots"), ext("roots")]);
+  const layers: LogupProof["gkr"]["layers"] = [];
+  for (let k = 0, depth = Math.max(0, ...ns); k < depth; k++) {
+    const rounds: Ext[][] = [];
+    for (let i = 0; i < k; i++) rounds.push([ext("rounds"), ext("rounds"), ext("rounds")]);
+    const ends = ns.filter((n) => n > k).map((): [Ext, Ext, Ext, Ext] => [ext("layer ends"), ext("layer ends"), ext("layer ends"), ext("layer ends")]);
+    layers.push({ rounds, ends });
+  }
+  const columnEvals = shapes.map((s) => Array.from({ length: s.uses }, () => Array.from({ length: s.width }, () => ext("column values"))));
+  const multiplicityEvals = shapes.map(() => ext("multiplicities"));
+  return { gkr: { roots, layers }, columnEvals, multiplicityEvals };
 }

@@ -29,7 +29,8 @@ export const LIMB_BITS = 8;
 export const MAX_MODEL_BITS = 30;
 const multiplicityName = (i: number) => `#setup:m${i}`;
 export const SETUP_PROTOCOL_ID = "zkml-studio/setup/v1";
-export const SETUP_PROOF_VERSION = 1;
+// 2: the LogUp instances in one batched GKR.
+export const SETUP_PROOF_VERSION = 2;
 
 export const SETUP_LABELS = {
   protocol: "setup/protocol",
@@ -213,9 +214,13 @@ export function setupLayout(plan: ProofPlan, maxLeafLog = SETUP_MAX_LEAF_LOG): S
   return { model, aux, classes, table, uses, instances, wide };
 }
 
-/** Words of a GKR proof over 2^n leaves (roots, then per layer k: k rounds of 3 and 4 ends). */
-export function gkrWords(n: number): number {
-  return 8 + 16 * n + 6 * n * (n - 1);
+/**
+ * Words of a batched GKR proof over trees of 2^n_j leaves: each tree's root and, per layer below
+ * it, its four ends; per layer k the shared k rounds of 3 values.
+ */
+export function gkrWords(ns: number[]): number {
+  const depth = Math.max(0, ...ns);
+  return ns.reduce((a, n) => a + 8 + 16 * n, 0) + 6 * depth * (depth - 1);
 }
 
 /** Leaf variables of each instance's witness tree. */
@@ -227,7 +232,8 @@ export function instanceLeafVars(layout: SetupLayout): number[] {
 export function setupBodyWords(layout: SetupLayout): number {
   const limbWords = layout.wide.reduce((a, w) => a + 4 * (1 + w.limbs.length), 0);
   const leafVars = instanceLeafVars(layout);
-  return layout.instances.reduce((a, inst, i) => a + gkrWords(leafVars[i]!) + 8 * inst.uses.length + gkrWords(layout.table.logRows) + 4, 0) + limbWords;
+  const trees = leafVars.flatMap((n) => [n, layout.table.logRows]);
+  return gkrWords(trees) + layout.instances.reduce((a, inst) => a + 8 * inst.uses.length + 4, 0) + limbWords;
 }
 
 /** The auxiliary commitment's parameters: its own size, the model commitment's rate and queries. */

@@ -10,7 +10,7 @@
 // The count is per thread (a module-level number): pool workers report theirs per job.
 
 import type { Ext } from "../field/ext.ts";
-import type { Buf, FieldBackend, Table } from "./types.ts";
+import type { Buf, FieldBackend, GkrTables, Table } from "./types.ts";
 
 let ops = 0;
 
@@ -65,6 +65,11 @@ export function countFieldOps<B extends FieldBackend>(b: B): B {
     },
     gkrLayer(p0: Buf, p1: Buf, q0: Buf, q1: Buf, pExt: boolean, h: number, np: Buf, nq: Buf) { ops += 3 * h; b.gkrLayer(p0, p1, q0, q1, pExt, h, np, nq); },
     gkrRound(eq: Buf, p0: Buf, p1: Buf, q0: Buf, q1: Buf, pExt: boolean, m: number, lambda: Ext) { ops += 2 * m * 5; return b.gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda); },
+    gkrRounds(trees: readonly GkrTables[], m: number, lambda: Ext) { ops += 2 * m * 5 * trees.length; return b.gkrRounds(trees, m, lambda); },
+    gkrFoldRounds(trees: readonly GkrTables[], m: number, r: Ext, lambda: Ext) {
+      ops += 5 * (2 * m + (m < 2 ? 0 : m)) * trees.length;
+      return b.gkrFoldRounds(trees, m, r, lambda);
+    },
   };
   return { ...b, ...counted };
 }

@@ -216,6 +216,12 @@ export function createTsBackend(): FieldBackend {
       const [e, a, b, c, d] = outs;
       return backend.gkrRound(e!, a!, b!, c!, d!, true, m >> 1, lambda);
     },
+    gkrRounds(trees, m, lambda) {
+      return trees.map(({ tables: [e, a, b, c, d], pExt }) => backend.gkrRound(e!, a!, b!, c!, d!, pExt, m, lambda));
+    },
+    gkrFoldRounds(trees, m, r, lambda) {
+      return trees.map((t) => backend.gkrFoldRound(t.tables, t.pExt, m, r, lambda, t.outs!));
+    },
     gkrLayer(p0, p1, q0, q1, pExt, h, np, nq) {
       const A = d(p0), B = d(p1), C = d(q0), D = d(q1), P = d(np), Q = d(nq);
       const at = (x: Uint32Array, i: number): Ext => (pExt ? get4(x, i) : Uint32Array.of(x[i]!, 0, 0, 0));

@@ -24,6 +24,13 @@ export interface Table {
   ext: boolean;
 }
 
+/** One fraction tree's tables in a batched GKR round: [eq, p0, p1, q0, q1], and where a fold writes them. */
+export interface GkrTables {
+  tables: readonly Buf[];
+  pExt: boolean;
+  outs?: readonly Buf[];
+}
+
 export interface FieldBackend {
   readonly name: "ts" | "wasm";
 
@@ -120,4 +127,8 @@ export interface FieldBackend {
    * aliasing the inputs), then gkrRound over the m/2 folded pairs (empty when m = 1).
    */
   gkrFoldRound(tables: readonly Buf[], pExt: boolean, m: number, r: Ext, lambda: Ext, outs: readonly Buf[]): Uint32Array;
+  /** gkrRound for several trees of m pairs each (their own eq tables may be one buffer): a message each. */
+  gkrRounds(trees: readonly GkrTables[], m: number, lambda: Ext): Uint32Array[];
+  /** gkrFoldRound for several trees of m pairs each at the same r and λ (every tree gives its outs): a message each. */
+  gkrFoldRounds(trees: readonly GkrTables[], m: number, r: Ext, lambda: Ext): Uint32Array[];
 }

@@ -361,6 +361,12 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
       k.gkrRound(p(eq), p(p0), p(p1), p(q0), p(q1), pExt, m, putExt(lambda), S_OUT);
       return getWords(S_OUT, 12);
     },
+    gkrRounds(trees, m, lambda) {
+      return trees.map(({ tables: [e, a, b, c, d], pExt }) => backend.gkrRound(e!, a!, b!, c!, d!, pExt, m, lambda));
+    },
+    gkrFoldRounds(trees, m, r, lambda) {
+      return trees.map((t) => backend.gkrFoldRound(t.tables, t.pExt, m, r, lambda, t.outs!));
+    },
   };
   return counted ? countFieldOps(backend) : backend;
 }

@@ -3,7 +3,9 @@
 // built from layer k+1 by pairing entry x with entry x + 2^k (the new variable is the top one):
 //   p_k(x) = p0·q1 + p1·q0,  q_k(x) = q0·q1.
 // Each layer's claim (p̃_k(r), q̃_k(r)) is reduced to layer k+1 by a degree-3 sumcheck over
-// Σ_x eq(r,x)·[p0 q1 + p1 q0 + λ·q0 q1], then a line through the two halves at μ.
+// Σ_x eq(r,x)·[p0 q1 + p1 q0 + λ·q0 q1], then a line through the two halves at μ. Several trees
+// (every LogUp instance's witness and table trees) are proved together: their layers k all have
+// 2^k entries, so one sumcheck per layer takes their random combination (gkrProve).
 
 import { type Ext, EXT_ONE, extAdd, extEquals, extMul, extSub } from "../field/index.ts";
 import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
@@ -12,16 +14,17 @@ import { interpolateAt } from "../poly/index.ts";
 import { LookupRejection } from "./errors.ts";
 
 export interface GkrLayerProof {
-  /** Per sumcheck round: s(0), s(2), s(3). */
+  /** Per sumcheck round: s(0), s(2), s(3) of the layer's combined sum. */
   rounds: Ext[][];
-  /** p0, p1, q0, q1 of the next layer at the sumcheck's final point. */
-  ends: [Ext, Ext, Ext, Ext];
+  /** Per tree still active at this layer, in tree order: p0, p1, q0, q1 of its next layer at the final point. */
+  ends: [Ext, Ext, Ext, Ext][];
 }
 
+/** Several fraction trees proved together: one sumcheck per layer for every tree deep enough. */
 export interface GkrProof {
-  rootP: Ext;
-  rootQ: Ext;
-  /** layers[k] reduces layer k to layer k+1 (k = 0 has no sumcheck rounds). */
+  /** Per tree: the root fraction (P, Q). */
+  roots: [Ext, Ext][];
+  /** layers[k] reduces layer k to layer k+1 of every tree with more than k variables (k = 0 has no sumcheck rounds). */
   layers: GkrLayerProof[];
 }
 
@@ -30,6 +33,14 @@ export interface GkrClaim {
   point: Ext[];
   p: Ext;
   q: Ext;
+}
+
+/** A tree's leaves in kernel memory (2^n entries, n ≥ 1): q extension, p extension or, with `pBase`, one base word per entry. */
+export interface GkrLeaves {
+  p: Buf;
+  q: Buf;
+  n: number;
+  pBase?: boolean;
 }
 
 const lerp = (a: Ext, b: Ext, t: Ext): Ext => extAdd(a, extMul(t, extSub(b, a)));
@@ -58,18 +69,33 @@ const pointWords = (r: Ext[]): Uint32Array => {
   return out;
 };
 
-/**
- * Proves the fraction sum of leaves (p, q) (2^n entries, n ≥ 1; q interleaved extension, p
- * extension or, with `pBase`, one base word per entry). Every layer and every sumcheck round
- * runs on the field kernels: a round of Σ eq·(p0 q1 + p1 q0 + λ q0 q1) is one gkrRound call. Layers are freed as soon as the walk down no longer needs them.
- */
-export function gkrProve(p: Uint32Array, q: Uint32Array, n: number, tr: Transcript, K: FieldBackend = fieldBackend(), pBase = false): { proof: GkrProof; claim: GkrClaim } {
-  return gkrProveLeaves(K.from(p), K.from(q), n, tr, K, pBase);
+/** Powers 1, λ², λ⁴, …: tree a's weight in a layer's combined claim (its q-claim gets one more λ). */
+function treeWeights(lambda: Ext, count: number): Ext[] {
+  const sq = extMul(lambda, lambda);
+  const out: Ext[] = [EXT_ONE.slice()];
+  for (let a = 1; a < count; a++) out.push(extMul(out[a - 1]!, sq));
+  return out;
 }
 
-/** gkrProve on leaves already in kernel memory; it takes them over (frees them). */
-export function gkrProveLeaves(pLeaves: Buf, qLeaves: Buf, n: number, tr: Transcript, K: FieldBackend = fieldBackend(), pBase = false): { proof: GkrProof; claim: GkrClaim } {
-  const live = new Set<Buf>([pLeaves, qLeaves]);
+/** Σ_a w_a·xs_a for three-element round messages. */
+function combineRounds(weights: Ext[], sums: Uint32Array[]): Ext[] {
+  const out: Ext[] = [0, 1, 2].map(() => new Uint32Array(4));
+  sums.forEach((s, a) => {
+    for (let i = 0; i < 3; i++) out[i] = extAdd(out[i]!, extMul(weights[a]!, s.subarray(4 * i, 4 * i + 4)));
+  });
+  return out;
+}
+
+/**
+ * Proves the fraction sums of several trees at once (LogUp-GKR, batched): all trees walk down
+ * from their roots in step, so at layer k every tree with more than k variables has 2^k
+ * fractions and the same point; one degree-3 sumcheck proves the random combination
+ * Σ_a λ^{2a}·[p0 q1 + p1 q0 + λ·q0 q1]_a, so the transcript sees one message per round, not one
+ * per tree. Every layer and round runs on the field kernels; the leaves are taken over (freed).
+ * A tree with n variables leaves the walk after layer n − 1 with its leaf claim.
+ */
+export function gkrProve(trees: GkrLeaves[], tr: Transcript, K: FieldBackend = fieldBackend()): { proof: GkrProof; claims: GkrClaim[] } {
+  const live = new Set<Buf>(trees.flatMap((t) => [t.p, t.q]));
   // Every table is written in full before it is read: no zero-fill.
   const alloc = (words: number) => {
     const b = K.allocFor(words);
@@ -81,71 +107,97 @@ export function gkrProveLeaves(pLeaves: Buf, qLeaves: Buf, n: number, tr: Transc
   };
   const read = (b: Buf, i: number, ext = true): Ext => (ext ? K.read(K.slice(b, 4 * i, 4)) : Uint32Array.of(K.read(K.slice(b, i, 1))[0]!, 0, 0, 0));
   try {
-    // layers[k] holds (p, q) with 2^k entries; layers[n] are the leaves (p possibly base).
-    const layers = new Array<Layer>(n + 1);
-    layers[n] = { p: pLeaves, q: qLeaves, pExt: !pBase };
-    for (let k = n - 1; k >= 0; k--) {
-      const up = layers[k + 1]!, h = 2 ** k;
-      const [p0, p1, q0, q1] = halves(K, up, h);
-      const np = alloc(4 * h), nq = alloc(4 * h);
-      K.gkrLayer(p0, p1, q0, q1, up.pExt, h, np, nq);
-      layers[k] = { p: np, q: nq, pExt: true };
-    }
-    const rootP = read(layers[0]!.p, 0), rootQ = read(layers[0]!.q, 0);
-    absorbExts(tr, "logup/root", [rootP, rootQ]);
+    if (trees.length === 0 || trees.some((t) => !Number.isInteger(t.n) || t.n < 1)) throw new Error("gkr: every tree needs at least one variable");
+    // stacks[j][k] holds tree j's layer k (2^k entries); stacks[j][n] are its leaves.
+    const stacks = trees.map((t) => {
+      const layers = new Array<Layer>(t.n + 1);
+      layers[t.n] = { p: t.p, q: t.q, pExt: !t.pBase };
+      for (let k = t.n - 1; k >= 0; k--) {
+        const up = layers[k + 1]!, h = 2 ** k;
+        const [p0, p1, q0, q1] = halves(K, up, h);
+        const np = alloc(4 * h), nq = alloc(4 * h);
+        K.gkrLayer(p0, p1, q0, q1, up.pExt, h, np, nq);
+        layers[k] = { p: np, q: nq, pExt: true };
+      }
+      return layers;
+    });
+    const roots = stacks.map((layers): [Ext, Ext] => [read(layers[0]!.p, 0), read(layers[0]!.q, 0)]);
+    absorbExts(tr, "logup/root", roots.flat());
+    const depth = Math.max(...trees.map((t) => t.n));
+    const claims = new Array<GkrClaim>(trees.length);
+    const pc = roots.map((x) => x[0]), qc = roots.map((x) => x[1]);
     const proofLayers: GkrLayerProof[] = [];
     let r: Ext[] = [];
-    let pc: Ext = rootP, qc: Ext = rootQ;
-    for (let k = 0; k < n; k++) {
-      free(layers[k]!.p);
-      free(layers[k]!.q);
-      const next = layers[k + 1]!, h = 2 ** k;
+    for (let k = 0; k < depth; k++) {
+      const active = trees.flatMap((t, j) => (t.n > k ? [j] : []));
+      for (const j of active) {
+        free(stacks[j]![k]!.p);
+        free(stacks[j]![k]!.q);
+      }
+      const h = 2 ** k;
       const rounds: Ext[][] = [];
       const point: Ext[] = [];
-      let ends: [Ext, Ext, Ext, Ext];
+      let ends: [Ext, Ext, Ext, Ext][];
       if (k === 0) {
-        ends = [read(next.p, 0, next.pExt), read(next.p, 1, next.pExt), read(next.q, 0), read(next.q, 1)];
+        ends = active.map((j) => {
+          const next = stacks[j]![1]!;
+          return [read(next.p, 0, next.pExt), read(next.p, 1, next.pExt), read(next.q, 0), read(next.q, 1)];
+        });
       } else {
         const lambda = tr.squeezeExt("logup/lambda");
-        let eq = alloc(4 * h);
+        const weights = treeWeights(lambda, active.length);
+        const eq = alloc(4 * h);
         K.eqTable(pointWords(r), eq);
-        // The layer's halves (views of the layer until the first fold copies them out).
-        let [p0, p1, q0, q1] = halves(K, next, h);
-        let pExt = next.pExt;
-        // Σ eq·(p0·q1 + p1·q0 + λ·q0·q1) at 0, 2, 3; after the first round each call folds the five
-        // tables at the challenge and sums the next round in the same pass.
-        let sums = K.gkrRound(eq, p0, p1, q0, q1, pExt, h / 2, lambda);
-        // Two sets of five tables, folded into each other in turn (round r writes m = h/2^(r+1)
-        // elements; a fold never writes the tables it reads): no allocation per round.
-        const sets = [h / 2, Math.max(1, h / 4)].map((size) => Array.from({ length: 5 }, () => alloc(4 * size)));
-        const first = eq;
+        // Per active tree: its five tables (eq shared until the first fold gives each its own
+        // copy; views of the layer until then), and two sets of five buffers folded into each
+        // other in turn (round r writes h/2^(r+1) elements; a fold never writes what it reads).
+        const state = active.map((j) => {
+          const next = stacks[j]![k + 1]!;
+          const [p0, p1, q0, q1] = halves(K, next, h);
+          const sets = [h / 2, Math.max(1, h / 4)].map((size) => Array.from({ length: 5 }, () => alloc(4 * size)));
+          return { tables: [eq, p0, p1, q0, q1] as readonly Buf[], pExt: next.pExt, outs: undefined as readonly Buf[] | undefined, sets, next };
+        });
+        // One kernel batch per round for all trees (many are small: together they fill the threads).
+        let sums = K.gkrRounds(state, h / 2, lambda);
         for (let round = 0, m = h / 2; round < k; round++, m /= 2) {
-          const s = [0, 1, 2].map((i) => sums.slice(4 * i, 4 * i + 4));
+          const s = combineRounds(weights, sums);
           rounds.push(s);
           absorbExts(tr, "logup/round", s);
           const c = tr.squeezeExt("logup/challenge");
           point.push(c);
-          const outs = sets[round & 1]!;
-          sums = K.gkrFoldRound([eq, p0, p1, q0, q1], pExt, m, c, lambda, outs);
-          [eq, p0, p1, q0, q1] = outs as [Buf, Buf, Buf, Buf, Buf];
-          pExt = true;
+          for (const t of state) t.outs = t.sets[round & 1]!;
+          sums = K.gkrFoldRounds(state, m, c, lambda);
+          for (const t of state) {
+            t.tables = t.outs!;
+            t.pExt = true;
+          }
           if (round === 0) {
-            free(first);
-            free(next.p);
-            free(next.q);
+            free(eq);
+            for (const t of state) {
+              free(t.next.p);
+              free(t.next.q);
+            }
           }
         }
-        ends = [read(p0, 0, pExt), read(p1, 0, pExt), read(q0, 0), read(q1, 0)];
-        for (const b of sets.flat()) free(b);
+        ends = state.map((t) => {
+          const [, p0, p1, q0, q1] = t.tables as [Buf, Buf, Buf, Buf, Buf];
+          const e: [Ext, Ext, Ext, Ext] = [read(p0, 0, t.pExt), read(p1, 0, t.pExt), read(q0, 0), read(q1, 0)];
+          for (const b of t.sets.flat()) free(b);
+          return e;
+        });
       }
-      absorbExts(tr, "logup/ends", ends);
+      absorbExts(tr, "logup/ends", ends.flat());
       const mu = tr.squeezeExt("logup/mu");
-      pc = lerp(ends[0], ends[1], mu);
-      qc = lerp(ends[2], ends[3], mu);
       r = [...point, mu];
+      active.forEach((j, a) => {
+        const [p0, p1, q0, q1] = ends[a]!;
+        pc[j] = lerp(p0, p1, mu);
+        qc[j] = lerp(q0, q1, mu);
+        if (trees[j]!.n === k + 1) claims[j] = { point: r, p: pc[j]!, q: qc[j]! };
+      });
       proofLayers.push({ rounds, ends });
     }
-    return { proof: { rootP, rootQ, layers: proofLayers }, claim: { point: r, p: pc, q: qc } };
+    return { proof: { roots, layers: proofLayers }, claims };
   } finally {
     for (const b of live) K.free(b);
   }
@@ -165,26 +217,37 @@ function halves(K: FieldBackend, layer: Layer, h: number): [Buf, Buf, Buf, Buf] 
 }
 
 /**
- * Verifies a fraction-tree proof over 2^n leaves; returns the root and the leaf-layer claim
- * for the caller to check against the leaves' definition. Throws LookupRejection.
+ * Verifies a batched fraction-tree proof over trees of `ns[j]` leaf variables (from the plan,
+ * never from the proof); returns each tree's root and leaf claim for the caller to check against
+ * the leaves' definition. Throws LookupRejection.
  */
-export function gkrVerify(proof: GkrProof, n: number, tr: Transcript): { rootP: Ext; rootQ: Ext; claim: GkrClaim } {
-  if (proof.layers.length !== n) throw new LookupRejection(`expected ${n} GKR layers, got ${proof.layers.length}`);
-  absorbExts(tr, "logup/root", [proof.rootP, proof.rootQ]);
+export function gkrVerify(proof: GkrProof, ns: number[], tr: Transcript): { roots: [Ext, Ext][]; claims: GkrClaim[] } {
+  if (ns.length === 0 || ns.some((n) => !Number.isInteger(n) || n < 1)) throw new LookupRejection("every fraction tree needs at least one variable");
+  if (proof.roots.length !== ns.length) throw new LookupRejection(`expected ${ns.length} fraction-tree roots, got ${proof.roots.length}`);
+  const depth = Math.max(...ns);
+  if (proof.layers.length !== depth) throw new LookupRejection(`expected ${depth} GKR layers, got ${proof.layers.length}`);
+  absorbExts(tr, "logup/root", proof.roots.flat());
+  const pc = proof.roots.map((x) => x[0]), qc = proof.roots.map((x) => x[1]);
+  const claims = new Array<GkrClaim>(ns.length);
   let r: Ext[] = [];
-  let pc: Ext = proof.rootP, qc: Ext = proof.rootQ;
-  for (let k = 0; k < n; k++) {
+  for (let k = 0; k < depth; k++) {
     const layer = proof.layers[k]!;
+    const active = ns.flatMap((n, j) => (n > k ? [j] : []));
     if (layer.rounds.length !== k) throw new LookupRejection(`GKR layer ${k}: expected ${k} sumcheck rounds, got ${layer.rounds.length}`);
-    const [p0, p1, q0, q1] = layer.ends;
+    if (layer.ends.length !== active.length) throw new LookupRejection(`GKR layer ${k}: expected the ends of ${active.length} trees, got ${layer.ends.length}`);
+    let point: Ext[] = [];
     if (k === 0) {
-      if (!extEquals(extAdd(extMul(p0, q1), extMul(p1, q0)), pc) || !extEquals(extMul(q0, q1), qc)) {
-        throw new LookupRejection("GKR layer 0: the first layer does not combine to the root");
-      }
+      active.forEach((j, a) => {
+        const [p0, p1, q0, q1] = layer.ends[a]!;
+        if (!extEquals(extAdd(extMul(p0, q1), extMul(p1, q0)), pc[j]!) || !extEquals(extMul(q0, q1), qc[j]!)) {
+          throw new LookupRejection(`GKR layer 0: tree ${j}'s first layer does not combine to its root`);
+        }
+      });
     } else {
       const lambda = tr.squeezeExt("logup/lambda");
-      let claim: Ext = extAdd(pc, extMul(lambda, qc));
-      const point: Ext[] = [];
+      const weights = treeWeights(lambda, active.length);
+      let claim: Ext = new Uint32Array(4);
+      active.forEach((j, a) => (claim = extAdd(claim, extMul(weights[a]!, extAdd(pc[j]!, extMul(lambda, qc[j]!))))));
       for (let round = 0; round < k; round++) {
         const s = layer.rounds[round]!;
         if (s.length !== 3) throw new LookupRejection(`GKR layer ${k} round ${round}: expected 3 evaluations, got ${s.length}`);
@@ -193,16 +256,22 @@ export function gkrVerify(proof: GkrProof, n: number, tr: Transcript): { rootP: 
         claim = interpolateAt([s[0]!, extSub(claim, s[0]!), s[1]!, s[2]!], c);
         point.push(c);
       }
-      const expected = extMul(eqEval(r, point), extAdd(extAdd(extMul(p0, q1), extMul(p1, q0)), extMul(lambda, extMul(q0, q1))));
-      if (!extEquals(expected, claim)) throw new LookupRejection(`GKR layer ${k}: the sumcheck's final claim does not match the layer below`);
-      r = point;
+      let layerSum: Ext = new Uint32Array(4);
+      layer.ends.forEach(([p0, p1, q0, q1], a) => {
+        const term = extAdd(extAdd(extMul(p0, q1), extMul(p1, q0)), extMul(lambda, extMul(q0, q1)));
+        layerSum = extAdd(layerSum, extMul(weights[a]!, term));
+      });
+      if (!extEquals(extMul(eqEval(r, point), layerSum), claim)) throw new LookupRejection(`GKR layer ${k}: the sumcheck's final claim does not match the layer below`);
     }
-    absorbExts(tr, "logup/ends", [p0, p1, q0, q1]);
+    absorbExts(tr, "logup/ends", layer.ends.flat());
     const mu = tr.squeezeExt("logup/mu");
-    pc = lerp(p0, p1, mu);
-    qc = lerp(q0, q1, mu);
-    r = [...r, mu];
+    r = [...point, mu];
+    active.forEach((j, a) => {
+      const [p0, p1, q0, q1] = layer.ends[a]!;
+      pc[j] = lerp(p0, p1, mu);
+      qc[j] = lerp(q0, q1, mu);
+      if (ns[j] === k + 1) claims[j] = { point: r, p: pc[j]!, q: qc[j]! };
+    });
   }
-  return { rootP: proof.rootP, rootQ: proof.rootQ, claim: { point: r, p: pc, q: qc } };
+  return { roots: proof.roots, claims };
 }
-

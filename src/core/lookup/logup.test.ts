@@ -51,16 +51,24 @@ function setup() {
   return { table, uses };
 }
 
-function prove(table: Table, uses: LookupUse[], m = multiplicities(table, uses)) {
-  const tr = new Transcript();
-  tr.absorb("test", new Uint8Array([1]));
-  return logupProve(table, uses, m, tr);
+/** A second, one-column table of another size: 0..7, used by five values. */
+function rangeSetup(): { table: Table; uses: LookupUse[] } {
+  const table: Table = { name: "range3", logRows: 3, columns: [Uint32Array.from({ length: 8 }, (_, j) => j)] };
+  return { table, uses: [{ shape: [5], logDims: [3], columns: [Uint32Array.of(3, 0, 7, 7, 2, 9, 9, 9)], label: "r" }] };
 }
 
-function verify(table: Table, uses: LookupUse[], proof: LogupProof) {
+type Instance = { table: Table; uses: LookupUse[]; m?: Uint32Array };
+
+function prove(instances: Instance[]) {
   const tr = new Transcript();
   tr.absorb("test", new Uint8Array([1]));
-  return logupVerify(table, uses.map((u) => ({ shape: u.shape, logDims: u.logDims })), proof, tr);
+  return logupProve(instances.map((x) => ({ table: x.table, uses: x.uses, m: x.m ?? multiplicities(x.table, x.uses) })), tr);
+}
+
+function verify(instances: Instance[], proof: LogupProof) {
+  const tr = new Transcript();
+  tr.absorb("test", new Uint8Array([1]));
+  return logupVerify(instances.map((x) => ({ table: x.table, uses: x.uses.map((u) => ({ shape: u.shape, logDims: u.logDims })) })), proof, tr);
 }
 
 const bump = (e: Ext): Ext => { const c = e.slice(); c[0] = (c[0]! + 1) % P; return c; };
@@ -70,10 +78,24 @@ describe("LogUp-GKR", () => {
     const { table, uses } = setup();
     const m = multiplicities(table, uses);
     expect(m.reduce((a, b) => a + b, 0)).toBe(15 + 10 + 2);
-    const { proof } = prove(table, uses, m);
-    const claims = verify(table, uses, proof);
-    for (const c of claims.columns) expect(extEquals(c.value, mle(uses[c.use]!.columns[c.column]!, c.point))).toBe(true);
-    expect(extEquals(claims.multiplicity.value, mle(m, claims.multiplicity.point))).toBe(true);
+    const { proof } = prove([{ table, uses, m }]);
+    const [claims] = verify([{ table, uses }], proof);
+    for (const c of claims!.columns) expect(extEquals(c.value, mle(uses[c.use]!.columns[c.column]!, c.point))).toBe(true);
+    expect(extEquals(claims!.multiplicity.value, mle(m, claims!.multiplicity.point))).toBe(true);
+  });
+
+  it("proves instances of different tables and sizes together, each with true claims", () => {
+    const a = setup(), b = rangeSetup();
+    const instances = [a, b].map((x) => ({ ...x, m: multiplicities(x.table, x.uses) }));
+    const { proof, claims: proverClaims } = prove(instances);
+    // One set of rounds per layer for all four trees (depths 6, 6, 3, 3), not one per tree.
+    expect(proof.gkr.layers.map((l) => l.ends.length)).toEqual([4, 4, 4, 2, 2, 2]);
+    const claims = verify(instances, proof);
+    expect(claims).toEqual(proverClaims);
+    instances.forEach((x, i) => {
+      for (const c of claims[i]!.columns) expect(extEquals(c.value, mle(x.uses[c.use]!.columns[c.column]!, c.point))).toBe(true);
+      expect(extEquals(claims[i]!.multiplicity.value, mle(x.m, claims[i]!.multiplicity.point))).toBe(true);
+    });
   });
 
   it("the selector MLE equals the MLE of the live mask", () => {
@@ -98,36 +120,51 @@ describe("LogUp-GKR", () => {
     fake.columns[1]![10] = 5; // relu(-22) claimed to be 5
     const x = uses[1]!.columns[0]!, y = uses[1]!.columns[1]!;
     x[0] = (P - 22) % P; y[0] = 5;
-    const { proof } = prove(fake, uses, multiplicities(fake, uses));
-    expect(() => verify(table, uses, proof)).toThrow(LookupRejection);
+    const { proof } = prove([{ table: fake, uses }]);
+    expect(() => verify([{ table, uses }], proof)).toThrow(LookupRejection);
   });
 
   it("rejects a multiplicity off by one", () => {
     const { table, uses } = setup();
     const m = multiplicities(table, uses);
     m[40]! += 1;
-    const { proof } = prove(table, uses, m);
-    expect(() => verify(table, uses, proof)).toThrow(/not all in the table|multiplicities/);
+    const { proof } = prove([{ table, uses, m }]);
+    expect(() => verify([{ table, uses }], proof)).toThrow(/not all in the table|multiplicities/);
+  });
+
+  it("rejects a cheat in one instance of several (a value outside the second table)", () => {
+    const a = setup(), b = rangeSetup();
+    b.uses[0]!.columns[0]![1] = 8; // 8 is not in 0..7
+    const m = multiplicities(b.table, b.uses, { skipMissing: true });
+    const { proof } = prove([a, { ...b, m }]);
+    expect(() => verify([a, b], proof)).toThrow(/range3: the looked-up values are not all in the table/);
   });
 
   const tampers: [string, (p: LogupProof) => void][] = [
-    ["witness root numerator", (p) => (p.witness.rootP = bump(p.witness.rootP))],
-    ["table root denominator", (p) => (p.table.rootQ = bump(p.table.rootQ))],
-    ["a round polynomial of a witness layer", (p) => (p.witness.layers[3]!.rounds[1]![2] = bump(p.witness.layers[3]!.rounds[1]![2]!))],
-    ["a round polynomial of a table layer", (p) => (p.table.layers[5]!.rounds[4]![0] = bump(p.table.layers[5]!.rounds[4]![0]!))],
-    ["a LogUp layer claim (ends)", (p) => (p.witness.layers[2]!.ends[1] = bump(p.witness.layers[2]!.ends[1]))],
-    ["the first layer's ends", (p) => (p.table.layers[0]!.ends[3] = bump(p.table.layers[0]!.ends[3]))],
-    ["a column value", (p) => (p.columnEvals[2]![1] = bump(p.columnEvals[2]![1]!))],
-    ["the multiplicity value", (p) => (p.multiplicityEval = bump(p.multiplicityEval))],
-    ["a dropped layer", (p) => p.witness.layers.pop()],
-    ["a dropped round", (p) => p.table.layers[4]!.rounds.pop()],
+    ["witness root numerator", (p) => (p.gkr.roots[0]![0] = bump(p.gkr.roots[0]![0]))],
+    ["table root denominator", (p) => (p.gkr.roots[1]![1] = bump(p.gkr.roots[1]![1]))],
+    ["the second instance's table root", (p) => (p.gkr.roots[3]![0] = bump(p.gkr.roots[3]![0]))],
+    ["a round polynomial of a layer", (p) => (p.gkr.layers[3]!.rounds[1]![2] = bump(p.gkr.layers[3]!.rounds[1]![2]!))],
+    ["a round polynomial of the last layer", (p) => (p.gkr.layers[5]!.rounds[4]![0] = bump(p.gkr.layers[5]!.rounds[4]![0]!))],
+    ["a LogUp layer claim (a witness tree's ends)", (p) => (p.gkr.layers[2]!.ends[0]![1] = bump(p.gkr.layers[2]!.ends[0]![1]))],
+    ["a LogUp layer claim (a short tree's last ends)", (p) => (p.gkr.layers[2]!.ends[3]![2] = bump(p.gkr.layers[2]!.ends[3]![2]))],
+    ["the first layer's ends", (p) => (p.gkr.layers[0]!.ends[1]![3] = bump(p.gkr.layers[0]!.ends[1]![3]))],
+    ["a column value", (p) => (p.columnEvals[0]![2]![1] = bump(p.columnEvals[0]![2]![1]!))],
+    ["the second instance's column value", (p) => (p.columnEvals[1]![0]![0] = bump(p.columnEvals[1]![0]![0]!))],
+    ["the multiplicity value", (p) => (p.multiplicityEvals[0] = bump(p.multiplicityEvals[0]!))],
+    ["the second instance's multiplicity value", (p) => (p.multiplicityEvals[1] = bump(p.multiplicityEvals[1]!))],
+    ["swapped instances' ends", (p) => { const e = p.gkr.layers[1]!.ends; [e[0], e[2]] = [e[2]!, e[0]!]; }],
+    ["a dropped layer", (p) => p.gkr.layers.pop()],
+    ["a dropped round", (p) => p.gkr.layers[4]!.rounds.pop()],
+    ["a dropped tree's ends", (p) => p.gkr.layers[1]!.ends.pop()],
+    ["a dropped root", (p) => p.gkr.roots.pop()],
   ];
   for (const [name, tamper] of tampers) {
     it(`rejects a changed ${name}`, () => {
-      const { table, uses } = setup();
-      const { proof } = prove(table, uses);
+      const instances = [setup(), rangeSetup()];
+      const { proof } = prove(instances);
       tamper(proof);
-      expect(() => verify(table, uses, proof)).toThrow(LookupRejection);
+      expect(() => verify(instances, proof)).toThrow(LookupRejection);
     });
   }
 });

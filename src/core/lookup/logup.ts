@@ -1,5 +1,7 @@
-// One LogUp instance (PROTOCOL.md §5): every use of one table, proved by two fraction trees
+// LogUp instances (PROTOCOL.md §5): one per table, covering every use of it, shown by two fraction trees
 //   Σ_uses Σ_i sel_i / (α − Σ_c β^c·a_c(i))  =  Σ_j m_j / (α − Σ_c β^c·t_c(j)).
+// All instances of a proof share α, β and one batched GKR (each identity is still checked on its
+// own; a shared α only adds a union bound over the instances).
 // Uses are laid out in one leaf vector at size-aligned offsets (largest first), unused leaves
 // are 0/1. The verifier evaluates the selectors and the table MLE itself; the prover supplies
 // only the columns' values at the leaf point (which become claims on the committed or derived
@@ -7,7 +9,7 @@
 
 import { type Ext, EXT_ONE, EXT_ZERO, P, extAdd, extEquals, extFromBase, extIsZero, extMul, extSub } from "../field/index.ts";
 import type { Transcript } from "../transcript/index.ts";
-import { gkrProveLeaves, gkrVerify, eqEval, type GkrProof } from "./gkr.ts";
+import { gkrProve, gkrVerify, eqEval, type GkrLeaves, type GkrProof } from "./gkr.ts";
 import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
 import { evaluateMle } from "../poly/index.ts";
 import { LookupError, LookupRejection } from "./errors.ts";
@@ -32,13 +34,21 @@ export interface LookupUse extends UseShape {
   label: string;
 }
 
+/** Every LogUp instance of a proof, proved together: one batched GKR over all their trees. */
 export interface LogupProof {
-  witness: GkrProof;
-  table: GkrProof;
-  /** Per use, per column: the column's MLE at the use's part of the witness leaf point. */
-  columnEvals: Ext[][];
-  /** m̃ at the table leaf point. */
-  multiplicityEval: Ext;
+  /** Trees in instance order: instance i's witness tree is tree 2i, its table tree 2i + 1. */
+  gkr: GkrProof;
+  /** Per instance, per use, per column: the column's MLE at the use's part of the witness leaf point. */
+  columnEvals: Ext[][][];
+  /** Per instance: m̃ at its table leaf point. */
+  multiplicityEvals: Ext[];
+}
+
+/** One instance to prove: a table, every use of it, and the multiplicities. */
+export interface LogupInstance {
+  table: Table;
+  uses: LookupUse[];
+  m: Uint32Array;
 }
 
 export interface ColumnClaim {
@@ -304,94 +314,115 @@ function challenges(tr: Transcript, width: number): { alpha: Ext; betaPowers: Ex
   return { alpha, betaPowers };
 }
 
-export function logupProve(table: Table, uses: LookupUse[], m: Uint32Array, tr: Transcript): { proof: LogupProof; claims: LogupClaims } {
-  checkTable(table);
-  const width = table.columns.length;
-  const { alpha, betaPowers } = challenges(tr, width);
+/**
+ * Proves every instance (PROTOCOL.md §5) under one α, β: their witness and table trees go
+ * through one batched GKR, then the column values and multiplicities at the leaf points.
+ */
+export function logupProve(instances: LogupInstance[], tr: Transcript): { proof: LogupProof; claims: LogupClaims[] } {
+  for (const { table } of instances) checkTable(table);
+  const { alpha, betaPowers } = challenges(tr, Math.max(...instances.map((x) => x.table.columns.length)));
 
   const K = fieldBackend();
-  const { offsets, n } = layoutUses(uses);
-  // The leaves, built in kernel memory: p the live selectors (base), q the denominators, and past
-  // the uses p = 0, q = 1.
-  const p = K.alloc(2 ** n), q = K.allocFor(4 * 2 ** n);
-  let covered = 0;
-  uses.forEach((u, ui) => {
-    if (u.columns.length !== width) throw new LookupError(`${u.label}: ${u.columns.length} columns for a table of ${width}`);
-    const live = masksOf(u).words;
-    K.write(p, live, offsets[ui]!);
-    denominatorsInto(K, alpha, betaPowers, u.columns, live.length, K.slice(q, 4 * offsets[ui]!, 4 * live.length));
-    covered = Math.max(covered, offsets[ui]! + live.length);
-  });
-  if (covered < 2 ** n) K.write(q, extOnes(2 ** n - covered), 4 * covered);
-  const w = gkrProveLeaves(p, q, n, tr, K, true);
+  const trees: GkrLeaves[] = [];
+  try {
+    for (const { table, uses, m } of instances) {
+      const width = table.columns.length;
+      const { offsets, n } = layoutUses(uses);
+      // The witness leaves, built in kernel memory: p the live selectors (base), q the
+      // denominators, and past the uses p = 0, q = 1.
+      const p = K.alloc(2 ** n), q = K.allocFor(4 * 2 ** n);
+      trees.push({ p, q, n, pBase: true });
+      let covered = 0;
+      uses.forEach((u, ui) => {
+        if (u.columns.length !== width) throw new LookupError(`${u.label}: ${u.columns.length} columns for a table of ${width}`);
+        const live = masksOf(u).words;
+        K.write(p, live, offsets[ui]!);
+        denominatorsInto(K, alpha, betaPowers, u.columns, live.length, K.slice(q, 4 * offsets[ui]!, 4 * live.length));
+        covered = Math.max(covered, offsets[ui]! + live.length);
+      });
+      if (covered < 2 ** n) K.write(q, extOnes(2 ** n - covered), 4 * covered);
+      // The table leaves: p = −m, q = α − Σ β^c·t_c.
+      const rows = 2 ** table.logRows;
+      const tp = new Uint32Array(rows);
+      for (let j = 0; j < rows; j++) tp[j] = m[j] === 0 ? 0 : P - m[j]!;
+      const tq = K.allocFor(4 * rows);
+      trees.push({ p: K.from(tp), q: tq, n: table.logRows, pBase: true });
+      denominatorsInto(K, alpha, betaPowers, table.columns, rows, tq);
+    }
+  } catch (e) {
+    for (const t of trees) { K.free(t.p); K.free(t.q); }
+    throw e;
+  }
+  const { proof: gkr, claims: leafClaims } = gkrProve(trees, tr, K);
 
-  const columnEvals = uses.map((u) => {
-    const low = pointWords(w.claim.point.slice(0, nVarsOf(u)));
+  const columnEvals = instances.map(({ uses }, i) => uses.map((u) => {
+    const low = pointWords(leafClaims[2 * i]!.point.slice(0, nVarsOf(u)));
     return u.columns.map((col) => evaluateMle(col, false, low, K));
+  }));
+  absorbExts(tr, "logup/columns", columnEvals.flat(2));
+  const multiplicityEvals = instances.map(({ m }, i) => evaluateMle(m, false, pointWords(leafClaims[2 * i + 1]!.point), K));
+  absorbExts(tr, "logup/multiplicity", multiplicityEvals);
+
+  const claims = instances.map(({ uses }, i): LogupClaims => {
+    const wPoint = leafClaims[2 * i]!.point;
+    return {
+      columns: uses.flatMap((u, ui) => u.columns.map((_, c) => ({ use: ui, column: c, point: wPoint.slice(0, nVarsOf(u)), value: columnEvals[i]![ui]![c]! }))),
+      multiplicity: { point: leafClaims[2 * i + 1]!.point, value: multiplicityEvals[i]! },
+    };
   });
-  absorbExts(tr, "logup/columns", columnEvals.flat());
-
-  const rows = 2 ** table.logRows;
-  const tp = new Uint32Array(rows);
-  for (let j = 0; j < rows; j++) tp[j] = m[j] === 0 ? 0 : P - m[j]!;
-  const tq = K.allocFor(4 * rows);
-  denominatorsInto(K, alpha, betaPowers, table.columns, rows, tq);
-  const t = gkrProveLeaves(K.from(tp), tq, table.logRows, tr, K, true);
-  const mPoint = t.claim.point;
-  const multiplicityEval = evaluateMle(m, false, pointWords(mPoint), K);
-  absorbExts(tr, "logup/multiplicity", [multiplicityEval]);
-
-  const claims: LogupClaims = {
-    columns: uses.flatMap((u, ui) => u.columns.map((_, c) => ({ use: ui, column: c, point: w.claim.point.slice(0, nVarsOf(u)), value: columnEvals[ui]![c]! }))),
-    multiplicity: { point: mPoint, value: multiplicityEval },
-  };
-  return { proof: { witness: w.proof, table: t.proof, columnEvals, multiplicityEval }, claims };
+  return { proof: { gkr, columnEvals, multiplicityEvals }, claims };
 }
 
-/** Verifies one instance; returns the claims the caller must still check (columns, m). */
-export function logupVerify(table: Table, uses: UseShape[], proof: LogupProof, tr: Transcript): LogupClaims {
-  checkTable(table);
-  const width = table.columns.length;
-  const { alpha, betaPowers } = challenges(tr, width);
-  const { offsets, n } = layoutUses(uses);
-
-  const w = gkrVerify(proof.witness, n, tr);
-  if (proof.columnEvals.length !== uses.length || proof.columnEvals.some((e) => e.length !== width)) {
-    throw new LookupRejection(`table ${table.name}: expected ${width} column values for each of ${uses.length} uses`);
+/** Verifies every instance; returns, per instance, the claims the caller must still check (columns, m). */
+export function logupVerify(instances: { table: Table; uses: UseShape[] }[], proof: LogupProof, tr: Transcript): LogupClaims[] {
+  for (const { table } of instances) checkTable(table);
+  const { alpha, betaPowers } = challenges(tr, Math.max(...instances.map((x) => x.table.columns.length)));
+  const layouts = instances.map(({ uses }) => layoutUses(uses));
+  const { roots, claims: leafClaims } = gkrVerify(proof.gkr, instances.flatMap(({ table }, i) => [layouts[i]!.n, table.logRows]), tr);
+  if (proof.columnEvals.length !== instances.length || proof.multiplicityEvals.length !== instances.length) {
+    throw new LookupRejection(`expected column and multiplicity values for ${instances.length} lookup instances`);
   }
-  absorbExts(tr, "logup/columns", proof.columnEvals.flat());
-  // The leaf layer at the GKR point, rebuilt from public selectors and the claimed column values.
-  let pLeaf: Ext = EXT_ZERO.slice(), qLeaf: Ext = EXT_ZERO.slice(), covered: Ext = EXT_ZERO.slice();
-  uses.forEach((u, ui) => {
-    const nLow = nVarsOf(u);
-    const weight = weightOf(w.claim.point, nLow, offsets[ui]!);
-    const low = w.claim.point.slice(0, nLow);
-    pLeaf = extAdd(pLeaf, extMul(weight, selectorEval(u, low)));
-    let qv = alpha;
-    for (let c = 0; c < width; c++) qv = extSub(qv, extMul(betaPowers[c]!, proof.columnEvals[ui]![c]!));
-    qLeaf = extAdd(qLeaf, extMul(weight, qv));
-    covered = extAdd(covered, weight);
+  instances.forEach(({ table, uses }, i) => {
+    const width = table.columns.length, evals = proof.columnEvals[i]!;
+    if (evals.length !== uses.length || evals.some((e) => e.length !== width)) {
+      throw new LookupRejection(`table ${table.name}: expected ${width} column values for each of ${uses.length} uses`);
+    }
   });
-  qLeaf = extAdd(qLeaf, extSub(EXT_ONE, covered));
-  if (!extEquals(pLeaf, w.claim.p)) throw new LookupRejection(`table ${table.name}: witness numerators do not match the live selectors`);
-  if (!extEquals(qLeaf, w.claim.q)) throw new LookupRejection(`table ${table.name}: witness denominators do not match the claimed column values`);
+  absorbExts(tr, "logup/columns", proof.columnEvals.flat(2));
+  absorbExts(tr, "logup/multiplicity", proof.multiplicityEvals);
 
-  const t = gkrVerify(proof.table, table.logRows, tr);
-  absorbExts(tr, "logup/multiplicity", [proof.multiplicityEval]);
-  const tPoint = t.claim.point;
-  const mPoint = tPoint;
-  let tableQ = alpha;
-  for (let c = 0; c < width; c++) tableQ = extSub(tableQ, extMul(betaPowers[c]!, evaluateMle(table.columns[c]!, false, pointWords(tPoint))));
-  const tableP = extSub(EXT_ZERO, proof.multiplicityEval);
-  if (!extEquals(tableQ, t.claim.q)) throw new LookupRejection(`table ${table.name}: table denominators do not match the table`);
-  if (!extEquals(tableP, t.claim.p)) throw new LookupRejection(`table ${table.name}: multiplicities do not match the claimed value`);
+  return instances.map(({ table, uses }, i): LogupClaims => {
+    const width = table.columns.length, evals = proof.columnEvals[i]!, { offsets } = layouts[i]!;
+    // The witness leaf layer at the GKR point, rebuilt from public selectors and the claimed column values.
+    const w = leafClaims[2 * i]!, t = leafClaims[2 * i + 1]!;
+    let pLeaf: Ext = EXT_ZERO.slice(), qLeaf: Ext = EXT_ZERO.slice(), covered: Ext = EXT_ZERO.slice();
+    uses.forEach((u, ui) => {
+      const nLow = nVarsOf(u);
+      const weight = weightOf(w.point, nLow, offsets[ui]!);
+      const low = w.point.slice(0, nLow);
+      pLeaf = extAdd(pLeaf, extMul(weight, selectorEval(u, low)));
+      let qv = alpha;
+      for (let c = 0; c < width; c++) qv = extSub(qv, extMul(betaPowers[c]!, evals[ui]![c]!));
+      qLeaf = extAdd(qLeaf, extMul(weight, qv));
+      covered = extAdd(covered, weight);
+    });
+    qLeaf = extAdd(qLeaf, extSub(EXT_ONE, covered));
+    if (!extEquals(pLeaf, w.p)) throw new LookupRejection(`table ${table.name}: witness numerators do not match the live selectors`);
+    if (!extEquals(qLeaf, w.q)) throw new LookupRejection(`table ${table.name}: witness denominators do not match the claimed column values`);
 
-  if (extIsZero(w.rootQ) || extIsZero(t.rootQ)) throw new LookupRejection(`table ${table.name}: a denominator is zero`);
-  const sum = extAdd(extMul(w.rootP, t.rootQ), extMul(t.rootP, w.rootQ));
-  if (!extIsZero(sum)) throw new LookupRejection(`table ${table.name}: the looked-up values are not all in the table`);
+    let tableQ = alpha;
+    for (let c = 0; c < width; c++) tableQ = extSub(tableQ, extMul(betaPowers[c]!, evaluateMle(table.columns[c]!, false, pointWords(t.point))));
+    const mEval = proof.multiplicityEvals[i]!;
+    if (!extEquals(tableQ, t.q)) throw new LookupRejection(`table ${table.name}: table denominators do not match the table`);
+    if (!extEquals(extSub(EXT_ZERO, mEval), t.p)) throw new LookupRejection(`table ${table.name}: multiplicities do not match the claimed value`);
 
-  return {
-    columns: uses.flatMap((u, ui) => Array.from({ length: width }, (_, c) => ({ use: ui, column: c, point: w.claim.point.slice(0, nVarsOf(u)), value: proof.columnEvals[ui]![c]! }))),
-    multiplicity: { point: mPoint, value: proof.multiplicityEval },
-  };
+    const [wP, wQ] = roots[2 * i]!, [tP, tQ] = roots[2 * i + 1]!;
+    if (extIsZero(wQ) || extIsZero(tQ)) throw new LookupRejection(`table ${table.name}: a denominator is zero`);
+    if (!extIsZero(extAdd(extMul(wP, tQ), extMul(tP, wQ)))) throw new LookupRejection(`table ${table.name}: the looked-up values are not all in the table`);
+
+    return {
+      columns: uses.flatMap((u, ui) => Array.from({ length: width }, (_, c) => ({ use: ui, column: c, point: w.point.slice(0, nVarsOf(u)), value: evals[ui]![c]! }))),
+      multiplicity: { point: t.point, value: mEval },
+    };
+  });
 }

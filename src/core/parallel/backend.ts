@@ -3,7 +3,7 @@
 // Field arithmetic is exact, so partial sums added in any grouping give the same canonical value:
 // results are bit for bit those of one thread, for any number of threads.
 import { extAdd, extMul, extSub, EXT_ONE, type Ext } from "../field/index.ts";
-import { createWasmBackend, type Buf, type FieldBackend, type Table, type WasmFieldBackend } from "../kernels/index.ts";
+import { createWasmBackend, type Buf, type FieldBackend, type GkrTables, type Table, type WasmFieldBackend } from "../kernels/index.ts";
 import { countFieldOps } from "../kernels/field-ops.ts";
 import { PoolError, type WorkerPool } from "./pool.ts";
 import { MAX_JOBS, type Job, type KernelFn } from "./protocol.ts";
@@ -121,6 +121,71 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
   // Extension add and sub are the base ones over four times the words.
   const add = elementwise("vecAdd", MIN.base, 1, 1, 1, L.add), sub = elementwise("vecSub", MIN.base, 1, 1, 1, L.sub);
 
+  // GKR rounds (with r: fused fold and round) of several trees in one batch: a large tree in ranges
+  // of pairs, small trees whole, several to a job (gkr*List), so the many small rounds of a
+  // batched LogUp spread over the threads without a job per tiny tree.
+  const gkrBatch = (trees: readonly GkrTables[], m: number, lambda: Ext, r?: Ext): Uint32Array[] => {
+    const fold = r !== undefined;
+    const total = trees.length * m;
+    // About an even share of the pairs per job, never below a few tens of microseconds of work.
+    const share = Math.max(MIN.gkrPairs / 4, Math.ceil(total / (pool.size * JOBS_PER_THREAD)));
+    // A tree is split only into ranges of MIN.gkrPairs or more (smaller ranges of one tree were
+    // measured slower than one thread); smaller trees go whole, several to a job.
+    const range = Math.max(MIN.gkrPairs, share);
+    const split = m >= 2 * range ? ranges(m, Math.ceil(m / range), 16) : [];
+    const slots = split.length ? trees.length * split.length : trees.length;
+    if (total < MIN.gkrPairs || (trees.length < 2 && !split.length) || slots > MAX_JOBS) {
+      return trees.map((t) => (fold ? L.gkrFoldRound(t.tables, t.pExt, m, r, lambda, t.outs!) : L.gkrRound(t.tables[0]!, t.tables[1]!, t.tables[2]!, t.tables[3]!, t.tables[4]!, t.pExt, m, lambda)));
+    }
+    const lr = new Uint32Array(8);
+    lr.set(lambda.subarray(0, 4));
+    if (r) lr.set(r.subarray(0, 4), 4);
+    // Bytes per pair of table k (eq and q always extension; p0, p1 base until folded).
+    const width = (t: GkrTables, k: number) => (t.pExt || k === 0 || k > 2 ? 32 : 8);
+    const sums = trees.map(() => new Uint32Array(12));
+    const lists: Buf[] = [];
+    try {
+      return withWords(lr, (lp) => partials(slots, 12, (out) => {
+        const jobs: Job[] = [];
+        if (split.length) {
+          trees.forEach((t, i) => split.forEach(([f, to], j) => {
+            const at = out + 48 * (i * split.length + j), tabs = t.tables.map((b, k) => p(b) + width(t, k) * f);
+            jobs.push(fold
+              ? { fn: "gkrFoldRound", args: [...tabs, t.pExt ? 1 : 0, to - f, lp + 16, lp, ...t.outs!.map((o) => p(o) + 16 * f), at] }
+              : { fn: "gkrRound", args: [...tabs, t.pExt ? 1 : 0, to - f, lp, at] });
+          }));
+        } else {
+          // Descriptors: eq, p0, p1, q0, q1, pExt, five outputs, the tree's sum slot.
+          const desc = new Uint32Array(12 * trees.length);
+          trees.forEach((t, i) => {
+            desc.set(t.tables.map((b) => p(b)), 12 * i);
+            desc[12 * i + 5] = t.pExt ? 1 : 0;
+            if (fold) desc.set(t.outs!.map((o) => p(o)), 12 * i + 6);
+            desc[12 * i + 11] = out + 48 * i;
+          });
+          const list = L.from(desc);
+          lists.push(list);
+          const per = Math.max(1, Math.floor(share / m));
+          for (let i = 0; i < trees.length; i += per) {
+            const at = p(list) + 48 * i, count = Math.min(per, trees.length - i);
+            jobs.push(fold ? { fn: "gkrFoldRoundList", args: [at, count, m, lp + 16, lp] } : { fn: "gkrRoundList", args: [at, count, m, lp] });
+          }
+        }
+        pool.run(jobs);
+      }, (parts) => {
+        const each = slots / trees.length;
+        sums.forEach((acc, i) => {
+          for (let j = 0; j < each; j++) {
+            for (let x = 0; x < 12; x += 4) acc.set(extAdd(acc.subarray(x, x + 4), parts.subarray(12 * (i * each + j) + x, 12 * (i * each + j) + x + 4)), x);
+          }
+        });
+        return m < 2 && fold ? trees.map(() => new Uint32Array(0)) : sums;
+      }));
+    } finally {
+      for (const b of lists) L.free(b);
+    }
+  };
+
   const backend: PoolBackend = {
     ...L,
     pool,
@@ -220,25 +285,10 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
       const pw = pExt ? 16 : 4;
       run("gkrLayer", ranges(h, jobs, 16), (f, t) => [p(p0) + pw * f, p(p1) + pw * f, p(q0) + 16 * f, p(q1) + 16 * f, pExt ? 1 : 0, t - f, p(np) + 16 * f, p(nq) + 16 * f]);
     },
-    gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda) {
-      const jobs = jobsFor(m, MIN.gkrPairs);
-      if (jobs < 2) return L.gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda);
-      const rsj = ranges(m, jobs, 16), pw = pExt ? 32 : 8;
-      return withWords(lambda, (lp) => partials(rsj.length, 12, (out) => run("gkrRound", rsj, (f, t, j) => [
-        p(eq) + 32 * f, p(p0) + pw * f, p(p1) + pw * f, p(q0) + 32 * f, p(q1) + 32 * f, pExt ? 1 : 0, t - f, lp, out + 48 * j,
-      ]), (s) => sumExts(s, 12)));
-    },
-    gkrFoldRound(tables, pExt, m, r, lambda, outs) {
-      const jobs = jobsFor(m, MIN.gkrPairs);
-      if (jobs < 2) return L.gkrFoldRound(tables, pExt, m, r, lambda, outs);
-      const rsj = ranges(m, jobs, 16), width = (j: number) => (pExt || j === 0 || j > 2 ? 32 : 8);
-      const lr = new Uint32Array(8);
-      lr.set(r.subarray(0, 4));
-      lr.set(lambda.subarray(0, 4), 4);
-      return withWords(lr, (rp) => partials(rsj.length, 12, (out) => run("gkrFoldRound", rsj, (f, t, j) => [
-        ...tables.map((b, k) => p(b) + width(k) * f), pExt ? 1 : 0, t - f, rp, rp + 16, ...outs.map((o) => p(o) + 16 * f), out + 48 * j,
-      ]), (s) => sumExts(s, 12)));
-    },
+    gkrRound: (eq, p0, p1, q0, q1, pExt, m, lambda) => gkrBatch([{ tables: [eq, p0, p1, q0, q1], pExt }], m, lambda)[0]!,
+    gkrFoldRound: (tables, pExt, m, r, lambda, outs) => gkrBatch([{ tables, pExt, outs }], m, lambda, r)[0]!,
+    gkrRounds: (trees, m, lambda) => gkrBatch(trees, m, lambda),
+    gkrFoldRounds: (trees, m, r, lambda) => gkrBatch(trees, m, lambda, r),
     stableView: (b) => L.view(b),
     hashMessages(b, byteOffset, len, count, prefix) {
       const jobs = Math.min(count, Math.floor((len * count) / MIN.hashBytes), pool.size * JOBS_PER_THREAD * 2);

@@ -10,7 +10,7 @@ import { Transcript } from "../transcript/index.ts";
 import { wasmBackend, withKernels, type Buf, type FieldBackend } from "../kernels/index.ts";
 import { createPool, nodePool, poolBackend, singleThreadPool, webPool, PoolError, type PoolWorker, type PoolBackend } from "./index.ts";
 import { ranges } from "./backend.ts";
-import { CLAIM, NJOBS } from "./protocol.ts";
+import { CLAIMS, CONTROL_WORDS, NJOBS } from "./protocol.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 /** A short fingerprint of words (failures print digests, not megabytes). */
@@ -49,6 +49,19 @@ describe("worker pool", () => {
       const c = randomFields(r, 4), eqPoint = ext(15);
       // Odd sizes: the last range is short.
       const n = (1 << 16) + 37, m = (1 << 13) + 5;
+      // Batched GKR rounds of `trees` trees of m pairs (every other one with base numerators): many
+      // small trees go several to a job, large ones in ranges.
+      const gkrTreeCases = (trees: number, m: number): typeof cases => {
+        const pExt = (t: number) => t % 2 === 0;
+        const inputs = Array.from({ length: trees }, (_, t) => [ext(2 * m), pExt(t) ? ext(2 * m) : base(2 * m), pExt(t) ? ext(2 * m) : base(2 * m), ext(2 * m), ext(2 * m)]).flat();
+        const tables = (ins: Buf[]) => Array.from({ length: trees }, (_, t) => ({ tables: ins.slice(5 * t, 5 * t + 5), pExt: pExt(t) }));
+        const flat = (xs: Uint32Array[]) => Uint32Array.from(xs.flatMap((x) => Array.from(x)));
+        return [
+          [`gkrRounds ${trees} trees of ${m}`, inputs, 0, (K, ins) => flat(K.gkrRounds(tables(ins), m, c))],
+          [`gkrFoldRounds ${trees} trees of ${m}`, inputs, E(5 * m * trees), (K, ins, o) =>
+            flat(K.gkrFoldRounds(tables(ins).map((t, i) => ({ ...t, outs: [0, 1, 2, 3, 4].map((j) => K.slice(o, (5 * i + j) * E(m), E(m))) })), m, c, eqPoint.subarray(0, 4)))],
+        ];
+      };
       const cases: [string, Uint32Array[], number, (K: FieldBackend, i: Buf[], o: Buf) => Uint32Array | void][] = [
         ["add", [base(n), base(n)], n, (K, [a, b], o) => K.add(a!, b!, o, n)],
         ["sub", [base(n), base(n)], n, (K, [a, b], o) => K.sub(a!, b!, o, n)],
@@ -89,6 +102,7 @@ describe("worker pool", () => {
         ["foldRoundProduct 2", [ext(2 * m), base(2 * m)], E(2 * m), (K, [a, b], o) => K.foldRoundProduct([{ buf: a!, ext: true }, { buf: b!, ext: false }], m, c, [K.slice(o, 0, E(m)), K.slice(o, E(m), E(m))])],
         ["foldRoundProduct 3", [ext(2 * m), base(2 * m), ext(2 * m)], E(3 * m), (K, [a, b, d], o) =>
           K.foldRoundProduct([{ buf: a!, ext: true }, { buf: b!, ext: false }, { buf: d!, ext: true }], m, c, [0, 1, 2].map((j) => K.slice(o, j * E(m), E(m))))],
+        ...gkrTreeCases(20, 64), ...gkrTreeCases(3, m),
       ];
       for (const [name, inputs, outWords, fn] of cases) {
         const [one, many] = both(W, B, inputs, outWords, fn);
@@ -150,13 +164,13 @@ describe("worker pool", () => {
 
   it("a worker that takes a job and dies is reported, not waited for forever", async () => {
     const { Worker } = await import("node:worker_threads");
-    // A ghost: on init it claims the first job of the next batch, then never finishes it.
+    // A ghost: on init it claims the first job of its block in the next batch, then never finishes it.
     const ghost = `const { parentPort } = require("node:worker_threads");
       parentPort.once("message", (m) => {
-        const c = new Int32Array(m.state, 0, 8);
+        const c = new Int32Array(m.state, 0, ${CONTROL_WORDS});
         for (;;) {
-          const w = Atomics.load(c, ${CLAIM});
-          if ((w >>> 16) !== 0 && (w & 0xffff) < Atomics.load(c, ${NJOBS}) && Atomics.compareExchange(c, ${CLAIM}, w, w + 1) === w) break;
+          const w = Atomics.load(c, ${CLAIMS + 1}), n = Atomics.load(c, ${NJOBS});
+          if ((w >>> 16) !== 0 && (w >>> 16) === (n >>> 16) && (w & 0xffff) < (n & 0xffff) && Atomics.compareExchange(c, ${CLAIMS + 1}, w, w + 1) === w) break;
         }
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
       });`;

@@ -6,7 +6,7 @@
 import { instantiateKernel, type KernelInstance } from "../kernels/load.ts";
 import type { FieldKernelExports } from "../kernels/index.ts";
 import { wasmBase64 as poolWasm } from "../kernels/generated/pool.shared.wasm.ts";
-import { CLAIM, DONE, FAILED, JOB_WORDS, MAX_JOBS, NJOBS, QUIT, SEQ, STATE_BYTES, fnIndex, spin, stateViews, type Job, type PoolInit, type StateViews } from "./protocol.ts";
+import { CLAIMS, DONE, FAILED, JOB_WORDS, MAX_JOBS, MAX_THREADS, NJOBS, QUIT, SEQ, STATE_BYTES, THREADS, batchTag, blockOf, fnIndex, spin, stateViews, type Job, type PoolInit, type StateViews } from "./protocol.ts";
 import { kernelTable, work } from "./tasks.ts";
 
 export class PoolError extends Error {
@@ -83,6 +83,7 @@ export class WorkerPool {
     this.kernels = sharedKernels(this.memory);
     const state = new SharedArrayBuffer(STATE_BYTES);
     this.views = stateViews(state);
+    Atomics.store(this.views.control, THREADS, this.size);
     this.table = kernelTable(this.kernels.exports, this.memory);
     workers.forEach((w, i) => w.postMessage({ memory: this.memory!, state, worker: i + 1 }));
   }
@@ -102,10 +103,11 @@ export class WorkerPool {
       for (let a = 0; a < JOB_WORDS - 1; a++) v.jobs[at + 1 + a] = job.args[a] ?? 0;
     });
     this.seq = (this.seq + 1) & 0x7fff;
-    Atomics.store(control, NJOBS, jobs.length);
+    const tag = batchTag(this.seq);
     Atomics.store(control, DONE, 0);
     Atomics.store(control, FAILED, 0);
-    Atomics.store(control, CLAIM, this.seq << 16);
+    for (let b = 0; b < this.size; b++) Atomics.store(control, CLAIMS + b, tag | blockOf(b, jobs.length, this.size)[0]);
+    Atomics.store(control, NJOBS, tag | jobs.length);
     Atomics.store(control, SEQ, this.seq);
     // One job needs no helper: wake nobody (the spinning ones may still take it; that is fine).
     if (jobs.length > 1) Atomics.notify(control, SEQ);
@@ -180,6 +182,7 @@ export function singleThreadPool(note = "one thread"): WorkerPool {
 export function createPool(threads: number, spawn: (index: number) => PoolWorker): WorkerPool {
   if (!Number.isInteger(threads) || threads < 1) throw new PoolError(`${threads} workers: give a whole number ≥ 1`);
   if (threads === 1) return singleThreadPool();
+  if (threads > MAX_THREADS) threads = MAX_THREADS;
   const why = sharedMemoryUnavailable();
   if (why) return singleThreadPool(`one thread: ${why}`);
   // The shared memory reserves up to 4 GiB of address space; where that fails, prove on one thread.

@@ -4,8 +4,21 @@
 // claims calls from an atomic counter and runs them on its own instance of the same kernels, so
 // the result does not depend on who ran what.
 
-/** Control words (Int32Array at the start of the state block). */
-export const SEQ = 0, CLAIM = 1, NJOBS = 2, DONE = 3, FAILED = 4, CONTROL_WORDS = 8;
+/** Most threads a pool can have (one claim counter each). */
+export const MAX_THREADS = 64;
+/**
+ * Control words (Int32Array at the start of the state block). NJOBS and every claim counter carry
+ * the batch's sequence number in their high half, so a thread still in an old batch can neither
+ * claim nor size a job of a new one. THREADS is the pool's size; CLAIMS + b counts the next job
+ * of thread b's block (its affine share of the batch, which others take only once theirs is done).
+ */
+export const SEQ = 0, NJOBS = 2, DONE = 3, FAILED = 4, THREADS = 5, CLAIMS = 8, CONTROL_WORDS = CLAIMS + MAX_THREADS;
+
+/** The tag of batch `seq` in NJOBS and the claim counters. */
+export const batchTag = (seq: number): number => (seq & 0x7fff) << 16;
+
+/** Thread b's block of a batch of n jobs on `threads` threads: [start, end). */
+export const blockOf = (b: number, n: number, threads: number): [number, number] => [Math.floor((b * n) / threads), Math.floor(((b + 1) * n) / threads)];
 /** SEQ value that tells the workers to leave their loop. */
 export const QUIT = -1;
 /** Words per job descriptor: [fn, args…]. */
@@ -21,6 +34,7 @@ export const KERNEL_FNS = [
   "transposeInto", "copyWords", "rsEncodeRows", "rsEncodeExtRows", "eqTableFrom", "foldBase", "foldExt",
   "round2BB", "round2EB", "round2EE", "round3BBB", "round3EBB", "round3EEB", "round3EEE",
   "foldRound2", "foldRound3", "gkrLayer", "gkrRound", "gkrFoldRound", "extOuter", "matMulBatch", "hashBatch",
+  "gkrRoundList", "gkrFoldRoundList",
 ] as const;
 export type KernelFn = (typeof KERNEL_FNS)[number];
 export const fnIndex = (name: KernelFn): number => KERNEL_FNS.indexOf(name);

@@ -2,7 +2,7 @@
 // call the kernel on this thread's instance, count it done. The claim word carries the batch's
 // sequence number, so a thread that wakes late cannot claim a job of a later batch.
 import { chooseBackend } from "../hash/sha256.ts";
-import { CLAIM, DONE, ERROR_BYTES, FAILED, JOB_WORDS, KERNEL_FNS, NJOBS, SEQ, QUIT, spin, type StateViews } from "./protocol.ts";
+import { CLAIMS, DONE, ERROR_BYTES, FAILED, JOB_WORDS, KERNEL_FNS, NJOBS, SEQ, THREADS, QUIT, batchTag, blockOf, spin, type StateViews } from "./protocol.ts";
 
 type Kernel = (...args: number[]) => number | void;
 
@@ -26,34 +26,42 @@ export function kernelTable(exports: object, memory: WebAssembly.Memory): Kernel
   });
 }
 
-const claimTag = (seq: number): number => (seq & 0x7fff) << 16;
-
-/** Claims and runs jobs of batch `seq` until none are left. */
+/**
+ * Claims and runs jobs of batch `seq` until none are left: first this thread's own block (the same
+ * share of every batch, so a tree or range tends to stay in one core's cache from round to round),
+ * then whatever is left of the others'.
+ */
 export function work(v: StateViews, kernels: Kernel[], seq: number, worker: number): void {
   const { control, jobs } = v;
-  const tag = claimTag(seq);
-  for (;;) {
-    const word = Atomics.load(control, CLAIM);
-    if ((word & 0x7fff0000) !== tag) return;
-    const j = word & 0xffff;
-    if (j >= Atomics.load(control, NJOBS)) return;
-    if (Atomics.compareExchange(control, CLAIM, word, word + 1) !== word) continue;
-    const t0 = performance.now();
-    try {
-      if (Atomics.load(control, FAILED) === 0) {
-        const at = j * JOB_WORDS, fn = kernels[jobs[at]!]!;
-        const r = fn(jobs[at + 1]!, jobs[at + 2]!, jobs[at + 3]!, jobs[at + 4]!, jobs[at + 5]!, jobs[at + 6]!, jobs[at + 7]!,
-          jobs[at + 8]!, jobs[at + 9]!, jobs[at + 10]!, jobs[at + 11]!, jobs[at + 12]!, jobs[at + 13]!, jobs[at + 14]!, jobs[at + 15]!);
-        v.results[j] = typeof r === "number" ? r : 0;
+  const tag = batchTag(seq);
+  const nWord = Atomics.load(control, NJOBS);
+  if ((nWord & 0x7fff0000) !== tag) return;
+  const n = nWord & 0xffff, threads = Atomics.load(control, THREADS);
+  for (let k = 0; k < threads; k++) {
+    const b = (worker + k) % threads, end = blockOf(b, n, threads)[1];
+    for (;;) {
+      const word = Atomics.load(control, CLAIMS + b);
+      if ((word & 0x7fff0000) !== tag) return;
+      const j = word & 0xffff;
+      if (j >= end) break;
+      if (Atomics.compareExchange(control, CLAIMS + b, word, word + 1) !== word) continue;
+      const t0 = performance.now();
+      try {
+        if (Atomics.load(control, FAILED) === 0) {
+          const at = j * JOB_WORDS, fn = kernels[jobs[at]!]!;
+          const r = fn(jobs[at + 1]!, jobs[at + 2]!, jobs[at + 3]!, jobs[at + 4]!, jobs[at + 5]!, jobs[at + 6]!, jobs[at + 7]!,
+            jobs[at + 8]!, jobs[at + 9]!, jobs[at + 10]!, jobs[at + 11]!, jobs[at + 12]!, jobs[at + 13]!, jobs[at + 14]!, jobs[at + 15]!);
+          v.results[j] = typeof r === "number" ? r : 0;
+        }
+      } catch (e) {
+        if (Atomics.compareExchange(control, FAILED, 0, 1) === 0) {
+          v.error.set(new TextEncoder().encode(`worker ${worker}: ${e instanceof Error ? e.message : String(e)}`).subarray(0, ERROR_BYTES));
+        }
       }
-    } catch (e) {
-      if (Atomics.compareExchange(control, FAILED, 0, 1) === 0) {
-        v.error.set(new TextEncoder().encode(`worker ${worker}: ${e instanceof Error ? e.message : String(e)}`).subarray(0, ERROR_BYTES));
-      }
+      v.ranBy[j] = worker;
+      v.ms[j] = performance.now() - t0;
+      if (Atomics.add(control, DONE, 1) + 1 === n) Atomics.notify(control, DONE);
     }
-    v.ranBy[j] = worker;
-    v.ms[j] = performance.now() - t0;
-    if (Atomics.add(control, DONE, 1) + 1 === Atomics.load(control, NJOBS)) Atomics.notify(control, DONE);
   }
 }
 

@@ -192,13 +192,14 @@ function finishProof(run: ProofRun, witness: PcsProverData): ProofData {
   ctx.tr.absorb(LABELS.witnessRoot, witness.root);
 
   progress("lookups", "proving lookups", 0.3);
-  plan.lookups.forEach((l, i) => {
-    const m = ctx.field(l.multiplicity);
-    const { proof, claims } = logupProve(tables[i]!, lookupUses[i]!, m, ctx.tr);
+  if (plan.lookups.length) {
+    const { proof, claims } = logupProve(plan.lookups.map((l, i) => ({ table: tables[i]!, uses: lookupUses[i]!, m: ctx.field(l.multiplicity) })), ctx.tr);
     writeLogup(ctx.w, proof);
-    for (const c of claims.columns) ctx.book.add(l.uses[c.use]!.columns[c.column]!, extsToPoint(c.point), c.value);
-    ctx.book.add(l.multiplicity, extsToPoint(claims.multiplicity.point), claims.multiplicity.value);
-  });
+    plan.lookups.forEach((l, i) => {
+      for (const c of claims[i]!.columns) ctx.book.add(l.uses[c.use]!.columns[c.column]!, extsToPoint(c.point), c.value);
+      ctx.book.add(l.multiplicity, extsToPoint(claims[i]!.multiplicity.point), claims[i]!.multiplicity.value);
+    });
+  }
 
   progress("layers", "proving layers", 0.5);
   for (const name of unclaimedOutputs(plan, (op) => proverGadget(op)?.reduce !== undefined)) {

@@ -107,15 +107,18 @@ export function proveSetup(plan: ProofPlan, model: ModelCommitment, statement: U
   const w = new StreamWriter();
   const out = new SetupClaims(layout);
   const table = tableToField(layout.table);
-  layout.instances.forEach((inst, k) => {
-    const uses: LookupUse[] = inst.uses.map((ui) => {
+  const { proof, claims } = logupProve(layout.instances.map((inst, k) => ({
+    table,
+    uses: inst.uses.map((ui): LookupUse => {
       const u = layout.uses[ui]!;
       return { shape: [2 ** u.logSize], logDims: [u.logSize], columns: [valuesOf(u), classesOf(u)], label: describe(u) };
-    });
-    const { proof, claims } = logupProve(table, uses, ms[k]!, tr);
-    writeLogup(w, proof);
-    for (const c of claims.columns) if (c.column === 0) out.use(layout.uses[inst.uses[c.use]!]!, extsToPoint(c.point), c.value);
-    out.multiplicity(inst, extsToPoint(claims.multiplicity.point), claims.multiplicity.value);
+    }),
+    m: ms[k]!,
+  })), tr);
+  writeLogup(w, proof);
+  layout.instances.forEach((inst, k) => {
+    for (const c of claims[k]!.columns) if (c.column === 0) out.use(layout.uses[inst.uses[c.use]!]!, extsToPoint(c.point), c.value);
+    out.multiplicity(inst, extsToPoint(claims[k]!.multiplicity.point), claims[k]!.multiplicity.value);
   });
 
   limbPoints(tr, layout).forEach((point, i) => {

@@ -58,10 +58,14 @@ function check(plan: ProofPlan, model: ModelKey, statement: Uint8Array, bytes: U
   const r = new StreamReader(body);
   const out = new SetupClaims(layout);
   const table = tableToField(layout.table);
+  const instances = layout.instances.map((inst) => ({
+    table,
+    uses: inst.uses.map((ui): UseShape => ({ shape: [2 ** layout.uses[ui]!.logSize], logDims: [layout.uses[ui]!.logSize] })),
+  }));
+  const shapes = instances.map((x, k) => ({ witnessVars: leafVars[k]!, tableVars: table.logRows, uses: x.uses.length, width: 2 }));
+  const all = logupVerify(instances, readLogup(r, shapes, "setup lookups"), tr);
   layout.instances.forEach((inst, k) => {
-    const shapes: UseShape[] = inst.uses.map((ui) => ({ shape: [2 ** layout.uses[ui]!.logSize], logDims: [layout.uses[ui]!.logSize] }));
-    const proof = readLogup(r, leafVars[k]!, table.logRows, shapes.length, 2, `setup lookup ${k}`);
-    const claims = logupVerify(table, shapes, proof, tr);
+    const claims = all[k]!;
     for (const c of claims.columns) {
       const u = layout.uses[inst.uses[c.use]!]!;
       if (c.column === 0) out.use(u, extsToPoint(c.point), c.value);

@@ -48,13 +48,17 @@ function run(input: VerifyInput): void {
   absorbStatement(ctx.tr, input.vkDigest, plan, input.inputs, input.outputs);
   ctx.tr.absorb(LABELS.witnessRoot, input.proof.witnessRoot);
 
-  for (const l of plan.lookups) {
-    const table = tableToField(plan.tables[l.table]!);
-    const shapes: UseShape[] = l.uses.map((u) => ({ shape: plan.tensors[u.shapeOf]!.shape, logDims: plan.tensors[u.shapeOf]!.logDims }));
-    const proof = readLogup(ctx.r, layoutUses(shapes).n, table.logRows, shapes.length, table.columns.length, `lookup ${l.table}`);
-    const claims = logupVerify(table, shapes, proof, ctx.tr);
-    for (const c of claims.columns) ctx.book.add(l.uses[c.use]!.columns[c.column]!, extsToPoint(c.point), c.value);
-    ctx.book.add(l.multiplicity, extsToPoint(claims.multiplicity.point), claims.multiplicity.value);
+  if (plan.lookups.length) {
+    const instances = plan.lookups.map((l) => ({
+      table: tableToField(plan.tables[l.table]!),
+      uses: l.uses.map((u): UseShape => ({ shape: plan.tensors[u.shapeOf]!.shape, logDims: plan.tensors[u.shapeOf]!.logDims })),
+    }));
+    const shapes = instances.map(({ table, uses }) => ({ witnessVars: layoutUses(uses).n, tableVars: table.logRows, uses: uses.length, width: table.columns.length }));
+    const claims = logupVerify(instances, readLogup(ctx.r, shapes, "lookups"), ctx.tr);
+    plan.lookups.forEach((l, i) => {
+      for (const c of claims[i]!.columns) ctx.book.add(l.uses[c.use]!.columns[c.column]!, extsToPoint(c.point), c.value);
+      ctx.book.add(l.multiplicity, extsToPoint(claims[i]!.multiplicity.point), claims[i]!.multiplicity.value);
+    });
   }
 
   for (const name of unclaimedOutputs(plan, (op) => verifierGadget(op)?.reduce !== undefined)) {

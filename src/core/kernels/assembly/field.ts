@@ -1096,6 +1096,26 @@ export function gkrFoldRound(eq: usize, p0: usize, p1: usize, q0: usize, q1: usi
   }
 }
 
+/**
+ * gkrFoldRound for `count` trees of m pairs each, described at `list` by 12 words per tree:
+ * eq, p0, p1, q0, q1, pExt, oE, oP0, oP1, oQ0, oQ1, evalOut. One call for many small trees.
+ */
+export function gkrFoldRoundList(list: usize, count: u32, m: u32, rPtr: usize, lamPtr: usize): void {
+  for (let t: usize = 0; t < <usize>count; t++) {
+    const d = list + t * 48;
+    gkrFoldRound(load<u32>(d), load<u32>(d + 4), load<u32>(d + 8), load<u32>(d + 12), load<u32>(d + 16), load<u32>(d + 20) != 0, m, rPtr, lamPtr,
+      load<u32>(d + 24), load<u32>(d + 28), load<u32>(d + 32), load<u32>(d + 36), load<u32>(d + 40), load<u32>(d + 44));
+  }
+}
+
+/** gkrRound for `count` trees of m pairs each, described as for gkrFoldRoundList (the outputs unused). */
+export function gkrRoundList(list: usize, count: u32, m: u32, lamPtr: usize): void {
+  for (let t: usize = 0; t < <usize>count; t++) {
+    const d = list + t * 48;
+    gkrRound(load<u32>(d), load<u32>(d + 4), load<u32>(d + 8), load<u32>(d + 12), load<u32>(d + 16), load<u32>(d + 20) != 0, m, lamPtr, load<u32>(d + 44));
+  }
+}
+
 // ======================= reduction comparison (benchmarks only) =======================
 // Scalar element-wise products with three reductions, so bench/field.ts can show the choice:
 // Montgomery (a·b·2^-32: one reduction, as when one operand is in Montgomery form), Barrett and
