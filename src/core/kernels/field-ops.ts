@@ -10,7 +10,7 @@
 // The count is per thread (a module-level number): pool workers report theirs per job.
 
 import type { Ext } from "../field/ext.ts";
-import type { Buf, FieldBackend, GkrTables, Table } from "./types.ts";
+import type { Buf, FieldBackend, GkrLayerArgs, GkrTables, Table } from "./types.ts";
 
 let ops = 0;
 
@@ -70,6 +70,7 @@ export function countFieldOps<B extends FieldBackend>(b: B): B {
       ops += 5 * (2 * m + (m < 2 ? 0 : m)) * trees.length;
       return b.gkrFoldRounds(trees, m, r, lambda);
     },
+    gkrLayers(layers: readonly GkrLayerArgs[], h: number) { ops += 3 * h * layers.length; b.gkrLayers(layers, h); },
   };
   return { ...b, ...counted };
 }

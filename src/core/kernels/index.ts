@@ -19,7 +19,7 @@ import { createTsBackend } from "./ts-backend.ts";
 import { createWasmBackend, type WasmFieldBackend } from "./wasm-backend.ts";
 import type { FieldBackend } from "./types.ts";
 
-export type { Buf, Table, FieldBackend, GkrTables } from "./types.ts";
+export type { Buf, Table, FieldBackend, GkrLayerArgs, GkrTables } from "./types.ts";
 export type { WasmFieldBackend, FieldKernelExports } from "./wasm-backend.ts";
 export { createTsBackend, createWasmBackend };
 export { wasmGemmF32 } from "./gemm-f32.ts";

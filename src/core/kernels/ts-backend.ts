@@ -222,6 +222,9 @@ export function createTsBackend(): FieldBackend {
     gkrFoldRounds(trees, m, r, lambda) {
       return trees.map((t) => backend.gkrFoldRound(t.tables, t.pExt, m, r, lambda, t.outs!));
     },
+    gkrLayers(layers, h) {
+      for (const x of layers) backend.gkrLayer(x.p0, x.p1, x.q0, x.q1, x.pExt, h, x.np, x.nq);
+    },
     gkrLayer(p0, p1, q0, q1, pExt, h, np, nq) {
       const A = d(p0), B = d(p1), C = d(q0), D = d(q1), P = d(np), Q = d(nq);
       const at = (x: Uint32Array, i: number): Ext => (pExt ? get4(x, i) : Uint32Array.of(x[i]!, 0, 0, 0));

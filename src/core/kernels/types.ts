@@ -31,6 +31,17 @@ export interface GkrTables {
   outs?: readonly Buf[];
 }
 
+/** One tree's layer-up in a batch: np = p0·q1 + p1·q0, nq = q0·q1 (p0, p1 base unless pExt). */
+export interface GkrLayerArgs {
+  p0: Buf;
+  p1: Buf;
+  q0: Buf;
+  q1: Buf;
+  pExt: boolean;
+  np: Buf;
+  nq: Buf;
+}
+
 export interface FieldBackend {
   readonly name: "ts" | "wasm";
 
@@ -131,4 +142,6 @@ export interface FieldBackend {
   gkrRounds(trees: readonly GkrTables[], m: number, lambda: Ext): Uint32Array[];
   /** gkrFoldRound for several trees of m pairs each at the same r and λ (every tree gives its outs): a message each. */
   gkrFoldRounds(trees: readonly GkrTables[], m: number, r: Ext, lambda: Ext): Uint32Array[];
+  /** gkrLayer for several trees of h entries each. */
+  gkrLayers(layers: readonly GkrLayerArgs[], h: number): void;
 }

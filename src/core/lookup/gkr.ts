@@ -108,22 +108,26 @@ export function gkrProve(trees: GkrLeaves[], tr: Transcript, K: FieldBackend = f
   const read = (b: Buf, i: number, ext = true): Ext => (ext ? K.read(K.slice(b, 4 * i, 4)) : Uint32Array.of(K.read(K.slice(b, i, 1))[0]!, 0, 0, 0));
   try {
     if (trees.length === 0 || trees.some((t) => !Number.isInteger(t.n) || t.n < 1)) throw new Error("gkr: every tree needs at least one variable");
-    // stacks[j][k] holds tree j's layer k (2^k entries); stacks[j][n] are its leaves.
+    // stacks[j][k] holds tree j's layer k (2^k entries); stacks[j][n] are its leaves. Layer k of
+    // every tree deep enough is built in one kernel batch.
     const stacks = trees.map((t) => {
       const layers = new Array<Layer>(t.n + 1);
       layers[t.n] = { p: t.p, q: t.q, pExt: !t.pBase };
-      for (let k = t.n - 1; k >= 0; k--) {
-        const up = layers[k + 1]!, h = 2 ** k;
-        const [p0, p1, q0, q1] = halves(K, up, h);
-        const np = alloc(4 * h), nq = alloc(4 * h);
-        K.gkrLayer(p0, p1, q0, q1, up.pExt, h, np, nq);
-        layers[k] = { p: np, q: nq, pExt: true };
-      }
       return layers;
     });
+    const depth = Math.max(...trees.map((t) => t.n));
+    for (let k = depth - 1; k >= 0; k--) {
+      const h = 2 ** k;
+      K.gkrLayers(stacks.filter((layers) => layers.length > k + 1).map((layers) => {
+        const up = layers[k + 1]!;
+        const [p0, p1, q0, q1] = halves(K, up, h);
+        const np = alloc(4 * h), nq = alloc(4 * h);
+        layers[k] = { p: np, q: nq, pExt: true };
+        return { p0, p1, q0, q1, pExt: up.pExt, np, nq };
+      }), h);
+    }
     const roots = stacks.map((layers): [Ext, Ext] => [read(layers[0]!.p, 0), read(layers[0]!.q, 0)]);
     absorbExts(tr, "logup/root", roots.flat());
-    const depth = Math.max(...trees.map((t) => t.n));
     const claims = new Array<GkrClaim>(trees.length);
     const pc = roots.map((x) => x[0]), qc = roots.map((x) => x[1]);
     const proofLayers: GkrLayerProof[] = [];

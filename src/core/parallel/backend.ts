@@ -3,7 +3,7 @@
 // Field arithmetic is exact, so partial sums added in any grouping give the same canonical value:
 // results are bit for bit those of one thread, for any number of threads.
 import { extAdd, extMul, extSub, EXT_ONE, type Ext } from "../field/index.ts";
-import { createWasmBackend, type Buf, type FieldBackend, type GkrTables, type Table, type WasmFieldBackend } from "../kernels/index.ts";
+import { createWasmBackend, type Buf, type FieldBackend, type GkrLayerArgs, type GkrTables, type Table, type WasmFieldBackend } from "../kernels/index.ts";
 import { countFieldOps } from "../kernels/field-ops.ts";
 import { PoolError, type WorkerPool } from "./pool.ts";
 import { MAX_JOBS, type Job, type KernelFn } from "./protocol.ts";
@@ -186,6 +186,37 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
     }
   };
 
+  // Layers up of several trees in one batch, as gkrBatch: large ones in ranges, small ones several to a job.
+  const gkrLayers = (layers: readonly GkrLayerArgs[], h: number): void => {
+    const total = layers.length * h;
+    const share = Math.max(MIN.ext / 4, Math.ceil(total / (pool.size * JOBS_PER_THREAD)));
+    const range = Math.max(MIN.ext, share);
+    const split = h >= 2 * range ? ranges(h, Math.ceil(h / range), 16) : [];
+    if (total < MIN.ext || (layers.length < 2 && !split.length)) {
+      for (const x of layers) L.gkrLayer(x.p0, x.p1, x.q0, x.q1, x.pExt, h, x.np, x.nq);
+      return;
+    }
+    if (split.length) {
+      pool.run(layers.flatMap((x) => split.map(([f, t]): Job => {
+        const pw = x.pExt ? 16 : 4;
+        return { fn: "gkrLayer", args: [p(x.p0) + pw * f, p(x.p1) + pw * f, p(x.q0) + 16 * f, p(x.q1) + 16 * f, x.pExt ? 1 : 0, t - f, p(x.np) + 16 * f, p(x.nq) + 16 * f] };
+      })));
+      return;
+    }
+    const desc = new Uint32Array(8 * layers.length);
+    layers.forEach((x, i) => {
+      desc.set([p(x.p0), p(x.p1), p(x.q0), p(x.q1), x.pExt ? 1 : 0, p(x.np), p(x.nq)], 8 * i);
+    });
+    const list = L.from(desc), per = Math.max(1, Math.floor(share / h));
+    try {
+      const jobs: Job[] = [];
+      for (let i = 0; i < layers.length; i += per) jobs.push({ fn: "gkrLayerList", args: [p(list) + 32 * i, Math.min(per, layers.length - i), h] });
+      pool.run(jobs);
+    } finally {
+      L.free(list);
+    }
+  };
+
   const backend: PoolBackend = {
     ...L,
     pool,
@@ -279,12 +310,8 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
         return [...tables.flatMap(at), t - f, rp, ...o, out + 4 * width * j];
       }), (s) => sumExts(s, width)));
     },
-    gkrLayer(p0, p1, q0, q1, pExt, h, np, nq) {
-      const jobs = jobsFor(h, MIN.ext);
-      if (jobs < 2) return L.gkrLayer(p0, p1, q0, q1, pExt, h, np, nq);
-      const pw = pExt ? 16 : 4;
-      run("gkrLayer", ranges(h, jobs, 16), (f, t) => [p(p0) + pw * f, p(p1) + pw * f, p(q0) + 16 * f, p(q1) + 16 * f, pExt ? 1 : 0, t - f, p(np) + 16 * f, p(nq) + 16 * f]);
-    },
+    gkrLayer: (p0, p1, q0, q1, pExt, h, np, nq) => gkrLayers([{ p0, p1, q0, q1, pExt, np, nq }], h),
+    gkrLayers: (layers, h) => gkrLayers(layers, h),
     gkrRound: (eq, p0, p1, q0, q1, pExt, m, lambda) => gkrBatch([{ tables: [eq, p0, p1, q0, q1], pExt }], m, lambda)[0]!,
     gkrFoldRound: (tables, pExt, m, r, lambda, outs) => gkrBatch([{ tables, pExt, outs }], m, lambda, r)[0]!,
     gkrRounds: (trees, m, lambda) => gkrBatch(trees, m, lambda),

@@ -56,7 +56,12 @@ describe("worker pool", () => {
         const inputs = Array.from({ length: trees }, (_, t) => [ext(2 * m), pExt(t) ? ext(2 * m) : base(2 * m), pExt(t) ? ext(2 * m) : base(2 * m), ext(2 * m), ext(2 * m)]).flat();
         const tables = (ins: Buf[]) => Array.from({ length: trees }, (_, t) => ({ tables: ins.slice(5 * t, 5 * t + 5), pExt: pExt(t) }));
         const flat = (xs: Uint32Array[]) => Uint32Array.from(xs.flatMap((x) => Array.from(x)));
+        const layerArgs = (ins: Buf[], K: FieldBackend, o: Buf) => Array.from({ length: trees }, (_, t) => ({
+          p0: ins[5 * t + 1]!, p1: ins[5 * t + 2]!, q0: ins[5 * t + 3]!, q1: ins[5 * t + 4]!, pExt: pExt(t),
+          np: K.slice(o, 2 * t * E(2 * m), E(2 * m)), nq: K.slice(o, (2 * t + 1) * E(2 * m), E(2 * m)),
+        }));
         return [
+          [`gkrLayers ${trees} trees of ${2 * m}`, inputs, E(4 * m * trees), (K, ins, o) => K.gkrLayers(layerArgs(ins, K, o), 2 * m)],
           [`gkrRounds ${trees} trees of ${m}`, inputs, 0, (K, ins) => flat(K.gkrRounds(tables(ins), m, c))],
           [`gkrFoldRounds ${trees} trees of ${m}`, inputs, E(5 * m * trees), (K, ins, o) =>
             flat(K.gkrFoldRounds(tables(ins).map((t, i) => ({ ...t, outs: [0, 1, 2, 3, 4].map((j) => K.slice(o, (5 * i + j) * E(m), E(m))) })), m, c, eqPoint.subarray(0, 4)))],
@@ -102,7 +107,7 @@ describe("worker pool", () => {
         ["foldRoundProduct 2", [ext(2 * m), base(2 * m)], E(2 * m), (K, [a, b], o) => K.foldRoundProduct([{ buf: a!, ext: true }, { buf: b!, ext: false }], m, c, [K.slice(o, 0, E(m)), K.slice(o, E(m), E(m))])],
         ["foldRoundProduct 3", [ext(2 * m), base(2 * m), ext(2 * m)], E(3 * m), (K, [a, b, d], o) =>
           K.foldRoundProduct([{ buf: a!, ext: true }, { buf: b!, ext: false }, { buf: d!, ext: true }], m, c, [0, 1, 2].map((j) => K.slice(o, j * E(m), E(m))))],
-        ...gkrTreeCases(20, 64), ...gkrTreeCases(3, m),
+        ...gkrTreeCases(20, 256), ...gkrTreeCases(3, m),
       ];
       for (const [name, inputs, outWords, fn] of cases) {
         const [one, many] = both(W, B, inputs, outWords, fn);

@@ -1108,6 +1108,14 @@ export function gkrFoldRoundList(list: usize, count: u32, m: u32, rPtr: usize, l
   }
 }
 
+/** gkrLayer for `count` trees of h entries each, described at `list` by 8 words: p0, p1, q0, q1, pExt, np, nq, unused. */
+export function gkrLayerList(list: usize, count: u32, h: u32): void {
+  for (let t: usize = 0; t < <usize>count; t++) {
+    const d = list + t * 32;
+    gkrLayer(load<u32>(d), load<u32>(d + 4), load<u32>(d + 8), load<u32>(d + 12), load<u32>(d + 16) != 0, h, load<u32>(d + 20), load<u32>(d + 24));
+  }
+}
+
 /** gkrRound for `count` trees of m pairs each, described as for gkrFoldRoundList (the outputs unused). */
 export function gkrRoundList(list: usize, count: u32, m: u32, lamPtr: usize): void {
   for (let t: usize = 0; t < <usize>count; t++) {
