@@ -52,6 +52,10 @@ export function countFieldOps<B extends FieldBackend>(b: B): B {
     rsEncode(rows: Buf, n: number, logM: number, logRate: number, out: Buf) { ops += n * butterflies(logM + logRate); b.rsEncode(rows, n, logM, logRate, out); },
     rsEncodeExt(rows: Buf, n: number, logM: number, logRate: number, out: Buf) { ops += n * butterflies(logM + logRate); b.rsEncodeExt(rows, n, logM, logRate, out); },
     eqTable(r: Uint32Array, out: Buf, scale?: Ext) { ops += 2 ** (r.length / 4); b.eqTable(r, out, scale); },
+    eqTables(tables: readonly { r: Uint32Array; out: Buf; scale?: Ext }[]) {
+      for (const t of tables) ops += 2 ** (t.r.length / 4);
+      b.eqTables(tables);
+    },
     foldBase(inp: Buf, m: number, r: Ext, out: Buf) { ops += 2 * m; b.foldBase(inp, m, r, out); },
     foldExt(inp: Buf, m: number, r: Ext, out: Buf) { ops += 2 * m; b.foldExt(inp, m, r, out); },
     roundProduct(tables: Table[], m: number) { ops += 2 * m * tables.length; return b.roundProduct(tables, m); },

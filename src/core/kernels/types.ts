@@ -111,6 +111,8 @@ export interface FieldBackend {
   // ---- multilinear ----
   /** eq(r, x) (times `scale` if given) for x ∈ {0,1}^n, x_i = bit i of the index; r is n extension elements (4n words). out: 2^n ext. */
   eqTable(r: Uint32Array, out: Buf, scale?: Ext): void;
+  /** eqTable for several points at once (independent outputs). */
+  eqTables(tables: readonly { r: Uint32Array; out: Buf; scale?: Ext }[]): void;
   /** Fix variable 0 of a base table of 2m elements to r: out[i] = in[2i] + r·(in[2i+1] − in[2i]) (m ext). No aliasing. */
   foldBase(inp: Buf, m: number, r: Ext, out: Buf): void;
   /** Same for an extension table; out may be inp (in-place). */

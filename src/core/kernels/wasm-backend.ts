@@ -367,6 +367,9 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
     gkrFoldRounds(trees, m, r, lambda) {
       return trees.map((t) => backend.gkrFoldRound(t.tables, t.pExt, m, r, lambda, t.outs!));
     },
+    eqTables(tables) {
+      for (const t of tables) backend.eqTable(t.r, t.out, t.scale);
+    },
     gkrLayers(layers, h) {
       for (const x of layers) backend.gkrLayer(x.p0, x.p1, x.q0, x.q1, x.pExt, h, x.np, x.nq);
     },

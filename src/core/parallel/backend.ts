@@ -217,6 +217,37 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
     }
   };
 
+  // eq tables of several points in one batch: a large one in blocks by its top variables (block h
+  // is eq(r_high, h)·eq(r_low, ·)), small ones one job each.
+  const eqTables = (tables: readonly { r: Uint32Array; out: Buf; scale?: Ext }[]): void => {
+    const total = tables.reduce((a, t) => a + 2 ** (t.r.length / 4), 0);
+    if (total < 2 ** MIN.eqVars || (tables.length < 2 && tables[0]!.r.length / 4 < MIN.eqVars)) {
+      for (const t of tables) L.eqTable(t.r, t.out, t.scale);
+      return;
+    }
+    // Per table: its low variables, then 2^k block constants; k = 0 for a table below the threshold.
+    const words: number[] = [], blocks: { rAt: number; low: number; cAt: number; out: Buf; h: number }[] = [];
+    for (const t of tables) {
+      const n = t.r.length / 4, k = n < MIN.eqVars ? 0 : Math.min(n - 8, Math.ceil(Math.log2(pool.size * JOBS_PER_THREAD))), low = n - k;
+      const rAt = words.length;
+      words.push(...t.r.subarray(0, 4 * low));
+      for (let h = 0; h < 1 << k; h++) {
+        let c: Ext = t.scale ?? EXT_ONE;
+        for (let i = 0; i < k; i++) {
+          const ri = t.r.subarray(4 * (low + i), 4 * (low + i) + 4);
+          c = extMul(c, (h >> i) & 1 ? ri : extSub(EXT_ONE, ri));
+        }
+        blocks.push({ rAt, low, cAt: words.length, out: t.out, h });
+        words.push(...c);
+      }
+    }
+    withWords(Uint32Array.from(words), (wp) => {
+      for (let at = 0; at < blocks.length; at += MAX_JOBS) {
+        pool.run(blocks.slice(at, at + MAX_JOBS).map((b): Job => ({ fn: "eqTableFrom", args: [wp + 4 * b.rAt, b.low, wp + 4 * b.cAt, p(b.out) + (16 << b.low) * b.h] })));
+      }
+    });
+  };
+
   const backend: PoolBackend = {
     ...L,
     pool,
@@ -266,28 +297,8 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
     },
     rsEncode: rs("rsEncodeRows", 1, L.rsEncode),
     rsEncodeExt: rs("rsEncodeExtRows", 4, L.rsEncodeExt),
-    eqTable(r, out, scale) {
-      const n = r.length / 4;
-      if (n < MIN.eqVars) return L.eqTable(r, out, scale);
-      // Blocks by the top k variables: block h is eq(r_high, h) · eq(r_low, ·).
-      const k = Math.min(n - 8, Math.ceil(Math.log2(pool.size * JOBS_PER_THREAD)));
-      const low = n - k, consts = new Uint32Array(4 << k);
-      for (let h = 0; h < 1 << k; h++) {
-        let c: Ext = scale ?? EXT_ONE;
-        for (let i = 0; i < k; i++) {
-          const ri = r.subarray(4 * (low + i), 4 * (low + i) + 4);
-          c = extMul(c, (h >> i) & 1 ? ri : extSub(EXT_ONE, ri));
-        }
-        consts.set(c, 4 * h);
-      }
-      const both = new Uint32Array(4 * low + consts.length);
-      both.set(r.subarray(0, 4 * low));
-      both.set(consts, 4 * low);
-      withWords(both, (rp) => {
-        const cp = rp + 16 * low;
-        pool.run(Array.from({ length: 1 << k }, (_, h): Job => ({ fn: "eqTableFrom", args: [rp, low, cp + 16 * h, p(out) + (16 << low) * h] })));
-      });
-    },
+    eqTable: (r, out, scale) => eqTables([{ r, out, scale }]),
+    eqTables: (tables) => eqTables(tables),
     foldBase: fold(false),
     foldExt: fold(true),
     roundProduct(tables: Table[], m: number) {

@@ -90,6 +90,9 @@ describe("worker pool", () => {
         ["rsEncodeExt", [ext(11 << 10)], E(11 << 12), (K, [a], o) => K.rsEncodeExt(a!, 11, 10, 2, o)],
         ["eqTable 2^15", [], E(1 << 15), (K, _i, o) => K.eqTable(eqPoint, o)],
         ["eqTable 2^15 scaled", [], E(1 << 15), (K, _i, o) => K.eqTable(eqPoint, o, c)],
+        ["eqTables 40 × 2^9 and 2^15", [], E(40 * 512 + (1 << 15)), (K, _i, o) => K.eqTables([
+          ...Array.from({ length: 40 }, (_, i) => ({ r: eqPoint.subarray(4 * (i % 6), 4 * (i % 6) + 36), out: K.slice(o, E(512 * i), E(512)), scale: i % 2 ? c : undefined })),
+          { r: eqPoint, out: K.slice(o, E(40 * 512), E(1 << 15)), scale: c }])],
         ["foldBase", [base(2 * m)], E(m), (K, [a], o) => K.foldBase(a!, m, c, o)],
         ["foldExt", [ext(2 * m)], E(m), (K, [a], o) => K.foldExt(a!, m, c, o)],
         ["foldExt in place", [ext(2 * m)], 0, (K, [a]) => K.foldExt(a!, m, c, a!)],

@@ -58,10 +58,9 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
   const gs = K.allocFor(4 * cols * L);
   let G = gs;
   try {
-    layouts.forEach((l, i) => {
-      M.combineInto(l.rowStart, rowWeights(l), K.slice(gs, 4 * cols * i, 4 * cols));
-      K.eqTable(l.colPoint, K.slice(E, 4 * cols * i, 4 * cols), ext(rho, i));
-    });
+    layouts.forEach((l, i) => M.combineInto(l.rowStart, rowWeights(l), K.slice(gs, 4 * cols * i, 4 * cols)));
+    // One kernel batch for every claim's eq table (a pool would otherwise run one small batch each).
+    K.eqTables(layouts.map((l, i) => ({ r: l.colPoint, out: K.slice(E, 4 * cols * i, 4 * cols), scale: ext(rho, i) })));
     const rounds = new Uint32Array(4 * BATCH_DEGREE * params.logCols);
     for (let round = 0, m = cols / 2; round < params.logCols; round++, m /= 2) {
       rounds.set(K.roundProduct([{ buf: E, ext: true }, { buf: G, ext: true }], L * m), 8 * round);
