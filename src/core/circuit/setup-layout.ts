@@ -232,8 +232,8 @@ export function instanceLeafVars(layout: SetupLayout): number[] {
 export function setupBodyWords(layout: SetupLayout): number {
   const limbWords = layout.wide.reduce((a, w) => a + 4 * (1 + w.limbs.length), 0);
   const leafVars = instanceLeafVars(layout);
-  const trees = leafVars.flatMap((n) => [n, layout.table.logRows]);
-  return gkrWords(trees) + layout.instances.reduce((a, inst) => a + 8 * inst.uses.length + 4, 0) + limbWords;
+  // One LogUp proof per instance, each over its witness and table trees.
+  return layout.instances.reduce((a, inst, i) => a + gkrWords([leafVars[i]!, layout.table.logRows]) + 8 * inst.uses.length + 4, 0) + limbWords;
 }
 
 /** The auxiliary commitment's parameters: its own size, the model commitment's rate and queries. */

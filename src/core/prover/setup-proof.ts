@@ -107,18 +107,17 @@ export function proveSetup(plan: ProofPlan, model: ModelCommitment, statement: U
   const w = new StreamWriter();
   const out = new SetupClaims(layout);
   const table = tableToField(layout.table);
-  const { proof, claims } = logupProve(layout.instances.map((inst, k) => ({
-    table,
-    uses: inst.uses.map((ui): LookupUse => {
+  // One LogUp proof per instance: the layout bounds an instance's size, and proving them one at a
+  // time keeps one instance's fraction trees in memory, not all of the model's.
+  layout.instances.forEach((inst, k) => {
+    const uses: LookupUse[] = inst.uses.map((ui) => {
       const u = layout.uses[ui]!;
       return { shape: [2 ** u.logSize], logDims: [u.logSize], columns: [valuesOf(u), classesOf(u)], label: describe(u) };
-    }),
-    m: ms[k]!,
-  })), tr);
-  writeLogup(w, proof);
-  layout.instances.forEach((inst, k) => {
-    for (const c of claims[k]!.columns) if (c.column === 0) out.use(layout.uses[inst.uses[c.use]!]!, extsToPoint(c.point), c.value);
-    out.multiplicity(inst, extsToPoint(claims[k]!.multiplicity.point), claims[k]!.multiplicity.value);
+    });
+    const { proof, claims } = logupProve([{ table, uses, m: ms[k]! }], tr);
+    writeLogup(w, proof);
+    for (const c of claims[0]!.columns) if (c.column === 0) out.use(layout.uses[inst.uses[c.use]!]!, extsToPoint(c.point), c.value);
+    out.multiplicity(inst, extsToPoint(claims[0]!.multiplicity.point), claims[0]!.multiplicity.value);
   });
 
   limbPoints(tr, layout).forEach((point, i) => {

@@ -58,14 +58,10 @@ function check(plan: ProofPlan, model: ModelKey, statement: Uint8Array, bytes: U
   const r = new StreamReader(body);
   const out = new SetupClaims(layout);
   const table = tableToField(layout.table);
-  const instances = layout.instances.map((inst) => ({
-    table,
-    uses: inst.uses.map((ui): UseShape => ({ shape: [2 ** layout.uses[ui]!.logSize], logDims: [layout.uses[ui]!.logSize] })),
-  }));
-  const shapes = instances.map((x, k) => ({ witnessVars: leafVars[k]!, tableVars: table.logRows, uses: x.uses.length, width: 2 }));
-  const all = logupVerify(instances, readLogup(r, shapes, "setup lookups"), tr);
   layout.instances.forEach((inst, k) => {
-    const claims = all[k]!;
+    const uses = inst.uses.map((ui): UseShape => ({ shape: [2 ** layout.uses[ui]!.logSize], logDims: [layout.uses[ui]!.logSize] }));
+    const proof = readLogup(r, [{ witnessVars: leafVars[k]!, tableVars: table.logRows, uses: uses.length, width: 2 }], `setup lookup ${k}`);
+    const claims = logupVerify([{ table, uses }], proof, tr)[0]!;
     for (const c of claims.columns) {
       const u = layout.uses[inst.uses[c.use]!]!;
       if (c.column === 0) out.use(u, extsToPoint(c.point), c.value);
