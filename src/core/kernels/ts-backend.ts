@@ -1,6 +1,7 @@
 // The plain TypeScript reference of every bulk kernel (see types.ts). Straightforward loops over
 // the field reference; slow, but independent of the wasm code it checks.
 
+import { oneByOne } from "./batched.ts";
 import { FieldError } from "../field/errors.ts";
 import { add, sub, mul, inv, rootOfUnity } from "../field/koalabear.ts";
 import { type Ext, extAdd, extSub, extMul, extMulBase, EXT_ONE } from "../field/ext.ts";
@@ -216,18 +217,7 @@ export function createTsBackend(): FieldBackend {
       const [e, a, b, c, d] = outs;
       return backend.gkrRound(e!, a!, b!, c!, d!, true, m >> 1, lambda);
     },
-    gkrRounds(trees, m, lambda) {
-      return trees.map(({ tables: [e, a, b, c, d], pExt }) => backend.gkrRound(e!, a!, b!, c!, d!, pExt, m, lambda));
-    },
-    gkrFoldRounds(trees, m, r, lambda) {
-      return trees.map((t) => backend.gkrFoldRound(t.tables, t.pExt, m, r, lambda, t.outs!));
-    },
-    eqTables(tables) {
-      for (const t of tables) backend.eqTable(t.r, t.out, t.scale);
-    },
-    gkrLayers(layers, h) {
-      for (const x of layers) backend.gkrLayer(x.p0, x.p1, x.q0, x.q1, x.pExt, h, x.np, x.nq);
-    },
+    ...oneByOne(() => backend),
     gkrLayer(p0, p1, q0, q1, pExt, h, np, nq) {
       const A = d(p0), B = d(p1), C = d(q0), D = d(q1), P = d(np), Q = d(nq);
       const at = (x: Uint32Array, i: number): Ext => (pExt ? get4(x, i) : Uint32Array.of(x[i]!, 0, 0, 0));

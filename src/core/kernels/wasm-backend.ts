@@ -6,6 +6,7 @@
 // nothing big is copied in or out except by an explicit from/read/write. A small scratch block
 // carries constants (challenges) in and sums out.
 
+import { oneByOne } from "./batched.ts";
 import { FieldError } from "../field/errors.ts";
 import { inv, rootOfUnity } from "../field/koalabear.ts";
 import type { Ext } from "../field/ext.ts";
@@ -361,18 +362,7 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
       k.gkrRound(p(eq), p(p0), p(p1), p(q0), p(q1), pExt, m, putExt(lambda), S_OUT);
       return getWords(S_OUT, 12);
     },
-    gkrRounds(trees, m, lambda) {
-      return trees.map(({ tables: [e, a, b, c, d], pExt }) => backend.gkrRound(e!, a!, b!, c!, d!, pExt, m, lambda));
-    },
-    gkrFoldRounds(trees, m, r, lambda) {
-      return trees.map((t) => backend.gkrFoldRound(t.tables, t.pExt, m, r, lambda, t.outs!));
-    },
-    eqTables(tables) {
-      for (const t of tables) backend.eqTable(t.r, t.out, t.scale);
-    },
-    gkrLayers(layers, h) {
-      for (const x of layers) backend.gkrLayer(x.p0, x.p1, x.q0, x.q1, x.pExt, h, x.np, x.nq);
-    },
+    ...oneByOne(() => backend),
   };
   return counted ? countFieldOps(backend) : backend;
 }

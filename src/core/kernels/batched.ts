@@ -1,0 +1,18 @@
+// The batched calls (several trees or tables in one call) for a backend with no faster way than
+// one call each: a pool's backend overrides them to fill its threads with one batch.
+import type { FieldBackend } from "./types.ts";
+
+type Batched = Pick<FieldBackend, "gkrRounds" | "gkrFoldRounds" | "gkrLayers" | "eqTables">;
+
+export function oneByOne(K: () => FieldBackend): Batched {
+  return {
+    gkrRounds: (trees, m, lambda) => trees.map(({ tables: [e, a, b, c, d], pExt }) => K().gkrRound(e!, a!, b!, c!, d!, pExt, m, lambda)),
+    gkrFoldRounds: (trees, m, r, lambda) => trees.map((t) => K().gkrFoldRound(t.tables, t.pExt, m, r, lambda, t.outs!)),
+    gkrLayers(layers, h) {
+      for (const x of layers) K().gkrLayer(x.p0, x.p1, x.q0, x.q1, x.pExt, h, x.np, x.nq);
+    },
+    eqTables(tables) {
+      for (const t of tables) K().eqTable(t.r, t.out, t.scale);
+    },
+  };
+}
