@@ -2,7 +2,7 @@
 // one call each: a pool's backend overrides them to fill its threads with one batch.
 import type { FieldBackend } from "./types.ts";
 
-type Batched = Pick<FieldBackend, "gkrRounds" | "gkrFoldRounds" | "gkrLayers" | "eqTables">;
+type Batched = Pick<FieldBackend, "gkrRounds" | "gkrFoldRounds" | "gkrLayers" | "eqTables" | "combineRowsMany">;
 
 export function oneByOne(K: () => FieldBackend): Batched {
   return {
@@ -13,6 +13,9 @@ export function oneByOne(K: () => FieldBackend): Batched {
     },
     eqTables(tables) {
       for (const t of tables) K().eqTable(t.r, t.out, t.scale);
+    },
+    combineRowsMany(items, cols) {
+      for (const x of items) K().combineRows(x.m, x.rows, cols, x.w, x.out);
     },
   };
 }

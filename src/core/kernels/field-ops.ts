@@ -39,6 +39,10 @@ export function countFieldOps<B extends FieldBackend>(b: B): B {
     extDotBase(x: Buf, y: Buf, n: number) { ops += n; return b.extDotBase(x, y, n); },
     extSum(x: Buf, n: number) { ops += n; return b.extSum(x, n); },
     combineRows(m: Buf, rows: number, cols: number, w: Buf, out: Buf) { ops += rows * cols; b.combineRows(m, rows, cols, w, out); },
+    combineRowsMany(items: readonly { m: Buf; rows: number; w: Buf; out: Buf }[], cols: number) {
+      for (const x of items) ops += x.rows * cols;
+      b.combineRowsMany(items, cols);
+    },
     combineRowsExt(m: Buf, rows: number, cols: number, w: Buf, out: Buf) { ops += rows * cols; b.combineRowsExt(m, rows, cols, w, out); },
     extOuter(x: Buf, n: number, y: Buf, m: number, out: Buf) { ops += n * m; b.extOuter(x, n, y, m, out); },
     matMulBatch(x: Buf, xs: number, y: Buf, yExt: boolean, ys: number, M: number, S: number, N: number, batch: number, out: Buf, os: number) {

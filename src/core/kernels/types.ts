@@ -79,6 +79,8 @@ export interface FieldBackend {
   extSum(a: Buf, n: number): Ext;
   /** out[j] = Σ_i w_i·M[i][j]: M base, row-major rows × cols; w extension (rows); out extension (cols). */
   combineRows(m: Buf, rows: number, cols: number, w: Buf, out: Buf): void;
+  /** combineRows for several independent (matrix rows, weights, out) triples of `cols` columns. */
+  combineRowsMany(items: readonly { m: Buf; rows: number; w: Buf; out: Buf }[], cols: number): void;
   /** Same with M an extension matrix. */
   combineRowsExt(m: Buf, rows: number, cols: number, w: Buf, out: Buf): void;
   /**

@@ -270,6 +270,20 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
       return partials(rsj.length, 4, (out) => run("extSum", rsj, (f, t, j) => [p(a) + 16 * f, t - f, out + 16 * j]), (s) => sumExts(s, 4));
     },
     combineRows: combine("combineRowsStrided", 1, L.combineRows),
+    combineRowsMany(items, cols) {
+      // Large combinations split by columns; small ones one job each, all in one batch.
+      const total = items.reduce((a, x) => a + x.rows * cols, 0);
+      const split = (x: { rows: number }) => x.rows * cols >= 2 * MIN.matrix && cols >= 128;
+      if (total < MIN.matrix || (items.length < 2 && !items.some(split))) {
+        for (const x of items) L.combineRows(x.m, x.rows, cols, x.w, x.out);
+        return;
+      }
+      const jobs = items.flatMap((x): Job[] => {
+        const rs = split(x) ? ranges(cols, Math.min(pool.size * JOBS_PER_THREAD, Math.floor(cols / 64), Math.floor((x.rows * cols) / MIN.matrix)), 16) : [[0, cols] as [number, number]];
+        return rs.map(([f, t]) => ({ fn: "combineRowsStrided", args: [p(x.m) + 4 * f, x.rows, t - f, cols, p(x.w), p(x.out) + 16 * f] }));
+      });
+      for (let at = 0; at < jobs.length; at += MAX_JOBS) pool.run(jobs.slice(at, at + MAX_JOBS));
+    },
     combineRowsExt: combine("combineRowsExtStrided", 4, L.combineRowsExt),
     matMulBatch(a, aStride, b, bExt, bStride, M, S, N, batch, out, oStride) {
       const jobs = jobsFor(batch * M * S * N, MIN.matrix);

@@ -81,6 +81,10 @@ describe("worker pool", () => {
         ["extDotBase", [ext(m * 2), base(m * 2)], 0, (K, [a, b]) => K.extDotBase(a!, b!, m * 2)],
         ["extSum", [ext(m * 2)], 0, (K, [a]) => K.extSum(a!, m * 2)],
         ["combineRows", [base(37 * 1100), ext(37)], E(1100), (K, [a, w], o) => K.combineRows(a!, 37, 1100, w!, o)],
+        ["combineRowsMany", [base(60 * 1100), ext(60)], E(13 * 1100), (K, [a, w], o) => K.combineRowsMany(
+          // Twelve small combinations (one job each) and one of 48 rows (split by columns).
+          [...Array.from({ length: 12 }, (_, i) => ({ m: K.slice(a!, 1100 * i, 1100), rows: 1, w: K.slice(w!, 4 * i, 4), out: K.slice(o, E(1100 * i), E(1100)) })),
+            { m: K.slice(a!, 1100 * 12, 1100 * 48), rows: 48, w: K.slice(w!, 48, 4 * 48), out: K.slice(o, E(1100 * 12), E(1100)) }], 1100)],
         ["combineRowsExt", [ext(9 * 4000), ext(9)], E(4000), (K, [a, w], o) => K.combineRowsExt(a!, 9, 4000, w!, o)],
         ["extOuter", [ext(5000), ext(3)], E(15000), (K, [a, b], o) => K.extOuter(a!, 5000, b!, 3, o)],
         ["matMulBatch shared A", [ext(3 * 40), base(9 * 40 * 100)], E(9 * 3 * 100), (K, [a, b], o) => K.matMulBatch(a!, 0, b!, false, 4000, 3, 40, 100, 9, o, 300)],

@@ -58,8 +58,9 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
   const gs = K.allocFor(4 * cols * L);
   let G = gs;
   try {
-    layouts.forEach((l, i) => M.combineInto(l.rowStart, rowWeights(l), K.slice(gs, 4 * cols * i, 4 * cols)));
-    // One kernel batch for every claim's eq table (a pool would otherwise run one small batch each).
+    // One kernel batch for every claim's g_l and one for every eq table (a pool would otherwise
+    // run a small batch, or a call on one thread, per claim).
+    M.combineIntoMany(layouts.map((l, i) => ({ rowStart: l.rowStart, weights: rowWeights(l), out: K.slice(gs, 4 * cols * i, 4 * cols) })));
     K.eqTables(layouts.map((l, i) => ({ r: l.colPoint, out: K.slice(E, 4 * cols * i, 4 * cols), scale: ext(rho, i) })));
     const rounds = new Uint32Array(4 * BATCH_DEGREE * params.logCols);
     for (let round = 0, m = cols / 2; round < params.logCols; round++, m /= 2) {

@@ -9,6 +9,8 @@ export interface RowCombiner {
   combine(rowStart: number, weights: Uint32Array): Uint32Array;
   /** The same combination into `out` (cols extension elements of the current kernels). */
   combineInto(rowStart: number, weights: Uint32Array, out: Buf): void;
+  /** Several combinations at once (one kernel batch on a pool). */
+  combineIntoMany(items: readonly { rowStart: number; weights: Uint32Array; out: Buf }[]): void;
 }
 
 /**
@@ -23,6 +25,18 @@ export function withMatrix<T>(matrix: Uint32Array, cols: number, fn: (c: RowComb
     return fn({
       combine: (rowStart, weights) => combine(K, rowsOf(rowStart, weights), cols, weights),
       combineInto: (rowStart, weights, out) => combineInto(K, rowsOf(rowStart, weights), cols, weights, out),
+      combineIntoMany(items) {
+        // Every weight vector in one buffer.
+        const all = new Uint32Array(items.reduce((a, x) => a + x.weights.length, 0));
+        let at = 0;
+        const spans = items.map((x) => { all.set(x.weights, at); at += x.weights.length; return [at - x.weights.length, x.weights.length] as const; });
+        const w = K.from(all);
+        try {
+          K.combineRowsMany(items.map((x, i) => ({ m: rowsOf(x.rowStart, x.weights), rows: x.weights.length / 4, w: K.slice(w, spans[i]![0], spans[i]![1]), out: x.out })), cols);
+        } finally {
+          K.free(w);
+        }
+      },
     });
   } finally {
     if (!resident) K.free(m);
