@@ -121,18 +121,23 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
   // Extension add and sub are the base ones over four times the words.
   const add = elementwise("vecAdd", MIN.base, 1, 1, 1, L.add), sub = elementwise("vecSub", MIN.base, 1, 1, 1, L.sub);
 
+  // A batch of `count` like calls of `size` units each: about an even share of all units per job,
+  // never below a quarter of `min` (a few tens of microseconds); a call is split only into ranges
+  // of `min` or more (smaller ranges of one call were measured slower than one thread), smaller
+  // calls go whole, `per` to a job.
+  const batchPlan = (count: number, size: number, min: number) => {
+    const share = Math.max(min / 4, Math.ceil((count * size) / (pool.size * JOBS_PER_THREAD)));
+    const range = Math.max(min, share);
+    return { split: size >= 2 * range ? ranges(size, Math.ceil(size / range), 16) : [], per: Math.max(1, Math.floor(share / size)) };
+  };
+
   // GKR rounds (with r: fused fold and round) of several trees in one batch: a large tree in ranges
   // of pairs, small trees whole, several to a job (gkr*List), so the many small rounds of a
   // batched LogUp spread over the threads without a job per tiny tree.
   const gkrBatch = (trees: readonly GkrTables[], m: number, lambda: Ext, r?: Ext): Uint32Array[] => {
     const fold = r !== undefined;
     const total = trees.length * m;
-    // About an even share of the pairs per job, never below a few tens of microseconds of work.
-    const share = Math.max(MIN.gkrPairs / 4, Math.ceil(total / (pool.size * JOBS_PER_THREAD)));
-    // A tree is split only into ranges of MIN.gkrPairs or more (smaller ranges of one tree were
-    // measured slower than one thread); smaller trees go whole, several to a job.
-    const range = Math.max(MIN.gkrPairs, share);
-    const split = m >= 2 * range ? ranges(m, Math.ceil(m / range), 16) : [];
+    const { split, per } = batchPlan(trees.length, m, MIN.gkrPairs);
     const slots = split.length ? trees.length * split.length : trees.length;
     if (total < MIN.gkrPairs || (trees.length < 2 && !split.length) || slots > MAX_JOBS) {
       return trees.map((t) => (fold ? L.gkrFoldRound(t.tables, t.pExt, m, r, lambda, t.outs!) : L.gkrRound(t.tables[0]!, t.tables[1]!, t.tables[2]!, t.tables[3]!, t.tables[4]!, t.pExt, m, lambda)));
@@ -165,7 +170,6 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
           });
           const list = L.from(desc);
           lists.push(list);
-          const per = Math.max(1, Math.floor(share / m));
           for (let i = 0; i < trees.length; i += per) {
             const at = p(list) + 48 * i, count = Math.min(per, trees.length - i);
             jobs.push(fold ? { fn: "gkrFoldRoundList", args: [at, count, m, lp + 16, lp] } : { fn: "gkrRoundList", args: [at, count, m, lp] });
@@ -189,9 +193,7 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
   // Layers up of several trees in one batch, as gkrBatch: large ones in ranges, small ones several to a job.
   const gkrLayers = (layers: readonly GkrLayerArgs[], h: number): void => {
     const total = layers.length * h;
-    const share = Math.max(MIN.ext / 4, Math.ceil(total / (pool.size * JOBS_PER_THREAD)));
-    const range = Math.max(MIN.ext, share);
-    const split = h >= 2 * range ? ranges(h, Math.ceil(h / range), 16) : [];
+    const { split, per } = batchPlan(layers.length, h, MIN.ext);
     if (total < MIN.ext || (layers.length < 2 && !split.length)) {
       for (const x of layers) L.gkrLayer(x.p0, x.p1, x.q0, x.q1, x.pExt, h, x.np, x.nq);
       return;
@@ -207,7 +209,7 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
     layers.forEach((x, i) => {
       desc.set([p(x.p0), p(x.p1), p(x.q0), p(x.q1), x.pExt ? 1 : 0, p(x.np), p(x.nq)], 8 * i);
     });
-    const list = L.from(desc), per = Math.max(1, Math.floor(share / h));
+    const list = L.from(desc);
     try {
       const jobs: Job[] = [];
       for (let i = 0; i < layers.length; i += per) jobs.push({ fn: "gkrLayerList", args: [p(list) + 32 * i, Math.min(per, layers.length - i), h] });
