@@ -1,8 +1,8 @@
 // What the pool and its workers share: one wasm memory (the field kernels' arena, built for a
 // shared memory) and one state block of control words and job descriptors. A batch is a list of
 // kernel calls on disjoint ranges of that memory; every participant (the calling thread included)
-// claims calls from an atomic counter and runs them on its own instance of the same kernels, so
-// the result does not depend on who ran what.
+// claims calls from atomic counters (its own block of the batch first, then the others') and runs
+// them on its own instance of the same kernels, so the result does not depend on who ran what.
 
 /** Most threads a pool can have (one claim counter each). */
 export const MAX_THREADS = 64;

@@ -1,6 +1,6 @@
 // Running a batch's jobs, shared by the calling thread and the workers: claim a job index,
-// call the kernel on this thread's instance, count it done. The claim word carries the batch's
-// sequence number, so a thread that wakes late cannot claim a job of a later batch.
+// call the kernel on this thread's instance, count it done. The claim counters and the job count
+// carry the batch's sequence number, so a thread that wakes late cannot claim a job of a later batch.
 import { chooseBackend } from "../hash/sha256.ts";
 import { CLAIMS, DONE, ERROR_BYTES, FAILED, JOB_WORDS, KERNEL_FNS, NJOBS, SEQ, THREADS, QUIT, batchTag, blockOf, spin, type StateViews } from "./protocol.ts";
 
