@@ -4,7 +4,7 @@
 // exposes it as window.zkml.fieldConformance for the Playwright suite).
 
 import { P, add, mul, pow, rootOfUnity } from "../field/koalabear.ts";
-import { tsBackend, wasmBackend } from "./index.ts";
+import { MAX_PRODUCT, tsBackend, wasmBackend } from "./index.ts";
 import type { Buf, FieldBackend } from "./types.ts";
 
 export interface ConformanceCase {
@@ -125,6 +125,13 @@ export function runFieldConformance(candidate: FieldBackend = wasmBackend()): Co
     check(`foldBase m=${pairs}`, [words(2 * pairs, 91)], 4 * pairs, (K, [x], o) => K.foldBase(x!, pairs, r, o));
     check(`foldExt m=${pairs}`, [words(8 * pairs, 92)], 4 * pairs, (K, [x], o) => K.foldExt(x!, pairs, r, o));
     const kinds = [[false, false], [true, false], [true, true], [false, false, false], [true, false, false], [true, true, false], [true, true, true]];
+    // Products of more tables (roundProductN): base first or extension first, up to MAX_PRODUCT.
+    const many = [[true, false, false, false], [false, true, false, true, false], Array.from({ length: MAX_PRODUCT }, (_, j) => j % 3 === 0)];
+    for (const ks of many) {
+      const tag = ks.map((e) => (e ? "E" : "B")).join("");
+      const data = ks.map((e, j) => words((e ? 8 : 2) * pairs, 120 + j));
+      check(`roundProduct ${tag} m=${pairs}`, data, 0, (K, bufs) => K.roundProduct(bufs.map((buf, j) => ({ buf, ext: ks[j]! })), pairs));
+    }
     for (const ks of kinds) {
       const tag = ks.map((e) => (e ? "E" : "B")).join("");
       const data = ks.map((e, j) => words((e ? 8 : 2) * pairs, 100 + j));

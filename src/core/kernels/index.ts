@@ -16,12 +16,12 @@
 
 import type { Ext } from "../field/ext.ts";
 import { createTsBackend } from "./ts-backend.ts";
-import { createWasmBackend, type WasmFieldBackend } from "./wasm-backend.ts";
+import { createWasmBackend, MAX_PRODUCT, type WasmFieldBackend } from "./wasm-backend.ts";
 import type { FieldBackend } from "./types.ts";
 
 export type { Buf, Table, FieldBackend, GkrLayerArgs, GkrTables } from "./types.ts";
 export type { WasmFieldBackend, FieldKernelExports } from "./wasm-backend.ts";
-export { createTsBackend, createWasmBackend };
+export { createTsBackend, createWasmBackend, MAX_PRODUCT };
 export { wasmGemmF32 } from "./gemm-f32.ts";
 export { fieldOpsCount } from "./field-ops.ts";
 

@@ -57,6 +57,7 @@ export interface FieldKernelExports {
   round3EBB(f: Ptr, g: Ptr, h: Ptr, m: number, out: Ptr): void;
   round3EEB(f: Ptr, g: Ptr, h: Ptr, m: number, out: Ptr): void;
   round3EEE(f: Ptr, g: Ptr, h: Ptr, m: number, out: Ptr): void;
+  roundProductN(desc: Ptr, count: number, m: number, out: Ptr): void;
   benchMulMontScalar(a: Ptr, b: Ptr, out: Ptr, n: number): void;
   benchMulBarrettScalar(a: Ptr, b: Ptr, out: Ptr, n: number): void;
   benchMulRemScalar(a: Ptr, b: Ptr, out: Ptr, n: number): void;
@@ -70,6 +71,8 @@ export interface FieldKernelExports {
 }
 
 const ALIGN = 64;
+/** Most tables in one roundProduct (the scratch holds their descriptors and the sums). */
+export const MAX_PRODUCT = 8;
 const PAGE = 65536;
 
 export class WBuf implements Buf {
@@ -325,7 +328,13 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
         fn(q[0]!, q[1]!, q[2]!, m, S_OUT);
         return getWords(S_OUT, 12);
       }
-      throw new Error(`kernels: roundProduct takes 2 or 3 tables, got ${tables.length}`);
+      if (ts.length <= MAX_PRODUCT) {
+        // Any mix of base and extension tables, described in the scratch (two words each).
+        new Uint32Array(memory.buffer, S_IN, 2 * ts.length).set(ts.flatMap((t, j) => [q[j]!, t.ext ? 1 : 0]));
+        k.roundProductN(S_IN, ts.length, m, S_OUT);
+        return getWords(S_OUT, 4 * ts.length);
+      }
+      throw new Error(`kernels: roundProduct takes 2 to ${MAX_PRODUCT} tables, got ${tables.length}`);
     },
     foldRoundProduct(tables, m, r, outs) {
       if (outs.length !== tables.length) throw new Error("kernels: one output per table");

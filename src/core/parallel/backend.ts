@@ -3,7 +3,7 @@
 // Field arithmetic is exact, so partial sums added in any grouping give the same canonical value:
 // results are bit for bit those of one thread, for any number of threads.
 import { extAdd, extMul, extSub, EXT_ONE, type Ext } from "../field/index.ts";
-import { createWasmBackend, type Buf, type FieldBackend, type GkrLayerArgs, type GkrTables, type Table, type WasmFieldBackend } from "../kernels/index.ts";
+import { createWasmBackend, MAX_PRODUCT, type Buf, type FieldBackend, type GkrLayerArgs, type GkrTables, type Table, type WasmFieldBackend } from "../kernels/index.ts";
 import { countFieldOps } from "../kernels/field-ops.ts";
 import { PoolError, type WorkerPool } from "./pool.ts";
 import { MAX_JOBS, type Job, type KernelFn } from "./protocol.ts";
@@ -319,12 +319,18 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
     foldExt: fold(true),
     roundProduct(tables: Table[], m: number) {
       const jobs = jobsFor(m, MIN.pairs);
-      if (jobs < 2 || (tables.length !== 2 && tables.length !== 3)) return L.roundProduct(tables, m);
+      if (jobs < 2 || tables.length < 2 || tables.length > MAX_PRODUCT) return L.roundProduct(tables, m);
       const ts = [...tables].sort((x, y) => Number(y.ext) - Number(x.ext));
-      const fn = roundFns[ts.map((t) => (t.ext ? "E" : "B")).join("")]!;
       const width = 4 * ts.length, rsj = ranges(m, jobs, 16);
-      return partials(rsj.length, width, (out) => run(fn, rsj, (f, t, j) => [
-        ...ts.map((x) => p(x.buf) + 8 * (x.ext ? 4 : 1) * f), t - f, out + 4 * width * j]), (s) => sumExts(s, width));
+      const at = (x: Table, f: number) => p(x.buf) + 8 * (x.ext ? 4 : 1) * f;
+      if (ts.length <= 3) {
+        const fn = roundFns[ts.map((t) => (t.ext ? "E" : "B")).join("")]!;
+        return partials(rsj.length, width, (out) => run(fn, rsj, (f, t, j) => [...ts.map((x) => at(x, f)), t - f, out + 4 * width * j]), (s) => sumExts(s, width));
+      }
+      // More tables: each job's table descriptors (pointer, extension flag) offset to its range.
+      const desc = Uint32Array.from(rsj.flatMap(([f]) => ts.flatMap((x) => [at(x, f), x.ext ? 1 : 0])));
+      return withWords(desc, (dp) => partials(rsj.length, width, (out) => run("roundProductN", rsj, (f, t, j) => [
+        dp + 8 * ts.length * j, ts.length, t - f, out + 4 * width * j]), (s) => sumExts(s, width)));
     },
     foldRoundProduct(tables: Table[], m: number, r: Ext, outs: Buf[]) {
       const jobs = jobsFor(m, MIN.pairs);

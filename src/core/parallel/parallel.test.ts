@@ -102,6 +102,8 @@ describe("worker pool", () => {
         ["foldExt in place", [ext(2 * m)], 0, (K, [a]) => K.foldExt(a!, m, c, a!)],
         ["roundProduct EB", [ext(2 * m), base(2 * m)], 0, (K, [a, b]) => K.roundProduct([{ buf: b!, ext: false }, { buf: a!, ext: true }], m)],
         ["roundProduct EEB", [ext(2 * m), ext(2 * m), base(2 * m)], 0, (K, [a, b, d]) => K.roundProduct([{ buf: a!, ext: true }, { buf: b!, ext: true }, { buf: d!, ext: false }], m)],
+        ["roundProduct EBBB", [ext(2 * m), base(2 * m), base(2 * m), base(2 * m)], 0, (K, [a, b, d, e]) => K.roundProduct([{ buf: b!, ext: false }, { buf: a!, ext: true }, { buf: d!, ext: false }, { buf: e!, ext: false }], m)],
+        ["roundProduct 6 tables", [ext(2 * m), base(2 * m), ext(2 * m), base(2 * m), base(2 * m), ext(2 * m)], 0, (K, ins) => K.roundProduct(ins.map((buf, j) => ({ buf, ext: [true, false, true, false, false, true][j]! })), m)],
         ["roundProduct BBB", [base(2 * m), base(2 * m), base(2 * m)], 0, (K, [a, b, d]) => K.roundProduct([{ buf: a!, ext: false }, { buf: b!, ext: false }, { buf: d!, ext: false }], m)],
         ["gkrLayer E", [ext(m * 2), ext(m * 2), ext(m * 2), ext(m * 2)], E(4 * m), (K, [a, b, q, w], o) => K.gkrLayer(a!, b!, q!, w!, true, 2 * m, K.slice(o, 0, E(2 * m)), K.slice(o, E(2 * m), E(2 * m)))],
         ["gkrLayer B", [base(m * 2), base(m * 2), ext(m * 2), ext(m * 2)], E(4 * m), (K, [a, b, q, w], o) => K.gkrLayer(a!, b!, q!, w!, false, 2 * m, K.slice(o, 0, E(2 * m)), K.slice(o, E(2 * m), E(2 * m)))],

@@ -6,7 +6,7 @@
 import { P, add, sub, mul } from "../field/koalabear.ts";
 import { type Ext, EXT_ONE, extAdd, extMul, extSub } from "../field/ext.ts";
 import { interpolateAt } from "../poly/univariate.ts";
-import { type Buf, type FieldBackend, type Table, fieldBackend } from "../kernels/index.ts";
+import { type Buf, type FieldBackend, type Table, fieldBackend, MAX_PRODUCT } from "../kernels/index.ts";
 
 /** What the sumcheck needs of a Fiat–Shamir transcript (src/core/transcript implements it). */
 export interface TranscriptLike {
@@ -199,7 +199,7 @@ export function proveSumOfProducts(t: TranscriptLike, tables: readonly SumcheckT
       for (const term of terms) {
         const ws = term.tables.map((j) => work[j]!);
         let evals: Uint32Array;
-        if (ws.length === degree && (degree === 2 || degree === 3)) {
+        if (ws.length === degree && degree >= 2 && degree <= MAX_PRODUCT) {
           evals = K.roundProduct(ws.map((w) => ({ buf: w.buf, ext: w.ext })), m);
         } else {
           evals = new Uint32Array(4 * degree);

@@ -860,6 +860,43 @@ export function round3EEB(f: usize, g: usize, h: usize, m: u32, out: usize): voi
   v128.store(out + 32, vmm(s3, r3));
 }
 
+/**
+ * Σ over m pairs of Π_j t_j(x) at x = 0, 2, 3, …, count (count ≥ 2 tables; the caller bounds it):
+ * `desc` holds two words per table, its pointer and 1 if extension (pairs of 16-byte elements) or
+ * 0 if base (pairs of words). Writes count extension values to out. The values at each node are
+ * lo + x·(hi − lo), by additions; a product of count factors took count − 1 Montgomery products,
+ * so the sums are scaled by R^count at the end.
+ */
+export function roundProductN(desc: usize, count: u32, m: u32, out: usize): void {
+  const n = <usize>count;
+  for (let q: usize = 0; q < n; q++) v128.store(out + (q << 4), i32x4.splat(0));
+  for (let i: usize = 0; i < <usize>m; i++) {
+    for (let q: usize = 0; q < n; q++) {
+      const x: u32 = q == 0 ? 0 : <u32>q + 1;
+      let prod = i32x4.splat(0);
+      for (let j: usize = 0; j < n; j++) {
+        const ptr = <usize>load<u32>(desc + (j << 3)), ext = load<u32>(desc + (j << 3) + 4) != 0;
+        if (ext) {
+          const lo = v128.load(ptr + (i << 5)), diff = vsub(v128.load(ptr + (i << 5) + 16), lo);
+          let v = lo;
+          for (let k: u32 = 0; k < x; k++) v = vadd(v, diff);
+          prod = j == 0 ? v : emm(prod, v);
+        } else {
+          const lo = load<u32>(ptr + (i << 3)), diff = subm(load<u32>(ptr + (i << 3) + 4), lo);
+          let v = lo;
+          for (let k: u32 = 0; k < x; k++) v = addm(v, diff);
+          prod = j == 0 ? i32x4(<i32>v, 0, 0, 0) : vmm(prod, i32x4.splat(v));
+        }
+      }
+      v128.store(out + (q << 4), vadd(v128.load(out + (q << 4)), prod));
+    }
+  }
+  let rn: u32 = R2; // R^count: R^(k+1) = mm(R^k, R^2)
+  for (let k: u32 = 2; k < count; k++) rn = mm(rn, R2);
+  const fix = i32x4.splat(rn);
+  for (let q: usize = 0; q < n; q++) v128.store(out + (q << 4), vmm(v128.load(out + (q << 4)), fix));
+}
+
 export function round3EEE(f: usize, g: usize, h: usize, m: u32, out: usize): void {
   let s0 = i32x4.splat(0), s2 = i32x4.splat(0), s3 = i32x4.splat(0);
   for (let i: usize = 0; i < <usize>m; i++) {
