@@ -189,16 +189,18 @@ export function multiplicities(table: Table, uses: LookupUse[], opts: { skipMiss
   const tuple = new Uint32Array(table.columns.length);
   for (const u of uses) {
     const live = liveMask(u);
-    if (tuple.length === 1 && find.direct) {
-      // One column, indexed directly: no tuple, no call per element.
-      const { index, lo, hi } = find.direct, col = u.columns[0]!;
+    if (find.direct) {
+      // The first column indexes the row directly, the others must match it: no tuple, no call
+      // per element.
+      const { index, lo, hi } = find.direct, col = u.columns[0]!, width = tuple.length;
       for (let x = 0; x < live.length; x++) {
         if (!live[x]) continue;
         const raw = col[x]!, v = (raw > P / 2 ? raw - P : raw) - lo;
-        const j = v >= 0 && v <= hi - lo ? index[v]! : -1;
+        let j = v >= 0 && v <= hi - lo ? index[v]! : -1;
+        for (let c = 1; c < width && j >= 0; c++) if (table.columns[c]![j] !== u.columns[c]![x]) j = -1;
         if (j < 0) {
           if (opts.skipMissing) continue;
-          throw new LookupError(`${u.label}: value (${raw}) at position ${x} is not in table ${table.name}`);
+          throw new LookupError(`${u.label}: value (${u.columns.map((c) => c[x]).join(",")}) at position ${x} is not in table ${table.name}`);
         }
         m[j]!++;
         if (++total >= P) throw new LookupError(`table ${table.name}: more than p lookups`);

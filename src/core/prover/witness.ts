@@ -3,17 +3,18 @@
 // are zero on padding; virtual ones are whatever their formula gives there (e.g. a broadcast
 // bias). Each op's live region is checked against the integer evaluator, so a proof and
 // `zkml run --plan` can never disagree silently.
-import { type ProofPlan, type PlanTensor, CircuitError, padInts, unpadInts } from "../circuit/index.ts";
+import { type ProofPlan, type PlanTensor, CircuitError, forEachLiveRun, padInts } from "../circuit/index.ts";
 import type { QOp } from "../quant/qgraph.ts";
 import { proverGadget } from "./gadgets/index.ts";
 
 export type Values = Map<string, Float64Array>;
 
 function checkLive(op: QOp, out: PlanTensor, padded: Float64Array, ref: Int32Array): void {
-  const live = unpadInts(padded, out.shape, out.logDims);
-  for (let j = 0; j < live.length; j++) {
-    if (live[j] !== ref[j]) throw new CircuitError(`${op.source}: prover and integer evaluator disagree on ${op.output}[${j}] (${live[j]} vs ${ref[j]}); this is a bug, please report it`, op.source);
-  }
+  forEachLiveRun(out.shape, out.logDims, (i, pos, len) => {
+    for (let j = 0; j < len; j++) {
+      if (padded[pos + j] !== ref[i + j]) throw new CircuitError(`${op.source}: prover and integer evaluator disagree on ${op.output}[${i + j}] (${padded[pos + j]} vs ${ref[i + j]}); this is a bug, please report it`, op.source);
+    }
+  });
 }
 
 /** Model tensors in the padded layout, per model data object: made once for every proof with it. */
