@@ -5,7 +5,7 @@ import { buildOutput, decodeTensorProto, hex, INTEGRITY_NOTE, publicInputs, vkDi
 import { sha256 } from "../../core/hash/index.ts";
 import { loadProvingKey, proveWithKey, proveWithKeyAsync, type KeyProof } from "../../core/prover/keys.ts";
 import type { ProgressEvent } from "../../core/prover/index.ts";
-import { availableCores, nodePool } from "../../core/parallel/index.ts";
+import { MAX_THREADS, availableCores, nodePool } from "../../core/parallel/index.ts";
 import { CliError, readInput, type Output } from "../io.ts";
 import { chooseKernels } from "../../core/kernels/backend.ts";
 import type { GpuKernels } from "../../core/kernels/gpu-kernels.ts";
@@ -27,7 +27,7 @@ async function gpuFor(arg: string | undefined): Promise<{ gpu?: GpuKernels; note
 export function workerCount(arg: string | undefined): number {
   if (arg === undefined) return Math.min(MAX_DEFAULT_WORKERS, availableCores());
   const n = Number(arg);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new CliError(`--workers ${arg}: give a whole number of threads from 1 to 256`, 2);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) throw new CliError(`--workers ${arg}: give a whole number of threads from 1 to ${MAX_THREADS}`, 2);
   return n;
 }
 

@@ -20,3 +20,4 @@ export { nodePool, availableCores } from "./node-pool.ts";
 export { webPool } from "./web-pool.ts";
 export { serve } from "./serve.ts";
 export type { Job, PoolInit } from "./protocol.ts";
+export { MAX_THREADS } from "./protocol.ts";
