@@ -4,9 +4,9 @@
 // the model): g = x·(1 − m) + fill·m.
 import { type Claim, broadcastPoint } from "../../circuit/index.ts";
 import { LABELS } from "../../circuit/protocol.ts";
-import { type Ext, P, extAdd, extFromBase, extMul, extSub } from "../../field/index.ts";
+import { type Ext, EXT_ONE, P, extAdd, extFromBase, extMul, extSub } from "../../field/index.ts";
 import { eqTable } from "../../poly/index.ts";
-import { proveProduct, proveSumcheck } from "../../sumcheck/index.ts";
+import { proveProduct, proveSumOfProducts } from "../../sumcheck/index.ts";
 import type { QOp } from "../../quant/qgraph.ts";
 import type { ProverCtx } from "../context.ts";
 import { broadcastIndex, expand } from "./fold.ts";
@@ -44,9 +44,15 @@ export function proveMul(ctx: ProverCtx, op: Binary, claim: Claim): void {
     { data: expand(ctx.field(a.name), ma), ext: false },
     { data: expand(ctx.field(b.name), mb), ext: false },
   ];
+  // Select's e·(x·(1 − m) + fill·m) is the sum of products e·x − e·x·m + fill·e·m: the same
+  // polynomial (so the same messages), on the kernels rather than in TypeScript per element.
   const sc = op.kind === "mul"
     ? proveProduct(ctx.tr, tables)
-    : proveSumcheck(ctx.tr, tables, ([e, x, m]) => extMul(e!, selectValue(x!, m!, op.fill)), 3);
+    : proveSumOfProducts(ctx.tr, tables, [
+      { coeff: EXT_ONE, tables: [0, 1] },
+      { coeff: fieldConst(-1), tables: [0, 1, 2] },
+      { coeff: fieldConst(op.fill), tables: [0, 2] },
+    ]);
   for (const r of sc.proof.rounds) ctx.w.words(r);
   ctx.w.send(ctx.tr, LABELS.productEnds, [sc.evals[1]!, sc.evals[2]!]);
   ctx.book.add(a.name, broadcastPoint(sc.point, out.logDims, a.shape, out.shape).slice(), sc.evals[1]!);
