@@ -93,6 +93,8 @@ export function runFieldConformance(candidate: FieldBackend = wasmBackend()): Co
   check("extSum", [ea], 4, (K, [x]) => K.extSum(x!, m));
   const rows = 7, cols = 33;
   check("combineRows", [words(rows * cols, 6), words(4 * rows, 7)], 4 * cols, (K, [x, w], o) => K.combineRows(x!, rows, cols, w!, o));
+  // Every entry and weight p − 1: the largest 64-bit sums the kernel reduces at once.
+  for (const r of [4, 9]) check(`combineRows at p−1, ${r} rows`, [new Uint32Array(r * cols).fill(P - 1), new Uint32Array(4 * r).fill(P - 1)], 4 * cols, (K, [x, w], o) => K.combineRows(x!, r, cols, w!, o));
   check("combineRowsExt", [words(4 * rows * cols, 8), words(4 * rows, 9)], 4 * cols, (K, [x, w], o) => K.combineRowsExt(x!, rows, cols, w!, o));
   check("transpose", [words(rows * cols, 10)], rows * cols, (K, [x], o) => K.transpose(x!, rows, cols, o));
   for (const logN of [0, 1, 2, 3, 5, 9, 12]) {

@@ -114,7 +114,7 @@ export const R3: u32 = 414154551;
 
 /** Σ_k a_k ⊙ b_k over four lane-wise products, the 64-bit sums reduced once (redc64). */
 // @ts-ignore: decorator
-@inline function dot4(a0: v128, b0: v128, a1: v128, b1: v128, a2: v128, b2: v128, a3: v128, b3: v128): v128 {
+@inline export function dot4(a0: v128, b0: v128, a1: v128, b1: v128, a2: v128, b2: v128, a3: v128, b3: v128): v128 {
   let t0 = i64x2.extmul_low_i32x4_u(a0, b0), t1 = i64x2.extmul_high_i32x4_u(a0, b0);
   t0 = i64x2.add(t0, i64x2.extmul_low_i32x4_u(a1, b1)); t1 = i64x2.add(t1, i64x2.extmul_high_i32x4_u(a1, b1));
   t0 = i64x2.add(t0, i64x2.extmul_low_i32x4_u(a2, b2)); t1 = i64x2.add(t1, i64x2.extmul_high_i32x4_u(a2, b2));

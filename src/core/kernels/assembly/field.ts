@@ -5,7 +5,7 @@
 // The TypeScript side (../wasm.ts) owns the memory: it allocates every buffer in an arena above
 // heapBase() and calls these kernels on buffers that stay resident across calls.
 
-import { P, R1, R2, R3, mm, addm, subm, mulc, toMont, vmm, vadd, vsub, hsum, mulX, emm, emulC, vToMont, redc64 } from "./_mont";
+import { P, R1, R2, R3, mm, addm, subm, mulc, toMont, vmm, vadd, vsub, hsum, mulX, emm, emulC, vToMont, redc64, dot4 } from "./_mont";
 
 export function heapBase(): usize {
   return __heap_base;
@@ -182,8 +182,20 @@ export function combineRows(m: usize, rows: u32, cols: u32, w: usize, out: usize
 export function combineRowsStrided(m: usize, rows: u32, cols: u32, stride: u32, w: usize, out: usize): void {
   const nc = <usize>cols, ns = <usize>stride;
   memory.fill(out, 0, nc << 4);
-  // Rows two at a time: the two 64-bit products per lane are summed (< 2p·2^32) and reduced once.
+  // Rows four at a time: the four 64-bit products per lane are summed (< 4p² < 2^64, whose high
+  // word stays below 2p) and reduced once, and `out` is read and written once per four rows.
   let i: usize = 0;
+  for (; i + 4 <= <usize>rows; i += 4) {
+    const w0 = vToMont(v128.load(w + (i << 4))), w1 = vToMont(v128.load(w + ((i + 1) << 4)));
+    const w2 = vToMont(v128.load(w + ((i + 2) << 4))), w3 = vToMont(v128.load(w + ((i + 3) << 4)));
+    const row0 = m + ((i * ns) << 2), row1 = row0 + (ns << 2), row2 = row1 + (ns << 2), row3 = row2 + (ns << 2);
+    for (let j: usize = 0; j < nc; j++) {
+      const o = out + (j << 4), c = j << 2;
+      const x0 = i32x4.splat(load<u32>(row0 + c)), x1 = i32x4.splat(load<u32>(row1 + c));
+      const x2 = i32x4.splat(load<u32>(row2 + c)), x3 = i32x4.splat(load<u32>(row3 + c));
+      v128.store(o, vadd(v128.load(o), dot4(w0, x0, w1, x1, w2, x2, w3, x3)));
+    }
+  }
   for (; i + 2 <= <usize>rows; i += 2) {
     const w0 = vToMont(v128.load(w + (i << 4))), w1 = vToMont(v128.load(w + ((i + 1) << 4)));
     const row0 = m + ((i * ns) << 2), row1 = row0 + (ns << 2);
