@@ -75,14 +75,21 @@ const ALIGN = 64;
 export const MAX_PRODUCT = 8;
 const PAGE = 65536;
 
-export class WBuf implements Buf {
-  freed = false;
-  constructor(
-    readonly ptr: number,
-    readonly len: number,
-    /** Bytes reserved in the arena (0 for a slice, which owns nothing). */
-    readonly bytes: number,
-  ) {}
+/**
+ * A buffer in one backend's arena. A plain object made at one site (wbuf), not a class instance:
+ * the maps V8 gives a class's instances as the constructor adds fields are held only weakly, so
+ * whenever every buffer of the moment had died a full GC dropped them, and with them the
+ * optimized code of every function that handles buffers (~30 recompiled per proof, on the core
+ * the pool's worker needs).
+ */
+export interface WBuf extends Buf {
+  readonly ptr: number;
+  readonly len: number;
+  /** Bytes reserved in the arena (0 for a slice, which owns nothing). */
+  readonly bytes: number;
+  freed: boolean;
+  /** The arena it belongs to (buffers of another backend are refused). */
+  readonly owner: object;
 }
 
 /** First-fit allocator over the instance memory above heapBase. */
@@ -157,10 +164,12 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
   const memory = inst.memory;
   const arena = new Arena(memory, k.heapBase());
 
+  const wbuf = (ptr: number, len: number, bytes: number): WBuf => ({ ptr, len, bytes, freed: false, owner: arena });
   const wb = (b: Buf): WBuf => {
-    if (!(b instanceof WBuf)) throw new Error("kernels: buffer of another backend");
-    if (b.freed) throw new Error("kernels: use of a freed buffer");
-    return b;
+    const w = b as WBuf;
+    if (w.owner !== arena) throw new Error("kernels: buffer of another backend");
+    if (w.freed) throw new Error("kernels: use of a freed buffer");
+    return w;
   };
   const p = (b: Buf): number => wb(b).ptr;
 
@@ -169,7 +178,7 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
     const bytes = 4 * words;
     const ptr = arena.alloc(bytes);
     if (zero) k.zeroWords(ptr, words);
-    return new WBuf(ptr, words, Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN));
+    return wbuf(ptr, words, Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN));
   };
   const u32 = (b: WBuf): Uint32Array => new Uint32Array(memory.buffer, b.ptr, b.len);
 
@@ -229,7 +238,7 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
     slice(b, off, words) {
       const w = wb(b);
       if (off < 0 || words < 0 || off + words > w.len) throw new Error(`kernels: slice [${off}, ${off + words}) outside ${w.len} words`);
-      return new WBuf(w.ptr + 4 * off, words, 0);
+      return wbuf(w.ptr + 4 * off, words, 0);
     },
     view: (b) => u32(wb(b)),
     read: (b) => u32(wb(b)).slice(),
