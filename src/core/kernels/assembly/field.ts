@@ -740,6 +740,15 @@ export function foldExt(inp: usize, m: u32, rPtr: usize, out: usize): void {
   v128.store(out, i32x4.replace_lane(i32x4.splat(0), 0, mm(s, fix)));
 }
 
+/** Stores a round's sums at 0, 2, 3 whose terms took two Montgomery products (R⁻²): one more by R³ makes them canonical. */
+// @ts-ignore: decorator
+@inline function storeSums3(out: usize, s0: v128, s2: v128, s3: v128): void {
+  const r3 = i32x4.splat(R3);
+  v128.store(out, vmm(s0, r3));
+  v128.store(out + 16, vmm(s2, r3));
+  v128.store(out + 32, vmm(s3, r3));
+}
+
 export function round2BB(f: usize, g: usize, m: u32, out: usize): void {
   let s0 = i32x4.splat(0), s2 = i32x4.splat(0);
   let i: usize = 0;
@@ -846,10 +855,7 @@ export function round3EBB(f: usize, g: usize, h: usize, m: u32, out: usize): voi
     s2 = vadd(s2, vmm(f2, i32x4.splat(mm(g2, h2))));
     s3 = vadd(s3, vmm(f3, i32x4.splat(mm(g3, h3))));
   }
-  const r3 = i32x4.splat(R3);
-  v128.store(out, vmm(s0, r3));
-  v128.store(out + 16, vmm(s2, r3));
-  v128.store(out + 32, vmm(s3, r3));
+  storeSums3(out, s0, s2, s3);
 }
 
 export function round3EEB(f: usize, g: usize, h: usize, m: u32, out: usize): void {
@@ -866,10 +872,7 @@ export function round3EEB(f: usize, g: usize, h: usize, m: u32, out: usize): voi
     s2 = vadd(s2, vmm(emm(f2, g2), i32x4.splat(h2)));
     s3 = vadd(s3, vmm(emm(f3, g3), i32x4.splat(h3)));
   }
-  const r3 = i32x4.splat(R3);
-  v128.store(out, vmm(s0, r3));
-  v128.store(out + 16, vmm(s2, r3));
-  v128.store(out + 32, vmm(s3, r3));
+  storeSums3(out, s0, s2, s3);
 }
 
 /**
@@ -923,10 +926,7 @@ export function round3EEE(f: usize, g: usize, h: usize, m: u32, out: usize): voi
     s2 = vadd(s2, emm(emm(f2, g2), h2));
     s3 = vadd(s3, emm(emm(f3, g3), h3));
   }
-  const r3 = i32x4.splat(R3);
-  v128.store(out, vmm(s0, r3));
-  v128.store(out + 16, vmm(s2, r3));
-  v128.store(out + 32, vmm(s3, r3));
+  storeSums3(out, s0, s2, s3);
 }
 
 // Silence "unused import" for constants only referenced in some builds.
@@ -1000,10 +1000,7 @@ export function foldRound3(f: usize, fExt: bool, g: usize, gExt: bool, h: usize,
     v128.store(outH + (last << 4), foldAt(h, hExt, last, c0, c1, c2, c3));
   }
   if (half > 0) {
-    const r3 = i32x4.splat(R3);
-    v128.store(evalOut, vmm(s0, r3));
-    v128.store(evalOut + 16, vmm(s2, r3));
-    v128.store(evalOut + 32, vmm(s3, r3));
+    storeSums3(evalOut, s0, s2, s3);
   }
 }
 
@@ -1089,10 +1086,7 @@ export function gkrRound(eq: usize, p0: usize, p1: usize, q0: usize, q1: usize, 
     s2 = vadd(s2, emm(e2, vadd(c2, d2)));
     s3 = vadd(s3, emm(e3, vadd(c3, d3)));
   }
-  const r3 = i32x4.splat(R3);
-  v128.store(out, vmm(s0, r3));
-  v128.store(out + 16, vmm(s2, r3));
-  v128.store(out + 32, vmm(s3, r3));
+  storeSums3(out, s0, s2, s3);
 }
 
 /**
@@ -1138,10 +1132,7 @@ export function gkrFoldRound(eq: usize, p0: usize, p1: usize, q0: usize, q1: usi
     v128.store(oQ1 + o, foldAt(q1, true, last, c0, c1, c2, c3));
   }
   if (half > 0) {
-    const r3 = i32x4.splat(R3);
-    v128.store(evalOut, vmm(s0, r3));
-    v128.store(evalOut + 16, vmm(s2, r3));
-    v128.store(evalOut + 32, vmm(s3, r3));
+    storeSums3(evalOut, s0, s2, s3);
   }
 }
 
