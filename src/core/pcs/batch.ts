@@ -63,14 +63,15 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
     M.combineIntoMany(layouts.map((l, i) => ({ rowStart: l.rowStart, weights: rowWeights(l), out: K.slice(gs, 4 * cols * i, 4 * cols) })));
     K.eqTables(layouts.map((l, i) => ({ r: l.colPoint, out: K.slice(E, 4 * cols * i, 4 * cols), scale: ext(rho, i) })));
     const rounds = new Uint32Array(4 * BATCH_DEGREE * params.logCols);
+    let sums = K.roundProduct([{ buf: E, ext: true }, { buf: G, ext: true }], L * cols / 2);
     for (let round = 0, m = cols / 2; round < params.logCols; round++, m /= 2) {
-      rounds.set(K.roundProduct([{ buf: E, ext: true }, { buf: G, ext: true }], L * m), 8 * round);
+      rounds.set(sums, 8 * round);
       t.absorbFields(ROUND_LABEL, rounds.subarray(8 * round, 8 * round + 8));
       const r = t.squeezeExt(CHALLENGE_LABEL);
-      // Out of place: a pool's kernels split folds across threads.
+      // Both folds and the next round in one pass (pairs stay inside a block while m ≥ 2; the
+      // last call's sums are not used). Out of place: a pool's kernels split it across threads.
       const e = K.allocFor(4 * L * m), g = K.allocFor(4 * L * m);
-      K.foldExt(E, L * m, r, e);
-      K.foldExt(G, L * m, r, g);
+      sums = K.foldRoundProduct([{ buf: E, ext: true }, { buf: G, ext: true }], L * m, r, [e, g]);
       K.free(E);
       if (G !== gs) K.free(G);
       E = e;
