@@ -88,6 +88,7 @@ export function runFieldConformance(candidate: FieldBackend = wasmBackend()): Co
   check("extMulBase", [ea, eb0], 4 * m, (K, [x, y], o) => K.extMulBase(x!, y!, o, m));
   check("extScale", [ea], 4 * m, (K, [x], o) => K.extScale(x!, c, o, m));
   check("baseScaleExt", [eb0], 4 * m, (K, [x], o) => K.baseScaleExt(x!, c, o, m));
+  check("lookupDenominators", [eb0, words(m, 11), new Uint32Array(m).fill(P - 1)], 4 * m, (K, [x, y, z], o) => K.lookupDenominators([x!, y!, z!], c, [ea.subarray(0, 4), c, eb.subarray(0, 4)], m, o));
   check("extDot", [ea, eb], 4, (K, [x, y]) => K.extDot(x!, y!, m));
   check("extDotBase", [ea, eb0], 4, (K, [x, y]) => K.extDotBase(x!, y!, m));
   check("extSum", [ea], 4, (K, [x]) => K.extSum(x!, m));

@@ -35,6 +35,7 @@ export function countFieldOps<B extends FieldBackend>(b: B): B {
     extMulBase(x: Buf, y: Buf, out: Buf, n: number) { ops += n; b.extMulBase(x, y, out, n); },
     extScale(x: Buf, c: Ext, out: Buf, n: number) { ops += n; b.extScale(x, c, out, n); },
     baseScaleExt(x: Buf, c: Ext, out: Buf, n: number) { ops += n; b.baseScaleExt(x, c, out, n); },
+    lookupDenominators(cols: readonly Buf[], alpha: Ext, coeffs: readonly Ext[], n: number, out: Buf) { ops += n * cols.length; b.lookupDenominators(cols, alpha, coeffs, n, out); },
     extDot(x: Buf, y: Buf, n: number) { ops += n; return b.extDot(x, y, n); },
     extDotBase(x: Buf, y: Buf, n: number) { ops += n; return b.extDotBase(x, y, n); },
     extSum(x: Buf, n: number) { ops += n; return b.extSum(x, n); },

@@ -22,6 +22,7 @@ import type { FieldBackend } from "./types.ts";
 export type { Buf, Table, FieldBackend, GkrLayerArgs, GkrTables } from "./types.ts";
 export type { WasmFieldBackend, FieldKernelExports } from "./wasm-backend.ts";
 export { createTsBackend, createWasmBackend, MAX_PRODUCT };
+export { checkDenominators } from "./types.ts";
 export { wasmGemmF32 } from "./gemm-f32.ts";
 export { fieldOpsCount } from "./field-ops.ts";
 

@@ -75,6 +75,9 @@ describe("kernels: vectors (wasm = TS reference)", () => {
         [[a, c], 4 * n, (K, [p, q], o) => K.extMulBase(p!, q!, o, n)],
         [[a], 4 * n, (K, [p], o) => K.extScale(p!, k, o, n)],
         [[c], 4 * n, (K, [p], o) => K.baseScaleExt(p!, k, o, n)],
+        [[c], 4 * n, (K, [p], o) => K.lookupDenominators([p!], k, [a.subarray(0, 4)], n, o)],
+        [[c, b.subarray(0, n)], 4 * n, (K, [p, q], o) => K.lookupDenominators([p!, q!], k, [a.subarray(0, 4), a.subarray(4, 8)], n, o)],
+        [[c, new Uint32Array(n).fill(P - 1), b.subarray(0, n)], 4 * n, (K, [p, q, r], o) => K.lookupDenominators([p!, q!, r!], k, [k, a.subarray(4, 8), new Uint32Array(4).fill(P - 1)], n, o)],
       ];
       for (const [ins, words, op] of cases) {
         const [x, y] = both(ins, words, op);

@@ -6,6 +6,7 @@ import { FieldError } from "../field/errors.ts";
 import { add, sub, mul, inv, rootOfUnity } from "../field/koalabear.ts";
 import { type Ext, extAdd, extSub, extMul, extMulBase, EXT_ONE } from "../field/ext.ts";
 import type { Buf, FieldBackend, Table } from "./types.ts";
+import { checkDenominators } from "./types.ts";
 import { countFieldOps } from "./field-ops.ts";
 
 class TBuf implements Buf {
@@ -95,6 +96,11 @@ export function createTsBackend(): FieldBackend {
     extMulBase(a, b, out, n) { const x = d(a), y = d(b), o = d(out); for (let i = 0; i < n; i++) set4(o, i, extMulBase(get4(x, i), y[i]!)); },
     extScale(a, c, out, n) { const x = d(a), o = d(out); for (let i = 0; i < n; i++) set4(o, i, extMul(get4(x, i), c)); },
     baseScaleExt(a, c, out, n) { const x = d(a), o = d(out); for (let i = 0; i < n; i++) set4(o, i, extMulBase(c, x[i]!)); },
+    lookupDenominators(columns, alpha, coeffs, n, out) {
+      checkDenominators(columns, coeffs, n);
+      const cs = columns.map(d), o = d(out);
+      for (let i = 0; i < n; i++) set4(o, i, cs.reduce<Ext>((acc, c, j) => extSub(acc, extMulBase(coeffs[j]!, c[i]!)), alpha));
+    },
     extDot(a, b, n) { const x = d(a), y = d(b); let s: Ext = new Uint32Array(4); for (let i = 0; i < n; i++) s = extAdd(s, extMul(get4(x, i), get4(y, i))); return s; },
     extDotBase(a, b, n) { const x = d(a), y = d(b); let s: Ext = new Uint32Array(4); for (let i = 0; i < n; i++) s = extAdd(s, extMulBase(get4(x, i), y[i]!)); return s; },
     extSum(a, n) { const x = d(a); let s: Ext = new Uint32Array(4); for (let i = 0; i < n; i++) s = extAdd(s, get4(x, i)); return s; },

@@ -73,6 +73,8 @@ export interface FieldBackend {
   extScale(a: Buf, c: Ext, out: Buf, n: number): void;
   /** out (extension) = c·a, a base. */
   baseScaleExt(a: Buf, c: Ext, out: Buf, n: number): void;
+  /** out (extension) = alpha − Σ_c coeffs[c]·columns[c] over n entries, for 1–3 base columns (LogUp's denominators). */
+  lookupDenominators(columns: readonly Buf[], alpha: Ext, coeffs: readonly Ext[], n: number, out: Buf): void;
   extDot(a: Buf, b: Buf, n: number): Ext;
   /** Σ a_i·b_i with a extension, b base. */
   extDotBase(a: Buf, b: Buf, n: number): Ext;
@@ -148,4 +150,12 @@ export interface FieldBackend {
   gkrFoldRounds(trees: readonly GkrTables[], m: number, r: Ext, lambda: Ext): Uint32Array[];
   /** gkrLayer for several trees of h entries each. */
   gkrLayers(layers: readonly GkrLayerArgs[], h: number): void;
+}
+
+/** The column count of a lookupDenominators call (1–3, one coefficient each), or a thrown error. */
+export function checkDenominators(columns: readonly unknown[], coeffs: readonly unknown[], n: number): number {
+  if (columns.length < 1 || columns.length > 3 || coeffs.length !== columns.length || !Number.isInteger(n) || n < 0) {
+    throw new Error(`kernels: lookupDenominators takes 1–3 columns with a coefficient each (got ${columns.length} and ${coeffs.length})`);
+  }
+  return columns.length;
 }

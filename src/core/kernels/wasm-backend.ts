@@ -13,6 +13,7 @@ import type { Ext } from "../field/ext.ts";
 import { wasmBase64 } from "./generated/field.wasm.ts";
 import { instantiateKernel, type KernelInstance } from "./load.ts";
 import type { Buf, FieldBackend, Table } from "./types.ts";
+import { checkDenominators } from "./types.ts";
 import { countFieldOps } from "./field-ops.ts";
 
 type Ptr = number;
@@ -28,6 +29,7 @@ export interface FieldKernelExports {
   extVecMulBase(a: Ptr, b: Ptr, out: Ptr, n: number): void;
   extVecScale(a: Ptr, c: Ptr, out: Ptr, n: number): void;
   baseVecScaleExt(a: Ptr, c: Ptr, out: Ptr, n: number): void;
+  lookupDenominators(c0: Ptr, c1: Ptr, c2: Ptr, width: number, consts: Ptr, n: number, out: Ptr): void;
   extDot(a: Ptr, b: Ptr, n: number, out: Ptr): void;
   extDotBase(a: Ptr, b: Ptr, n: number, out: Ptr): void;
   extSum(a: Ptr, n: number, out: Ptr): void;
@@ -71,6 +73,7 @@ export interface FieldKernelExports {
 }
 
 const ALIGN = 64;
+
 /** Most tables in one roundProduct (the scratch holds their descriptors and the sums). */
 export const MAX_PRODUCT = 8;
 const PAGE = 65536;
@@ -261,6 +264,15 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
     extMulBase(a, b, out, n) { need(a, 4 * n, "a"); need(b, n, "b"); need(out, 4 * n, "out"); k.extVecMulBase(p(a), p(b), p(out), n); },
     extScale(a, c, out, n) { need(a, 4 * n, "a"); need(out, 4 * n, "out"); k.extVecScale(p(a), putExt(c), p(out), n); },
     baseScaleExt(a, c, out, n) { need(a, n, "a"); need(out, 4 * n, "out"); k.baseVecScaleExt(p(a), putExt(c), p(out), n); },
+    lookupDenominators(columns, alpha, coeffs, n, out) {
+      const w = checkDenominators(columns, coeffs, n);
+      columns.forEach((c) => need(c, n, "column"));
+      need(out, 4 * n, "out");
+      putExt(alpha, S_IN);
+      coeffs.forEach((c, i) => putExt(c, S_IN + 16 * (i + 1)));
+      const cp = columns.map(p);
+      k.lookupDenominators(cp[0]!, cp[1] ?? 0, cp[2] ?? 0, w, S_IN, n, p(out));
+    },
     extDot(a, b, n) { need(a, 4 * n, "a"); need(b, 4 * n, "b"); k.extDot(p(a), p(b), n, S_OUT); return getWords(S_OUT, 4); },
     extDotBase(a, b, n) { need(a, 4 * n, "a"); need(b, n, "b"); k.extDotBase(p(a), p(b), n, S_OUT); return getWords(S_OUT, 4); },
     extSum(a, n) { need(a, 4 * n, "a"); k.extSum(p(a), n, S_OUT); return getWords(S_OUT, 4); },

@@ -9,7 +9,7 @@
 
 import { type Ext, EXT_ONE, EXT_ZERO, P, extAdd, extEquals, extFromBase, extIsZero, extMul, extSub } from "../field/index.ts";
 import type { Transcript } from "../transcript/index.ts";
-import { gkrProve, gkrVerify, eqEval, type GkrLeaves, type GkrProof } from "./gkr.ts";
+import { gkrProve, gkrVerify, eqEval, type GkrClaim, type GkrLeaves, type GkrProof } from "./gkr.ts";
 import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
 import { evaluateMle } from "../poly/index.ts";
 import { LookupError, LookupRejection } from "./errors.ts";
@@ -191,20 +191,25 @@ export function multiplicities(table: Table, uses: LookupUse[], opts: { skipMiss
     const live = liveMask(u);
     if (find.direct) {
       // The first column indexes the row directly, the others must match it: no tuple, no call
-      // per element.
-      const { index, lo, hi } = find.direct, col = u.columns[0]!, width = tuple.length;
+      // per element. Tables have at most three columns (a missing one compares 0 with 0).
+      const { index, lo, hi } = find.direct, span = hi - lo, col = u.columns[0]!, width = tuple.length;
+      if (width > 3) throw new LookupError(`table ${table.name}: ${width} columns (at most 3)`);
+      const zeros = baseZeros(Math.max(rows, live.length));
+      const t1 = width > 1 ? table.columns[1]! : zeros, u1 = width > 1 ? u.columns[1]! : zeros;
+      const t2 = width > 2 ? table.columns[2]! : zeros, u2 = width > 2 ? u.columns[2]! : zeros;
       for (let x = 0; x < live.length; x++) {
-        if (!live[x]) continue;
+        if (live[x] === 0) continue;
         const raw = col[x]!, v = (raw > P / 2 ? raw - P : raw) - lo;
-        let j = v >= 0 && v <= hi - lo ? index[v]! : -1;
-        for (let c = 1; c < width && j >= 0; c++) if (table.columns[c]![j] !== u.columns[c]![x]) j = -1;
-        if (j < 0) {
-          if (opts.skipMissing) continue;
-          throw new LookupError(`${u.label}: value (${u.columns.map((c) => c[x]).join(",")}) at position ${x} is not in table ${table.name}`);
+        const j = v >= 0 && v <= span ? index[v]! : -1;
+        if (j >= 0 && t1[j] === u1[x] && t2[j] === u2[x]) {
+          m[j]!++;
+          total++;
+          continue;
         }
-        m[j]!++;
-        if (++total >= P) throw new LookupError(`table ${table.name}: more than p lookups`);
+        if (opts.skipMissing) continue;
+        throw new LookupError(`${u.label}: value (${u.columns.map((c) => c[x]).join(",")}) at position ${x} is not in table ${table.name}`);
       }
+      if (total >= P) throw new LookupError(`table ${table.name}: more than p lookups`);
       continue;
     }
     for (let x = 0; x < live.length; x++) {
@@ -273,38 +278,23 @@ function buildRowFinder(table: Table): RowFinder {
   return (t) => map.get(Array.from(t).join(",")) ?? -1;
 }
 
-let ones = new Uint32Array(0);
+let zeros = new Uint32Array(0);
 
-/** n ones (base), from a shared array (never written). */
-function baseOnes(n: number): Uint32Array {
-  if (ones.length < n) ones = new Uint32Array(Math.max(n, 2 * ones.length)).fill(1);
-  return ones.subarray(0, n);
+/** n zeros, from a shared array (never written). */
+function baseZeros(n: number): Uint32Array {
+  if (zeros.length < n) zeros = new Uint32Array(Math.max(n, 2 * zeros.length));
+  return zeros.subarray(0, n);
 }
 
-/** n extension ones (4n words). */
+let extOnesWords = new Uint32Array(0);
+
+/** n extension ones (4n words), from a shared array (never written). */
 function extOnes(n: number): Uint32Array {
-  const out = new Uint32Array(4 * n);
-  for (let i = 0; i < n; i++) out[4 * i] = 1;
-  return out;
-}
-
-/**
- * α − Σ_c β^c·col_c over n entries (base columns) into `out` (n extension elements) on the
- * kernels: the fractions' denominators. α enters as α·1 over a column of ones.
- */
-function denominatorsInto(K: FieldBackend, alpha: Ext, betaPowers: Ext[], columns: Uint32Array[], n: number, out: Buf): void {
-  const col = K.allocFor(n), tmp = K.allocFor(4 * n);
-  try {
-    K.write(col, baseOnes(n));
-    K.baseScaleExt(col, alpha, out, n);
-    columns.forEach((c, i) => {
-      K.write(col, c.length === n ? c : c.subarray(0, n));
-      K.baseScaleExt(col, betaPowers[i]!, tmp, n);
-      K.extSub(out, tmp, out, n);
-    });
-  } finally {
-    K.free(col); K.free(tmp);
+  if (extOnesWords.length < 4 * n) {
+    extOnesWords = new Uint32Array(Math.max(4 * n, 2 * extOnesWords.length));
+    for (let i = 0; i < extOnesWords.length; i += 4) extOnesWords[i] = 1;
   }
+  return extOnesWords.subarray(0, 4 * n);
 }
 
 /** α and the powers of β that combine a tuple, squeezed after the witness root. */
@@ -326,21 +316,30 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
 
   const K = fieldBackend();
   const trees: GkrLeaves[] = [];
+  // Every use's columns in kernel memory once: the denominators and, after the GKR, the column
+  // values at the leaf point (eq table · column) read them there.
+  const columns: Buf[][][] = [];
+  const eqs: Buf[] = [];
   try {
     for (const { table, uses, m } of instances) {
       const width = table.columns.length;
       const { offsets, n } = layoutUses(uses);
       // The witness leaves, built in kernel memory: p the live selectors (base), q the
-      // denominators, and past the uses p = 0, q = 1.
+      // denominators α − Σ β^c·a_c, and past the uses p = 0, q = 1.
       const p = K.alloc(2 ** n), q = K.allocFor(4 * 2 ** n);
       trees.push({ p, q, n, pBase: true });
+      const cols: Buf[][] = [];
+      columns.push(cols);
       let covered = 0;
       uses.forEach((u, ui) => {
         if (u.columns.length !== width) throw new LookupError(`${u.label}: ${u.columns.length} columns for a table of ${width}`);
-        const live = masksOf(u).words;
+        const live = masksOf(u).words, size = live.length;
         K.write(p, live, offsets[ui]!);
-        denominatorsInto(K, alpha, betaPowers, u.columns, live.length, K.slice(q, 4 * offsets[ui]!, 4 * live.length));
-        covered = Math.max(covered, offsets[ui]! + live.length);
+        const bufs: Buf[] = [];
+        cols.push(bufs);
+        for (const c of u.columns) bufs.push(K.from(c.length === size ? c : c.subarray(0, size)));
+        K.lookupDenominators(bufs, alpha, betaPowers.slice(0, width), size, K.slice(q, 4 * offsets[ui]!, 4 * size));
+        covered = Math.max(covered, offsets[ui]! + size);
       });
       if (covered < 2 ** n) K.write(q, extOnes(2 ** n - covered), 4 * covered);
       // The table leaves: p = −m, q = α − Σ β^c·t_c.
@@ -349,30 +348,48 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
       for (let j = 0; j < rows; j++) tp[j] = m[j] === 0 ? 0 : P - m[j]!;
       const tq = K.allocFor(4 * rows);
       trees.push({ p: K.from(tp), q: tq, n: table.logRows, pBase: true });
-      denominatorsInto(K, alpha, betaPowers, table.columns, rows, tq);
+      const tcols = table.columns.map((c) => K.from(c));
+      try {
+        K.lookupDenominators(tcols, alpha, betaPowers.slice(0, width), rows, tq);
+      } finally {
+        for (const b of tcols) K.free(b);
+      }
     }
   } catch (e) {
     for (const t of trees) { K.free(t.p); K.free(t.q); }
+    for (const b of columns.flat(2)) K.free(b);
     throw e;
   }
-  const { proof: gkr, claims: leafClaims } = gkrProve(trees, tr, K);
+  try {
+    const { proof: gkr, claims: leafClaims } = gkrProve(trees, tr, K);
 
-  const columnEvals = instances.map(({ uses }, i) => uses.map((u) => {
-    const low = pointWords(leafClaims[2 * i]!.point.slice(0, nVarsOf(u)));
-    return u.columns.map((col) => evaluateMle(col, false, low, K));
-  }));
-  absorbExts(tr, "logup/columns", columnEvals.flat(2));
-  const multiplicityEvals = instances.map(({ m }, i) => evaluateMle(m, false, pointWords(leafClaims[2 * i + 1]!.point), K));
-  absorbExts(tr, "logup/multiplicity", multiplicityEvals);
+    // Each use's columns share its point: one eq table per use (all in one kernel batch), then
+    // a dot product per column.
+    const uses = instances.flatMap(({ uses }, i) => uses.map((u, ui) => ({ i, ui, n: nVarsOf(u) })));
+    for (const u of uses) eqs.push(K.allocFor(4 * 2 ** u.n));
+    K.eqTables(uses.map((u, j) => ({ r: pointWords(leafClaims[2 * u.i]!.point.slice(0, u.n)), out: eqs[j]! })));
+    let j = 0;
+    const columnEvals = instances.map(({ uses }, i) => uses.map((u, ui) => {
+      const eq = eqs[j++]!;
+      return columns[i]![ui]!.map((col) => K.extDotBase(eq, col, 2 ** nVarsOf(u)));
+    }));
+    absorbExts(tr, "logup/columns", columnEvals.flat(2));
+    const multiplicityEvals = instances.map(({ m }, i) => evaluateMle(m, false, pointWords(leafClaims[2 * i + 1]!.point), K));
+    absorbExts(tr, "logup/multiplicity", multiplicityEvals);
+    return { proof: { gkr, columnEvals, multiplicityEvals }, claims: logupClaims(instances, leafClaims, columnEvals, multiplicityEvals) };
+  } finally {
+    for (const b of [...columns.flat(2), ...eqs]) K.free(b);
+  }
+}
 
-  const claims = instances.map(({ uses }, i): LogupClaims => {
+function logupClaims(instances: LogupInstance[], leafClaims: GkrClaim[], columnEvals: Ext[][][], multiplicityEvals: Ext[]): LogupClaims[] {
+  return instances.map(({ uses }, i): LogupClaims => {
     const wPoint = leafClaims[2 * i]!.point;
     return {
       columns: uses.flatMap((u, ui) => u.columns.map((_, c) => ({ use: ui, column: c, point: wPoint.slice(0, nVarsOf(u)), value: columnEvals[i]![ui]![c]! }))),
       multiplicity: { point: leafClaims[2 * i + 1]!.point, value: multiplicityEvals[i]! },
     };
   });
-  return { proof: { gkr, columnEvals, multiplicityEvals }, claims };
 }
 
 /** Verifies every instance; returns, per instance, the claims the caller must still check (columns, m). */

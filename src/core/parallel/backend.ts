@@ -3,7 +3,7 @@
 // Field arithmetic is exact, so partial sums added in any grouping give the same canonical value:
 // results are bit for bit those of one thread, for any number of threads.
 import { extAdd, extMul, extSub, EXT_ONE, type Ext } from "../field/index.ts";
-import { createWasmBackend, MAX_PRODUCT, type Buf, type FieldBackend, type GkrLayerArgs, type GkrTables, type Table, type WasmFieldBackend } from "../kernels/index.ts";
+import { checkDenominators, createWasmBackend, MAX_PRODUCT, type Buf, type FieldBackend, type GkrLayerArgs, type GkrTables, type Table, type WasmFieldBackend } from "../kernels/index.ts";
 import { countFieldOps } from "../kernels/field-ops.ts";
 import { PoolError, type WorkerPool } from "./pool.ts";
 import { MAX_JOBS, type Job, type KernelFn } from "./protocol.ts";
@@ -263,6 +263,15 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
     extMulBase: elementwise("extVecMulBase", MIN.ext, 4, 1, 4, L.extMulBase),
     extScale: scaled("extVecScale", 4, L.extScale),
     baseScaleExt: scaled("baseVecScaleExt", 1, L.baseScaleExt),
+    lookupDenominators(columns, alpha, coeffs, n, out) {
+      const w = checkDenominators(columns, coeffs, n);
+      const jobs = jobsFor(n, MIN.ext);
+      if (jobs < 2) return L.lookupDenominators(columns, alpha, coeffs, n, out);
+      const consts = new Uint32Array(16);
+      [alpha, ...coeffs].forEach((c, i) => consts.set(c.subarray(0, 4), 4 * i));
+      const cp = [0, 1, 2].map((c) => (c < w ? p(columns[c]!) : 0));
+      withWords(consts, (kp) => run("lookupDenominators", ranges(n, jobs, 16), (f, t) => [...cp.map((x) => (x ? x + 4 * f : 0)), w, kp, t - f, p(out) + 16 * f]));
+    },
     extDot: extReduce("extDot", 4, 4, L.extDot),
     extDotBase: extReduce("extDotBase", 4, 1, L.extDotBase),
     extSum(a, n) {

@@ -34,7 +34,7 @@ export const KERNEL_FNS = [
   "transposeInto", "copyWords", "rsEncodeRows", "rsEncodeExtRows", "eqTableFrom", "foldBase", "foldExt",
   "round2BB", "round2EB", "round2EE", "round3BBB", "round3EBB", "round3EEB", "round3EEE",
   "foldRound2", "foldRound3", "gkrLayer", "gkrRound", "gkrFoldRound", "extOuter", "matMulBatch", "hashBatch",
-  "gkrRoundList", "gkrFoldRoundList", "gkrLayerList", "roundProductN",
+  "gkrRoundList", "gkrFoldRoundList", "gkrLayerList", "roundProductN", "lookupDenominators",
 ] as const;
 export type KernelFn = (typeof KERNEL_FNS)[number];
 export const fnIndex = (name: KernelFn): number => KERNEL_FNS.indexOf(name);

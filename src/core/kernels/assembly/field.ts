@@ -143,6 +143,29 @@ export function baseVecScaleExt(a: usize, cPtr: usize, out: usize, n: u32): void
   }
 }
 
+/**
+ * LogUp denominators in one pass: out_i = a − Σ_c k_c·col_c[i] for `width` (1–3) base columns,
+ * with a, k_0..k_2 extension constants at consts (four words each, a first).
+ */
+export function lookupDenominators(c0: usize, c1: usize, c2: usize, width: u32, consts: usize, n: u32, out: usize): void {
+  const a = v128.load(consts);
+  const k0 = vToMont(v128.load(consts + 16)), k1 = vToMont(v128.load(consts + 32)), k2 = vToMont(v128.load(consts + 48));
+  if (width == 1) {
+    for (let i: usize = 0; i < <usize>n; i++) v128.store(out + (i << 4), vsub(a, vmm(k0, i32x4.splat(load<u32>(c0 + (i << 2))))));
+  } else if (width == 2) {
+    for (let i: usize = 0; i < <usize>n; i++) {
+      const s = vadd(vmm(k0, i32x4.splat(load<u32>(c0 + (i << 2)))), vmm(k1, i32x4.splat(load<u32>(c1 + (i << 2)))));
+      v128.store(out + (i << 4), vsub(a, s));
+    }
+  } else {
+    for (let i: usize = 0; i < <usize>n; i++) {
+      const o = i << 2;
+      const s = vadd(vadd(vmm(k0, i32x4.splat(load<u32>(c0 + o))), vmm(k1, i32x4.splat(load<u32>(c1 + o)))), vmm(k2, i32x4.splat(load<u32>(c2 + o))));
+      v128.store(out + (i << 4), vsub(a, s));
+    }
+  }
+}
+
 /** Σ a_i·b_i over extension vectors, written as one extension element at outPtr. */
 export function extDot(a: usize, b: usize, n: u32, outPtr: usize): void {
   let acc = i32x4.splat(0);
