@@ -6,8 +6,8 @@ type Batched = Pick<FieldBackend, "gkrRounds" | "gkrFoldRounds" | "gkrLayers" | 
 
 export function oneByOne(K: () => FieldBackend): Batched {
   return {
-    gkrRounds: (trees, m, lambda) => trees.map(({ tables: [e, a, b, c, d], pExt }) => K().gkrRound(e!, a!, b!, c!, d!, pExt, m, lambda)),
-    gkrFoldRounds: (trees, m, r, lambda) => trees.map((t) => K().gkrFoldRound(t.tables, t.pExt, m, r, lambda, t.outs!)),
+    gkrRounds: (trees, m, lambda, withOne) => trees.map(({ tables: [e, a, b, c, d], pExt }) => K().gkrRound(e!, a!, b!, c!, d!, pExt, m, lambda, withOne)),
+    gkrFoldRounds: (trees, m, r, lambda, withOne) => trees.map((t) => K().gkrFoldRound(t.tables, t.pExt, m, r, lambda, t.outs!, withOne)),
     gkrLayers(layers, h) {
       for (const x of layers) K().gkrLayer(x.p0, x.p1, x.q0, x.q1, x.pExt, h, x.np, x.nq);
     },

@@ -146,13 +146,18 @@ export function runFieldConformance(candidate: FieldBackend = wasmBackend()): Co
   for (const pairs of [1, 5, 64]) {
     for (const pExt of [true, false]) {
       const lambda = words(4, 120 + pairs);
-      const data = [8, pExt ? 8 : 2, pExt ? 8 : 2, 8, 8].map((w, j) => words(w * pairs, 110 + j));
-      check(`gkrRound ${pExt ? "E" : "B"} m=${pairs}`, data, 0, (K, [e, a, b, c, d]) => K.gkrRound(e!, a!, b!, c!, d!, pExt, pairs, lambda));
+      // S (one element per pair), p0, p1, q0, q1.
+      const data = [4, pExt ? 8 : 2, pExt ? 8 : 2, 8, 8].map((w, j) => words(w * pairs, 110 + j));
+      for (const one of [false, true]) {
+        check(`gkrRound ${pExt ? "E" : "B"} m=${pairs}${one ? " with t(1)" : ""}`, data, 0, (K, [e, a, b, c, d]) => K.gkrRound(e!, a!, b!, c!, d!, pExt, pairs, lambda, one));
+      }
       const r = words(4, 125 + pairs);
       check(`gkrLayer ${pExt ? "E" : "B"} h=${pairs}`, [words((pExt ? 4 : 1) * pairs, 150), words((pExt ? 4 : 1) * pairs, 151), words(4 * pairs, 152), words(4 * pairs, 153)], 8 * pairs,
         (K, [a, b, c, e], o) => K.gkrLayer(a!, b!, c!, e!, pExt, pairs, K.slice(o, 0, 4 * pairs), K.slice(o, 4 * pairs, 4 * pairs)));
-      check(`gkrFoldRound ${pExt ? "E" : "B"} m=${pairs}`, data, 0, (K, bufs) =>
-        foldedAndNext(K, bufs.length, pairs, (outs) => K.gkrFoldRound(bufs, pExt, pairs, r, lambda, outs)));
+      for (const one of [false, true]) {
+        check(`gkrFoldRound ${pExt ? "E" : "B"} m=${pairs}${one ? " with t(1)" : ""}`, data, 0, (K, bufs) =>
+          foldedAndNext(K, 4, pairs, (outs) => K.gkrFoldRound(bufs, pExt, pairs, r, lambda, outs, one)));
+      }
     }
   }
   // Independent checks of the candidate alone.

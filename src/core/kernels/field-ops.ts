@@ -6,13 +6,16 @@
 //   RS encoding: rows · (N/2)·log N butterflies, N = 2^(logM+logRate) the codeword length;
 //   eqTable: 2^n (the table's size);  fold: 2m (the input table);  sumcheck round: 2m per table;
 //   fused fold and round: the folds plus the next round over the m folded elements (m per table);
-//   fraction-layer round (gkrRound): 2m per table, five tables; a layer up (gkrLayer): 3h.
+//   fraction-layer round (gkrRound): 2m per table, four tables, plus m for the split-off eq; a layer up (gkrLayer): 3h.
 // The count is per thread (a module-level number): pool workers report theirs per job.
 
 import type { Ext } from "../field/ext.ts";
 import type { Buf, FieldBackend, GkrLayerArgs, GkrTables, Table } from "./types.ts";
 
 let ops = 0;
+
+/** Four folds of 2m, then the next round over m folded elements (none when m = 1). */
+const gkrFoldOps = (m: number) => 8 * m + (m < 2 ? 0 : 4.5 * m);
 
 /** Field operations performed by the kernels on this thread since it started (see the convention above). */
 export function fieldOpsCount(): number {
@@ -68,16 +71,16 @@ export function countFieldOps<B extends FieldBackend>(b: B): B {
       ops += (2 * m + (m < 2 ? 0 : m)) * tables.length;
       return b.foldRoundProduct(tables, m, r, outs);
     },
-    gkrFoldRound(tables: readonly Buf[], pExt: boolean, m: number, r: Ext, lambda: Ext, outs: readonly Buf[]) {
-      ops += 5 * (2 * m + (m < 2 ? 0 : m));
-      return b.gkrFoldRound(tables, pExt, m, r, lambda, outs);
+    gkrFoldRound(tables: readonly Buf[], pExt: boolean, m: number, r: Ext, lambda: Ext, outs: readonly Buf[], withOne?: boolean) {
+      ops += gkrFoldOps(m);
+      return b.gkrFoldRound(tables, pExt, m, r, lambda, outs, withOne);
     },
     gkrLayer(p0: Buf, p1: Buf, q0: Buf, q1: Buf, pExt: boolean, h: number, np: Buf, nq: Buf) { ops += 3 * h; b.gkrLayer(p0, p1, q0, q1, pExt, h, np, nq); },
-    gkrRound(eq: Buf, p0: Buf, p1: Buf, q0: Buf, q1: Buf, pExt: boolean, m: number, lambda: Ext) { ops += 2 * m * 5; return b.gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda); },
-    gkrRounds(trees: readonly GkrTables[], m: number, lambda: Ext) { ops += 2 * m * 5 * trees.length; return b.gkrRounds(trees, m, lambda); },
-    gkrFoldRounds(trees: readonly GkrTables[], m: number, r: Ext, lambda: Ext) {
-      ops += 5 * (2 * m + (m < 2 ? 0 : m)) * trees.length;
-      return b.gkrFoldRounds(trees, m, r, lambda);
+    gkrRound(S: Buf, p0: Buf, p1: Buf, q0: Buf, q1: Buf, pExt: boolean, m: number, lambda: Ext, withOne?: boolean) { ops += 9 * m; return b.gkrRound(S, p0, p1, q0, q1, pExt, m, lambda, withOne); },
+    gkrRounds(trees: readonly GkrTables[], m: number, lambda: Ext, withOne?: boolean) { ops += 9 * m * trees.length; return b.gkrRounds(trees, m, lambda, withOne); },
+    gkrFoldRounds(trees: readonly GkrTables[], m: number, r: Ext, lambda: Ext, withOne?: boolean) {
+      ops += gkrFoldOps(m) * trees.length;
+      return b.gkrFoldRounds(trees, m, r, lambda, withOne);
     },
     gkrLayers(layers: readonly GkrLayerArgs[], h: number) { ops += 3 * h * layers.length; b.gkrLayers(layers, h); },
   };

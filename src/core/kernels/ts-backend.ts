@@ -217,11 +217,12 @@ export function createTsBackend(): FieldBackend {
       if (m < 2) return new Uint32Array(0);
       return backend.roundProduct(outs.map((buf) => ({ buf, ext: true })), m >> 1);
     },
-    gkrFoldRound(tables, pExt, m, r, lambda, outs) {
-      tables.forEach((t, j) => (pExt || j === 0 || j > 2 ? backend.foldExt(t, m, r, outs[j]!) : backend.foldBase(t, m, r, outs[j]!)));
+    gkrFoldRound(tables, pExt, m, r, lambda, outs, withOne = false) {
+      const [S, ...ps] = tables;
+      ps.forEach((t, j) => (pExt || j > 1 ? backend.foldExt(t, m, r, outs[j]!) : backend.foldBase(t, m, r, outs[j]!)));
       if (m < 2) return new Uint32Array(0);
-      const [e, a, b, c, d] = outs;
-      return backend.gkrRound(e!, a!, b!, c!, d!, true, m >> 1, lambda);
+      const [a, b, c, e] = outs;
+      return backend.gkrRound(S!, a!, b!, c!, e!, true, m >> 1, lambda, withOne);
     },
     ...oneByOne(() => backend),
     gkrLayer(p0, p1, q0, q1, pExt, h, np, nq) {
@@ -233,12 +234,20 @@ export function createTsBackend(): FieldBackend {
         set4(Q, i, extMul(c, e));
       }
     },
-    gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda) {
-      const t = (a: Buf, aExt: boolean, b: Buf) => backend.roundProduct([{ buf: eq, ext: true }, { buf: a, ext: aExt }, { buf: b, ext: true }], m);
-      const s1 = t(p0, pExt, q1), s2 = t(p1, pExt, q0), s3 = t(q0, true, q1);
+    gkrRound(S, p0, p1, q0, q1, pExt, m, lambda, withOne = false) {
+      const s = d(S), A = d(p0), B = d(p1), C = d(q0), D = d(q1);
+      const at = (x: Uint32Array, i: number): Ext => (pExt ? get4(x, i) : Uint32Array.of(x[i]!, 0, 0, 0));
+      // A pair's line at X = 0, 2 or 1.
+      const line = (lo: Ext, hi: Ext, X: number): Ext => (X === 0 ? lo : X === 1 ? hi : extSub(extAdd(hi, hi), lo));
       const out = new Uint32Array(12);
-      for (let i = 0; i < 12; i += 4) {
-        out.set(extAdd(extAdd(s1.subarray(i, i + 4), s2.subarray(i, i + 4)), extMul(lambda, s3.subarray(i, i + 4))), i);
+      for (let i = 0; i < m; i++) {
+        const e = get4(s, i);
+        (withOne ? [0, 2, 1] : [0, 2]).forEach((X, slot) => {
+          const x = line(at(A, 2 * i), at(A, 2 * i + 1), X), y = line(at(B, 2 * i), at(B, 2 * i + 1), X);
+          const a = line(get4(C, 2 * i), get4(C, 2 * i + 1), X), b = line(get4(D, 2 * i), get4(D, 2 * i + 1), X);
+          const F = extAdd(extAdd(extMul(x, b), extMul(y, a)), extMul(lambda, extMul(a, b)));
+          out.set(extAdd(out.subarray(4 * slot, 4 * slot + 4), extMul(e, F)), 4 * slot);
+        });
       }
       return out;
     },

@@ -24,7 +24,7 @@ export interface Table {
   ext: boolean;
 }
 
-/** One fraction tree's tables in a batched GKR round: [eq, p0, p1, q0, q1], and where a fold writes them. */
+/** One fraction tree's tables in a batched GKR round: [S, p0, p1, q0, q1], and where a fold writes the last four. */
 export interface GkrTables {
   tables: readonly Buf[];
   pExt: boolean;
@@ -133,21 +133,24 @@ export interface FieldBackend {
    */
   foldRoundProduct(tables: Table[], m: number, r: Ext, outs: Buf[]): Uint32Array;
   /**
-   * One round of a LogUp fraction layer, Σ eq·(p0·q1 + p1·q0 + λ·q0·q1) over m pairs:
-   * [s(0), s(2), s(3)] (12 words). eq, q0, q1 extension tables; p0, p1 extension or (pExt false) base.
+   * One round of a LogUp fraction layer with the eq factor split off (Gruen): over m pairs,
+   * t(X) = Σ_i S_i·(p0·q1 + p1·q0 + λ·q0·q1)(X) on pair i, as [t(0), t(2), t(1)] (12 words; t(1)
+   * only when `withOne`, else 0). S has m extension elements; q0, q1 extension tables; p0, p1
+   * extension or (pExt false) base.
    */
-  gkrRound(eq: Buf, p0: Buf, p1: Buf, q0: Buf, q1: Buf, pExt: boolean, m: number, lambda: Ext): Uint32Array;
+  gkrRound(S: Buf, p0: Buf, p1: Buf, q0: Buf, q1: Buf, pExt: boolean, m: number, lambda: Ext, withOne?: boolean): Uint32Array;
   /** A fraction-tree layer up: np = p0·q1 + p1·q0, nq = q0·q1 over h entries (p0, p1 base unless pExt). */
   gkrLayer(p0: Buf, p1: Buf, q0: Buf, q1: Buf, pExt: boolean, h: number, np: Buf, nq: Buf): void;
   /**
-   * Folds the five tables [eq, p0, p1, q0, q1] at r into outs (m extension elements each, not
-   * aliasing the inputs), then gkrRound over the m/2 folded pairs (empty when m = 1).
+   * Folds tables [S, p0, p1, q0, q1]'s last four at r into outs (four buffers of m extension
+   * elements, not aliasing the inputs), then gkrRound with S over the m/2 folded pairs (empty
+   * when m = 1).
    */
-  gkrFoldRound(tables: readonly Buf[], pExt: boolean, m: number, r: Ext, lambda: Ext, outs: readonly Buf[]): Uint32Array;
-  /** gkrRound for several trees of m pairs each (their own eq tables may be one buffer): a message each. */
-  gkrRounds(trees: readonly GkrTables[], m: number, lambda: Ext): Uint32Array[];
+  gkrFoldRound(tables: readonly Buf[], pExt: boolean, m: number, r: Ext, lambda: Ext, outs: readonly Buf[], withOne?: boolean): Uint32Array;
+  /** gkrRound for several trees of m pairs each: a message each. */
+  gkrRounds(trees: readonly GkrTables[], m: number, lambda: Ext, withOne?: boolean): Uint32Array[];
   /** gkrFoldRound for several trees of m pairs each at the same r and λ (every tree gives its outs): a message each. */
-  gkrFoldRounds(trees: readonly GkrTables[], m: number, r: Ext, lambda: Ext): Uint32Array[];
+  gkrFoldRounds(trees: readonly GkrTables[], m: number, r: Ext, lambda: Ext, withOne?: boolean): Uint32Array[];
   /** gkrLayer for several trees of h entries each. */
   gkrLayers(layers: readonly GkrLayerArgs[], h: number): void;
 }

@@ -63,10 +63,10 @@ export interface FieldKernelExports {
   benchMulMontScalar(a: Ptr, b: Ptr, out: Ptr, n: number): void;
   benchMulBarrettScalar(a: Ptr, b: Ptr, out: Ptr, n: number): void;
   benchMulRemScalar(a: Ptr, b: Ptr, out: Ptr, n: number): void;
-  gkrRound(eq: Ptr, p0: Ptr, p1: Ptr, q0: Ptr, q1: Ptr, pExt: boolean, m: number, lam: Ptr, out: Ptr): void;
+  gkrRound(S: Ptr, p0: Ptr, p1: Ptr, q0: Ptr, q1: Ptr, pExt: boolean, m: number, lam: Ptr, withOne: boolean, out: Ptr): void;
   gkrLayer(p0: Ptr, p1: Ptr, q0: Ptr, q1: Ptr, pExt: boolean, h: number, np: Ptr, nq: Ptr): void;
-  gkrFoldRound(eq: Ptr, p0: Ptr, p1: Ptr, q0: Ptr, q1: Ptr, pExt: boolean, m: number, r: Ptr, lam: Ptr,
-    oE: Ptr, oP0: Ptr, oP1: Ptr, oQ0: Ptr, oQ1: Ptr, out: Ptr): void;
+  gkrFoldRound(S: Ptr, p0: Ptr, p1: Ptr, q0: Ptr, q1: Ptr, pExt: boolean, m: number, r: Ptr, lam: Ptr, withOne: boolean,
+    oP0: Ptr, oP1: Ptr, oQ0: Ptr, oQ1: Ptr, out: Ptr): void;
   foldRound2(f: Ptr, fExt: boolean, g: Ptr, gExt: boolean, m: number, r: Ptr, outF: Ptr, outG: Ptr, evalOut: Ptr): void;
   foldRound3(f: Ptr, fExt: boolean, g: Ptr, gExt: boolean, h: Ptr, hExt: boolean, m: number, r: Ptr,
     outF: Ptr, outG: Ptr, outH: Ptr, evalOut: Ptr): void;
@@ -372,13 +372,14 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
       }
       throw new Error(`kernels: foldRoundProduct takes 2 or 3 tables, got ${tables.length}`);
     },
-    gkrFoldRound(tables, pExt, m, r, lambda, outs) {
-      if (tables.length !== 5 || outs.length !== 5) throw new Error("kernels: gkrFoldRound takes five tables and five outputs");
-      tables.forEach((t, j) => need(t, (pExt || j === 0 || j > 2 ? 8 : 2) * m, "table"));
+    gkrFoldRound(tables, pExt, m, r, lambda, outs, withOne = false) {
+      if (tables.length !== 5 || outs.length !== 4) throw new Error("kernels: gkrFoldRound takes five tables (S, p0, p1, q0, q1) and four outputs");
+      need(tables[0]!, 4 * Math.max(1, m >> 1), "S");
+      tables.forEach((t, j) => j > 0 && need(t, (pExt || j > 2 ? 8 : 2) * m, "table"));
       outs.forEach((o) => need(o, 4 * m, "fold output"));
       const rp = putExt(r), lp = putExt(lambda, S_IN + 16);
       const [e, a, b, c, d] = tables.map(p);
-      k.gkrFoldRound(e!, a!, b!, c!, d!, pExt, m, rp, lp, p(outs[0]!), p(outs[1]!), p(outs[2]!), p(outs[3]!), p(outs[4]!), S_OUT);
+      k.gkrFoldRound(e!, a!, b!, c!, d!, pExt, m, rp, lp, withOne, p(outs[0]!), p(outs[1]!), p(outs[2]!), p(outs[3]!), S_OUT);
       return m < 2 ? new Uint32Array(0) : getWords(S_OUT, 12);
     },
     gkrLayer(p0, p1, q0, q1, pExt, h, np, nq) {
@@ -386,10 +387,11 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
       for (const b of [p0, p1]) need(b, (pExt ? 4 : 1) * h, "numerator table");
       k.gkrLayer(p(p0), p(p1), p(q0), p(q1), pExt, h, p(np), p(nq));
     },
-    gkrRound(eq, p0, p1, q0, q1, pExt, m, lambda) {
-      for (const b of [eq, q0, q1]) need(b, 8 * m, "extension table");
+    gkrRound(S, p0, p1, q0, q1, pExt, m, lambda, withOne = false) {
+      need(S, 4 * m, "S");
+      for (const b of [q0, q1]) need(b, 8 * m, "extension table");
       for (const b of [p0, p1]) need(b, (pExt ? 8 : 2) * m, "numerator table");
-      k.gkrRound(p(eq), p(p0), p(p1), p(q0), p(q1), pExt, m, putExt(lambda), S_OUT);
+      k.gkrRound(p(S), p(p0), p(p1), p(q0), p(q1), pExt, m, putExt(lambda), withOne, S_OUT);
       return getWords(S_OUT, 12);
     },
     ...oneByOne(() => backend),

@@ -7,7 +7,7 @@
 // (every LogUp instance's witness and table trees) are proved together: their layers k all have
 // 2^k entries, so one sumcheck per layer takes their random combination (gkrProve).
 
-import { type Ext, EXT_ONE, extAdd, extEquals, extMul, extSub } from "../field/index.ts";
+import { type Ext, EXT_ONE, extAdd, extEquals, extFromBase, extInv, extIsZero, extMul, extSub } from "../field/index.ts";
 import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
 import type { Transcript } from "../transcript/index.ts";
 import { interpolateAt } from "../poly/index.ts";
@@ -44,6 +44,9 @@ export interface GkrLeaves {
 }
 
 const lerp = (a: Ext, b: Ext, t: Ext): Ext => extAdd(a, extMul(t, extSub(b, a)));
+const TWO = extFromBase(2), THREE = extFromBase(3);
+/** eq(r, x) for one variable: r·x + (1 − r)(1 − x). */
+const eqAt = (r: Ext, x: Ext): Ext => extAdd(extMul(r, x), extMul(extSub(EXT_ONE, r), extSub(EXT_ONE, x)));
 
 function absorbExts(tr: Transcript, label: string, xs: Ext[]): void {
   const buf = new Uint32Array(4 * xs.length);
@@ -150,39 +153,60 @@ export function gkrProve(trees: GkrLeaves[], tr: Transcript, K: FieldBackend = f
       } else {
         const lambda = tr.squeezeExt("logup/lambda");
         const weights = treeWeights(lambda, active.length);
-        const eq = alloc(4 * h);
-        K.eqTable(pointWords(r), eq);
-        // Per active tree: its five tables (eq shared until the first fold gives each its own
-        // copy; views of the layer until then), and two sets of five buffers folded into each
-        // other in turn (round r writes h/2^(r+1) elements; a fold never writes what it reads).
+        // Gruen's split of eq(r, x): round j's message is eq(r_j, X)·C_j·T(X) with C_j the eq
+        // factors of the rounds before and T(X) = Σ_a w_a Σ_i S_j[i]·F_a(X, i), S_j = eq(r_{>j}, ·).
+        // The kernels sum T at 0 and 2; T(1) follows from the claim. Same messages as the sum
+        // over a folded eq table, with no eq table to fold and one evaluation point less.
+        const suffix = Array.from({ length: k }, (_, j) => alloc(4 * 2 ** (k - 1 - j)));
+        K.eqTables(suffix.map((out, j) => ({ r: pointWords(r.slice(j + 1)), out })));
+        let claim: Ext = new Uint32Array(4);
+        active.forEach((j, a) => (claim = extAdd(claim, extMul(weights[a]!, extAdd(pc[j]!, extMul(lambda, qc[j]!))))));
+        let C: Ext = EXT_ONE.slice();
+        // T(1) from the claim needs C_j·r_j ≠ 0; in the (negligible) other case the kernels sum it too.
+        const needOne = (j: number) => extIsZero(extMul(C, r[j]!));
+        // Per active tree: its tables (views of the layer below until the first fold), and two sets
+        // of four buffers folded into each other in turn (round j writes h/2^(j+1) elements).
         const state = active.map((j) => {
           const next = stacks[j]![k + 1]!;
           const [p0, p1, q0, q1] = halves(K, next, h);
-          const sets = [h / 2, Math.max(1, h / 4)].map((size) => Array.from({ length: 5 }, () => alloc(4 * size)));
-          return { tables: [eq, p0, p1, q0, q1] as readonly Buf[], pExt: next.pExt, outs: undefined as readonly Buf[] | undefined, sets, next };
+          const sets = [h / 2, Math.max(1, h / 4)].map((size) => Array.from({ length: 4 }, () => alloc(4 * size)));
+          return { tables: [suffix[0]!, p0, p1, q0, q1] as readonly Buf[], pExt: next.pExt, outs: undefined as readonly Buf[] | undefined, sets, next };
         });
         // One kernel batch per round for all trees (many are small: together they fill the threads).
-        let sums = K.gkrRounds(state, h / 2, lambda);
+        let one = needOne(0);
+        let sums = K.gkrRounds(state, h / 2, lambda, one);
         for (let round = 0, m = h / 2; round < k; round++, m /= 2) {
-          const s = combineRounds(weights, sums);
+          const t = combineRounds(weights, sums);
+          const rj = r[round]!;
+          const s0 = extMul(C, extMul(extSub(EXT_ONE, rj), t[0]!));
+          const s1 = extSub(claim, s0);
+          const t1 = one ? t[2]! : extMul(s1, extInv(extMul(C, rj)));
+          const t3 = extAdd(extSub(t[0]!, extMul(THREE, t1)), extMul(THREE, t[1]!));
+          const s = [s0, extMul(C, extMul(eqAt(rj, TWO), t[1]!)), extMul(C, extMul(eqAt(rj, THREE), t3))];
           rounds.push(s);
           absorbExts(tr, "logup/round", s);
           const c = tr.squeezeExt("logup/challenge");
           point.push(c);
-          for (const t of state) t.outs = t.sets[round & 1]!;
-          sums = K.gkrFoldRounds(state, m, c, lambda);
-          for (const t of state) {
-            t.tables = t.outs!;
-            t.pExt = true;
+          claim = interpolateAt([s0, s1, s[1]!, s[2]!], c);
+          C = extMul(C, eqAt(rj, c));
+          one = round + 1 < k && needOne(round + 1);
+          for (const x of state) {
+            x.outs = x.sets[round & 1]!;
+            x.tables = [suffix[Math.min(round + 1, k - 1)]!, ...x.tables.slice(1)];
+          }
+          sums = K.gkrFoldRounds(state, m, c, lambda, one);
+          for (const x of state) {
+            x.tables = [x.tables[0]!, ...x.outs!];
+            x.pExt = true;
           }
           if (round === 0) {
-            free(eq);
-            for (const t of state) {
-              free(t.next.p);
-              free(t.next.q);
+            for (const x of state) {
+              free(x.next.p);
+              free(x.next.q);
             }
           }
         }
+        for (const b of suffix) free(b);
         ends = state.map((t) => {
           const [, p0, p1, q0, q1] = t.tables as [Buf, Buf, Buf, Buf, Buf];
           const e: [Ext, Ext, Ext, Ext] = [read(p0, 0, t.pExt), read(p1, 0, t.pExt), read(q0, 0), read(q1, 0)];

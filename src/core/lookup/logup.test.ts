@@ -98,6 +98,23 @@ describe("LogUp-GKR", () => {
     });
   });
 
+  it("stays complete when a GKR challenge zeroes an eq factor (the prover then sums t(1) on the kernels)", () => {
+    // Every sumcheck challenge 0 and every μ 1: each layer's point is (0, …, 0, 1), so every
+    // round but the last has r_j = 0, where t(1) cannot come from the claim.
+    class Degenerate extends Transcript {
+      override squeezeExt(label: string): Uint32Array {
+        if (label === "logup/challenge") return extFromBase(0);
+        if (label === "logup/mu") return extFromBase(1);
+        return super.squeezeExt(label);
+      }
+    }
+    const instances = [setup(), rangeSetup()];
+    const start = () => { const tr = new Degenerate(); tr.absorb("test", new Uint8Array([1])); return tr; };
+    const { proof } = logupProve(instances.map((x) => ({ ...x, m: multiplicities(x.table, x.uses) })), start());
+    const claims = logupVerify(instances.map((x) => ({ table: x.table, uses: x.uses })), proof, start());
+    // (Soundness needs random challenges: this transcript only shows the prover still completes.)
+    claims.forEach((cs, i) => cs.columns.forEach((c) => expect(extEquals(c.value, mle(instances[i]!.uses[c.use]!.columns[c.column]!, c.point))).toBe(true)));
+  });
   it("the selector MLE equals the MLE of the live mask", () => {
     const r = rng(5);
     const shape = [3, 5], logDims = [2, 3];

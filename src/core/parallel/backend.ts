@@ -134,19 +134,22 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
   // GKR rounds (with r: fused fold and round) of several trees in one batch: a large tree in ranges
   // of pairs, small trees whole, several to a job (gkr*List), so the many small rounds of a
   // batched LogUp spread over the threads without a job per tiny tree.
-  const gkrBatch = (trees: readonly GkrTables[], m: number, lambda: Ext, r?: Ext): Uint32Array[] => {
+  const gkrBatch = (trees: readonly GkrTables[], m: number, lambda: Ext, withOne: boolean, r?: Ext): Uint32Array[] => {
     const fold = r !== undefined;
     const total = trees.length * m;
     const { split, per } = batchPlan(trees.length, m, MIN.gkrPairs);
     const slots = split.length ? trees.length * split.length : trees.length;
     if (total < MIN.gkrPairs || (trees.length < 2 && !split.length) || slots > MAX_JOBS) {
-      return trees.map((t) => (fold ? L.gkrFoldRound(t.tables, t.pExt, m, r, lambda, t.outs!) : L.gkrRound(t.tables[0]!, t.tables[1]!, t.tables[2]!, t.tables[3]!, t.tables[4]!, t.pExt, m, lambda)));
+      return trees.map((t) => (fold ? L.gkrFoldRound(t.tables, t.pExt, m, r, lambda, t.outs!, withOne) : L.gkrRound(t.tables[0]!, t.tables[1]!, t.tables[2]!, t.tables[3]!, t.tables[4]!, t.pExt, m, lambda, withOne)));
     }
     const lr = new Uint32Array(8);
     lr.set(lambda.subarray(0, 4));
     if (r) lr.set(r.subarray(0, 4), 4);
-    // Bytes per pair of table k (eq and q always extension; p0, p1 base until folded).
-    const width = (t: GkrTables, k: number) => (t.pExt || k === 0 || k > 2 ? 32 : 8);
+    // Bytes per (input) pair of table k: S one extension element per pair of the round it serves
+    // (a fold's outputs pair up, so half an element per input pair), q extension, p0, p1 base
+    // until folded.
+    const width = (t: GkrTables, k: number) => (k === 0 ? (fold ? 8 : 16) : t.pExt || k > 2 ? 32 : 8);
+    const one = withOne ? 1 : 0;
     const sums = trees.map(() => new Uint32Array(12));
     const lists: Buf[] = [];
     try {
@@ -156,11 +159,11 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
           trees.forEach((t, i) => split.forEach(([f, to], j) => {
             const at = out + 48 * (i * split.length + j), tabs = t.tables.map((b, k) => p(b) + width(t, k) * f);
             jobs.push(fold
-              ? { fn: "gkrFoldRound", args: [...tabs, t.pExt ? 1 : 0, to - f, lp + 16, lp, ...t.outs!.map((o) => p(o) + 16 * f), at] }
-              : { fn: "gkrRound", args: [...tabs, t.pExt ? 1 : 0, to - f, lp, at] });
+              ? { fn: "gkrFoldRound", args: [...tabs, t.pExt ? 1 : 0, to - f, lp + 16, lp, one, ...t.outs!.map((o) => p(o) + 16 * f), at] }
+              : { fn: "gkrRound", args: [...tabs, t.pExt ? 1 : 0, to - f, lp, one, at] });
           }));
         } else {
-          // Descriptors: eq, p0, p1, q0, q1, pExt, five outputs, the tree's sum slot.
+          // Descriptors: S, p0, p1, q0, q1, pExt, four outputs, unused, the tree's sum slot.
           const desc = new Uint32Array(12 * trees.length);
           trees.forEach((t, i) => {
             desc.set(t.tables.map((b) => p(b)), 12 * i);
@@ -172,7 +175,7 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
           lists.push(list);
           for (let i = 0; i < trees.length; i += per) {
             const at = p(list) + 48 * i, count = Math.min(per, trees.length - i);
-            jobs.push(fold ? { fn: "gkrFoldRoundList", args: [at, count, m, lp + 16, lp] } : { fn: "gkrRoundList", args: [at, count, m, lp] });
+            jobs.push(fold ? { fn: "gkrFoldRoundList", args: [at, count, m, lp + 16, lp, one] } : { fn: "gkrRoundList", args: [at, count, m, lp, one] });
           }
         }
         pool.run(jobs);
@@ -354,10 +357,10 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
     },
     gkrLayer: (p0, p1, q0, q1, pExt, h, np, nq) => gkrLayers([{ p0, p1, q0, q1, pExt, np, nq }], h),
     gkrLayers: (layers, h) => gkrLayers(layers, h),
-    gkrRound: (eq, p0, p1, q0, q1, pExt, m, lambda) => gkrBatch([{ tables: [eq, p0, p1, q0, q1], pExt }], m, lambda)[0]!,
-    gkrFoldRound: (tables, pExt, m, r, lambda, outs) => gkrBatch([{ tables, pExt, outs }], m, lambda, r)[0]!,
-    gkrRounds: (trees, m, lambda) => gkrBatch(trees, m, lambda),
-    gkrFoldRounds: (trees, m, r, lambda) => gkrBatch(trees, m, lambda, r),
+    gkrRound: (S, p0, p1, q0, q1, pExt, m, lambda, withOne = false) => gkrBatch([{ tables: [S, p0, p1, q0, q1], pExt }], m, lambda, withOne)[0]!,
+    gkrFoldRound: (tables, pExt, m, r, lambda, outs, withOne = false) => gkrBatch([{ tables, pExt, outs }], m, lambda, withOne, r)[0]!,
+    gkrRounds: (trees, m, lambda, withOne = false) => gkrBatch(trees, m, lambda, withOne),
+    gkrFoldRounds: (trees, m, r, lambda, withOne = false) => gkrBatch(trees, m, lambda, withOne, r),
     stableView: (b) => L.view(b),
     hashMessages(b, byteOffset, len, count, prefix) {
       const jobs = Math.min(count, Math.floor((len * count) / MIN.hashBytes), pool.size * JOBS_PER_THREAD * 2);

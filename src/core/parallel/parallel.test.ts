@@ -53,7 +53,8 @@ describe("worker pool", () => {
       // small trees go several to a job, large ones in ranges.
       const gkrTreeCases = (trees: number, m: number): typeof cases => {
         const pExt = (t: number) => t % 2 === 0;
-        const inputs = Array.from({ length: trees }, (_, t) => [ext(2 * m), pExt(t) ? ext(2 * m) : base(2 * m), pExt(t) ? ext(2 * m) : base(2 * m), ext(2 * m), ext(2 * m)]).flat();
+        // S (one element per pair), p0, p1, q0, q1.
+        const inputs = Array.from({ length: trees }, (_, t) => [ext(m), pExt(t) ? ext(2 * m) : base(2 * m), pExt(t) ? ext(2 * m) : base(2 * m), ext(2 * m), ext(2 * m)]).flat();
         const tables = (ins: Buf[]) => Array.from({ length: trees }, (_, t) => ({ tables: ins.slice(5 * t, 5 * t + 5), pExt: pExt(t) }));
         const flat = (xs: Uint32Array[]) => Uint32Array.from(xs.flatMap((x) => Array.from(x)));
         const layerArgs = (ins: Buf[], K: FieldBackend, o: Buf) => Array.from({ length: trees }, (_, t) => ({
@@ -62,9 +63,11 @@ describe("worker pool", () => {
         }));
         return [
           [`gkrLayers ${trees} trees of ${2 * m}`, inputs, E(4 * m * trees), (K, ins, o) => K.gkrLayers(layerArgs(ins, K, o), 2 * m)],
-          [`gkrRounds ${trees} trees of ${m}`, inputs, 0, (K, ins) => flat(K.gkrRounds(tables(ins), m, c))],
-          [`gkrFoldRounds ${trees} trees of ${m}`, inputs, E(5 * m * trees), (K, ins, o) =>
-            flat(K.gkrFoldRounds(tables(ins).map((t, i) => ({ ...t, outs: [0, 1, 2, 3, 4].map((j) => K.slice(o, (5 * i + j) * E(m), E(m))) })), m, c, eqPoint.subarray(0, 4)))],
+          ...[false, true].flatMap((one): typeof cases => [
+            [`gkrRounds ${trees} trees of ${m}${one ? " with t(1)" : ""}`, inputs, 0, (K, ins) => flat(K.gkrRounds(tables(ins), m, c, one))],
+            [`gkrFoldRounds ${trees} trees of ${m}${one ? " with t(1)" : ""}`, inputs, E(4 * m * trees), (K, ins, o) =>
+              flat(K.gkrFoldRounds(tables(ins).map((t, i) => ({ ...t, outs: [0, 1, 2, 3].map((j) => K.slice(o, (4 * i + j) * E(m), E(m))) })), m, c, eqPoint.subarray(0, 4), one))],
+          ]),
         ];
       };
       const cases: [string, Uint32Array[], number, (K: FieldBackend, i: Buf[], o: Buf) => Uint32Array | void][] = [
@@ -109,12 +112,12 @@ describe("worker pool", () => {
         ["roundProduct BBB", [base(2 * m), base(2 * m), base(2 * m)], 0, (K, [a, b, d]) => K.roundProduct([{ buf: a!, ext: false }, { buf: b!, ext: false }, { buf: d!, ext: false }], m)],
         ["gkrLayer E", [ext(m * 2), ext(m * 2), ext(m * 2), ext(m * 2)], E(4 * m), (K, [a, b, q, w], o) => K.gkrLayer(a!, b!, q!, w!, true, 2 * m, K.slice(o, 0, E(2 * m)), K.slice(o, E(2 * m), E(2 * m)))],
         ["gkrLayer B", [base(m * 2), base(m * 2), ext(m * 2), ext(m * 2)], E(4 * m), (K, [a, b, q, w], o) => K.gkrLayer(a!, b!, q!, w!, false, 2 * m, K.slice(o, 0, E(2 * m)), K.slice(o, E(2 * m), E(2 * m)))],
-        ["gkrRound E", [ext(2 * m), ext(2 * m), ext(2 * m), ext(2 * m), ext(2 * m)], 0, (K, [e, a, b, q, w]) => K.gkrRound(e!, a!, b!, q!, w!, true, m, c)],
-        ["gkrRound B", [ext(2 * m), base(2 * m), base(2 * m), ext(2 * m), ext(2 * m)], 0, (K, [e, a, b, q, w]) => K.gkrRound(e!, a!, b!, q!, w!, false, m, c)],
-        ["gkrFoldRound E", [ext(2 * m), ext(2 * m), ext(2 * m), ext(2 * m), ext(2 * m)], E(5 * m), (K, ins, o) =>
-          K.gkrFoldRound(ins, true, m, c, eqPoint.subarray(0, 4), [0, 1, 2, 3, 4].map((j) => K.slice(o, j * E(m), E(m))))],
-        ["gkrFoldRound B", [ext(2 * m), base(2 * m), base(2 * m), ext(2 * m), ext(2 * m)], E(5 * m), (K, ins, o) =>
-          K.gkrFoldRound(ins, false, m, c, eqPoint.subarray(0, 4), [0, 1, 2, 3, 4].map((j) => K.slice(o, j * E(m), E(m))))],
+        ["gkrRound E", [ext(m), ext(2 * m), ext(2 * m), ext(2 * m), ext(2 * m)], 0, (K, [e, a, b, q, w]) => K.gkrRound(e!, a!, b!, q!, w!, true, m, c)],
+        ["gkrRound B with t(1)", [ext(m), base(2 * m), base(2 * m), ext(2 * m), ext(2 * m)], 0, (K, [e, a, b, q, w]) => K.gkrRound(e!, a!, b!, q!, w!, false, m, c, true)],
+        ["gkrFoldRound E with t(1)", [ext(m), ext(2 * m), ext(2 * m), ext(2 * m), ext(2 * m)], E(4 * m), (K, ins, o) =>
+          K.gkrFoldRound(ins, true, m, c, eqPoint.subarray(0, 4), [0, 1, 2, 3].map((j) => K.slice(o, j * E(m), E(m))), true)],
+        ["gkrFoldRound B", [ext(m), base(2 * m), base(2 * m), ext(2 * m), ext(2 * m)], E(4 * m), (K, ins, o) =>
+          K.gkrFoldRound(ins, false, m, c, eqPoint.subarray(0, 4), [0, 1, 2, 3].map((j) => K.slice(o, j * E(m), E(m))))],
         ["foldRoundProduct 2", [ext(2 * m), base(2 * m)], E(2 * m), (K, [a, b], o) => K.foldRoundProduct([{ buf: a!, ext: true }, { buf: b!, ext: false }], m, c, [K.slice(o, 0, E(m)), K.slice(o, E(m), E(m))])],
         ["foldRoundProduct 3", [ext(2 * m), base(2 * m), ext(2 * m)], E(3 * m), (K, [a, b, d], o) =>
           K.foldRoundProduct([{ buf: a!, ext: true }, { buf: b!, ext: false }, { buf: d!, ext: true }], m, c, [0, 1, 2].map((j) => K.slice(o, j * E(m), E(m))))],

@@ -1070,104 +1070,95 @@ export function gkrLayer(p0: usize, p1: usize, q0: usize, q1: usize, pExt: bool,
 // ======================= fused GKR round (LogUp fraction layers) =======================
 
 /**
- * One round of the fraction-layer sumcheck Σ eq·(p0·q1 + p1·q0 + λ·q0·q1) over m pairs:
- * [s(0), s(2), s(3)] at out (three extension elements). eq, q0, q1 are extension tables; p0, p1
- * extension (pExt) or base. The same sums as three product rounds, reading each table once.
- * Every term of the inner sum carries one 2^-32 (λ enters in Montgomery form), the product with
- * eq a second: fixed once by R3.
+ * One round of a fraction layer's sumcheck with the eq factor split off (Gruen): over m pairs,
+ * t(X) = Σ_i S_i·F_i(X) with F = p0·q1 + p1·q0 + λ·q0·q1 on pair i (entries 2i, 2i+1) of each
+ * table, at X = 0 and 2, and at X = 1 only when `withOne` (the caller usually derives t(1) from
+ * the claim). Writes [t(0), t(2), t(1) or 0] at out. S holds m extension elements (eq of the
+ * variables above this round's); q0, q1 are extension tables, p0, p1 extension (pExt) or base.
+ * Every F carries one 2^-32 (λ enters in Montgomery form), the product with S a second: fixed
+ * once by R3.
  */
-export function gkrRound(eq: usize, p0: usize, p1: usize, q0: usize, q1: usize, pExt: bool, m: u32, lamPtr: usize, out: usize): void {
+export function gkrRound(S: usize, p0: usize, p1: usize, q0: usize, q1: usize, pExt: bool, m: u32, lamPtr: usize, withOne: bool, out: usize): void {
   const lam = vToMont(v128.load(lamPtr));
   const l1 = mulX(lam), l2 = mulX(l1), l3 = mulX(l2);
-  let s0 = i32x4.splat(0), s2 = i32x4.splat(0), s3 = i32x4.splat(0);
+  let s0 = i32x4.splat(0), s1 = i32x4.splat(0), s2 = i32x4.splat(0);
   for (let i: usize = 0; i < <usize>m; i++) {
     const o = i << 5;
-    const e0 = v128.load(eq + o), e1 = v128.load(eq + o + 16), de = vsub(e1, e0), e2 = vadd(e1, de), e3 = vadd(e2, de);
-    const a0 = v128.load(q0 + o), a1 = v128.load(q0 + o + 16), da = vsub(a1, a0), a2 = vadd(a1, da), a3 = vadd(a2, da);
-    const b0 = v128.load(q1 + o), b1 = v128.load(q1 + o + 16), db = vsub(b1, b0), b2 = vadd(b1, db), b3 = vadd(b2, db);
-    let c0: v128, c2: v128, c3: v128, d0: v128, d2: v128, d3: v128;
+    const e = v128.load(S + (i << 4));
+    const a0 = v128.load(q0 + o), a1 = v128.load(q0 + o + 16), a2 = vsub(vadd(a1, a1), a0);
+    const b0 = v128.load(q1 + o), b1 = v128.load(q1 + o + 16), b2 = vsub(vadd(b1, b1), b0);
+    let c0: v128, c1: v128, c2: v128;
     if (pExt) {
-      // p0·q1 + p1·q0
-      const x0 = v128.load(p0 + o), x1 = v128.load(p0 + o + 16), dx = vsub(x1, x0), x2 = vadd(x1, dx), x3 = vadd(x2, dx);
-      const y0 = v128.load(p1 + o), y1 = v128.load(p1 + o + 16), dy = vsub(y1, y0), y2 = vadd(y1, dy), y3 = vadd(y2, dy);
+      const x0 = v128.load(p0 + o), x1 = v128.load(p0 + o + 16), x2 = vsub(vadd(x1, x1), x0);
+      const y0 = v128.load(p1 + o), y1 = v128.load(p1 + o + 16), y2 = vsub(vadd(y1, y1), y0);
       c0 = vadd(emm(x0, b0), emm(y0, a0));
       c2 = vadd(emm(x2, b2), emm(y2, a2));
-      c3 = vadd(emm(x3, b3), emm(y3, a3));
+      c1 = withOne ? vadd(emm(x1, b1), emm(y1, a1)) : i32x4.splat(0);
     } else {
       const w = i << 3;
-      const x0 = load<u32>(p0 + w), x1 = load<u32>(p0 + w + 4), dx = subm(x1, x0), x2 = addm(x1, dx), x3 = addm(x2, dx);
-      const y0 = load<u32>(p1 + w), y1 = load<u32>(p1 + w + 4), dy = subm(y1, y0), y2 = addm(y1, dy), y3 = addm(y2, dy);
+      const x0 = load<u32>(p0 + w), x1 = load<u32>(p0 + w + 4), x2 = subm(addm(x1, x1), x0);
+      const y0 = load<u32>(p1 + w), y1 = load<u32>(p1 + w + 4), y2 = subm(addm(y1, y1), y0);
       c0 = vadd(vmm(b0, i32x4.splat(x0)), vmm(a0, i32x4.splat(y0)));
       c2 = vadd(vmm(b2, i32x4.splat(x2)), vmm(a2, i32x4.splat(y2)));
-      c3 = vadd(vmm(b3, i32x4.splat(x3)), vmm(a3, i32x4.splat(y3)));
+      c1 = withOne ? vadd(vmm(b1, i32x4.splat(x1)), vmm(a1, i32x4.splat(y1))) : i32x4.splat(0);
     }
-    // + λ·q0·q1
-    d0 = emulC(emm(a0, b0), lam, l1, l2, l3);
-    d2 = emulC(emm(a2, b2), lam, l1, l2, l3);
-    d3 = emulC(emm(a3, b3), lam, l1, l2, l3);
-    s0 = vadd(s0, emm(e0, vadd(c0, d0)));
-    s2 = vadd(s2, emm(e2, vadd(c2, d2)));
-    s3 = vadd(s3, emm(e3, vadd(c3, d3)));
+    s0 = vadd(s0, emm(e, vadd(c0, emulC(emm(a0, b0), lam, l1, l2, l3))));
+    s2 = vadd(s2, emm(e, vadd(c2, emulC(emm(a2, b2), lam, l1, l2, l3))));
+    if (withOne) s1 = vadd(s1, emm(e, vadd(c1, emulC(emm(a1, b1), lam, l1, l2, l3))));
   }
-  storeSums3(out, s0, s2, s3);
+  storeSums3(out, s0, s2, s1);
 }
 
 /**
- * Folds the five tables of a fraction-layer round at r (outputs: m extension elements each) and
- * returns the next round's [s(0), s(2), s(3)] over the m/2 folded pairs (nothing when m = 1): a
- * fold and gkrRound in one pass.
+ * Folds p0, p1, q0, q1 at r (outputs: m extension elements each) and returns the next round's
+ * gkrRound over the m/2 folded pairs with S (m/2 elements) at evalOut (nothing when m = 1): a
+ * fold and a round in one pass.
  */
-export function gkrFoldRound(eq: usize, p0: usize, p1: usize, q0: usize, q1: usize, pExt: bool, m: u32, rPtr: usize, lamPtr: usize,
-  oE: usize, oP0: usize, oP1: usize, oQ0: usize, oQ1: usize, evalOut: usize): void {
+export function gkrFoldRound(S: usize, p0: usize, p1: usize, q0: usize, q1: usize, pExt: bool, m: u32, rPtr: usize, lamPtr: usize, withOne: bool,
+  oP0: usize, oP1: usize, oQ0: usize, oQ1: usize, evalOut: usize): void {
   const c0 = vToMont(v128.load(rPtr));
   const c1 = mulX(c0), c2 = mulX(c1), c3 = mulX(c2);
   const lam = vToMont(v128.load(lamPtr));
   const l1 = mulX(lam), l2 = mulX(l1), l3 = mulX(l2);
   const half = <usize>(m >> 1);
-  let s0 = i32x4.splat(0), s2 = i32x4.splat(0), s3 = i32x4.splat(0);
+  let s0 = i32x4.splat(0), s1 = i32x4.splat(0), s2 = i32x4.splat(0);
   for (let i: usize = 0; i < half; i++) {
     const j = 2 * i, o = i << 5;
-    const e0 = foldAt(eq, true, j, c0, c1, c2, c3), e1 = foldAt(eq, true, j + 1, c0, c1, c2, c3);
+    const e = v128.load(S + (i << 4));
     const x0 = foldAt(p0, pExt, j, c0, c1, c2, c3), x1 = foldAt(p0, pExt, j + 1, c0, c1, c2, c3);
     const y0 = foldAt(p1, pExt, j, c0, c1, c2, c3), y1 = foldAt(p1, pExt, j + 1, c0, c1, c2, c3);
     const a0 = foldAt(q0, true, j, c0, c1, c2, c3), a1 = foldAt(q0, true, j + 1, c0, c1, c2, c3);
     const b0 = foldAt(q1, true, j, c0, c1, c2, c3), b1 = foldAt(q1, true, j + 1, c0, c1, c2, c3);
-    v128.store(oE + o, e0); v128.store(oE + o + 16, e1);
     v128.store(oP0 + o, x0); v128.store(oP0 + o + 16, x1);
     v128.store(oP1 + o, y0); v128.store(oP1 + o + 16, y1);
     v128.store(oQ0 + o, a0); v128.store(oQ0 + o + 16, a1);
     v128.store(oQ1 + o, b0); v128.store(oQ1 + o + 16, b1);
-    const de = vsub(e1, e0), e2 = vadd(e1, de), e3 = vadd(e2, de);
-    const dx = vsub(x1, x0), x2 = vadd(x1, dx), x3 = vadd(x2, dx);
-    const dy = vsub(y1, y0), y2 = vadd(y1, dy), y3 = vadd(y2, dy);
-    const da = vsub(a1, a0), a2 = vadd(a1, da), a3 = vadd(a2, da);
-    const db = vsub(b1, b0), b2 = vadd(b1, db), b3 = vadd(b2, db);
-    s0 = vadd(s0, emm(e0, vadd(vadd(emm(x0, b0), emm(y0, a0)), emulC(emm(a0, b0), lam, l1, l2, l3))));
-    s2 = vadd(s2, emm(e2, vadd(vadd(emm(x2, b2), emm(y2, a2)), emulC(emm(a2, b2), lam, l1, l2, l3))));
-    s3 = vadd(s3, emm(e3, vadd(vadd(emm(x3, b3), emm(y3, a3)), emulC(emm(a3, b3), lam, l1, l2, l3))));
+    const x2 = vsub(vadd(x1, x1), x0), y2 = vsub(vadd(y1, y1), y0), a2 = vsub(vadd(a1, a1), a0), b2 = vsub(vadd(b1, b1), b0);
+    s0 = vadd(s0, emm(e, vadd(vadd(emm(x0, b0), emm(y0, a0)), emulC(emm(a0, b0), lam, l1, l2, l3))));
+    s2 = vadd(s2, emm(e, vadd(vadd(emm(x2, b2), emm(y2, a2)), emulC(emm(a2, b2), lam, l1, l2, l3))));
+    if (withOne) s1 = vadd(s1, emm(e, vadd(vadd(emm(x1, b1), emm(y1, a1)), emulC(emm(a1, b1), lam, l1, l2, l3))));
   }
   if (m & 1) {
     const last = <usize>m - 1, o = last << 4;
-    v128.store(oE + o, foldAt(eq, true, last, c0, c1, c2, c3));
     v128.store(oP0 + o, foldAt(p0, pExt, last, c0, c1, c2, c3));
     v128.store(oP1 + o, foldAt(p1, pExt, last, c0, c1, c2, c3));
     v128.store(oQ0 + o, foldAt(q0, true, last, c0, c1, c2, c3));
     v128.store(oQ1 + o, foldAt(q1, true, last, c0, c1, c2, c3));
   }
   if (half > 0) {
-    storeSums3(evalOut, s0, s2, s3);
+    storeSums3(evalOut, s0, s2, s1);
   }
 }
 
 /**
  * gkrFoldRound for `count` trees of m pairs each, described at `list` by 12 words per tree:
- * eq, p0, p1, q0, q1, pExt, oE, oP0, oP1, oQ0, oQ1, evalOut. One call for many small trees.
+ * S, p0, p1, q0, q1, pExt, oP0, oP1, oQ0, oQ1, unused, evalOut. One call for many small trees.
  */
-export function gkrFoldRoundList(list: usize, count: u32, m: u32, rPtr: usize, lamPtr: usize): void {
+export function gkrFoldRoundList(list: usize, count: u32, m: u32, rPtr: usize, lamPtr: usize, withOne: bool): void {
   for (let t: usize = 0; t < <usize>count; t++) {
     const d = list + t * 48;
-    gkrFoldRound(load<u32>(d), load<u32>(d + 4), load<u32>(d + 8), load<u32>(d + 12), load<u32>(d + 16), load<u32>(d + 20) != 0, m, rPtr, lamPtr,
-      load<u32>(d + 24), load<u32>(d + 28), load<u32>(d + 32), load<u32>(d + 36), load<u32>(d + 40), load<u32>(d + 44));
+    gkrFoldRound(load<u32>(d), load<u32>(d + 4), load<u32>(d + 8), load<u32>(d + 12), load<u32>(d + 16), load<u32>(d + 20) != 0, m, rPtr, lamPtr, withOne,
+      load<u32>(d + 24), load<u32>(d + 28), load<u32>(d + 32), load<u32>(d + 36), load<u32>(d + 44));
   }
 }
 
@@ -1180,10 +1171,10 @@ export function gkrLayerList(list: usize, count: u32, h: u32): void {
 }
 
 /** gkrRound for `count` trees of m pairs each, described as for gkrFoldRoundList (the outputs unused). */
-export function gkrRoundList(list: usize, count: u32, m: u32, lamPtr: usize): void {
+export function gkrRoundList(list: usize, count: u32, m: u32, lamPtr: usize, withOne: bool): void {
   for (let t: usize = 0; t < <usize>count; t++) {
     const d = list + t * 48;
-    gkrRound(load<u32>(d), load<u32>(d + 4), load<u32>(d + 8), load<u32>(d + 12), load<u32>(d + 16), load<u32>(d + 20) != 0, m, lamPtr, load<u32>(d + 44));
+    gkrRound(load<u32>(d), load<u32>(d + 4), load<u32>(d + 8), load<u32>(d + 12), load<u32>(d + 16), load<u32>(d + 20) != 0, m, lamPtr, withOne, load<u32>(d + 44));
   }
 }
 
