@@ -158,6 +158,17 @@ export function runFieldConformance(candidate: FieldBackend = wasmBackend()): Co
         check(`gkrFoldRound ${pExt ? "E" : "B"} m=${pairs}${one ? " with t(1)" : ""}`, data, 0, (K, bufs) =>
           foldedAndNext(K, 4, pairs, (outs) => K.gkrFoldRound(bufs, pExt, pairs, r, lambda, outs, one)));
       }
+      // Three trees (the same tables, other weights) weighted into one message.
+      const trees = (bufs: Buf[]) => [0, 1, 2].map((i) => ({ tables: bufs, pExt, weight: words(4, 160 + i) }));
+      check(`gkrRounds ×3 ${pExt ? "E" : "B"} m=${pairs}`, data, 0, (K, bufs) => K.gkrRounds(trees(bufs), pairs, lambda, pairs === 5));
+      check(`gkrFoldRounds ×3 ${pExt ? "E" : "B"} m=${pairs}`, data, 0, (K, bufs) => {
+        const outs = Array.from({ length: 12 }, () => K.alloc(4 * pairs));
+        try {
+          return K.gkrFoldRounds(trees(bufs).map((t, i) => ({ ...t, outs: outs.slice(4 * i, 4 * i + 4) })), pairs, r, lambda, pairs === 64);
+        } finally {
+          outs.forEach((o) => K.free(o));
+        }
+      });
     }
   }
   // Independent checks of the candidate alone.

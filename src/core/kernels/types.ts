@@ -24,10 +24,11 @@ export interface Table {
   ext: boolean;
 }
 
-/** One fraction tree's tables in a batched GKR round: [S, p0, p1, q0, q1], and where a fold writes the last four. */
+/** One fraction tree's tables in a batched GKR round: [S, p0, p1, q0, q1], its weight in the combined message, and where a fold writes the last four. */
 export interface GkrTables {
   tables: readonly Buf[];
   pExt: boolean;
+  weight: Ext;
   outs?: readonly Buf[];
 }
 
@@ -147,10 +148,10 @@ export interface FieldBackend {
    * when m = 1).
    */
   gkrFoldRound(tables: readonly Buf[], pExt: boolean, m: number, r: Ext, lambda: Ext, outs: readonly Buf[], withOne?: boolean): Uint32Array;
-  /** gkrRound for several trees of m pairs each: a message each. */
-  gkrRounds(trees: readonly GkrTables[], m: number, lambda: Ext, withOne?: boolean): Uint32Array[];
-  /** gkrFoldRound for several trees of m pairs each at the same r and λ (every tree gives its outs): a message each. */
-  gkrFoldRounds(trees: readonly GkrTables[], m: number, r: Ext, lambda: Ext, withOne?: boolean): Uint32Array[];
+  /** gkrRound for several trees of m pairs each: Σ_t weight_t·(tree t's sums), 12 words. */
+  gkrRounds(trees: readonly GkrTables[], m: number, lambda: Ext, withOne?: boolean): Uint32Array;
+  /** gkrFoldRound for several trees of m pairs each at the same r and λ (every tree gives its outs): the weighted sum as gkrRounds (zeros when m = 1). */
+  gkrFoldRounds(trees: readonly GkrTables[], m: number, r: Ext, lambda: Ext, withOne?: boolean): Uint32Array;
   /** gkrLayer for several trees of h entries each. */
   gkrLayers(layers: readonly GkrLayerArgs[], h: number): void;
 }

@@ -67,6 +67,8 @@ export interface FieldKernelExports {
   gkrLayer(p0: Ptr, p1: Ptr, q0: Ptr, q1: Ptr, pExt: boolean, h: number, np: Ptr, nq: Ptr): void;
   gkrFoldRound(S: Ptr, p0: Ptr, p1: Ptr, q0: Ptr, q1: Ptr, pExt: boolean, m: number, r: Ptr, lam: Ptr, withOne: boolean,
     oP0: Ptr, oP1: Ptr, oQ0: Ptr, oQ1: Ptr, out: Ptr): void;
+  gkrRoundList(list: Ptr, count: number, m: number, lam: Ptr, withOne: boolean, out: Ptr): void;
+  gkrFoldRoundList(list: Ptr, count: number, m: number, r: Ptr, lam: Ptr, withOne: boolean, out: Ptr): void;
   foldRound2(f: Ptr, fExt: boolean, g: Ptr, gExt: boolean, m: number, r: Ptr, outF: Ptr, outG: Ptr, evalOut: Ptr): void;
   foldRound3(f: Ptr, fExt: boolean, g: Ptr, gExt: boolean, h: Ptr, hExt: boolean, m: number, r: Ptr,
     outF: Ptr, outG: Ptr, outH: Ptr, evalOut: Ptr): void;
@@ -224,6 +226,40 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
     if (b.len < words) throw new Error(`kernels: ${what} buffer has ${b.len} words, needs ${words}`);
   };
 
+  // A GKR round's tables: S (one element per pair of the round it serves), p0, p1 (base unless
+  // pExt), q0, q1 over m pairs, and a fold's four outputs.
+  const checkGkr = (tables: readonly Buf[], pExt: boolean, m: number, outs?: readonly Buf[]): void => {
+    if (tables.length !== 5 || (outs && outs.length !== 4)) throw new Error("kernels: a GKR round takes five tables (S, p0, p1, q0, q1) and a fold four outputs");
+    need(tables[0]!, 4 * (outs ? Math.max(1, m >> 1) : m), "S");
+    tables.forEach((t, j) => j > 0 && need(t, (pExt || j > 2 ? 8 : 2) * m, "table"));
+    outs?.forEach((o) => need(o, 4 * m, "fold output"));
+  };
+
+  // Several trees' rounds in one call of the list kernels (gkr*RoundList), weighted in the kernel.
+  const gkrList = (trees: readonly { tables: readonly Buf[]; pExt: boolean; weight: Ext; outs?: readonly Buf[] }[], m: number, lambda: Ext, withOne: boolean, r?: Ext): Uint32Array => {
+    const n = trees.length;
+    for (const t of trees) checkGkr(t.tables, t.pExt, m, r ? t.outs ?? [] : undefined);
+    // Per tree: a 12-word descriptor, its weight (4 words) and its sums (12 words); then the total.
+    const mem = alloc(28 * n + 12, false);
+    try {
+      const base = mem.ptr, wAt = base + 48 * n, sAt = wAt + 16 * n, out = sAt + 48 * n;
+      const words = new Uint32Array(memory.buffer, base, 16 * n);
+      trees.forEach((t, i) => {
+        words.set(t.tables.map(p), 12 * i);
+        words[12 * i + 5] = t.pExt ? 1 : 0;
+        if (r) words.set(t.outs!.map(p), 12 * i + 6);
+        words[12 * i + 10] = wAt + 16 * i;
+        words[12 * i + 11] = sAt + 48 * i;
+        words.set(t.weight.subarray(0, 4), 12 * n + 4 * i);
+      });
+      if (r) k.gkrFoldRoundList(base, n, m, putExt(r), putExt(lambda, S_IN + 16), withOne, out);
+      else k.gkrRoundList(base, n, m, putExt(lambda), withOne, out);
+      return getWords(out, 12);
+    } finally {
+      free(mem);
+    }
+  };
+
   const backend: WasmFieldBackend = {
     name: "wasm",
     exports: k,
@@ -373,10 +409,7 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
       throw new Error(`kernels: foldRoundProduct takes 2 or 3 tables, got ${tables.length}`);
     },
     gkrFoldRound(tables, pExt, m, r, lambda, outs, withOne = false) {
-      if (tables.length !== 5 || outs.length !== 4) throw new Error("kernels: gkrFoldRound takes five tables (S, p0, p1, q0, q1) and four outputs");
-      need(tables[0]!, 4 * Math.max(1, m >> 1), "S");
-      tables.forEach((t, j) => j > 0 && need(t, (pExt || j > 2 ? 8 : 2) * m, "table"));
-      outs.forEach((o) => need(o, 4 * m, "fold output"));
+      checkGkr(tables, pExt, m, outs);
       const rp = putExt(r), lp = putExt(lambda, S_IN + 16);
       const [e, a, b, c, d] = tables.map(p);
       k.gkrFoldRound(e!, a!, b!, c!, d!, pExt, m, rp, lp, withOne, p(outs[0]!), p(outs[1]!), p(outs[2]!), p(outs[3]!), S_OUT);
@@ -388,13 +421,13 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
       k.gkrLayer(p(p0), p(p1), p(q0), p(q1), pExt, h, p(np), p(nq));
     },
     gkrRound(S, p0, p1, q0, q1, pExt, m, lambda, withOne = false) {
-      need(S, 4 * m, "S");
-      for (const b of [q0, q1]) need(b, 8 * m, "extension table");
-      for (const b of [p0, p1]) need(b, (pExt ? 8 : 2) * m, "numerator table");
+      checkGkr([S, p0, p1, q0, q1], pExt, m);
       k.gkrRound(p(S), p(p0), p(p1), p(q0), p(q1), pExt, m, putExt(lambda), withOne, S_OUT);
       return getWords(S_OUT, 12);
     },
     ...oneByOne(() => backend),
+    gkrRounds: (trees, m, lambda, withOne = false) => gkrList(trees, m, lambda, withOne),
+    gkrFoldRounds: (trees, m, r, lambda, withOne = false) => gkrList(trees, m, lambda, withOne, r),
   };
   return counted ? countFieldOps(backend) : backend;
 }

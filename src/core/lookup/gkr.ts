@@ -80,15 +80,6 @@ function treeWeights(lambda: Ext, count: number): Ext[] {
   return out;
 }
 
-/** Σ_a w_a·xs_a for three-element round messages. */
-function combineRounds(weights: Ext[], sums: Uint32Array[]): Ext[] {
-  const out: Ext[] = [0, 1, 2].map(() => new Uint32Array(4));
-  sums.forEach((s, a) => {
-    for (let i = 0; i < 3; i++) out[i] = extAdd(out[i]!, extMul(weights[a]!, s.subarray(4 * i, 4 * i + 4)));
-  });
-  return out;
-}
-
 /**
  * Proves the fraction sums of several trees at once (LogUp-GKR, batched): all trees walk down
  * from their roots in step, so at layer k every tree with more than k variables has 2^k
@@ -166,17 +157,18 @@ export function gkrProve(trees: GkrLeaves[], tr: Transcript, K: FieldBackend = f
         const needOne = (j: number) => extIsZero(extMul(C, r[j]!));
         // Per active tree: its tables (views of the layer below until the first fold), and two sets
         // of four buffers folded into each other in turn (round j writes h/2^(j+1) elements).
-        const state = active.map((j) => {
+        const state = active.map((j, a) => {
           const next = stacks[j]![k + 1]!;
           const [p0, p1, q0, q1] = halves(K, next, h);
           const sets = [h / 2, Math.max(1, h / 4)].map((size) => Array.from({ length: 4 }, () => alloc(4 * size)));
-          return { tables: [suffix[0]!, p0, p1, q0, q1] as readonly Buf[], pExt: next.pExt, outs: undefined as readonly Buf[] | undefined, sets, next };
+          return { tables: [suffix[0]!, p0, p1, q0, q1] as readonly Buf[], pExt: next.pExt, weight: weights[a]!, outs: undefined as readonly Buf[] | undefined, sets, next };
         });
-        // One kernel batch per round for all trees (many are small: together they fill the threads).
+        // One kernel batch per round for all trees (many are small: together they fill the threads),
+        // weighted into one message by the kernels.
         let one = needOne(0);
         let sums = K.gkrRounds(state, h / 2, lambda, one);
         for (let round = 0, m = h / 2; round < k; round++, m /= 2) {
-          const t = combineRounds(weights, sums);
+          const t = [0, 1, 2].map((i) => sums.subarray(4 * i, 4 * i + 4));
           const rj = r[round]!;
           const s0 = extMul(C, extMul(extSub(EXT_ONE, rj), t[0]!));
           const s1 = extSub(claim, s0);

@@ -131,65 +131,66 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
     return { split: size >= 2 * range ? ranges(size, Math.ceil(size / range), 16) : [], per: Math.max(1, Math.floor(share / size)) };
   };
 
-  // GKR rounds (with r: fused fold and round) of several trees in one batch: a large tree in ranges
-  // of pairs, small trees whole, several to a job (gkr*List), so the many small rounds of a
+  // GKR rounds (with r: fused fold and round) of several trees in one batch, weighted into one
+  // message: a large tree in ranges of pairs (partial sums weighted here), small trees whole,
+  // several to a job (gkr*RoundList, weighted in the kernel), so the many small rounds of a
   // batched LogUp spread over the threads without a job per tiny tree.
-  const gkrBatch = (trees: readonly GkrTables[], m: number, lambda: Ext, withOne: boolean, r?: Ext): Uint32Array[] => {
+  const gkrBatch = (trees: readonly GkrTables[], m: number, lambda: Ext, withOne: boolean, r?: Ext): Uint32Array => {
     const fold = r !== undefined;
     const total = trees.length * m;
     const { split, per } = batchPlan(trees.length, m, MIN.gkrPairs);
-    const slots = split.length ? trees.length * split.length : trees.length;
+    const slots = split.length ? trees.length * split.length : Math.ceil(trees.length / per);
     if (total < MIN.gkrPairs || (trees.length < 2 && !split.length) || slots > MAX_JOBS) {
-      return trees.map((t) => (fold ? L.gkrFoldRound(t.tables, t.pExt, m, r, lambda, t.outs!, withOne) : L.gkrRound(t.tables[0]!, t.tables[1]!, t.tables[2]!, t.tables[3]!, t.tables[4]!, t.pExt, m, lambda, withOne)));
+      return fold ? L.gkrFoldRounds(trees, m, r, lambda, withOne) : L.gkrRounds(trees, m, lambda, withOne);
     }
     const lr = new Uint32Array(8);
     lr.set(lambda.subarray(0, 4));
     if (r) lr.set(r.subarray(0, 4), 4);
-    // Bytes per (input) pair of table k: S one extension element per pair of the round it serves
-    // (a fold's outputs pair up, so half an element per input pair), q extension, p0, p1 base
-    // until folded.
-    const width = (t: GkrTables, k: number) => (k === 0 ? (fold ? 8 : 16) : t.pExt || k > 2 ? 32 : 8);
     const one = withOne ? 1 : 0;
-    const sums = trees.map(() => new Uint32Array(12));
-    const lists: Buf[] = [];
+    if (split.length) {
+      // Bytes per (input) pair of table k: S one extension element per pair of the round it
+      // serves (a fold's outputs pair up, so half an element per input pair), q extension, p0, p1
+      // base until folded.
+      const width = (t: GkrTables, k: number) => (k === 0 ? (fold ? 8 : 16) : t.pExt || k > 2 ? 32 : 8);
+      return withWords(lr, (lp) => partials(slots, 12, (out) => {
+        pool.run(trees.flatMap((t, i) => split.map(([f, to], j): Job => {
+          const at = out + 48 * (i * split.length + j), tabs = t.tables.map((b, k) => p(b) + width(t, k) * f);
+          return fold
+            ? { fn: "gkrFoldRound", args: [...tabs, t.pExt ? 1 : 0, to - f, lp + 16, lp, one, ...t.outs!.map((o) => p(o) + 16 * f), at] }
+            : { fn: "gkrRound", args: [...tabs, t.pExt ? 1 : 0, to - f, lp, one, at] };
+        })));
+      }, (parts) => {
+        const sum = new Uint32Array(12);
+        trees.forEach((t, i) => {
+          const tree = sumExts(parts.subarray(12 * i * split.length, 12 * (i + 1) * split.length), 12);
+          for (let x = 0; x < 12; x += 4) sum.set(extAdd(sum.subarray(x, x + 4), extMul(t.weight, tree.subarray(x, x + 4))), x);
+        });
+        return sum;
+      }));
+    }
+    // Per tree: a descriptor (S, p0, p1, q0, q1, pExt, four outputs, weight, sums), then the
+    // weights, then the per-tree sums (scratch); each job weighs its trees into its own slot.
+    const n = trees.length, list = L.allocFor(28 * n), at = p(list), wAt = at + 48 * n, sAt = wAt + 16 * n;
     try {
+      const words = L.view(list);
+      trees.forEach((t, i) => {
+        words.set(t.tables.map((b) => p(b)), 12 * i);
+        words[12 * i + 5] = t.pExt ? 1 : 0;
+        if (fold) words.set(t.outs!.map((o) => p(o)), 12 * i + 6);
+        words[12 * i + 10] = wAt + 16 * i;
+        words[12 * i + 11] = sAt + 48 * i;
+        words.set(t.weight.subarray(0, 4), 12 * n + 4 * i);
+      });
       return withWords(lr, (lp) => partials(slots, 12, (out) => {
         const jobs: Job[] = [];
-        if (split.length) {
-          trees.forEach((t, i) => split.forEach(([f, to], j) => {
-            const at = out + 48 * (i * split.length + j), tabs = t.tables.map((b, k) => p(b) + width(t, k) * f);
-            jobs.push(fold
-              ? { fn: "gkrFoldRound", args: [...tabs, t.pExt ? 1 : 0, to - f, lp + 16, lp, one, ...t.outs!.map((o) => p(o) + 16 * f), at] }
-              : { fn: "gkrRound", args: [...tabs, t.pExt ? 1 : 0, to - f, lp, one, at] });
-          }));
-        } else {
-          // Descriptors: S, p0, p1, q0, q1, pExt, four outputs, unused, the tree's sum slot.
-          const desc = new Uint32Array(12 * trees.length);
-          trees.forEach((t, i) => {
-            desc.set(t.tables.map((b) => p(b)), 12 * i);
-            desc[12 * i + 5] = t.pExt ? 1 : 0;
-            if (fold) desc.set(t.outs!.map((o) => p(o)), 12 * i + 6);
-            desc[12 * i + 11] = out + 48 * i;
-          });
-          const list = L.from(desc);
-          lists.push(list);
-          for (let i = 0; i < trees.length; i += per) {
-            const at = p(list) + 48 * i, count = Math.min(per, trees.length - i);
-            jobs.push(fold ? { fn: "gkrFoldRoundList", args: [at, count, m, lp + 16, lp, one] } : { fn: "gkrRoundList", args: [at, count, m, lp, one] });
-          }
+        for (let i = 0, j = 0; i < n; i += per, j++) {
+          const d = at + 48 * i, count = Math.min(per, n - i);
+          jobs.push(fold ? { fn: "gkrFoldRoundList", args: [d, count, m, lp + 16, lp, one, out + 48 * j] } : { fn: "gkrRoundList", args: [d, count, m, lp, one, out + 48 * j] });
         }
         pool.run(jobs);
-      }, (parts) => {
-        const each = slots / trees.length;
-        sums.forEach((acc, i) => {
-          for (let j = 0; j < each; j++) {
-            for (let x = 0; x < 12; x += 4) acc.set(extAdd(acc.subarray(x, x + 4), parts.subarray(12 * (i * each + j) + x, 12 * (i * each + j) + x + 4)), x);
-          }
-        });
-        return m < 2 && fold ? trees.map(() => new Uint32Array(0)) : sums;
-      }));
+      }, (parts) => sumExts(parts, 12)));
     } finally {
-      for (const b of lists) L.free(b);
+      L.free(list);
     }
   };
 
@@ -357,8 +358,9 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
     },
     gkrLayer: (p0, p1, q0, q1, pExt, h, np, nq) => gkrLayers([{ p0, p1, q0, q1, pExt, np, nq }], h),
     gkrLayers: (layers, h) => gkrLayers(layers, h),
-    gkrRound: (S, p0, p1, q0, q1, pExt, m, lambda, withOne = false) => gkrBatch([{ tables: [S, p0, p1, q0, q1], pExt }], m, lambda, withOne)[0]!,
-    gkrFoldRound: (tables, pExt, m, r, lambda, outs, withOne = false) => gkrBatch([{ tables, pExt, outs }], m, lambda, withOne, r)[0]!,
+    gkrRound: (S, p0, p1, q0, q1, pExt, m, lambda, withOne = false) => gkrBatch([{ tables: [S, p0, p1, q0, q1], pExt, weight: EXT_ONE }], m, lambda, withOne),
+    gkrFoldRound: (tables, pExt, m, r, lambda, outs, withOne = false) =>
+      m < 2 ? L.gkrFoldRound(tables, pExt, m, r, lambda, outs, withOne) : gkrBatch([{ tables, pExt, outs, weight: EXT_ONE }], m, lambda, withOne, r),
     gkrRounds: (trees, m, lambda, withOne = false) => gkrBatch(trees, m, lambda, withOne),
     gkrFoldRounds: (trees, m, r, lambda, withOne = false) => gkrBatch(trees, m, lambda, withOne, r),
     stableView: (b) => L.view(b),

@@ -55,7 +55,7 @@ describe("worker pool", () => {
         const pExt = (t: number) => t % 2 === 0;
         // S (one element per pair), p0, p1, q0, q1.
         const inputs = Array.from({ length: trees }, (_, t) => [ext(m), pExt(t) ? ext(2 * m) : base(2 * m), pExt(t) ? ext(2 * m) : base(2 * m), ext(2 * m), ext(2 * m)]).flat();
-        const tables = (ins: Buf[]) => Array.from({ length: trees }, (_, t) => ({ tables: ins.slice(5 * t, 5 * t + 5), pExt: pExt(t) }));
+        const tables = (ins: Buf[]) => Array.from({ length: trees }, (_, t) => ({ tables: ins.slice(5 * t, 5 * t + 5), pExt: pExt(t), weight: eqPoint.subarray(4 * (t % 15), 4 * (t % 15) + 4) }));
         const flat = (xs: Uint32Array[]) => Uint32Array.from(xs.flatMap((x) => Array.from(x)));
         const layerArgs = (ins: Buf[], K: FieldBackend, o: Buf) => Array.from({ length: trees }, (_, t) => ({
           p0: ins[5 * t + 1]!, p1: ins[5 * t + 2]!, q0: ins[5 * t + 3]!, q1: ins[5 * t + 4]!, pExt: pExt(t),
@@ -64,9 +64,9 @@ describe("worker pool", () => {
         return [
           [`gkrLayers ${trees} trees of ${2 * m}`, inputs, E(4 * m * trees), (K, ins, o) => K.gkrLayers(layerArgs(ins, K, o), 2 * m)],
           ...[false, true].flatMap((one): typeof cases => [
-            [`gkrRounds ${trees} trees of ${m}${one ? " with t(1)" : ""}`, inputs, 0, (K, ins) => flat(K.gkrRounds(tables(ins), m, c, one))],
+            [`gkrRounds ${trees} trees of ${m}${one ? " with t(1)" : ""}`, inputs, 0, (K, ins) => K.gkrRounds(tables(ins), m, c, one)],
             [`gkrFoldRounds ${trees} trees of ${m}${one ? " with t(1)" : ""}`, inputs, E(4 * m * trees), (K, ins, o) =>
-              flat(K.gkrFoldRounds(tables(ins).map((t, i) => ({ ...t, outs: [0, 1, 2, 3].map((j) => K.slice(o, (4 * i + j) * E(m), E(m))) })), m, c, eqPoint.subarray(0, 4), one))],
+              K.gkrFoldRounds(tables(ins).map((t, i) => ({ ...t, outs: [0, 1, 2, 3].map((j) => K.slice(o, (4 * i + j) * E(m), E(m))) })), m, c, eqPoint.subarray(0, 4), one)],
           ]),
         ];
       };

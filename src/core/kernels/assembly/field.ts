@@ -1152,14 +1152,32 @@ export function gkrFoldRound(S: usize, p0: usize, p1: usize, q0: usize, q1: usiz
 
 /**
  * gkrFoldRound for `count` trees of m pairs each, described at `list` by 12 words per tree:
- * S, p0, p1, q0, q1, pExt, oP0, oP1, oQ0, oQ1, unused, evalOut. One call for many small trees.
+ * S, p0, p1, q0, q1, pExt, oP0, oP1, oQ0, oQ1, weight, slot (the tree's sums, scratch). Writes
+ * Σ_t weight_t·sums_t (three extension elements) at out: one call, one message, for many trees.
  */
-export function gkrFoldRoundList(list: usize, count: u32, m: u32, rPtr: usize, lamPtr: usize, withOne: bool): void {
+export function gkrFoldRoundList(list: usize, count: u32, m: u32, rPtr: usize, lamPtr: usize, withOne: bool, out: usize): void {
   for (let t: usize = 0; t < <usize>count; t++) {
     const d = list + t * 48;
     gkrFoldRound(load<u32>(d), load<u32>(d + 4), load<u32>(d + 8), load<u32>(d + 12), load<u32>(d + 16), load<u32>(d + 20) != 0, m, rPtr, lamPtr, withOne,
       load<u32>(d + 24), load<u32>(d + 28), load<u32>(d + 32), load<u32>(d + 36), load<u32>(d + 44));
   }
+  weighSums(list, count, m > 1, out);
+}
+
+/** Σ_t weight_t·slot_t over a list's trees (zeros when the round has no sums) into out. */
+function weighSums(list: usize, count: u32, any: bool, out: usize): void {
+  let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0);
+  if (any) {
+    for (let t: usize = 0; t < <usize>count; t++) {
+      const d = list + t * 48, w = vToMont(v128.load(load<u32>(d + 40))), s = <usize>load<u32>(d + 44);
+      a0 = vadd(a0, emm(w, v128.load(s)));
+      a1 = vadd(a1, emm(w, v128.load(s + 16)));
+      a2 = vadd(a2, emm(w, v128.load(s + 32)));
+    }
+  }
+  v128.store(out, a0);
+  v128.store(out + 16, a1);
+  v128.store(out + 32, a2);
 }
 
 /** gkrLayer for `count` trees of h entries each, described at `list` by 8 words: p0, p1, q0, q1, pExt, np, nq, unused. */
@@ -1170,12 +1188,13 @@ export function gkrLayerList(list: usize, count: u32, h: u32): void {
   }
 }
 
-/** gkrRound for `count` trees of m pairs each, described as for gkrFoldRoundList (the outputs unused). */
-export function gkrRoundList(list: usize, count: u32, m: u32, lamPtr: usize, withOne: bool): void {
+/** gkrRound for `count` trees of m pairs each, described as for gkrFoldRoundList (the outputs unused); the weighted sum at out. */
+export function gkrRoundList(list: usize, count: u32, m: u32, lamPtr: usize, withOne: bool, out: usize): void {
   for (let t: usize = 0; t < <usize>count; t++) {
     const d = list + t * 48;
     gkrRound(load<u32>(d), load<u32>(d + 4), load<u32>(d + 8), load<u32>(d + 12), load<u32>(d + 16), load<u32>(d + 20) != 0, m, lamPtr, withOne, load<u32>(d + 44));
   }
+  weighSums(list, count, true, out);
 }
 
 // ======================= reduction comparison (benchmarks only) =======================
