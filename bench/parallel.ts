@@ -60,6 +60,7 @@ export async function run(r: Reporter, args: string[]): Promise<void> {
   // speedup is relative to the first count.
   if (counts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`bench parallel: --workers takes thread counts like 1,2,4`);
   r.note(`${availableCores()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} (other processes share the cores: speed-ups are only meaningful on an idle machine)`);
+  r.note(`V8 flags: ${process.execArgv.filter((a) => a.startsWith("--max-semi")).join(" ") || "none"} (npm run bench uses the young generation the zkml CLI proves with)`);
   r.note("pool_ms: wall time of the kernel batches split across the threads (RS encoding, transposition, hashing, row combinations, eq tables, folds, sumcheck and GKR rounds); the rest of prove_ms runs on the proving thread (witness, transcript, small kernel calls)");
   for (const name of names) await measure(r, name, counts);
 }

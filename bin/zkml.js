@@ -1,7 +1,23 @@
 #!/usr/bin/env node
 // The `zkml` command. The CLI is TypeScript run through tsx, so it needs no build step
 // beyond the wasm kernels, which `npm ci` builds in the prepare script.
-import { register } from "tsx/esm/api";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+// The proving commands run under a larger young generation: V8's default 16 MB semi-spaces
+// scavenge every few MB of a proof's short-lived values and promote enough to force major GCs,
+// after which V8 recompiles the optimized code it dropped — on the core the prover's worker
+// thread needs (README, "Threads"). A flag V8 reads only at start-up, hence one re-run.
+const PROVING = new Set(["prove", "setup", "prove-generation"]);
+const YOUNG = "--max-semi-space-size=32";
+if (PROVING.has(process.argv[2]) && !process.execArgv.some((a) => a.startsWith("--max-semi-space-size"))) {
+  const r = spawnSync(process.execPath, [YOUNG, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
+  if (r.error) throw r.error;
+  if (r.signal) process.kill(process.pid, r.signal);
+  process.exit(r.status ?? 1);
+}
+
+const { register } = await import("tsx/esm/api");
 register();
 const { main } = await import("../src/cli/main.ts");
 process.exitCode = await main(process.argv.slice(2));
