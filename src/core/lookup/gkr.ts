@@ -50,7 +50,7 @@ const eqAt = (r: Ext, x: Ext): Ext => extAdd(extMul(r, x), extMul(extSub(EXT_ONE
 
 function absorbExts(tr: Transcript, label: string, xs: Ext[]): void {
   const buf = new Uint32Array(4 * xs.length);
-  xs.forEach((x, i) => buf.set(x, 4 * i));
+  for (let i = 0; i < xs.length; i++) buf.set(xs[i]!, 4 * i);
   tr.absorbFields(label, buf);
 }
 
@@ -68,7 +68,7 @@ export function eqEval(r: Ext[], x: Ext[]): Ext {
 
 const pointWords = (r: Ext[]): Uint32Array => {
   const out = new Uint32Array(4 * r.length);
-  r.forEach((x, i) => out.set(x.subarray(0, 4), 4 * i));
+  for (let i = 0; i < r.length; i++) out.set(r[i]!.subarray(0, 4), 4 * i);
   return out;
 };
 
@@ -89,17 +89,10 @@ function treeWeights(lambda: Ext, count: number): Ext[] {
  * A tree with n variables leaves the walk after layer n − 1 with its leaf claim.
  */
 export function gkrProve(trees: GkrLeaves[], tr: Transcript, K: FieldBackend = fieldBackend()): { proof: GkrProof; claims: GkrClaim[] } {
-  const live = new Set<Buf>(trees.flatMap((t) => [t.p, t.q]));
-  // Every table is written in full before it is read: no zero-fill.
-  const alloc = (words: number) => {
-    const b = K.allocFor(words);
-    live.add(b);
-    return b;
-  };
-  const free = (b: Buf) => {
-    if (live.delete(b)) K.free(b);
-  };
-  const read = (b: Buf, i: number, ext = true): Ext => (ext ? K.read(K.slice(b, 4 * i, 4)) : Uint32Array.of(K.read(K.slice(b, i, 1))[0]!, 0, 0, 0));
+  const live: Live = { K, bufs: new Set<Buf>(trees.flatMap((t) => [t.p, t.q])) };
+  const alloc = (words: number) => allocLive(live, words);
+  const free = (b: Buf) => freeLive(live, b);
+  const read = (b: Buf, i: number, ext = true): Ext => readAt(K, b, i, ext);
   try {
     if (trees.length === 0 || trees.some((t) => !Number.isInteger(t.n) || t.n < 1)) throw new Error("gkr: every tree needs at least one variable");
     // stacks[j][k] holds tree j's layer k (2^k entries); stacks[j][n] are its leaves. Layer k of
@@ -168,7 +161,7 @@ export function gkrProve(trees: GkrLeaves[], tr: Transcript, K: FieldBackend = f
         let one = needOne(0);
         let sums = K.gkrRounds(state, h / 2, lambda, one);
         for (let round = 0, m = h / 2; round < k; round++, m /= 2) {
-          const t = [0, 1, 2].map((i) => sums.subarray(4 * i, 4 * i + 4));
+          const t = [sums.subarray(0, 4), sums.subarray(4, 8), sums.subarray(8, 12)];
           const rj = r[round]!;
           const s0 = extMul(C, extMul(extSub(EXT_ONE, rj), t[0]!));
           const s1 = extSub(claim, s0);
@@ -219,8 +212,31 @@ export function gkrProve(trees: GkrLeaves[], tr: Transcript, K: FieldBackend = f
     }
     return { proof: { roots, layers: proofLayers }, claims };
   } finally {
-    for (const b of live) K.free(b);
+    for (const b of live.bufs) K.free(b);
   }
+}
+
+// The prover's buffer helpers at module level: V8 drops the optimized code of closures made per
+// call at each major GC and recompiles it off-thread, on the core a pool's worker needs.
+interface Live {
+  K: FieldBackend;
+  bufs: Set<Buf>;
+}
+
+/** A buffer the GKR prover frees when it is done (every table is written in full before it is read: no zero-fill). */
+function allocLive(live: Live, words: number): Buf {
+  const b = live.K.allocFor(words);
+  live.bufs.add(b);
+  return b;
+}
+
+function freeLive(live: Live, b: Buf): void {
+  if (live.bufs.delete(b)) live.K.free(b);
+}
+
+/** Entry i of a table: an extension element, or a base word lifted. */
+function readAt(K: FieldBackend, b: Buf, i: number, ext: boolean): Ext {
+  return ext ? K.read(K.slice(b, 4 * i, 4)) : Uint32Array.of(K.read(K.slice(b, i, 1))[0]!, 0, 0, 0);
 }
 
 interface Layer {

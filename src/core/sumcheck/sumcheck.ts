@@ -87,14 +87,25 @@ function runProver(
       rounds.push(msg);
       point.set(r, 4 * i);
       // Fold into fresh tables (not in place): a pool's kernels split folds across threads.
-      const outs = work.map(() => K.allocFor(4 * m));
+      // Plain loops, no closures: this runs for every round of every sumcheck, and V8 drops the
+      // optimized code of per-call closures at each major GC (then recompiles it, off-thread).
+      const outs: Buf[] = [];
+      for (let j = 0; j < work.length; j++) outs.push(K.allocFor(4 * m));
       if (fused) {
-        msg = K.foldRoundProduct(work.map((w) => ({ buf: w.buf, ext: w.ext })), m, r, outs);
+        msg = K.foldRoundProduct(work, m, r, outs);
       } else {
-        work.forEach((w, j) => (w.ext ? K.foldExt(w.buf, m, r, outs[j]!) : K.foldBase(w.buf, m, r, outs[j]!)));
+        for (let j = 0; j < work.length; j++) {
+          const w = work[j]!;
+          if (w.ext) K.foldExt(w.buf, m, r, outs[j]!);
+          else K.foldBase(w.buf, m, r, outs[j]!);
+        }
       }
-      work.forEach((w, j) => { if (w.owned && outs[j] !== w.buf) K.free(w.buf); });
-      work = outs.map((buf) => ({ buf, ext: true, owned: true }));
+      const next: Work[] = [];
+      for (let j = 0; j < work.length; j++) {
+        if (work[j]!.owned) K.free(work[j]!.buf);
+        next.push({ buf: outs[j]!, ext: true, owned: true });
+      }
+      work = next;
       if (!fused && i + 1 < n) msg = roundEvals(K, work, m / 2);
     }
     const evals = work.map((w) => {
