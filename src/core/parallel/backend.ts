@@ -247,9 +247,23 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
         words.push(...c);
       }
     }
+    // Consecutive blocks go several to a job (eqTableList) up to an even share of the entries: a
+    // job per small table cost more in claiming than its few microseconds of work.
+    const share = Math.max(1 << 10, Math.ceil(total / (pool.size * JOBS_PER_THREAD)));
     withWords(Uint32Array.from(words), (wp) => {
-      for (let at = 0; at < blocks.length; at += MAX_JOBS) {
-        pool.run(blocks.slice(at, at + MAX_JOBS).map((b): Job => ({ fn: "eqTableFrom", args: [wp + 4 * b.rAt, b.low, wp + 4 * b.cAt, p(b.out) + (16 << b.low) * b.h] })));
+      const list = L.allocFor(4 * blocks.length);
+      try {
+        const desc = L.view(list), jobs: Job[] = [];
+        blocks.forEach((b, i) => desc.set([wp + 4 * b.rAt, b.low, wp + 4 * b.cAt, p(b.out) + (16 << b.low) * b.h], 4 * i));
+        for (let i = 0; i < blocks.length;) {
+          let j = i + 1, size = 2 ** blocks[i]!.low;
+          while (j < blocks.length && size + 2 ** blocks[j]!.low <= share) size += 2 ** blocks[j++]!.low;
+          jobs.push({ fn: "eqTableList", args: [p(list) + 16 * i, j - i] });
+          i = j;
+        }
+        for (let at = 0; at < jobs.length; at += MAX_JOBS) pool.run(jobs.slice(at, at + MAX_JOBS));
+      } finally {
+        L.free(list);
       }
     });
   };

@@ -31,10 +31,10 @@ export const ERROR_BYTES = 1024;
 export const KERNEL_FNS = [
   "vecAdd", "vecSub", "vecMul", "vecScale", "vecDot", "extVecMul", "extVecMulBase", "extVecScale",
   "baseVecScaleExt", "extDot", "extDotBase", "extSum", "combineRowsStrided", "combineRowsExtStrided",
-  "transposeInto", "copyWords", "rsEncodeRows", "rsEncodeExtRows", "eqTableFrom", "foldBase", "foldExt",
+  "transposeInto", "copyWords", "rsEncodeRows", "rsEncodeExtRows", "foldBase", "foldExt",
   "round2BB", "round2EB", "round2EE", "round3BBB", "round3EBB", "round3EEB", "round3EEE",
   "foldRound2", "foldRound3", "gkrLayer", "gkrRound", "gkrFoldRound", "extOuter", "matMulBatch", "hashBatch",
-  "gkrRoundList", "gkrFoldRoundList", "gkrLayerList", "roundProductN", "lookupDenominators",
+  "gkrRoundList", "gkrFoldRoundList", "gkrLayerList", "roundProductN", "lookupDenominators", "eqTableList",
 ] as const;
 export type KernelFn = (typeof KERNEL_FNS)[number];
 export const fnIndex = (name: KernelFn): number => KERNEL_FNS.indexOf(name);

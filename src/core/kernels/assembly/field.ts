@@ -713,6 +713,14 @@ export function eqTableFrom(rPtr: usize, n: u32, cPtr: usize, out: usize): void 
   expandEq(rPtr, n, out);
 }
 
+/** eqTableFrom for `count` tables described at `list` by four words each: r, n, c, out. One call for many small tables. */
+export function eqTableList(list: usize, count: u32): void {
+  for (let t: usize = 0; t < <usize>count; t++) {
+    const d = list + (t << 4);
+    eqTableFrom(load<u32>(d), load<u32>(d + 4), load<u32>(d + 8), load<u32>(d + 12));
+  }
+}
+
 function expandEq(rPtr: usize, n: u32, out: usize): void {
   let size: usize = 1;
   for (let v: i32 = <i32>n - 1; v >= 0; v--) {
