@@ -16,6 +16,6 @@ export type { GraphSpec, PlanTensor, PlanTable, PlanLookup, PlanLookupUse, Proof
 export { ClaimBook, splitPoint, joinPoint, broadcastPoint, concatPoint, type Claim } from "./claims.ts";
 export { StreamWriter, StreamReader, StreamRejection } from "./stream.ts";
 export { writeLogup, readLogup, type LogupShape } from "./logup-stream.ts";
-export { padInts, unpadInts, toField, paddedSize, forEachLive, forEachLiveRun } from "./values.ts";
+export { padInts, unpadInts, toField, paddedSize, forEachLive, forEachLiveRun, liveBlocks, type LiveBlocks } from "./values.ts";
 export { CircuitError } from "./errors.ts";
 export { setupLayout, modelLayout, LIMB_BITS, SETUP_MAX_LEAF_LOG, type SetupLayout, type SetupUse, type SetupInstance, type WideTensor, type RangeClass } from "./setup-layout.ts";

@@ -7,28 +7,50 @@ export function paddedSize(logDims: readonly number[]): number {
 }
 
 /**
- * Walks the live region by blocks of its last two dimensions: fn(i, pos, rows, len, stride) for
- * each block — row-major index i and padded position pos of its first element, `rows` runs of
- * `len` live elements, runs `stride` apart in the padded layout (len apart in row-major order).
+ * The live region by blocks of its last two dimensions: block b starts at row-major index
+ * starts[b] and padded position positions[b], and holds `rows` runs of `len` live elements,
+ * runs `stride` apart in the padded layout (len apart in row-major order). Made once per shape.
  */
-function forEachLiveBlock(shape: readonly number[], logDims: readonly number[], fn: (i: number, pos: number, rows: number, len: number, stride: number) => void): void {
+export interface LiveBlocks {
+  starts: Float64Array;
+  positions: Float64Array;
+  rows: number;
+  len: number;
+  stride: number;
+}
+
+const blockCache = new Map<string, LiveBlocks>();
+
+export function liveBlocks(shape: readonly number[], logDims: readonly number[]): LiveBlocks {
+  const key = `${shape.join(",")}|${logDims.join(",")}`;
+  let made = blockCache.get(key);
+  if (!made) {
+    if (blockCache.size >= 1024) blockCache.clear();
+    blockCache.set(key, (made = buildBlocks(shape, logDims)));
+  }
+  return made;
+}
+
+function buildBlocks(shape: readonly number[], logDims: readonly number[]): LiveBlocks {
   const dims = shape.length;
-  if (dims === 0) return fn(0, 0, 1, 1, 1);
+  if (dims === 0) return { starts: Float64Array.of(0), positions: Float64Array.of(0), rows: 1, len: 1, stride: 1 };
   const len = shape[dims - 1]!, rows = dims > 1 ? shape[dims - 2]! : 1;
   const stride = 2 ** logDims[dims - 1]!, blockStride = dims > 1 ? stride * 2 ** logDims[dims - 2]! : stride;
   const outer = shape.slice(0, Math.max(0, dims - 2));
-  const blocks = outer.reduce((a, b) => a * b, 1);
-  if (len === 0 || rows === 0 || blocks === 0) return;
+  const blocks = len === 0 || rows === 0 ? 0 : outer.reduce((a, b) => a * b, 1);
+  const starts = new Float64Array(blocks), positions = new Float64Array(blocks);
   const idx = new Array<number>(outer.length).fill(0);
   for (let b = 0; b < blocks; b++) {
     let pos = 0;
     for (let d = 0; d < outer.length; d++) pos = pos * 2 ** logDims[d]! + idx[d]!;
-    fn(b * rows * len, pos * blockStride, rows, len, stride);
+    starts[b] = b * rows * len;
+    positions[b] = pos * blockStride;
     for (let d = outer.length - 1; d >= 0; d--) {
       if (++idx[d]! < outer[d]!) break;
       idx[d] = 0;
     }
   }
+  return { starts, positions, rows, len, stride };
 }
 
 /**
@@ -36,39 +58,40 @@ function forEachLiveBlock(shape: readonly number[], logDims: readonly number[], 
  * row-major index and padded position (the run is contiguous in both).
  */
 export function forEachLiveRun(shape: readonly number[], logDims: readonly number[], fn: (i: number, pos: number, len: number) => void): void {
-  forEachLiveBlock(shape, logDims, (i, pos, rows, len, stride) => {
-    for (let r = 0; r < rows; r++) fn(i + r * len, pos + r * stride, len);
-  });
+  const { starts, positions, rows, len, stride } = liveBlocks(shape, logDims);
+  for (let b = 0; b < starts.length; b++) for (let r = 0; r < rows; r++) fn(starts[b]! + r * len, positions[b]! + r * stride, len);
 }
 
 /** Calls fn(i, pos) for every live element: its row-major index and its padded position. */
 export function forEachLive(shape: readonly number[], logDims: readonly number[], fn: (i: number, pos: number) => void): void {
-  forEachLiveBlock(shape, logDims, (i, pos, rows, len, stride) => {
-    for (let r = 0; r < rows; r++) for (let j = 0; j < len; j++) fn(i + r * len + j, pos + r * stride + j);
+  forEachLiveRun(shape, logDims, (i, pos, len) => {
+    for (let j = 0; j < len; j++) fn(i + j, pos + j);
   });
 }
 
 /** Places a row-major tensor of `shape` into its padded layout; padding is 0. */
 export function padInts(values: ArrayLike<number>, shape: readonly number[], logDims: readonly number[]): Float64Array {
   const out = new Float64Array(paddedSize(logDims));
-  forEachLiveBlock(shape, logDims, (i, pos, rows, len, stride) => {
+  const { starts, positions, rows, len, stride } = liveBlocks(shape, logDims);
+  for (let b = 0; b < starts.length; b++) {
     for (let r = 0; r < rows; r++) {
-      const src = i + r * len, dst = pos + r * stride;
+      const src = starts[b]! + r * len, dst = positions[b]! + r * stride;
       for (let j = 0; j < len; j++) out[dst + j] = values[src + j]!;
     }
-  });
+  }
   return out;
 }
 
 /** Reads the live region back out of a padded layout. */
 export function unpadInts(padded: ArrayLike<number>, shape: readonly number[], logDims: readonly number[]): Float64Array {
   const out = new Float64Array(shape.reduce((a, b) => a * b, 1));
-  forEachLiveBlock(shape, logDims, (i, pos, rows, len, stride) => {
+  const { starts, positions, rows, len, stride } = liveBlocks(shape, logDims);
+  for (let b = 0; b < starts.length; b++) {
     for (let r = 0; r < rows; r++) {
-      const dst = i + r * len, src = pos + r * stride;
+      const dst = starts[b]! + r * len, src = positions[b]! + r * stride;
       for (let j = 0; j < len; j++) out[dst + j] = padded[src + j]!;
     }
-  });
+  }
   return out;
 }
 

@@ -90,9 +90,6 @@ function treeWeights(lambda: Ext, count: number): Ext[] {
  */
 export function gkrProve(trees: GkrLeaves[], tr: Transcript, K: FieldBackend = fieldBackend()): { proof: GkrProof; claims: GkrClaim[] } {
   const live: Live = { K, bufs: new Set<Buf>(trees.flatMap((t) => [t.p, t.q])) };
-  const alloc = (words: number) => allocLive(live, words);
-  const free = (b: Buf) => freeLive(live, b);
-  const read = (b: Buf, i: number, ext = true): Ext => readAt(K, b, i, ext);
   try {
     if (trees.length === 0 || trees.some((t) => !Number.isInteger(t.n) || t.n < 1)) throw new Error("gkr: every tree needs at least one variable");
     // stacks[j][k] holds tree j's layer k (2^k entries); stacks[j][n] are its leaves. Layer k of
@@ -108,12 +105,12 @@ export function gkrProve(trees: GkrLeaves[], tr: Transcript, K: FieldBackend = f
       K.gkrLayers(stacks.filter((layers) => layers.length > k + 1).map((layers) => {
         const up = layers[k + 1]!;
         const [p0, p1, q0, q1] = halves(K, up, h);
-        const np = alloc(4 * h), nq = alloc(4 * h);
+        const np = allocLive(live, 4 * h), nq = allocLive(live, 4 * h);
         layers[k] = { p: np, q: nq, pExt: true };
         return { p0, p1, q0, q1, pExt: up.pExt, np, nq };
       }), h);
     }
-    const roots = stacks.map((layers): [Ext, Ext] => [read(layers[0]!.p, 0), read(layers[0]!.q, 0)]);
+    const roots = stacks.map((layers): [Ext, Ext] => [readAt(K, layers[0]!.p, 0, true), readAt(K, layers[0]!.q, 0, true)]);
     absorbExts(tr, "logup/root", roots.flat());
     const claims = new Array<GkrClaim>(trees.length);
     const pc = roots.map((x) => x[0]), qc = roots.map((x) => x[1]);
@@ -122,8 +119,8 @@ export function gkrProve(trees: GkrLeaves[], tr: Transcript, K: FieldBackend = f
     for (let k = 0; k < depth; k++) {
       const active = trees.flatMap((t, j) => (t.n > k ? [j] : []));
       for (const j of active) {
-        free(stacks[j]![k]!.p);
-        free(stacks[j]![k]!.q);
+        freeLive(live, stacks[j]![k]!.p);
+        freeLive(live, stacks[j]![k]!.q);
       }
       const h = 2 ** k;
       const rounds: Ext[][] = [];
@@ -132,7 +129,7 @@ export function gkrProve(trees: GkrLeaves[], tr: Transcript, K: FieldBackend = f
       if (k === 0) {
         ends = active.map((j) => {
           const next = stacks[j]![1]!;
-          return [read(next.p, 0, next.pExt), read(next.p, 1, next.pExt), read(next.q, 0), read(next.q, 1)];
+          return [readAt(K, next.p, 0, next.pExt), readAt(K, next.p, 1, next.pExt), readAt(K, next.q, 0, true), readAt(K, next.q, 1, true)];
         });
       } else {
         const lambda = tr.squeezeExt("logup/lambda");
@@ -141,7 +138,8 @@ export function gkrProve(trees: GkrLeaves[], tr: Transcript, K: FieldBackend = f
         // factors of the rounds before and T(X) = Σ_a w_a Σ_i S_j[i]·F_a(X, i), S_j = eq(r_{>j}, ·).
         // The kernels sum T at 0 and 2; T(1) follows from the claim. Same messages as the sum
         // over a folded eq table, with no eq table to fold and one evaluation point less.
-        const suffix = Array.from({ length: k }, (_, j) => alloc(4 * 2 ** (k - 1 - j)));
+        const suffix: Buf[] = [];
+        for (let j = 0; j < k; j++) suffix.push(allocLive(live, 4 * 2 ** (k - 1 - j)));
         K.eqTables(suffix.map((out, j) => ({ r: pointWords(r.slice(j + 1)), out })));
         let claim: Ext = new Uint32Array(4);
         active.forEach((j, a) => (claim = extAdd(claim, extMul(weights[a]!, extAdd(pc[j]!, extMul(lambda, qc[j]!))))));
@@ -153,7 +151,11 @@ export function gkrProve(trees: GkrLeaves[], tr: Transcript, K: FieldBackend = f
         const state = active.map((j, a) => {
           const next = stacks[j]![k + 1]!;
           const [p0, p1, q0, q1] = halves(K, next, h);
-          const sets = [h / 2, Math.max(1, h / 4)].map((size) => Array.from({ length: 4 }, () => alloc(4 * size)));
+          const sets: Buf[][] = [[], []];
+          for (let i = 0; i < 4; i++) {
+            sets[0]!.push(allocLive(live, 4 * (h / 2)));
+            sets[1]!.push(allocLive(live, 4 * Math.max(1, h / 4)));
+          }
           return { tables: [suffix[0]!, p0, p1, q0, q1] as readonly Buf[], pExt: next.pExt, weight: weights[a]!, outs: undefined as readonly Buf[] | undefined, sets, next };
         });
         // One kernel batch per round for all trees (many are small: together they fill the threads),
@@ -186,16 +188,16 @@ export function gkrProve(trees: GkrLeaves[], tr: Transcript, K: FieldBackend = f
           }
           if (round === 0) {
             for (const x of state) {
-              free(x.next.p);
-              free(x.next.q);
+              freeLive(live, x.next.p);
+              freeLive(live, x.next.q);
             }
           }
         }
-        for (const b of suffix) free(b);
+        for (const b of suffix) freeLive(live, b);
         ends = state.map((t) => {
           const [, p0, p1, q0, q1] = t.tables as [Buf, Buf, Buf, Buf, Buf];
-          const e: [Ext, Ext, Ext, Ext] = [read(p0, 0, t.pExt), read(p1, 0, t.pExt), read(q0, 0), read(q1, 0)];
-          for (const b of t.sets.flat()) free(b);
+          const e: [Ext, Ext, Ext, Ext] = [readAt(K, p0, 0, t.pExt), readAt(K, p1, 0, t.pExt), readAt(K, q0, 0, true), readAt(K, q1, 0, true)];
+          for (const set of t.sets) for (const b of set) freeLive(live, b);
           return e;
         });
       }

@@ -173,14 +173,15 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
     const n = trees.length, list = L.allocFor(28 * n), at = p(list), wAt = at + 48 * n, sAt = wAt + 16 * n;
     try {
       const words = L.view(list);
-      trees.forEach((t, i) => {
-        words.set(t.tables.map((b) => p(b)), 12 * i);
-        words[12 * i + 5] = t.pExt ? 1 : 0;
-        if (fold) words.set(t.outs!.map((o) => p(o)), 12 * i + 6);
-        words[12 * i + 10] = wAt + 16 * i;
-        words[12 * i + 11] = sAt + 48 * i;
+      for (let i = 0; i < n; i++) {
+        const t = trees[i]!, d = 12 * i;
+        for (let k = 0; k < 5; k++) words[d + k] = p(t.tables[k]!);
+        words[d + 5] = t.pExt ? 1 : 0;
+        if (fold) for (let k = 0; k < 4; k++) words[d + 6 + k] = p(t.outs![k]!);
+        words[d + 10] = wAt + 16 * i;
+        words[d + 11] = sAt + 48 * i;
         words.set(t.weight.subarray(0, 4), 12 * n + 4 * i);
-      });
+      }
       return withWords(lr, (lp) => partials(slots, 12, (out) => {
         const jobs: Job[] = [];
         for (let i = 0, j = 0; i < n; i += per, j++) {
@@ -210,9 +211,11 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
       return;
     }
     const desc = new Uint32Array(8 * layers.length);
-    layers.forEach((x, i) => {
-      desc.set([p(x.p0), p(x.p1), p(x.q0), p(x.q1), x.pExt ? 1 : 0, p(x.np), p(x.nq)], 8 * i);
-    });
+    for (let i = 0; i < layers.length; i++) {
+      const x = layers[i]!, d = 8 * i;
+      desc[d] = p(x.p0); desc[d + 1] = p(x.p1); desc[d + 2] = p(x.q0); desc[d + 3] = p(x.q1);
+      desc[d + 4] = x.pExt ? 1 : 0; desc[d + 5] = p(x.np); desc[d + 6] = p(x.nq);
+    }
     const list = L.from(desc);
     try {
       const jobs: Job[] = [];
@@ -254,7 +257,10 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
       const list = L.allocFor(4 * blocks.length);
       try {
         const desc = L.view(list), jobs: Job[] = [];
-        blocks.forEach((b, i) => desc.set([wp + 4 * b.rAt, b.low, wp + 4 * b.cAt, p(b.out) + (16 << b.low) * b.h], 4 * i));
+        for (let i = 0; i < blocks.length; i++) {
+          const b = blocks[i]!;
+          desc[4 * i] = wp + 4 * b.rAt; desc[4 * i + 1] = b.low; desc[4 * i + 2] = wp + 4 * b.cAt; desc[4 * i + 3] = p(b.out) + (16 << b.low) * b.h;
+        }
         for (let i = 0; i < blocks.length;) {
           let j = i + 1, size = 2 ** blocks[i]!.low;
           while (j < blocks.length && size + 2 ** blocks[j]!.low <= share) size += 2 ** blocks[j++]!.low;
@@ -361,7 +367,8 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
     },
     foldRoundProduct(tables: Table[], m: number, r: Ext, outs: Buf[]) {
       const jobs = jobsFor(m, MIN.pairs);
-      const inPlace = tables.some((t, j) => overlaps(t.buf, (t.ext ? 8 : 2) * m, outs[j]!, 4 * m));
+      let inPlace = false;
+      for (let j = 0; j < tables.length; j++) inPlace ||= overlaps(tables[j]!.buf, (tables[j]!.ext ? 8 : 2) * m, outs[j]!, 4 * m);
       if (jobs < 2 || inPlace || (tables.length !== 2 && tables.length !== 3)) return L.foldRoundProduct(tables, m, r, outs);
       const width = 4 * tables.length, rsj = ranges(m, jobs, 16);
       return withWords(r, (rp) => partials(rsj.length, width, (out) => run(tables.length === 2 ? "foldRound2" : "foldRound3", rsj, (f, t, j) => {

@@ -3,18 +3,22 @@
 // are zero on padding; virtual ones are whatever their formula gives there (e.g. a broadcast
 // bias). Each op's live region is checked against the integer evaluator, so a proof and
 // `zkml run --plan` can never disagree silently.
-import { type ProofPlan, type PlanTensor, CircuitError, forEachLiveRun, padInts } from "../circuit/index.ts";
+import { type ProofPlan, type PlanTensor, CircuitError, liveBlocks, padInts } from "../circuit/index.ts";
 import type { QOp } from "../quant/qgraph.ts";
 import { proverGadget } from "./gadgets/index.ts";
 
 export type Values = Map<string, Float64Array>;
 
 function checkLive(op: QOp, out: PlanTensor, padded: Float64Array, ref: Int32Array): void {
-  forEachLiveRun(out.shape, out.logDims, (i, pos, len) => {
-    for (let j = 0; j < len; j++) {
-      if (padded[pos + j] !== ref[i + j]) throw new CircuitError(`${op.source}: prover and integer evaluator disagree on ${op.output}[${i + j}] (${padded[pos + j]} vs ${ref[i + j]}); this is a bug, please report it`, op.source);
+  const { starts, positions, rows, len, stride } = liveBlocks(out.shape, out.logDims);
+  for (let b = 0; b < starts.length; b++) {
+    for (let r = 0; r < rows; r++) {
+      const i = starts[b]! + r * len, pos = positions[b]! + r * stride;
+      for (let j = 0; j < len; j++) {
+        if (padded[pos + j] !== ref[i + j]) throw new CircuitError(`${op.source}: prover and integer evaluator disagree on ${op.output}[${i + j}] (${padded[pos + j]} vs ${ref[i + j]}); this is a bug, please report it`, op.source);
+      }
     }
-  });
+  }
 }
 
 /** Model tensors in the padded layout, per model data object: made once for every proof with it. */

@@ -1,6 +1,6 @@
 // Dense linear layer acc[m,n] = Σ_k x[m,k]·w[n,k] + b[n] (PROTOCOL §4, MatMul/Gemm): the claim
 // on acc at (r_n, r_m) becomes a degree-2 sumcheck over k of x̃(r_m, k)·w̃(r_n, k).
-import { type Claim, type PlanTensor, concatPoint, forEachLiveRun, padInts } from "../../circuit/index.ts";
+import { type Claim, type PlanTensor, concatPoint, liveBlocks, padInts } from "../../circuit/index.ts";
 import { LABELS } from "../../circuit/protocol.ts";
 import { foldHigh } from "./fold.ts";
 import { proveProduct } from "../../sumcheck/index.ts";
@@ -16,7 +16,8 @@ export function accFromRef(out: PlanTensor, ref: Int32Array, bias: Float64Array 
   const acc = padInts(ref, out.shape, out.logDims);
   if (!bias) return acc;
   const live = new Uint8Array(acc.length);
-  forEachLiveRun(out.shape, out.logDims, (_i, pos, len) => live.fill(1, pos, pos + len));
+  const { positions, rows, len, stride } = liveBlocks(out.shape, out.logDims);
+  for (const at of positions) for (let r = 0; r < rows; r++) live.fill(1, at + r * stride, at + r * stride + len);
   for (let p = 0; p < acc.length; p++) if (!live[p]) acc[p] = bias[channelOf(p)]!;
   return acc;
 }

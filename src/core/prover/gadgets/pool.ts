@@ -33,23 +33,28 @@ function geometry(plan: ProofPlan, op: Pool) {
  */
 function sources(axes: readonly Axis[], offsets: readonly number[][]): Int32Array[] {
   const outSize = axes.reduce((a, ax) => a * 2 ** ax.outLog, 1);
-  return offsets.map((k) => {
-    const src = new Int32Array(outSize);
-    for (let s = 0; s < outSize; s++) {
-      let rest = s, pos = 0, stride = 1, padding = false, outside = false;
-      for (let j = axes.length - 1; j >= 0; j--) {
-        const a = axes[j]!, o = rest % 2 ** a.outLog;
-        rest = Math.floor(rest / 2 ** a.outLog);
-        const i = o < a.out ? sourceOf(a, o, k[j]!) : -1;
-        if (o >= a.out) padding = true;
-        else if (i < 0) outside = true;
-        else pos += i * stride;
-        stride *= 2 ** a.inLog;
-      }
-      src[s] = padding ? -2 : outside ? -1 : pos;
+  const out: Int32Array[] = [];
+  for (const k of offsets) out.push(sourcesOf(axes, k, outSize));
+  return out;
+}
+
+// Module-level, not a closure per call: V8 drops a closure's optimized code at each major GC.
+function sourcesOf(axes: readonly Axis[], k: readonly number[], outSize: number): Int32Array {
+  const src = new Int32Array(outSize);
+  for (let s = 0; s < outSize; s++) {
+    let rest = s, pos = 0, stride = 1, padding = false, outside = false;
+    for (let j = axes.length - 1; j >= 0; j--) {
+      const a = axes[j]!, o = rest % 2 ** a.outLog;
+      rest = Math.floor(rest / 2 ** a.outLog);
+      const i = o < a.out ? sourceOf(a, o, k[j]!) : -1;
+      if (o >= a.out) padding = true;
+      else if (i < 0) outside = true;
+      else pos += i * stride;
+      stride *= 2 ** a.inLog;
     }
-    return src;
-  });
+    src[s] = padding ? -2 : outside ? -1 : pos;
+  }
+  return src;
 }
 
 const poolOf = (plan: ProofPlan, opIndex: number): PoolProof => plan.pools.find((p) => p.op === opIndex)!;
