@@ -315,7 +315,6 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
   const { alpha, betaPowers } = challenges(tr, Math.max(...instances.map((x) => x.table.columns.length)));
 
   const K = fieldBackend();
-  const T=(globalThis as any).__T ??= {}; let t0=performance.now(); const lap=(k:string)=>{const t=performance.now(); T[k]=(T[k]??0)+t-t0; t0=t;};
   const trees: GkrLeaves[] = [];
   // Every use's columns in kernel memory once: the denominators and, after the GKR, the column
   // values at the leaf point (eq table · column) read them there.
@@ -362,9 +361,7 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
     throw e;
   }
   try {
-    lap("leaves");
     const { proof: gkr, claims: leafClaims } = gkrProve(trees, tr, K);
-    lap("gkr");
 
     // Each use's columns share its point: one eq table per use (all in one kernel batch), then
     // a dot product per column.
@@ -379,7 +376,6 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
     absorbExts(tr, "logup/columns", columnEvals.flat(2));
     const multiplicityEvals = instances.map(({ m }, i) => evaluateMle(m, false, pointWords(leafClaims[2 * i + 1]!.point), K));
     absorbExts(tr, "logup/multiplicity", multiplicityEvals);
-    lap("evals");
     return { proof: { gkr, columnEvals, multiplicityEvals }, claims: logupClaims(instances, leafClaims, columnEvals, multiplicityEvals) };
   } finally {
     for (const b of [...columns.flat(2), ...eqs]) K.free(b);
