@@ -189,11 +189,10 @@ export function multiplicities(table: Table, uses: LookupUse[], opts: { skipMiss
   const tuple = new Uint32Array(table.columns.length);
   for (const u of uses) {
     const live = liveMask(u);
-    if (find.direct) {
+    if (find.direct && tuple.length <= 3) {
       // The first column indexes the row directly, the others must match it: no tuple, no call
-      // per element. Tables have at most three columns (a missing one compares 0 with 0).
+      // per element (a missing second or third column compares 0 with 0).
       const { index, lo, hi } = find.direct, span = hi - lo, col = u.columns[0]!, width = tuple.length;
-      if (width > 3) throw new LookupError(`table ${table.name}: ${width} columns (at most 3)`);
       const zeros = baseZeros(Math.max(rows, live.length));
       const t1 = width > 1 ? table.columns[1]! : zeros, u1 = width > 1 ? u.columns[1]! : zeros;
       const t2 = width > 2 ? table.columns[2]! : zeros, u2 = width > 2 ? u.columns[2]! : zeros;
