@@ -7,7 +7,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg } from "node:os";
 import { proveWithKey } from "../src/core/prover/keys.ts";
-import { availableCores, nodePool } from "../src/core/parallel/index.ts";
+import { Worker } from "node:worker_threads";
+import { availableCores, nodePool, poolBackendOf, type WorkerPool } from "../src/core/parallel/index.ts";
+import { fieldBackend, type FieldBackend } from "../src/core/kernels/index.ts";
 import { SHARED } from "../test/shared-data.ts";
 import { prepareModel } from "./prove.ts";
 import type { Reporter } from "./report.ts";
@@ -49,6 +51,36 @@ async function measure(r: Reporter, name: string, counts: number[]): Promise<voi
   });
 }
 
+/**
+ * What two threads can give on this machine, measured in the same run: a kernel with no serial
+ * part (an extension-field product over 2^20 elements) on one thread and split over the pool, and
+ * on one thread while another thread only does arithmetic (two vCPUs that share a physical core
+ * or a power budget slow each other down; no software on top can beat that).
+ */
+async function ceiling(r: Reporter, pool: WorkerPool): Promise<void> {
+  const n = 1 << 20, reps = 15;
+  const time = (K: FieldBackend) => {
+    const a = K.from(new Uint32Array(4 * n).map((_, i) => (i * 2654435761) % 2130706433)), o = K.allocFor(4 * n);
+    try {
+      K.extMul(a, a, o, n);
+      const ts = Array.from({ length: reps }, () => { const t = performance.now(); K.extMul(a, a, o, n); return performance.now() - t; });
+      return median(ts);
+    } finally {
+      K.free(a); K.free(o);
+    }
+  };
+  const one = time(fieldBackend()), two = time(poolBackendOf(pool));
+  // A neighbour that computes in registers, touching no shared memory.
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const busy = new Worker(`const { workerData } = require("node:worker_threads"); const s = new Int32Array(workerData);
+    let x = 1.1; while (Atomics.load(s, 0) === 0) for (let i = 0; i < 1e5; i++) x = x * 1.0000001 + 1e-9;`, { eval: true, workerData: stop.buffer });
+  await new Promise((ok) => setTimeout(ok, 100));
+  const crowded = time(fieldBackend());
+  Atomics.store(stop, 0, 1);
+  await busy.terminate();
+  r.result("parallel", { model: "kernel extMul 2^20", workers: 2, one_thread_ms: one, two_threads_ms: two, speedup: one / two, one_thread_beside_busy_thread_ms: crowded, neighbour_slowdown: crowded / one });
+}
+
 export async function run(r: Reporter, args: string[]): Promise<void> {
   if (!existsSync(join(SHARED, "models"))) {
     r.note(`parallel: no shared models at ${join(SHARED, "models")}; nothing to measure`);
@@ -62,5 +94,10 @@ export async function run(r: Reporter, args: string[]): Promise<void> {
   r.note(`${availableCores()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} (other processes share the cores: speed-ups are only meaningful on an idle machine)`);
   r.note(`V8 flags: ${process.execArgv.filter((a) => a.startsWith("--max-semi")).join(" ") || "none"} (npm run bench uses the young generation the zkml CLI proves with)`);
   r.note("pool_ms: wall time of the kernel batches split across the threads (RS encoding, transposition, hashing, row combinations, eq tables, folds, sumcheck and GKR rounds); the rest of prove_ms runs on the proving thread (witness, transcript, small kernel calls)");
+  if (counts.includes(2)) {
+    const threads = nodePool(2);
+    await threads.ready;
+    if (threads.pool.size === 2) await ceiling(r, threads.pool);
+  }
   for (const name of names) await measure(r, name, counts);
 }
