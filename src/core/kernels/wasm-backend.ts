@@ -244,14 +244,15 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
     try {
       const base = mem.ptr, wAt = base + 48 * n, sAt = wAt + 16 * n, out = sAt + 48 * n;
       const words = new Uint32Array(memory.buffer, base, 16 * n);
-      trees.forEach((t, i) => {
-        words.set(t.tables.map(p), 12 * i);
-        words[12 * i + 5] = t.pExt ? 1 : 0;
-        if (r) words.set(t.outs!.map(p), 12 * i + 6);
-        words[12 * i + 10] = wAt + 16 * i;
-        words[12 * i + 11] = sAt + 48 * i;
+      for (let i = 0; i < n; i++) {
+        const t = trees[i]!, d = 12 * i;
+        for (let j = 0; j < 5; j++) words[d + j] = p(t.tables[j]!);
+        words[d + 5] = t.pExt ? 1 : 0;
+        if (r) for (let j = 0; j < 4; j++) words[d + 6 + j] = p(t.outs![j]!);
+        words[d + 10] = wAt + 16 * i;
+        words[d + 11] = sAt + 48 * i;
         words.set(t.weight.subarray(0, 4), 12 * n + 4 * i);
-      });
+      }
       if (r) k.gkrFoldRoundList(base, n, m, putExt(r), putExt(lambda, S_IN + 16), withOne, out);
       else k.gkrRoundList(base, n, m, putExt(lambda), withOne, out);
       return getWords(out, 12);
