@@ -16,12 +16,12 @@
 
 import type { Ext } from "../field/ext.ts";
 import { createTsBackend } from "./ts-backend.ts";
-import { createWasmBackend, MAX_PRODUCT, type WasmFieldBackend } from "./wasm-backend.ts";
+import { createWasmBackend, GKR_LIST_WORDS, MAX_PRODUCT, writeGkrList, type WasmFieldBackend } from "./wasm-backend.ts";
 import type { FieldBackend } from "./types.ts";
 
 export type { Buf, Table, FieldBackend, GkrLayerArgs, GkrTables } from "./types.ts";
 export type { WasmFieldBackend, FieldKernelExports } from "./wasm-backend.ts";
-export { createTsBackend, createWasmBackend, MAX_PRODUCT };
+export { createTsBackend, createWasmBackend, GKR_LIST_WORDS, MAX_PRODUCT, writeGkrList };
 export { checkDenominators } from "./types.ts";
 export { wasmGemmF32 } from "./gemm-f32.ts";
 export { fieldOpsCount } from "./field-ops.ts";

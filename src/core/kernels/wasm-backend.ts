@@ -12,7 +12,7 @@ import { inv, rootOfUnity } from "../field/koalabear.ts";
 import type { Ext } from "../field/ext.ts";
 import { wasmBase64 } from "./generated/field.wasm.ts";
 import { instantiateKernel, type KernelInstance } from "./load.ts";
-import type { Buf, FieldBackend, Table } from "./types.ts";
+import type { Buf, FieldBackend, GkrTables, Table } from "./types.ts";
 import { checkDenominators } from "./types.ts";
 import { countFieldOps } from "./field-ops.ts";
 
@@ -75,6 +75,27 @@ export interface FieldKernelExports {
 }
 
 const ALIGN = 64;
+
+/** Words a tree takes in a gkr*RoundList list: its descriptor (12), weight (4) and sums scratch (12). */
+export const GKR_LIST_WORDS = 28;
+
+/**
+ * Lays out the list the gkr*RoundList kernels read, into `words` (GKR_LIST_WORDS per tree) at
+ * byte address `at`: per tree S, p0, p1, q0, q1, pExt, the four fold outputs (with `fold`), the
+ * address of its weight and of its sums; then the weights; then room for the sums.
+ */
+export function writeGkrList(words: Uint32Array, at: number, trees: readonly GkrTables[], ptr: (b: Buf) => number, fold: boolean): void {
+  const n = trees.length, wAt = at + 48 * n, sAt = wAt + 16 * n;
+  for (let i = 0; i < n; i++) {
+    const t = trees[i]!, d = 12 * i;
+    for (let j = 0; j < 5; j++) words[d + j] = ptr(t.tables[j]!);
+    words[d + 5] = t.pExt ? 1 : 0;
+    if (fold) for (let j = 0; j < 4; j++) words[d + 6 + j] = ptr(t.outs![j]!);
+    words[d + 10] = wAt + 16 * i;
+    words[d + 11] = sAt + 48 * i;
+    words.set(t.weight.subarray(0, 4), 12 * n + 4 * i);
+  }
+}
 
 /** Most tables in one roundProduct (the scratch holds their descriptors and the sums). */
 export const MAX_PRODUCT = 8;
@@ -236,23 +257,14 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
   };
 
   // Several trees' rounds in one call of the list kernels (gkr*RoundList), weighted in the kernel.
-  const gkrList = (trees: readonly { tables: readonly Buf[]; pExt: boolean; weight: Ext; outs?: readonly Buf[] }[], m: number, lambda: Ext, withOne: boolean, r?: Ext): Uint32Array => {
+  const gkrList = (trees: readonly GkrTables[], m: number, lambda: Ext, withOne: boolean, r?: Ext): Uint32Array => {
     const n = trees.length;
     for (const t of trees) checkGkr(t.tables, t.pExt, m, r ? t.outs ?? [] : undefined);
-    // Per tree: a 12-word descriptor, its weight (4 words) and its sums (12 words); then the total.
-    const mem = alloc(28 * n + 12, false);
+    // The list, then the total.
+    const mem = alloc(GKR_LIST_WORDS * n + 12, false);
     try {
-      const base = mem.ptr, wAt = base + 48 * n, sAt = wAt + 16 * n, out = sAt + 48 * n;
-      const words = new Uint32Array(memory.buffer, base, 16 * n);
-      for (let i = 0; i < n; i++) {
-        const t = trees[i]!, d = 12 * i;
-        for (let j = 0; j < 5; j++) words[d + j] = p(t.tables[j]!);
-        words[d + 5] = t.pExt ? 1 : 0;
-        if (r) for (let j = 0; j < 4; j++) words[d + 6 + j] = p(t.outs![j]!);
-        words[d + 10] = wAt + 16 * i;
-        words[d + 11] = sAt + 48 * i;
-        words.set(t.weight.subarray(0, 4), 12 * n + 4 * i);
-      }
+      const base = mem.ptr, out = base + 4 * GKR_LIST_WORDS * n;
+      writeGkrList(new Uint32Array(memory.buffer, base, GKR_LIST_WORDS * n), base, trees, p, r !== undefined);
       if (r) k.gkrFoldRoundList(base, n, m, putExt(r), putExt(lambda, S_IN + 16), withOne, out);
       else k.gkrRoundList(base, n, m, putExt(lambda), withOne, out);
       return getWords(out, 12);

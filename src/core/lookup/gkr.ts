@@ -48,7 +48,7 @@ const TWO = extFromBase(2), THREE = extFromBase(3);
 /** eq(r, x) for one variable: r·x + (1 − r)(1 − x). */
 const eqAt = (r: Ext, x: Ext): Ext => extAdd(extMul(r, x), extMul(extSub(EXT_ONE, r), extSub(EXT_ONE, x)));
 
-function absorbExts(tr: Transcript, label: string, xs: Ext[]): void {
+export function absorbExts(tr: Transcript, label: string, xs: Ext[]): void {
   const buf = new Uint32Array(4 * xs.length);
   for (let i = 0; i < xs.length; i++) buf.set(xs[i]!, 4 * i);
   tr.absorbFields(label, buf);
@@ -66,7 +66,7 @@ export function eqEval(r: Ext[], x: Ext[]): Ext {
   return acc;
 }
 
-const pointWords = (r: Ext[]): Uint32Array => {
+export const pointWords = (r: Ext[]): Uint32Array => {
   const out = new Uint32Array(4 * r.length);
   for (let i = 0; i < r.length; i++) out.set(r[i]!.subarray(0, 4), 4 * i);
   return out;

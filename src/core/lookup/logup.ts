@@ -9,7 +9,7 @@
 
 import { type Ext, EXT_ONE, EXT_ZERO, P, extAdd, extEquals, extFromBase, extIsZero, extMul, extSub } from "../field/index.ts";
 import type { Transcript } from "../transcript/index.ts";
-import { gkrProve, gkrVerify, eqEval, type GkrClaim, type GkrLeaves, type GkrProof } from "./gkr.ts";
+import { absorbExts, gkrProve, gkrVerify, eqEval, pointWords, type GkrClaim, type GkrLeaves, type GkrProof } from "./gkr.ts";
 import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
 import { evaluateMle } from "../poly/index.ts";
 import { LookupError, LookupRejection } from "./errors.ts";
@@ -151,22 +151,10 @@ function prefixIndicator(r: Ext[], n: number): Ext {
   return acc;
 }
 
-const pointWords = (r: Ext[]): Uint32Array => {
-  const out = new Uint32Array(4 * r.length);
-  r.forEach((x, i) => out.set(x.subarray(0, 4), 4 * i));
-  return out;
-};
-
 function weightOf(point: Ext[], nLow: number, offset: number): Ext {
   const high = point.slice(nLow);
   const idx = offset / 2 ** nLow;
   return eqEval(high, high.map((_, t) => (Math.floor(idx / 2 ** t) % 2 ? EXT_ONE : EXT_ZERO)));
-}
-
-function absorbExts(tr: Transcript, label: string, xs: Ext[]): void {
-  const buf = new Uint32Array(4 * xs.length);
-  xs.forEach((x, i) => buf.set(x, 4 * i));
-  tr.absorbFields(label, buf);
 }
 
 function checkTable(t: Table): void {

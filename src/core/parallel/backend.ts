@@ -3,8 +3,9 @@
 // Field arithmetic is exact, so partial sums added in any grouping give the same canonical value:
 // results are bit for bit those of one thread, for any number of threads.
 import { extAdd, extMul, extSub, EXT_ONE, type Ext } from "../field/index.ts";
-import { checkDenominators, createWasmBackend, MAX_PRODUCT, type Buf, type FieldBackend, type GkrLayerArgs, type GkrTables, type Table, type WasmFieldBackend } from "../kernels/index.ts";
+import { checkDenominators, createWasmBackend, GKR_LIST_WORDS, MAX_PRODUCT, writeGkrList, type Buf, type FieldBackend, type GkrLayerArgs, type GkrTables, type Table, type WasmFieldBackend } from "../kernels/index.ts";
 import { countFieldOps } from "../kernels/field-ops.ts";
+import { weighted } from "../kernels/batched.ts";
 import { PoolError, type WorkerPool } from "./pool.ts";
 import { MAX_JOBS, type Job, type KernelFn } from "./protocol.ts";
 
@@ -159,29 +160,12 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
             ? { fn: "gkrFoldRound", args: [...tabs, t.pExt ? 1 : 0, to - f, lp + 16, lp, one, ...t.outs!.map((o) => p(o) + 16 * f), at] }
             : { fn: "gkrRound", args: [...tabs, t.pExt ? 1 : 0, to - f, lp, one, at] };
         })));
-      }, (parts) => {
-        const sum = new Uint32Array(12);
-        trees.forEach((t, i) => {
-          const tree = sumExts(parts.subarray(12 * i * split.length, 12 * (i + 1) * split.length), 12);
-          for (let x = 0; x < 12; x += 4) sum.set(extAdd(sum.subarray(x, x + 4), extMul(t.weight, tree.subarray(x, x + 4))), x);
-        });
-        return sum;
-      }));
+      }, (parts) => weighted(trees, trees.map((_, i) => sumExts(parts.subarray(12 * i * split.length, 12 * (i + 1) * split.length), 12)))));
     }
-    // Per tree: a descriptor (S, p0, p1, q0, q1, pExt, four outputs, weight, sums), then the
-    // weights, then the per-tree sums (scratch); each job weighs its trees into its own slot.
-    const n = trees.length, list = L.allocFor(28 * n), at = p(list), wAt = at + 48 * n, sAt = wAt + 16 * n;
+    // The list the gkr*RoundList kernels read; each job weighs its trees into its own slot.
+    const n = trees.length, list = L.allocFor(GKR_LIST_WORDS * n), at = p(list);
     try {
-      const words = L.view(list);
-      for (let i = 0; i < n; i++) {
-        const t = trees[i]!, d = 12 * i;
-        for (let k = 0; k < 5; k++) words[d + k] = p(t.tables[k]!);
-        words[d + 5] = t.pExt ? 1 : 0;
-        if (fold) for (let k = 0; k < 4; k++) words[d + 6 + k] = p(t.outs![k]!);
-        words[d + 10] = wAt + 16 * i;
-        words[d + 11] = sAt + 48 * i;
-        words.set(t.weight.subarray(0, 4), 12 * n + 4 * i);
-      }
+      writeGkrList(L.view(list), at, trees, p, fold);
       return withWords(lr, (lp) => partials(slots, 12, (out) => {
         const jobs: Job[] = [];
         for (let i = 0, j = 0; i < n; i += per, j++) {
