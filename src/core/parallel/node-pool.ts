@@ -1,6 +1,7 @@
 // Pools of worker_threads for Node (loaded through process.getBuiltinModule so browser bundles
 // never import node:*). Workers load the TypeScript sources through tsx, as the CLI does.
 import { createPool, settled, singleThreadPool, type WorkerPool } from "./pool.ts";
+import { getBuiltin, lowerOtherThreads, osThreadId } from "./node-threads.ts";
 
 interface NodeWorker {
   postMessage(m: unknown): void;
@@ -11,9 +12,6 @@ interface NodeWorker {
 interface WorkerThreads { Worker: new (code: string, opts: { eval: true; workerData: unknown }) => NodeWorker }
 interface NodeModule { createRequire(from: string): { resolve(id: string): string } }
 interface NodeUrl { pathToFileURL(path: string): URL }
-
-type GetBuiltin = (id: string) => unknown;
-const getBuiltin = (globalThis as { process?: { getBuiltinModule?: GetBuiltin } }).process?.getBuiltinModule;
 
 // CommonJS eval code: register tsx, then import the TypeScript entry.
 const BOOT = `const { workerData } = require("node:worker_threads");
@@ -29,6 +27,9 @@ export function availableCores(): number {
 const NODE_ENTRY = "./node-worker.ts";
 
 const pools = new Map<number, { pool: WorkerPool; ready: Promise<void> }>();
+
+/** OS threads that prove: the threads that made pools, and every pool's workers. */
+const proving = new Set<number>();
 
 /**
  * The process's pool of `threads` participants (created once per size; its workers do not keep
@@ -46,16 +47,25 @@ export function nodePool(threads: number): { pool: WorkerPool; ready: Promise<vo
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
   const entry = new URL(NODE_ENTRY, import.meta.url).href;
   const started: Promise<void>[] = [];
+  for (const tid of [osThreadId(), (globalThis as { process?: { pid?: number } }).process?.pid]) if (tid) proving.add(tid);
   const pool = createPool(threads, () => {
     const w = new Worker(BOOT, { eval: true, workerData: { tsx, entry } });
     w.unref();
     started.push(new Promise((resolve, reject) => {
-      w.once("message", () => resolve());
+      w.once("message", (m) => {
+        const tid = (m as { tid?: number }).tid;
+        if (tid) proving.add(tid);
+        resolve();
+      });
       w.once("error", reject);
     }));
     return w;
   });
-  const made = { pool, ready: settled(started) };
+  // With a thread per core there is no core left for V8's compiler and GC threads: they run at
+  // the lowest priority from now on (node-threads.ts).
+  const ready = settled(started);
+  if (pool.size > 1) void ready.then(() => lowerOtherThreads(proving), () => {});
+  const made = { pool, ready };
   pools.set(threads, made);
   return made;
 }

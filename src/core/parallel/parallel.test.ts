@@ -255,4 +255,24 @@ describe("worker pool", () => {
     }
     expect(singleThreadPool().size).toBe(1);
   });
+
+  // Linux only (the pool reads /proc): elsewhere there is nothing to check.
+  it.runIf(process.platform === "linux")("keeps its threads at full priority and lowers the process's other threads", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const nice = (tid: string) => Number(readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
+    await nodePool(2).ready;
+    const before = new Set(readdirSync("/proc/self/task"));
+    const { ready } = nodePool(3);
+    await ready;
+    const tasks = readdirSync("/proc/self/task");
+    const fresh = tasks.filter((t) => !before.has(t)), old = tasks.filter((t) => before.has(t) && t !== String(process.pid));
+    // The calling thread and the two new workers prove. Each worker also started a module-loader
+    // thread (tsx), and V8's and libuv's threads were there before: none of those prove.
+    expect(nice(String(process.pid))).toBe(0);
+    expect(fresh.filter((t) => nice(t) === 0)).toHaveLength(2);
+    expect(fresh.filter((t) => nice(t) === 19)).toHaveLength(fresh.length - 2);
+    // An earlier pool's worker proves too.
+    expect(old.filter((t) => nice(t) === 0).length).toBeGreaterThanOrEqual(1);
+    expect(old.filter((t) => nice(t) === 19).length).toBeGreaterThan(0);
+  });
 });
