@@ -3,7 +3,8 @@
 // algebra both sides compute (requant identity, claim merging).
 import { P, type Ext, EXT_ZERO, extAdd, extMul, extFromBase, extInv, extSub, extEquals } from "../field/index.ts";
 import type { Table } from "../lookup/index.ts";
-import { eqTable, eqEval } from "../poly/index.ts";
+import { eqEval } from "../poly/index.ts";
+import { fieldBackend, type FieldBackend } from "../kernels/index.ts";
 import { chooseParams, layoutSegments, type PcsParams, type SegmentMap } from "../pcs/index.ts";
 import { proveProduct, verifySumcheck } from "../sumcheck/index.ts";
 import type { Transcript } from "../transcript/index.ts";
@@ -127,16 +128,22 @@ export function limbSum(limbs: readonly Ext[]): Ext {
   return acc;
 }
 
-function combinedEq(claims: readonly Claim[], rho: Ext): Uint32Array {
-  let table: Uint32Array | undefined;
-  let coeff: Ext = extFromBase(1);
-  for (const c of claims) {
-    const e = eqTable(c.point);
-    if (!table) table = new Uint32Array(e.length);
-    for (let i = 0; i < e.length / 4; i++) table.set(extAdd(table.subarray(4 * i, 4 * i + 4), extMul(coeff, e.subarray(4 * i, 4 * i + 4))), 4 * i);
-    coeff = extMul(coeff, rho);
+/** Σ_l ρ^l eq(r_l, ·): scaled eq tables by the kernels, summed there. */
+function combinedEq(claims: readonly Claim[], rho: Ext, K: FieldBackend = fieldBackend()): Uint32Array {
+  const n = 2 ** (claims[0]!.point.length / 4);
+  const outs = claims.map(() => K.allocFor(4 * n));
+  try {
+    let coeff: Ext = extFromBase(1);
+    K.eqTables(claims.map((c, l) => {
+      const t = { r: c.point, out: outs[l]!, scale: coeff };
+      coeff = extMul(coeff, rho);
+      return t;
+    }));
+    for (let l = 1; l < outs.length; l++) K.extAdd(outs[0]!, outs[l]!, outs[0]!, n);
+    return K.read(outs[0]!);
+  } finally {
+    for (const o of outs) K.free(o);
   }
-  return table!;
 }
 
 /** Merges claims on one virtual tensor: Σ_x (Σ_l ρ^l eq(r_l, x))·T(x) by one sumcheck. */

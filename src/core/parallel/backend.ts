@@ -219,25 +219,29 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
       return;
     }
     // Per table: its low variables, then 2^k block constants; k = 0 for a table below the threshold.
-    const words: number[] = [], blocks: { rAt: number; low: number; cAt: number; out: Buf; h: number }[] = [];
+    const split = (t: (typeof tables)[number]) => (t.r.length / 4 < MIN.eqVars ? 0 : Math.min(t.r.length / 4 - 8, Math.ceil(Math.log2(pool.size * JOBS_PER_THREAD))));
+    const words = new Uint32Array(tables.reduce((a, t) => a + t.r.length - 4 * split(t) + (4 << split(t)), 0));
+    const blocks: { rAt: number; low: number; cAt: number; out: Buf; h: number }[] = [];
+    let at = 0;
     for (const t of tables) {
-      const n = t.r.length / 4, k = n < MIN.eqVars ? 0 : Math.min(n - 8, Math.ceil(Math.log2(pool.size * JOBS_PER_THREAD))), low = n - k;
-      const rAt = words.length;
-      words.push(...t.r.subarray(0, 4 * low));
+      const k = split(t), low = t.r.length / 4 - k, rAt = at;
+      words.set(t.r.subarray(0, 4 * low), at);
+      at += 4 * low;
       for (let h = 0; h < 1 << k; h++) {
         let c: Ext = t.scale ?? EXT_ONE;
         for (let i = 0; i < k; i++) {
           const ri = t.r.subarray(4 * (low + i), 4 * (low + i) + 4);
           c = extMul(c, (h >> i) & 1 ? ri : extSub(EXT_ONE, ri));
         }
-        blocks.push({ rAt, low, cAt: words.length, out: t.out, h });
-        words.push(...c);
+        blocks.push({ rAt, low, cAt: at, out: t.out, h });
+        words.set(c, at);
+        at += 4;
       }
     }
     // Consecutive blocks go several to a job (eqTableList) up to an even share of the entries: a
     // job per small table cost more in claiming than its few microseconds of work.
     const share = Math.max(1 << 10, Math.ceil(total / (pool.size * JOBS_PER_THREAD)));
-    withWords(Uint32Array.from(words), (wp) => {
+    withWords(words, (wp) => {
       const list = L.allocFor(4 * blocks.length);
       try {
         const desc = L.view(list), jobs: Job[] = [];

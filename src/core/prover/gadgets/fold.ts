@@ -1,6 +1,4 @@
 // Tables for sumchecks, built from a tensor's padded values by fixing some of its variables.
-import { extAdd, extMul } from "../../field/index.ts";
-import { eqTable } from "../../poly/index.ts";
 import { fieldBackend, type FieldBackend } from "../../kernels/index.ts";
 import { residentSlice } from "../../kernels/resident.ts";
 import type { PlanTensor } from "../../circuit/index.ts";
@@ -22,17 +20,20 @@ export function foldHigh(values: Uint32Array, low: number, high: Uint32Array, K:
   }
 }
 
-/** Fixes the lowest variables of an ext table at `low`: an ext table over the remaining ones. */
-export function foldLowExt(table: Uint32Array, low: Uint32Array): Uint32Array {
-  const eq = eqTable(low);
-  const lowSize = eq.length / 4, highSize = table.length / 4 / lowSize;
-  const out = new Uint32Array(4 * highSize);
-  for (let h = 0; h < highSize; h++) {
-    let acc: Uint32Array = out.subarray(4 * h, 4 * h + 4).slice();
-    for (let l = 0; l < lowSize; l++) acc = extAdd(acc, extMul(eq.subarray(4 * l, 4 * l + 4), table.subarray(4 * (h * lowSize + l), 4 * (h * lowSize + l) + 4)));
-    out.set(acc, 4 * h);
+/** Fixes the lowest variables of an ext table at `low`, one fold each (wasm): an ext table over the remaining ones. */
+export function foldLowExt(table: Uint32Array, low: Uint32Array, K: FieldBackend = fieldBackend()): Uint32Array {
+  let cur = K.from(table);
+  try {
+    for (let i = 0, m = table.length / 8; i < low.length / 4; i++, m /= 2) {
+      const next = K.allocFor(4 * m);
+      K.foldExt(cur, m, low.subarray(4 * i, 4 * i + 4), next);
+      K.free(cur);
+      cur = next;
+    }
+    return K.read(cur);
+  } finally {
+    K.free(cur);
   }
-  return out;
 }
 
 /**

@@ -6,8 +6,8 @@
 // sum. Batch axes broadcast (numpy rules).
 import { type Claim, broadcastPoint, concatPoint, paddedSize, type PlanTensor } from "../../circuit/index.ts";
 import { LABELS } from "../../circuit/protocol.ts";
-import { extAdd, extFromBase, extMul } from "../../field/index.ts";
 import { eqTable } from "../../poly/index.ts";
+import { fieldBackend, type FieldBackend } from "../../kernels/index.ts";
 import { proveProduct } from "../../sumcheck/index.ts";
 import type { QOp } from "../../quant/qgraph.ts";
 import type { ProverCtx } from "../context.ts";
@@ -82,21 +82,26 @@ export function forwardMatmul2(ctx: Pick<ProverCtx, "plan" | "values">, op: MatM
  * A table over (k, b_out) (k the low variables): Σ over the operand's other axis (m for a, n for
  * c) weighted by eq at the claim's coordinate, read at the operand's broadcast batch index.
  */
-function operandTable(values: Uint32Array, batchMap: Int32Array, Kp: number, other: number, eqOther: Uint32Array, kIsLow: boolean): Uint32Array {
-  const out = new Uint32Array(4 * batchMap.length * Kp);
-  const perBatch = Kp * other;
-  for (let b = 0; b < batchMap.length; b++) {
-    const base = batchMap[b]! * perBatch;
-    for (let k = 0; k < Kp; k++) {
-      let acc: Uint32Array = new Uint32Array(4);
-      for (let o = 0; o < other; o++) {
-        const v = values[base + (kIsLow ? o * Kp + k : k * other + o)]!;
-        if (v !== 0) acc = extAdd(acc, extMul(eqOther.subarray(4 * o, 4 * o + 4), extFromBase(v)));
-      }
-      out.set(acc, 4 * (b * Kp + k));
+function operandTable(values: Uint32Array, batchMap: Int32Array, Kp: number, other: number, rOther: Uint32Array, kIsLow: boolean, K: FieldBackend = fieldBackend()): Uint32Array {
+  const perBatch = Kp * other, nb = batchMap.length;
+  // The batches the output reads, one after another (a broadcast batch repeats).
+  const g = K.allocFor(nb * perBatch), eq = K.allocFor(4 * other), out = K.allocFor(4 * nb * Kp);
+  const t = kIsLow ? undefined : K.allocFor(nb * perBatch);
+  try {
+    for (let b = 0; b < nb; b++) K.write(g, values.subarray(batchMap[b]! * perBatch, (batchMap[b]! + 1) * perBatch), b * perBatch);
+    K.eqTable(rOther, eq);
+    if (kIsLow) {
+      // Batch b is other × Kp: its rows weighted by eq.
+      K.combineRowsMany(Array.from({ length: nb }, (_, b) => ({ m: K.slice(g, b * perBatch, perBatch), rows: other, w: eq, out: K.slice(out, 4 * b * Kp, 4 * Kp) })), Kp);
+    } else {
+      // Batch b is Kp × other: transposed, every batch's columns are rows weighted by eq at once.
+      K.transpose(g, nb * Kp, other, t!);
+      K.combineRows(t!, other, nb * Kp, eq, out);
     }
+    return K.read(out);
+  } finally {
+    for (const x of [g, eq, out, t]) if (x) K.free(x);
   }
-  return out;
 }
 
 export function proveMatmul2(ctx: ProverCtx, op: MatMul2, claim: Claim): void {
@@ -108,8 +113,8 @@ export function proveMatmul2(ctx: ProverCtx, op: MatMul2, claim: Claim): void {
   // eq(r_b, b)·[k < K]: the live selector and the batch weights in one table.
   const weights = new Uint32Array(4 * (eqB.length / 4) * Kp);
   for (let b = 0; b < eqB.length / 4; b++) for (let k = 0; k < K; k++) weights.set(eqB.subarray(4 * b, 4 * b + 4), 4 * (b * Kp + k));
-  const ta = operandTable(ctx.field(a.name), batchIndex(out, a), Kp, 2 ** logM, eqTable(rM.slice()), true);
-  const tc = operandTable(ctx.field(c.name), batchIndex(out, c), Kp, 2 ** logN, eqTable(rN.slice()), false);
+  const ta = operandTable(ctx.field(a.name), batchIndex(out, a), Kp, 2 ** logM, rM, true);
+  const tc = operandTable(ctx.field(c.name), batchIndex(out, c), Kp, 2 ** logN, rN, false);
   const sc = proveProduct(ctx.tr, [{ data: weights, ext: true }, { data: ta, ext: true }, { data: tc, ext: true }]);
   for (const r of sc.proof.rounds) ctx.w.words(r);
   ctx.w.send(ctx.tr, LABELS.matmulEnds, [sc.evals[1]!, sc.evals[2]!]);
