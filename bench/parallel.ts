@@ -19,19 +19,23 @@ const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a.buff
 
 async function measure(r: Reporter, name: string, counts: number[]): Promise<void> {
   const { key, inputs } = prepareModel(name);
-  const reps = name === "vgg16_cifar10" ? 5 : 7;
+  // Medians of many interleaved runs after a few warm-up rounds: V8 keeps tiering up the
+  // prover's functions over the first proofs, and the machine's load drifts.
+  const reps = name === "vgg16_cifar10" ? 11 : 15, warm = 3;
   const pools = await Promise.all(counts.map(async (workers) => {
     if (workers === 1) return 1;
     const threads = nodePool(workers);
     await threads.ready;
     return threads.pool;
   }));
-  // One warm-up proof per count, checked against the first; then the counts take turns, so a
+  // Warm-up proofs for every count, checked against the first; then the counts take turns, so a
   // change in the machine's load hits every count alike.
-  const proofs = pools.map((pool) => proveWithKey(key, inputs, { workers: pool }).proof);
-  proofs.forEach((p, i) => {
-    if (!same(p, proofs[0]!)) throw new Error(`bench parallel: ${name}'s proof with ${counts[i]} workers differs from the one with ${counts[0]}`);
-  });
+  for (let k = 0; k < warm; k++) {
+    const proofs = pools.map((pool) => proveWithKey(key, inputs, { workers: pool }).proof);
+    proofs.forEach((p, i) => {
+      if (!same(p, proofs[0]!)) throw new Error(`bench parallel: ${name}'s proof with ${counts[i]} workers differs from the one with ${counts[0]}`);
+    });
+  }
   const runs = pools.map(() => [] as { ms: number; pooled: number; batches: number }[]);
   for (let k = 0; k < reps; k++) {
     pools.forEach((pool, i) => {
