@@ -124,6 +124,26 @@ describe("LogUp-GKR", () => {
     expect(extEquals(selectorEval({ shape, logDims }, point), mle(mask, point))).toBe(true);
   });
 
+  it("multiplicities count every live tuple of one, two and three columns, and name the first missing one", () => {
+    const r = rng(11);
+    for (const width of [1, 2, 3]) {
+      // Rows j: (j − 40, 3j mod 17, j mod 5) — the first column is a signed key.
+      const rows = 128, table: Table = { name: `w${width}`, logRows: 7, columns: [] };
+      const row = (j: number) => [(j - 40 + P) % P, (3 * j) % 17, j % 5].slice(0, width);
+      for (let c = 0; c < width; c++) table.columns.push(Uint32Array.from({ length: rows }, (_, j) => row(j)[c]!));
+      const pick = Array.from({ length: 32 }, () => r() % rows);
+      const u: LookupUse = { shape: [4, 6], logDims: [2, 3], columns: Array.from({ length: width }, (_, c) => Uint32Array.from({ length: 32 }, (_, x) => row(pick[x]!)[c]!)), label: "u" };
+      const want = new Uint32Array(rows);
+      for (let x = 0; x < 32; x++) if (x % 8 < 6) want[pick[x]!]!++;
+      expect(Array.from(multiplicities(table, [u]))).toEqual(Array.from(want));
+      // Position 9 (live) is off in its last column, position 20 (live) too: 9 is named.
+      for (const x of [9, 20]) u.columns[width - 1]![x] = width === 1 ? 1000 : 99;
+      expect(() => multiplicities(table, [u])).toThrow(/u: value .* at position 9 is not in table/);
+      want[pick[9]!]!--; want[pick[20]!]!--;
+      expect(Array.from(multiplicities(table, [u], { skipMissing: true }))).toEqual(Array.from(want));
+    }
+  });
+
   it("a value outside the table is a prover-side error naming the use", () => {
     const { table, uses } = setup();
     uses[1]!.columns[1]![3] = 77;

@@ -181,21 +181,12 @@ export function multiplicities(table: Table, uses: LookupUse[], opts: { skipMiss
       // The first column indexes the row directly, the others must match it: no tuple, no call
       // per element (a missing second or third column compares 0 with 0).
       const { index, lo, hi } = find.direct, span = hi - lo, col = u.columns[0]!, width = tuple.length;
-      const zeros = baseZeros(Math.max(rows, live.length));
-      const t1 = width > 1 ? table.columns[1]! : zeros, u1 = width > 1 ? u.columns[1]! : zeros;
-      const t2 = width > 2 ? table.columns[2]! : zeros, u2 = width > 2 ? u.columns[2]! : zeros;
-      for (let x = 0; x < live.length; x++) {
-        if (live[x] === 0) continue;
-        const raw = col[x]!, v = (raw > P / 2 ? raw - P : raw) - lo;
-        const j = v >= 0 && v <= span ? index[v]! : -1;
-        if (j >= 0 && t1[j] === u1[x] && t2[j] === u2[x]) {
-          m[j]!++;
-          total++;
-          continue;
-        }
-        if (opts.skipMissing) continue;
+      const counted = width === 1 ? countOne(m, live, col, index, lo, span) : countTuples(m, live, u.columns, table.columns, index, lo, span);
+      if (counted.missing >= 0 && !opts.skipMissing) {
+        const x = counted.missing;
         throw new LookupError(`${u.label}: value (${u.columns.map((c) => c[x]).join(",")}) at position ${x} is not in table ${table.name}`);
       }
+      total += counted.found;
       if (total >= P) throw new LookupError(`table ${table.name}: more than p lookups`);
       continue;
     }
@@ -212,6 +203,39 @@ export function multiplicities(table: Table, uses: LookupUse[], opts: { skipMiss
     }
   }
   return m;
+}
+
+// The direct path's counting loops: one column alone (most range checks) reads nothing else; two
+// or three compare the row's other columns. Both count every live position whose tuple is in the
+// table and return the first that is not (−1: none); the caller decides whether that is an error.
+
+function countOne(m: Uint32Array, live: Uint8Array, col: Uint32Array, index: Int32Array, lo: number, span: number): { found: number; missing: number } {
+  let found = 0, missing = -1;
+  for (let x = 0; x < live.length; x++) {
+    if (live[x] === 0) continue;
+    const raw = col[x]!, v = (raw > P / 2 ? raw - P : raw) - lo;
+    const j = v >= 0 && v <= span ? index[v]! : -1;
+    if (j >= 0) {
+      m[j]!++;
+      found++;
+    } else if (missing < 0) missing = x;
+  }
+  return { found, missing };
+}
+
+function countTuples(m: Uint32Array, live: Uint8Array, cols: readonly Uint32Array[], tcols: readonly Uint32Array[], index: Int32Array, lo: number, span: number): { found: number; missing: number } {
+  const col = cols[0]!, u1 = cols[1]!, t1 = tcols[1]!, u2 = cols[2] ?? u1, t2 = tcols[2] ?? t1;
+  let found = 0, missing = -1;
+  for (let x = 0; x < live.length; x++) {
+    if (live[x] === 0) continue;
+    const raw = col[x]!, v = (raw > P / 2 ? raw - P : raw) - lo;
+    const j = v >= 0 && v <= span ? index[v]! : -1;
+    if (j >= 0 && t1[j] === u1[x] && t2[j] === u2[x]) {
+      m[j]!++;
+      found++;
+    } else if (missing < 0) missing = x;
+  }
+  return { found, missing };
 }
 
 /**
@@ -263,14 +287,6 @@ function buildRowFinder(table: Table): RowFinder {
   const map = new Map<string, number>();
   for (let j = rows - 1; j >= 0; j--) map.set(table.columns.map((c) => c[j]).join(","), j);
   return (t) => map.get(Array.from(t).join(",")) ?? -1;
-}
-
-let zeros = new Uint32Array(0);
-
-/** n zeros, from a shared array (never written). */
-function baseZeros(n: number): Uint32Array {
-  if (zeros.length < n) zeros = new Uint32Array(Math.max(n, 2 * zeros.length));
-  return zeros.subarray(0, n);
 }
 
 let extOnesWords = new Uint32Array(0);
