@@ -179,7 +179,7 @@ export function multiplicities(table: Table, uses: LookupUse[], opts: { skipMiss
     const live = liveMask(u);
     if (find.direct && tuple.length <= 3) {
       // The first column indexes the row directly, the others must match it: no tuple, no call
-      // per element (a missing second or third column compares 0 with 0).
+      // per element.
       const { index, lo, hi } = find.direct, span = hi - lo, col = u.columns[0]!, width = tuple.length;
       const counted = width === 1 ? countOne(m, live, col, index, lo, span) : countTuples(m, live, u.columns, table.columns, index, lo, span);
       if (counted.missing >= 0 && !opts.skipMissing) {
