@@ -85,20 +85,10 @@ export async function run(r: Reporter, args: string[]): Promise<void> {
   }
   r.note(`adapter: ${st.adapter}`);
   const G = gpuKernelsFor(st.device), W = wasmBackend();
-  // --only=commit / --only=prove: just that comparison (the kernel table takes minutes on a software adapter).
+  // --only=commit / --only=prove: just that comparison.
   if (args.includes("--only=commit")) return commitments(r, G, reps);
   if (args.includes("--only=prove")) return proofs(r, G, reps);
-  let seed = 1;
-  for (const c of cases()) {
-    const data = c.inputs.map((n) => randomWords(n, seed++));
-    const gIns = data.map((d) => G.upload(d)), gOut = G.alloc(c.outWords);
-    const wIns = data.map((d) => W.from(d)), wOut = W.alloc(c.outWords);
-    const gpuMs = await medianMs(async () => { await c.gpu(G, gIns, gOut); await G.finish(); }, reps);
-    const wasmMs = await medianMs(() => c.wasm(W, wIns, wOut), reps);
-    r.result("gpu", { kernel: c.kernel, ...c.size, gpu_ms: gpuMs, wasm_ms: wasmMs, speedup: wasmMs / gpuMs });
-    [...gIns, gOut].forEach((b) => G.free(b));
-    [...wIns, wOut].forEach((b) => W.free(b));
-  }
+  await kernelRows(r, G, W, reps);
   await leaves(r, G, W, reps);
   await commitments(r, G, reps);
   await proofs(r, G, reps);
@@ -110,6 +100,36 @@ export async function run(r: Reporter, args: string[]): Promise<void> {
   G.free(b);
   r.result("gpu", { kernel: "upload", words, gpu_ms: up, mb_per_s: (4 * words) / 1e3 / up });
   r.result("gpu", { kernel: "read_back", words, gpu_ms: down, mb_per_s: (4 * words) / 1e3 / down });
+}
+
+/** Each WebGPU kernel next to the wasm kernel on the same data (resident inputs). */
+async function kernelRows(r: Reporter, G: GpuKernels, W: FieldBackend, reps: number): Promise<void> {
+  let seed = 1;
+  for (const c of cases()) {
+    const data = c.inputs.map((n) => randomWords(n, seed++));
+    const gIns = data.map((d) => G.upload(d)), gOut = G.alloc(c.outWords);
+    const wIns = data.map((d) => W.from(d)), wOut = W.alloc(c.outWords);
+    const gpuMs = await medianMs(async () => { await c.gpu(G, gIns, gOut); await G.finish(); }, reps);
+    const wasmMs = await medianMs(() => c.wasm(W, wIns, wOut), reps);
+    r.result("gpu", { kernel: c.kernel, ...c.size, gpu_ms: gpuMs, wasm_ms: wasmMs, speedup: wasmMs / gpuMs });
+    [...gIns, gOut].forEach((b) => G.free(b));
+    [...wIns, wOut].forEach((b) => W.free(b));
+  }
+}
+
+/**
+ * The per-kernel table alone (`bench parallel` prints it after the speed-up), or a note saying
+ * why there is no adapter.
+ */
+export async function gpuKernelTable(r: Reporter, reps = 3): Promise<void> {
+  const st = await nodeGpuDevice();
+  if (!st.ok) {
+    r.note(`no WebGPU adapter in Node: ${st.reason}`);
+    r.result("gpu", { available: false, reason: st.reason });
+    return;
+  }
+  r.note(`WebGPU kernels next to wasm on the same data (adapter: ${st.adapter}; a software adapter is slower than wasm, a real GPU shows the gain); \`npm run bench -- gpu\` adds the commitment and a whole proof`);
+  await kernelRows(r, gpuKernelsFor(st.device), wasmBackend(), reps);
 }
 
 /**

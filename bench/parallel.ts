@@ -2,7 +2,8 @@
 // threads (the pool's workers plus the proving thread) and the speed-up, with the wall time of
 // the pool's batches (pool_ms: kernel calls split across threads) so the part that scales is
 // visible next to the part that runs on one thread (prove_ms − pool_ms).
-// `npm run bench -- parallel [--model name] [--workers 1,2,4] [--json]`.
+// Then each WebGPU kernel next to wasm's on the same data, where Node has an adapter (--no-gpu: not).
+// `npm run bench -- parallel [--model name] [--workers 1,2,4] [--no-gpu] [--json]`.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg } from "node:os";
@@ -12,6 +13,7 @@ import { availableCores, nodePool, poolBackendOf, type WorkerPool } from "../src
 import { fieldBackend, type FieldBackend } from "../src/core/kernels/index.ts";
 import { SHARED } from "../test/shared-data.ts";
 import { prepareModel } from "./prove.ts";
+import { gpuKernelTable } from "./gpu.ts";
 import type { Reporter } from "./report.ts";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -104,4 +106,5 @@ export async function run(r: Reporter, args: string[]): Promise<void> {
     if (threads.pool.size === 2) await ceiling(r, threads.pool);
   }
   for (const name of names) await measure(r, name, counts);
+  if (!args.includes("--no-gpu")) await gpuKernelTable(r);
 }
