@@ -30,5 +30,6 @@ if (name && !benches[name]) {
 for (const [key, load] of Object.entries(benches)) {
   if (name && key !== name) continue;
   r.note(`${key}`);
-  await (await load()).run(r, rest.slice(1));
+  // A full run has the gpu benchmark's kernel table already: parallel need not print it again.
+  await (await load()).run(r, [...rest.slice(1), ...(!name && key === "parallel" ? ["--no-gpu"] : [])]);
 }
