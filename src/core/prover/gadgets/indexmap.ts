@@ -25,17 +25,32 @@ function position(c: readonly number[], logDims: readonly number[]): number {
 export function forwardIndexMap(ctx: Pick<ProverCtx, "plan" | "values">, op: IndexMapOp): Float64Array {
   const x = ctx.plan.tensors[op.inputs[0]!]!, y = ctx.plan.tensors[op.output]!;
   const xv = ctx.values.get(x.name)!;
-  const map = op.map;
-  if (map.type === "reshape") return xv.slice(0, paddedSize(y.logDims));
-  const out = new Float64Array(paddedSize(y.logDims));
-  for (let p = 0; p < out.length; p++) {
-    const c = coords(p, y.logDims);
-    const src = map.type === "transpose"
-      ? (() => { const s = new Array<number>(c.length); map.perm.forEach((from, d) => (s[from] = c[d]!)); return s; })()
-      : map.type === "slice" ? c.map((v, d) => map.starts[d]! + v) : c;
-    out[p] = xv[position(src, x.logDims)]!;
-  }
+  if (op.map.type === "reshape") return xv.slice(0, paddedSize(y.logDims));
+  const src = sourcePositions(op, x.logDims, y.logDims);
+  const out = new Float64Array(src.length);
+  for (let p = 0; p < out.length; p++) out[p] = xv[src[p]!]!;
   return out;
+}
+
+// Where each output position reads depends only on the op's shapes: made once per op (plans are
+// shared between proofs), not per proof.
+const sources = new WeakMap<IndexMapOp, Int32Array>();
+
+/** For every padded output position, the padded input position it copies (transpose or slice). */
+function sourcePositions(op: IndexMapOp, xDims: readonly number[], yDims: readonly number[]): Int32Array {
+  let src = sources.get(op);
+  if (src) return src;
+  const map = op.map;
+  src = new Int32Array(paddedSize(yDims));
+  for (let p = 0; p < src.length; p++) {
+    const c = coords(p, yDims);
+    const from = map.type === "transpose"
+      ? (() => { const s = new Array<number>(c.length); map.perm.forEach((f, d) => (s[f] = c[d]!)); return s; })()
+      : map.type === "slice" ? c.map((v, d) => map.starts[d]! + v) : c;
+    src[p] = position(from, xDims);
+  }
+  sources.set(op, src);
+  return src;
 }
 
 export function proveIndexMap(ctx: ProverCtx, op: IndexMapOp, claim: Claim): void {
