@@ -69,14 +69,16 @@ export function forEachLive(shape: readonly number[], logDims: readonly number[]
   });
 }
 
-/** Places a row-major tensor of `shape` into its padded layout; padding is 0. */
-export function padInts(values: ArrayLike<number>, shape: readonly number[], logDims: readonly number[]): Float64Array {
-  const out = new Float64Array(paddedSize(logDims));
+/** Places a row-major tensor of `shape` into its padded layout (`out`'s padding is kept: 0 when new). */
+export function padInts(values: ArrayLike<number>, shape: readonly number[], logDims: readonly number[], out = new Float64Array(paddedSize(logDims))): Float64Array {
   const { starts, positions, rows, len, stride } = liveBlocks(shape, logDims);
+  // Long runs of a typed array convert in one set() each (native); short ones element by element.
+  const typed = len >= 32 && ArrayBuffer.isView(values) ? (values as unknown as Int32Array) : undefined;
   for (let b = 0; b < starts.length; b++) {
     for (let r = 0; r < rows; r++) {
       const src = starts[b]! + r * len, dst = positions[b]! + r * stride;
-      for (let j = 0; j < len; j++) out[dst + j] = values[src + j]!;
+      if (typed) out.set(typed.subarray(src, src + len), dst);
+      else for (let j = 0; j < len; j++) out[dst + j] = values[src + j]!;
     }
   }
   return out;

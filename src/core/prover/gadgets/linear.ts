@@ -1,6 +1,6 @@
 // Dense linear layer acc[m,n] = Σ_k x[m,k]·w[n,k] + b[n] (PROTOCOL §4, MatMul/Gemm): the claim
 // on acc at (r_n, r_m) becomes a degree-2 sumcheck over k of x̃(r_m, k)·w̃(r_n, k).
-import { type Claim, type PlanTensor, concatPoint, liveBlocks, padInts } from "../../circuit/index.ts";
+import { type Claim, type PlanTensor, concatPoint, liveBlocks, padInts, paddedSize } from "../../circuit/index.ts";
 import { LABELS } from "../../circuit/protocol.ts";
 import { foldHigh } from "./fold.ts";
 import { proveProduct } from "../../sumcheck/index.ts";
@@ -13,13 +13,26 @@ import type { ProverCtx } from "../context.ts";
  * channel there (`channelOf`). No product is recomputed.
  */
 export function accFromRef(out: PlanTensor, ref: Int32Array, bias: Float64Array | undefined, channelOf: (pos: number) => number): Float64Array {
-  const acc = padInts(ref, out.shape, out.logDims);
-  if (!bias) return acc;
-  const live = new Uint8Array(acc.length);
+  if (!bias) return padInts(ref, out.shape, out.logDims);
+  return padInts(ref, out.shape, out.logDims, biasPadding(out, bias, channelOf).slice());
+}
+
+// The padding's values depend only on the output's geometry and the (model) bias: made once per
+// pair, then each proof copies it and writes the live values over it.
+const paddings = new WeakMap<PlanTensor, WeakMap<Float64Array, Float64Array>>();
+
+function biasPadding(out: PlanTensor, bias: Float64Array, channelOf: (pos: number) => number): Float64Array {
+  let byBias = paddings.get(out);
+  if (!byBias) paddings.set(out, (byBias = new WeakMap()));
+  let t = byBias.get(bias);
+  if (t) return t;
+  const live = new Uint8Array(paddedSize(out.logDims));
   const { positions, rows, len, stride } = liveBlocks(out.shape, out.logDims);
   for (const at of positions) for (let r = 0; r < rows; r++) live.fill(1, at + r * stride, at + r * stride + len);
-  for (let p = 0; p < acc.length; p++) if (!live[p]) acc[p] = bias[channelOf(p)]!;
-  return acc;
+  t = new Float64Array(live.length);
+  for (let p = 0; p < t.length; p++) if (!live[p]) t[p] = bias[channelOf(p)]!;
+  byBias.set(bias, t);
+  return t;
 }
 
 /** acc[m,n] = Σ_k x[m,k]·w[n,k] + b[n] over the padded layout (n the lowest variables). */

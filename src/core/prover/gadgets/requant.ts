@@ -3,7 +3,7 @@
 // range; here, at a fresh point ρ, the identity x·M + 2^(s−1) = q·2^s + r turns the committed
 // parts' values into the claim x̃(ρ) on the accumulator, and a split quotient's output is
 // tied to its parts by y = [hi = 0]·clamp(offset + lo) + sat(hi).
-import { padInts, type RequantProof } from "../../circuit/index.ts";
+import { padInts, type PlanTensor, type RequantProof } from "../../circuit/index.ts";
 import { LABELS, requantInput, splitQuotient, limbSum } from "../../circuit/protocol.ts";
 import { LIMB_BITS } from "../../circuit/requant-plan.ts";
 import { eqTable } from "../../poly/index.ts";
@@ -40,28 +40,39 @@ export function proveRequant(ctx: ProverCtx, opIndex: number, op: Requant): void
  * padded accumulator (the identity holds there too). A split's looked-up columns are 0 on
  * padding, so y = zero·low + sat holds everywhere.
  */
+// 1 on a tensor's live positions, 0 on its padding: made once per plan tensor.
+const liveMasks = new WeakMap<PlanTensor, Float64Array>();
+
+function liveMaskOf(t: PlanTensor): Float64Array {
+  let m = liveMasks.get(t);
+  if (!m) liveMasks.set(t, (m = padInts(new Uint8Array(t.shape.reduce((a, b) => a * b, 1)).fill(1), t.shape, t.logDims)));
+  return m;
+}
+
 export function requantWitness(ctx: Pick<ProverCtx, "plan" | "values">, opIndex: number, op: Requant, ref: Int32Array): Map<string, Float64Array> {
   const rp = proofOf(ctx, opIndex);
   const y = ctx.plan.tensors[op.output]!;
   const acc = ctx.values.get(op.inputs[0]!)!;
   const n = acc.length;
   const q = new Float64Array(n), r = new Float64Array(n);
-  const half = op.s > 0 ? 2 ** (op.s - 1) : 0, div = 2 ** op.s;
+  // Divisions by powers of two as products with their exact inverses: the same integers (every
+  // value is an integer below 2^53), without a division per element.
+  const half = op.s > 0 ? 2 ** (op.s - 1) : 0, div = 2 ** op.s, inv = 2 ** -op.s;
   for (let p = 0; p < n; p++) {
     const num = acc[p]! * op.M + half;
-    q[p] = Math.floor(num / div);
+    q[p] = Math.floor(num * inv);
     r[p] = num - q[p]! * div;
   }
   const yv = padInts(ref, y.shape, y.logDims);
   const out = new Map<string, Float64Array>([[op.output, yv]]);
   if (rp.q) out.set(rp.q, q);
   if (rp.split) {
-    const s = rp.split, base = 2 ** LIMB_BITS;
+    const s = rp.split, base = 2 ** LIMB_BITS, invBase = 2 ** -LIMB_BITS;
     const hi = new Float64Array(n), lo = new Float64Array(n), sat = new Float64Array(n), zero = new Float64Array(n), low = new Float64Array(n);
-    const live = padInts(new Uint8Array(ref.length).fill(1), y.shape, y.logDims);
+    const live = liveMaskOf(y);
     for (let p = 0; p < n; p++) {
       const t = q[p]! - s.offset;
-      hi[p] = Math.floor(t / base);
+      hi[p] = Math.floor(t * invBase);
       lo[p] = t - hi[p]! * base;
       if (!live[p]) continue;
       zero[p] = hi[p] === 0 ? 1 : 0;
@@ -75,10 +86,11 @@ export function requantWitness(ctx: Pick<ProverCtx, "plan" | "values">, opIndex:
   let rest = r;
   rp.r.forEach((name, j) => {
     if (j === rp.r.length - 1) return out.set(name, rest);
-    const limb = new Float64Array(n), next = new Float64Array(n);
+    // r ≥ 0: its limb is r − ⌊r/2^16⌋·2^16, as r % 2^16 is, without a remainder per element.
+    const limb = new Float64Array(n), next = new Float64Array(n), base = 2 ** LIMB_BITS, invBase = 2 ** -LIMB_BITS;
     for (let p = 0; p < n; p++) {
-      limb[p] = rest[p]! % 2 ** LIMB_BITS;
-      next[p] = (rest[p]! - limb[p]!) / 2 ** LIMB_BITS;
+      next[p] = Math.floor(rest[p]! * invBase);
+      limb[p] = rest[p]! - next[p]! * base;
     }
     out.set(name, limb);
     rest = next;
