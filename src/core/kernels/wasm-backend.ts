@@ -93,7 +93,8 @@ export function writeGkrList(words: Uint32Array, at: number, trees: readonly Gkr
     if (fold) for (let j = 0; j < 4; j++) words[d + 6 + j] = ptr(t.outs![j]!);
     words[d + 10] = wAt + 16 * i;
     words[d + 11] = sAt + 48 * i;
-    words.set(t.weight.subarray(0, 4), 12 * n + 4 * i);
+    const w = t.weight, e = 12 * n + 4 * i;
+    words[e] = w[0]!; words[e + 1] = w[1]!; words[e + 2] = w[2]!; words[e + 3] = w[3]!;
   }
 }
 

@@ -2,7 +2,7 @@
 // enough to pay for a batch is split into calls on disjoint ranges that the pool's threads run.
 // Field arithmetic is exact, so partial sums added in any grouping give the same canonical value:
 // results are bit for bit those of one thread, for any number of threads.
-import { extAdd, extMul, extSub, EXT_ONE, type Ext } from "../field/index.ts";
+import { extAdd, EXT_ONE, type Ext } from "../field/index.ts";
 import { checkDenominators, createWasmBackend, GKR_LIST_WORDS, MAX_PRODUCT, writeGkrList, type Buf, type FieldBackend, type GkrLayerArgs, type GkrTables, type Table, type WasmFieldBackend } from "../kernels/index.ts";
 import { countFieldOps } from "../kernels/field-ops.ts";
 import { weighted } from "../kernels/batched.ts";
@@ -218,48 +218,50 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
       for (const t of tables) L.eqTable(t.r, t.out, t.scale);
       return;
     }
-    // Per table: its low variables, then 2^k block constants; k = 0 for a table below the threshold.
+    // Per table: its low variables (in `words`), and its 2^k block constants scale·eq(r_high, h),
+    // all made by the local kernels in one call; k = 0 for a table below the threshold (its one
+    // constant is the scale).
     const split = (t: (typeof tables)[number]) => (t.r.length / 4 < MIN.eqVars ? 0 : Math.min(t.r.length / 4 - 8, Math.ceil(Math.log2(pool.size * JOBS_PER_THREAD))));
-    const words = new Uint32Array(tables.reduce((a, t) => a + t.r.length - 4 * split(t) + (4 << split(t)), 0));
-    const blocks: { rAt: number; low: number; cAt: number; out: Buf; h: number }[] = [];
-    let at = 0;
-    for (const t of tables) {
-      const k = split(t), low = t.r.length / 4 - k, rAt = at;
-      words.set(t.r.subarray(0, 4 * low), at);
-      at += 4 * low;
-      for (let h = 0; h < 1 << k; h++) {
-        let c: Ext = t.scale ?? EXT_ONE;
-        for (let i = 0; i < k; i++) {
-          const ri = t.r.subarray(4 * (low + i), 4 * (low + i) + 4);
-          c = extMul(c, (h >> i) & 1 ? ri : extSub(EXT_ONE, ri));
-        }
-        blocks.push({ rAt, low, cAt: at, out: t.out, h });
-        words.set(c, at);
-        at += 4;
+    const words = new Uint32Array(tables.reduce((a, t) => a + t.r.length - 4 * split(t), 0));
+    const consts = L.allocFor(4 * tables.reduce((a, t) => a + (1 << split(t)), 0));
+    const blocks: { rAt: number; low: number; c: number; out: Buf; h: number }[] = [];
+    const highs: { r: Uint32Array; out: Buf; scale?: Ext }[] = [];
+    try {
+      let at = 0, c = 0;
+      for (const t of tables) {
+        const k = split(t), low = t.r.length / 4 - k;
+        words.set(t.r.subarray(0, 4 * low), at);
+        highs.push({ r: t.r.subarray(4 * low), out: L.slice(consts, 4 * c, 4 << k), ...(t.scale ? { scale: t.scale } : {}) });
+        for (let h = 0; h < 1 << k; h++) blocks.push({ rAt: at, low, c: c + h, out: t.out, h });
+        at += 4 * low;
+        c += 1 << k;
       }
+      L.eqTables(highs);
+      // Consecutive blocks go several to a job (eqTableList) up to an even share of the entries: a
+      // job per small table cost more in claiming than its few microseconds of work.
+      const share = Math.max(1 << 10, Math.ceil(total / (pool.size * JOBS_PER_THREAD)));
+      withWords(words, (wp) => {
+        const list = L.allocFor(4 * blocks.length);
+        try {
+          const desc = L.view(list), jobs: Job[] = [];
+          for (let i = 0; i < blocks.length; i++) {
+            const b = blocks[i]!;
+            desc[4 * i] = wp + 4 * b.rAt; desc[4 * i + 1] = b.low; desc[4 * i + 2] = p(consts) + 16 * b.c; desc[4 * i + 3] = p(b.out) + (16 << b.low) * b.h;
+          }
+          for (let i = 0; i < blocks.length;) {
+            let j = i + 1, size = 2 ** blocks[i]!.low;
+            while (j < blocks.length && size + 2 ** blocks[j]!.low <= share) size += 2 ** blocks[j++]!.low;
+            jobs.push({ fn: "eqTableList", args: [p(list) + 16 * i, j - i] });
+            i = j;
+          }
+          for (let at = 0; at < jobs.length; at += MAX_JOBS) pool.run(jobs.slice(at, at + MAX_JOBS));
+        } finally {
+          L.free(list);
+        }
+      });
+    } finally {
+      L.free(consts);
     }
-    // Consecutive blocks go several to a job (eqTableList) up to an even share of the entries: a
-    // job per small table cost more in claiming than its few microseconds of work.
-    const share = Math.max(1 << 10, Math.ceil(total / (pool.size * JOBS_PER_THREAD)));
-    withWords(words, (wp) => {
-      const list = L.allocFor(4 * blocks.length);
-      try {
-        const desc = L.view(list), jobs: Job[] = [];
-        for (let i = 0; i < blocks.length; i++) {
-          const b = blocks[i]!;
-          desc[4 * i] = wp + 4 * b.rAt; desc[4 * i + 1] = b.low; desc[4 * i + 2] = wp + 4 * b.cAt; desc[4 * i + 3] = p(b.out) + (16 << b.low) * b.h;
-        }
-        for (let i = 0; i < blocks.length;) {
-          let j = i + 1, size = 2 ** blocks[i]!.low;
-          while (j < blocks.length && size + 2 ** blocks[j]!.low <= share) size += 2 ** blocks[j++]!.low;
-          jobs.push({ fn: "eqTableList", args: [p(list) + 16 * i, j - i] });
-          i = j;
-        }
-        for (let at = 0; at < jobs.length; at += MAX_JOBS) pool.run(jobs.slice(at, at + MAX_JOBS));
-      } finally {
-        L.free(list);
-      }
-    });
   };
 
   const backend: PoolBackend = {
