@@ -137,12 +137,15 @@ function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | un
   const t0 = performance.now();
   // Field operations of this proof: counted where the kernels are called, for every thread.
   const ops0 = fieldOpsCount();
+  // The pool's per-thread tallies start from this proof (they are read only when someone listens).
+  pool?.activity();
   const cpu = pool ? `wasm × ${pool.size} threads` : "wasm";
   const backends: Record<Stage, string> = { witness: cpu, commit: cpu, lookups: cpu, layers: cpu, openings: cpu };
   const event = (stage: Stage, detail: string, fraction: number, worker?: number) =>
     opts.onProgress?.({ stage, detail, fraction, elapsedMs: performance.now() - t0, fieldOps: fieldOpsCount() - ops0, backend: backends[stage], ...(worker === undefined ? {} : { worker }) });
   let stageNow: ProgressEvent["stage"] = "witness";
   const progress = (stage: ProgressEvent["stage"], detail: string, fraction: number) => {
+    if (!opts.onProgress) return;
     // What each thread of the pool did since the last event: one bar per thread on its track.
     for (const a of pool?.activity() ?? []) event(stageNow, `${a.jobs} kernel calls (${a.ms.toFixed(1)} ms)`, fraction, a.worker);
     stageNow = stage;
