@@ -212,11 +212,16 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
   // Scratch: 64 words for constants in and small results out.
   const scratch = alloc(64);
   const S_IN = scratch.ptr, S_OUT = scratch.ptr + 128;
+  // A view of the whole memory, made again only when the memory grows (a new view per small
+  // kernel call was two allocations each).
+  let words32 = new Uint32Array(memory.buffer);
+  const mem32 = (): Uint32Array => (words32.buffer === memory.buffer ? words32 : (words32 = new Uint32Array(memory.buffer)));
   const putExt = (x: Ext, at = S_IN): number => {
-    new Uint32Array(memory.buffer, at, 4).set(x.subarray(0, 4));
+    const m = mem32(), i = at >>> 2;
+    m[i] = x[0]!; m[i + 1] = x[1]!; m[i + 2] = x[2]!; m[i + 3] = x[3]!;
     return at;
   };
-  const getWords = (at: number, words: number): Uint32Array => new Uint32Array(memory.buffer, at, words).slice();
+  const getWords = (at: number, words: number): Uint32Array => mem32().slice(at >>> 2, (at >>> 2) + words);
 
   // Twiddle tables (forward and inverse), grown on demand to the largest NTT size seen.
   let twLog = -1;
