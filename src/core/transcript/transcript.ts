@@ -10,6 +10,13 @@ const INIT = sha256(utf8.encode("zkml-studio/transcript/v1"));
 const ABSORB = 0x01;
 const SQUEEZE = 0x02;
 
+function putU32(buf: Uint8Array, at: number, x: number): void {
+  buf[at] = x & 0xff;
+  buf[at + 1] = (x >>> 8) & 0xff;
+  buf[at + 2] = (x >>> 16) & 0xff;
+  buf[at + 3] = x >>> 24;
+}
+
 /** The challenge stream of one squeeze: SHA256(s ‖ u32le(i)) blocks read as LE u32 words. */
 class WordStream {
   private block: Uint8Array = new Uint8Array(32);
@@ -58,17 +65,19 @@ function labelBytes(label: string): Uint8Array {
 
 export class Transcript {
   private state: Uint8Array = INIT.slice();
+  /** Where each absorbed message is assembled (grown as needed): no buffer per absorb. */
+  private msg = new Uint8Array(256);
 
   /** s ← SHA256(s ‖ 0x01 ‖ u32le(len label) ‖ label ‖ u64le(len bytes) ‖ bytes). */
   absorb(label: string, bytes: Uint8Array): void {
-    const { buf, at } = this.absorbHeader(label, bytes.length);
-    buf.set(bytes, at);
-    this.state = sha256(buf);
+    const at = this.absorbHeader(label, bytes.length);
+    this.msg.set(bytes, at);
+    this.state = sha256(this.msg.subarray(0, at + bytes.length));
   }
 
   /** Absorbs field (or interleaved extension) elements as canonical u32le words. */
   absorbFields(label: string, xs: Uint32Array): void {
-    const { buf, at } = this.absorbHeader(label, 4 * xs.length);
+    const at = this.absorbHeader(label, 4 * xs.length), buf = this.msg;
     for (let i = 0, o = at; i < xs.length; i++, o += 4) {
       const x = xs[i]!;
       if (x >= P) throw new TranscriptError(`absorbFields('${label}'): element ${i} = ${x} is not canonical (must be < p)`);
@@ -77,22 +86,21 @@ export class Transcript {
       buf[o + 2] = (x >>> 16) & 0xff;
       buf[o + 3] = x >>> 24;
     }
-    this.state = sha256(buf);
+    this.state = sha256(buf.subarray(0, at + 4 * xs.length));
   }
 
-  /** The absorb message up to its payload, in a buffer with room for `len` payload bytes at `at`. */
-  private absorbHeader(label: string, len: number): { buf: Uint8Array; at: number } {
-    const l = labelBytes(label);
-    const buf = new Uint8Array(32 + 1 + 4 + l.length + 8 + len);
-    const dv = new DataView(buf.buffer);
+  /** Writes the absorb message up to its payload into `msg`, with room for `len` payload bytes; returns where the payload goes. */
+  private absorbHeader(label: string, len: number): number {
+    const l = labelBytes(label), at = 37 + l.length;
+    if (this.msg.length < at + 8 + len) this.msg = new Uint8Array(Math.max(at + 8 + len, 2 * this.msg.length));
+    const buf = this.msg;
     buf.set(this.state, 0);
     buf[32] = ABSORB;
-    dv.setUint32(33, l.length, true);
+    putU32(buf, 33, l.length);
     buf.set(l, 37);
-    const at = 37 + l.length;
-    dv.setUint32(at, len >>> 0, true);
-    dv.setUint32(at + 4, Math.floor(len / 2 ** 32), true);
-    return { buf, at: at + 8 };
+    putU32(buf, at, len >>> 0);
+    putU32(buf, at + 4, Math.floor(len / 2 ** 32));
+    return at + 8;
   }
 
   /** One squeeze, one base-field element. */
@@ -131,13 +139,14 @@ export class Transcript {
   }
 
   private squeeze(label: string): WordStream {
-    const l = labelBytes(label);
-    const buf = new Uint8Array(32 + 1 + 4 + l.length);
+    const l = labelBytes(label), n = 37 + l.length;
+    if (this.msg.length < n) this.msg = new Uint8Array(2 * n);
+    const buf = this.msg;
     buf.set(this.state, 0);
     buf[32] = SQUEEZE;
-    new DataView(buf.buffer).setUint32(33, l.length, true);
+    putU32(buf, 33, l.length);
     buf.set(l, 37);
-    this.state = sha256(buf);
+    this.state = sha256(buf.subarray(0, n));
     return new WordStream(this.state);
   }
 }
