@@ -156,7 +156,7 @@ export function gkrProve(trees: GkrLeaves[], tr: Transcript, K: FieldBackend = f
             sets[0]!.push(allocLive(live, 4 * (h / 2)));
             sets[1]!.push(allocLive(live, 4 * Math.max(1, h / 4)));
           }
-          return { tables: [suffix[0]!, p0, p1, q0, q1] as readonly Buf[], pExt: next.pExt, weight: weights[a]!, outs: undefined as readonly Buf[] | undefined, sets, next };
+          return { tables: [suffix[0]!, p0, p1, q0, q1], pExt: next.pExt, weight: weights[a]!, outs: undefined as readonly Buf[] | undefined, sets, next };
         });
         // One kernel batch per round for all trees (many are small: together they fill the threads),
         // weighted into one message by the kernels.
@@ -179,11 +179,11 @@ export function gkrProve(trees: GkrLeaves[], tr: Transcript, K: FieldBackend = f
           one = round + 1 < k && needOne(round + 1);
           for (const x of state) {
             x.outs = x.sets[round & 1]!;
-            x.tables = [suffix[Math.min(round + 1, k - 1)]!, ...x.tables.slice(1)];
+            x.tables[0] = suffix[Math.min(round + 1, k - 1)]!;
           }
           sums = K.gkrFoldRounds(state, m, c, lambda, one);
           for (const x of state) {
-            x.tables = [x.tables[0]!, ...x.outs!];
+            for (let i = 0; i < 4; i++) x.tables[1 + i] = x.outs![i]!;
             x.pExt = true;
           }
           if (round === 0) {
