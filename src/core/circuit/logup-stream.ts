@@ -14,7 +14,7 @@ export interface LogupShape {
 }
 
 export function writeLogup(w: StreamWriter, p: LogupProof): void {
-  const ext = (x: Ext) => w.words(x.subarray(0, 4));
+  const ext = (x: Ext) => w.ext(x);
   for (const root of p.gkr.roots) root.forEach(ext);
   for (const layer of p.gkr.layers) {
     for (const round of layer.rounds) round.forEach(ext);

@@ -5,12 +5,30 @@ import { P, type Ext } from "../field/index.ts";
 import type { Transcript } from "../transcript/index.ts";
 
 export class StreamWriter {
-  private chunks: Uint32Array[] = [];
+  // One growing buffer: a proof body is thousands of short messages (an extension element each,
+  // many of them), not worth a chunk apiece.
+  private buf = new Uint32Array(1024);
   private count = 0;
 
   words(w: Uint32Array): void {
-    this.chunks.push(w.slice());
+    this.reserve(w.length);
+    this.buf.set(w, this.count);
     this.count += w.length;
+  }
+
+  /** One extension element (its four words). */
+  ext(x: Ext): void {
+    this.reserve(4);
+    const b = this.buf, c = this.count;
+    b[c] = x[0]!; b[c + 1] = x[1]!; b[c + 2] = x[2]!; b[c + 3] = x[3]!;
+    this.count = c + 4;
+  }
+
+  private reserve(n: number): void {
+    if (this.count + n <= this.buf.length) return;
+    const grown = new Uint32Array(Math.max(2 * this.buf.length, this.count + n));
+    grown.set(this.buf.subarray(0, this.count));
+    this.buf = grown;
   }
 
   /** Absorbs extension elements under `label` and appends them. */
@@ -22,13 +40,7 @@ export class StreamWriter {
   }
 
   finish(): Uint32Array {
-    const out = new Uint32Array(this.count);
-    let off = 0;
-    for (const c of this.chunks) {
-      out.set(c, off);
-      off += c.length;
-    }
-    return out;
+    return this.buf.slice(0, this.count);
   }
 }
 
