@@ -289,17 +289,6 @@ function buildRowFinder(table: Table): RowFinder {
   return (t) => map.get(Array.from(t).join(",")) ?? -1;
 }
 
-/**
- * −m in the field, the table leaves' numerators, written into kernel memory. Its own function: logupProve runs once per proof
- * and its loops would run unoptimized until V8 compiled the whole function on the stack.
- */
-function negate(m: Uint32Array, out: Uint32Array, rows: number): void {
-  for (let j = 0; j < rows; j++) {
-    const c = m[j]!;
-    out[j] = c === 0 ? 0 : P - c;
-  }
-}
-
 let extOnesWords = new Uint32Array(0);
 
 /** n extension ones (4n words), from a shared array (never written). */
@@ -358,8 +347,9 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
       if (covered < 2 ** n) K.write(q, extOnes(2 ** n - covered), 4 * covered);
       // The table leaves: p = −m, q = α − Σ β^c·t_c.
       const rows = 2 ** table.logRows;
-      const tp = K.allocFor(rows), tq = K.allocFor(4 * rows);
-      negate(m, K.view(tp), rows);
+      // −m as m·(p − 1), by the kernels (split across a pool's threads).
+      const tp = K.from(m.length === rows ? m : m.subarray(0, rows)), tq = K.allocFor(4 * rows);
+      K.scale(tp, P - 1, tp, rows);
       trees.push({ p: tp, q: tq, n: table.logRows, pBase: true });
       const tcols = table.columns.map((c) => K.from(c));
       try {
