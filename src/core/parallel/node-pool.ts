@@ -34,7 +34,9 @@ const proving = new Set<number>();
 /**
  * The process's pool of `threads` participants (created once per size; its workers do not keep
  * the process alive). `ready` resolves when every worker has loaded: a batch posted before that
- * still completes, with the early jobs on the calling thread.
+ * still completes, with the early jobs on the calling thread. Once it has, every other thread of
+ * the process that does not prove (V8's, libuv's, other workers) runs at nice 19 for good: a
+ * process that embeds the prover and has other busy threads should know (node-threads.ts).
  */
 export function nodePool(threads: number): { pool: WorkerPool; ready: Promise<void> } {
   const known = pools.get(threads);
