@@ -221,15 +221,15 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
     // Per table: its low variables (in `words`), and its 2^k block constants scale·eq(r_high, h),
     // all made by the local kernels in one call; k = 0 for a table below the threshold (its one
     // constant is the scale).
-    const split = (t: (typeof tables)[number]) => (t.r.length / 4 < MIN.eqVars ? 0 : Math.min(t.r.length / 4 - 8, Math.ceil(Math.log2(pool.size * JOBS_PER_THREAD))));
-    const words = new Uint32Array(tables.reduce((a, t) => a + t.r.length - 4 * split(t), 0));
-    const consts = L.allocFor(4 * tables.reduce((a, t) => a + (1 << split(t)), 0));
+    const highVars = tables.map((t) => (t.r.length / 4 < MIN.eqVars ? 0 : Math.min(t.r.length / 4 - 8, Math.ceil(Math.log2(pool.size * JOBS_PER_THREAD)))));
+    const words = new Uint32Array(tables.reduce((a, t, i) => a + t.r.length - 4 * highVars[i]!, 0));
+    const consts = L.allocFor(4 * highVars.reduce((a, k) => a + (1 << k), 0));
     const blocks: { rAt: number; low: number; c: number; out: Buf; h: number }[] = [];
     const highs: { r: Uint32Array; out: Buf; scale?: Ext }[] = [];
     try {
       let at = 0, c = 0;
-      for (const t of tables) {
-        const k = split(t), low = t.r.length / 4 - k;
+      for (let i = 0; i < tables.length; i++) {
+        const t = tables[i]!, k = highVars[i]!, low = t.r.length / 4 - k;
         words.set(t.r.subarray(0, 4 * low), at);
         highs.push({ r: t.r.subarray(4 * low), out: L.slice(consts, 4 * c, 4 << k), ...(t.scale ? { scale: t.scale } : {}) });
         for (let h = 0; h < 1 << k; h++) blocks.push({ rAt: at, low, c: c + h, out: t.out, h });

@@ -35,11 +35,6 @@ export function proveRequant(ctx: ProverCtx, opIndex: number, op: Requant): void
   ctx.book.add(s.low, sc.point, sc.evals[2]!);
 }
 
-/**
- * y (live values, zero padding), the quotient's parts and the remainder limbs over the whole
- * padded accumulator (the identity holds there too). A split's looked-up columns are 0 on
- * padding, so y = zero·low + sat holds everywhere.
- */
 // 1 on a tensor's live positions, 0 on its padding: made once per plan tensor.
 const liveMasks = new WeakMap<PlanTensor, Float64Array>();
 
@@ -49,6 +44,14 @@ function liveMaskOf(t: PlanTensor): Float64Array {
   return m;
 }
 
+/** A limb's base, and its exact inverse (divisions by it become products: same integers). */
+const LIMB = 2 ** LIMB_BITS, INV_LIMB = 2 ** -LIMB_BITS;
+
+/**
+ * y (live values, zero padding), the quotient's parts and the remainder limbs over the whole
+ * padded accumulator (the identity holds there too). A split's looked-up columns are 0 on
+ * padding, so y = zero·low + sat holds everywhere.
+ */
 export function requantWitness(ctx: Pick<ProverCtx, "plan" | "values">, opIndex: number, op: Requant, ref: Int32Array): Map<string, Float64Array> {
   const rp = proofOf(ctx, opIndex);
   const y = ctx.plan.tensors[op.output]!;
@@ -67,13 +70,13 @@ export function requantWitness(ctx: Pick<ProverCtx, "plan" | "values">, opIndex:
   const out = new Map<string, Float64Array>([[op.output, yv]]);
   if (rp.q) out.set(rp.q, q);
   if (rp.split) {
-    const s = rp.split, base = 2 ** LIMB_BITS, invBase = 2 ** -LIMB_BITS;
+    const s = rp.split;
     const hi = new Float64Array(n), lo = new Float64Array(n), sat = new Float64Array(n), zero = new Float64Array(n), low = new Float64Array(n);
     const live = liveMaskOf(y);
     for (let p = 0; p < n; p++) {
       const t = q[p]! - s.offset;
-      hi[p] = Math.floor(t * invBase);
-      lo[p] = t - hi[p]! * base;
+      hi[p] = Math.floor(t * INV_LIMB);
+      lo[p] = t - hi[p]! * LIMB;
       if (!live[p]) continue;
       zero[p] = hi[p] === 0 ? 1 : 0;
       sat[p] = hi[p]! > 0 ? op.hi : hi[p]! < 0 ? op.lo : 0;
@@ -87,10 +90,10 @@ export function requantWitness(ctx: Pick<ProverCtx, "plan" | "values">, opIndex:
   rp.r.forEach((name, j) => {
     if (j === rp.r.length - 1) return out.set(name, rest);
     // r ≥ 0: its limb is r − ⌊r/2^16⌋·2^16, as r % 2^16 is, without a remainder per element.
-    const limb = new Float64Array(n), next = new Float64Array(n), base = 2 ** LIMB_BITS, invBase = 2 ** -LIMB_BITS;
+    const limb = new Float64Array(n), next = new Float64Array(n);
     for (let p = 0; p < n; p++) {
-      next[p] = Math.floor(rest[p]! * invBase);
-      limb[p] = rest[p]! - next[p]! * base;
+      next[p] = Math.floor(rest[p]! * INV_LIMB);
+      limb[p] = rest[p]! - next[p]! * LIMB;
     }
     out.set(name, limb);
     rest = next;
