@@ -42,48 +42,117 @@ export interface BatchProverResult {
 }
 
 /**
+ * Claims that read one row of M alone (a segment no wider than a row) share that row as their g_l.
+ * The prover runs the sumcheck over one (E, G) pair per such row, E the sum of its claims'
+ * ρ^l·eq(z_l^col, ·): the round sums are bilinear in (E, G) and folds are linear, so the messages
+ * are those of one pair per claim, with far fewer pairs (tiny_gpt: 539 claims on 80 rows). A claim
+ * over several rows has a combination of its own.
+ */
+interface RowGroup {
+  rowStart: number;
+  /** eq(z^row, ·) over the group's rows (one row: the weight 1). */
+  weights: Uint32Array;
+  claims: number[];
+}
+
+function rowGroups(layouts: readonly ClaimLayout[]): { groups: RowGroup[]; groupOf: Int32Array } {
+  const groups: RowGroup[] = [], groupOf = new Int32Array(layouts.length), byRow = new Map<number, number>();
+  layouts.forEach((l, i) => {
+    let g = l.rowCount === 1 ? byRow.get(l.rowStart) : undefined;
+    if (g === undefined) {
+      g = groups.length;
+      groups.push({ rowStart: l.rowStart, weights: rowWeights(l), claims: [] });
+      if (l.rowCount === 1) byRow.set(l.rowStart, g);
+    }
+    groups[g]!.claims.push(i);
+    groupOf[i] = g;
+  });
+  return { groups, groupOf };
+}
+
+/**
+ * Writes every group's E (zeroed, `cols` extension elements each) from its claims' eq tables.
+ * eq(z^col, ·) of a segment narrower than a row is zero outside the segment's columns (the
+ * offset's bits are 0/1 coordinates), so each claim's table covers only its own 2^vars columns;
+ * one that overlaps a table already in its group's E is made aside and added.
+ */
+function writeColumnEqs(params: PcsParams, claims: readonly PcsClaim[], groups: readonly RowGroup[], rho: Uint32Array, E: Buf): void {
+  const K = fieldBackend(), cols = 2 ** params.logCols;
+  // Per claim: its columns of E, and where in the scratch its table goes (−1: straight onto E).
+  const plan: { r: Uint32Array; scale: Uint32Array; into: Buf; size: number; aside: number }[] = [];
+  let asideWords = 0;
+  groups.forEach((g, gi) => {
+    const written: [number, number][] = [];
+    for (const l of g.claims) {
+      const c = claims[l]!, vars = Math.min(c.segment?.logSize ?? params.logN, params.logCols), size = 2 ** vars;
+      const start = (c.segment?.offset ?? 0) % cols, end = start + size;
+      const overlaps = written.some(([a, b]) => a < end && start < b);
+      if (!overlaps) written.push([start, end]);
+      plan.push({ r: c.point.subarray(0, 4 * vars), scale: ext(rho, l), into: K.slice(E, 4 * (gi * cols + start), 4 * size), size, aside: overlaps ? asideWords : -1 });
+      if (overlaps) asideWords += 4 * size;
+    }
+  });
+  const scratch = asideWords > 0 ? K.allocFor(asideWords) : undefined;
+  const asideOf = (p: (typeof plan)[number]) => K.slice(scratch!, p.aside, 4 * p.size);
+  try {
+    K.eqTables(plan.map((p) => ({ r: p.r, scale: p.scale, out: p.aside < 0 ? p.into : asideOf(p) })));
+    for (const p of plan) if (p.aside >= 0) K.extAdd(p.into, asideOf(p), p.into, p.size);
+  } finally {
+    if (scratch) K.free(scratch);
+  }
+}
+
+/**
  * The prover's half. The sumcheck Σ_l ρ^l Σ_y E_l(y)·G_l(y) runs as one product sumcheck over the
- * claims' tables stacked block after block (E_l pre-scaled by ρ^l): pairs never cross a block, and
- * a fold leaves block l at [l·m, (l+1)·m). Messages and transcript labels are those of ../sumcheck,
- * whose verifySumcheck checks them.
+ * row groups' tables stacked block after block (E pre-scaled by ρ^l): pairs never cross a block,
+ * and a fold leaves block i at [i·m, (i+1)·m). Messages and transcript labels are those of
+ * ../sumcheck, whose verifySumcheck checks them.
  */
 export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, claims: readonly PcsClaim[]): BatchProverResult {
   const layouts = claims.map((c) => claimLayout(params, c));
   const cols = 2 ** params.logCols, L = claims.length;
   const rho = extPowers(t.squeezeExt(LABEL.rho), L);
   const K = fieldBackend();
-  // E: ρ^l·eq(z_l^col, ·) and G: g_l = eq(z_l^row)ᵀM, each claims × cols extension elements. The
-  // first fold writes fresh tables, so gs (the g_l, kept for the evaluation row) is G's first round.
-  let E = K.allocFor(4 * cols * L);
-  const gs = K.allocFor(4 * cols * L);
+  const { groups, groupOf } = rowGroups(layouts);
+  const n = groups.length;
+  // E: the groups' Σ ρ^l·eq(z_l^col, ·) and G: their rows' combination g, each n × cols extension
+  // elements. The first fold writes fresh tables, so gs (the g's, kept for the evaluation row) is
+  // G's first round.
+  let E = K.alloc(4 * cols * n);
+  const gs = K.allocFor(4 * cols * n);
   let G = gs;
   try {
-    // One kernel batch for every claim's g_l and one for every eq table (a pool would otherwise
+    // One kernel batch for every group's g and one for every eq table (a pool would otherwise
     // run a small batch, or a call on one thread, per claim).
-    M.combineIntoMany(layouts.map((l, i) => ({ rowStart: l.rowStart, weights: rowWeights(l), out: K.slice(gs, 4 * cols * i, 4 * cols) })));
-    K.eqTables(layouts.map((l, i) => ({ r: l.colPoint, out: K.slice(E, 4 * cols * i, 4 * cols), scale: ext(rho, i) })));
+    M.combineIntoMany(groups.map((g, i) => ({ rowStart: g.rowStart, weights: g.weights, out: K.slice(gs, 4 * cols * i, 4 * cols) })));
+    writeColumnEqs(params, claims, groups, rho, E);
     const rounds = new Uint32Array(4 * BATCH_DEGREE * params.logCols);
-    let sums = K.roundProduct([{ buf: E, ext: true }, { buf: G, ext: true }], L * cols / 2);
+    let sums = K.roundProduct([{ buf: E, ext: true }, { buf: G, ext: true }], n * cols / 2);
     for (let round = 0, m = cols / 2; round < params.logCols; round++, m /= 2) {
       rounds.set(sums, 8 * round);
       t.absorbFields(ROUND_LABEL, rounds.subarray(8 * round, 8 * round + 8));
       const r = t.squeezeExt(CHALLENGE_LABEL);
       // Both folds and the next round in one pass (pairs stay inside a block while m ≥ 2; the
       // last call's sums are not used). Out of place: a pool's kernels split it across threads.
-      const e = K.allocFor(4 * L * m), g = K.allocFor(4 * L * m);
-      sums = K.foldRoundProduct([{ buf: E, ext: true }, { buf: G, ext: true }], L * m, r, [e, g]);
+      const e = K.allocFor(4 * n * m), g = K.allocFor(4 * n * m);
+      sums = K.foldRoundProduct([{ buf: E, ext: true }, { buf: G, ext: true }], n * m, r, [e, g]);
       K.free(E);
       if (G !== gs) K.free(G);
       E = e;
       G = g;
     }
-    // One element per block is left: g_l(y*).
-    const rowValues = K.read(K.slice(G, 0, 4 * L));
+    // One element per block is left: g(y*) of each group, which is g_l(y*) of each of its claims.
+    const ends = K.read(K.slice(G, 0, 4 * n));
+    const rowValues = new Uint32Array(4 * L);
+    for (let l = 0; l < L; l++) rowValues.set(ext(ends, groupOf[l]!), 4 * l);
     t.absorbFields(LABEL.rowValues, rowValues);
+    // Σ_l ρ'^l g_l with the claims' weights summed per group.
     const rhoRow = extPowers(t.squeezeExt(LABEL.rhoRow), L);
-    const w = K.from(rhoRow), evalRow = K.alloc(4 * cols);
+    const weights = new Uint32Array(4 * n);
+    for (let l = 0; l < L; l++) weights.set(extAdd(ext(weights, groupOf[l]!), ext(rhoRow, l)), 4 * groupOf[l]!);
+    const w = K.from(weights), evalRow = K.alloc(4 * cols);
     try {
-      K.combineRowsExt(gs, L, cols, w, evalRow);
+      K.combineRowsExt(gs, n, cols, w, evalRow);
       return { rounds, rowValues, evalRow: K.read(evalRow) };
     } finally {
       K.free(w);

@@ -134,6 +134,31 @@ describe("pcs opening", () => {
     expect(res.ok).toBe(false);
   });
 
+  it("batches many claims that share rows (segments narrower than a row, repeated points on one segment)", () => {
+    // With 2^5 columns, the eight small tensors share rows; each gets two or three claims whose
+    // column tables overlap (the prover sums them into one table per row) and the 100-entry one
+    // spans several rows.
+    const sizes = [100, 32, 16, 16, 8, 8, 4, 2, 1];
+    const map = layoutSegments(sizes.map((length, i) => ({ name: `t${i}`, length })));
+    const evals = packSegments(map, sizes.map((n) => randomFields(r, n)));
+    const params = chooseParams(map.logN, { logCols: 5 });
+    const claims: PcsClaim[] = [];
+    map.segments.forEach((s, i) => {
+      for (let k = 0; k < 2 + (i % 2); k++) {
+        const point = randomFields(r, 4 * s.logSize);
+        claims.push({ segment: s, point, value: mleBrute(evals.subarray(s.offset, s.offset + 2 ** s.logSize), point) });
+      }
+    });
+    const { result, proof } = roundTrip(params, evals, claims);
+    expect(result).toEqual({ ok: true });
+    expect(proof.batch?.rowValues.length).toBe(4 * claims.length);
+    // A false value on a shared row, even next to a true claim at another point of the same tensor, is caught.
+    for (const i of [5, 6, claims.length - 1]) {
+      const bad = claims.map((c, j) => (j === i ? { ...c, value: Uint32Array.of(c.value[0]! ^ 1, c.value[1]!, c.value[2]!, c.value[3]!) } : c));
+      expect(roundTrip(params, evals, bad).result.ok, `claim ${i}`).toBe(false);
+    }
+  });
+
   it("rejects claims that do not fit the commitment, with a reason", () => {
     const params = chooseParams(6);
     const evals = randomFields(r, 64);
