@@ -7,7 +7,7 @@ import { compilePlan, type GraphSpec } from "../circuit/index.ts";
 import { decodeTensorFile } from "../onnx/index.ts";
 import { fromTensorData } from "../graph/index.ts";
 import { xorshift32 } from "../graph/test-models.ts";
-import { setupKeys, loadProvingKey } from "../prover/keys.ts";
+import { setupKeys, loadProvingKey, proveWithKey } from "../prover/keys.ts";
 import { mlpFixture } from "../../../test/proof/mlp-fixture.ts";
 import { itShared, readShared } from "../../../test/shared-data.ts";
 import {
@@ -187,6 +187,19 @@ describe("VK, proof and proving-key containers", () => {
     expect(k.vkDigest).toEqual(keys.digest);
     expect(k.consts.w1).toEqual(graph.consts.w1);
     expect(loadProvingKey(pk).model.data.root).toEqual(p.vk.model.root);
+  });
+
+  it("a proving key whose encoded model is damaged fails the proof at the first damaged column it opens, by name", () => {
+    const { input } = mlpFixture(7);
+    expect(proveWithKey(loadProvingKey(pk), input).proof.length).toBeGreaterThan(0);
+    for (const word of [(x: number) => (x + 1) % 2130706433, () => 0xffffffff]) {
+      const damaged = pk.slice();
+      // The encoded model is a view into the file's bytes: damage the first word of every column.
+      const cols = readPk(damaged).commitment.columns, rows = 2 ** readPk(damaged).commitment.params.logRows;
+      for (let j = 0; j < cols.length; j += rows) cols[j] = word(cols[j]!);
+      const key = loadProvingKey(damaged);
+      expect(() => proveWithKey(key, input)).toThrow(/column \d+ of the committed matrix does not match its Merkle leaf; .*re-run zkml setup/);
+    }
   });
 
   it("rejects a truncated VK, a trailing byte, another version, bad magic and an oversized length", () => {

@@ -70,7 +70,9 @@ export function forEachLive(shape: readonly number[], logDims: readonly number[]
 }
 
 /** Places a row-major tensor of `shape` into its padded layout (`out`'s padding is kept: 0 when new). */
-export function padInts(values: ArrayLike<number>, shape: readonly number[], logDims: readonly number[], out = new Float64Array(paddedSize(logDims))): Float64Array {
+export function padInts(values: ArrayLike<number>, shape: readonly number[], logDims: readonly number[]): Float64Array;
+export function padInts<T extends Float64Array | Int32Array>(values: ArrayLike<number>, shape: readonly number[], logDims: readonly number[], out: T): T;
+export function padInts(values: ArrayLike<number>, shape: readonly number[], logDims: readonly number[], out: Float64Array | Int32Array = new Float64Array(paddedSize(logDims))): Float64Array | Int32Array {
   const { starts, positions, rows, len, stride } = liveBlocks(shape, logDims);
   // Long runs of a typed array convert in one set() each (native); short ones element by element.
   const typed = len >= 32 && ArrayBuffer.isView(values) ? (values as unknown as Int32Array) : undefined;

@@ -3,7 +3,7 @@ import type { Transcript } from "../transcript/index.ts";
 import { eqTable } from "../poly/index.ts";
 import { proveBatch } from "./batch.ts";
 import { checkClaim, claimLayout, rowWeights, type PcsClaim } from "./claims.ts";
-import type { PcsProverData } from "./commit.ts";
+import { columnLeaves, type PcsProverData } from "./commit.ts";
 import { PcsError } from "./errors.ts";
 import { distinctSorted, openMulti } from "./merkle.ts";
 import type { OpeningProof } from "./proof.ts";
@@ -52,6 +52,11 @@ export function open(t: Transcript, data: PcsProverData, claims: readonly PcsCla
   const leaves = data.tree.levels[0]!;
   const opened = new Uint8Array(32 * indices.length);
   indices.forEach((j, k) => opened.set(leaves.subarray(32 * j, 32 * j + 32), 32 * k));
+  // The columns may come from a file (a proving key's encoded model): each opened one must hash
+  // to its leaf, or the proof would be rejected for a reason the prover never saw.
+  const digests = columnLeaves(columns, rows);
+  const bad = indices.findIndex((j, k) => digests.subarray(32 * k, 32 * k + 32).some((x, i) => x !== opened[32 * k + i]));
+  if (bad >= 0) throw new PcsError(`open: column ${indices[bad]} of the committed matrix does not match its Merkle leaf; the data is damaged (a proving key: re-run zkml setup)`);
   t.absorb(LABEL.opened, opened);
   return { ...(proximityRow ? { proximityRow } : {}), ...(batch ? { batch } : {}), evalRow, columns, siblings: openMulti(data.tree, indices) };
 }

@@ -3,15 +3,14 @@
 // commitment from pk.bin without re-encoding; `proveWithKey` runs the integer evaluator and the
 // prover and returns proof.bin's bytes and the proved outputs (`proveWithKeyAsync`: the same, with
 // the witness committed on WebGPU when given the kernels).
-import { compilePlan, padInts, toField, CircuitError, type GraphSpec, type ProofPlan } from "../circuit/index.ts";
-import { modelLayout } from "../circuit/setup-layout.ts";
+import { compilePlan, CircuitError, type GraphSpec, type ProofPlan } from "../circuit/index.ts";
 import {
   decodeGraphSpec, encodeGraphSpec, readPk, setupStatement, vkDigest, writePk, writeProofFile, writeVk, type ModelKey,
 } from "../artifacts/index.ts";
-import { buildMerkle, merkleRoot, packSegments, type ParamOptions } from "../pcs/index.ts";
+import { buildMerkle, merkleRoot, type ParamOptions } from "../pcs/index.ts";
 import type { QGraph } from "../quant/qgraph.ts";
 import { runInteger } from "../quant/int-eval.ts";
-import { commitModel } from "./setup.ts";
+import { commitModel, modelVector } from "./setup.ts";
 import { proveSetup } from "./setup-proof.ts";
 import { prove, proveAsync, outputsOf, type ModelCommitment, type ProofData, type ProveAsyncOptions, type ProveInput, type ProveOptions } from "./prove.ts";
 
@@ -84,12 +83,7 @@ export interface LoadedKey {
 export function loadProvingKey(bytes: Uint8Array): LoadedKey {
   const pk = readPk(bytes);
   const plan = compilePlan(pk.graph);
-  const map = modelLayout(plan);
-  const matrix = packSegments(map, map.segments.map(({ name }) => {
-    const t = plan.tensors[name]!, c = pk.consts[name];
-    if (!c) throw new CircuitError(`the proving key has no weights for ${name}; re-run setup`);
-    return toField(padInts(c, t.shape, t.logDims));
-  }));
+  const { map, vector: matrix } = modelVector(plan, pk.consts, (name) => `the proving key has no weights for ${name}; re-run setup`);
   const tree = buildMerkle(pk.commitment.leaves);
   const root = merkleRoot(tree);
   if (root.some((b, i) => b !== pk.commitment.root[i])) throw new CircuitError("the proving key's commitment does not match its root; the file is damaged, re-run setup");
