@@ -24,19 +24,35 @@ function checkLive(op: QOp, out: PlanTensor, padded: Float64Array, ref: Int32Arr
 /** Model tensors in the padded layout, per model data object: made once for every proof with it. */
 const paddedModels = new WeakMap<object, Map<string, Float64Array>>();
 
+/**
+ * Values whose model tensors are padded when first read: the gadgets read biases, embedding
+ * tables and constants, never a conv's or a dense layer's weights (their field form is a slice
+ * of the model matrix), and vgg16's weights padded as numbers would be 268 MB.
+ */
+class LazyModelValues extends Map<string, Float64Array> {
+  constructor(private readonly model: (name: string) => Float64Array | undefined) {
+    super();
+  }
+  override get(name: string): Float64Array | undefined {
+    let v = super.get(name);
+    if (v === undefined && (v = this.model(name)) !== undefined) super.set(name, v);
+    return v;
+  }
+}
+
 export function computeValues(plan: ProofPlan, consts: Readonly<Record<string, Int32Array>>, inputs: Readonly<Record<string, Int32Array>>, reference: ReadonlyMap<string, Int32Array>): Values {
-  const values: Values = new Map();
   const T = plan.tensors;
-  for (const name of plan.graph.inputs) values.set(name, padInts(inputs[name]!, T[name]!.shape, T[name]!.logDims));
+  for (const name of plan.model) if (!consts[name]) throw new CircuitError(`model tensor ${name} has no data; re-run setup`);
   let padded = paddedModels.get(consts);
   if (!padded) paddedModels.set(consts, (padded = new Map()));
-  for (const name of plan.model) {
-    const c = consts[name];
-    if (!c) throw new CircuitError(`model tensor ${name} has no data; re-run setup`);
-    let v = padded.get(name);
-    if (!v) padded.set(name, (v = padInts(c, T[name]!.shape, T[name]!.logDims)));
-    values.set(name, v);
-  }
+  const cache = padded;
+  const values: Values = new LazyModelValues((name) => {
+    if (T[name]?.kind !== "model") return undefined;
+    let v = cache.get(name);
+    if (!v) cache.set(name, (v = padInts(consts[name]!, T[name]!.shape, T[name]!.logDims)));
+    return v;
+  });
+  for (const name of plan.graph.inputs) values.set(name, padInts(inputs[name]!, T[name]!.shape, T[name]!.logDims));
   plan.graph.ops.forEach((op, i) => {
     const out = T[op.output]!;
     const ref = reference.get(op.output);
