@@ -52,6 +52,7 @@ interface RowGroup {
   rowStart: number;
   /** eq(z^row, ·) over the group's rows (one row: the weight 1). */
   weights: Uint32Array;
+  rowPoint: Uint32Array;
   claims: number[];
 }
 
@@ -61,7 +62,7 @@ function rowGroups(layouts: readonly ClaimLayout[]): { groups: RowGroup[]; group
     let g = l.rowCount === 1 ? byRow.get(l.rowStart) : undefined;
     if (g === undefined) {
       g = groups.length;
-      groups.push({ rowStart: l.rowStart, weights: rowWeights(l), claims: [] });
+      groups.push({ rowStart: l.rowStart, weights: rowWeights(l), rowPoint: l.rowPoint, claims: [] });
       if (l.rowCount === 1) byRow.set(l.rowStart, g);
     }
     groups[g]!.claims.push(i);
@@ -124,7 +125,7 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
   try {
     // One kernel batch for every group's g and one for every eq table (a pool would otherwise
     // run a small batch, or a call on one thread, per claim).
-    M.combineIntoMany(groups.map((g, i) => ({ rowStart: g.rowStart, weights: g.weights, out: K.slice(gs, 4 * cols * i, 4 * cols) })));
+    M.combineIntoMany(groups.map((g, i) => ({ rowStart: g.rowStart, weights: g.weights, rowPoint: g.rowPoint, out: K.slice(gs, 4 * cols * i, 4 * cols) })));
     writeColumnEqs(params, claims, groups, rho, E);
     const rounds = new Uint32Array(4 * BATCH_DEGREE * params.logCols);
     let sums = K.roundProduct([{ buf: E, ext: true }, { buf: G, ext: true }], n * cols / 2);

@@ -18,6 +18,8 @@ export interface OpenOptions {
   proximity?: boolean;
   /** Keep the matrix in kernel memory between openings (the model's: never mutate it). */
   resident?: boolean;
+  /** Row combinations already made (by rowKey), e.g. by a gadget that folded a model tensor's rows at a claim's point. */
+  knownRows?: ReadonlyMap<string, Uint32Array>;
 }
 
 /** Opens the commitment at every claim (one claim: direct; several: row-side batching). */
@@ -41,7 +43,7 @@ export function open(t: Transcript, data: PcsProverData, claims: readonly PcsCla
     }
     const b = proveBatch(t, params, M, claims);
     return { proximityRow, evalRow: b.evalRow, batch: { rounds: b.rounds, rowValues: b.rowValues } };
-  }, opts.resident);
+  }, opts.resident, opts.knownRows);
   t.absorbFields(LABEL.evalRow, evalRow);
 
   const indices = distinctSorted(squeezeQueries(t, params));

@@ -9,15 +9,20 @@ export interface RowCombiner {
   combine(rowStart: number, weights: Uint32Array): Uint32Array;
   /** The same combination into `out` (cols extension elements of the current kernels). */
   combineInto(rowStart: number, weights: Uint32Array, out: Buf): void;
-  /** Several combinations at once (one kernel batch on a pool). */
-  combineIntoMany(items: readonly { rowStart: number; weights: Uint32Array; out: Buf }[]): void;
+  /** Several combinations at once (one kernel batch on a pool); an item whose rows and row point are in `known` is copied from there. */
+  combineIntoMany(items: readonly { rowStart: number; weights: Uint32Array; rowPoint?: Uint32Array; out: Buf }[]): void;
+}
+
+/** The key of Σ_r eq(rowPoint, r)·M[rowStart + r] in a map of combinations made elsewhere. */
+export function rowKey(rowStart: number, rowPoint: Uint32Array): string {
+  return `${rowStart}:${rowPoint.join(",")}`;
 }
 
 /**
  * Runs `fn` with the row-major matrix (rows of `cols` elements) loaded once into the current
  * kernels. `resident`: keep the kernel copy for later calls on the same array (never mutate it).
  */
-export function withMatrix<T>(matrix: Uint32Array, cols: number, fn: (c: RowCombiner) => T, resident = false): T {
+export function withMatrix<T>(matrix: Uint32Array, cols: number, fn: (c: RowCombiner) => T, resident = false, known?: ReadonlyMap<string, Uint32Array>): T {
   const K = fieldBackend();
   const m = resident ? keepResident(K, matrix) : K.from(matrix);
   try {
@@ -25,7 +30,13 @@ export function withMatrix<T>(matrix: Uint32Array, cols: number, fn: (c: RowComb
     return fn({
       combine: (rowStart, weights) => combine(K, rowsOf(rowStart, weights), cols, weights),
       combineInto: (rowStart, weights, out) => combineInto(K, rowsOf(rowStart, weights), cols, weights, out),
-      combineIntoMany(items) {
+      combineIntoMany(asked) {
+        const items = known ? asked.filter((x) => {
+          const g = x.rowPoint && known.get(rowKey(x.rowStart, x.rowPoint));
+          if (g) K.write(x.out, g);
+          return !g;
+        }) : asked;
+        if (items.length === 0) return;
         // Every weight vector in one buffer.
         const all = new Uint32Array(items.reduce((a, x) => a + x.weights.length, 0));
         let at = 0;

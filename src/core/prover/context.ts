@@ -4,7 +4,9 @@ import { type ProofPlan, ClaimBook, StreamWriter, toField } from "../circuit/ind
 import type { Ext } from "../field/index.ts";
 import { evaluateMle } from "../poly/index.ts";
 import { Transcript } from "../transcript/index.ts";
-import type { SegmentMap } from "../pcs/index.ts";
+import type { PcsParams, SegmentMap } from "../pcs/index.ts";
+import { rowKey } from "../pcs/rows.ts";
+import { foldHigh, foldHighExt } from "./gadgets/fold.ts";
 import type { Values } from "./witness.ts";
 
 export class ProverCtx {
@@ -12,8 +14,27 @@ export class ProverCtx {
   readonly w = new StreamWriter();
   readonly book = new ClaimBook();
   private readonly fieldCache = new Map<string, Uint32Array>();
+  /** Combinations of the model matrix's rows made while proving (by rowKey): the model opening reuses them. */
+  readonly modelRows = new Map<string, Uint32Array>();
   /** `model`: the model commitment, whose matrix already holds every model tensor in the field. */
-  constructor(readonly plan: ProofPlan, readonly values: Values, private readonly model?: { map: SegmentMap; data: { matrix: Uint32Array } }) {}
+  constructor(readonly plan: ProofPlan, readonly values: Values, private readonly model?: { map: SegmentMap; data: { matrix: Uint32Array; params: PcsParams } }) {}
+
+  /**
+   * A tensor with its variables above the lowest `low` fixed at `high` (foldHigh). A model tensor
+   * taller than a row of the model matrix is folded rows first: that combination is the one the
+   * model opening needs for a claim on the tensor at these high variables (a conv's weights at
+   * its output-channel point), so it is kept for the opening instead of being made twice.
+   */
+  foldHigh(name: string, low: number, high: Uint32Array): Uint32Array {
+    const values = this.field(name);
+    const c = this.model?.data.params.logCols ?? 0;
+    const seg = this.model && this.plan.tensors[name]?.kind === "model" ? this.model.map.segments.find((s) => s.name === name) : undefined;
+    if (!seg || seg.logSize <= c || low > c || values.length !== 2 ** seg.logSize) return foldHigh(values, low, high);
+    const rowPoint = high.subarray(4 * (c - low));
+    const rows = foldHigh(values, c, rowPoint);
+    this.modelRows.set(rowKey(seg.offset / 2 ** c, rowPoint), rows);
+    return foldHighExt(rows, low, high.subarray(0, 4 * (c - low)));
+  }
 
   field(name: string): Uint32Array {
     let f = this.fieldCache.get(name);

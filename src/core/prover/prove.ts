@@ -238,7 +238,7 @@ function finishProof(run: ProofRun, witness: PcsProverData): ProofData {
   const witnessOpening = writeOpeningProof(open(ctx.tr, witness, witnessClaims), layout.params);
   // No proximity row for the model: the setup proof tested the model commitment's proximity once.
   // Its matrix stays in kernel memory for the next proof with this key.
-  const modelOpening = modelClaims.length ? writeOpeningProof(open(ctx.tr, input.model.data, modelClaims, { proximity: false, resident: true }), input.model.data.params) : new Uint8Array(0);
+  const modelOpening = modelClaims.length ? writeOpeningProof(open(ctx.tr, input.model.data, modelClaims, { proximity: false, resident: true, knownRows: ctx.modelRows }), input.model.data.params) : new Uint8Array(0);
   progress("openings", "done", 1);
   return { body: ctx.w.finish(), witnessRoot: witness.root, witnessOpening, modelOpening };
 }

@@ -62,7 +62,7 @@ export function proveConv(ctx: ProverCtx, op: Linear, claim: Claim): void {
   const rOwn = rO.subarray(0, rO.length - rGroup.length);
   const xf = rB.length === 0 ? ctx.field(L.x.name) : foldHigh(ctx.field(L.x.name), L.groupVars + chanLog + L.spatialVars, rB);
   const col = contractWindow(xf, rB.length > 0, 2 ** (L.groupVars + chanLog), L.axes, matrices);
-  const wk = groupFold(ctx.field(L.w.name), L.innerVars, L.groupVars, rOwn);
+  const wk = L.groupVars === 0 ? ctx.foldHigh(L.w.name, L.innerVars, rOwn) : groupFold(ctx.field(L.w.name), L.innerVars, L.groupVars, rOwn);
   const tables = [{ data: wk, ext: true }, { data: col, ext: true }];
   if (L.groupVars > 0) tables.unshift({ data: groupEq(L.innerVars, rGroup), ext: true });
   const sc = proveProduct(ctx.tr, tables);

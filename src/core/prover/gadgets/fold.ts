@@ -20,6 +20,19 @@ export function foldHigh(values: Uint32Array, low: number, high: Uint32Array, K:
   }
 }
 
+/** foldHigh of an extension table (4 words per entry). */
+export function foldHighExt(table: Uint32Array, low: number, high: Uint32Array, K: FieldBackend = fieldBackend()): Uint32Array {
+  const lowSize = 2 ** low, highSize = table.length / 4 / lowSize;
+  const m = K.from(table), w = K.allocFor(4 * highSize), out = K.allocFor(4 * lowSize);
+  try {
+    K.eqTable(high, w);
+    K.combineRowsExt(m, highSize, lowSize, w, out);
+    return K.read(out);
+  } finally {
+    K.free(m); K.free(w); K.free(out);
+  }
+}
+
 /** Fixes the lowest variables of an ext table at `low`, one fold each (wasm): an ext table over the remaining ones. */
 export function foldLowExt(table: Uint32Array, low: Uint32Array, K: FieldBackend = fieldBackend()): Uint32Array {
   let cur = K.from(table);
