@@ -32,9 +32,8 @@ export function forwardConv(ctx: Pick<ProverCtx, "plan" | "values">, op: Linear,
   return accFromRef(y, ref, op.inputs[2] ? ctx.values.get(op.inputs[2])! : undefined, (p) => Math.floor(p / inner) % channels);
 }
 
-/** W̃((r_o', gi), c', k) over (gi, c', k): W's output-channel variables within a group fixed at r_o'. */
+/** W̃((r_o', gi), c', k) over (gi, c', k) for g > 1 groups: W's output-channel variables within a group fixed at r_o'. */
 function groupFold(w: Uint32Array, innerVars: number, groupVars: number, rOwn: Uint32Array): Uint32Array {
-  if (groupVars === 0) return foldHigh(w, innerVars, rOwn);
   const block = w.length / 2 ** groupVars, inner = 2 ** innerVars;
   const out = new Uint32Array(4 * inner * 2 ** groupVars);
   for (let gi = 0; gi < 2 ** groupVars; gi++) out.set(foldHigh(w.subarray(gi * block, (gi + 1) * block), innerVars, rOwn), 4 * gi * inner);

@@ -50,7 +50,7 @@ export function proveLinear(ctx: ProverCtx, op: Extract<QOp, { kind: "linear" }>
   // The verifier subtracts b̃(r_n) from the claim; the sumcheck prover needs only the tables.
   if (op.inputs[2]) ctx.sendEval(LABELS.bias, op.inputs[2], rN.slice());
   const xk = foldHigh(ctx.field(x.name), logK, rM);
-  const wk = foldHigh(ctx.field(w.name), logK, rN);
+  const wk = ctx.foldHigh(w.name, logK, rN);
   const sc = proveProduct(ctx.tr, [{ data: xk, ext: true }, { data: wk, ext: true }]);
   for (const r of sc.proof.rounds) ctx.w.words(r);
   ctx.w.send(ctx.tr, LABELS.linearEnds, [sc.evals[0]!, sc.evals[1]!]);
