@@ -17,5 +17,8 @@ test("tiny_gpt: generate text from a prompt, prove the whole sequence in one pro
   const generated = await page.getByTestId("gen-text").locator("b").textContent();
   expect(new TextEncoder().encode(generated ?? "").length).toBe(5);
   await expect(page.getByTestId("gen-result")).toContainText("does not hide the weights or the input");
+  // The same live metrics as a single proof: throughput, memory, and the timeline's stage tracks.
+  await expect(page.getByTestId("field-ops-rate")).toContainText(/\d M \(/);
+  await expect(page.getByTestId("prove-memory")).toContainText("kernels");
   await shot(page, "generation-proved");
 });

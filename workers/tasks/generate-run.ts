@@ -6,7 +6,7 @@ import { writeGenerationFile } from "../../src/core/artifacts/index.ts";
 import { greedyGenerate, languageModelOf } from "../../src/core/generation/index.ts";
 import { proveWithKey } from "../../src/core/prover/keys.ts";
 import { verifyGenerationFiles } from "../../src/core/verifier/generation.ts";
-import { prepare, proverPool, type ProveProgress, type Verdict } from "./prove-run.ts";
+import { prepare, proverPool, proverProgress, witnessElements, type ProveProgress, type Verdict } from "./prove-run.ts";
 
 export interface GenerationResult {
   prompt: string;
@@ -17,6 +17,7 @@ export interface GenerationResult {
   vk: Uint8Array;
   times: { generateMs: number; proveMs: number; verifyMs: number };
   verdict: Verdict;
+  witnessElements: number;
 }
 
 export function generateRun(bytes: Uint8Array, planText: string, prompt: string, count: number, onToken: (text: string) => void, onProgress: (p: ProveProgress) => void): GenerationResult {
@@ -35,7 +36,7 @@ export function generateRun(bytes: Uint8Array, planText: string, prompt: string,
   onProgress({ stage: "prove", detail: `the forward pass over all ${promptBytes.length + count} positions, in one proof`, fraction: 0.3, elapsedMs: performance.now() - t0 });
   const r = proveWithKey(p.loaded, { [lm.ids]: gen.ids }, {
     workers: proverPool(),
-    onProgress: (e) => onProgress({ stage: "prove", step: e.stage, detail: e.detail, fraction: 0.3 + 0.6 * e.fraction, elapsedMs: performance.now() - t0 }),
+    onProgress: proverProgress(onProgress, t0, 0.3, 0.6),
   });
   const proof = writeGenerationFile({ logits: r.outputs[lm.logits]!, proof: r.proof });
   onProgress({ stage: "verify", detail: "checking the text against the proof", fraction: 0.92, elapsedMs: performance.now() - t0 });
@@ -46,5 +47,6 @@ export function generateRun(bytes: Uint8Array, planText: string, prompt: string,
   return {
     prompt, text: decoder.decode(Uint8Array.from(gen.generated)), tokens: gen.generated, proof, vk: p.vk,
     times: { generateMs, proveMs: r.proveMs, verifyMs }, verdict: v.ok ? { ok: true } : { ok: false, reason: v.reason },
+    witnessElements: witnessElements(p.loaded.plan),
   };
 }

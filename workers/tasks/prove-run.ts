@@ -139,6 +139,28 @@ async function commitGpu(pref: GpuPreference): Promise<{ kernels?: GpuKernels; n
   return c.backend === "webgpu" ? { kernels: c.gpu, note: c.note } : { note: c.note };
 }
 
+/**
+ * The prover's events as the app's progress, its fraction mapped onto [from, from + span] of the
+ * run: with the field operations so far, the kernels' memory, the pool thread of a job and the
+ * backend of each stage (also collected into `backends`).
+ */
+export function proverProgress(onProgress: (p: ProveProgress) => void, t0: number, from: number, span: number, backends: ProofResult["backends"] = {}): (e: ProgressEvent) => void {
+  return (e) => {
+    if (e.backend) backends[e.stage] = e.backend;
+    const mem = memory();
+    onProgress({
+      stage: "prove", step: e.stage, detail: e.detail, fraction: from + span * e.fraction, elapsedMs: performance.now() - t0,
+      fieldOps: e.fieldOps, proveMs: e.elapsedMs, wasmBytes: wasmBackend().memory.buffer.byteLength + (pool.memory?.buffer.byteLength ?? 0),
+      ...(mem ? { memoryBytes: mem } : {}), ...(e.worker === undefined ? {} : { worker: e.worker }), ...(e.backend ? { backend: e.backend } : {}),
+    });
+  };
+}
+
+/** Witness elements a proof with this plan commits (for the elements/s metric). */
+export function witnessElements(plan: LoadedKey["plan"]): number {
+  return plan.witness.reduce((a, t) => a + 2 ** plan.tensors[t]!.nVars, 0);
+}
+
 /** Compiles, sets up, proves and verifies one inference on float inputs. */
 export async function proveRun(bytes: Uint8Array, planText: string, inputs: Record<string, Tensor>, onProgress: (p: ProveProgress) => void, opts: ProveRunOptions = {}): Promise<ProofResult> {
   const t0 = performance.now();
@@ -153,20 +175,15 @@ export async function proveRun(bytes: Uint8Array, planText: string, inputs: Reco
   const nodeMs: Record<string, number> = {};
   let last: { node: string; at: number } | null = null;
   const backends: ProofResult["backends"] = {};
+  const report = proverProgress(onProgress, t0, 0.15, 0.75, backends);
   const r = await proveWithKeyAsync(loaded, qin, {
     workers: pool,
     ...(gpu.kernels ? { gpu: gpu.kernels } : {}),
     onProgress(e) {
-      if (e.backend) backends[e.stage] = e.backend;
       const now = performance.now();
       if (last) nodeMs[last.node] = (nodeMs[last.node] ?? 0) + (now - last.at);
       last = e.stage === "layers" && e.detail.includes(" ") ? { node: e.detail.slice(e.detail.indexOf(" ") + 1), at: now } : null;
-      const mem = memory();
-      onProgress({
-        stage: "prove", step: e.stage, detail: e.detail, fraction: 0.15 + 0.75 * e.fraction, elapsedMs: now - t0,
-        fieldOps: e.fieldOps, proveMs: e.elapsedMs, wasmBytes: wasmBackend().memory.buffer.byteLength + (pool.memory?.buffer.byteLength ?? 0),
-        ...(mem ? { memoryBytes: mem } : {}), ...(e.worker === undefined ? {} : { worker: e.worker }), ...(e.backend ? { backend: e.backend } : {}),
-      });
+      report(e);
     },
   });
   const output = buildOutput(graph, r.outputs, loaded.vkDigest);
@@ -179,7 +196,7 @@ export async function proveRun(bytes: Uint8Array, planText: string, inputs: Reco
   return {
     vk: p.vk, vkDigest: loaded.vkDigest, modelRoot: readVk(p.vk).vk.model.root, input, output, proof: r.proof, proofBytes: r.proof.length,
     times: { compileMs: p.compileMs, setupMs: p.setupMs, proveMs: r.proveMs, verifyMs }, nodeMs, threads: pool.note, backends, gpu: gpu.note,
-    verdict: v.ok ? { ok: true } : { ok: false, reason: v.reason }, witnessElements: plan.witness.reduce((a, t) => a + 2 ** plan.tensors[t]!.nVars, 0),
+    verdict: v.ok ? { ok: true } : { ok: false, reason: v.reason }, witnessElements: witnessElements(plan),
   };
 }
 

@@ -6,8 +6,7 @@ import { serializePlan } from "../../core/quant/index.ts";
 import { activeSlot, projectStore } from "../../state/project.ts";
 import { jobsStore } from "../../state/jobs.ts";
 import type { GenerationResult } from "../../../workers/tasks/generate-run.ts";
-import type { ProveProgress } from "../../../workers/tasks/index.ts";
-import { proveWorker } from "./prove.ts";
+import { proofDone, proveTracker, proveWorker } from "./prove.ts";
 import { CancelledError } from "./worker-handle.ts";
 
 export type GenerationOutcome = { ok: true; result: GenerationResult } | { ok: false; error: string } | { ok: false; cancelled: true };
@@ -18,14 +17,14 @@ export async function runGeneration(prompt: string, count: number, onText: (text
   if (!s.model || !slot) return { ok: false, error: "calibrate first: the proof is of the quantized model" };
   if (jobsStore.getState().jobs.prove.status === "running") return { ok: false, error: "a proof is running; wait or cancel it first" };
   jobsStore.getState().start("prove", "generating");
+  const startedAt = jobsStore.getState().jobs.prove.startedAt;
   const onToken = Comlink.proxy(onText);
-  const onProgress = Comlink.proxy((p: ProveProgress) => {
-    jobsStore.getState().progress("prove", { progress: p.fraction, detail: `${p.stage}: ${p.detail}` });
-  });
+  const onProgress = Comlink.proxy(proveTracker(performance.now(), slot.metrics?.costs));
   try {
     const out = await proveWorker.run<{ ok: true; result: GenerationResult } | { ok: false; error: string }>((api) =>
       api.generate(s.model!.bytes.slice(), serializePlan(slot.plan), prompt, count, onToken, onProgress) as Promise<{ ok: true; result: GenerationResult } | { ok: false; error: string }>);
-    jobsStore.getState().finish("prove", out.ok ? "done" : "error", out.ok ? undefined : out.error);
+    if (out.ok) proofDone(startedAt, out.result.witnessElements, out.result.times.proveMs);
+    else jobsStore.getState().finish("prove", "error", out.error);
     return out;
   } catch (e) {
     if (e instanceof CancelledError) return { ok: false, cancelled: true };

@@ -54,10 +54,38 @@ export async function runProof(): Promise<void> {
     jobsStore.getState().finish("prove", "error", inputs.error);
     return;
   }
-  const t0 = performance.now();
   const startedAt = jobsStore.getState().jobs.prove.startedAt;
+  const onProgress = Comlink.proxy(proveTracker(performance.now(), slot.metrics?.costs));
+  try {
+    const out = await proveWorker.run<ProveOutcome>((api) => api.prove(s.model!.bytes.slice(), serializePlan(slot.plan), inputs.value, onProgress, { gpu: GPU_PREFERENCE }) as Promise<ProveOutcome>);
+    if (!out.ok) {
+      jobsStore.getState().finish("prove", "error", out.error);
+      return;
+    }
+    const r = out.result;
+    projectStore.getState().setProof(r);
+    proofDone(startedAt, r.witnessElements, r.times.proveMs);
+  } catch (e) {
+    if (e instanceof CancelledError) return; // cancelProof already said so
+    jobsStore.getState().finish("prove", "error", (e as Error).message);
+  }
+}
+
+/** Ends the prove job of a finished proof: its witness elements per second, then what the workers hold. */
+export function proofDone(startedAt: number, witnessElements: number, proveMs: number): void {
+  jobsStore.getState().progress("prove", { metrics: { elementsPerSecond: proveMs > 0 ? witnessElements / (proveMs / 1000) : 0, remainingMs: 0 } });
+  jobsStore.getState().finish("prove", "done");
+  measureAfterProof(startedAt);
+}
+
+/**
+ * The prove job's timeline and live metrics from the worker's progress events (a proof of one
+ * input or of a generated sequence): a bar per stage, per prover step, per layer and per pool
+ * thread's jobs; remaining time, field operations per second, memory.
+ */
+export function proveTracker(t0: number, costs?: Record<string, { witness?: number }>): (p: ProveProgress) => void {
   let lastStage = "", lastStep = "", lastLayer = "";
-  const onProgress = Comlink.proxy((p: ProveProgress) => {
+  return (p: ProveProgress) => {
     const j = jobsStore.getState();
     const at = t0 + p.elapsedMs;
     // Stages follow one another (a new one ends every open bar); the prover's steps are bars on
@@ -77,7 +105,7 @@ export async function runProof(): Promise<void> {
     if (ms) j.bar("prove", { track: `thread ${p.worker}`, label: p.detail, start: at - Number(ms[1]), end: at });
     if (p.step === "layers" && p.detail !== lastLayer) {
       const node = p.detail.slice(p.detail.indexOf(" ") + 1);
-      const witness = slot.metrics?.costs[node]?.witness;
+      const witness = costs?.[node]?.witness;
       j.bar("prove", { track: "layers", label: p.detail, start: at, end: null, ...(witness ? { elements: witness } : {}) });
       lastLayer = p.detail;
     }
@@ -87,23 +115,7 @@ export async function runProof(): Promise<void> {
       ...(p.wasmBytes ? { wasmBytes: p.wasmBytes } : {}),
       ...(p.fieldOps !== undefined && p.proveMs ? { fieldOps: p.fieldOps, fieldOpsPerSecond: p.fieldOps / (p.proveMs / 1000) } : {}),
     } });
-  });
-  try {
-    const out = await proveWorker.run<ProveOutcome>((api) => api.prove(s.model!.bytes.slice(), serializePlan(slot.plan), inputs.value, onProgress, { gpu: GPU_PREFERENCE }) as Promise<ProveOutcome>);
-    if (!out.ok) {
-      jobsStore.getState().finish("prove", "error", out.error);
-      return;
-    }
-    const r = out.result;
-    const proveSeconds = r.times.proveMs / 1000;
-    jobsStore.getState().progress("prove", { metrics: { elementsPerSecond: proveSeconds > 0 ? r.witnessElements / proveSeconds : 0, remainingMs: 0 } });
-    projectStore.getState().setProof(r);
-    jobsStore.getState().finish("prove", "done");
-    measureAfterProof(startedAt);
-  } catch (e) {
-    if (e instanceof CancelledError) return; // cancelProof already said so
-    jobsStore.getState().finish("prove", "error", (e as Error).message);
-  }
+  };
 }
 
 /** Verifies the current proof again, optionally with one byte of it flipped (the "tamper" button). */

@@ -43,13 +43,12 @@ class LazyModelValues extends Map<string, Float64Array> {
 export function computeValues(plan: ProofPlan, consts: Readonly<Record<string, Int32Array>>, inputs: Readonly<Record<string, Int32Array>>, reference: ReadonlyMap<string, Int32Array>): Values {
   const T = plan.tensors;
   for (const name of plan.model) if (!consts[name]) throw new CircuitError(`model tensor ${name} has no data; re-run setup`);
-  let padded = paddedModels.get(consts);
-  if (!padded) paddedModels.set(consts, (padded = new Map()));
-  const cache = padded;
+  const padded = paddedModels.get(consts) ?? new Map<string, Float64Array>();
+  paddedModels.set(consts, padded);
   const values: Values = new LazyModelValues((name) => {
     if (T[name]?.kind !== "model") return undefined;
-    let v = cache.get(name);
-    if (!v) cache.set(name, (v = padInts(consts[name]!, T[name]!.shape, T[name]!.logDims)));
+    let v = padded.get(name);
+    if (!v) padded.set(name, (v = padInts(consts[name]!, T[name]!.shape, T[name]!.logDims)));
     return v;
   });
   for (const name of plan.graph.inputs) values.set(name, padInts(inputs[name]!, T[name]!.shape, T[name]!.logDims));
