@@ -3,7 +3,7 @@
 
 import { checkBounds } from "../quant/bounds.ts";
 import { FIELD_P, typeMin, unsignedBitsFor } from "../quant/fixed.ts";
-import type { QGraph, QOp, QTensor } from "../quant/qgraph.ts";
+import type { QGraph, QOp } from "../quant/qgraph.ts";
 import { CircuitError } from "./errors.ts";
 import { log2Ceil } from "./log.ts";
 import { indexMapProblem } from "./index-relations.ts";

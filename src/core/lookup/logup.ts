@@ -7,10 +7,10 @@
 // only the columns' values at the leaf point (which become claims on the committed or derived
 // columns) and m̃ at the table point (a claim on the committed multiplicities).
 
-import { type Ext, EXT_ONE, EXT_ZERO, P, extAdd, extEquals, extFromBase, extIsZero, extMul, extSub } from "../field/index.ts";
+import { type Ext, EXT_ONE, EXT_ZERO, P, extAdd, extEquals, extIsZero, extMul, extSub } from "../field/index.ts";
 import type { Transcript } from "../transcript/index.ts";
 import { absorbExts, gkrProve, gkrVerify, eqEval, pointWords, type GkrClaim, type GkrLeaves, type GkrProof } from "./gkr.ts";
-import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
+import { fieldBackend, type Buf } from "../kernels/index.ts";
 import { evaluateMle } from "../poly/index.ts";
 import { LookupError, LookupRejection } from "./errors.ts";
 

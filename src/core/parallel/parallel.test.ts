@@ -56,7 +56,6 @@ describe("worker pool", () => {
         // S (one element per pair), p0, p1, q0, q1.
         const inputs = Array.from({ length: trees }, (_, t) => [ext(m), pExt(t) ? ext(2 * m) : base(2 * m), pExt(t) ? ext(2 * m) : base(2 * m), ext(2 * m), ext(2 * m)]).flat();
         const tables = (ins: Buf[]) => Array.from({ length: trees }, (_, t) => ({ tables: ins.slice(5 * t, 5 * t + 5), pExt: pExt(t), weight: eqPoint.subarray(4 * (t % 15), 4 * (t % 15) + 4) }));
-        const flat = (xs: Uint32Array[]) => Uint32Array.from(xs.flatMap((x) => Array.from(x)));
         const layerArgs = (ins: Buf[], K: FieldBackend, o: Buf) => Array.from({ length: trees }, (_, t) => ({
           p0: ins[5 * t + 1]!, p1: ins[5 * t + 2]!, q0: ins[5 * t + 3]!, q1: ins[5 * t + 4]!, pExt: pExt(t),
           np: K.slice(o, 2 * t * E(2 * m), E(2 * m)), nq: K.slice(o, (2 * t + 1) * E(2 * m), E(2 * m)),

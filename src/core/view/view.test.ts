@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { decodeModel } from "../onnx/index.ts";
 import { loadGraph } from "../graph/index.ts";
-import { makeModel, f32 } from "../graph/test-models.ts";
+import { makeModel } from "../graph/test-models.ts";
 import { itShared } from "../../../test/shared-data.ts";
 import {
   viewFromGraph, viewFromOnnx, groupTree, layoutView, visibleOf, defaultExpanded, searchNodes, valueStats,
