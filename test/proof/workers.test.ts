@@ -4,11 +4,12 @@
 // counts (every thread's kernels) are the same for any thread count.
 import { describe, expect, it } from "vitest";
 import { buildOutput, decodeTensorProto, publicInputs } from "../../src/core/artifacts/index.ts";
-import { proveWithKey, type LoadedKey } from "../../src/core/prover/keys.ts";
+import { loadProvingKey, proveWithKey, setupKeys, type LoadedKey, type SetupKeys } from "../../src/core/prover/keys.ts";
 import type { ProgressEvent } from "../../src/core/prover/index.ts";
 import { nodePool } from "../../src/core/parallel/index.ts";
 import { verifyFiles } from "../../src/core/verifier/files.ts";
-import { fixtureFiles } from "./keys-fixture.ts";
+import { fixtureFiles, joinParts } from "./keys-fixture.ts";
+import { mlpFixture } from "./mlp-fixture.ts";
 import { itShared } from "../shared-data.ts";
 import { DIGITS_CNN, digitsCnnKeys } from "./digits-cnn-fixture.ts";
 
@@ -37,6 +38,22 @@ describe("proving on a worker pool", () => {
     expect(pooled.length).toBeGreaterThan(0);
     expect(pooled.every((e) => e.worker! >= 0 && e.worker! < 4)).toBe(true);
     expect(pooled.every((e) => /^\d+ kernel calls \([\d.]+ ms\)$/.test(e.detail))).toBe(true);
+  });
+
+  it("setup: the same vk.bin and pk.bin with 1, 2 and 4 workers, and its in-memory key proves as the one read back from pk.bin", async () => {
+    const { graph, input } = mlpFixture(7);
+    const runs: SetupKeys[] = [];
+    for (const workers of [1, 2, 4]) {
+      if (workers > 1) await nodePool(workers).ready;
+      runs.push(setupKeys(graph, { workers }));
+      // A proof on the same pool reuses the memory the setup gave back: pk.bin must not have pointed into it.
+      proveWithKey(runs[runs.length - 1]!.key, input, { workers });
+    }
+    const pk = (k: SetupKeys) => hex(joinParts(k.pk));
+    expect(runs.map((k) => hex(k.vk))).toEqual(runs.map(() => hex(runs[0]!.vk)));
+    expect(runs.map(pk)).toEqual(runs.map(() => pk(runs[0]!)));
+    const fromFile = proveWithKey(loadProvingKey(joinParts(runs[1]!.pk)), input).proof;
+    expect(hex(proveWithKey(runs[1]!.key, input).proof)).toBe(hex(fromFile));
   });
 
   itShared(DIGITS_CNN, "digits_cnn: the same proof with 1, 2 and 4 workers, verified", async () => {

@@ -6,7 +6,7 @@ import { decodeModel, encodeTensor } from "../../src/core/onnx/index.ts";
 import { loadGraph, type Tensor } from "../../src/core/graph/index.ts";
 import { parsePlan, quantizeWithPlan } from "../../src/core/quant/index.ts";
 import { buildOutput, decodeTensorProto, publicInputs, readVk, type OutputDoc } from "../../src/core/artifacts/index.ts";
-import { loadProvingKey, proveWithKeyAsync, setupKeys, type LoadedKey } from "../../src/core/prover/keys.ts";
+import { proveWithKeyAsync, setupKeys, type LoadedKey } from "../../src/core/prover/keys.ts";
 import { webPool, type WorkerPool } from "../../src/core/parallel/index.ts";
 import { wasmBackend } from "../../src/core/kernels/index.ts";
 import { chooseKernels } from "../../src/core/kernels/backend.ts";
@@ -14,7 +14,6 @@ import type { GpuKernels } from "../../src/core/kernels/gpu-kernels.ts";
 import type { ProgressEvent } from "../../src/core/prover/index.ts";
 import { verifyFiles } from "../../src/core/verifier/files.ts";
 import { sha256 } from "../../src/core/hash/index.ts";
-import { ByteWriter } from "../../src/core/bytes/index.ts";
 
 export type ProveStage = "compile" | "setup" | "prove" | "verify";
 
@@ -99,8 +98,8 @@ export function prepare(bytes: Uint8Array, planText: string, report: (p: ProvePr
   const compileMs = performance.now() - c0;
   report({ stage: "setup", detail: "committing the weights, proving their ranges", fraction: 0.05, elapsedMs: performance.now() - t0 });
   const s0 = performance.now();
-  const keys = setupKeys(qgraph, { modelHash });
-  const loaded = loadProvingKey(keys.pk.reduce((w, part) => w.raw(part), new ByteWriter()).finish());
+  const keys = setupKeys(qgraph, { modelHash, workers: pool });
+  const loaded = keys.key;
   const setupMs = performance.now() - s0;
   cached = { key, vk: keys.vk, loaded, compileMs, setupMs };
   return cached;

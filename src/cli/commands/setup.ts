@@ -10,22 +10,27 @@ import { calibrate, parsePlan, quantizeWithPlan, serializePlan } from "../../cor
 import { CliError, readInput, type Output } from "../io.ts";
 import { loadSamples, writeAtomic } from "./calibrate.ts";
 import { writeParts } from "../files.ts";
+import { nodePool } from "../../core/parallel/index.ts";
+import { workerCount } from "./prove.ts";
 
 export const usage =
-  "zkml setup <model.onnx> [--plan plan.json] -o <keys-dir> [--json]   commit the weights once and write vk.bin (verifying key) and pk.bin (proving key)";
+  "zkml setup <model.onnx> [--plan plan.json] -o <keys-dir> [--workers N] [--json]   commit the weights once and write vk.bin (verifying key) and pk.bin (proving key) (N threads, default the cores up to 8; the same keys for any N)";
 
 /** Without --plan: calibration with the defaults on generated inputs (deterministic). */
 const DEFAULT_SAMPLES = 16;
 const DEFAULT_SEED = 1;
 
-export function run(argv: string[], io: Output): number {
+export async function run(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { plan: { type: "string" }, output: { type: "string", short: "o" }, json: { type: "boolean" } },
+    options: { plan: { type: "string" }, output: { type: "string", short: "o" }, workers: { type: "string" }, json: { type: "boolean" } },
     allowPositionals: true,
   });
   const [path] = positionals;
   if (!path || positionals.length > 1 || !values.output) throw new CliError(`usage: ${usage}`, 2);
+  const workers = workerCount(values.workers);
+  // The workers load while the model is read and calibrated.
+  const threads = workers > 1 ? nodePool(workers) : undefined;
   const t0 = performance.now();
   const onnx = readInput(path, "model");
   const graph = loadGraph(decodeModel(onnx));
@@ -43,7 +48,8 @@ export function run(argv: string[], io: Output): number {
     calibrated = note;
     if (!values.json) io.err(`no --plan: calibrated with the default settings on ${note} (deterministic); pass --plan (from \`zkml calibrate --data …\`) for scales from real data`);
   }
-  const keys = setupKeys(qgraph, { modelHash: sha256(onnx) });
+  await threads?.ready;
+  const keys = setupKeys(qgraph, { modelHash: sha256(onnx), workers: threads?.pool ?? 1 });
   const dir = values.output;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "vk.bin"), keys.vk);

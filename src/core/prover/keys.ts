@@ -12,7 +12,8 @@ import type { QGraph } from "../quant/qgraph.ts";
 import { runInteger } from "../quant/int-eval.ts";
 import { commitModel, modelVector } from "./setup.ts";
 import { proveSetup } from "./setup-proof.ts";
-import { prove, proveAsync, outputsOf, type ModelCommitment, type ProofData, type ProveAsyncOptions, type ProveInput, type ProveOptions } from "./prove.ts";
+import { kernelsOf, prove, proveAsync, outputsOf, type ModelCommitment, type ProofData, type ProveAsyncOptions, type ProveInput, type ProveOptions } from "./prove.ts";
+import { withKernels } from "../kernels/index.ts";
 
 export interface SetupTimings {
   commitMs: number;
@@ -25,6 +26,8 @@ export interface SetupKeys {
   pk: Uint8Array[];
   digest: Uint8Array;
   plan: ProofPlan;
+  /** The proving key as loadProvingKey would read it from pk.bin, without the round trip. */
+  key: LoadedKey;
   timings: SetupTimings;
 }
 
@@ -32,6 +35,8 @@ export interface SetupKeyOptions {
   /** SHA-256 of the ONNX file (stored in pk.bin so `prove` can tell a key for another model). */
   modelHash?: Uint8Array;
   params?: ParamOptions;
+  /** Threads for the commitment and the setup proof, as for a proof: the same keys for any count. */
+  workers?: ProveOptions["workers"];
 }
 
 /** The graph exactly as the VK stores it (the verifier compiles the plan from this form). */
@@ -45,6 +50,10 @@ function specOf(q: QGraph): GraphSpec {
 }
 
 export function setupKeys(qgraph: QGraph, opts: SetupKeyOptions = {}): SetupKeys {
+  return withKernels(kernelsOf(opts).kernels, () => setupOnKernels(qgraph, opts));
+}
+
+function setupOnKernels(qgraph: QGraph, opts: SetupKeyOptions): SetupKeys {
   const graph = vkGraph(specOf(qgraph));
   const plan = compilePlan(graph);
   const consts: Record<string, Int32Array> = {};
@@ -56,19 +65,20 @@ export function setupKeys(qgraph: QGraph, opts: SetupKeyOptions = {}): SetupKeys
   const t0 = performance.now();
   const model = commitModel(plan, consts, opts.params);
   const t1 = performance.now();
-  const key: ModelKey = { root: model.data.root, map: model.map, params: model.data.params };
-  const setupProof = proveSetup(plan, model, setupStatement(graph, key));
+  const modelKey: ModelKey = { root: model.data.root, map: model.map, params: model.data.params };
+  const setupProof = proveSetup(plan, model, setupStatement(graph, modelKey));
   const t2 = performance.now();
-  const vk = writeVk({ graph, model: key, setupProof });
+  const vk = writeVk({ graph, model: modelKey, setupProof });
   const digest = vkDigest(vk);
-  const pk = writePk({
-    vkDigest: digest,
-    modelHash: opts.modelHash ?? new Uint8Array(32),
-    graph,
-    consts,
-    commitment: { params: model.data.params, root: model.data.root, leaves: model.data.tree.levels[0]!, columns: model.data.columns },
-  });
-  return { vk, pk, digest, plan, timings: { commitMs: t1 - t0, setupProofMs: t2 - t1 } };
+  // A pool's commitment leaves the encoded model in the pool's memory: the keys take a copy, and
+  // the pool gets its memory back.
+  const columns = model.data.release ? model.data.columns.slice() : model.data.columns;
+  model.data.release?.();
+  const modelHash = opts.modelHash ?? new Uint8Array(32);
+  const { params, root, matrix, tree } = model.data;
+  const pk = writePk({ vkDigest: digest, modelHash, graph, consts, commitment: { params, root, leaves: tree.levels[0]!, columns } });
+  const key: LoadedKey = { vkDigest: digest, modelHash, qgraph: { ...graph, consts }, plan, model: { map: model.map, data: { params, root, matrix, columns, tree } } };
+  return { vk, pk, digest, plan, key, timings: { commitMs: t1 - t0, setupProofMs: t2 - t1 } };
 }
 
 export interface LoadedKey {

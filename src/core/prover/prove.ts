@@ -113,7 +113,7 @@ export async function proveAsync(input: ProveInput, opts: ProveAsyncOptions = {}
 type Stage = ProgressEvent["stage"];
 
 /** The pool to prove on and its kernels (undefined: this thread's). */
-function kernelsOf(opts: ProveOptions): { pool: WorkerPool | undefined; kernels: FieldBackend | undefined } {
+export function kernelsOf(opts: Pick<ProveOptions, "workers">): { pool: WorkerPool | undefined; kernels: FieldBackend | undefined } {
   const pool = poolOf(opts.workers);
   return { pool, kernels: pool ? poolBackendOf(pool) : undefined };
 }
