@@ -1,0 +1,29 @@
+// The headline model in the IDE: vgg16_cifar10 (14.7 M weights) opened, calibrated on generated
+// inputs, set up (the weights committed, their ranges proven) and proved on the prover's thread
+// pool, and the proof verified — all in the browser.
+import { expect, test } from "@playwright/test";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { shot } from "./helpers.ts";
+
+const MODEL = resolve("../shared/models/vgg16_cifar10/model.onnx");
+
+test("vgg16_cifar10: open, calibrate, set up and prove in the browser, verified", async ({ page }) => {
+  if (!existsSync(MODEL)) {
+    if (process.env.CI) throw new Error(`missing shared data ${MODEL}`);
+    test.skip(true, "needs ../shared/models/vgg16_cifar10");
+  }
+  test.setTimeout(300_000);
+  await page.goto("/");
+  await page.getByTestId("open-input").setInputFiles(MODEL);
+  await expect(page.locator(".model-name")).toHaveText("model.onnx", { timeout: 60_000 });
+  await page.getByTestId("calibrate-button").click();
+  await expect(page.getByTestId("fig-top1_agreement")).toHaveText(/\d+\.\d %/, { timeout: 120_000 });
+  await page.getByTestId("prove-button").click();
+  await expect(page.getByTestId("verdict")).toHaveText(/verified/, { timeout: 240_000 });
+  // Every prover stage ran on the pool's threads, each with a track on the timeline.
+  await expect(page.getByTestId("stage-backends")).toContainText("wasm × ");
+  await page.getByTestId("drawer-timeline").click();
+  await expect(page.getByText("thread 1", { exact: true })).toBeVisible();
+  await shot(page, "vgg16-proved");
+});
