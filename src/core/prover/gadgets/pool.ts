@@ -84,16 +84,41 @@ export function maxPoolWitness(ctx: Pick<ProverCtx, "plan" | "values">, opIndex:
   return new Map([[op.output, m], ...pp.candidates.map((name, k) => [name, d[k]!] as [string, Float64Array])]);
 }
 
-/** Σ_j c_j·(⊗ vectors_j), accumulated on the wasm kernels. */
-function sumOfOuters(terms: readonly { coeff: Ext; vectors: Uint32Array[] }[], size: number): Uint32Array {
+interface OuterTerm {
+  coeff: Ext;
+  vectors: Uint32Array[];
+  /** Terms of one group share their first vector. */
+  group: string;
+}
+
+/**
+ * Σ_j c_j·(⊗ vectors_j) on the wasm kernels. Terms that share their first vector v (the batch and
+ * channel eq table of one claim point) are summed as v ⊗ Σ_j c_j·(⊗ the rest): the full-size outer
+ * product is made once per group instead of once per term (the same sum, exactly).
+ */
+function sumOfOuters(terms: readonly OuterTerm[], size: number): Uint32Array {
   const K = fieldBackend();
+  const groups = new Map<string, OuterTerm[]>();
+  for (const t of terms) {
+    const g = groups.get(t.group);
+    if (g) g.push(t);
+    else groups.set(t.group, [t]);
+  }
   const acc = K.alloc(4 * size);
   try {
-    for (const t of terms) {
-      const tmp = outerProductBuf(t.vectors, K);
-      K.extScale(tmp, t.coeff, tmp, size);
-      K.extAdd(acc, tmp, acc, size);
-      K.free(tmp);
+    for (const g of groups.values()) {
+      const first = g[0]!.vectors[0]!, n = first.length / 4, rest = size / n;
+      const inner = K.alloc(4 * rest);
+      for (const t of g) {
+        const tmp = outerProductBuf(t.vectors.slice(1), K);
+        K.extScale(tmp, t.coeff, tmp, rest);
+        K.extAdd(inner, tmp, inner, rest);
+        K.free(tmp);
+      }
+      const v = K.from(first), full = K.allocFor(4 * size);
+      K.extOuter(v, n, inner, rest, full);
+      K.extAdd(acc, full, acc, size);
+      for (const b of [inner, v, full]) K.free(b);
     }
     return K.read(acc);
   } finally {
@@ -125,7 +150,7 @@ export function proveMaxPool(ctx: ProverCtx, opIndex: number, op: Extract<QOp, {
   let coeff: Ext = EXT_ONE;
   const terms = claims.map(({ k, point }) => {
     const { rBC, rS } = poolPoint(y, point);
-    const t = { coeff, vectors: [eqTable(rBC), ...axes.map((a, j) => axisMatrix(a, rS[j]!).subarray(4 * offsets[k]![j]! * 2 ** a.inLog, 4 * (offsets[k]![j]! + 1) * 2 ** a.inLog))] };
+    const t = { coeff, group: point.join(","), vectors: [eqTable(rBC), ...axes.map((a, j) => axisMatrix(a, rS[j]!).subarray(4 * offsets[k]![j]! * 2 ** a.inLog, 4 * (offsets[k]![j]! + 1) * 2 ** a.inLog))] };
     coeff = extMul(coeff, alpha);
     return t;
   });
