@@ -1,13 +1,14 @@
 // Parallel proving benchmark (issue 10): prove time of vgg16_cifar10 and tiny_gpt with 1 and 2
 // threads (the pool's workers plus the proving thread) and the speed-up, with the wall time of
 // the pool's batches (pool_ms: kernel calls split across threads) so the part that scales is
-// visible next to the part that runs on one thread (prove_ms − pool_ms).
+// visible next to the part that runs on one thread (prove_ms − pool_ms); then each model's setup
+// (commitment and setup proof) on the same thread counts.
 // Then each WebGPU kernel next to wasm's on the same data, where Node has an adapter (--no-gpu: not).
 // `npm run bench -- parallel [--model name] [--workers 1,2,4] [--no-gpu] [--json]`.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg } from "node:os";
-import { proveWithKey } from "../src/core/prover/keys.ts";
+import { proveWithKey, setupKeys } from "../src/core/prover/keys.ts";
 import { Worker } from "node:worker_threads";
 import { availableCores, nodePool, poolBackendOf, type WorkerPool } from "../src/core/parallel/index.ts";
 import { fieldBackend, type FieldBackend } from "../src/core/kernels/index.ts";
@@ -20,7 +21,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0;
 
 async function measure(r: Reporter, name: string, counts: number[]): Promise<void> {
-  const { key, inputs } = prepareModel(name);
+  const { key, inputs, qgraph } = prepareModel(name);
   // Medians of many interleaved runs after a few warm-up rounds: V8 keeps tiering up the
   // prover's functions over the first proofs, and the machine's load drifts.
   const reps = name === "vgg16_cifar10" ? 11 : 15, warm = 3;
@@ -55,6 +56,20 @@ async function measure(r: Reporter, name: string, counts: number[]): Promise<voi
       pool_ms: median(runs[i]!.map((x) => x.pooled)), batches: median(runs[i]!.map((x) => x.batches)), identical_proof: true,
     });
   });
+  // Setup (the model's commitment and the setup proof) on the same pools: the same keys on any.
+  const setups = pools.map(() => [] as number[]);
+  let vk: Uint8Array | undefined;
+  for (let k = 0; k < 3; k++) {
+    pools.forEach((pool, i) => {
+      const t0 = performance.now();
+      const keys = setupKeys(qgraph, { workers: pool });
+      setups[i]!.push(performance.now() - t0);
+      if (vk && !same(keys.vk, vk)) throw new Error(`bench parallel: ${name}'s vk.bin with ${counts[i]} workers differs from the one with ${counts[0]}`);
+      vk = keys.vk;
+    });
+  }
+  const setupBase = median(setups[0]!);
+  counts.forEach((workers, i) => r.result("parallel", { model: `${name} (setup)`, workers, setup_ms: median(setups[i]!), speedup: setupBase / median(setups[i]!), identical_keys: true }));
 }
 
 /**
