@@ -42,12 +42,18 @@ export class SectionReader {
     return this.r.offset;
   }
 
+  /** What to do about a damaged file of this kind: keys come from setup, proofs from their prover. */
+  private remedy(): string {
+    const fix = this.what.endsWith(" key") ? "run zkml setup again" : "export it again";
+    return ` (the ${this.what} is malformed, truncated or from another version; ${fix})`;
+  }
+
   /** Runs `fn`, turning byte-level errors into ArtifactErrors naming the file kind. */
   guard<T>(fn: () => T): T {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof ProofFormatError) throw new ArtifactError(`${this.what}: ${e.message.replace(/^bytes: /, "")}`);
+      if (e instanceof ProofFormatError) throw new ArtifactError(`${this.what}: ${e.finding}${this.remedy()}`);
       throw e;
     }
   }
@@ -63,7 +69,7 @@ export class SectionReader {
         inner.expectEnd(`end of the ${name} section`);
         return out;
       } catch (e) {
-        if (e instanceof ProofFormatError) throw new ArtifactError(`${this.what}: ${name} section (starting at byte ${at}): ${e.message.replace(/^bytes: /, "")}`);
+        if (e instanceof ProofFormatError) throw new ArtifactError(`${this.what}: ${name} section (starting at byte ${at}): ${e.finding}${this.remedy()}`);
         throw e;
       }
     });
