@@ -43,6 +43,20 @@ test("reload restores the model, the edited plan, its accuracy and the proof", a
   await expect(page.getByTestId("prove-time")).toHaveText(proveTime!);
   await expect(page.getByTestId("calibrate-panel")).toContainText("test_y.pb");
   await shot(page, "state-restored");
+  await expect(page.getByTestId("setup-time")).not.toContainText("stored keys");
+  // The keys were kept in the browser's storage: proving again after the reload sets nothing up.
+  await expect.poll(() => page.evaluate(async () => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle("proving-keys").catch(() => null);
+    if (!dir) return 0;
+    let whole = 0;
+    for await (const [, h] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemDirectoryHandle]> }).entries()) {
+      if (await h.getFileHandle("vk.bin").then(() => true, () => false)) whole++;
+    }
+    return whole;
+  }), { timeout: 30_000 }).toBe(1);
+  await page.getByTestId("prove-button").click();
+  await expect(page.getByTestId("setup-time")).toContainText("stored keys", { timeout: 90_000 });
+  await expect(page.getByTestId("verdict")).toHaveText(/verified/);
 });
 
 test("cancel stops a running proof of tiny_gpt, and the prover works again afterwards", async ({ page }) => {

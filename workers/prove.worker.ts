@@ -17,9 +17,9 @@ const api = {
     }
   },
   /** Greedy generation with a byte-level language model, then one proof of the whole sequence. */
-  generate(bytes: Uint8Array, planText: string, prompt: string, count: number, onToken: (text: string) => void, onProgress: (p: ProveProgress) => void): { ok: true; result: GenerationResult } | { ok: false; error: string } {
+  async generate(bytes: Uint8Array, planText: string, prompt: string, count: number, onToken: (text: string) => void, onProgress: (p: ProveProgress) => void): Promise<{ ok: true; result: GenerationResult } | { ok: false; error: string }> {
     try {
-      return { ok: true, result: generateRun(bytes, planText, prompt, count, onToken, onProgress) };
+      return { ok: true, result: await generateRun(bytes, planText, prompt, count, onToken, onProgress) };
     } catch (e) {
       return { ok: false, error: (e as Error).message };
     }

@@ -20,9 +20,9 @@ export interface GenerationResult {
   witnessElements: number;
 }
 
-export function generateRun(bytes: Uint8Array, planText: string, prompt: string, count: number, onToken: (text: string) => void, onProgress: (p: ProveProgress) => void): GenerationResult {
+export async function generateRun(bytes: Uint8Array, planText: string, prompt: string, count: number, onToken: (text: string) => void, onProgress: (p: ProveProgress) => void): Promise<GenerationResult> {
   const t0 = performance.now();
-  const p = prepare(bytes, planText, onProgress, t0);
+  const p = await prepare(bytes, planText, onProgress, t0);
   const lm = languageModelOf(p.loaded.plan.graph);
   const promptBytes = [...new TextEncoder().encode(prompt)];
   const g0 = performance.now();

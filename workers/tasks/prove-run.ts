@@ -5,8 +5,9 @@
 import { decodeModel, encodeTensor } from "../../src/core/onnx/index.ts";
 import { loadGraph, type Tensor } from "../../src/core/graph/index.ts";
 import { parsePlan, quantizeWithPlan } from "../../src/core/quant/index.ts";
-import { buildOutput, decodeTensorProto, publicInputs, readVk, type OutputDoc } from "../../src/core/artifacts/index.ts";
-import { proveWithKeyAsync, setupKeys, type LoadedKey } from "../../src/core/prover/keys.ts";
+import { buildOutput, decodeTensorProto, publicInputs, readVk, vkDigest, type OutputDoc } from "../../src/core/artifacts/index.ts";
+import { loadProvingKey, proveWithKeyAsync, setupKeys, type LoadedKey } from "../../src/core/prover/keys.ts";
+import { keySetId, storedKeys, storeKeys } from "./key-store.ts";
 import { webPool, type WorkerPool } from "../../src/core/parallel/index.ts";
 import { wasmBackend } from "../../src/core/kernels/index.ts";
 import { chooseKernels } from "../../src/core/kernels/backend.ts";
@@ -73,6 +74,8 @@ export interface ProofResult {
   gpu: string;
   verdict: Verdict;
   witnessElements: number;
+  /** The keys came from this browser's storage (set up in an earlier session). */
+  keysStored?: boolean;
 }
 
 interface Prepared {
@@ -81,27 +84,49 @@ interface Prepared {
   loaded: LoadedKey;
   compileMs: number;
   setupMs: number;
+  /** The keys came from this browser's storage (set up in an earlier session), not from a setup now. */
+  stored: boolean;
 }
 
 let cached: Prepared | null = null;
 
 const memory = () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
 
-/** Compile and setup (the keys), cached for the same model and plan. */
-export function prepare(bytes: Uint8Array, planText: string, report: (p: ProveProgress) => void, t0: number): Prepared {
+/** The keys of an earlier session, if they are whole and for this model (else undefined: set up again). */
+function fromStorage(stored: { vk: Uint8Array; pk: Uint8Array } | undefined, modelHash: Uint8Array): { vk: Uint8Array; loaded: LoadedKey } | undefined {
+  if (!stored) return undefined;
+  try {
+    const loaded = loadProvingKey(stored.pk);
+    const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+    return same(vkDigest(stored.vk), loaded.vkDigest) && same(loaded.modelHash, modelHash) ? { vk: stored.vk, loaded } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Compile and setup (the keys), cached for the same model and plan: in memory, and in the
+ * browser's storage across reloads (key-store.ts), written once the proof is done.
+ */
+export async function prepare(bytes: Uint8Array, planText: string, report: (p: ProveProgress) => void, t0: number): Promise<Prepared> {
   const modelHash = sha256(bytes);
-  const key = `${Array.from(modelHash).join(",")}:${Array.from(sha256(new TextEncoder().encode(planText))).join(",")}`;
+  const key = keySetId(modelHash, planText);
   if (cached?.key === key) return cached;
   report({ stage: "compile", detail: "quantized graph → proof plan", fraction: 0, elapsedMs: performance.now() - t0 });
   const c0 = performance.now();
   const qgraph = quantizeWithPlan(loadGraph(decodeModel(bytes)), parsePlan(planText));
   const compileMs = performance.now() - c0;
-  report({ stage: "setup", detail: "committing the weights, proving their ranges", fraction: 0.05, elapsedMs: performance.now() - t0 });
   const s0 = performance.now();
+  const stored = fromStorage(await storedKeys(key), modelHash);
+  if (stored) {
+    report({ stage: "setup", detail: "keys from this browser's storage (set up earlier)", fraction: 0.05, elapsedMs: performance.now() - t0 });
+    cached = { key, vk: stored.vk, loaded: stored.loaded, compileMs, setupMs: performance.now() - s0, stored: true };
+    return cached;
+  }
+  report({ stage: "setup", detail: "committing the weights, proving their ranges", fraction: 0.05, elapsedMs: performance.now() - t0 });
   const keys = setupKeys(qgraph, { modelHash, workers: pool });
-  const loaded = keys.key;
-  const setupMs = performance.now() - s0;
-  cached = { key, vk: keys.vk, loaded, compileMs, setupMs };
+  cached = { key, vk: keys.vk, loaded: keys.key, compileMs, setupMs: performance.now() - s0, stored: false };
+  void storeKeys(key, keys.vk, keys.pk);
   return cached;
 }
 
@@ -165,7 +190,7 @@ export async function proveRun(bytes: Uint8Array, planText: string, inputs: Reco
   const t0 = performance.now();
   const gpu = await commitGpu(opts.gpu ?? "auto");
   await poolStarted();
-  const p = prepare(bytes, planText, onProgress, t0);
+  const p = await prepare(bytes, planText, onProgress, t0);
   const { loaded } = p;
   const graph = loaded.plan.graph;
   const inName = graph.tensors[graph.inputs[0]!]!.onnx ?? graph.inputs[0]!;
@@ -195,7 +220,7 @@ export async function proveRun(bytes: Uint8Array, planText: string, inputs: Reco
   return {
     vk: p.vk, vkDigest: loaded.vkDigest, modelRoot: readVk(p.vk).vk.model.root, input, output, proof: r.proof, proofBytes: r.proof.length,
     times: { compileMs: p.compileMs, setupMs: p.setupMs, proveMs: r.proveMs, verifyMs }, nodeMs, threads: pool.note, backends, gpu: gpu.note,
-    verdict: v.ok ? { ok: true } : { ok: false, reason: v.reason }, witnessElements: witnessElements(plan),
+    verdict: v.ok ? { ok: true } : { ok: false, reason: v.reason }, witnessElements: witnessElements(plan), keysStored: p.stored,
   };
 }
 

@@ -157,7 +157,7 @@ function Result() {
       <p className="meaning" data-testid="meaning">{MEANING}</p>
       <div className="metric-grid">
         <span>compile</span><b>{secs(proof.times.compileMs)}</b>
-        <span>setup</span><b>{secs(proof.times.setupMs)}</b>
+        <span>setup</span><b data-testid="setup-time" title={proof.keysStored ? "The keys of this model and plan were set up in an earlier session and kept in this browser's storage" : undefined}>{secs(proof.times.setupMs)}{proof.keysStored ? " · stored keys" : ""}</b>
         <span>prove</span><b data-testid="prove-time">{secs(proof.times.proveMs)}</b>
         <span>verify</span><b>{secs(proof.times.verifyMs)}</b>
         <span>proof size</span><b>{bytes(proof.proofBytes)}</b>
