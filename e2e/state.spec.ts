@@ -57,6 +57,13 @@ test("reload restores the model, the edited plan, its accuracy and the proof", a
   await page.getByTestId("prove-button").click();
   await expect(page.getByTestId("setup-time")).toContainText("stored keys", { timeout: 90_000 });
   await expect(page.getByTestId("verdict")).toHaveText(/verified/);
+  // The command palette forgets them.
+  await page.keyboard.press("Control+k");
+  await page.getByTestId("palette-input").fill("forget the proving keys");
+  await page.getByTestId("palette-input").press("Enter");
+  await page.getByTestId("drawer-log").click();
+  await expect(page.locator(".log-info").last()).toContainText("removed 1 stored key set");
+  expect(await page.evaluate(() => navigator.storage.getDirectory().then((d) => d.getDirectoryHandle("proving-keys")).then(() => "kept", () => "gone"))).toBe("gone");
 });
 
 test("cancel stops a running proof of tiny_gpt, and the prover works again afterwards", async ({ page }) => {

@@ -1,6 +1,7 @@
 // Actions as data: each has an id, a label, a shortcut and a handler; the same action serves
 // a button, its keyboard shortcut and the command palette (Ctrl/Cmd+K).
 import { projectStore, activeSlot } from "../state/project.ts";
+import { forgetStoredKeys } from "../../workers/tasks/key-store.ts";
 import { jobsStore } from "../state/jobs.ts";
 import { ancestorsOf, type OverlayKind } from "../core/view/index.ts";
 import { treeOf } from "./tree.ts";
@@ -87,6 +88,11 @@ export const ACTIONS: Action[] = [
   { id: "prove", label: "Prove an inference", shortcut: "Ctrl+Enter", keys: { key: "Enter", mod: true }, enabled: () => hasPlan() && jobsStore.getState().jobs.prove.status !== "running", run: () => void runProof() },
   { id: "prove.cancel", label: "Cancel the proof", enabled: () => jobsStore.getState().jobs.prove.status === "running", run: () => cancelProof() },
   { id: "export.bundle", label: "Download the proof bundle (.zip)", enabled: () => st().proof !== null, run: () => void downloadBundle() },
+  {
+    id: "keys.forget", label: "Forget the proving keys kept in this browser",
+    run: () => void forgetStoredKeys().then((n) => uiStore.getState().addLog("info", `removed ${n} stored key set${n === 1 ? "" : "s"} from this browser's storage (the next proof of a model sets it up again)`),
+      (e: Error) => uiStore.getState().addLog("error", `could not remove the stored keys: ${e.message}`)),
+  },
   { id: "project.save", label: "Save the project to a file", shortcut: "Ctrl+S", keys: { key: "s", mod: true }, enabled: hasModel, run: () => void saveProjectFile() },
   { id: "project.open", label: "Open a project file…", run: () => pickers.openProject() },
   { id: "view.drawer", label: "Toggle the bottom drawer (timeline, plan, log)", shortcut: "Ctrl+J", keys: { key: "j", mod: true }, run: () => uiStore.getState().set({ drawerOpen: !uiStore.getState().drawerOpen }) },

@@ -79,3 +79,16 @@ export async function storeKeys(id: string, vk: Uint8Array, pkParts: readonly Ui
     return false;
   }
 }
+
+/** Removes every stored key set; how many there were (0 where there is no storage). */
+export async function forgetStoredKeys(): Promise<number> {
+  const storage = (globalThis as { navigator?: { storage?: { getDirectory?: () => Promise<FileSystemDirectoryHandle> } } }).navigator?.storage;
+  if (!storage?.getDirectory) return 0;
+  const root = await storage.getDirectory();
+  const dir = (await root.getDirectoryHandle("proving-keys").catch(() => undefined)) as Dir | undefined;
+  if (!dir) return 0;
+  let n = 0;
+  for await (const [, h] of dir.entries()) if (h.kind === "directory") n++;
+  await root.removeEntry("proving-keys", { recursive: true });
+  return n;
+}
