@@ -244,6 +244,20 @@ describe("kernels: eq tables, folding, sumcheck rounds", () => {
       }
     }
   });
+  it("round products of 4 to 8 tables (the general kernel): mixes of base and extension, wasm = TS", () => {
+    for (const m of [1, 3, 16, 33]) {
+      for (const ks of [[true, false, false, false], [false, false, false, false], [true, true, false, true, false], [false, true, false, false, true, true], [true, false, true, false, true, false, true, false]]) {
+        const data = ks.map((ext, j) => randVec((ext ? 8 : 2) * m, 700 + m * 10 + j));
+        const [x, y] = [T, W].map((K) => {
+          const tables = data.map((d, j) => ({ buf: K.from(d), ext: ks[j]! }));
+          const res = K.roundProduct(tables, m);
+          tables.forEach((t) => K.free(t.buf));
+          return res;
+        });
+        expect(y).toEqual(x);
+      }
+    }
+  });
   it("fused fold + next round: every kind mix, odd and even pair counts, in place; wasm = TS", () => {
     const r: Ext = randVec(4, 4242, false);
     for (const m of [1, 2, 3, 8, 9]) {
