@@ -228,12 +228,11 @@ describe("kernels: eq tables, folding, sumcheck rounds", () => {
       W.free(buf);
     }
   });
-  it("round products: every kind mix of 2 and 3 tables, wasm = TS", () => {
-    for (const m of [1, 2, 4, 5, 17, 64]) {
-      const kinds = [[false, false], [true, false], [false, true], [true, true],
-        [false, false, false], [true, false, false], [false, true, false], [true, true, false], [false, true, true], [true, true, true]];
+  /** roundProduct on TS and wasm for every pair count and table-kind mix (true: extension). */
+  const roundProductsAgree = (ms: number[], kinds: boolean[][], seed: number) => {
+    for (const m of ms) {
       for (const ks of kinds) {
-        const data = ks.map((ext, j) => randVec((ext ? 8 : 2) * m, 300 + m * 10 + j));
+        const data = ks.map((ext, j) => randVec((ext ? 8 : 2) * m, seed + m * 10 + j));
         const [x, y] = [T, W].map((K) => {
           const tables = data.map((d, j) => ({ buf: K.from(d), ext: ks[j]! }));
           const res = K.roundProduct(tables, m);
@@ -243,20 +242,14 @@ describe("kernels: eq tables, folding, sumcheck rounds", () => {
         expect(y).toEqual(x);
       }
     }
+  };
+  it("round products: every kind mix of 2 and 3 tables, wasm = TS", () => {
+    roundProductsAgree([1, 2, 4, 5, 17, 64], [[false, false], [true, false], [false, true], [true, true],
+      [false, false, false], [true, false, false], [false, true, false], [true, true, false], [false, true, true], [true, true, true]], 300);
   });
   it("round products of 4 to 8 tables (the general kernel): mixes of base and extension, wasm = TS", () => {
-    for (const m of [1, 3, 16, 33]) {
-      for (const ks of [[true, false, false, false], [false, false, false, false], [true, true, false, true, false], [false, true, false, false, true, true], [true, false, true, false, true, false, true, false]]) {
-        const data = ks.map((ext, j) => randVec((ext ? 8 : 2) * m, 700 + m * 10 + j));
-        const [x, y] = [T, W].map((K) => {
-          const tables = data.map((d, j) => ({ buf: K.from(d), ext: ks[j]! }));
-          const res = K.roundProduct(tables, m);
-          tables.forEach((t) => K.free(t.buf));
-          return res;
-        });
-        expect(y).toEqual(x);
-      }
-    }
+    roundProductsAgree([1, 3, 16, 33], [[true, false, false, false], [false, false, false, false], [true, true, false, true, false],
+      [false, true, false, false, true, true], [true, false, true, false, true, false, true, false]], 700);
   });
   it("fused fold + next round: every kind mix, odd and even pair counts, in place; wasm = TS", () => {
     const r: Ext = randVec(4, 4242, false);
