@@ -7,11 +7,11 @@ import { loadProvingKey, proveWithKey } from "../../core/prover/keys.ts";
 import { CliError, readInput, type Output } from "../io.ts";
 import { nodePool } from "../../core/parallel/index.ts";
 import { workerCount } from "./prove.ts";
+import { equalBytes } from "../../core/pcs/index.ts";
 
 export const usage =
   'zkml prove-generation <model.onnx> --keys <keys-dir> --prompt "text" --tokens N -o <dir> [--workers N] [--json]   generate N tokens greedily and prove the whole sequence in one proof (N threads, as for prove)';
 
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export async function run(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -29,7 +29,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
   readInput(path, "model");
   const vk = readInput(join(values.keys, "vk.bin"), "verifying key");
   const key = loadProvingKey(readInput(join(values.keys, "pk.bin"), "proving key"));
-  if (!same(vkDigest(vk), key.vkDigest)) throw new CliError(`${values.keys}: vk.bin and pk.bin come from different setups; re-run zkml setup`);
+  if (!equalBytes(vkDigest(vk), key.vkDigest)) throw new CliError(`${values.keys}: vk.bin and pk.bin come from different setups; re-run zkml setup`);
   const lm = languageModelOf(key.plan.graph);
   const prompt = [...new TextEncoder().encode(values.prompt)];
   const t0 = performance.now();

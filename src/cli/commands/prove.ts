@@ -9,6 +9,7 @@ import { MAX_THREADS, availableCores, nodePool } from "../../core/parallel/index
 import { CliError, readInput, type Output } from "../io.ts";
 import { chooseKernels } from "../../core/kernels/backend.ts";
 import type { GpuKernels } from "../../core/kernels/gpu-kernels.ts";
+import { equalBytes } from "../../core/pcs/index.ts";
 
 export const usage =
   "zkml prove <model.onnx> --keys <keys-dir> --input <x.pb> -o <dir> [--workers N] [--gpu auto|force] [--json]   prove one inference: writes proof.bin and output.json (N threads, default the cores up to 8; --gpu commits the witness on WebGPU: auto on a hardware adapter, force on any; the proof is the same either way)";
@@ -31,7 +32,6 @@ export function workerCount(arg: string | undefined): number {
   return n;
 }
 
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** A one-line progress bar on a terminal (stage, fraction, elapsed). */
 function progressBar(): { update(e: ProgressEvent): void; done(): void } {
@@ -69,8 +69,8 @@ export async function run(argv: string[], io: Output): Promise<number> {
   const onnx = readInput(path, "model");
   const vk = readInput(join(values.keys, "vk.bin"), "verifying key");
   const key = loadProvingKey(readInput(join(values.keys, "pk.bin"), "proving key"));
-  if (!same(vkDigest(vk), key.vkDigest)) throw new CliError(`${values.keys}: vk.bin and pk.bin come from different setups; re-run zkml setup`);
-  if (key.modelHash.some((b) => b !== 0) && !same(sha256(onnx), key.modelHash)) {
+  if (!equalBytes(vkDigest(vk), key.vkDigest)) throw new CliError(`${values.keys}: vk.bin and pk.bin come from different setups; re-run zkml setup`);
+  if (key.modelHash.some((b) => b !== 0) && !equalBytes(sha256(onnx), key.modelHash)) {
     throw new CliError(`the keys in ${values.keys} were made for another model than ${basename(path)}; run zkml setup on it first`);
   }
   const inputs = publicInputs(key.plan.graph, [decodeTensorProto(readInput(values.input, "input"))]);

@@ -31,7 +31,7 @@ export {
   writeParams, readParams,
 } from "./params.ts";
 export { type Segment, type SegmentMap, layoutSegments, validateSegmentMap, packSegments } from "./segments.ts";
-export { type MerkleTree, hashLeaves, buildMerkle, merkleRoot, openMulti, verifyMulti, siblingCount, distinctSorted } from "./merkle.ts";
+export { type MerkleTree, hashLeaves, buildMerkle, merkleRoot, openMulti, verifyMulti, siblingCount, distinctSorted, equalBytes } from "./merkle.ts";
 export { type PcsClaim, type ClaimLayout, claimLayout } from "./claims.ts";
 export { type PcsProverData, commit } from "./commit.ts";
 export { commitOnGpu, gpuCommitFits, gpuCommitBytes } from "./commit-gpu.ts";

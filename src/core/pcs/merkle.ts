@@ -116,6 +116,7 @@ export function verifyMulti(root: Uint8Array, depth: number, sortedLeaves: reado
   if (!top || !equalBytes(top, root)) throw new Rejection("merkle: opened leaves do not hash to the committed root");
 }
 
+/** Whether two byte strings are equal (without an early exit). */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let d = 0;

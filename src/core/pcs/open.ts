@@ -5,7 +5,7 @@ import { proveBatch } from "./batch.ts";
 import { checkClaim, claimLayout, rowWeights, type PcsClaim } from "./claims.ts";
 import { columnLeaves, type PcsProverData } from "./commit.ts";
 import { PcsError } from "./errors.ts";
-import { distinctSorted, openMulti } from "./merkle.ts";
+import { distinctSorted, equalBytes, openMulti } from "./merkle.ts";
 import type { OpeningProof } from "./proof.ts";
 import { bindStatement, LABEL, squeezeGamma, squeezeQueries } from "./protocol.ts";
 import { withMatrix } from "./rows.ts";
@@ -57,7 +57,7 @@ export function open(t: Transcript, data: PcsProverData, claims: readonly PcsCla
   // The columns may come from a file (a proving key's encoded model): each opened one must hash
   // to its leaf, or the proof would be rejected for a reason the prover never saw.
   const digests = columnLeaves(columns, rows);
-  const bad = indices.findIndex((_, k) => digests.subarray(32 * k, 32 * k + 32).some((x, i) => x !== opened[32 * k + i]));
+  const bad = indices.findIndex((_, k) => !equalBytes(digests.subarray(32 * k, 32 * k + 32), opened.subarray(32 * k, 32 * k + 32)));
   if (bad >= 0) throw new PcsError(`open: column ${indices[bad]} of the committed matrix does not match its Merkle leaf; the data is damaged (a proving key: re-run zkml setup)`);
   t.absorb(LABEL.opened, opened);
   return { ...(proximityRow ? { proximityRow } : {}), ...(batch ? { batch } : {}), evalRow, columns, siblings: openMulti(data.tree, indices) };
