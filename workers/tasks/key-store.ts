@@ -10,11 +10,15 @@ const KEEP = 2;
 type Dir = FileSystemDirectoryHandle & { entries(): AsyncIterable<[string, FileSystemHandle]> };
 interface SyncHandle { truncate(n: number): void; write(b: Uint8Array, o: { at: number }): number; flush(): void; close(): void }
 
-async function keysDir(): Promise<Dir | undefined> {
+/** The origin's private file system, where there is one. */
+async function storageRoot(): Promise<FileSystemDirectoryHandle | undefined> {
   const storage = (globalThis as { navigator?: { storage?: { getDirectory?: () => Promise<FileSystemDirectoryHandle> } } }).navigator?.storage;
-  if (!storage?.getDirectory) return undefined;
-  const root = await storage.getDirectory();
-  return (await root.getDirectoryHandle("proving-keys", { create: true })) as Dir;
+  return storage?.getDirectory ? storage.getDirectory() : undefined;
+}
+
+async function keysDir(): Promise<Dir | undefined> {
+  const root = await storageRoot();
+  return root && ((await root.getDirectoryHandle("proving-keys", { create: true })) as Dir);
 }
 
 /** The name of a model's (by its SHA-256) and plan's key set. */
@@ -82,9 +86,8 @@ export async function storeKeys(id: string, vk: Uint8Array, pkParts: readonly Ui
 
 /** Removes every stored key set; how many there were (0 where there is no storage). */
 export async function forgetStoredKeys(): Promise<number> {
-  const storage = (globalThis as { navigator?: { storage?: { getDirectory?: () => Promise<FileSystemDirectoryHandle> } } }).navigator?.storage;
-  if (!storage?.getDirectory) return 0;
-  const root = await storage.getDirectory();
+  const root = await storageRoot();
+  if (!root) return 0;
   const dir = (await root.getDirectoryHandle("proving-keys").catch(() => undefined)) as Dir | undefined;
   if (!dir) return 0;
   let n = 0;

@@ -8,6 +8,7 @@ import { parsePlan, quantizeWithPlan } from "../../src/core/quant/index.ts";
 import { buildOutput, decodeTensorProto, publicInputs, readVk, vkDigest, type OutputDoc } from "../../src/core/artifacts/index.ts";
 import { loadProvingKey, proveWithKeyAsync, setupKeys, type LoadedKey } from "../../src/core/prover/keys.ts";
 import { keySetId, storedKeys, storeKeys } from "./key-store.ts";
+import { equalBytes } from "../../src/core/pcs/index.ts";
 import { webPool, type WorkerPool } from "../../src/core/parallel/index.ts";
 import { wasmBackend } from "../../src/core/kernels/index.ts";
 import { chooseKernels } from "../../src/core/kernels/backend.ts";
@@ -97,8 +98,7 @@ function fromStorage(stored: { vk: Uint8Array; pk: Uint8Array } | undefined, mod
   if (!stored) return undefined;
   try {
     const loaded = loadProvingKey(stored.pk);
-    const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-    return same(vkDigest(stored.vk), loaded.vkDigest) && same(loaded.modelHash, modelHash) ? { vk: stored.vk, loaded } : undefined;
+    return equalBytes(vkDigest(stored.vk), loaded.vkDigest) && equalBytes(loaded.modelHash, modelHash) ? { vk: stored.vk, loaded } : undefined;
   } catch {
     return undefined;
   }
@@ -112,17 +112,19 @@ export async function prepare(bytes: Uint8Array, planText: string, report: (p: P
   const modelHash = sha256(bytes);
   const key = keySetId(modelHash, planText);
   if (cached?.key === key) return cached;
+  // Stored keys carry the compiled graph: nothing to compile.
+  const r0 = performance.now();
+  const stored = fromStorage(await storedKeys(key), modelHash);
+  if (stored) {
+    report({ stage: "setup", detail: "keys from this browser's storage (set up earlier)", fraction: 0.05, elapsedMs: performance.now() - t0 });
+    cached = { key, vk: stored.vk, loaded: stored.loaded, compileMs: 0, setupMs: performance.now() - r0, stored: true };
+    return cached;
+  }
   report({ stage: "compile", detail: "quantized graph → proof plan", fraction: 0, elapsedMs: performance.now() - t0 });
   const c0 = performance.now();
   const qgraph = quantizeWithPlan(loadGraph(decodeModel(bytes)), parsePlan(planText));
   const compileMs = performance.now() - c0;
   const s0 = performance.now();
-  const stored = fromStorage(await storedKeys(key), modelHash);
-  if (stored) {
-    report({ stage: "setup", detail: "keys from this browser's storage (set up earlier)", fraction: 0.05, elapsedMs: performance.now() - t0 });
-    cached = { key, vk: stored.vk, loaded: stored.loaded, compileMs, setupMs: performance.now() - s0, stored: true };
-    return cached;
-  }
   report({ stage: "setup", detail: "committing the weights, proving their ranges", fraction: 0.05, elapsedMs: performance.now() - t0 });
   const keys = setupKeys(qgraph, { modelHash, workers: pool });
   cached = { key, vk: keys.vk, loaded: keys.key, compileMs, setupMs: performance.now() - s0, stored: false };
