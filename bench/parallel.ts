@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg } from "node:os";
 import { proveWithKey, setupKeys } from "../src/core/prover/keys.ts";
+import { equalBytes } from "../src/core/pcs/index.ts";
 import { Worker } from "node:worker_threads";
 import { availableCores, nodePool, poolBackendOf, type WorkerPool } from "../src/core/parallel/index.ts";
 import { fieldBackend, type FieldBackend } from "../src/core/kernels/index.ts";
@@ -18,7 +19,6 @@ import { gpuKernelTable } from "./gpu.ts";
 import type { Reporter } from "./report.ts";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0;
 
 async function measure(r: Reporter, name: string, counts: number[]): Promise<void> {
   const { key, inputs, qgraph } = prepareModel(name);
@@ -36,7 +36,7 @@ async function measure(r: Reporter, name: string, counts: number[]): Promise<voi
   for (let k = 0; k < warm; k++) {
     const proofs = pools.map((pool) => proveWithKey(key, inputs, { workers: pool }).proof);
     proofs.forEach((p, i) => {
-      if (!same(p, proofs[0]!)) throw new Error(`bench parallel: ${name}'s proof with ${counts[i]} workers differs from the one with ${counts[0]}`);
+      if (!equalBytes(p, proofs[0]!)) throw new Error(`bench parallel: ${name}'s proof with ${counts[i]} workers differs from the one with ${counts[0]}`);
     });
   }
   const runs = pools.map(() => [] as { ms: number; pooled: number; batches: number }[]);
@@ -64,7 +64,7 @@ async function measure(r: Reporter, name: string, counts: number[]): Promise<voi
       const t0 = performance.now();
       const keys = setupKeys(qgraph, { workers: pool });
       setups[i]!.push(performance.now() - t0);
-      if (vk && !same(keys.vk, vk)) throw new Error(`bench parallel: ${name}'s vk.bin with ${counts[i]} workers differs from the one with ${counts[0]}`);
+      if (vk && !equalBytes(keys.vk, vk)) throw new Error(`bench parallel: ${name}'s vk.bin with ${counts[i]} workers differs from the one with ${counts[0]}`);
       vk = keys.vk;
     });
   }
