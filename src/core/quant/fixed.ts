@@ -28,7 +28,16 @@ export function clampToType(v: number, t: Pick<QType, "bits" | "signed">): numbe
 
 /** clamp(round(x·2^k)) into the type's range: how a float becomes an integer of type t. */
 export function quantizeValue(x: number, t: QType): number {
-  return clampToType(roundHalfUp(x * 2 ** t.k), t);
+  return quantizerFor(t)(x);
+}
+
+/** quantizeValue for one type, its bounds and scale computed once (2^bits per element cost vgg16's weights a second). */
+export function quantizerFor(t: QType): (x: number) => number {
+  const lo = typeMin(t), hi = typeMax(t), f = 2 ** t.k;
+  return (x) => {
+    const v = roundHalfUp(x * f);
+    return v < lo ? lo : v > hi ? hi : v;
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
 import type { Graph, GraphNode, Tensor, Window as GraphWindow } from "../graph/index.ts";
 import { boundError, opInterval, type Interval } from "./bounds.ts";
 import { QuantError } from "./errors.ts";
-import { clampToType, multiplierFor, quantizeValue, roundHalfUp, signedBitsFor, typeMax, typeMin, unsignedBitsFor, VALUE_BOUND } from "./fixed.ts";
+import { multiplierFor, quantizerFor, roundHalfUp, signedBitsFor, typeMax, typeMin, unsignedBitsFor, VALUE_BOUND } from "./fixed.ts";
 import type { QGraph, QOp, QTensor, QType, TensorRole, Window } from "./qgraph.ts";
 import type { ScaleSource, TypeRequest } from "./scale-source.ts";
 import type { TableSpec } from "./tables.ts";
@@ -130,8 +130,8 @@ export class LowerCtx {
   constTensor(name: string, shape: number[], values: ArrayLike<number>, role: "weight" | "const", req: Partial<TypeRequest> = {}): QTensor {
     const type = this.type({ name, role, shape, signed: true, values, ...req });
     const t = this.tensor(name, shape, type, role);
-    const data = new Int32Array(values.length);
-    for (let i = 0; i < values.length; i++) data[i] = quantizeValue(values[i]!, type);
+    const data = new Int32Array(values.length), quantize = quantizerFor(type);
+    for (let i = 0; i < values.length; i++) data[i] = quantize(values[i]!);
     this.q.consts[name] = data;
     return t;
   }
@@ -151,8 +151,11 @@ export class LowerCtx {
       throw new QuantError(`weight ${name}: ${scales.length} channel scales for ${C} output channels, each must be positive and finite; recalibrate`, { tensor: name });
     }
     const tensor = this.tensor(name, shape, type, "weight");
-    const data = new Int32Array(values.length);
-    for (let i = 0; i < values.length; i++) data[i] = clampToType(roundHalfUp(values[i]! / scales[Math.floor(i / per)]!), type);
+    const data = new Int32Array(values.length), lo = typeMin(type), hi = typeMax(type);
+    for (let i = 0; i < values.length; i++) {
+      const v = roundHalfUp(values[i]! / scales[Math.floor(i / per)]!);
+      data[i] = v < lo ? lo : v > hi ? hi : v;
+    }
     this.q.consts[name] = data;
     return { tensor, channels: scales.map((s) => s * 2 ** type.k) };
   }

@@ -2,7 +2,7 @@
 // (clamp(floor(x·2^k + ½)), float64), run the integer evaluator, read outputs as reals.
 import { sizeOf, type Tensor } from "../graph/index.ts";
 import { QuantError } from "./errors.ts";
-import { quantizeValue } from "./fixed.ts";
+import { quantizerFor } from "./fixed.ts";
 import { runInteger, type IntRunOptions } from "./int-eval.ts";
 import type { QGraph, QTensor } from "./qgraph.ts";
 
@@ -12,10 +12,11 @@ export function quantizeInput(t: QTensor, x: Tensor): Int32Array {
   if (d.length !== sizeOf(t.shape)) throw new QuantError(`input ${t.name} has ${d.length} values but needs ${sizeOf(t.shape)} for shape [${t.shape}]`, { tensor: t.name });
   const out = new Int32Array(d.length);
   const float = x.dtype === "float32" || x.dtype === "float64" || x.dtype === "float16" || x.dtype === "bfloat16";
+  const quantize = quantizerFor(t);
   for (let i = 0; i < d.length; i++) {
     const v = Number(d[i]);
     if (!Number.isFinite(v)) throw new QuantError(`input ${t.name}[${i}] is ${v}; inputs must be finite numbers`, { tensor: t.name });
-    if (float) out[i] = quantizeValue(v, t);
+    if (float) out[i] = quantize(v);
     else {
       if (!Number.isInteger(v) || Math.abs(v) >= 2 ** 31) throw new QuantError(`input ${t.name}[${i}] = ${v} is not a 32-bit integer id`, { tensor: t.name });
       out[i] = v;
