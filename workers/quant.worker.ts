@@ -3,7 +3,7 @@
 // asked, never as a dead worker.
 import * as Comlink from "comlink";
 import type { Tensor } from "../src/core/graph/index.ts";
-import type { QuantPlan } from "../src/core/quant/index.ts";
+import type { AccuracyPart, ObservationsData, QuantPlan } from "../src/core/quant/index.ts";
 // Values from their own files (a worker bundles only what it runs); types through the index.
 import { QuantSession } from "./tasks/quant-session.ts";
 import type { CalibrationSettings, DataSpec, InputChoice, PlanMetrics, Prediction, TensorEdit } from "./tasks/index.ts";
@@ -33,8 +33,17 @@ const api = {
       return { ok: false, error: (e as Error).message };
     }
   },
-  calibrate(settings: CalibrationSettings, onProgress: (done: number, total: number) => void): Result<QuantPlan> {
-    return attempt((s) => s.calibrate(settings, onProgress));
+  dataCounts(data: DataSpec): Result<{ calibration: number; evaluation: number }> {
+    return attempt((s) => s.dataCounts(data));
+  },
+  observe(data: DataSpec, chunks: [number, number][], onSamples?: (samples: number) => void): Result<ObservationsData> {
+    return attempt((s) => s.observe(data, chunks, onSamples));
+  },
+  planFrom(settings: CalibrationSettings, observed: ObservationsData[]): Result<QuantPlan> {
+    return attempt((s) => s.planFrom(settings, observed));
+  },
+  accuracyParts(plan: QuantPlan, data: DataSpec, chunks: [number, number][]): Result<AccuracyPart[]> {
+    return attempt((s) => s.accuracyParts(plan, data, chunks));
   },
   edit(plan: QuantPlan, edits: Record<string, TensorEdit>): Result<QuantPlan> {
     return attempt((s) => s.edit(plan, edits));
@@ -42,8 +51,8 @@ const api = {
   check(plan: QuantPlan): Result<true> {
     return attempt((s) => (s.quantize(plan), true as const));
   },
-  metrics(plan: QuantPlan, data: DataSpec): Result<PlanMetrics> {
-    return attempt((s) => s.metrics(plan, data));
+  metrics(plan: QuantPlan, data: DataSpec, parts?: AccuracyPart[]): Result<PlanMetrics> {
+    return attempt((s) => s.metrics(plan, data, parts));
   },
   input(choice: InputChoice, data: DataSpec): Result<Record<string, Tensor>> {
     return attempt((s) => s.input(choice, data));

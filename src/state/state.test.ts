@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { createProjectStore, type LoadedModel } from "./project.ts";
 import { createJobsStore } from "./jobs.ts";
 import { debouncedSaver, snapshotOf, type Snapshot } from "./persist.ts";
-import type { QuantPlan } from "../core/quant/index.ts";
+import { sampleChunks, type AccuracyPart, type QuantPlan } from "../core/quant/index.ts";
 import { QuantSession } from "../../workers/tasks/index.ts";
 
 const cnnBytes = () => new Uint8Array(readFileSync("public/models/digits_mlp.onnx"));
@@ -170,6 +170,30 @@ describe("calibration worker tasks (digits_mlp)", () => {
     const w4 = s.edit(base, { "fc2.weight": { bits: 4 } });
     expect(w4.tensors["fc2.weight"]!.bits).toBe(4);
     expect(w4.tensors["fc2.weight"]!.k).toBe(base.tensors["fc2.weight"]!.k - 4);
+  });
+
+  it("calibration and metrics split over workers at chunk boundaries give exactly one thread's plan and figures", () => {
+    const settings = { method: "percentile" as const, weightBits: 8, activationBits: null, data: { kind: "generated" as const, count: 23, seed: 4 } };
+    const one = s.calibrate(settings);
+    // Two other sessions (as two workers would hold), chunks dealt round robin, answers in any order.
+    const a = new QuantSession(cnnBytes()), b = new QuantSession(cnnBytes());
+    const chunks = sampleChunks(23);
+    expect(chunks.length).toBeGreaterThan(2);
+    const mineA = chunks.filter((_, i) => i % 2 === 0), mineB = chunks.filter((_, i) => i % 2 === 1);
+    const split = a.planFrom(settings, [b.observe(settings.data, mineB), a.observe(settings.data, mineA)]);
+    expect(split).toEqual(one);
+    expect(split.calibration.samples).toBe(23);
+
+    const whole = s.metrics(one, settings.data);
+    const evalChunks = sampleChunks(s.dataCounts(settings.data).evaluation);
+    const byChunk = new Map<[number, number], AccuracyPart>();
+    for (const [session, mine] of [[a, evalChunks.filter((_, i) => i % 2 === 0)], [b, evalChunks.filter((_, i) => i % 2 === 1)]] as const) {
+      session.accuracyParts(one, settings.data, mine).forEach((p, j) => byChunk.set(mine[j]!, p));
+    }
+    const parts = evalChunks.map((c) => byChunk.get(c)!);
+    expect(a.metrics(one, settings.data, parts)).toEqual(whole);
+    // A missing part is refused, not averaged away.
+    expect(() => a.metrics(one, settings.data, parts.slice(1))).toThrow(/parts for 64 evaluation samples/);
   });
 
   it("rejects an edit of a tensor the plan does not have, and widths out of range, naming the tensor", () => {

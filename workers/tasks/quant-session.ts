@@ -5,8 +5,8 @@ import { decodeModel } from "../../src/core/onnx/index.ts";
 import { loadGraph, type Graph, type Tensor } from "../../src/core/graph/index.ts";
 import { evaluate } from "../../src/core/eval/index.ts";
 import {
-  measureAccuracy, observeSample, Observations, planFromObservations, quantizeWithPlan, realOutputs, runQuantized,
-  type AccuracyReport, type CalibrationMethod, type QGraph, type QuantPlan,
+  accuracyPart, combineAccuracy, observeChunk, Observations, planFromObservations, quantizeWithPlan, realOutputs, runQuantized, sampleChunks,
+  type AccuracyPart, type AccuracyReport, type CalibrationMethod, type ObservationsData, type QGraph, type QuantPlan,
 } from "../../src/core/quant/index.ts";
 import { compilePlan, CircuitError, type GraphSpec } from "../../src/core/circuit/index.ts";
 import { argmaxRows, nodeCosts, type NodeCost } from "../../src/core/view/index.ts";
@@ -46,6 +46,7 @@ export class QuantSession {
   readonly graph: Graph;
   private data: DataSet | null = null;
   private dataKey = "";
+  private quantized: { key: string; q: QGraph } | null = null;
 
   constructor(bytes: Uint8Array) {
     this.graph = loadGraph(decodeModel(bytes));
@@ -60,18 +61,36 @@ export class QuantSession {
     return this.data;
   }
 
-  calibrate(s: CalibrationSettings, onProgress?: (done: number, total: number) => void): QuantPlan {
-    const data = this.useData(s.data);
+  /** How many samples each set holds (the coordinator splits them into sampleChunks). */
+  dataCounts(spec: DataSpec): { calibration: number; evaluation: number } {
+    const d = this.useData(spec);
+    return { calibration: d.calibration.length, evaluation: d.evaluation.length };
+  }
+
+  /** The statistics of some calibration chunks ([from, to) sample ranges), merged (exactly: any split gives the same plan). */
+  observe(spec: DataSpec, chunks: readonly [number, number][], onSamples?: (samples: number) => void): ObservationsData {
+    const { calibration } = this.useData(spec);
     const obs = new Observations();
-    const total = data.calibration.length;
-    data.calibration.forEach((sample, i) => {
-      observeSample(this.graph, sample, obs);
-      if (onProgress && (i % 8 === 7 || i === total - 1)) onProgress(i + 1, total);
-    });
+    for (const [f, t] of chunks) {
+      obs.merge(observeChunk(this.graph, calibration.slice(f, t)));
+      onSamples?.(t - f);
+    }
+    return obs.data();
+  }
+
+  /** The plan from every chunk's statistics. */
+  planFrom(s: CalibrationSettings, observed: readonly ObservationsData[]): QuantPlan {
+    const obs = new Observations();
+    for (const o of observed) obs.merge(o);
     const { plan } = planFromObservations(this.graph, obs, {
-      method: s.method, weightBits: s.weightBits, ...(s.activationBits ? { activationBits: s.activationBits } : {}), dataNote: data.note,
+      method: s.method, weightBits: s.weightBits, ...(s.activationBits ? { activationBits: s.activationBits } : {}), dataNote: this.useData(s.data).note,
     });
     return plan;
+  }
+
+  /** Calibrates on this thread alone. */
+  calibrate(s: CalibrationSettings): QuantPlan {
+    return this.planFrom(s, [this.observe(s.data, sampleChunks(this.dataCounts(s.data).calibration))]);
   }
 
   edit(plan: QuantPlan, edits: Readonly<Record<string, TensorEdit>>): QuantPlan {
@@ -80,13 +99,26 @@ export class QuantSession {
 
   /** Checks a plan against the model (as the CLI does when it loads one). */
   quantize(plan: QuantPlan): QGraph {
-    return quantizeWithPlan(this.graph, plan);
+    // The coordinator sends the same plan for each share of the accuracy chunks and for the metrics.
+    const key = JSON.stringify(plan);
+    if (this.quantized?.key !== key) this.quantized = { key, q: quantizeWithPlan(this.graph, plan) };
+    return this.quantized.q;
   }
 
-  metrics(plan: QuantPlan, data: DataSpec): PlanMetrics {
+  /** Float vs quantized sums over some evaluation chunks, one part per chunk (combined in chunk order by `metrics`). */
+  accuracyParts(plan: QuantPlan, data: DataSpec, chunks: readonly [number, number][]): AccuracyPart[] {
     const q = this.quantize(plan);
     const d = this.useData(data);
-    const accuracy = measureAccuracy(this.graph, q, d.evaluation, d.labels);
+    return chunks.map(([f, t]) => accuracyPart(this.graph, q, d.evaluation.slice(f, t), f, d.labels));
+  }
+
+  /** Everything the panels show about a plan; `parts`: every evaluation chunk's, in order, when workers measured them. */
+  metrics(plan: QuantPlan, data: DataSpec, parts?: readonly AccuracyPart[]): PlanMetrics {
+    const q = this.quantize(plan);
+    const d = this.useData(data);
+    const all = parts ?? this.accuracyParts(plan, data, sampleChunks(d.evaluation.length));
+    if (all.length !== sampleChunks(d.evaluation.length).length) throw new Error(`accuracy: ${all.length} parts for ${d.evaluation.length} evaluation samples; measure again`);
+    const accuracy = combineAccuracy(this.graph, q, all, d.labels !== undefined);
     let compiled;
     let compileIssue: PlanMetrics["compileIssue"] = null;
     try {

@@ -1,18 +1,55 @@
 // Calibration, plan edits and accuracy in the quant worker. A plan change records the new
 // plan at once (the panels stay responsive) and asks for its metrics; the newest answer wins.
-import type { QuantPlan } from "../../core/quant/index.ts";
+import { sampleChunks, type AccuracyPart, type QuantPlan } from "../../core/quant/index.ts";
 import type { Tensor } from "../../core/graph/index.ts";
 import { activeSlot, projectStore, type CalibrationChoice, type PlanId } from "../../state/project.ts";
 import { jobsStore } from "../../state/jobs.ts";
 import type { QuantWorkerApi, Result } from "../../../workers/quant.worker.ts";
-import type { DataSpec } from "../../../workers/tasks/index.ts";
+import type { CalibrationSettings, DataSpec, PlanMetrics } from "../../../workers/tasks/index.ts";
 import type { TensorEdit } from "../../../workers/tasks/index.ts";
 import type { Prediction } from "../../../workers/tasks/index.ts";
 import { CancelledError, WorkerHandle } from "./worker-handle.ts";
 import * as Comlink from "comlink";
 
-export const quantWorker = new WorkerHandle<QuantWorkerApi>(
-  () => new Worker(new URL("../../../workers/quant.worker.ts", import.meta.url), { type: "module", name: "quant" }), "calibration");
+const quantHandle = (name: string) => new WorkerHandle<QuantWorkerApi>(
+  () => new Worker(new URL("../../../workers/quant.worker.ts", import.meta.url), { type: "module", name }), "calibration");
+
+/** The calibration worker: edits, checks, inputs and predictions, and its share of the chunked work. */
+export const quantWorker = quantHandle("quant");
+
+/**
+ * Helpers that take a share of calibration and accuracy chunks (one per further core, at most
+ * MAX_QUANT_THREADS in all), made on first use and kept with their loaded model. Small models
+ * stay on one thread: a helper's start would cost more than it saves.
+ */
+const MAX_QUANT_THREADS = 4;
+const PARALLEL_MODEL_BYTES = 1 << 20;
+const helpers: WorkerHandle<QuantWorkerApi>[] = [];
+
+function quantThreads(): WorkerHandle<QuantWorkerApi>[] {
+  const m = projectStore.getState().model;
+  const want = m && m.bytes.length >= PARALLEL_MODEL_BYTES ? Math.min(MAX_QUANT_THREADS, globalThis.navigator?.hardwareConcurrency ?? 1) : 1;
+  while (helpers.length < want - 1) {
+    const h = quantHandle(`quant ${helpers.length + 2}`);
+    h.onCrash((msg) => projectStore.getState().setError(msg));
+    helpers.push(h);
+  }
+  return [quantWorker, ...helpers.slice(0, Math.max(0, want - 1))];
+}
+
+/** Runs `f` on each thread with its share of the chunks (round robin: chunks cost alike); answers in thread order. */
+async function overThreads<T>(threads: WorkerHandle<QuantWorkerApi>[], chunks: readonly [number, number][], f: (api: Comlink.Remote<QuantWorkerApi>, mine: [number, number][]) => Promise<Result<T>>): Promise<Result<{ shares: [number, number][][]; values: T[] }>> {
+  const shares = threads.map((_, t) => chunks.filter((_, i) => i % threads.length === t));
+  const answers = await Promise.all(threads.map((h, t) => call((api) => f(api, shares[t]!), h)));
+  const failed = answers.find((r): r is { ok: false; error: string } => !r.ok);
+  return failed ?? { ok: true, value: { shares, values: answers.map((r) => (r as { ok: true; value: T }).value) } };
+}
+
+/** Samples done across threads, as a fraction for a progress bar. */
+function progressOf(total: number, report: (fraction: number) => void) {
+  let done = 0;
+  return Comlink.proxy((samples: number) => report((done += samples) / total));
+}
 
 export function dataSpec(c: CalibrationChoice): DataSpec {
   if (c.source === "files" && c.calibration) {
@@ -27,11 +64,11 @@ function modelKey(): string | null {
 }
 
 /** Makes sure the worker holds the current model, then calls it. */
-async function call<T>(f: (api: Comlink.Remote<QuantWorkerApi>) => Promise<Result<T>>): Promise<Result<T>> {
+async function call<T>(f: (api: Comlink.Remote<QuantWorkerApi>) => Promise<Result<T>>, worker = quantWorker): Promise<Result<T>> {
   const key = modelKey();
   const m = projectStore.getState().model;
   if (!key || !m) return { ok: false, error: "open a model that loads first" };
-  return quantWorker.run(async (api) => {
+  return worker.run(async (api) => {
     if ((await api.loaded()) !== key) {
       const r = await api.load(key, m.bytes.slice());
       if (!r.ok) return r;
@@ -46,9 +83,7 @@ export async function calibrate(id: PlanId = projectStore.getState().activePlan)
   jobs.start("calibrate", "observing ranges");
   const settings = { method: s.calibration.method, weightBits: s.calibration.weightBits, activationBits: s.calibration.activationBits, data: dataSpec(s.calibration) };
   try {
-    const r = await call((api) => api.calibrate(settings, Comlink.proxy((done: number, total: number) => {
-      jobsStore.getState().progress("calibrate", { progress: done / total, detail: `sample ${done} of ${total}` });
-    })));
+    const r = await calibrateOnThreads(settings);
     if (!r.ok) {
       jobsStore.getState().finish("calibrate", "error", r.error);
       return;
@@ -61,22 +96,52 @@ export async function calibrate(id: PlanId = projectStore.getState().activePlan)
   }
 }
 
+/** Statistics chunk by chunk on every thread, merged into the plan by the first (the same plan on any number). */
+async function calibrateOnThreads(settings: CalibrationSettings): Promise<Result<QuantPlan>> {
+  const counts = await call((api) => api.dataCounts(settings.data));
+  if (!counts.ok) return counts;
+  const total = counts.value.calibration;
+  const chunks = sampleChunks(total), threads = quantThreads().slice(0, Math.max(1, chunks.length));
+  const on = threads.length > 1 ? ` on ${threads.length} threads` : "";
+  const onSamples = progressOf(total, (progress) => jobsStore.getState().progress("calibrate", { progress, detail: `sample ${Math.round(progress * total)} of ${total}${on}` }));
+  const observed = await overThreads(threads, chunks, (api, mine) => api.observe(settings.data, mine, onSamples));
+  if (!observed.ok) return observed;
+  return call((api) => api.planFrom(settings, observed.value.values));
+}
+
 /** Stops a running calibration (the worker is terminated; the next call starts a fresh one). */
 export function cancelCalibration(): void {
   if (jobsStore.getState().jobs.calibrate.status !== "running") return;
-  quantWorker.terminate();
+  for (const h of [quantWorker, ...helpers]) h.terminate();
   jobsStore.getState().finish("calibrate", "cancelled", "calibration cancelled; the plan you had is unchanged");
 }
 
 const metricSeq: Record<PlanId, number> = { A: 0, B: 0 };
 
-export async function refreshMetrics(id: PlanId): Promise<void> {
+/**
+ * Metrics being measured, per slot: a second request for the same plan and data joins the first
+ * (the store's wiring and the action that changed the plan both ask; measuring twice doubled
+ * vgg16's wait).
+ */
+const inFlight: Partial<Record<PlanId, { plan: QuantPlan; data: CalibrationChoice; done: Promise<void> }>> = {};
+
+export function refreshMetrics(id: PlanId): Promise<void> {
   const slot = projectStore.getState().plans[id];
-  if (!slot) return;
+  if (!slot) return Promise.resolve();
+  const data = projectStore.getState().calibration, cur = inFlight[id];
+  if (cur && cur.plan === slot.plan && cur.data === data) return cur.done;
+  const done: Promise<void> = measureMetrics(id, slot.plan, data).finally(() => {
+    if (inFlight[id]?.done === done) delete inFlight[id];
+  });
+  inFlight[id] = { plan: slot.plan, data, done };
+  return done;
+}
+
+async function measureMetrics(id: PlanId, plan: QuantPlan, data: CalibrationChoice): Promise<void> {
   const seq = ++metricSeq[id];
   jobsStore.getState().start("metrics", `plan ${id}`);
   try {
-    const r = await call((api) => api.metrics(slot.plan, dataSpec(projectStore.getState().calibration)));
+    const r = await metricsOnThreads(plan, dataSpec(data));
     if (seq !== metricSeq[id]) return;
     if (r.ok) projectStore.getState().setMetrics(id, r.value);
     else projectStore.getState().setPlanError(id, r.error);
@@ -84,6 +149,20 @@ export async function refreshMetrics(id: PlanId): Promise<void> {
   } catch (e) {
     if (seq === metricSeq[id]) jobsStore.getState().finish("metrics", "error", (e as Error).message);
   }
+}
+
+/** Accuracy chunks on every thread, put back in chunk order for the first to combine (the same figures on any number). */
+async function metricsOnThreads(plan: QuantPlan, data: DataSpec): Promise<Result<PlanMetrics>> {
+  const counts = await call((api) => api.dataCounts(data));
+  if (!counts.ok) return counts;
+  const chunks = sampleChunks(counts.value.evaluation), threads = quantThreads().slice(0, chunks.length);
+  if (threads.length < 2) return call((api) => api.metrics(plan, data));
+  const measured = await overThreads(threads, chunks, (api, mine) => api.accuracyParts(plan, data, mine));
+  if (!measured.ok) return measured;
+  const parts = new Array<AccuracyPart>(chunks.length);
+  const { shares, values } = measured.value;
+  shares.forEach((mine, t) => mine.forEach((c, j) => (parts[chunks.indexOf(c)] = values[t]![j]!)));
+  return call((api) => api.metrics(plan, data, parts));
 }
 
 /** Applies a per-tensor edit to the active plan (undoable). */

@@ -2,7 +2,7 @@
 // similarity of outputs, and per-node error (SQNR, max abs error) for the IDE to colour by.
 import { evaluate } from "../eval/index.ts";
 import type { Graph, Tensor } from "../graph/index.ts";
-import type { Sample } from "./data.ts";
+import { sampleChunks, type Sample } from "./data.ts";
 import { QuantError } from "./errors.ts";
 import type { QGraph } from "./qgraph.ts";
 import { runQuantized } from "./run.ts";
@@ -39,26 +39,50 @@ function argmaxRows(d: ArrayLike<number>, width: number): number[] {
   return rows;
 }
 
+/** One chunk's sums (sampleChunks): plain data a worker sends back; combined in chunk order. */
+export interface AccuracyPart {
+  samples: number;
+  rows: number;
+  agree: number;
+  floatRight: number;
+  quantRight: number;
+  cosSum: number;
+  cosMin: number;
+  /** Per compared tensor (comparedTensors order): Σf², Σ(f−q)², max |f−q|. */
+  nodes: { sig: number; err: number; max: number }[];
+}
+
+/** The ONNX values both evaluators compute: activations and inputs the quantized graph holds. */
+function comparedTensors(q: QGraph) {
+  return Object.values(q.tensors).filter((t) => t.onnx !== undefined && (t.role === "activation" || t.role === "input"));
+}
+
+function rowsPerSample(graph: Graph): { width: number; rowsPer: number } {
+  const width = graph.outputs[0]!.shape.at(-1) ?? 1;
+  return { width, rowsPer: Math.max(1, Math.round((graph.outputs[0]!.shape.reduce((a, b) => a * b, 1)) / width)) };
+}
+
+function checkLabels(graph: Graph, count: number, labels?: ArrayLike<number>): void {
+  const { rowsPer } = rowsPerSample(graph);
+  if (labels && labels.length !== count * rowsPer) {
+    throw new QuantError(`${labels.length} labels for ${count} samples of ${rowsPer} row(s) each; give one label per row`, { tensor: "labels" });
+  }
+}
+
 /**
- * Runs both evaluators on every sample and compares the first output (top-1 along its last
- * axis) and every ONNX value the quantized graph holds. Labels, when given, are one class
- * per row, in order.
+ * Runs both evaluators on `samples` (samples first…first+n−1 of the data set: `labels` is the
+ * whole set's, one class per row) and sums what the report needs.
  */
-export function measureAccuracy(graph: Graph, q: QGraph, samples: readonly Sample[], labels?: ArrayLike<number>): AccuracyReport {
-  if (samples.length === 0) throw new QuantError("the evaluation set is empty; give at least one sample");
+export function accuracyPart(graph: Graph, q: QGraph, samples: readonly Sample[], first = 0, labels?: ArrayLike<number>): AccuracyPart {
   const outName = graph.outputs[0]!.name;
   const qOut = q.outputs[0]!;
-  const width = graph.outputs[0]!.shape.at(-1) ?? 1;
-  const producer = new Map<string, string>();
-  for (const n of graph.nodes) for (const o of n.outputs) producer.set(o, n.id);
-  const compared = Object.values(q.tensors).filter((t) => t.onnx !== undefined && (t.role === "activation" || t.role === "input"));
-  const acc = compared.map(() => ({ sig: 0, err: 0, max: 0 }));
-  const rowsPer = Math.max(1, Math.round((graph.outputs[0]!.shape.reduce((a, b) => a * b, 1)) / width));
-  if (labels && labels.length !== samples.length * rowsPer) {
-    throw new QuantError(`${labels.length} labels for ${samples.length} samples of ${rowsPer} row(s) each; give one label per row`, { tensor: "labels" });
+  const { width, rowsPer } = rowsPerSample(graph);
+  if (labels && (first + samples.length) * rowsPer > labels.length) {
+    throw new QuantError(`${labels.length} labels for samples up to ${first + samples.length} of ${rowsPer} row(s) each; give one label per row`, { tensor: "labels" });
   }
-  let agree = 0, fRight = 0, qRight = 0, rows = 0, cosSum = 0, cosMin = Infinity;
-  samples.forEach((s, si) => {
+  const compared = comparedTensors(q);
+  const part: AccuracyPart = { samples: samples.length, rows: 0, agree: 0, floatRight: 0, quantRight: 0, cosSum: 0, cosMin: Infinity, nodes: compared.map(() => ({ sig: 0, err: 0, max: 0 })) };
+  samples.forEach((s, k) => {
     const floats = new Map<string, Tensor>();
     const f = evaluate(graph, s, {
       onNode(node, outputs) {
@@ -71,7 +95,7 @@ export function measureAccuracy(graph: Graph, q: QGraph, samples: readonly Sampl
       const fv = floats.get(t.onnx!)?.data as ArrayLike<number> | undefined;
       const qv = ints.get(t.name);
       if (!fv || !qv) return;
-      const sc = 2 ** -t.k, a = acc[i]!;
+      const sc = 2 ** -t.k, a = part.nodes[i]!;
       for (let j = 0; j < qv.length; j++) {
         const e = fv[j]! - qv[j]! * sc;
         a.sig += fv[j]! * fv[j]!;
@@ -88,30 +112,62 @@ export function measureAccuracy(graph: Graph, q: QGraph, samples: readonly Sampl
       nq += qf[i]! * qf[i]!;
     }
     const cos = nf === 0 && nq === 0 ? 1 : nf === 0 || nq === 0 ? 0 : dot / Math.sqrt(nf * nq);
-    cosSum += cos;
-    cosMin = Math.min(cosMin, cos);
+    part.cosSum += cos;
+    part.cosMin = Math.min(part.cosMin, cos);
     const fa = argmaxRows(f, width), qa = argmaxRows(qf, width);
     fa.forEach((c, r) => {
-      agree += +(c === qa[r]);
+      part.agree += +(c === qa[r]);
       if (labels) {
-        const y = labels[si * rowsPer + r]!;
-        fRight += +(c === y);
-        qRight += +(qa[r] === y);
+        const y = labels[(first + k) * rowsPer + r]!;
+        part.floatRight += +(c === y);
+        part.quantRight += +(qa[r] === y);
       }
-      rows++;
+      part.rows++;
     });
   });
+  return part;
+}
+
+/** The report from every chunk's part, in chunk order (the same sums, in the same order, on any number of workers). */
+export function combineAccuracy(graph: Graph, q: QGraph, parts: readonly AccuracyPart[], labelled: boolean): AccuracyReport {
+  const compared = comparedTensors(q);
+  const producer = new Map<string, string>();
+  for (const n of graph.nodes) for (const o of n.outputs) producer.set(o, n.id);
+  const all: AccuracyPart = { samples: 0, rows: 0, agree: 0, floatRight: 0, quantRight: 0, cosSum: 0, cosMin: Infinity, nodes: compared.map(() => ({ sig: 0, err: 0, max: 0 })) };
+  for (const p of parts) {
+    if (p.nodes.length !== compared.length) throw new QuantError(`an accuracy part compares ${p.nodes.length} tensors, the plan ${compared.length}; measure again`);
+    all.samples += p.samples; all.rows += p.rows; all.agree += p.agree;
+    all.floatRight += p.floatRight; all.quantRight += p.quantRight;
+    all.cosSum += p.cosSum; all.cosMin = Math.min(all.cosMin, p.cosMin);
+    p.nodes.forEach((n, i) => {
+      const a = all.nodes[i]!;
+      a.sig += n.sig; a.err += n.err; a.max = Math.max(a.max, n.max);
+    });
+  }
+  if (all.samples === 0) throw new QuantError("the evaluation set is empty; give at least one sample");
   const nodes: NodeError[] = compared.map((t, i) => {
-    const a = acc[i]!;
+    const a = all.nodes[i]!;
     return { tensor: t.onnx!, node: producer.get(t.onnx!) ?? "(input)", sqnr_db: a.err === 0 ? null : 10 * Math.log10(a.sig / a.err), max_abs_error: a.max };
   });
   return {
-    samples: samples.length,
-    rows,
-    ...(labels ? { float_accuracy: fRight / rows, quant_accuracy: qRight / rows } : {}),
-    top1_agreement: agree / rows,
-    cosine_similarity: cosSum / samples.length,
-    min_cosine_similarity: cosMin,
+    samples: all.samples,
+    rows: all.rows,
+    ...(labelled ? { float_accuracy: all.floatRight / all.rows, quant_accuracy: all.quantRight / all.rows } : {}),
+    top1_agreement: all.agree / all.rows,
+    cosine_similarity: all.cosSum / all.samples,
+    min_cosine_similarity: all.cosMin,
     nodes,
   };
+}
+
+/**
+ * Runs both evaluators on every sample and compares the first output (top-1 along its last
+ * axis) and every ONNX value the quantized graph holds. Labels, when given, are one class
+ * per row, in order. Chunk by chunk (sampleChunks), as workers would.
+ */
+export function measureAccuracy(graph: Graph, q: QGraph, samples: readonly Sample[], labels?: ArrayLike<number>): AccuracyReport {
+  if (samples.length === 0) throw new QuantError("the evaluation set is empty; give at least one sample");
+  checkLabels(graph, samples.length, labels);
+  const parts = sampleChunks(samples.length).map(([f, t]) => accuracyPart(graph, q, samples.slice(f, t), f, labels));
+  return combineAccuracy(graph, q, parts, labels !== undefined);
 }

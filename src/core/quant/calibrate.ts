@@ -9,7 +9,8 @@ import { layerNormInternals } from "./lower-transformer.ts";
 import { planOf, type ChosenType, type QuantPlan } from "./plan.ts";
 import type { QGraph, QTable, QType } from "./qgraph.ts";
 import type { ScaleSource, TypeRequest } from "./scale-source.ts";
-import { chooseExponent, exponentFor, RangeObserver, type CalibrationMethod, type TensorReport } from "./stats.ts";
+import { chooseExponent, exponentFor, RangeObserver, type CalibrationMethod, type RangeData, type TensorReport } from "./stats.ts";
+import { sampleChunks } from "./data.ts";
 import { buildTable, DEFAULT_MAX_TABLE_ROWS, type TableSpec } from "./tables.ts";
 
 export interface CalibrationOptions {
@@ -42,6 +43,34 @@ export class Observations {
   get(name: string): RangeObserver | undefined {
     return this.byName.get(name);
   }
+
+  /** As plain data, for another worker to merge. */
+  data(): ObservationsData {
+    return { samples: this.samples, byName: [...this.byName].map(([name, o]) => [name, o.data()]) };
+  }
+
+  /** Adds observations made independently (exact: see RangeObserver.merge). */
+  merge(d: { samples: number; byName: Iterable<[string, RangeData]> }): this {
+    for (const [name, r] of d.byName) {
+      const o = this.byName.get(name);
+      if (o) o.merge(r);
+      else this.byName.set(name, RangeObserver.from(r));
+    }
+    this.samples += d.samples;
+    return this;
+  }
+}
+
+export interface ObservationsData {
+  samples: number;
+  byName: [string, RangeData][];
+}
+
+/** Observes one chunk of samples from scratch. */
+export function observeChunk(graph: Graph, samples: readonly Readonly<Record<string, Tensor>>[]): Observations {
+  const obs = new Observations();
+  for (const s of samples) observeSample(graph, s, obs);
+  return obs;
 }
 
 /** Runs the float graph on one sample, recording every float value it computes. */
@@ -148,9 +177,9 @@ export function planFromObservations(graph: Graph, obs: Observations, options: C
   return { plan: planOf(graph, lowered, src.chosen, calibration, report), qgraph };
 }
 
-/** Calibrates a graph on samples (one input record each). */
+/** Calibrates a graph on samples (one input record each), chunk by chunk as workers would. */
 export function calibrate(graph: Graph, samples: Iterable<Readonly<Record<string, Tensor>>>, options: CalibrationOptions = {}): { plan: QuantPlan; qgraph: QGraph } {
-  const obs = new Observations();
-  for (const s of samples) observeSample(graph, s, obs);
+  const all = [...samples], obs = new Observations();
+  for (const [f, t] of sampleChunks(all.length)) obs.merge(observeChunk(graph, all.slice(f, t)));
   return planFromObservations(graph, obs, options);
 }

@@ -100,3 +100,17 @@ export function generatedSamples(graph: Graph, count: number, seed = 1): Sample[
     return s;
   });
 }
+
+/**
+ * Samples per calibration (and accuracy) chunk. Chunks are observed from scratch and merged in
+ * order, so a data set split over any number of workers at chunk boundaries gives exactly the
+ * plan (and the metrics) one thread gives.
+ */
+export const CHUNK_SAMPLES = 4;
+
+/** Chunks of a data set of `count` samples: [from, to) sample ranges, in order. */
+export function sampleChunks(count: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let f = 0; f < count; f += CHUNK_SAMPLES) out.push([f, Math.min(count, f + CHUNK_SAMPLES)]);
+  return out;
+}

@@ -19,6 +19,32 @@ describe("calibration statistics", () => {
     expect(HIST_BINS).toBe(2048);
   });
 
+  it("merges observers exactly: parts observed apart equal one pass, however they are grouped", () => {
+    // Dyadic values: binned without rounding at every range, so one pass and merged parts agree.
+    const parts = [[0.1875, -0.4375, 0, 0.6875], [3.25, -2.75, 0], [-12.5, 0.0625, 7.75]];
+    const onePass = new RangeObserver();
+    for (const p of parts) onePass.observe(p, "t");
+    const observed = parts.map((p) => { const o = new RangeObserver(); o.observe(p, "t"); return o; });
+    const left = RangeObserver.from(observed[0]!.data());
+    left.merge(observed[1]!.data());
+    left.merge(observed[2]!.data());
+    const right = RangeObserver.from(observed[2]!.data());
+    right.merge(RangeObserver.from(observed[1]!.data()).data());
+    right.merge(observed[0]!.data());
+    for (const o of [left, right]) {
+      expect(o.data()).toEqual(onePass.data());
+      expect(o.R).toBe(16);
+    }
+    // An empty part changes nothing; a part of zeros only adds zeros.
+    left.merge(new RangeObserver().data());
+    const zeros = new RangeObserver();
+    zeros.observe([0, 0], "t");
+    left.merge(zeros.data());
+    expect(left.zeros).toBe(onePass.zeros + 2);
+    expect(left.counts).toEqual(onePass.counts);
+    expect(() => left.merge({ ...zeros.data(), count: 1, counts: new Float64Array(3) })).toThrow(/3 histogram bins/);
+  });
+
   it("rejects NaN and Infinity naming the tensor and index", () => {
     expect(() => new RangeObserver().observe([1, NaN, 2], "/conv/out")).toThrow(/tensor \/conv\/out holds NaN at index 1/);
     expect(() => new RangeObserver().observe([1, 2, -Infinity], "x")).toThrow(/holds -Infinity at index 2/);

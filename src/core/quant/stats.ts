@@ -19,6 +19,26 @@ export interface TensorReport {
   hist: { lo: number; hi: number; counts: number[] };
 }
 
+/** A RangeObserver's state as plain (structured-cloneable) data. */
+export interface RangeData {
+  min: number;
+  max: number;
+  count: number;
+  zeros: number;
+  R: number;
+  counts: Float64Array;
+}
+
+/** Doubles a histogram's range in place: bin j over [−R, R) lands in bin (j + N/2)/2 over [−2R, 2R). */
+function doubleRange(counts: Float64Array): void {
+  const N = counts.length, old = Float64Array.from(counts);
+  counts.fill(0);
+  for (let j = 0; j < N; j++) {
+    const t = (j + N / 2) >> 1;
+    counts[t] = counts[t]! + old[j]!;
+  }
+}
+
 /** Streams values into min/max, a zero count and a histogram; deterministic for a given order. */
 export class RangeObserver {
   min = Infinity;
@@ -65,17 +85,36 @@ export class RangeObserver {
       this.R = 2 ** Math.ceil(Math.log2(a));
       return;
     }
-    const N = HIST_BINS;
-    while (this.R < a) {
-      // Doubling the range: old bin j lands in new bin (j + N/2) / 2.
-      const old = Float64Array.from(this.counts);
-      this.counts.fill(0);
-      for (let j = 0; j < N; j++) {
-        const t = (j + N / 2) >> 1;
-        this.counts[t] = this.counts[t]! + old[j]!;
-      }
-      this.R *= 2;
-    }
+    for (; this.R < a; this.R *= 2) doubleRange(this.counts);
+  }
+
+  /** Everything observed, as plain data (a worker sends it to the one that merges). */
+  data(): RangeData {
+    return { min: this.min, max: this.max, count: this.count, zeros: this.zeros, R: this.R, counts: this.counts.slice() };
+  }
+
+  static from(d: RangeData): RangeObserver {
+    const o = new RangeObserver();
+    o.merge(d);
+    return o;
+  }
+
+  /**
+   * Adds another observer's values. Exact (counts are integers; a histogram moves to a wider
+   * range by whole bins), so merging is associative: independently observed parts give the same
+   * statistics however they are grouped.
+   */
+  merge(d: RangeData): void {
+    if (d.count === 0) return;
+    if (d.counts.length !== HIST_BINS) throw new QuantError(`calibration statistics with ${d.counts.length} histogram bins (expected ${HIST_BINS})`);
+    if (d.R > 0) this.grow(d.R);
+    const counts = Float64Array.from(d.counts);
+    for (let R = d.R; R > 0 && R < this.R; R *= 2) doubleRange(counts);
+    for (let j = 0; j < HIST_BINS; j++) this.counts[j] = this.counts[j]! + counts[j]!;
+    this.zeros += d.zeros;
+    this.count += d.count;
+    this.min = Math.min(this.min, d.min);
+    this.max = Math.max(this.max, d.max);
   }
 
   /** The p-quantile (0–1) of |v|, from the histogram (upper edge of its bin). */
