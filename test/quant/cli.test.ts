@@ -71,6 +71,39 @@ describe("zkml calibrate / accuracy / run --plan", () => {
     expect(b.report).toEqual(a.report);
   }, 60_000);
 
+  itShared("models/digits_cnn/model.onnx", "calibrate and accuracy on several threads write exactly one thread's plan and figures", async () => {
+    const plans = [1, 3].map((w) => join(dir, `cnn-w${w}.json`));
+    for (const [i, w] of [1, 3].entries()) {
+      const io = capture();
+      expect(await main(["calibrate", M("digits_cnn"), "--data", D("calibration_x_img.pb"), "--method", "mse", "--workers", String(w), "-o", plans[i]!], io), io.stderr.join("\n")).toBe(0);
+    }
+    expect(readFileSync(plans[1]!, "utf8")).toBe(readFileSync(plans[0]!, "utf8"));
+    const figures = await Promise.all([1, 2].map(async (w) => {
+      const io = capture();
+      expect(await main(["accuracy", M("digits_cnn"), "--plan", plans[0]!, "--data", D("test_x_img.pb"), "--labels", D("test_y.pb"), "--workers", String(w), "--json"], io), io.stderr.join("\n")).toBe(0);
+      return io.stdout[0]!;
+    }));
+    expect(figures[1]).toBe(figures[0]);
+    expect((JSON.parse(figures[0]!) as { samples: number }).samples).toBe(397);
+    const bad = capture();
+    expect(await main(["calibrate", M("digits_cnn"), "--workers", "9"], bad)).toBe(2);
+    expect(bad.stderr.join("\n")).toMatch(/--workers must be an integer in \[1, 4\]/);
+  }, 120_000);
+
+  itShared("models/digits_mlp/model.onnx", "a value that overflows on a calibration thread is reported as on one thread, naming the tensor", async () => {
+    // Samples 4–7 (the second chunk: the worker thread's share) overflow float32 in the first layer.
+    const rows = Array.from({ length: 8 }, (_, i) => new Array<number>(64).fill(i >= 4 ? 3e38 : 0.5));
+    writeFileSync(join(dir, "huge.json"), JSON.stringify(rows));
+    const out = await Promise.all([1, 2].map(async (w) => {
+      const io = capture();
+      const code = await main(["calibrate", M("digits_mlp"), "--data", join(dir, "huge.json"), "--workers", String(w)], io);
+      return { code, err: io.stderr.join("\n") };
+    }));
+    expect(out[0]!.code).toBe(1);
+    expect(out[0]!.err).toMatch(/zkml calibrate: quant: tensor \S+ holds -?Infinity at index \d+ during calibration/);
+    expect(out[1]).toEqual(out[0]);
+  }, 60_000);
+
   itShared("models/digits_cnn/model.onnx", "run --plan gives the integer evaluator's outputs, close to float", async () => {
     const plan = join(dir, "cnn.json");
     expect(await main(["calibrate", M("digits_cnn"), "--data", D("calibration_x_img.pb"), "-o", plan], capture())).toBe(0);

@@ -1,6 +1,6 @@
 // Calibration, plan edits and accuracy in the quant worker. A plan change records the new
 // plan at once (the panels stay responsive) and asks for its metrics; the newest answer wins.
-import { sampleChunks, type AccuracyPart, type QuantPlan } from "../../core/quant/index.ts";
+import { calibrationThreads, sampleChunks, type AccuracyPart, type QuantPlan } from "../../core/quant/index.ts";
 import type { Tensor } from "../../core/graph/index.ts";
 import { activeSlot, projectStore, type CalibrationChoice, type PlanId } from "../../state/project.ts";
 import { jobsStore } from "../../state/jobs.ts";
@@ -18,23 +18,19 @@ const quantHandle = (name: string) => new WorkerHandle<QuantWorkerApi>(
 export const quantWorker = quantHandle("quant");
 
 /**
- * Helpers that take a share of calibration and accuracy chunks (one per further core, at most
- * MAX_QUANT_THREADS in all), made on first use and kept with their loaded model. Small models
- * stay on one thread: a helper's start would cost more than it saves.
+ * Helpers that take a share of calibration and accuracy chunks (calibrationThreads: one per
+ * further core for a large model), made on first use and kept with their loaded model.
  */
-const MAX_QUANT_THREADS = 4;
-const PARALLEL_MODEL_BYTES = 1 << 20;
 const helpers: WorkerHandle<QuantWorkerApi>[] = [];
 
 function quantThreads(): WorkerHandle<QuantWorkerApi>[] {
-  const m = projectStore.getState().model;
-  const want = m && m.bytes.length >= PARALLEL_MODEL_BYTES ? Math.min(MAX_QUANT_THREADS, globalThis.navigator?.hardwareConcurrency ?? 1) : 1;
+  const want = calibrationThreads(projectStore.getState().model?.bytes.length ?? 0, globalThis.navigator?.hardwareConcurrency ?? 1);
   while (helpers.length < want - 1) {
     const h = quantHandle(`quant ${helpers.length + 2}`);
     h.onCrash((msg) => projectStore.getState().setError(msg));
     helpers.push(h);
   }
-  return [quantWorker, ...helpers.slice(0, Math.max(0, want - 1))];
+  return [quantWorker, ...helpers.slice(0, want - 1)];
 }
 
 /** Runs `f` on each thread with its share of the chunks (round robin: chunks cost alike); answers in thread order. */

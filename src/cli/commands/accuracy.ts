@@ -1,17 +1,18 @@
 import { parseArgs } from "node:util";
 import { loadGraph } from "../../core/graph/index.ts";
 import { decodeModel } from "../../core/onnx/index.ts";
-import { measureAccuracy, parsePlan, QuantError, quantizeWithPlan } from "../../core/quant/index.ts";
+import { checkLabels, combineAccuracy, parsePlan, QuantError, quantizeWithPlan } from "../../core/quant/index.ts";
 import { CliError, readInput, type Output } from "../io.ts";
-import { loadSamples } from "./calibrate.ts";
+import { accuracyOnThreads } from "../quant-threads.ts";
+import { calibrationWorkers, loadSamples } from "./calibrate.ts";
 import { readTensorFile } from "./run.ts";
 
 export const usage =
-  "zkml accuracy <model.onnx> --plan plan.json [--data <x.pb|.npy|.json>] [--labels <y.pb>] [--samples N] [--seed N] [--json]   float vs quantized: top-1, accuracy, cosine, per-node error";
+  "zkml accuracy <model.onnx> --plan plan.json [--data <x.pb|.npy|.json>] [--labels <y.pb>] [--samples N] [--seed N] [--workers N] [--json]   float vs quantized: top-1, accuracy, cosine, per-node error (N threads share the samples, as for calibrate; the figures are the same for any N)";
 
 const pct = (v: number) => `${(100 * v).toFixed(2)} %`;
 
-export function run(argv: string[], io: Output): number {
+export async function run(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -20,13 +21,16 @@ export function run(argv: string[], io: Output): number {
       labels: { type: "string" },
       samples: { type: "string" },
       seed: { type: "string" },
+      workers: { type: "string" },
       json: { type: "boolean" },
     },
     allowPositionals: true,
   });
   const [path] = positionals;
   if (!path || positionals.length > 1 || !values.plan) throw new CliError(`usage: ${usage}`, 2);
-  const graph = loadGraph(decodeModel(readInput(path, "model")));
+  const bytes = readInput(path, "model");
+  const graph = loadGraph(decodeModel(bytes));
+  const workers = calibrationWorkers(values.workers, bytes.length);
   const plan = parsePlan(new TextDecoder().decode(readInput(values.plan, "plan")));
   const q = quantizeWithPlan(graph, plan);
   const count = values.samples === undefined ? 16 : Number(values.samples);
@@ -39,7 +43,8 @@ export function run(argv: string[], io: Output): number {
     labels = Array.from(t.data as ArrayLike<number | bigint>, Number);
     if (labels.some((v) => !Number.isInteger(v) || v < 0)) throw new QuantError(`labels ${values.labels} must hold non-negative integer classes`, { tensor: values.labels });
   }
-  const r = measureAccuracy(graph, q, samples, labels);
+  checkLabels(graph, samples.length, labels);
+  const r = combineAccuracy(graph, q, await accuracyOnThreads(graph, q, plan, bytes, samples, labels, workers), labels !== undefined);
   if (values.json) {
     io.out(JSON.stringify(r));
     return 0;

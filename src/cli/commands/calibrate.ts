@@ -4,14 +4,16 @@ import { parseArgs } from "node:util";
 import { loadGraph, type Graph } from "../../core/graph/index.ts";
 import { decodeModel } from "../../core/onnx/index.ts";
 import {
-  CALIBRATION_METHODS, calibrate, generatedNote, generatedSamples, samplesFromBatch, serializePlan,
+  CALIBRATION_METHODS, calibrationThreads, generatedNote, generatedSamples, MAX_CALIBRATION_THREADS, planFromObservations, samplesFromBatch, serializePlan,
   type CalibrationMethod, type Sample,
 } from "../../core/quant/index.ts";
+import { availableCores } from "../../core/parallel/index.ts";
 import { CliError, readInput, type Output } from "../io.ts";
+import { observeOnThreads } from "../quant-threads.ts";
 import { readTensorFile } from "./run.ts";
 
 export const usage =
-  "zkml calibrate <model.onnx> [--data <x.pb|.npy|.json>] [--method minmax|percentile|mse] [--percentile Q] [--weight-bits N] [--activation-bits N] [--per-channel] [--samples N] [--seed N] [-o plan.json]   choose fixed-point scales and write a QuantPlan";
+  "zkml calibrate <model.onnx> [--data <x.pb|.npy|.json>] [--method minmax|percentile|mse] [--percentile Q] [--weight-bits N] [--activation-bits N] [--per-channel] [--samples N] [--seed N] [--workers N] [-o plan.json]   choose fixed-point scales and write a QuantPlan (N threads share the samples, default up to 4 for a model over 1 MB; the plan is the same for any N)";
 
 function intOption(v: string | undefined, name: string, lo: number, hi: number): number | undefined {
   if (v === undefined) return undefined;
@@ -31,6 +33,11 @@ export function loadSamples(graph: Graph, data: string | undefined, count: numbe
   return { samples: generatedSamples(graph, count, seed), note };
 }
 
+/** `--workers`: threads for calibration and accuracy (default by model size and cores). */
+export function calibrationWorkers(arg: string | undefined, modelBytes: number): number {
+  return intOption(arg, "workers", 1, MAX_CALIBRATION_THREADS) ?? calibrationThreads(modelBytes, availableCores());
+}
+
 /** Writes through a temporary file, so a failure never leaves a half-written plan behind. */
 export function writeAtomic(path: string, text: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -38,7 +45,7 @@ export function writeAtomic(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
-export function run(argv: string[], io: Output): number {
+export async function run(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
@@ -50,6 +57,7 @@ export function run(argv: string[], io: Output): number {
       "per-channel": { type: "boolean" },
       samples: { type: "string" },
       seed: { type: "string" },
+      workers: { type: "string" },
       output: { type: "string", short: "o" },
     },
     allowPositionals: true,
@@ -60,9 +68,11 @@ export function run(argv: string[], io: Output): number {
   if (!CALIBRATION_METHODS.includes(method)) throw new CliError(`--method must be one of ${CALIBRATION_METHODS.join(", ")}, got '${values.method}'`, 2);
   const percentile = values.percentile === undefined ? undefined : Number(values.percentile);
   if (percentile !== undefined && !(percentile > 0 && percentile <= 1)) throw new CliError(`--percentile is a fraction in (0, 1], got '${values.percentile}'`, 2);
-  const graph = loadGraph(decodeModel(readInput(path, "model")));
+  const bytes = readInput(path, "model");
+  const graph = loadGraph(decodeModel(bytes));
+  const workers = calibrationWorkers(values.workers, bytes.length);
   const { samples, note } = loadSamples(graph, values.data, intOption(values.samples, "samples", 1, 100000) ?? 16, intOption(values.seed, "seed", 0, 2 ** 32 - 1) ?? 1, io);
-  const { plan } = calibrate(graph, samples, {
+  const { plan } = planFromObservations(graph, await observeOnThreads(graph, bytes, samples, workers), {
     method, percentile,
     weightBits: intOption(values["weight-bits"], "weight-bits", 2, 16),
     activationBits: intOption(values["activation-bits"], "activation-bits", 2, 16),

@@ -16,7 +16,7 @@
  */
 export { WorkerPool, PoolError, createPool, singleThreadPool, sharedMemoryUnavailable, type PoolWorker, type JobRecord } from "./pool.ts";
 export { poolBackend, poolBackendOf, type PoolBackend } from "./backend.ts";
-export { nodePool, availableCores } from "./node-pool.ts";
+export { nodePool, availableCores, tsWorker, type NodeWorker } from "./node-pool.ts";
 export { webPool } from "./web-pool.ts";
 export { serve } from "./serve.ts";
 export type { Job, PoolInit } from "./protocol.ts";

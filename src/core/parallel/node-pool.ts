@@ -3,7 +3,7 @@
 import { createPool, settled, singleThreadPool, type WorkerPool } from "./pool.ts";
 import { getBuiltin, lowerOtherThreads, osThreadId } from "./node-threads.ts";
 
-interface NodeWorker {
+export interface NodeWorker {
   postMessage(m: unknown): void;
   terminate(): Promise<number>;
   unref(): void;
@@ -16,6 +16,20 @@ interface NodeUrl { pathToFileURL(path: string): URL }
 // CommonJS eval code: register tsx, then import the TypeScript entry.
 const BOOT = `const { workerData } = require("node:worker_threads");
 import(workerData.tsx).then((m) => { m.register(); return import(workerData.entry); });`;
+
+/**
+ * A worker_thread running a TypeScript module (through tsx, as the CLI runs), given as a URL
+ * string; undefined outside Node.
+ */
+export function tsWorker(entry: string, workerData: Record<string, unknown> = {}): NodeWorker | undefined {
+  if (!getBuiltin) return undefined;
+  const { Worker } = getBuiltin("node:worker_threads") as WorkerThreads;
+  const { createRequire } = getBuiltin("node:module") as NodeModule;
+  const { pathToFileURL } = getBuiltin("node:url") as NodeUrl;
+  // The ESM build of tsx's API (require.resolve finds the CommonJS one, which cannot register here).
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
+  return new Worker(BOOT, { eval: true, workerData: { ...workerData, tsx, entry } });
+}
 
 /** The machine's cores (1 outside Node). */
 export function availableCores(): number {
@@ -42,16 +56,11 @@ export function nodePool(threads: number): { pool: WorkerPool; ready: Promise<vo
   const known = pools.get(threads);
   if (known) return known;
   if (!getBuiltin) return { pool: singleThreadPool("one thread: not running in Node"), ready: Promise.resolve() };
-  const { Worker } = getBuiltin("node:worker_threads") as WorkerThreads;
-  const { createRequire } = getBuiltin("node:module") as NodeModule;
-  const { pathToFileURL } = getBuiltin("node:url") as NodeUrl;
-  // The ESM build of tsx's API (require.resolve finds the CommonJS one, which cannot register here).
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
   const entry = new URL(NODE_ENTRY, import.meta.url).href;
   const started: Promise<void>[] = [];
   for (const tid of [osThreadId(), (globalThis as { process?: { pid?: number } }).process?.pid]) if (tid) proving.add(tid);
   const pool = createPool(threads, () => {
-    const w = new Worker(BOOT, { eval: true, workerData: { tsx, entry } });
+    const w = tsWorker(entry)!;
     w.unref();
     started.push(new Promise((resolve, reject) => {
       w.once("message", (m) => {

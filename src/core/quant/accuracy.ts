@@ -62,7 +62,8 @@ function rowsPerSample(graph: Graph): { width: number; rowsPer: number } {
   return { width, rowsPer: Math.max(1, Math.round((graph.outputs[0]!.shape.reduce((a, b) => a * b, 1)) / width)) };
 }
 
-function checkLabels(graph: Graph, count: number, labels?: ArrayLike<number>): void {
+/** Labels, when given, are one class per output row of every sample. */
+export function checkLabels(graph: Graph, count: number, labels?: ArrayLike<number>): void {
   const { rowsPer } = rowsPerSample(graph);
   if (labels && labels.length !== count * rowsPer) {
     throw new QuantError(`${labels.length} labels for ${count} samples of ${rowsPer} row(s) each; give one label per row`, { tensor: "labels" });

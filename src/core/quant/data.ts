@@ -114,3 +114,13 @@ export function sampleChunks(count: number): [number, number][] {
   for (let f = 0; f < count; f += CHUNK_SAMPLES) out.push([f, Math.min(count, f + CHUNK_SAMPLES)]);
   return out;
 }
+
+/** Models below this size calibrate on one thread: starting a worker would cost more than it saves. */
+const PARALLEL_MODEL_BYTES = 1 << 20;
+/** Each calibration thread holds its own copy of the model. */
+export const MAX_CALIBRATION_THREADS = 4;
+
+/** Threads to share calibration and accuracy chunks among, for a model file of this size. */
+export function calibrationThreads(modelBytes: number, cores: number): number {
+  return modelBytes >= PARALLEL_MODEL_BYTES ? Math.max(1, Math.min(MAX_CALIBRATION_THREADS, cores)) : 1;
+}
