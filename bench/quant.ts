@@ -1,11 +1,15 @@
 // Quantization: calibration time per model, the integer evaluator's speed against the float
-// evaluator on the same inputs (issue 6 goal on vgg16: within 3x), and the accuracy targets.
+// evaluator on the same inputs (issue 6 goal on vgg16: within 3x), and the accuracy targets;
+// then vgg16's calibration and accuracy on one thread and on the CLI's threads (the same plan and figures).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { evaluate } from "../src/core/eval/index.ts";
 import { fromTensorData, loadGraph, type Graph, type Tensor } from "../src/core/graph/index.ts";
 import { decodeModel, decodeTensorFile } from "../src/core/onnx/index.ts";
 import { calibrate, generatedSamples, measureAccuracy, runQuantized, samplesFromBatch, type Sample } from "../src/core/quant/index.ts";
+import { accuracyOnThreads, observeOnThreads } from "../src/cli/quant-threads.ts";
+import { availableCores } from "../src/core/parallel/index.ts";
+import { calibrationThreads, planFromObservations, quantizeWithPlan, serializePlan } from "../src/core/quant/index.ts";
 import type { Reporter } from "./report.ts";
 
 const SHARED = join(import.meta.dirname, "../../shared");
@@ -70,5 +74,27 @@ export async function run(r: Reporter, args: string[]): Promise<void> {
       cosine_gap: 1 - acc.cosine_similarity,
       min_cosine: acc.min_cosine_similarity,
     });
+  }
+  if (!quick) await threads(r);
+}
+
+/** `zkml calibrate|accuracy`'s work on 64 vgg16 samples with 1 thread and with the default count, timed in turn. */
+async function threads(r: Reporter): Promise<void> {
+  const bytes = read("models/vgg16_cifar10/model.onnx"), g = loadGraph(decodeModel(bytes));
+  const n = calibrationThreads(bytes.length, availableCores());
+  if (n < 2) return r.note(`quant threads: ${availableCores()} core(s): nothing to compare`);
+  const calib = generatedSamples(g, 64, 1), test = generatedSamples(g, 64, 2);
+  const runs: { t: number; calibrate_ms: number; accuracy_ms: number; plan: string; parts: string }[] = [];
+  for (const t of [1, n]) {
+    const t0 = performance.now();
+    const { plan } = planFromObservations(g, await observeOnThreads(g, bytes, calib, t));
+    const t1 = performance.now();
+    const parts = await accuracyOnThreads(g, quantizeWithPlan(g, plan), plan, bytes, test, undefined, t);
+    runs.push({ t, calibrate_ms: t1 - t0, accuracy_ms: performance.now() - t1, plan: serializePlan(plan), parts: JSON.stringify(parts) });
+  }
+  const [one, many] = runs;
+  if (one!.plan !== many!.plan || one!.parts !== many!.parts) throw new Error(`bench quant: vgg16's plan or accuracy on ${n} threads differs from one thread's`);
+  for (const x of [one!, many!]) {
+    r.result("quant_threads", { model: "vgg16_cifar10", threads: x.t, calibrate_ms: x.calibrate_ms, accuracy_ms: x.accuracy_ms, speedup: (one!.calibrate_ms + one!.accuracy_ms) / (x.calibrate_ms + x.accuracy_ms), identical: true });
   }
 }
