@@ -1,5 +1,5 @@
 // The padded layout (PROTOCOL §3): every dimension padded to a power of two, row-major. Checked
-// against the definition position by position, for ranks 0 to 4 and odd sizes.
+// against the definition position by position, for ranks 0 to 5 and odd sizes.
 import { describe, expect, it } from "vitest";
 import { forEachLive, forEachLiveRun, log2Ceil, padInts, unpadInts } from "../../src/core/circuit/index.ts";
 
@@ -17,7 +17,7 @@ function coordsOf(i: number, shape: number[]): number[] {
 }
 
 describe("padded layouts", () => {
-  for (const shape of [[], [5], [3, 1], [1, 7], [3, 5], [2, 3, 3], [512, 3, 3], [2, 1, 6, 5], [1, 3, 4, 4]]) {
+  for (const shape of [[], [5], [3, 1], [1, 7], [3, 5], [2, 3, 3], [512, 3, 3], [2, 1, 6, 5], [1, 3, 4, 4], [3, 5, 2, 3], [3, 2, 3, 1, 3]]) {
     it(`places and reads back ${JSON.stringify(shape)}`, () => {
       const logDims = shape.map(log2Ceil);
       const n = shape.reduce((a, b) => a * b, 1);
@@ -28,6 +28,10 @@ describe("padded layouts", () => {
       for (let i = 0; i < n; i++) expected[paddedPosition(coordsOf(i, shape), logDims)] = values[i]!;
       expect(padded).toEqual(expected);
       expect(unpadInts(padded, shape, logDims)).toEqual(values);
+      // Int32Array sources (weights, the integer evaluator's outputs) into either output type.
+      const ints = Int32Array.from(values);
+      expect(padInts(ints, shape, logDims)).toEqual(expected);
+      expect(padInts(ints, shape, logDims, new Int32Array(padded.length))).toEqual(Int32Array.from(expected));
       const seen: [number, number][] = [];
       forEachLive(shape, logDims, (i, pos) => seen.push([i, pos]));
       expect(seen).toEqual(Array.from({ length: n }, (_, i) => [i, paddedPosition(coordsOf(i, shape), logDims)]));

@@ -39,14 +39,20 @@ function buildBlocks(shape: readonly number[], logDims: readonly number[]): Live
   const outer = shape.slice(0, Math.max(0, dims - 2));
   const blocks = len === 0 || rows === 0 ? 0 : outer.reduce((a, b) => a * b, 1);
   const starts = new Float64Array(blocks), positions = new Float64Array(blocks);
+  // Padded position of block (i_0, …, i_k) = Σ i_d·step[d]; the index counts up like an odometer
+  // (no power per block: vgg16's conv weights have 262144 blocks).
+  const step = outer.map((_, d) => blockStride * 2 ** logDims.slice(d + 1, outer.length).reduce((a, b) => a + b, 0));
   const idx = new Array<number>(outer.length).fill(0);
+  let pos = 0;
   for (let b = 0; b < blocks; b++) {
-    let pos = 0;
-    for (let d = 0; d < outer.length; d++) pos = pos * 2 ** logDims[d]! + idx[d]!;
     starts[b] = b * rows * len;
-    positions[b] = pos * blockStride;
+    positions[b] = pos;
     for (let d = outer.length - 1; d >= 0; d--) {
-      if (++idx[d]! < outer[d]!) break;
+      if (++idx[d]! < outer[d]!) {
+        pos += step[d]!;
+        break;
+      }
+      pos -= (idx[d]! - 1) * step[d]!;
       idx[d] = 0;
     }
   }
@@ -73,8 +79,15 @@ export function forEachLive(shape: readonly number[], logDims: readonly number[]
 export function padInts(values: ArrayLike<number>, shape: readonly number[], logDims: readonly number[]): Float64Array;
 export function padInts<T extends Float64Array | Int32Array>(values: ArrayLike<number>, shape: readonly number[], logDims: readonly number[], out: T): T;
 export function padInts(values: ArrayLike<number>, shape: readonly number[], logDims: readonly number[], out: Float64Array | Int32Array = new Float64Array(paddedSize(logDims))): Float64Array | Int32Array {
-  const { starts, positions, rows, len, stride } = liveBlocks(shape, logDims);
-  // Long runs of a typed array convert in one set() each (native); short ones element by element.
+  const blocks = liveBlocks(shape, logDims);
+  // Long runs of a typed array convert in one set() each (native); short runs of Int32Array
+  // (conv kernels, the integer evaluator's outputs) in loops of one element type each.
+  if (blocks.len < 32 && values instanceof Int32Array) {
+    if (out instanceof Int32Array) copyRunsI32(values, out, blocks);
+    else copyRunsF64(values, out, blocks);
+    return out;
+  }
+  const { starts, positions, rows, len, stride } = blocks;
   const typed = len >= 32 && ArrayBuffer.isView(values) ? (values as unknown as Int32Array) : undefined;
   for (let b = 0; b < starts.length; b++) {
     for (let r = 0; r < rows; r++) {
@@ -84,6 +97,22 @@ export function padInts(values: ArrayLike<number>, shape: readonly number[], log
     }
   }
   return out;
+}
+
+function copyRunsI32(values: Int32Array, out: Int32Array, { starts, positions, rows, len, stride }: LiveBlocks): void {
+  for (let b = 0; b < starts.length; b++) {
+    for (let r = 0, src = starts[b]!, dst = positions[b]!; r < rows; r++, src += len, dst += stride) {
+      for (let j = 0; j < len; j++) out[dst + j] = values[src + j]!;
+    }
+  }
+}
+
+function copyRunsF64(values: Int32Array, out: Float64Array, { starts, positions, rows, len, stride }: LiveBlocks): void {
+  for (let b = 0; b < starts.length; b++) {
+    for (let r = 0, src = starts[b]!, dst = positions[b]!; r < rows; r++, src += len, dst += stride) {
+      for (let j = 0; j < len; j++) out[dst + j] = values[src + j]!;
+    }
+  }
 }
 
 /** Reads the live region back out of a padded layout. */

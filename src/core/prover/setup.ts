@@ -23,11 +23,11 @@ export function modelVector(plan: ProofPlan, consts: Readonly<Record<string, Int
   return { map, vector };
 }
 
-/** Signed integers (|v| < p/2) into canonical field elements, in place. */
+/** Signed integers (|v| < p/2) into canonical field elements, in place (branch-free: weight signs are random). */
 function signedToField(xs: Int32Array): void {
   for (let i = 0, n = xs.length; i < n; i++) {
     const x = xs[i]!;
-    if (x < 0) xs[i] = x + P;
+    xs[i] = x + (P & (x >> 31));
   }
 }
 
