@@ -1,21 +1,25 @@
-import * as accuracy from "./commands/accuracy.ts";
-import * as calibrate from "./commands/calibrate.ts";
-import * as inspect from "./commands/inspect.ts";
-import * as run from "./commands/run.ts";
-import * as setup from "./commands/setup.ts";
-import * as prove from "./commands/prove.ts";
-import * as verify from "./commands/verify.ts";
-import * as show from "./commands/show.ts";
-import * as exportVerifier from "./commands/export-verifier.ts";
-import * as proveGeneration from "./commands/prove-generation.ts";
 import { CliError, type Output } from "./io.ts";
+import { USAGE, type CommandName } from "./usage.ts";
 
 interface Command {
-  usage: string;
   run(argv: string[], io: Output): number | Promise<number>;
 }
 
-const commands: Record<string, Command> = { inspect, run, calibrate, accuracy, setup, prove, verify, show, "export-verifier": exportVerifier, "prove-generation": proveGeneration };
+// Loaded when run: `zkml verify` need not load the prover (~150 ms of start-up).
+const commands: Record<CommandName, () => Promise<Command>> = {
+  inspect: () => import("./commands/inspect.ts"),
+  run: () => import("./commands/run.ts"),
+  calibrate: () => import("./commands/calibrate.ts"),
+  accuracy: () => import("./commands/accuracy.ts"),
+  setup: () => import("./commands/setup.ts"),
+  prove: () => import("./commands/prove.ts"),
+  verify: () => import("./commands/verify.ts"),
+  show: () => import("./commands/show.ts"),
+  "export-verifier": () => import("./commands/export-verifier.ts"),
+  "prove-generation": () => import("./commands/prove-generation.ts"),
+};
+
+const isCommand = (name: string | undefined): name is CommandName => name !== undefined && Object.hasOwn(USAGE, name);
 
 const consoleOutput: Output = {
   out: (l) => process.stdout.write(l + "\n"),
@@ -27,7 +31,7 @@ function help(): string {
     "zkml: prove that an answer came from your ONNX model (integrity proof; weights and input are not hidden)",
     "",
     "usage:",
-    ...Object.values(commands).map((c) => "  " + c.usage),
+    ...Object.values(USAGE).map((u) => "  " + u),
     "",
     "Run `zkml <command> --help` for a command's options.",
   ].join("\n");
@@ -40,17 +44,17 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
     io.out(help());
     return name ? 0 : 2;
   }
-  const cmd = commands[name];
-  if (!cmd) {
+  if (!isCommand(name)) {
     io.err(`zkml: unknown command '${name}'. Commands: ${Object.keys(commands).join(", ")}`);
     return 2;
   }
+  const usage = USAGE[name];
   if (rest.includes("--help") || rest.includes("-h")) {
-    io.out(`usage: ${cmd.usage}`);
+    io.out(`usage: ${usage}`);
     return 0;
   }
   try {
-    return await cmd.run(rest, io);
+    return await (await commands[name]()).run(rest, io);
   } catch (e) {
     const err = e as Error & { code?: unknown };
     if (e instanceof CliError) {
@@ -63,7 +67,7 @@ export async function main(argv: string[], io: Output = consoleOutput): Promise<
       return 1;
     }
     if ((err as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || (err as { code?: string }).code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-      io.err(`zkml ${name}: ${err.message}\nusage: ${cmd.usage}`);
+      io.err(`zkml ${name}: ${err.message}\nusage: ${usage}`);
       return 2;
     }
     io.err(`zkml ${name}: internal error: ${err.stack ?? err.message}`);

@@ -6,9 +6,9 @@ import { CliError, readInput, type Output } from "../io.ts";
 import { accuracyOnThreads } from "../quant-threads.ts";
 import { calibrationWorkers, loadSamples } from "./calibrate.ts";
 import { readTensorFile } from "./run.ts";
+import { USAGE } from "../usage.ts";
 
-export const usage =
-  "zkml accuracy <model.onnx> --plan plan.json [--data <x.pb|.npy|.json>] [--labels <y.pb>] [--samples N] [--seed N] [--workers N] [--json]   float vs quantized: top-1, accuracy, cosine, per-node error (N threads share the samples, as for calibrate; the figures are the same for any N)";
+export const usage = USAGE.accuracy;
 
 const pct = (v: number) => `${(100 * v).toFixed(2)} %`;
 

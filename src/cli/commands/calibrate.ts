@@ -11,9 +11,9 @@ import { availableCores } from "../../core/parallel/index.ts";
 import { CliError, readInput, type Output } from "../io.ts";
 import { observeOnThreads } from "../quant-threads.ts";
 import { readTensorFile } from "./run.ts";
+import { USAGE } from "../usage.ts";
 
-export const usage =
-  "zkml calibrate <model.onnx> [--data <x.pb|.npy|.json>] [--method minmax|percentile|mse] [--percentile Q] [--weight-bits N] [--activation-bits N] [--per-channel] [--samples N] [--seed N] [--workers N] [-o plan.json]   choose fixed-point scales and write a QuantPlan (N threads share the samples, default up to 4 for a model over 1 MB; the plan is the same for any N)";
+export const usage = USAGE.calibrate;
 
 function intOption(v: string | undefined, name: string, lo: number, hi: number): number | undefined {
   if (v === undefined) return undefined;

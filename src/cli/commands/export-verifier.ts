@@ -4,9 +4,9 @@ import { parseArgs } from "node:util";
 import { INTEGRITY_NOTE } from "../../core/artifacts/index.ts";
 import { exportVerifier, CLI_FILE, MODULE_FILE, PAGE_FILE } from "../export/bundle.ts";
 import { CliError, type Output } from "../io.ts";
+import { USAGE } from "../usage.ts";
 
-export const usage =
-  "zkml export-verifier -o <dir> [--json]   write a self-contained verifier: an ES module, a Node CLI script and an HTML page that works from disk";
+export const usage = USAGE["export-verifier"];
 
 export async function run(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { output: { type: "string", short: "o" }, json: { type: "boolean" } }, allowPositionals: true });

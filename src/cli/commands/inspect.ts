@@ -3,9 +3,9 @@ import { GraphError, loadGraph, opDef, type Graph, type TensorInfo } from "../..
 import { decodeModel, summarize, type Dim, type OnnxModel } from "../../core/onnx/index.ts";
 import { CliError, readInput, type Output } from "../io.ts";
 import { parseDims } from "./run.ts";
+import { USAGE } from "../usage.ts";
 
-export const usage =
-  "zkml inspect <model.onnx> [--dim sym=N ...] [--json]   show a model's inputs, outputs, parameters, ops, and each node's shapes";
+export const usage = USAGE.inspect;
 
 interface NodeView {
   id: string;

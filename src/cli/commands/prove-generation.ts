@@ -8,9 +8,9 @@ import { CliError, readInput, type Output } from "../io.ts";
 import { nodePool } from "../../core/parallel/index.ts";
 import { workerCount } from "./prove.ts";
 import { equalBytes } from "../../core/pcs/index.ts";
+import { USAGE } from "../usage.ts";
 
-export const usage =
-  'zkml prove-generation <model.onnx> --keys <keys-dir> --prompt "text" --tokens N -o <dir> [--workers N] [--json]   generate N tokens greedily and prove the whole sequence in one proof (N threads, as for prove)';
+export const usage = USAGE["prove-generation"];
 
 
 export async function run(argv: string[], io: Output): Promise<number> {

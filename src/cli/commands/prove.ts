@@ -10,9 +10,9 @@ import { CliError, readInput, type Output } from "../io.ts";
 import { chooseKernels } from "../../core/kernels/backend.ts";
 import type { GpuKernels } from "../../core/kernels/gpu-kernels.ts";
 import { equalBytes } from "../../core/pcs/index.ts";
+import { USAGE } from "../usage.ts";
 
-export const usage =
-  "zkml prove <model.onnx> --keys <keys-dir> --input <x.pb> -o <dir> [--workers N] [--gpu auto|force] [--json]   prove one inference: writes proof.bin and output.json (N threads, default the cores up to 8; --gpu commits the witness on WebGPU: auto on a hardware adapter, force on any; the proof is the same either way)";
+export const usage = USAGE.prove;
 
 /** More threads than this stop paying: the pooled stages are memory-bound. */
 const MAX_DEFAULT_WORKERS = 8;

@@ -6,9 +6,9 @@ import { dimsFromShapes, fromTensorData, loadGraph, type Graph, type Tensor } fr
 import { decodeModel, decodeTensorFile, encodeTensor, type OnnxModel } from "../../core/onnx/index.ts";
 import { parsePlan, quantizeWithPlan, runOutputsAsFloat } from "../../core/quant/index.ts";
 import { CliError, readInput, type Output } from "../io.ts";
+import { USAGE } from "../usage.ts";
 
-export const usage =
-  "zkml run <model.onnx> --input [name=]<tensor.pb|.npy|.json> ... [--out <tensor.pb>] [--dim sym=N ...] [--plan plan.json] [--json]   evaluate a model in float (or, with --plan, in exact integers)";
+export const usage = USAGE.run;
 
 /** Reads one input file by its extension: TensorProto (.pb), NumPy (.npy) or JSON arrays (.json). */
 export function readTensorFile(path: string): InputTensor {

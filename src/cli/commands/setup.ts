@@ -12,9 +12,9 @@ import { loadSamples, writeAtomic } from "./calibrate.ts";
 import { writeParts } from "../files.ts";
 import { nodePool } from "../../core/parallel/index.ts";
 import { workerCount } from "./prove.ts";
+import { USAGE } from "../usage.ts";
 
-export const usage =
-  "zkml setup <model.onnx> [--plan plan.json] -o <keys-dir> [--workers N] [--json]   commit the weights once and write vk.bin (verifying key) and pk.bin (proving key) (N threads, default the cores up to 8; the same keys for any N)";
+export const usage = USAGE.setup;
 
 /** Without --plan: calibration with the defaults on generated inputs (deterministic). */
 const DEFAULT_SAMPLES = 16;

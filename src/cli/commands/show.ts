@@ -3,8 +3,9 @@ import {
   hex, INTEGRITY_NOTE, PK_MAGIC, PROOF_MAGIC, proofJson, readProofFile, readVk, VK_MAGIC, vkJson, ArtifactError, readPk,
 } from "../../core/artifacts/index.ts";
 import { CliError, readInput, type Output } from "../io.ts";
+import { USAGE } from "../usage.ts";
 
-export const usage = "zkml show <vk.bin|proof.bin|pk.bin> [--json]   what a key or proof holds: digests, commitment root, sizes, version";
+export const usage = USAGE.show;
 
 const startsWith = (b: Uint8Array, magic: string) => new TextEncoder().encode(magic).every((c, i) => b[i] === c);
 

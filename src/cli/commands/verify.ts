@@ -3,10 +3,9 @@ import { INTEGRITY_NOTE } from "../../core/artifacts/index.ts";
 import { verifyFiles } from "../../core/verifier/files.ts";
 import { verifyGenerationFiles } from "../../core/verifier/generation.ts";
 import { CliError, readInput, type Output } from "../io.ts";
+import { USAGE } from "../usage.ts";
 
-export const usage =
-  "zkml verify --vk <vk.bin> --input <x.pb> --output <output.json> --proof <proof.bin> [--json]   exit 0 and \"accepted\", or exit 1 and \"rejected: reason\"\n" +
-  "  zkml verify --vk <vk.bin> --prompt \"text\" --text \"continuation\" --proof <proof.bin> [--json]   a generated text (zkml prove-generation)";
+export const usage = USAGE.verify;
 
 export function run(argv: string[], io: Output): number {
   const { values, positionals } = parseArgs({
