@@ -4,13 +4,24 @@
 import type { Graph } from "../core/graph/index.ts";
 import { tsWorker } from "../core/parallel/index.ts";
 import {
-  accuracyPart, observeChunk, Observations, sampleChunks,
+  accuracyPart, observeChunk, Observations, quantizeWithPlan, sampleChunks,
   type AccuracyPart, type ObservationsData, type QGraph, type QuantPlan, type Sample,
 } from "../core/quant/index.ts";
 
 export type ChunkJob =
   | { kind: "observe"; chunks: Sample[][] }
   | { kind: "accuracy"; plan: QuantPlan; chunks: { samples: Sample[]; first: number }[]; labels?: number[] };
+
+/** One thread's share: its chunks' observations merged, or each chunk's accuracy part (`q`: the plan's quantized graph, if made). */
+export function runChunkJob(graph: Graph, job: ChunkJob, q?: QGraph): Observations | AccuracyPart[] {
+  if (job.kind === "observe") {
+    const obs = new Observations();
+    for (const chunk of job.chunks) obs.merge(observeChunk(graph, chunk));
+    return obs;
+  }
+  const qg = q ?? quantizeWithPlan(graph, job.plan);
+  return job.chunks.map((c) => accuracyPart(graph, qg, c.samples, c.first, job.labels));
+}
 
 /**
  * Runs jobs[1…] on worker_threads and jobs[0] here with `local` (while the workers start), and
@@ -46,13 +57,9 @@ function dealt<T>(xs: T[], threads: number): T[][] {
 /** Every calibration chunk observed, merged. */
 export async function observeOnThreads(graph: Graph, model: Uint8Array, samples: Sample[], threads: number): Promise<Observations> {
   const shares = dealt(sampleChunks(samples.length).map(([f, t]) => samples.slice(f, t)), threads);
-  const observe = (job: ChunkJob): Observations | ObservationsData => {
-    const obs = new Observations();
-    for (const chunk of (job as Extract<ChunkJob, { kind: "observe" }>).chunks) obs.merge(observeChunk(graph, chunk));
-    return obs;
-  };
+  const parts = await onThreads(model, shares.map((chunks): ChunkJob => ({ kind: "observe", chunks })), (job) => runChunkJob(graph, job) as Observations | ObservationsData);
   const obs = new Observations();
-  for (const part of await onThreads(model, shares.map((chunks): ChunkJob => ({ kind: "observe", chunks })), observe)) obs.merge(part);
+  for (const part of parts) obs.merge(part);
   return obs;
 }
 
@@ -60,8 +67,8 @@ export async function observeOnThreads(graph: Graph, model: Uint8Array, samples:
 export async function accuracyOnThreads(graph: Graph, q: QGraph, plan: QuantPlan, model: Uint8Array, samples: Sample[], labels: number[] | undefined, threads: number): Promise<AccuracyPart[]> {
   const chunks = sampleChunks(samples.length).map(([f, t]) => ({ samples: samples.slice(f, t), first: f }));
   const shares = dealt(chunks, threads), n = shares.length;
-  const measure = (job: ChunkJob) => (job as Extract<ChunkJob, { kind: "accuracy" }>).chunks.map((c) => accuracyPart(graph, q, c.samples, c.first, labels));
-  const answers = await onThreads(model, shares.map((mine): ChunkJob => ({ kind: "accuracy", plan, chunks: mine, ...(labels ? { labels } : {}) })), measure);
+  const jobs = shares.map((mine): ChunkJob => ({ kind: "accuracy", plan, chunks: mine, ...(labels ? { labels } : {}) }));
+  const answers = await onThreads(model, jobs, (job) => runChunkJob(graph, job, q) as AccuracyPart[]);
   // Chunk i went to thread i mod n, as its (i div n)-th.
   return chunks.map((_, i) => answers[i % n]![Math.floor(i / n)]!);
 }
