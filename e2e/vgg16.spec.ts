@@ -20,7 +20,10 @@ test("vgg16_cifar10: open, calibrate, set up and prove in the browser, verified"
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   await page.getByTestId("calibrate-button").click();
   // A large model's calibration and accuracy chunks are shared by one worker per core.
-  if (cores >= 2) await expect(page.getByText(/sample \d+ of 64 on [2-4] threads/)).toBeVisible({ timeout: 60_000 });
+  if (cores >= 2) {
+    await expect(page.getByText(/^sample \d+ of 64 on [2-4] threads/)).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByText(/^accuracy: sample \d+ of 64 on [2-4] threads/)).toBeVisible({ timeout: 60_000 });
+  }
   await expect(page.getByTestId("fig-top1_agreement")).toHaveText(/\d+\.\d %/, { timeout: 120_000 });
   await page.getByTestId("prove-button").click();
   await expect(page.getByTestId("verdict")).toHaveText(/verified/, { timeout: 240_000 });

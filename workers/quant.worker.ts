@@ -42,8 +42,8 @@ const api = {
   planFrom(settings: CalibrationSettings, observed: ObservationsData[]): Result<QuantPlan> {
     return attempt((s) => s.planFrom(settings, observed));
   },
-  accuracyParts(plan: QuantPlan, data: DataSpec, chunks: [number, number][]): Result<AccuracyPart[]> {
-    return attempt((s) => s.accuracyParts(plan, data, chunks));
+  accuracyParts(plan: QuantPlan, data: DataSpec, chunks: [number, number][], onSamples?: (samples: number) => void): Result<AccuracyPart[]> {
+    return attempt((s) => s.accuracyParts(plan, data, chunks, onSamples));
   },
   edit(plan: QuantPlan, edits: Record<string, TensorEdit>): Result<QuantPlan> {
     return attempt((s) => s.edit(plan, edits));
@@ -51,8 +51,8 @@ const api = {
   check(plan: QuantPlan): Result<true> {
     return attempt((s) => (s.quantize(plan), true as const));
   },
-  metrics(plan: QuantPlan, data: DataSpec, parts?: AccuracyPart[]): Result<PlanMetrics> {
-    return attempt((s) => s.metrics(plan, data, parts));
+  metrics(plan: QuantPlan, data: DataSpec, parts?: AccuracyPart[], onSamples?: (samples: number) => void): Result<PlanMetrics> {
+    return attempt((s) => s.metrics(plan, data, parts, onSamples));
   },
   input(choice: InputChoice, data: DataSpec): Result<Record<string, Tensor>> {
     return attempt((s) => s.input(choice, data));

@@ -106,17 +106,21 @@ export class QuantSession {
   }
 
   /** Float vs quantized sums over some evaluation chunks, one part per chunk (combined in chunk order by `metrics`). */
-  accuracyParts(plan: QuantPlan, data: DataSpec, chunks: readonly [number, number][]): AccuracyPart[] {
+  accuracyParts(plan: QuantPlan, data: DataSpec, chunks: readonly [number, number][], onSamples?: (samples: number) => void): AccuracyPart[] {
     const q = this.quantize(plan);
     const d = this.useData(data);
-    return chunks.map(([f, t]) => accuracyPart(this.graph, q, d.evaluation.slice(f, t), f, d.labels));
+    return chunks.map(([f, t]) => {
+      const part = accuracyPart(this.graph, q, d.evaluation.slice(f, t), f, d.labels);
+      onSamples?.(t - f);
+      return part;
+    });
   }
 
   /** Everything the panels show about a plan; `parts`: every evaluation chunk's, in order, when workers measured them. */
-  metrics(plan: QuantPlan, data: DataSpec, parts?: readonly AccuracyPart[]): PlanMetrics {
+  metrics(plan: QuantPlan, data: DataSpec, parts?: readonly AccuracyPart[], onSamples?: (samples: number) => void): PlanMetrics {
     const q = this.quantize(plan);
     const d = this.useData(data);
-    const all = parts ?? this.accuracyParts(plan, data, sampleChunks(d.evaluation.length));
+    const all = parts ?? this.accuracyParts(plan, data, sampleChunks(d.evaluation.length), onSamples);
     if (all.length !== sampleChunks(d.evaluation.length).length) throw new Error(`accuracy: ${all.length} parts for ${d.evaluation.length} evaluation samples; measure again`);
     const accuracy = combineAccuracy(this.graph, q, all, d.labels !== undefined);
     let compiled;

@@ -137,7 +137,7 @@ async function measureMetrics(id: PlanId, plan: QuantPlan, data: CalibrationChoi
   const seq = ++metricSeq[id];
   jobsStore.getState().start("metrics", `plan ${id}`);
   try {
-    const r = await metricsOnThreads(plan, dataSpec(data));
+    const r = await metricsOnThreads(id, plan, dataSpec(data));
     if (seq !== metricSeq[id]) return;
     if (r.ok) projectStore.getState().setMetrics(id, r.value);
     else projectStore.getState().setPlanError(id, r.error);
@@ -148,12 +148,14 @@ async function measureMetrics(id: PlanId, plan: QuantPlan, data: CalibrationChoi
 }
 
 /** Accuracy chunks on every thread, put back in chunk order for the first to combine (the same figures on any number). */
-async function metricsOnThreads(plan: QuantPlan, data: DataSpec): Promise<Result<PlanMetrics>> {
+async function metricsOnThreads(id: PlanId, plan: QuantPlan, data: DataSpec): Promise<Result<PlanMetrics>> {
   const counts = await call((api) => api.dataCounts(data));
   if (!counts.ok) return counts;
-  const chunks = sampleChunks(counts.value.evaluation), threads = quantThreads().slice(0, chunks.length);
-  if (threads.length < 2) return call((api) => api.metrics(plan, data));
-  const measured = await overThreads(threads, chunks, (api, mine) => api.accuracyParts(plan, data, mine));
+  const total = counts.value.evaluation, chunks = sampleChunks(total), threads = quantThreads().slice(0, chunks.length);
+  const on = threads.length > 1 ? ` on ${threads.length} threads` : "";
+  const onSamples = progressOf(total, (progress) => jobsStore.getState().progress("metrics", { progress, detail: `plan ${id} accuracy: sample ${Math.round(progress * total)} of ${total}${on}` }));
+  if (threads.length < 2) return call((api) => api.metrics(plan, data, undefined, onSamples));
+  const measured = await overThreads(threads, chunks, (api, mine) => api.accuracyParts(plan, data, mine, onSamples));
   if (!measured.ok) return measured;
   const parts = new Array<AccuracyPart>(chunks.length);
   const { shares, values } = measured.value;

@@ -38,7 +38,8 @@ const FIGURES: Figure[] = [
 
 function AccuracyCard({ id }: { id: PlanId }) {
   const slot = useProject((s) => s.plans[id]);
-  const busy = useJobs((s) => s.jobs.metrics.status === "running");
+  const job = useJobs((s) => s.jobs.metrics);
+  const busy = job.status === "running";
   if (!slot) return null;
   const a = slot.metrics?.accuracy, p = slot.previous;
   return (
@@ -57,6 +58,7 @@ function AccuracyCard({ id }: { id: PlanId }) {
         );
       })}
       <div className="small muted">on {slot.metrics?.evalNote ?? "…"}</div>
+      {busy && job.detail.startsWith(`plan ${id} accuracy`) && <Progress value={job.progress} label={job.detail.slice(`plan ${id} `.length)} />}
       {slot.error && <div className="field-error" role="alert">{slot.error}</div>}
     </div>
   );
