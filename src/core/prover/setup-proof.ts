@@ -4,7 +4,7 @@
 import {
   setupLayout, auxParams, limbPoints, SetupClaims, SETUP_LABELS, SETUP_PROTOCOL_ID, SETUP_PROOF_VERSION, LIMB_BITS, type SetupLayout, type SetupUse,
 } from "../circuit/setup-layout.ts";
-import { CircuitError, StreamWriter, writeLogup, padInts, type ProofPlan } from "../circuit/index.ts";
+import { CircuitError, forEachLiveRun, paddedSize, StreamWriter, writeLogup, type ProofPlan } from "../circuit/index.ts";
 import { extsToPoint, tableToField } from "../circuit/protocol.ts";
 import { toSigned, P } from "../field/index.ts";
 import { logupProve, type LookupUse } from "../lookup/index.ts";
@@ -62,10 +62,9 @@ export function proveSetup(plan: ProofPlan, model: ModelCommitment, statement: U
     const key = `${u.commitment}:${u.segmentOffset}`;
     let col = classColumns.get(key);
     if (!col) {
-      const live = padInts(new Uint8Array(u.shape.reduce((a, b) => a * b, 1)).fill(1), u.shape, u.logDims);
-      col = new Uint32Array(live.length);
-      for (let i = 0; i < live.length; i++) col[i] = live[i]! * u.classId;
-      classColumns.set(key, col);
+      const filled = new Uint32Array(paddedSize(u.logDims));
+      forEachLiveRun(u.shape, u.logDims, (_, pos, len) => filled.fill(u.classId, pos, pos + len));
+      classColumns.set(key, (col = filled));
     }
     const at = u.offset - u.segmentOffset;
     return col.subarray(at, at + 2 ** u.logSize);
