@@ -33,12 +33,11 @@ function quantThreads(): WorkerHandle<QuantWorkerApi>[] {
   return [quantWorker, ...helpers.slice(0, want - 1)];
 }
 
-/** Runs `f` on each thread with its share of the chunks (round robin: chunks cost alike); answers in thread order. */
-async function overThreads<T>(threads: WorkerHandle<QuantWorkerApi>[], chunks: readonly [number, number][], f: (api: Comlink.Remote<QuantWorkerApi>, mine: [number, number][]) => Promise<Result<T>>): Promise<Result<{ shares: [number, number][][]; values: T[] }>> {
-  const shares = threads.map((_, t) => chunks.filter((_, i) => i % threads.length === t));
-  const answers = await Promise.all(threads.map((h, t) => call((api) => f(api, shares[t]!), h)));
+/** Runs `f` on each thread with its share of the chunks (round robin: chunks cost alike); answers in thread order (calibration's statistics merge per thread). */
+async function overThreads<T>(threads: WorkerHandle<QuantWorkerApi>[], chunks: readonly [number, number][], f: (api: Comlink.Remote<QuantWorkerApi>, mine: [number, number][]) => Promise<Result<T>>): Promise<Result<T[]>> {
+  const answers = await Promise.all(threads.map((h, t) => call((api) => f(api, chunks.filter((_, i) => i % threads.length === t)), h)));
   const failed = answers.find((r): r is { ok: false; error: string } => !r.ok);
-  return failed ?? { ok: true, value: { shares, values: answers.map((r) => (r as { ok: true; value: T }).value) } };
+  return failed ?? { ok: true, value: answers.map((r) => (r as { ok: true; value: T }).value) };
 }
 
 /** Samples done across threads, as a fraction for a progress bar. */
@@ -102,7 +101,7 @@ async function calibrateOnThreads(settings: CalibrationSettings): Promise<Result
   const onSamples = progressOf(total, (progress) => jobsStore.getState().progress("calibrate", { progress, detail: `sample ${Math.round(progress * total)} of ${total}${on}` }));
   const observed = await overThreads(threads, chunks, (api, mine) => api.observe(settings.data, mine, onSamples));
   if (!observed.ok) return observed;
-  return call((api) => api.planFrom(settings, observed.value.values));
+  return call((api) => api.planFrom(settings, observed.value));
 }
 
 /** Stops a running calibration (the worker is terminated; the next call starts a fresh one). */
@@ -137,8 +136,8 @@ async function measureMetrics(id: PlanId, plan: QuantPlan, data: CalibrationChoi
   const seq = ++metricSeq[id];
   jobsStore.getState().start("metrics", `plan ${id}`);
   try {
-    const r = await metricsOnThreads(id, plan, dataSpec(data));
-    if (seq !== metricSeq[id]) return;
+    const r = await metricsOnThreads(id, plan, dataSpec(data), () => seq !== metricSeq[id]);
+    if (!r || seq !== metricSeq[id]) return;
     if (r.ok) projectStore.getState().setMetrics(id, r.value);
     else projectStore.getState().setPlanError(id, r.error);
     jobsStore.getState().finish("metrics", r.ok ? "done" : "error", r.ok ? undefined : r.error);
@@ -147,20 +146,30 @@ async function measureMetrics(id: PlanId, plan: QuantPlan, data: CalibrationChoi
   }
 }
 
-/** Accuracy chunks on every thread, put back in chunk order for the first to combine (the same figures on any number). */
-async function metricsOnThreads(id: PlanId, plan: QuantPlan, data: DataSpec): Promise<Result<PlanMetrics>> {
+/**
+ * Accuracy chunk by chunk, each to the next free thread, then combined by the first in chunk
+ * order (the same figures on any number of threads). A newer request makes this one stop after
+ * the chunks in flight (null): quick edits of a large model do not queue whole passes.
+ */
+async function metricsOnThreads(id: PlanId, plan: QuantPlan, data: DataSpec, stale: () => boolean): Promise<Result<PlanMetrics> | null> {
   const counts = await call((api) => api.dataCounts(data));
   if (!counts.ok) return counts;
   const total = counts.value.evaluation, chunks = sampleChunks(total), threads = quantThreads().slice(0, chunks.length);
   const on = threads.length > 1 ? ` on ${threads.length} threads` : "";
   const onSamples = progressOf(total, (progress) => jobsStore.getState().progress("metrics", { progress, detail: `plan ${id} accuracy: sample ${Math.round(progress * total)} of ${total}${on}` }));
   if (threads.length < 2) return call((api) => api.metrics(plan, data, undefined, onSamples));
-  const measured = await overThreads(threads, chunks, (api, mine) => api.accuracyParts(plan, data, mine, onSamples));
-  if (!measured.ok) return measured;
   const parts = new Array<AccuracyPart>(chunks.length);
-  const { shares, values } = measured.value;
-  shares.forEach((mine, t) => mine.forEach((c, j) => (parts[chunks.indexOf(c)] = values[t]![j]!)));
-  return call((api) => api.metrics(plan, data, parts));
+  let next = 0, failed: Result<never> | undefined;
+  await Promise.all(threads.map(async (h) => {
+    while (!failed && !stale() && next < chunks.length) {
+      const i = next++;
+      const r = await call((api) => api.accuracyParts(plan, data, [chunks[i]!], onSamples), h);
+      if (r.ok) parts[i] = r.value[0]!;
+      else failed = r;
+    }
+  }));
+  if (failed) return failed;
+  return stale() ? null : call((api) => api.metrics(plan, data, parts));
 }
 
 /** Applies a per-tensor edit to the active plan (undoable). */
