@@ -8,10 +8,19 @@ import type { ProofResult, ProveProgress, ProveRunOptions, Verdict } from "./tas
 
 export type ProveOutcome = { ok: true; result: ProofResult } | { ok: false; error: string };
 
+// One run at a time: a run awaits (storage, the GPU), and the next could otherwise replace the
+// keys (and give their pool memory back) under it.
+let running: Promise<unknown> = Promise.resolve();
+function exclusive<T>(run: () => Promise<T>): Promise<T> {
+  const next = running.then(run, run);
+  running = next.catch(() => undefined);
+  return next;
+}
+
 const api = {
   async prove(bytes: Uint8Array, planText: string, inputs: Record<string, Tensor>, onProgress: (p: ProveProgress) => void, opts: ProveRunOptions = {}): Promise<ProveOutcome> {
     try {
-      return { ok: true, result: await proveRun(bytes, planText, inputs, onProgress, opts) };
+      return { ok: true, result: await exclusive(() => proveRun(bytes, planText, inputs, onProgress, opts)) };
     } catch (e) {
       return { ok: false, error: (e as Error).message };
     }
@@ -19,7 +28,7 @@ const api = {
   /** Greedy generation with a byte-level language model, then one proof of the whole sequence. */
   async generate(bytes: Uint8Array, planText: string, prompt: string, count: number, onToken: (text: string) => void, onProgress: (p: ProveProgress) => void): Promise<{ ok: true; result: GenerationResult } | { ok: false; error: string }> {
     try {
-      return { ok: true, result: await generateRun(bytes, planText, prompt, count, onToken, onProgress) };
+      return { ok: true, result: await exclusive(() => generateRun(bytes, planText, prompt, count, onToken, onProgress)) };
     } catch (e) {
       return { ok: false, error: (e as Error).message };
     }

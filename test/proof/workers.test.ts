@@ -54,6 +54,17 @@ describe("proving on a worker pool", () => {
     expect(runs.map(pk)).toEqual(runs.map(() => pk(runs[0]!)));
     const fromFile = proveWithKey(loadProvingKey(joinParts(runs[1]!.pk)), input).proof;
     expect(hex(proveWithKey(runs[1]!.key, input).proof)).toBe(hex(fromFile));
+
+    // Kept in the pool's memory (the IDE's way): the same files; the key proves on that pool while
+    // other proofs allocate around it, until it is released.
+    const kept = setupKeys(graph, { workers: 2, keepInPool: true });
+    expect(kept.release).toBeTypeOf("function");
+    expect(kept.pk.at(-1)!.buffer).toBeInstanceOf(SharedArrayBuffer);
+    proveWithKey(runs[1]!.key, input, { workers: 2 });
+    expect(pk(kept)).toBe(pk(runs[0]!));
+    expect(hex(proveWithKey(kept.key, input, { workers: 2 }).proof)).toBe(hex(fromFile));
+    kept.release!();
+    expect(setupKeys(graph, { workers: 1, keepInPool: true }).release).toBeUndefined();
   });
 
   itShared(DIGITS_CNN, "digits_cnn: the same proof with 1, 2 and 4 workers, verified", async () => {

@@ -50,7 +50,7 @@ async function writeFile(set: FileSystemDirectoryHandle, name: string, parts: re
     try {
       h.truncate(0);
       let at = 0;
-      for (const p of parts) at += h.write(p, { at });
+      for (const p of unshared(parts)) at += h.write(p, { at });
       h.flush();
     } finally {
       h.close();
@@ -58,8 +58,26 @@ async function writeFile(set: FileSystemDirectoryHandle, name: string, parts: re
     return;
   }
   const w = await (file as unknown as { createWritable(): Promise<{ write(b: Uint8Array): Promise<void>; close(): Promise<void> }> }).createWritable();
-  for (const p of parts) await w.write(p);
+  for (const p of unshared(parts)) await w.write(p);
   await w.close();
+}
+
+/** Storage writes refuse views of shared memory (a pool's, where setup leaves the encoded model): those go through a copy, 8 MB at a time. */
+function* unshared(parts: readonly Uint8Array[]): Generator<Uint8Array> {
+  const CHUNK = 8 << 20;
+  let scratch: Uint8Array | undefined;
+  for (const p of parts) {
+    if (!(p.buffer instanceof SharedArrayBuffer)) {
+      yield p;
+      continue;
+    }
+    scratch ??= new Uint8Array(CHUNK);
+    for (let at = 0; at < p.length; at += CHUNK) {
+      const n = Math.min(CHUNK, p.length - at);
+      scratch.set(p.subarray(at, at + n));
+      yield scratch.subarray(0, n);
+    }
+  }
 }
 
 /** Stores a key set (pk.bin first, vk.bin last), then drops all but the KEEP newest. */

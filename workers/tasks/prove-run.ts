@@ -87,9 +87,17 @@ interface Prepared {
   setupMs: number;
   /** The keys came from this browser's storage (set up in an earlier session), not from a setup now. */
   stored: boolean;
+  /** Gives the encoded model's pool memory back, once its copy in storage is written (a setup's keys stay in the pool's memory). */
+  release?: () => void;
 }
 
 let cached: Prepared | null = null;
+
+/** Keeps `next` as the keys in memory; the keys it replaces give their pool memory back. */
+function keep(next: Prepared): Prepared {
+  cached?.release?.();
+  return (cached = next);
+}
 
 const memory = () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
 
@@ -117,8 +125,7 @@ export async function prepare(bytes: Uint8Array, planText: string, report: (p: P
   const stored = fromStorage(await storedKeys(key), modelHash);
   if (stored) {
     report({ stage: "setup", detail: "keys from this browser's storage (set up earlier)", fraction: 0.05, elapsedMs: performance.now() - t0 });
-    cached = { key, vk: stored.vk, loaded: stored.loaded, compileMs: 0, setupMs: performance.now() - r0, stored: true };
-    return cached;
+    return keep({ key, vk: stored.vk, loaded: stored.loaded, compileMs: 0, setupMs: performance.now() - r0, stored: true });
   }
   report({ stage: "compile", detail: "quantized graph → proof plan", fraction: 0, elapsedMs: performance.now() - t0 });
   const c0 = performance.now();
@@ -126,10 +133,11 @@ export async function prepare(bytes: Uint8Array, planText: string, report: (p: P
   const compileMs = performance.now() - c0;
   const s0 = performance.now();
   report({ stage: "setup", detail: "committing the weights, proving their ranges", fraction: 0.05, elapsedMs: performance.now() - t0 });
-  const keys = setupKeys(qgraph, { modelHash, workers: pool });
-  cached = { key, vk: keys.vk, loaded: keys.key, compileMs, setupMs: performance.now() - s0, stored: false };
-  void storeKeys(key, keys.vk, keys.pk);
-  return cached;
+  // The encoded model stays in the pool's memory (no 537 MB copy for vgg16) until these keys are replaced.
+  const keys = setupKeys(qgraph, { modelHash, workers: pool, keepInPool: true });
+  const storing = storeKeys(key, keys.vk, keys.pk);
+  const release = keys.release && (() => void storing.finally(keys.release));
+  return keep({ key, vk: keys.vk, loaded: keys.key, compileMs, setupMs: performance.now() - s0, stored: false, ...(release ? { release } : {}) });
 }
 
 /** The float input as the TensorProto file a verifier reads. */

@@ -29,6 +29,8 @@ export interface SetupKeys {
   /** The proving key as loadProvingKey would read it from pk.bin, without the round trip. */
   key: LoadedKey;
   timings: SetupTimings;
+  /** With `keepInPool`: gives the encoded model's pool memory back (the key and pk are then unusable). */
+  release?: () => void;
 }
 
 export interface SetupKeyOptions {
@@ -37,6 +39,13 @@ export interface SetupKeyOptions {
   params?: ParamOptions;
   /** Threads for the commitment and the setup proof, as for a proof: the same keys for any count. */
   workers?: ProveOptions["workers"];
+  /**
+   * Leave the encoded model in the pool's memory, where the commitment made it, instead of
+   * copying it out (vgg16: 537 MB, ~1.5 s in a browser, and as much memory again): the key's
+   * columns and pk.bin's last part view that memory until the returned keys' `release()`, after
+   * which neither may be used. Without a pool there is nothing to keep.
+   */
+  keepInPool?: boolean;
 }
 
 /** The graph exactly as the VK stores it (the verifier compiles the plan from this form). */
@@ -71,14 +80,15 @@ function setupOnKernels(qgraph: QGraph, opts: SetupKeyOptions): SetupKeys {
   const vk = writeVk({ graph, model: modelKey, setupProof });
   const digest = vkDigest(vk);
   // A pool's commitment leaves the encoded model in the pool's memory: the keys take a copy, and
-  // the pool gets its memory back.
-  const columns = model.data.release ? model.data.columns.slice() : model.data.columns;
-  model.data.release?.();
+  // the pool gets its memory back, unless the caller keeps it there and releases it later.
+  const kept = opts.keepInPool ? model.data.release : undefined;
+  const columns = model.data.release && !kept ? model.data.columns.slice() : model.data.columns;
+  if (!kept) model.data.release?.();
   const modelHash = opts.modelHash ?? new Uint8Array(32);
   const { params, root, matrix, tree } = model.data;
   const pk = writePk({ vkDigest: digest, modelHash, graph, consts, commitment: { params, root, leaves: tree.levels[0]!, columns } });
   const key: LoadedKey = { vkDigest: digest, modelHash, qgraph: { ...graph, consts }, plan, model: { map: model.map, data: { params, root, matrix, columns, tree } } };
-  return { vk, pk, digest, plan, key, timings: { commitMs: t1 - t0, setupProofMs: t2 - t1 } };
+  return { vk, pk, digest, plan, key, timings: { commitMs: t1 - t0, setupProofMs: t2 - t1 }, ...(kept ? { release: kept } : {}) };
 }
 
 export interface LoadedKey {
