@@ -49,11 +49,16 @@ export async function run(argv: string[], io: Output): Promise<number> {
     if (!values.json) io.err(`no --plan: calibrated with the default settings on ${note} (deterministic); pass --plan (from \`zkml calibrate --data …\`) for scales from real data`);
   }
   await threads?.ready;
-  const keys = setupKeys(qgraph, { modelHash: sha256(onnx), workers: threads?.pool ?? 1 });
+  // pk.bin is written from the pool's memory (no copy of the encoded model), then released.
+  const keys = setupKeys(qgraph, { modelHash: sha256(onnx), workers: threads?.pool ?? 1, keepInPool: true });
   const dir = values.output;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "vk.bin"), keys.vk);
-  writeParts(join(dir, "pk.bin"), keys.pk);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "vk.bin"), keys.vk);
+    writeParts(join(dir, "pk.bin"), keys.pk);
+  } finally {
+    keys.release?.();
+  }
   writeAtomic(join(dir, "plan.json"), planText);
   const pkBytes = keys.pk.reduce((a, p) => a + p.length, 0);
   const ms = performance.now() - t0;
