@@ -33,6 +33,8 @@ async function onThreads<T>(model: Uint8Array, jobs: ChunkJob[], local: (job: Ch
     const w = tsWorker(entry, { model, job });
     if (!w) return reject(new Error("calibration threads need Node's worker_threads"));
     w.once("error", (e) => reject(e));
+    // Settles nothing if the answer came first; else the thread stopped without one (out of memory, say).
+    w.once("exit", (code) => reject(new Error(`a calibration thread stopped (exit code ${code}) before answering; try --workers 1`)));
     w.once("message", (m) => {
       const r = m as { value?: T; error?: { name: string; message: string } };
       void w.terminate();

@@ -7,7 +7,7 @@ export interface NodeWorker {
   postMessage(m: unknown): void;
   terminate(): Promise<number>;
   unref(): void;
-  once(ev: "message" | "error", fn: (m: unknown) => void): void;
+  once(ev: "message" | "error" | "exit", fn: (m: unknown) => void): void;
 }
 interface WorkerThreads { Worker: new (code: string, opts: { eval: true; workerData: unknown }) => NodeWorker }
 interface NodeModule { createRequire(from: string): { resolve(id: string): string } }
