@@ -42,6 +42,27 @@ function limbValues(layout: SetupLayout, model: Uint32Array): Map<string, Uint32
   return out;
 }
 
+/**
+ * Counts the table row of every (value, class) from `from` on: class 0 has the one row (0, 0),
+ * class c its values' rows from `first`. Returns the index of the first pair in no row (−1: none).
+ * A function of its own: V8 optimizes it as one tight loop (~33M pairs for vgg16).
+ */
+function countRows(m: Uint32Array, values: Uint32Array, classes: Uint32Array, from: number, lo: number, span: number, first: number): number {
+  const half = (P - 1) / 2;
+  for (let i = from; i < values.length; i++) {
+    const x = values[i]!, v = x > half ? x - P : x;
+    if (classes[i] === 0) {
+      if (v !== 0) return i;
+      m[0]!++;
+      continue;
+    }
+    const j = v - lo;
+    if (j < 0 || j >= span) return i;
+    m[first + j]!++;
+  }
+  return -1;
+}
+
 function describe(u: SetupUse): string {
   return u.name === "" ? `unused block at ${u.segmentOffset} of the model commitment` : u.name;
 }
@@ -81,16 +102,14 @@ export function proveSetup(plan: ProofPlan, model: ModelCommitment, statement: U
       // Row of (v, class): class 0 has the one row (0, 0); class c its rows from firstRow.
       const c = u.classId === 0 ? undefined : layout.classes[u.classId - 1]!;
       const lo = c?.signed ? -(2 ** (c.bits - 1)) : 0, span = c ? 2 ** c.bits : 0, first = c?.firstRow ?? 0;
-      for (let i = 0; i < values.length; i++) {
+      for (let from = 0; from < values.length;) {
+        const i = countRows(m, values, classes, from, lo, span, first);
+        if (i < 0) break;
+        from = i + 1;
+        if (opts.testOnlyCheat) continue;
         const v = toSigned(values[i]!);
-        const j = v - lo;
-        const row = classes[i] === 0 ? (v === 0 ? 0 : -1) : j >= 0 && j < span ? first + j : -1;
-        if (row < 0) {
-          if (opts.testOnlyCheat) continue;
-          const what = classes[i] === 0 ? "padding must be 0" : `outside its ${plan.tensors[u.name.split("#")[0]!]?.bits}-bit type`;
-          throw new CircuitError(`setup: ${describe(u)}[${u.offset - u.segmentOffset + i}] = ${v}: ${what}; the model data does not match its quantized types`);
-        }
-        m[row]!++;
+        const what = classes[i] === 0 ? "padding must be 0" : `outside its ${plan.tensors[u.name.split("#")[0]!]?.bits}-bit type`;
+        throw new CircuitError(`setup: ${describe(u)}[${u.offset - u.segmentOffset + i}] = ${v}: ${what}; the model data does not match its quantized types`);
       }
     }
     return m;
