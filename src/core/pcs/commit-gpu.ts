@@ -25,7 +25,7 @@ function transposed(words: Uint32Array, rows: number, cols: number): Uint32Array
   const K = fieldBackend();
   const a = K.from(words);
   try {
-    const t = K.alloc(rows * cols);
+    const t = K.allocFor(rows * cols);
     try {
       K.transpose(a, rows, cols, t);
       return K.read(t);

@@ -47,7 +47,7 @@ const MIN_KERNEL_NODES = 2048;
 /** RS-encodes every row, then transposes so each encoded column (a Merkle leaf) is contiguous: the code in kernel memory. */
 function encodeColumns(K: FieldBackend, params: PcsParams, evals: Uint32Array): Buf {
   const rows = 2 ** params.logRows, len = codeLength(params);
-  const enc = K.alloc(rows * len);
+  const enc = K.allocFor(rows * len);
   try {
     const inp = K.from(evals);
     try {
@@ -55,7 +55,7 @@ function encodeColumns(K: FieldBackend, params: PcsParams, evals: Uint32Array): 
     } finally {
       K.free(inp);
     }
-    const t = K.alloc(rows * len);
+    const t = K.allocFor(rows * len);
     K.transpose(enc, rows, len, t);
     return t;
   } finally {
