@@ -54,6 +54,7 @@ test("dropping a file that is not ONNX shows an error and keeps the open model",
   await dropFile(page, "tiny_gpt.onnx", new Uint8Array(readFileSync("public/models/tiny_gpt.onnx")));
   await expect(page.locator(".model-name")).toHaveText("tiny_gpt.onnx");
   await expect(banner).toHaveCount(0);
+  await expect(page.locator(".op-node").first()).toBeVisible();
   await shot(page, "tiny-gpt-graph");
 });
 
