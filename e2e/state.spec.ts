@@ -22,6 +22,36 @@ async function duringProof(page: Page, action: "cancel" | "crash"): Promise<stri
   return (await handle.jsonValue()) as string;
 }
 
+test("a settled plan's keys are set up in the background, and its proof uses them", async ({ page }) => {
+  await openCalibrated(page, "digits_cnn");
+  await page.getByTestId("drawer-log").click();
+  // 1.5 s after the metrics, without anyone asking for a proof.
+  await expect(page.getByText(/keys done in [\d.]+ s/)).toBeVisible({ timeout: 30_000 });
+  await page.getByTestId("prove-button").click();
+  await expect(page.getByTestId("verdict")).toHaveText(/verified/, { timeout: 60_000 });
+  await expect(page.getByTestId("setup-time")).toContainText("in the background");
+  // An edit makes a new plan: its keys are set up again, in the background too.
+  await editTensor(page, "/c1/Conv", "c1.weight", "k", 5);
+  await expect(page.getByText(/keys done in [\d.]+ s/)).toHaveCount(2, { timeout: 30_000 });
+});
+
+test("a background setup can be stopped; the proof then sets its keys up itself", async ({ page }) => {
+  await openCalibrated(page, "tiny_gpt");
+  await page.getByTestId("drawer-log").click();
+  // Clicked on the first frame it shows (the setup takes a few hundred milliseconds).
+  await page.waitForFunction(() => {
+    const stop = document.querySelector('[data-testid="stop-keys"]') as HTMLButtonElement | null;
+    stop?.click();
+    return stop !== null;
+  }, undefined, { polling: "raf", timeout: 30_000 });
+  await expect(page.getByText(/keys cancelled/)).toBeVisible();
+  await page.waitForTimeout(2500); // not started again for this plan
+  await expect(page.getByText(/keys done in/)).toHaveCount(0);
+  await page.getByTestId("prove-button").click();
+  await expect(page.getByTestId("verdict")).toHaveText(/verified/, { timeout: 60_000 });
+  await expect(page.getByTestId("setup-time")).not.toContainText("in the background");
+});
+
 test("reload restores the model, the edited plan, its accuracy and the proof", async ({ page }) => {
   test.setTimeout(120_000);
   await openCalibrated(page, "digits_mlp");

@@ -2,7 +2,7 @@
 // worker; a crash is reported by the client, which starts a fresh one.
 import * as Comlink from "comlink";
 import type { Tensor } from "../src/core/graph/index.ts";
-import { proveRun, verifyBundle } from "./tasks/prove-run.ts";
+import { prepareKeys, proveRun, verifyBundle } from "./tasks/prove-run.ts";
 import { generateRun, type GenerationResult } from "./tasks/generate-run.ts";
 import type { ProofResult, ProveProgress, ProveRunOptions, Verdict } from "./tasks/index.ts";
 
@@ -21,6 +21,14 @@ const api = {
   async prove(bytes: Uint8Array, planText: string, inputs: Record<string, Tensor>, onProgress: (p: ProveProgress) => void, opts: ProveRunOptions = {}): Promise<ProveOutcome> {
     try {
       return { ok: true, result: await exclusive(() => proveRun(bytes, planText, inputs, onProgress, opts)) };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  },
+  /** Compile and setup ahead of a proof (the keys stay in this worker for the next proof of the plan). */
+  async prepareKeys(bytes: Uint8Array, planText: string): Promise<{ ok: true; setupMs: number; stored: boolean } | { ok: false; error: string }> {
+    try {
+      return { ok: true, ...(await exclusive(() => prepareKeys(bytes, planText))) };
     } catch (e) {
       return { ok: false, error: (e as Error).message };
     }

@@ -6,7 +6,11 @@ import { jobsStore, type JobKind } from "../state/jobs.ts";
 import { debouncedSaver, loadSnapshot, saveSnapshot, snapshotOf } from "../state/persist.ts";
 import { openDemo, openModelBytes, requestLayout } from "./clients/model.ts";
 import { refreshMetrics, quantWorker } from "./clients/quant.ts";
+import { prepareKeysInBackground } from "./clients/prove.ts";
 import { uiStore } from "./ui-store.ts";
+
+/** Quiet time after the last change to the plan or its metrics before the keys are set up in the background. */
+const KEYS_AFTER_MS = 1500;
 
 export function startSync(): void {
   projectStore.subscribe((s, prev) => {
@@ -29,6 +33,14 @@ export function startSync(): void {
     if (s.error && s.error !== prev.error) uiStore.getState().addLog("error", s.error);
   });
   quantWorker.onCrash((msg) => projectStore.getState().setError(msg));
+  // Once a plan and its metrics have settled, its keys are set up ahead of the proof.
+  let settle: ReturnType<typeof setTimeout> | undefined;
+  const later = () => {
+    clearTimeout(settle);
+    settle = setTimeout(() => void prepareKeysInBackground(), KEYS_AFTER_MS);
+  };
+  projectStore.subscribe(later);
+  jobsStore.subscribe((s, prev) => { if (s.jobs.metrics.status !== prev.jobs.metrics.status) later(); });
   if (!crossOriginIsolated) {
     jobsStore.getState().setIsolationNote("This page is not cross-origin isolated (no COOP/COEP headers, service worker not active yet): the prover runs on one worker thread.");
   }

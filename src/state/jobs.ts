@@ -2,7 +2,7 @@
 // timeline of stages and layers, and the last error. Not persisted: a reload starts idle.
 import { createStore } from "zustand/vanilla";
 
-export type JobKind = "open" | "layout" | "calibrate" | "metrics" | "prove" | "verify";
+export type JobKind = "open" | "layout" | "calibrate" | "metrics" | "keys" | "prove" | "verify";
 export type JobStatus = "idle" | "running" | "done" | "error" | "cancelled";
 
 /** One bar of the timeline: a stage or a layer on a worker's track. */
@@ -58,7 +58,7 @@ export interface JobsState {
 }
 
 const idle = (): Job => ({ status: "idle", progress: 0, detail: "", startedAt: 0, endedAt: null, error: null, bars: [], metrics: {} });
-const KINDS: JobKind[] = ["open", "layout", "calibrate", "metrics", "prove", "verify"];
+const KINDS: JobKind[] = ["open", "layout", "calibrate", "metrics", "keys", "prove", "verify"];
 
 export function createJobsStore(now: () => number = () => performance.now()) {
   return createStore<JobsState>()((set) => {

@@ -77,6 +77,8 @@ export interface ProofResult {
   witnessElements: number;
   /** The keys came from this browser's storage (set up in an earlier session). */
   keysStored?: boolean;
+  /** The keys were set up in the background, before this proof was asked for. */
+  keysInBackground?: boolean;
 }
 
 interface Prepared {
@@ -89,6 +91,10 @@ interface Prepared {
   stored: boolean;
   /** Gives the encoded model's pool memory back, once its copy in storage is written (a setup's keys stay in the pool's memory). */
   release?: () => void;
+  /** Set up ahead of any proof (prepareKeys), while the user looked at the calibration. */
+  background?: boolean;
+  /** Writes the keys to storage: a background setup waits until a proof uses them. */
+  persist?: () => void;
 }
 
 let cached: Prepared | null = null;
@@ -116,10 +122,13 @@ function fromStorage(stored: { vk: Uint8Array; pk: Uint8Array } | undefined, mod
  * Compile and setup (the keys), cached for the same model and plan: in memory, and in the
  * browser's storage across reloads (key-store.ts), written once the proof is done.
  */
-export async function prepare(bytes: Uint8Array, planText: string, report: (p: ProveProgress) => void, t0: number): Promise<Prepared> {
+export async function prepare(bytes: Uint8Array, planText: string, report: (p: ProveProgress) => void, t0: number, background = false): Promise<Prepared> {
   const modelHash = sha256(bytes);
   const key = keySetId(modelHash, planText);
-  if (cached?.key === key) return cached;
+  if (cached?.key === key) {
+    if (!background) cached.persist?.();
+    return cached;
+  }
   // Stored keys carry the compiled graph: nothing to compile.
   const r0 = performance.now();
   const stored = fromStorage(await storedKeys(key), modelHash);
@@ -133,11 +142,14 @@ export async function prepare(bytes: Uint8Array, planText: string, report: (p: P
   const compileMs = performance.now() - c0;
   const s0 = performance.now();
   report({ stage: "setup", detail: "committing the weights, proving their ranges", fraction: 0.05, elapsedMs: performance.now() - t0 });
-  // The encoded model stays in the pool's memory (no 537 MB copy for vgg16) until these keys are replaced.
+  // The encoded model stays in the pool's memory (no 537 MB copy for vgg16) until these keys are
+  // replaced; they go to storage once a proof uses them (at once, unless set up in the background).
   const keys = setupKeys(qgraph, { modelHash, workers: pool, keepInPool: true });
-  const storing = storeKeys(key, keys.vk, keys.pk);
-  const release = keys.release && (() => void storing.finally(keys.release));
-  return keep({ key, vk: keys.vk, loaded: keys.key, compileMs, setupMs: performance.now() - s0, stored: false, ...(release ? { release } : {}) });
+  let storing: Promise<unknown> | undefined;
+  const persist = () => void (storing ??= storeKeys(key, keys.vk, keys.pk));
+  if (!background) persist();
+  const release = keys.release && (() => void (storing ?? Promise.resolve()).finally(keys.release));
+  return keep({ key, vk: keys.vk, loaded: keys.key, compileMs, setupMs: performance.now() - s0, stored: false, background, persist, ...(release ? { release } : {}) });
 }
 
 /** The float input as the TensorProto file a verifier reads. */
@@ -195,6 +207,16 @@ export function witnessElements(plan: LoadedKey["plan"]): number {
   return plan.witness.reduce((a, t) => a + 2 ** plan.tensors[t]!.nVars, 0);
 }
 
+/**
+ * Compiles and sets up the keys of a model and plan ahead of a proof (the IDE asks once the
+ * calibration has settled): the next proof of that plan starts at once. Not stored until used.
+ */
+export async function prepareKeys(bytes: Uint8Array, planText: string): Promise<{ setupMs: number; stored: boolean }> {
+  await poolStarted();
+  const p = await prepare(bytes, planText, () => {}, performance.now(), true);
+  return { setupMs: p.setupMs, stored: p.stored };
+}
+
 /** Compiles, sets up, proves and verifies one inference on float inputs. */
 export async function proveRun(bytes: Uint8Array, planText: string, inputs: Record<string, Tensor>, onProgress: (p: ProveProgress) => void, opts: ProveRunOptions = {}): Promise<ProofResult> {
   const t0 = performance.now();
@@ -231,6 +253,7 @@ export async function proveRun(bytes: Uint8Array, planText: string, inputs: Reco
     vk: p.vk, vkDigest: loaded.vkDigest, modelRoot: readVk(p.vk).vk.model.root, input, output, proof: r.proof, proofBytes: r.proof.length,
     times: { compileMs: p.compileMs, setupMs: p.setupMs, proveMs: r.proveMs, verifyMs }, nodeMs, threads: pool.note, backends, gpu: gpu.note,
     verdict: v.ok ? { ok: true } : { ok: false, reason: v.reason }, witnessElements: witnessElements(plan), keysStored: p.stored,
+    ...(p.background ? { keysInBackground: true } : {}),
   };
 }
 

@@ -15,7 +15,46 @@ export const proveWorker = new WorkerHandle<ProveWorkerApi>(
 
 proveWorker.onCrash((msg) => {
   if (jobsStore.getState().jobs.prove.status === "running") jobsStore.getState().finish("prove", "error", msg);
+  if (jobsStore.getState().jobs.keys.status === "running") jobsStore.getState().finish("keys", "error", msg);
 });
+
+/** The model and plan the prover was last asked to set up keys for (by a proof or ahead of one). */
+let preparedFor = "";
+const keysId = (m: { fileName: string; bytes: Uint8Array }, planText: string) => `${m.fileName}:${m.bytes.length}:${planText}`;
+
+/**
+ * Sets up the active plan's keys in the prove worker before anyone asks for a proof (the app
+ * calls it once the calibration and its metrics have settled): vgg16's setup takes seconds, and
+ * the next proof of the plan then starts at once. A plan that does not compile is left alone; the
+ * keys are written to storage only when a proof uses them.
+ */
+export async function prepareKeysInBackground(): Promise<void> {
+  const s = projectStore.getState(), slot = activeSlot(s), jobs = jobsStore.getState().jobs;
+  if (!s.model || !slot?.metrics || slot.metrics.compileIssue || jobs.prove.status === "running" || jobs.keys.status === "running") return;
+  const planText = serializePlan(slot.plan), id = keysId(s.model, planText);
+  if (id === preparedFor) return;
+  preparedFor = id;
+  jobsStore.getState().start("keys", "setting up the keys in the background");
+  try {
+    type Prepared = { ok: true } | { ok: false; error: string };
+    const r = await proveWorker.run<Prepared>((api) => api.prepareKeys(s.model!.bytes.slice(), planText) as Promise<Prepared>);
+    jobsStore.getState().finish("keys", r.ok ? "done" : "error", r.ok ? undefined : r.error);
+  } catch (e) {
+    // Stopped with a proof (or crashed): set up again later. Stopped on its own: not for this plan.
+    if (jobsStore.getState().jobs.keys.status !== "running") return;
+    preparedFor = "";
+    jobsStore.getState().finish("keys", e instanceof CancelledError ? "cancelled" : "error", (e as Error).message);
+  }
+}
+
+/** Stops a background setup (the prove worker is stopped; the plan's keys are set up when it is proved). */
+export function stopBackgroundKeys(): void {
+  // A proof waiting for these keys would be stopped with them: that is the proof's Cancel.
+  const jobs = jobsStore.getState().jobs;
+  if (jobs.keys.status !== "running" || jobs.prove.status === "running") return;
+  jobsStore.getState().finish("keys", "cancelled", "the keys will be set up when you prove");
+  proveWorker.terminate();
+}
 
 export function cancelProof(): void {
   if (jobsStore.getState().jobs.prove.status !== "running") return;
@@ -56,6 +95,8 @@ export async function runProof(): Promise<void> {
   }
   const startedAt = jobsStore.getState().jobs.prove.startedAt;
   const onProgress = Comlink.proxy(proveTracker(performance.now(), slot.metrics?.costs));
+  // The prover keeps this plan's keys after the proof: nothing to set up in the background.
+  preparedFor = keysId(s.model, serializePlan(slot.plan));
   try {
     const out = await proveWorker.run<ProveOutcome>((api) => api.prove(s.model!.bytes.slice(), serializePlan(slot.plan), inputs.value, onProgress, { gpu: GPU_PREFERENCE }) as Promise<ProveOutcome>);
     if (!out.ok) {

@@ -3,7 +3,7 @@ import { activeSlot, projectStore, type ProveInputChoice } from "../../../state/
 import type { JobMetrics } from "../../../state/jobs.ts";
 import { useProject, useJobs } from "../../store.ts";
 import { predict } from "../../clients/quant.ts";
-import { cancelProof, reverify, runProof } from "../../clients/prove.ts";
+import { cancelProof, reverify, runProof, stopBackgroundKeys } from "../../clients/prove.ts";
 import type { Prediction } from "../../../../workers/tasks/index.ts";
 import { MEANING } from "../../export.ts";
 import { argmaxRows } from "../../../core/view/index.ts";
@@ -104,6 +104,19 @@ function memoryTitle(m: JobMetrics): string {
   return m.wasmBytes ? `${main}. Kernels: the wasm memory of the field kernels, the proving thread's and the thread pool's shared memory (peaks: wasm memory only grows).` : main;
 }
 
+/** The keys being set up ahead of the first proof of a plan (clients/prove.ts prepareKeysInBackground). */
+function KeysNote() {
+  const job = useJobs((s) => s.jobs.keys);
+  const proving = useJobs((s) => s.jobs.prove.status === "running");
+  if (job.status !== "running") return null;
+  return (
+    <div className="small muted" data-testid="keys-background">
+      setting up this plan's keys in the background, so that its proof starts at once{" "}
+      {!proving && <button className="btn btn-small" onClick={stopBackgroundKeys} data-testid="stop-keys">Stop</button>}
+    </div>
+  );
+}
+
 function Metrics() {
   const job = useJobs((s) => s.jobs.prove);
   const isolation = useJobs((s) => s.isolationNote);
@@ -157,7 +170,7 @@ function Result() {
       <p className="meaning" data-testid="meaning">{MEANING}</p>
       <div className="metric-grid">
         <span>compile</span><b>{secs(proof.times.compileMs)}</b>
-        <span>setup</span><b data-testid="setup-time" title={proof.keysStored ? "The keys of this model and plan were set up in an earlier session and kept in this browser's storage" : undefined}>{secs(proof.times.setupMs)}{proof.keysStored ? " · stored keys" : ""}</b>
+        <span>setup</span><b data-testid="setup-time" title={proof.keysStored ? "The keys of this model and plan were set up in an earlier session and kept in this browser's storage" : proof.keysInBackground ? "The keys were set up in the background once the calibration had settled, before you asked for the proof" : undefined}>{secs(proof.times.setupMs)}{proof.keysStored ? " · stored keys" : proof.keysInBackground ? " · in the background" : ""}</b>
         <span>prove</span><b data-testid="prove-time">{secs(proof.times.proveMs)}</b>
         <span>verify</span><b>{secs(proof.times.verifyMs)}</b>
         <span>proof size</span><b>{bytes(proof.proofBytes)}</b>
@@ -193,6 +206,7 @@ export function ProveStep() {
             <button className="btn" disabled={!running} onClick={cancelProof} data-testid="cancel-button">Cancel</button>
           </div>
           <div className="small muted">compile → setup → prove → verify, in a worker</div>
+          <KeysNote />
           <Metrics />
           <Result />
           {context !== null && <GenerateCard context={context} />}
