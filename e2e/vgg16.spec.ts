@@ -5,7 +5,7 @@
 import { expect, test } from "@playwright/test";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { shot } from "./helpers.ts";
+import { editTensor, shot } from "./helpers.ts";
 
 const MODEL = resolve("../shared/models/vgg16_cifar10/model.onnx");
 
@@ -26,8 +26,14 @@ test("vgg16_cifar10: open, calibrate, set up and prove in the browser, verified"
     await expect(page.getByText(/^accuracy: sample \d+ of 64 on [2-4] threads/)).toBeVisible({ timeout: 60_000 });
   }
   await expect(page.getByTestId("fig-top1_agreement")).toHaveText(/\d+\.\d %/, { timeout: 120_000 });
-  // Its keys (seconds of setup) start in the background once the figures settle; the proof waits for them.
+  // Its keys (seconds of setup) start in the background once the figures settle. An edit makes
+  // them stale: that setup stops (it would only slow the new figures) and the new plan's starts.
   await expect(page.getByTestId("keys-background")).toBeVisible({ timeout: 30_000 });
+  await editTensor(page, "/features/features.2/Relu", "/features/features.2/Relu_output_0", "k", 5);
+  await page.getByTestId("drawer-log").click();
+  await expect(page.getByText("keys cancelled")).toBeVisible();
+  await expect(page.getByTestId("keys-background")).toBeVisible({ timeout: 60_000 });
+  // The proof waits for them.
   await page.getByTestId("prove-button").click();
   await expect(page.getByTestId("verdict")).toHaveText(/verified/, { timeout: 240_000 });
   await expect(page.getByTestId("setup-time")).toContainText("in the background");

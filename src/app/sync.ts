@@ -6,7 +6,7 @@ import { jobsStore, type JobKind } from "../state/jobs.ts";
 import { debouncedSaver, loadSnapshot, saveSnapshot, snapshotOf } from "../state/persist.ts";
 import { openDemo, openModelBytes, requestLayout } from "./clients/model.ts";
 import { refreshMetrics, quantWorker } from "./clients/quant.ts";
-import { prepareKeysInBackground } from "./clients/prove.ts";
+import { prepareKeysInBackground, stopStaleKeys } from "./clients/prove.ts";
 import { uiStore } from "./ui-store.ts";
 
 /** Quiet time after the last change to the plan or its metrics before the keys are set up in the background. */
@@ -39,7 +39,10 @@ export function startSync(): void {
     clearTimeout(settle);
     settle = setTimeout(() => void prepareKeysInBackground(), KEYS_AFTER_MS);
   };
-  projectStore.subscribe(later);
+  projectStore.subscribe((s, prev) => {
+    if (activeSlot(s)?.plan !== activeSlot(prev)?.plan || s.model !== prev.model) stopStaleKeys();
+    later();
+  });
   jobsStore.subscribe((s, prev) => { if (s.jobs.metrics.status !== prev.jobs.metrics.status) later(); });
   if (!crossOriginIsolated) {
     jobsStore.getState().setIsolationNote("This page is not cross-origin isolated (no COOP/COEP headers, service worker not active yet): the prover runs on one worker thread.");

@@ -48,12 +48,19 @@ export async function prepareKeysInBackground(): Promise<void> {
 }
 
 /** Stops a background setup (the prove worker is stopped; the plan's keys are set up when it is proved). */
-export function stopBackgroundKeys(): void {
+export function stopBackgroundKeys(why = "the keys will be set up when you prove"): void {
   // A proof waiting for these keys would be stopped with them: that is the proof's Cancel.
   const jobs = jobsStore.getState().jobs;
   if (jobs.keys.status !== "running" || jobs.prove.status === "running") return;
-  jobsStore.getState().finish("keys", "cancelled", "the keys will be set up when you prove");
+  jobsStore.getState().finish("keys", "cancelled", why);
   proveWorker.terminate();
+}
+
+/** A background setup for a plan that is no longer the active one only takes cores from the new plan's figures: stopped. */
+export function stopStaleKeys(): void {
+  const s = projectStore.getState(), slot = activeSlot(s);
+  if (s.model && slot && keysId(s.model, serializePlan(slot.plan)) === preparedFor) return;
+  stopBackgroundKeys("the plan changed");
 }
 
 export function cancelProof(): void {

@@ -112,7 +112,7 @@ function KeysNote() {
   return (
     <div className="small muted" data-testid="keys-background">
       setting up this plan's keys in the background, so that its proof starts at once{" "}
-      {!proving && <button className="btn btn-small" onClick={stopBackgroundKeys} data-testid="stop-keys">Stop</button>}
+      {!proving && <button className="btn btn-small" onClick={() => stopBackgroundKeys()} data-testid="stop-keys">Stop</button>}
     </div>
   );
 }
