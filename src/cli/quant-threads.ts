@@ -4,7 +4,7 @@
 import type { Graph } from "../core/graph/index.ts";
 import { tsWorker } from "../core/parallel/index.ts";
 import {
-  accuracyPart, observeChunk, Observations, quantizeWithPlan, sampleChunks,
+  accuracyParts, observeChunks, Observations, quantizeWithPlan, sampleChunks,
   type AccuracyPart, type ObservationsData, type QGraph, type QuantPlan, type Sample,
 } from "../core/quant/index.ts";
 
@@ -14,13 +14,7 @@ export type ChunkJob =
 
 /** One thread's share: its chunks' observations merged, or each chunk's accuracy part (`q`: the plan's quantized graph, if made). */
 export function runChunkJob(graph: Graph, job: ChunkJob, q?: QGraph): Observations | AccuracyPart[] {
-  if (job.kind === "observe") {
-    const obs = new Observations();
-    for (const chunk of job.chunks) obs.merge(observeChunk(graph, chunk));
-    return obs;
-  }
-  const qg = q ?? quantizeWithPlan(graph, job.plan);
-  return job.chunks.map((c) => accuracyPart(graph, qg, c.samples, c.first, job.labels));
+  return job.kind === "observe" ? observeChunks(graph, job.chunks) : accuracyParts(graph, q ?? quantizeWithPlan(graph, job.plan), job.chunks, job.labels);
 }
 
 /**

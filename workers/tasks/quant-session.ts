@@ -5,7 +5,7 @@ import { decodeModel } from "../../src/core/onnx/index.ts";
 import { loadGraph, type Graph, type Tensor } from "../../src/core/graph/index.ts";
 import { evaluate } from "../../src/core/eval/index.ts";
 import {
-  accuracyPart, combineAccuracy, observeChunk, Observations, planFromObservations, quantizeWithPlan, realOutputs, runQuantized, sampleChunks,
+  accuracyParts, combineAccuracy, observeChunks, Observations, planFromObservations, quantizeWithPlan, realOutputs, runQuantized, sampleChunks,
   type AccuracyPart, type AccuracyReport, type CalibrationMethod, type ObservationsData, type QGraph, type QuantPlan,
 } from "../../src/core/quant/index.ts";
 import { compilePlan, CircuitError, type GraphSpec } from "../../src/core/circuit/index.ts";
@@ -70,12 +70,7 @@ export class QuantSession {
   /** The statistics of some calibration chunks ([from, to) sample ranges), merged (exactly: any split gives the same plan). */
   observe(spec: DataSpec, chunks: readonly [number, number][], onSamples?: (samples: number) => void): ObservationsData {
     const { calibration } = this.useData(spec);
-    const obs = new Observations();
-    for (const [f, t] of chunks) {
-      obs.merge(observeChunk(this.graph, calibration.slice(f, t)));
-      onSamples?.(t - f);
-    }
-    return obs.data();
+    return observeChunks(this.graph, chunks.map(([f, t]) => calibration.slice(f, t)), onSamples).data();
   }
 
   /** The plan from every chunk's statistics. */
@@ -107,21 +102,17 @@ export class QuantSession {
 
   /** Float vs quantized sums over some evaluation chunks, one part per chunk (combined in chunk order by `metrics`). */
   accuracyParts(plan: QuantPlan, data: DataSpec, chunks: readonly [number, number][], onSamples?: (samples: number) => void): AccuracyPart[] {
-    const q = this.quantize(plan);
     const d = this.useData(data);
-    return chunks.map(([f, t]) => {
-      const part = accuracyPart(this.graph, q, d.evaluation.slice(f, t), f, d.labels);
-      onSamples?.(t - f);
-      return part;
-    });
+    return accuracyParts(this.graph, this.quantize(plan), chunks.map(([f, t]) => ({ samples: d.evaluation.slice(f, t), first: f })), d.labels, onSamples);
   }
 
   /** Everything the panels show about a plan; `parts`: every evaluation chunk's, in order, when workers measured them. */
   metrics(plan: QuantPlan, data: DataSpec, parts?: readonly AccuracyPart[], onSamples?: (samples: number) => void): PlanMetrics {
     const q = this.quantize(plan);
     const d = this.useData(data);
-    const all = parts ?? this.accuracyParts(plan, data, sampleChunks(d.evaluation.length), onSamples);
-    if (all.length !== sampleChunks(d.evaluation.length).length) throw new Error(`accuracy: ${all.length} parts for ${d.evaluation.length} evaluation samples; measure again`);
+    const chunks = sampleChunks(d.evaluation.length);
+    const all = parts ?? this.accuracyParts(plan, data, chunks, onSamples);
+    if (all.length !== chunks.length) throw new Error(`accuracy: ${all.length} parts for ${d.evaluation.length} evaluation samples; measure again`);
     const accuracy = combineAccuracy(this.graph, q, all, d.labels !== undefined);
     let compiled;
     let compileIssue: PlanMetrics["compileIssue"] = null;

@@ -48,9 +48,8 @@ function limbValues(layout: SetupLayout, model: Uint32Array): Map<string, Uint32
  * A function of its own: V8 optimizes it as one tight loop (~33M pairs for vgg16).
  */
 function countRows(m: Uint32Array, values: Uint32Array, classes: Uint32Array, from: number, lo: number, span: number, first: number): number {
-  const half = (P - 1) / 2;
   for (let i = from; i < values.length; i++) {
-    const x = values[i]!, v = x > half ? x - P : x;
+    const v = toSigned(values[i]!);
     if (classes[i] === 0) {
       if (v !== 0) return i;
       m[0]!++;

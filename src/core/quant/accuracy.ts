@@ -57,6 +57,11 @@ function comparedTensors(q: QGraph) {
   return Object.values(q.tensors).filter((t) => t.onnx !== undefined && (t.role === "activation" || t.role === "input"));
 }
 
+/** A part with nothing summed yet, over `tensors` compared tensors. */
+function emptyPart(tensors: number): AccuracyPart {
+  return { samples: 0, rows: 0, agree: 0, floatRight: 0, quantRight: 0, cosSum: 0, cosMin: Infinity, nodes: Array.from({ length: tensors }, () => ({ sig: 0, err: 0, max: 0 })) };
+}
+
 function rowsPerSample(graph: Graph): { width: number; rowsPer: number } {
   const width = graph.outputs[0]!.shape.at(-1) ?? 1;
   return { width, rowsPer: Math.max(1, Math.round((graph.outputs[0]!.shape.reduce((a, b) => a * b, 1)) / width)) };
@@ -82,7 +87,7 @@ export function accuracyPart(graph: Graph, q: QGraph, samples: readonly Sample[]
     throw new QuantError(`${labels.length} labels for samples up to ${first + samples.length} of ${rowsPer} row(s) each; give one label per row`, { tensor: "labels" });
   }
   const compared = comparedTensors(q);
-  const part: AccuracyPart = { samples: samples.length, rows: 0, agree: 0, floatRight: 0, quantRight: 0, cosSum: 0, cosMin: Infinity, nodes: compared.map(() => ({ sig: 0, err: 0, max: 0 })) };
+  const part = { ...emptyPart(compared.length), samples: samples.length };
   samples.forEach((s, k) => {
     const floats = new Map<string, Tensor>();
     const f = evaluate(graph, s, {
@@ -129,12 +134,21 @@ export function accuracyPart(graph: Graph, q: QGraph, samples: readonly Sample[]
   return part;
 }
 
+/** Each chunk's part (chunks of a data set, `first` its first sample's index in the set); `onChunk` after each. */
+export function accuracyParts(graph: Graph, q: QGraph, chunks: readonly { samples: readonly Sample[]; first: number }[], labels?: ArrayLike<number>, onChunk?: (samples: number) => void): AccuracyPart[] {
+  return chunks.map((c) => {
+    const part = accuracyPart(graph, q, c.samples, c.first, labels);
+    onChunk?.(c.samples.length);
+    return part;
+  });
+}
+
 /** The report from every chunk's part, in chunk order (the same sums, in the same order, on any number of workers). */
 export function combineAccuracy(graph: Graph, q: QGraph, parts: readonly AccuracyPart[], labelled: boolean): AccuracyReport {
   const compared = comparedTensors(q);
   const producer = new Map<string, string>();
   for (const n of graph.nodes) for (const o of n.outputs) producer.set(o, n.id);
-  const all: AccuracyPart = { samples: 0, rows: 0, agree: 0, floatRight: 0, quantRight: 0, cosSum: 0, cosMin: Infinity, nodes: compared.map(() => ({ sig: 0, err: 0, max: 0 })) };
+  const all = emptyPart(compared.length);
   for (const p of parts) {
     if (p.nodes.length !== compared.length) throw new QuantError(`an accuracy part compares ${p.nodes.length} tensors, the plan ${compared.length}; measure again`);
     all.samples += p.samples; all.rows += p.rows; all.agree += p.agree;
@@ -169,6 +183,6 @@ export function combineAccuracy(graph: Graph, q: QGraph, parts: readonly Accurac
 export function measureAccuracy(graph: Graph, q: QGraph, samples: readonly Sample[], labels?: ArrayLike<number>): AccuracyReport {
   if (samples.length === 0) throw new QuantError("the evaluation set is empty; give at least one sample");
   checkLabels(graph, samples.length, labels);
-  const parts = sampleChunks(samples.length).map(([f, t]) => accuracyPart(graph, q, samples.slice(f, t), f, labels));
+  const parts = accuracyParts(graph, q, sampleChunks(samples.length).map(([f, t]) => ({ samples: samples.slice(f, t), first: f })), labels);
   return combineAccuracy(graph, q, parts, labels !== undefined);
 }

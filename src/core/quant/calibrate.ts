@@ -66,11 +66,18 @@ export interface ObservationsData {
   byName: [string, RangeData][];
 }
 
-/** Observes one chunk of samples from scratch. */
-export function observeChunk(graph: Graph, samples: readonly Readonly<Record<string, Tensor>>[]): Observations {
-  const obs = new Observations();
-  for (const s of samples) observeSample(graph, s, obs);
-  return obs;
+type SampleRecord = Readonly<Record<string, Tensor>>;
+
+/** Chunks of samples (sampleChunks) each observed from scratch, merged; `onChunk` after each. */
+export function observeChunks(graph: Graph, chunks: readonly (readonly SampleRecord[])[], onChunk?: (samples: number) => void): Observations {
+  const all = new Observations();
+  for (const chunk of chunks) {
+    const obs = new Observations();
+    for (const s of chunk) observeSample(graph, s, obs);
+    all.merge(obs);
+    onChunk?.(chunk.length);
+  }
+  return all;
 }
 
 /** Runs the float graph on one sample, recording every float value it computes. */
@@ -178,8 +185,7 @@ export function planFromObservations(graph: Graph, obs: Observations, options: C
 }
 
 /** Calibrates a graph on samples (one input record each), chunk by chunk as workers would. */
-export function calibrate(graph: Graph, samples: Iterable<Readonly<Record<string, Tensor>>>, options: CalibrationOptions = {}): { plan: QuantPlan; qgraph: QGraph } {
-  const all = [...samples], obs = new Observations();
-  for (const [f, t] of sampleChunks(all.length)) obs.merge(observeChunk(graph, all.slice(f, t)));
-  return planFromObservations(graph, obs, options);
+export function calibrate(graph: Graph, samples: Iterable<SampleRecord>, options: CalibrationOptions = {}): { plan: QuantPlan; qgraph: QGraph } {
+  const all = [...samples];
+  return planFromObservations(graph, observeChunks(graph, sampleChunks(all.length).map(([f, t]) => all.slice(f, t))), options);
 }

@@ -3,7 +3,7 @@
 import type { Graph, GraphNode, Tensor, Window as GraphWindow } from "../graph/index.ts";
 import { boundError, opInterval, type Interval } from "./bounds.ts";
 import { QuantError } from "./errors.ts";
-import { multiplierFor, quantizerFor, roundHalfUp, signedBitsFor, typeMax, typeMin, unsignedBitsFor, VALUE_BOUND } from "./fixed.ts";
+import { clamperFor, multiplierFor, quantizerFor, roundHalfUp, signedBitsFor, typeMax, typeMin, unsignedBitsFor, VALUE_BOUND } from "./fixed.ts";
 import type { QGraph, QOp, QTensor, QType, TensorRole, Window } from "./qgraph.ts";
 import type { ScaleSource, TypeRequest } from "./scale-source.ts";
 import type { TableSpec } from "./tables.ts";
@@ -151,11 +151,8 @@ export class LowerCtx {
       throw new QuantError(`weight ${name}: ${scales.length} channel scales for ${C} output channels, each must be positive and finite; recalibrate`, { tensor: name });
     }
     const tensor = this.tensor(name, shape, type, "weight");
-    const data = new Int32Array(values.length), lo = typeMin(type), hi = typeMax(type);
-    for (let i = 0; i < values.length; i++) {
-      const v = roundHalfUp(values[i]! / scales[Math.floor(i / per)]!);
-      data[i] = v < lo ? lo : v > hi ? hi : v;
-    }
+    const data = new Int32Array(values.length), clamp = clamperFor(type);
+    for (let i = 0; i < values.length; i++) data[i] = clamp(roundHalfUp(values[i]! / scales[Math.floor(i / per)]!));
     this.q.consts[name] = data;
     return { tensor, channels: scales.map((s) => s * 2 ** type.k) };
   }
