@@ -40,10 +40,14 @@ async function overThreads<T>(threads: WorkerHandle<QuantWorkerApi>[], chunks: r
   return failed ?? { ok: true, value: answers.map((r) => (r as { ok: true; value: T }).value) };
 }
 
-/** Samples done across threads, as a fraction for a progress bar. */
-function progressOf(total: number, report: (fraction: number) => void) {
+/** A job's progress from samples done across `threads`: "<prefix>sample n of N on T threads". */
+function sampleProgress(kind: "calibrate" | "metrics", prefix: string, total: number, threads: number) {
+  const on = threads > 1 ? ` on ${threads} threads` : "";
   let done = 0;
-  return Comlink.proxy((samples: number) => report((done += samples) / total));
+  return Comlink.proxy((samples: number) => {
+    done += samples;
+    jobsStore.getState().progress(kind, { progress: done / total, detail: `${prefix}sample ${done} of ${total}${on}` });
+  });
 }
 
 export function dataSpec(c: CalibrationChoice): DataSpec {
@@ -97,8 +101,7 @@ async function calibrateOnThreads(settings: CalibrationSettings): Promise<Result
   if (!counts.ok) return counts;
   const total = counts.value.calibration;
   const chunks = sampleChunks(total), threads = quantThreads().slice(0, Math.max(1, chunks.length));
-  const on = threads.length > 1 ? ` on ${threads.length} threads` : "";
-  const onSamples = progressOf(total, (progress) => jobsStore.getState().progress("calibrate", { progress, detail: `sample ${Math.round(progress * total)} of ${total}${on}` }));
+  const onSamples = sampleProgress("calibrate", "", total, threads.length);
   const observed = await overThreads(threads, chunks, (api, mine) => api.observe(settings.data, mine, onSamples));
   if (!observed.ok) return observed;
   return call((api) => api.planFrom(settings, observed.value));
@@ -155,8 +158,7 @@ async function metricsOnThreads(id: PlanId, plan: QuantPlan, data: DataSpec, sta
   const counts = await call((api) => api.dataCounts(data));
   if (!counts.ok) return counts;
   const total = counts.value.evaluation, chunks = sampleChunks(total), threads = quantThreads().slice(0, chunks.length);
-  const on = threads.length > 1 ? ` on ${threads.length} threads` : "";
-  const onSamples = progressOf(total, (progress) => jobsStore.getState().progress("metrics", { progress, detail: `plan ${id} accuracy: sample ${Math.round(progress * total)} of ${total}${on}` }));
+  const onSamples = sampleProgress("metrics", `plan ${id} accuracy: `, total, threads.length);
   if (threads.length < 2) return call((api) => api.metrics(plan, data, undefined, onSamples));
   const parts = new Array<AccuracyPart>(chunks.length);
   let next = 0, failed: Result<never> | undefined;
