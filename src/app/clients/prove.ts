@@ -103,9 +103,10 @@ export async function runProof(): Promise<void> {
   const startedAt = jobsStore.getState().jobs.prove.startedAt;
   const onProgress = Comlink.proxy(proveTracker(performance.now(), slot.metrics?.costs));
   // The prover keeps this plan's keys after the proof: nothing to set up in the background.
-  preparedFor = keysId(s.model, serializePlan(slot.plan));
+  const planText = serializePlan(slot.plan);
+  preparedFor = keysId(s.model, planText);
   try {
-    const out = await proveWorker.run<ProveOutcome>((api) => api.prove(s.model!.bytes.slice(), serializePlan(slot.plan), inputs.value, onProgress, { gpu: GPU_PREFERENCE }) as Promise<ProveOutcome>);
+    const out = await proveWorker.run<ProveOutcome>((api) => api.prove(s.model!.bytes.slice(), planText, inputs.value, onProgress, { gpu: GPU_PREFERENCE }) as Promise<ProveOutcome>);
     if (!out.ok) {
       jobsStore.getState().finish("prove", "error", out.error);
       return;
