@@ -167,6 +167,24 @@ describe("worker pool", () => {
     }
   }, 60_000);
 
+  it("hashes columns that lie past 2 GiB of the shared memory (job words are i32; addresses are not)", async () => {
+    const { pool, ready } = nodePool(2);
+    await ready;
+    try {
+      const B = poolBackend(pool);
+      // Untouched pages cost no RAM: the filler only moves the next buffer past 2^31.
+      const filler = B.allocFor(2 ** 29 + 1024);
+      const len = 4096, count = 8, data = new Uint8Array(len * count).map((_, i) => (i * 131 + 7) & 255);
+      const b = B.from(new Uint32Array(data.buffer));
+      expect(B.local.ptr(b)).toBeGreaterThan(2 ** 31);
+      expect(hex(B.hashMessages(b, 0, len, count, 0))).toBe(hex(sha256Batch(data, len, 0)));
+      B.free(b);
+      B.free(filler);
+    } finally {
+      pool.close();
+    }
+  }, 60_000);
+
   it("reports a failing job as a PoolError and stays usable", async () => {
     const { pool, ready } = nodePool(2);
     await ready;

@@ -17,8 +17,9 @@ export function kernelTable(exports: object, memory: WebAssembly.Memory): Kernel
       return (input: number, len: number, count: number, prefix: number, out: number, scratch: number) => {
         const native = chooseBackend(len + (prefix < 0 ? 0 : 1), true);
         if (native.name === "wasm") return fn(input, len, count, prefix, out, scratch);
-        const digests = native.batch(new Uint8Array(memory.buffer, input, len * count), len, prefix < 0 ? undefined : prefix);
-        new Uint8Array(memory.buffer, out, 32 * count).set(digests);
+        // Job words are i32: addresses past 2 GiB arrive negative (the wasm side reads them as u32).
+        const digests = native.batch(new Uint8Array(memory.buffer, input >>> 0, len * count), len, prefix < 0 ? undefined : prefix);
+        new Uint8Array(memory.buffer, out >>> 0, 32 * count).set(digests);
       };
     }
     if (typeof fn !== "function") throw new Error(`parallel: the kernels have no ${name}`);
