@@ -21,6 +21,7 @@ import type { FieldBackend } from "./types.ts";
 
 export type { Buf, Table, FieldBackend, GkrLayerArgs, GkrTables } from "./types.ts";
 export type { WasmFieldBackend, FieldKernelExports } from "./wasm-backend.ts";
+export { KernelMemoryError } from "./wasm-backend.ts";
 export { createTsBackend, createWasmBackend, GKR_LIST_WORDS, MAX_PRODUCT, writeGkrList };
 export { checkDenominators } from "./types.ts";
 export { wasmGemmF32 } from "./gemm-f32.ts";

@@ -119,6 +119,15 @@ export interface WBuf extends Buf {
   readonly owner: object;
 }
 
+/** The kernels' memory cannot grow to hold a buffer (wasm32: at most 4 GiB; less where the browser says so). */
+export class KernelMemoryError extends Error {
+  override name = "KernelMemoryError";
+  constructor(bytes: number, have: number) {
+    const mib = (b: number) => `${Math.ceil(b / 2 ** 20)} MiB`;
+    super(`kernels: out of WebAssembly memory: a ${mib(bytes)} buffer does not fit beside the ${mib(have)} in use (a wasm32 module addresses at most 4096 MiB, and the browser or system may allow less); prove a smaller model or smaller inputs, or close other tabs and try again`);
+  }
+}
+
 /** First-fit allocator over the instance memory above heapBase. */
 class Arena {
   private free: { ptr: number; bytes: number }[] = [];
@@ -147,7 +156,11 @@ class Arena {
       try {
         this.memory.grow(pages);
       } catch {
-        this.memory.grow(Math.ceil((end - have) / PAGE));
+        try {
+          this.memory.grow(Math.ceil((end - have) / PAGE));
+        } catch {
+          throw new KernelMemoryError(size, have);
+        }
       }
     }
     this.top = end;

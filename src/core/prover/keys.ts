@@ -4,6 +4,7 @@
 // prover and returns proof.bin's bytes and the proved outputs (`proveWithKeyAsync`: the same, with
 // the witness committed on WebGPU when given the kernels).
 import { compilePlan, CircuitError, type GraphSpec, type ProofPlan } from "../circuit/index.ts";
+import { checkProverMemory } from "../circuit/protocol.ts";
 import {
   decodeGraphSpec, encodeGraphSpec, readPk, setupStatement, vkDigest, writePk, writeProofFile, writeVk, type ModelKey,
 } from "../artifacts/index.ts";
@@ -65,6 +66,8 @@ export function setupKeys(qgraph: QGraph, opts: SetupKeyOptions = {}): SetupKeys
 function setupOnKernels(qgraph: QGraph, opts: SetupKeyOptions): SetupKeys {
   const graph = vkGraph(specOf(qgraph));
   const plan = compilePlan(graph);
+  // Keys for a model no proof can run on would cost the user minutes and gigabytes for nothing.
+  checkProverMemory(plan);
   const consts: Record<string, Int32Array> = {};
   for (const n of plan.model) {
     const c = qgraph.consts[n];

@@ -1,0 +1,40 @@
+// A model whose proofs cannot fit in the kernels' 4 GiB is refused before setup or proving spends
+// minutes and gigabytes on it, with a message that says why and what to do.
+import { describe, expect, it } from "vitest";
+import { compilePlan, CircuitError, type GraphSpec } from "../../src/core/circuit/index.ts";
+import { KERNEL_MEMORY_BYTES, proverMemoryFloor } from "../../src/core/circuit/protocol.ts";
+import { fieldBackend, KernelMemoryError } from "../../src/core/kernels/index.ts";
+import { setupKeys } from "../../src/core/prover/index.ts";
+import { graphOf, tensor } from "./gadget-harness.ts";
+
+// x [rows, 2^14] (public) → requant → y (output): the remainder column alone is rows·2^14 entries.
+function wide(rows: number) {
+  return graphOf([tensor("x", [rows, 16384], "input", 16), tensor("y", [rows, 16384], "activation", 8)],
+    [{ kind: "requant", source: "/shift", inputs: ["x"], output: "y", M: 1, s: 8, lo: -128, hi: 127 }], {}, ["x"], ["y"]);
+}
+
+describe("kernel memory", () => {
+  it("a plan past the floor is refused by setup at once, naming the size and what to do", () => {
+    const big = wide(8192);
+    const { consts: _, ...spec } = big;
+    expect(proverMemoryFloor(compilePlan(spec as GraphSpec))).toBeGreaterThan(KERNEL_MEMORY_BYTES);
+    // Refused from the plan alone (without the check it would run until the kernels' memory ran out).
+    expect(() => setupKeys(big)).toThrow(CircuitError);
+    expect(() => setupKeys(big)).toThrow(/needs at least \d+\.\d GiB of WebAssembly memory \(its witness has 2\^\d+ entries.*prove a smaller model or smaller inputs/);
+  });
+
+  it("a buffer past what the kernels can address is a KernelMemoryError, and the kernels stay usable", () => {
+    const K = fieldBackend();
+    expect(() => K.allocFor(2 ** 30 + 1)).toThrow(KernelMemoryError);
+    expect(() => K.allocFor(2 ** 30 + 1)).toThrow(/out of WebAssembly memory: a 4097 MiB buffer does not fit .*at most 4096 MiB/);
+    const b = K.from(Uint32Array.of(5, 6, 7));
+    expect(Array.from(K.read(b))).toEqual([5, 6, 7]);
+    K.free(b);
+  });
+
+  it("a plan under it is not", () => {
+    const { consts: _, ...spec } = wide(16);
+    expect(proverMemoryFloor(compilePlan(spec as GraphSpec))).toBeLessThan(KERNEL_MEMORY_BYTES);
+    expect(() => setupKeys(wide(16))).not.toThrow();
+  });
+});
