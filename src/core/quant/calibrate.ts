@@ -6,6 +6,7 @@ import { checkBounds } from "./bounds.ts";
 import { QuantError } from "./errors.ts";
 import { lowerForPlan } from "./lower.ts";
 import { layerNormInternals } from "./lower-transformer.ts";
+import { lrnInternals } from "./lower-lrn.ts";
 import { planOf, type ChosenType, type QuantPlan } from "./plan.ts";
 import type { QGraph, QTable, QType } from "./qgraph.ts";
 import type { ScaleSource, TypeRequest } from "./scale-source.ts";
@@ -86,27 +87,32 @@ export function observeSample(graph: Graph, sample: Readonly<Record<string, Tens
     const t = sample[inp.name];
     if (t && isFloat(t.dtype)) obs.observe(inp.name, t.data as ArrayLike<number>);
   }
-  const lnInputs = new Set(graph.nodes.filter((n) => n.opType === "LayerNormalization").map((n) => n.inputs[0]!));
+  // Ops whose lowering asks for statistics of values inside them: their inputs are kept until they run.
+  const inner = new Set(graph.nodes.filter((n) => Object.hasOwn(INTERNALS, n.opType)).map((n) => n.inputs[0]!));
   const kept = new Map<string, Tensor>();
-  for (const n of lnInputs) if (sample[n]) kept.set(n, sample[n]);
+  for (const n of inner) if (sample[n]) kept.set(n, sample[n]);
   const out = evaluate(graph, sample, {
     onNode(node, outputs) {
       node.outputs.forEach((name, i) => {
         const t = outputs[i];
         if (!t || !isFloat(t.dtype)) return;
         obs.observe(name, t.data as ArrayLike<number>);
-        if (lnInputs.has(name)) kept.set(name, t);
+        if (inner.has(name)) kept.set(name, t);
       });
-      if (node.opType === "LayerNormalization") {
-        const x = kept.get(node.inputs[0]!);
-        if (x) for (const [k, v] of Object.entries(layerNormInternals(node, x))) obs.observe(k, v);
-      }
+      const internals = Object.hasOwn(INTERNALS, node.opType) ? INTERNALS[node.opType] : undefined;
+      const x = internals && kept.get(node.inputs[0]!);
+      if (internals && x) for (const [k, v] of Object.entries(internals(node, x))) obs.observe(k, v);
       onNode?.(node, outputs);
     },
   });
   obs.samples++;
   return out;
 }
+
+/** The float values inside an op that its lowering quantizes, by op type. */
+const INTERNALS: Readonly<Record<string, (node: GraphNode, x: Tensor) => Record<string, Float64Array>>> = {
+  LayerNormalization: layerNormInternals, LRN: lrnInternals,
+};
 
 /** Answers the lowering's type requests from observations and options. */
 class CalibrationSource implements ScaleSource {

@@ -41,7 +41,9 @@
  *   Reciprocal, Sqrt, Softplus, Clip. A value outside the table's domain is an error naming
  *   the node and value, unless the table says saturate.
  * - maxpool: integer max over the window, padding excluded; sumpool: sum, padding as 0, then a
- *   requant by 1/count. reducemax / rowsum along one axis (kept as size 1).
+ *   requant by 1/count; an AveragePool that leaves padding out of its divisor multiplies the
+ *   sum by a constant 1/count per output position (12 bits) first. reducemax / rowsum along
+ *   one axis (kept as size 1).
  * - indexmap: Reshape/Flatten/Squeeze/Unsqueeze/Transpose/Slice/Split/Concat/Pad(0)/Gather by
  *   constant indices as an explicit map out[i] = in[map[i]] (−1 → 0); type unchanged (Concat
  *   inputs requantized to the output's type first). select: y = mask ? fill : x for a
@@ -58,12 +60,15 @@
  *   type (one bit of headroom for the circuit's quotient-range check); when no shift under
  *   that bound reaches 2^−10, acc is first requantized to 16 bits (M = 1, shift). The plan records channelScales per weight and
  *   channelM per such requant.
- * - Softmax (last axis): m = reducemax; d = x − m; requant d to 13-bit k=8 (clamped ≤ 0); e =
+ * - Softmax (any axis; opset < 13 when the flattened dimensions have one above 1): m = reducemax; d = x − m; requant d to 13-bit k=8 (clamped ≤ 0); e =
  *   exp table (14-bit unsigned, k=13); masked (−∞ Where) entries set to 0; S = rowsum e;
  *   requant S to 14 bits; r = reciprocal table (k=13); p = e ⊙ r; requant.
  * - LayerNormalization (last axis, input ≤ 13 bits): mean = requant(rowsum x, 1/n); c = x −
  *   mean; sq = requant(c ⊙ c) (16-bit); var = requant(rowsum sq, 1/n) (12-bit); r = rsqrt
  *   table with ε inside; norm = requant(c ⊙ r); requant(norm ⊙ γ + β).
+ * - LRN: sq = requant(x ⊙ x) (12-bit); S = sq summed over the channel window (a 1×1 conv by a
+ *   0/1 band of channels), requant to 14 bits; f = lrn table (bias + α/size·S)^−β (14-bit);
+ *   requant(x ⊙ f). The squares, sums and f are calibrated by their observed full ranges.
  * - Static bound (PROTOCOL §1): interval analysis from bit widths and shapes proves
  *   |v| < 2^29 for every value, |acc·M| < 2^29 and (width of q's range)·2^s ≤ p for every
  *   requant; otherwise QuantBoundError names the node and the widths to lower. Calibration

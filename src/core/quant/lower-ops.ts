@@ -306,12 +306,35 @@ function lowerAvgPool(ctx: LowerCtx, node: GraphNode): void {
   const outSpatial = ctx.shapeOf(out).slice(2);
   const partial = window.padBegin.some((p) => p > 0) || window.padEnd.some((p) => p > 0) ||
     outSpatial.some((o, i) => (o - 1) * window.strides[i]! + (window.kernel[i]! - 1) * window.dilations[i]! >= x.shape[2 + i]!);
-  if (partial && attrsOf(node).int("count_include_pad", 0) === 0) {
-    throw unsupported(node, "an average over windows that overlap padding (its divisor varies; pad explicitly or set count_include_pad=1)");
-  }
   const acc = ctx.acc(ctx.fresh(`${out}::acc`), ctx.shapeOf(out), x.k);
   ctx.op({ kind: "sumpool", source: node.id, inputs: [x.name], output: acc.name, window });
-  reduceScale(ctx, node, acc, 1 / sizeOf(window.kernel), out, x.signed);
+  if (!partial || attrsOf(node).int("count_include_pad", 0) === 1) {
+    reduceScale(ctx, node, acc, 1 / sizeOf(window.kernel), out, x.signed);
+    return;
+  }
+  // Padding left out of the divisor: each output position divides by its own count of input
+  // elements, a constant per position (broadcast over batch and channels).
+  const counts = windowCounts(window, x.shape.slice(2), outSpatial);
+  const recip = ctx.constTensor(ctx.fresh(`${node.id}::divisor`), [1, 1, ...outSpatial], counts.map((c) => 1 / c), "const", { bits: AVG_DIVISOR_BITS });
+  const prod = ctx.acc(ctx.fresh(`${out}::prod`), acc.shape, acc.k + recip.k);
+  ctx.op({ kind: "mul", source: node.id, inputs: [acc.name, recip.name], output: prod.name });
+  reduceScale(ctx, node, prod, 1, out, x.signed);
+}
+
+/** 1/count at 12 bits: ~0.2 % at a 3×3 window's 1/9, far under an 8-bit activation's step. */
+const AVG_DIVISOR_BITS = 12;
+
+/** Per output position (row-major), how many window elements fall inside the input. */
+function windowCounts(w: Window, inSpatial: number[], outSpatial: number[]): number[] {
+  const perAxis = outSpatial.map((n, a) => Array.from({ length: n }, (_, o) => {
+    let c = 0;
+    for (let t = 0; t < w.kernel[a]!; t++) {
+      const i = o * w.strides[a]! - w.padBegin[a]! + t * w.dilations[a]!;
+      if (i >= 0 && i < inSpatial[a]!) c++;
+    }
+    return c;
+  }));
+  return perAxis.reduce<number[]>((acc, counts) => acc.flatMap((a) => counts.map((c) => a * c)), [1]);
 }
 
 function reduceScale(ctx: LowerCtx, node: GraphNode, acc: QTensor, f: number, out: string, signed: boolean): void {

@@ -19,17 +19,39 @@ function lastAxis(node: GraphNode, x: QTensor, axis: number): void {
   if ((axis < 0 ? axis + r : axis) !== r - 1) throw unsupported(node, "normalizing over other than the last axis");
 }
 
-function rowShapeOf(x: QTensor): number[] {
-  return [...x.shape.slice(0, -1), 1];
+/** The axis an attribute names (negative counts from the end), checked against the rank. */
+function axisOf(node: GraphNode, x: QTensor, axis: number): number {
+  const r = x.shape.length, a = axis < 0 ? axis + r : axis;
+  if (!Number.isInteger(a) || a < 0 || a >= r) throw unsupported(node, `axis ${axis} of a rank-${r} input`);
+  return a;
+}
+
+/**
+ * Softmax's axis. Opset 13 normalizes along it alone; earlier opsets over every dimension from it
+ * on (the input flattened to 2-D), the same thing when the dimensions after it are all 1.
+ */
+function softmaxAxis(node: GraphNode, x: QTensor, axis: number, opset: number): number {
+  const a = axisOf(node, x, axis);
+  if (opset >= 13) return a;
+  // The flattened block is one dimension when at most one of those from `a` on is not 1.
+  const wide = x.shape.map((d, i) => i).filter((i) => i >= a && x.shape[i] !== 1);
+  if (wide.length > 1) throw unsupported(node, `a Softmax of opset ${opset} over the flattened dimensions ${a}… of [${x.shape.join(",")}] (re-export with opset ≥ 13, or reshape so the normalized dimensions are one)`);
+  return wide[0] ?? a;
+}
+
+/** The shape of one value per row along `axis` (the reduced axis kept as 1). */
+function rowShapeOf(x: QTensor, axis = x.shape.length - 1): number[] {
+  return x.shape.map((d, i) => (i === axis ? 1 : d));
 }
 
 export function lowerSoftmax(ctx: LowerCtx, node: GraphNode): void {
   const x = ctx.input(node, node.inputs[0]!);
   const opsetDefault = ctx.g.opset >= 13 ? -1 : 1;
-  lastAxis(node, x, new Attrs(node.attributes, node.id).int("axis", opsetDefault));
-  const id = node.id, r = x.shape.length, n = x.shape[r - 1]!, rows = rowShapeOf(x);
+  // Any axis: the row max and sum are kept as 1 along it and broadcast back.
+  const axis = softmaxAxis(node, x, new Attrs(node.attributes, node.id).int("axis", opsetDefault), ctx.g.opset);
+  const id = node.id, n = x.shape[axis]!, rows = rowShapeOf(x, axis);
   const m = ctx.tensor(ctx.fresh(`${id}::max`), rows, x, "activation");
-  ctx.op({ kind: "reducemax", source: id, inputs: [x.name], output: m.name, axis: r - 1 });
+  ctx.op({ kind: "reducemax", source: id, inputs: [x.name], output: m.name, axis });
   const d = ctx.acc(ctx.fresh(`${id}::shifted`), x.shape, x.k);
   ctx.op({ kind: "add", source: id, inputs: [x.name, m.name], output: d.name, coeffs: [1, -1] });
   const din = ctx.internal(ctx.fresh(`${id}::exp_in`), x.shape, { signed: true, fixed: SOFTMAX_EXP_IN });
@@ -44,7 +66,7 @@ export function lowerSoftmax(ctx: LowerCtx, node: GraphNode): void {
     ctx.op({ kind: "select", source: id, inputs: [e.name, mask], output: ev.name, fill: 0 });
   }
   const s = ctx.acc(ctx.fresh(`${id}::sum`), rows, e.k);
-  ctx.op({ kind: "rowsum", source: id, inputs: [ev.name], output: s.name, axis: r - 1 });
+  ctx.op({ kind: "rowsum", source: id, inputs: [ev.name], output: s.name, axis });
   const sumBits = 14;
   const sq = ctx.internal(ctx.fresh(`${id}::sum_q`), rows, { signed: false, fixed: { k: sumBits - Math.ceil(Math.log2(n + 1)), bits: sumBits, signed: false } });
   ctx.requant(id, s, 1, sq);

@@ -30,6 +30,8 @@ export const TABLE_FUNCTIONS: Readonly<Record<string, { fn: Fn; params: readonly
   rsqrt: { fn: (x, p) => (x + p.eps! > 0 ? 1 / Math.sqrt(x + p.eps!) : Infinity), params: ["eps"] },
   sqrt: { fn: (x) => (x > 0 ? Math.sqrt(x) : 0), params: [] },
   softplus: { fn: (x) => (x > 30 ? x : Math.log1p(Math.exp(x))), params: [] },
+  // LRN's scale from a channel window's sum of squares (alpha already divided by the size).
+  lrn: { fn: (x, p) => Math.pow(p.bias! + p.alpha! * x, -p.beta!), params: ["bias", "alpha", "beta"] },
 };
 
 export interface TableSpec {

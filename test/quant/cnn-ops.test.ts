@@ -1,0 +1,95 @@
+// Ops of the classic CNNs in the ONNX model zoo that the quantizer once refused: Softmax over the
+// channel axis (SqueezeNet), AveragePool that leaves padding out of its divisor (ShuffleNet) and
+// LRN (AlexNet, Inception v1, ZFNet). Each is compared with the float model and proved.
+import { describe, expect, it } from "vitest";
+import { evaluate } from "../../src/core/eval/index.ts";
+import { loadGraph, type Graph } from "../../src/core/graph/index.ts";
+import { makeModel, type NodeSpec } from "../../src/core/graph/test-models.ts";
+import { calibrate, generatedSamples, QuantError, runOutputsAsFloat } from "../../src/core/quant/index.ts";
+import { compilePlan, type GraphSpec } from "../../src/core/circuit/index.ts";
+import { decodeModel } from "../../src/core/onnx/index.ts";
+import { itShared, readShared } from "../shared-data.ts";
+import { proveAndVerify } from "./prove.ts";
+
+const int = (value: number) => ({ kind: "int" as const, value });
+const float = (value: number) => ({ kind: "float" as const, value });
+const ints = (value: number[]) => ({ kind: "ints" as const, value });
+
+function model(shape: number[], nodes: NodeSpec[], opset = 17): Graph {
+  return loadGraph(makeModel({ inputs: [["x", "float32", shape]], outputs: [["y"]], nodes, opset }));
+}
+
+/** Largest |float − quantized| of y over a few generated samples, and whether a proof of the first verifies. */
+function check(g: Graph) {
+  const samples = generatedSamples(g, 8, 5);
+  const { qgraph } = calibrate(g, samples);
+  let worst = 0;
+  for (const s of samples) {
+    const f = evaluate(g, s).y!.data as Float32Array;
+    const q = runOutputsAsFloat(qgraph, g.outputs.map((o) => o.name), s).y!.data as Float32Array;
+    expect(q.length).toBe(f.length);
+    f.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - q[i]!))));
+  }
+  return { worst, proof: proveAndVerify(qgraph, samples[0]!) };
+}
+
+const proved = { ok: true, tamperedOk: false, sameAsEvaluator: true };
+
+describe("classic CNN ops", () => {
+  it("Softmax over the channels of an NCHW tensor (opset 13: that axis alone)", () => {
+    const r = check(model([1, 4, 3, 3], [{ op: "Softmax", in: ["x"], out: ["y"], attrs: { axis: int(1) } }]));
+    expect(r.worst).toBeLessThan(0.01);
+    expect(r.proof).toEqual(proved);
+  });
+
+  it("opset-11 Softmax from axis 1 of [1, 10, 1, 1] (SqueezeNet's head): the one wide dimension", () => {
+    const r = check(model([1, 10, 1, 1], [{ op: "Softmax", in: ["x"], out: ["y"], attrs: { axis: int(1) } }], 11));
+    expect(r.worst).toBeLessThan(0.01);
+    expect(r.proof).toEqual(proved);
+  });
+
+  it("opset-11 Softmax over several flattened dimensions is refused with what to do", () => {
+    const g = model([1, 4, 3, 3], [{ op: "Softmax", in: ["x"], out: ["y"], attrs: { axis: int(1) } }], 11);
+    expect(() => calibrate(g, generatedSamples(g, 2, 1))).toThrow(QuantError);
+    expect(() => calibrate(g, generatedSamples(g, 2, 1))).toThrow(/flattened dimensions 1… of \[1,4,3,3\].*opset ≥ 13/);
+  });
+
+  it("AveragePool excluding padding (count_include_pad = 0): each border window divides by its own count", () => {
+    const r = check(model([1, 2, 5, 5], [{ op: "AveragePool", in: ["x"], out: ["y"], attrs: { kernel_shape: ints([3, 3]), pads: ints([1, 1, 1, 1]), strides: ints([2, 2]) } }]));
+    expect(r.worst).toBeLessThan(0.05);
+    expect(r.proof).toEqual(proved);
+  });
+
+  it("LRN across the channels (size 5 over 6 channels: clipped windows at both ends), with a strong alpha", () => {
+    const r = check(model([1, 6, 4, 4], [{ op: "LRN", in: ["x"], out: ["y"], attrs: { size: int(5), alpha: float(0.5), beta: float(0.75), bias: float(1) } }]));
+    expect(r.worst).toBeLessThan(0.05);
+    expect(r.proof).toEqual(proved);
+  });
+
+  it("LRN on [N, C] (a dense band) and with AlexNet's constants", () => {
+    const r = check(model([2, 8], [{ op: "LRN", in: ["x"], out: ["y"], attrs: { size: int(3), alpha: float(0.3), beta: float(0.5), bias: float(2) } }]));
+    expect(r.worst).toBeLessThan(0.05);
+    expect(r.proof).toEqual(proved);
+    const alex = check(model([1, 4, 3, 3], [{ op: "LRN", in: ["x"], out: ["y"], attrs: { size: int(5), alpha: float(1e-4), beta: float(0.75), bias: float(1) } }]));
+    expect(alex.worst).toBeLessThan(0.05);
+    expect(alex.proof).toEqual(proved);
+  });
+
+  it("LRN with a size that is not a positive integer is refused", () => {
+    const g = model([1, 4, 2, 2], [{ op: "LRN", in: ["x"], out: ["y"], attrs: { size: int(0) } }]);
+    expect(() => calibrate(g, generatedSamples(g, 2, 1))).toThrow(/size/);
+  });
+
+  // The zoo's models themselves (light: constant weights), on one generated sample each.
+  for (const [name, op, compiles] of [["light_bvlc_alexnet", "LRN", true], ["light_inception_v1", "LRN", true], ["light_shufflenet", "AveragePool", false]] as const) {
+    const file = `onnx-backend-tests/light/${name}.onnx`;
+    itShared(file, `${name} calibrates (its ${op} included)${compiles ? " and compiles to a proof plan" : ""}`, () => {
+      const g = loadGraph(decodeModel(readShared(file)));
+      expect(g.nodes.some((n) => n.opType === op)).toBe(true);
+      const { qgraph } = calibrate(g, generatedSamples(g, 1, 1));
+      expect(qgraph.ops.some((o) => o.source === g.nodes.find((n) => n.opType === op)!.id)).toBe(true);
+      const { consts: _, ...spec } = qgraph;
+      if (compiles) expect(compilePlan(spec as GraphSpec).graph.ops.length).toBe(qgraph.ops.length);
+    }, 60_000);
+  }
+});
