@@ -13,6 +13,9 @@ const CASES: MapCase[] = [
   { name: "concat of 3 and 5 rows", xs: [[1, 3, 4], [1, 5, 4]], y: [1, 8, 4], map: { type: "concat", axis: 1 } },
   { name: "flatten 3x5 to 15", xs: [[1, 3, 5]], y: [1, 15], map: { type: "reshape" } },
   { name: "reshape 6x5 to 2x3x5", xs: [[6, 5]], y: [2, 3, 5], map: { type: "reshape" } },
+  // ShuffleNet's channel split and merge: 7 dimensions above 1 in all, 3 before the shared 3x5.
+  { name: "reshape 12x3x5 to 3x4x3x5 (channel groups)", xs: [[1, 12, 3, 5]], y: [1, 3, 4, 3, 5], map: { type: "reshape" } },
+  { name: "reshape 4x3x3x5 to 12x3x5 (groups merged)", xs: [[1, 4, 3, 3, 5]], y: [1, 12, 3, 5], map: { type: "reshape" } },
   { name: "gather indices 2, 0, 4, 4 on the last axis", xs: [[1, 2, 5]], y: [1, 2, 4], map: { type: "gather", axis: 2, indices: [2, 0, 4, -1] } },
 ];
 

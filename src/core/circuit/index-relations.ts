@@ -4,7 +4,8 @@
 // - axes: per dimension i = step·o + start, o < out, i < in (Slice with any start and step, Pad,
 //   each input of a Concat): O(bits) per dimension by the relation automaton;
 // - flat: Σ_d stride_out·o_d = Σ_d stride_in·i_d over live coordinates (Reshape and Flatten of
-//   non-power-of-two shapes): one linear constraint, O(bits);
+//   non-power-of-two shapes): one linear constraint, O(bits), over the dimensions before a
+//   trailing block both shapes share; that block's axes map to themselves;
 // - gather: one axis picks public indices (Gather by constant indices): O(#indices·bits).
 // Outside the relation y is 0: its padding and the positions an input does not cover.
 import type { IndexMap } from "../quant/qgraph.ts";
@@ -24,7 +25,7 @@ export interface AxisMap {
 
 export type MapRelation =
   | { kind: "axes"; axes: AxisMap[] }
-  | { kind: "flat"; rel: Relation; outDims: number[]; inDims: number[] }
+  | { kind: "flat"; rel: Relation; outDims: number[]; inDims: number[]; same: { out: number; in: number; axis: AxisMap }[] }
   | { kind: "gather"; axes: AxisMap[]; axis: number; indices: number[] };
 
 /** Variables an index relation may have (the automaton's limit). */
@@ -64,16 +65,23 @@ export function mapRelations(map: IndexMap, inShapes: readonly number[][], outSh
       return [{ kind: "gather", axes: outShape.map((_, d) => (d === map.axis ? axisOf(outShape[d]!, x[d]!, 1, 0) : same(d))), axis: map.axis, indices: map.indices.map((v) => (v < 0 ? v + n : v)) }];
     }
     case "reshape": {
-      const outDims = outShape.map((_, d) => d).filter((d) => outShape[d]! > 1), inDims = x.map((_, d) => d).filter((d) => x[d]! > 1);
-      if (outDims.length + inDims.length > MAX_FLAT_VARS) return `reshape ${JSON.stringify(x)} → ${JSON.stringify(outShape)} has more than ${MAX_FLAT_VARS} dimensions above 1`;
-      const strides = (s: readonly number[], dims: number[]) => dims.map((d) => s.slice(d + 1).reduce((a, b) => a * b, 1));
-      const so = strides(outShape, outDims), si = strides(x, inDims);
+      // A trailing block both shapes share maps to itself axis by axis (row-major: equal flat
+      // indices ⟺ equal indices before the block and equal coordinates in it); only the
+      // dimensions before it need the flat constraint (ShuffleNet's [1,112,56,56] ↔ [1,4,28,56,56]).
+      let common = 0;
+      while (common < Math.min(x.length, outShape.length) && x[x.length - 1 - common] === outShape[outShape.length - 1 - common]) common++;
+      const oHead = outShape.length - common, iHead = x.length - common;
+      const same = Array.from({ length: common }, (_, k) => ({ out: oHead + k, in: iHead + k, axis: axisOf(x[iHead + k]!, x[iHead + k]!, 1, 0) })).filter((s) => s.axis.in > 1);
+      const outDims = outShape.map((_, d) => d).filter((d) => d < oHead && outShape[d]! > 1), inDims = x.map((_, d) => d).filter((d) => d < iHead && x[d]! > 1);
+      if (outDims.length + inDims.length > MAX_FLAT_VARS) return `reshape ${JSON.stringify(x)} → ${JSON.stringify(outShape)} has more than ${MAX_FLAT_VARS} dimensions above 1 before the trailing dimensions they share`;
+      const strides = (s: readonly number[], dims: number[], end: number) => dims.map((d) => s.slice(d + 1, end).reduce((a, b) => a * b, 1));
+      const so = strides(outShape, outDims, oHead), si = strides(x, inDims, iHead);
       if ([...so, ...si].some((c) => c > 2 ** 20)) return `reshape ${JSON.stringify(x)} → ${JSON.stringify(outShape)} has strides over 2^20`;
       const rel: Relation = {
         vars: [...outDims.map((d) => ({ bits: log2Ceil(outShape[d]!), bound: outShape[d]! })), ...inDims.map((d) => ({ bits: log2Ceil(x[d]!), bound: x[d]! }))],
         constraints: [{ coeffs: [...so, ...si.map((c) => -c)], constant: 0, kind: "eq" }],
       };
-      return [{ kind: "flat", rel, outDims, inDims }];
+      return [{ kind: "flat", rel, outDims, inDims, same }];
     }
     case "transpose":
       return "a transpose is a relabeling";

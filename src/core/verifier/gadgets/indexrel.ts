@@ -12,7 +12,11 @@ import { Reject, type VerifierCtx } from "../context.ts";
 
 function relationAt(rel: MapRelation, r: Uint32Array[], rho: Uint32Array[]): Ext {
   const exts = (p: Uint32Array) => pointToExts(p);
-  if (rel.kind === "flat") return relationMle(rel.rel, [...rel.outDims.map((d) => exts(r[d]!)), ...rel.inDims.map((d) => exts(rho[d]!))]);
+  if (rel.kind === "flat") {
+    let acc = rel.rel.vars.length ? relationMle(rel.rel, [...rel.outDims.map((d) => exts(r[d]!)), ...rel.inDims.map((d) => exts(rho[d]!))]) : EXT_ONE;
+    for (const s of rel.same) acc = extMul(acc, relationMle(axisMapRelation(s.axis), [exts(r[s.out]!), exts(rho[s.in]!)]));
+    return acc;
+  }
   let acc: Ext = EXT_ONE;
   rel.axes.forEach((a, d) => {
     if (rel.kind === "gather" && d === rel.axis) {
