@@ -2,7 +2,7 @@
 // minutes and gigabytes on it, with a message that says why and what to do.
 import { describe, expect, it } from "vitest";
 import { compilePlan, CircuitError, type GraphSpec } from "../../src/core/circuit/index.ts";
-import { KERNEL_MEMORY_BYTES, proverMemoryFloor } from "../../src/core/circuit/protocol.ts";
+import { KERNEL_MEMORY_BYTES, proverMemoryFloor, setupMemoryFloor } from "../../src/core/circuit/memory.ts";
 import { fieldBackend, KernelMemoryError } from "../../src/core/kernels/index.ts";
 import { setupKeys } from "../../src/core/prover/index.ts";
 import { graphOf, tensor } from "./gadget-harness.ts";
@@ -21,6 +21,19 @@ describe("kernel memory", () => {
     // Refused from the plan alone (without the check it would run until the kernels' memory ran out).
     expect(() => setupKeys(big)).toThrow(CircuitError);
     expect(() => setupKeys(big)).toThrow(/needs at least \d+\.\d GiB of WebAssembly memory \(its witness has 2\^\d+ entries.*prove a smaller model or smaller inputs/);
+  });
+
+  it("a model whose weights alone are too many for setup is refused by setup, naming the weights", () => {
+    // x [1, 2^14] · w [2^13, 2^14]: 2^27 weight entries; the proofs themselves would fit.
+    const dense = graphOf([tensor("x", [1, 16384], "input", 6), tensor("w", [8192, 16384], "weight", 6), tensor("acc", [1, 8192], "accumulator", 29), tensor("y", [1, 8192], "activation", 8)], [
+      { kind: "linear", form: "dense", source: "/fc", inputs: ["x", "w"], output: "acc" },
+      { kind: "requant", source: "/out", inputs: ["acc"], output: "y", M: 1, s: 12, lo: -128, hi: 127 },
+    ], {}, ["x"], ["y"]);
+    const { consts: _, ...spec } = dense;
+    const plan = compilePlan(spec as GraphSpec);
+    expect(proverMemoryFloor(plan)).toBeLessThan(KERNEL_MEMORY_BYTES);
+    expect(setupMemoryFloor(plan)).toBeGreaterThan(KERNEL_MEMORY_BYTES);
+    expect(() => setupKeys(dense)).toThrow(/setting this model up needs at least \d+\.\d GiB .*1 weight tensors fill 2\^27 entries.*use a model with fewer weights/);
   });
 
   it("a buffer past what the kernels can address is a KernelMemoryError, and the kernels stay usable", () => {

@@ -12,8 +12,6 @@ import type { Claim } from "./claims.ts";
 import type { PlanTable, ProofPlan } from "./plan.ts";
 import { paddedSize, toField } from "./values.ts";
 import type { StreamReader, StreamWriter } from "./stream.ts";
-import { CircuitError } from "./errors.ts";
-import { modelLayout } from "./setup-layout.ts";
 import { StreamRejection } from "./stream.ts";
 
 export const PROTOCOL_ID = "zkml-studio/proof/v1";
@@ -96,27 +94,6 @@ export function tableToField(t: PlanTable): Table {
 export function witnessLayout(plan: ProofPlan): { map: SegmentMap; params: PcsParams } {
   const map = layoutSegments(plan.witness.map((n) => ({ name: n, length: paddedSize(plan.tensors[n]!.logDims) })), 1);
   return { map, params: chooseParams(map.logN) };
-}
-
-/** What a wasm32 kernel memory can hold: 65536 pages of 64 KiB. */
-export const KERNEL_MEMORY_BYTES = 2 ** 32;
-
-/**
- * A floor under the kernel memory one proof of this plan takes: committing the witness holds its
- * code twice (row-major from the encoder, then column-major for the leaves), beside the model
- * matrix the proof keeps resident. The real peak is higher; past 4 GiB no proof can run.
- */
-export function proverMemoryFloor(plan: ProofPlan): number {
-  const { logN, logBlowup } = witnessLayout(plan).params;
-  return 8 * 2 ** (logN + logBlowup) + 4 * 2 ** modelLayout(plan).logN;
-}
-
-/** Refuses, before any work, a plan whose proofs cannot fit in kernel memory. */
-export function checkProverMemory(plan: ProofPlan): void {
-  const floor = proverMemoryFloor(plan);
-  if (floor <= KERNEL_MEMORY_BYTES) return;
-  const gib = (b: number) => (b / 2 ** 30).toFixed(1);
-  throw new CircuitError(`a proof of this model needs at least ${gib(floor)} GiB of WebAssembly memory (its witness has 2^${witnessLayout(plan).params.logN} entries, held twice in encoded form while it is committed), more than the ${gib(KERNEL_MEMORY_BYTES)} GiB a wasm32 module can address; prove a smaller model or smaller inputs (e.g. re-export it for a lower image resolution)`);
 }
 
 export function extsToPoint(xs: readonly Ext[]): Uint32Array {

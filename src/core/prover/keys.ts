@@ -4,7 +4,7 @@
 // prover and returns proof.bin's bytes and the proved outputs (`proveWithKeyAsync`: the same, with
 // the witness committed on WebGPU when given the kernels).
 import { compilePlan, CircuitError, type GraphSpec, type ProofPlan } from "../circuit/index.ts";
-import { checkProverMemory } from "../circuit/protocol.ts";
+import { checkKernelMemory } from "../circuit/memory.ts";
 import {
   decodeGraphSpec, encodeGraphSpec, readPk, setupStatement, vkDigest, writePk, writeProofFile, writeVk, type ModelKey,
 } from "../artifacts/index.ts";
@@ -67,7 +67,7 @@ function setupOnKernels(qgraph: QGraph, opts: SetupKeyOptions): SetupKeys {
   const graph = vkGraph(specOf(qgraph));
   const plan = compilePlan(graph);
   // Keys for a model no proof can run on would cost the user minutes and gigabytes for nothing.
-  checkProverMemory(plan);
+  checkKernelMemory(plan, "setup");
   const consts: Record<string, Int32Array> = {};
   for (const n of plan.model) {
     const c = qgraph.consts[n];

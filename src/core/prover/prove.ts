@@ -6,7 +6,8 @@ import { type ProofPlan, type Claim, writeLogup, unpadInts, CircuitError } from 
 import { multiplicities, logupProve, type LookupUse, type Table } from "../lookup/index.ts";
 import { commit, commitOnGpu, gpuCommitFits, packSegments, open, writeOpeningProof, type PcsClaim, type PcsProverData, type SegmentMap } from "../pcs/index.ts";
 import { computeValues, type Values } from "./witness.ts";
-import { absorbStatement, checkProverMemory, tableToField, witnessLayout, extsToPoint, LABELS, mergeClaimsProver, unclaimedOutputs } from "../circuit/protocol.ts";
+import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, mergeClaimsProver, unclaimedOutputs } from "../circuit/protocol.ts";
+import { checkKernelMemory } from "../circuit/memory.ts";
 import { ProverCtx } from "./context.ts";
 import { hasPadding, proveLiveOutput } from "../circuit/live-output.ts";
 import { nodePool, poolBackendOf, type WorkerPool } from "../parallel/index.ts";
@@ -152,7 +153,7 @@ function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | un
     event(stage, detail, fraction);
   };
   const { plan } = input;
-  checkProverMemory(plan);
+  checkKernelMemory(plan, "proof");
   progress("witness", "computing the witness", 0);
   const values = computeValues(plan, input.consts, input.inputs, input.reference);
   if (opts.testOnlyCheat) {
