@@ -94,3 +94,37 @@ describe("classic CNN ops", () => {
     }, 60_000);
   }
 });
+
+describe("activations of mobile and other exported models", () => {
+  const f32 = (dims: number[], data: number[]) => ({ name: "c", dtype: "float32" as const, dims, data: Float32Array.from(data) });
+  const CASES: { name: string; nodes: NodeSpec[]; init?: ReturnType<typeof f32>[]; shape?: number[]; tol?: number }[] = [
+    { name: "HardSigmoid", nodes: [{ op: "HardSigmoid", in: ["x"], out: ["y"], attrs: { alpha: float(0.25), beta: float(0.4) } }] },
+    { name: "HardSwish (MobileNetV3)", nodes: [{ op: "HardSwish", in: ["x"], out: ["y"] }] },
+    { name: "Elu", nodes: [{ op: "Elu", in: ["x"], out: ["y"], attrs: { alpha: float(0.7) } }] },
+    { name: "Selu", nodes: [{ op: "Selu", in: ["x"], out: ["y"] }] },
+    { name: "Softsign", nodes: [{ op: "Softsign", in: ["x"], out: ["y"] }] },
+    { name: "Abs", nodes: [{ op: "Abs", in: ["x"], out: ["y"] }] },
+    { name: "Neg", nodes: [{ op: "Neg", in: ["x"], out: ["y"] }] },
+    { name: "Log of 1 + |x|", nodes: [{ op: "Abs", in: ["x"], out: ["a"] }, { op: "Add", in: ["a", "c"], out: ["b"] }, { op: "Log", in: ["b"], out: ["y"] }], init: [f32([], [1])] },
+    { name: "Pow by a constant 2 (older LayerNorm exports)", nodes: [{ op: "Pow", in: ["x", "c"], out: ["y"] }], init: [f32([], [2])], tol: 0.1 },
+    { name: "Max with a constant first", nodes: [{ op: "Max", in: ["c", "x"], out: ["y"] }], init: [f32([], [-0.5])] },
+    { name: "Min with a constant (ReLU6's upper half)", nodes: [{ op: "Min", in: ["x", "c"], out: ["y"] }], init: [f32([], [0.75])] },
+    { name: "PRelu with one slope", nodes: [{ op: "PRelu", in: ["x", "c"], out: ["y"] }], init: [f32([1], [0.2])] },
+    { name: "PRelu with a slope per channel", nodes: [{ op: "PRelu", in: ["x", "c"], out: ["y"] }], init: [f32([3, 1, 1], [0.1, 0.25, -0.3])], shape: [1, 3, 2, 2] },
+  ];
+  for (const c of CASES) {
+    it(`${c.name}: close to the float model, and proved`, () => {
+      const g = loadGraph(makeModel({ inputs: [["x", "float32", c.shape ?? [1, 12]]], outputs: [["y"]], nodes: c.nodes, initializers: c.init }));
+      const r = check(g);
+      expect(r.worst).toBeLessThan(c.tol ?? 0.05);
+      expect(r.proof).toEqual(proved);
+    });
+  }
+
+  it("Max of two activations and Pow by an input are refused with the reason", () => {
+    const two = loadGraph(makeModel({ inputs: [["x", "float32", [1, 4]], ["z", "float32", [1, 4]]], outputs: [["y"]], nodes: [{ op: "Max", in: ["x", "z"], out: ["y"] }] }));
+    expect(() => calibrate(two, generatedSamples(two, 2, 1))).toThrow(/Max of two activations \(one of them must be a constant scalar\)/);
+    const pow = loadGraph(makeModel({ inputs: [["x", "float32", [1, 4]], ["z", "float32", [1, 4]]], outputs: [["y"]], nodes: [{ op: "Exp", in: ["x"], out: ["e"] }, { op: "Pow", in: ["e", "z"], out: ["y"] }] }));
+    expect(() => calibrate(pow, generatedSamples(pow, 2, 1))).toThrow(/Pow whose exponent is not a constant scalar/);
+  });
+});

@@ -38,7 +38,10 @@
  *   when the plan is made and stored in the plan as integers (never recomputed: engines differ
  *   in the last ulp of exp/tanh; the VK takes them verbatim). ReLU that cannot fuse, LeakyRelu,
  *   Sigmoid, Tanh, Erf, GELU (the exported Div/Erf/Add/Mul/Mul subgraph is one table), Exp,
- *   Reciprocal, Sqrt, Softplus, Clip. A value outside the table's domain is an error naming
+ *   Reciprocal, Sqrt, Softplus, Clip, HardSigmoid, HardSwish, Elu, Selu, Softsign, Abs, Neg,
+ *   Log (log of x ≤ 0 saturates to the minimum), Pow by a constant scalar (a fractional power
+ *   of x < 0 is 0), Max/Min with a constant scalar, PRelu with one slope (per-channel slopes:
+ *   relu(x) + a ⊙ min(x, 0), two tables, a mul and an add). A value outside the table's domain is an error naming
  *   the node and value, unless the table says saturate.
  * - maxpool: integer max over the window, padding excluded; sumpool: sum, padding as 0, then a
  *   requant by 1/count; an AveragePool that leaves padding out of its divisor multiplies the

@@ -94,8 +94,10 @@ function scaleBy(ctx: LowerCtx, node: GraphNode, x: QTensor, f: number, out: str
 interface UnarySpec {
   fn: string;
   params(node: GraphNode, ctx: LowerCtx): Record<string, number>;
-  /** Whether outputs can be negative. */
-  signed(params: Record<string, number>): boolean;
+  /** Whether outputs can be negative (x: whether inputs can be). */
+  signed(params: Record<string, number>, x: boolean): boolean;
+  /** The data input, when the others are constants (default the first). */
+  input?(node: GraphNode, ctx: LowerCtx): string;
 }
 
 const none = () => ({});
@@ -121,7 +123,41 @@ const UNARY: Record<string, UnarySpec> = {
     },
     signed: (p) => p.min! < 0,
   },
+  HardSigmoid: { fn: "hardsigmoid", params: (n) => ({ alpha: attrsOf(n).float("alpha", 0.2), beta: attrsOf(n).float("beta", 0.5) }), signed: () => false },
+  HardSwish: { fn: "hardswish", params: none, signed: (_, x) => x },
+  Elu: { fn: "elu", params: (n) => ({ alpha: attrsOf(n).float("alpha", 1) }), signed: (_, x) => x },
+  Selu: { fn: "selu", params: (n) => ({ alpha: attrsOf(n).float("alpha", 1.67326319217681884765625), gamma: attrsOf(n).float("gamma", 1.05070102214813232421875) }), signed: (_, x) => x },
+  Softsign: { fn: "softsign", params: none, signed: (_, x) => x },
+  Abs: { fn: "abs", params: none, signed: () => false },
+  Neg: { fn: "neg", params: none, signed: () => true },
+  Log: { fn: "log", params: none, signed: () => true },
+  Pow: {
+    fn: "pow",
+    params(n, ctx) {
+      const e = ctx.scalar(n.inputs[1]!);
+      if (e === undefined) throw unsupported(n, "a Pow whose exponent is not a constant scalar");
+      return { exponent: e };
+    },
+    // An even power is never negative; an odd one keeps the sign.
+    signed: (p, x) => x && !(Number.isInteger(p.exponent!) && p.exponent! % 2 === 0),
+  },
+  Max: { fn: "max", params: (n, ctx) => ({ c: scalarOperand(n, ctx) }), signed: (p, x) => x && p.c! < 0, input: dataOperand },
+  Min: { fn: "min", params: (n, ctx) => ({ c: scalarOperand(n, ctx) }), signed: (p, x) => x || p.c! < 0, input: dataOperand },
 };
+
+/** Of a two-input Max/Min, the input that is not a constant scalar. */
+function dataOperand(n: GraphNode, ctx: LowerCtx): string {
+  const [a, b] = n.inputs;
+  if (n.inputs.length !== 2 || !a || !b) throw unsupported(n, `a ${n.opType} of other than two inputs`);
+  if (ctx.scalar(b) !== undefined) return a;
+  if (ctx.scalar(a) !== undefined) return b;
+  throw unsupported(n, `a ${n.opType} of two activations (one of them must be a constant scalar)`);
+}
+
+function scalarOperand(n: GraphNode, ctx: LowerCtx): number {
+  const data = dataOperand(n, ctx);
+  return ctx.scalar(n.inputs.find((i) => i !== data)!)!;
+}
 
 /** y = T[x]: a table over the input's whole range. */
 export function lowerTable(ctx: LowerCtx, node: GraphNode, fn: string, params: Record<string, number>, x: QTensor, out: string, signed: boolean): QTensor {
@@ -131,10 +167,43 @@ export function lowerTable(ctx: LowerCtx, node: GraphNode, fn: string, params: R
   return y;
 }
 
+/**
+ * PRelu: one slope is a leakyrelu table; a slope per channel is relu(x) + a ⊙ min(x, 0), the
+ * two parts tables at x's own type and the slopes a constant (12 bits) broadcast over x.
+ */
+function lowerPRelu(ctx: LowerCtx, node: GraphNode): void {
+  const x = ctx.input(node, node.inputs[0]!);
+  const slope = ctx.constant(node.inputs[1]!);
+  if (!slope) throw unsupported(node, "a PRelu whose slope is not a constant");
+  const a = Array.from(slope.data as ArrayLike<number>, Number), out = node.outputs[0]!;
+  if (a.every((v) => v === a[0])) {
+    lowerTable(ctx, node, "leakyrelu", { alpha: a[0]! }, x, out, x.signed);
+    return;
+  }
+  // Before opset 7 a 1-D slope of length C applied per channel (axis 1).
+  const legacy = ctx.g.opset < 7 && slope.shape.length === 1 && x.shape.length >= 3 && slope.shape[0] === x.shape[1];
+  const shape = legacy ? [slope.shape[0]!, ...x.shape.slice(2).map(() => 1)] : slope.shape;
+  const part = (fn: "relu" | "min", suffix: string) => {
+    const t = ctx.tensor(ctx.fresh(`${node.id}::${suffix}`), x.shape, x, "activation");
+    const type = { k: x.k, bits: x.bits, signed: x.signed };
+    ctx.op({ kind: "lookup", source: node.id, inputs: [x.name], output: t.name, table: ctx.table({ fn, params: fn === "min" ? { c: 0 } : {}, input: type, output: type }, node.id) });
+    return t;
+  };
+  const pos = part("relu", "pos"), neg = part("min", "neg");
+  const w = ctx.constTensor(ctx.fresh(node.inputs[1]!), shape, a, "const", { bits: 12 });
+  const scaled = ctx.acc(ctx.fresh(`${out}::neg`), x.shape, x.k + w.k);
+  ctx.op({ kind: "mul", source: node.id, inputs: [neg.name, w.name], output: scaled.name });
+  const K = Math.max(pos.k, scaled.k);
+  const acc = ctx.acc(ctx.fresh(`${out}::acc`), x.shape, K);
+  ctx.op({ kind: "add", source: node.id, inputs: [pos.name, scaled.name], output: acc.name, coeffs: [2 ** (K - pos.k), 2 ** (K - scaled.k)] });
+  ctx.requantTo(node, acc, out);
+}
+
 function lowerUnary(ctx: LowerCtx, node: GraphNode): void {
   const spec = UNARY[node.opType]!;
   const params = spec.params(node, ctx);
-  lowerTable(ctx, node, spec.fn, params, ctx.input(node, node.inputs[0]!), node.outputs[0]!, spec.signed(params));
+  const x = ctx.input(node, spec.input ? spec.input(node, ctx) : node.inputs[0]!);
+  lowerTable(ctx, node, spec.fn, params, x, node.outputs[0]!, spec.signed(params, x.signed));
 }
 
 // ---- shape ops ---------------------------------------------------------------------------
@@ -401,5 +470,5 @@ export const BASIC_LOWERINGS: Readonly<Record<string, (ctx: LowerCtx, node: Grap
   Gather: lowerGather, Where: lowerWhere,
   MaxPool: lowerMaxPool, GlobalMaxPool: lowerMaxPool, AveragePool: lowerAvgPool, GlobalAveragePool: lowerAvgPool,
   ReduceMean: lowerReduce, ReduceSum: lowerReduce, ReduceMax: lowerReduce,
-  BatchNormalization: lowerBatchNorm,
+  BatchNormalization: lowerBatchNorm, PRelu: lowerPRelu,
 };

@@ -30,6 +30,19 @@ export const TABLE_FUNCTIONS: Readonly<Record<string, { fn: Fn; params: readonly
   rsqrt: { fn: (x, p) => (x + p.eps! > 0 ? 1 / Math.sqrt(x + p.eps!) : Infinity), params: ["eps"] },
   sqrt: { fn: (x) => (x > 0 ? Math.sqrt(x) : 0), params: [] },
   softplus: { fn: (x) => (x > 30 ? x : Math.log1p(Math.exp(x))), params: [] },
+  hardsigmoid: { fn: (x, p) => Math.max(0, Math.min(1, p.alpha! * x + p.beta!)), params: ["alpha", "beta"] },
+  hardswish: { fn: (x) => x * Math.max(0, Math.min(1, x / 6 + 0.5)), params: [] },
+  elu: { fn: (x, p) => (x >= 0 ? x : p.alpha! * Math.expm1(x)), params: ["alpha"] },
+  selu: { fn: (x, p) => (x > 0 ? p.gamma! * x : p.gamma! * p.alpha! * Math.expm1(x)), params: ["alpha", "gamma"] },
+  softsign: { fn: (x) => x / (1 + Math.abs(x)), params: [] },
+  abs: { fn: (x) => Math.abs(x), params: [] },
+  neg: { fn: (x) => -x, params: [] },
+  // log 0 is −Infinity: it saturates to the type's minimum; so do negative inputs (NaN in float).
+  log: { fn: (x) => (x > 0 ? Math.log(x) : -Infinity), params: [] },
+  // A fractional power of a negative input is NaN in float: 0 here, as for sqrt.
+  pow: { fn: (x, p) => (x < 0 && !Number.isInteger(p.exponent!) ? 0 : Math.pow(x, p.exponent!)), params: ["exponent"] },
+  max: { fn: (x, p) => Math.max(x, p.c!), params: ["c"] },
+  min: { fn: (x, p) => Math.min(x, p.c!), params: ["c"] },
   // LRN's scale from a channel window's sum of squares (alpha already divided by the size).
   lrn: { fn: (x, p) => Math.pow(p.bias! + p.alpha! * x, -p.beta!), params: ["bias", "alpha", "beta"] },
 };
