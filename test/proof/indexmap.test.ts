@@ -1,7 +1,7 @@
 // Index maps that are not relabelings (PROTOCOL §4): unaligned and strided slices, pads, concats,
 // reshapes of non-power-of-two shapes and gathers by constant indices, each proved against a
 // relation the verifier evaluates; tampered messages and outputs are rejected.
-import { describe } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { IndexMap } from "../../src/core/quant/qgraph.ts";
 import { graphOf, ints, proveGraph, standardChecks, tensor } from "./gadget-harness.ts";
 
@@ -43,4 +43,28 @@ describe("index maps proved against relations", () => {
       standardChecks(honest, "out", ({ plan }) => c.xs.reduce((a, _, j) => a + 8 * plan.tensors[`x${j}`]!.nVars + 4, c.xs.length > 1 ? 4 * c.xs.length : 0), 3, "the map's sumchecks and values");
     });
   }
+});
+
+// A model of index maps alone reduces every claim to its public input: no claim reaches the
+// witness, and the proof carries no witness opening (the plan, not the prover, decides that).
+describe("a model of index maps alone", () => {
+  const gen = ints(5);
+  const graph = graphOf([tensor("x", [1, 3, 4], "input", 8), tensor("y", [1, 3, 6], "activation", 8)],
+    [{ kind: "indexmap", source: "/tile", inputs: ["x"], output: "y", map: { type: "gather", axis: 2, indices: [0, 1, 2, 3, 0, 1] } }], {}, ["x"], ["y"]);
+  const honest = proveGraph(graph, { x: gen(12, -128, 127) });
+
+  it("proves and verifies with an empty witness opening; a changed output is rejected", () => {
+    expect(honest.proof.witnessOpening.length).toBe(0);
+    expect(honest.check()).toEqual({ ok: true });
+    const y = Int32Array.from(honest.outputs.y!);
+    y[4] = y[4]! === 127 ? 126 : y[4]! + 1;
+    expect(honest.check({ outputs: { y } }).ok).toBe(false);
+  });
+
+  it("rejects a witness opening it does not expect, and a proof that needs one without it", () => {
+    expect(honest.check({ proof: { ...honest.proof, witnessOpening: Uint8Array.of(0) } })).toMatchObject({ ok: false, reason: expect.stringMatching(/unexpected witness opening/) });
+    const { graph: g, input } = mapGraph(CASES[0]!, 1);
+    const withWitness = proveGraph(g, input);
+    expect(withWitness.check({ proof: { ...withWitness.proof, witnessOpening: new Uint8Array(0) } }).ok).toBe(false);
+  });
 });

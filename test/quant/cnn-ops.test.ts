@@ -55,6 +55,38 @@ describe("classic CNN ops", () => {
     expect(() => calibrate(g, generatedSamples(g, 2, 1))).toThrow(/flattened dimensions 1… of \[1,4,3,3\].*opset ≥ 13/);
   });
 
+  it("LogSoftmax (PyTorch classifiers' log_softmax) over the last axis and over channels", () => {
+    for (const [shape, axis] of [[[2, 10], -1], [[1, 4, 3, 3], 1]] as const) {
+      const r = check(model([...shape], [{ op: "LogSoftmax", in: ["x"], out: ["y"], attrs: { axis: int(axis) } }]));
+      expect(r.worst).toBeLessThan(0.05);
+      expect(r.proof).toEqual(proved);
+    }
+  });
+
+  for (const mode of ["reflect", "edge"] as const) {
+    it(`Pad in ${mode} mode (style-transfer and GAN exports): a gather per padded axis`, () => {
+      const g = loadGraph(makeModel({
+        inputs: [["x", "float32", [1, 2, 4, 5]]], outputs: [["y"]], opset: 17,
+        initializers: [{ name: "pads", dtype: "int64", dims: [8], data: [0, 0, 2, 1, 0, 0, 1, 3] }],
+        nodes: [{ op: "Pad", in: ["x", "pads"], out: ["y"], attrs: { mode: { kind: "string", value: mode } } }],
+      }));
+      const r = check(g);
+      expect(r.worst).toBeLessThan(0.05);
+      expect(r.proof).toEqual(proved);
+    });
+  }
+
+  it("Tile by constant repeats", () => {
+    const g = loadGraph(makeModel({
+      inputs: [["x", "float32", [1, 2, 3]]], outputs: [["y"]],
+      initializers: [{ name: "reps", dtype: "int64", dims: [3], data: [1, 3, 2] }],
+      nodes: [{ op: "Tile", in: ["x", "reps"], out: ["y"] }],
+    }));
+    const r = check(g);
+    expect(r.worst).toBeLessThan(0.05);
+    expect(r.proof).toEqual(proved);
+  });
+
   it("AveragePool excluding padding (count_include_pad = 0): each border window divides by its own count", () => {
     const r = check(model([1, 2, 5, 5], [{ op: "AveragePool", in: ["x"], out: ["y"], attrs: { kernel_shape: ints([3, 3]), pads: ints([1, 1, 1, 1]), strides: ints([2, 2]) } }]));
     expect(r.worst).toBeLessThan(0.05);

@@ -237,7 +237,7 @@ function finishProof(run: ProofRun, witness: PcsProverData): ProofData {
       else if (t.kind !== "input" && t.kind !== "output") throw new CircuitError(`claims on ${name} (${t.kind}) were not reduced; this is a bug`);
     }
   }
-  const witnessOpening = writeOpeningProof(open(ctx.tr, witness, witnessClaims), layout.params);
+  const witnessOpening = witnessClaims.length ? writeOpeningProof(open(ctx.tr, witness, witnessClaims), layout.params) : new Uint8Array(0);
   // No proximity row for the model: the setup proof tested the model commitment's proximity once.
   // Its matrix stays in kernel memory for the next proof with this key.
   const modelOpening = modelClaims.length ? writeOpeningProof(open(ctx.tr, input.model.data, modelClaims, { proximity: false, resident: true, knownRows: ctx.modelRows }), input.model.data.params) : new Uint8Array(0);

@@ -48,7 +48,8 @@
  *   sum by a constant 1/count per output position (12 bits) first. reducemax / rowsum along
  *   one axis (kept as size 1).
  * - indexmap: Reshape/Flatten/Squeeze/Unsqueeze/Transpose/Slice/Split/Concat/Pad(0)/Gather by
- *   constant indices as an explicit map out[i] = in[map[i]] (−1 → 0); type unchanged (Concat
+ *   constant indices as an explicit map out[i] = in[map[i]] (−1 → 0); Pad in reflect, edge or
+ *   wrap mode and Tile are a gather per padded or repeated axis; type unchanged (Concat
  *   inputs requantized to the output's type first). select: y = mask ? fill : x for a
  *   constant mask (Where; a fill below the type's range is the type's minimum and stands for
  *   −∞); embed: rows of a weight table by public integer ids (Gather).
@@ -63,6 +64,7 @@
  *   type (one bit of headroom for the circuit's quotient-range check); when no shift under
  *   that bound reaches 2^−10, acc is first requantized to 16 bits (M = 1, shift). The plan records channelScales per weight and
  *   channelM per such requant.
+ * - LogSoftmax: as Softmax up to S, then d − log S (log table, 14-bit).
  * - Softmax (any axis; opset < 13 when the flattened dimensions have one above 1): m = reducemax; d = x − m; requant d to 13-bit k=8 (clamped ≤ 0); e =
  *   exp table (14-bit unsigned, k=13); masked (−∞ Where) entries set to 0; S = rowsum e;
  *   requant S to 14 bits; r = reciprocal table (k=13); p = e ⊙ r; requant.

@@ -288,18 +288,66 @@ function lowerConcat(ctx: LowerCtx, node: GraphNode): void {
 function lowerPad(ctx: LowerCtx, node: GraphNode): void {
   const x = ctx.input(node, node.inputs[0]!);
   const a = attrsOf(node);
-  if (a.string("mode", "constant") !== "constant") throw unsupported(node, `pad mode ${a.string("mode", "")}`);
+  const mode = a.string("mode", "constant");
+  if (!["constant", "reflect", "edge", "wrap"].includes(mode)) throw unsupported(node, `pad mode ${mode}`);
   const old = ctx.g.opset < 11;
-  const value = old ? a.float("value", 0) : node.inputs[2] ? ctx.scalar(node.inputs[2]) : 0;
-  if (value !== 0) throw unsupported(node, "padding with a value other than 0");
   const r = x.shape.length;
   const pads = old ? a.ints("pads") ?? a.ints("paddings") : constInts(ctx, node, node.inputs[1]);
   const axesIn = old ? undefined : constInts(ctx, node, node.inputs[3]);
   const axes = axesIn?.map((v) => (v < 0 ? v + r : v)) ?? x.shape.map((_, i) => i);
   if (!pads || pads.some((p) => p < 0)) throw unsupported(node, "negative or missing pads");
-  const begin = new Array<number>(r).fill(0);
-  axes.forEach((ax, i) => { begin[ax] = pads[i]!; });
-  emitMap(ctx, node, [x], { type: "pad", padBegin: begin }, node.outputs[0]!);
+  const begin = new Array<number>(r).fill(0), end = new Array<number>(r).fill(0);
+  axes.forEach((ax, i) => { begin[ax] = pads[i]!; end[ax] = pads[i + axes.length]!; });
+  if (mode === "constant") {
+    const value = old ? a.float("value", 0) : node.inputs[2] ? ctx.scalar(node.inputs[2]) : 0;
+    if (value !== 0) throw unsupported(node, "padding with a value other than 0");
+    emitMap(ctx, node, [x], { type: "pad", padBegin: begin }, node.outputs[0]!);
+    return;
+  }
+  // The other modes copy input elements: per padded axis, a gather by the source of each position.
+  const source = (i: number, n: number): number => {
+    if (mode === "edge") return Math.min(Math.max(i, 0), n - 1);
+    if (mode === "wrap") return ((i % n) + n) % n;
+    const period = 2 * (n - 1);
+    const t = period === 0 ? 0 : ((i % period) + period) % period;
+    return t < n ? t : period - t;
+  };
+  const byAxis: [number, number[]][] = [];
+  for (let ax = 0; ax < r; ax++) {
+    const n = x.shape[ax]!;
+    if (begin[ax] === 0 && end[ax] === 0) continue;
+    if (mode === "reflect" && (begin[ax]! >= n || end[ax]! >= n)) throw unsupported(node, `a reflect pad of ${Math.max(begin[ax]!, end[ax]!)} on an axis of ${n} (it must be shorter than the axis)`);
+    byAxis.push([ax, Array.from({ length: begin[ax]! + n + end[ax]! }, (_, o) => source(o - begin[ax]!, n))]);
+  }
+  gathers(ctx, node, x, byAxis, node.outputs[0]!);
+}
+
+/** Tile by constant repeats: per repeated axis, a gather of 0…n−1 over and over. */
+function lowerTile(ctx: LowerCtx, node: GraphNode): void {
+  const x = ctx.input(node, node.inputs[0]!);
+  const reps = constInts(ctx, node, node.inputs[1]);
+  if (!reps || reps.length !== x.shape.length || reps.some((k) => !Number.isInteger(k) || k < 1)) throw unsupported(node, "a Tile whose repeats are not constant positive integers, one per axis");
+  const byAxis = reps.flatMap((k, ax): [number, number[]][] => (k === 1 ? [] : [[ax, Array.from({ length: k * x.shape[ax]! }, (_, o) => o % x.shape[ax]!)]]));
+  gathers(ctx, node, x, byAxis, node.outputs[0]!);
+}
+
+/** One gather index map per axis in turn (none: the input itself). */
+function gathers(ctx: LowerCtx, node: GraphNode, x: QTensor, byAxis: [number, number[]][], out: string): void {
+  if (byAxis.length === 0) {
+    ctx.qOf.set(out, x.name);
+    return;
+  }
+  let cur = x;
+  byAxis.forEach(([axis, indices], k) => {
+    const map: IndexMap = { type: "gather", axis, indices };
+    if (k === byAxis.length - 1) {
+      emitMap(ctx, node, [cur], map, out);
+      return;
+    }
+    const y = ctx.tensor(ctx.fresh(`${out}::axis${axis}`), cur.shape.map((d, i) => (i === axis ? indices.length : d)), cur, "activation");
+    ctx.op({ kind: "indexmap", source: node.id, inputs: [cur.name], output: y.name, map });
+    cur = y;
+  });
 }
 
 function lowerGather(ctx: LowerCtx, node: GraphNode): void {
@@ -467,7 +515,7 @@ export const BASIC_LOWERINGS: Readonly<Record<string, (ctx: LowerCtx, node: Grap
   Reshape: lowerReshape, Flatten: lowerReshape, Squeeze: lowerReshape, Unsqueeze: lowerReshape,
   Identity: lowerIdentity, Dropout: lowerIdentity,
   Transpose: lowerTranspose, Slice: lowerSlice, Split: lowerSplit, Concat: lowerConcat, Pad: lowerPad,
-  Gather: lowerGather, Where: lowerWhere,
+  Gather: lowerGather, Where: lowerWhere, Tile: lowerTile,
   MaxPool: lowerMaxPool, GlobalMaxPool: lowerMaxPool, AveragePool: lowerAvgPool, GlobalAveragePool: lowerAvgPool,
   ReduceMean: lowerReduce, ReduceSum: lowerReduce, ReduceMax: lowerReduce,
   BatchNormalization: lowerBatchNorm, PRelu: lowerPRelu,

@@ -44,7 +44,11 @@ function rowShapeOf(x: QTensor, axis = x.shape.length - 1): number[] {
   return x.shape.map((d, i) => (i === axis ? 1 : d));
 }
 
-export function lowerSoftmax(ctx: LowerCtx, node: GraphNode): void {
+/**
+ * What Softmax and LogSoftmax share: the row max m, the shifted d = x − m (x's scale), e = exp(d)
+ * by table (masked entries 0) and the row sum S of e requantized to 14 bits.
+ */
+function expRows(ctx: LowerCtx, node: GraphNode) {
   const x = ctx.input(node, node.inputs[0]!);
   const opsetDefault = ctx.g.opset >= 13 ? -1 : 1;
   // Any axis: the row max and sum are kept as 1 along it and broadcast back.
@@ -70,11 +74,28 @@ export function lowerSoftmax(ctx: LowerCtx, node: GraphNode): void {
   const sumBits = 14;
   const sq = ctx.internal(ctx.fresh(`${id}::sum_q`), rows, { signed: false, fixed: { k: sumBits - Math.ceil(Math.log2(n + 1)), bits: sumBits, signed: false } });
   ctx.requant(id, s, 1, sq);
+  return { id, n, rows, d, ev, sq };
+}
+
+export function lowerSoftmax(ctx: LowerCtx, node: GraphNode): void {
+  const { id, rows, ev, sq } = expRows(ctx, node);
   const rc = ctx.internal(ctx.fresh(`${id}::recip`), rows, { signed: false, fixed: SOFTMAX_RECIP_OUT });
   ctx.op({ kind: "lookup", source: id, inputs: [sq.name], output: rc.name, table: ctx.table({ fn: "reciprocal", params: {}, input: sq, output: rc }, id) });
-  const p = ctx.acc(ctx.fresh(`${id}::prob`), x.shape, ev.k + rc.k);
+  const p = ctx.acc(ctx.fresh(`${id}::prob`), ev.shape, ev.k + rc.k);
   ctx.op({ kind: "mul", source: id, inputs: [ev.name, rc.name], output: p.name });
   ctx.requantTo(node, p, node.outputs[0]!, false);
+}
+
+/** LogSoftmax: d − log S, log S ∈ [0, ln n] by table (14 bits). */
+export function lowerLogSoftmax(ctx: LowerCtx, node: GraphNode): void {
+  const { id, n, rows, d, sq } = expRows(ctx, node);
+  const top = Math.max(1, Math.log(n));
+  const lg = ctx.internal(ctx.fresh(`${id}::log_sum`), rows, { signed: false, fixed: { k: Math.floor(Math.log2((2 ** 14 - 1) / top)), bits: 14, signed: false } });
+  ctx.op({ kind: "lookup", source: id, inputs: [sq.name], output: lg.name, table: ctx.table({ fn: "log", params: {}, input: sq, output: lg }, id) });
+  const K = Math.max(d.k, lg.k);
+  const y = ctx.acc(ctx.fresh(`${id}::log_prob`), d.shape, K);
+  ctx.op({ kind: "add", source: id, inputs: [d.name, lg.name], output: y.name, coeffs: [2 ** (K - d.k), -(2 ** (K - lg.k))] });
+  ctx.requantTo(node, y, node.outputs[0]!);
 }
 
 /** Widths inside LayerNormalization (the input itself is capped at 13 bits by the limits). */

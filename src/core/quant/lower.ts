@@ -6,7 +6,7 @@ import { unsignedBitsFor } from "./fixed.ts";
 import { LowerCtx, MAX_ACTIVATION_BITS } from "./lower-context.ts";
 import { lowerConv, lowerGemm, lowerMatMul } from "./lower-linear.ts";
 import { BASIC_LOWERINGS } from "./lower-ops.ts";
-import { lowerGeluPattern, lowerLayerNorm, lowerSoftmax } from "./lower-transformer.ts";
+import { lowerGeluPattern, lowerLayerNorm, lowerLogSoftmax, lowerSoftmax } from "./lower-transformer.ts";
 import { lowerLrn } from "./lower-lrn.ts";
 import type { QGraph } from "./qgraph.ts";
 import type { ScaleSource } from "./scale-source.ts";
@@ -14,7 +14,7 @@ import type { ScaleSource } from "./scale-source.ts";
 const LOWERINGS: Readonly<Record<string, (ctx: LowerCtx, node: GraphNode) => void>> = {
   ...BASIC_LOWERINGS,
   Gemm: lowerGemm, MatMul: lowerMatMul, Conv: lowerConv,
-  Softmax: lowerSoftmax, LayerNormalization: lowerLayerNorm, LRN: lowerLrn,
+  Softmax: lowerSoftmax, LogSoftmax: lowerLogSoftmax, LayerNormalization: lowerLayerNorm, LRN: lowerLrn,
 };
 
 /** ONNX ops the quantizer lowers. */
