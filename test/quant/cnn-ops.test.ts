@@ -141,6 +141,18 @@ describe("activations of mobile and other exported models", () => {
     { name: "Pow by a constant 2 (older LayerNorm exports)", nodes: [{ op: "Pow", in: ["x", "c"], out: ["y"] }], init: [f32([], [2])], tol: 0.1 },
     { name: "Max with a constant first", nodes: [{ op: "Max", in: ["c", "x"], out: ["y"] }], init: [f32([], [-0.5])] },
     { name: "Min with a constant (ReLU6's upper half)", nodes: [{ op: "Min", in: ["x", "c"], out: ["y"] }], init: [f32([], [0.75])] },
+    { name: "Div by a constant tensor with negative entries", nodes: [{ op: "Div", in: ["x", "c"], out: ["y"] }], init: [f32([12], [2, -4, 3, 5, -1.5, 8, 2, 2, -2, 6, 4, 3])] },
+    { name: "Div by an activation (Softsign written out: x / (1 + |x|))", nodes: [{ op: "Abs", in: ["x"], out: ["a"] }, { op: "Add", in: ["a", "c"], out: ["b"] }, { op: "Div", in: ["x", "b"], out: ["y"] }], init: [f32([], [1])] },
+    {
+      // torch's LayerNorm before opset 17: ReduceMean, Sub, Pow, ReduceMean, Add ε, Sqrt, Div.
+      name: "LayerNorm written out (opset < 17 exports)", shape: [2, 16], tol: 0.1,
+      nodes: [
+        { op: "ReduceMean", in: ["x"], out: ["m"], attrs: { axes: ints([-1]) } }, { op: "Sub", in: ["x", "m"], out: ["d"] },
+        { op: "Pow", in: ["d", "c"], out: ["d2"] }, { op: "ReduceMean", in: ["d2"], out: ["v"], attrs: { axes: ints([-1]) } },
+        { op: "Add", in: ["v", "eps"], out: ["ve"] }, { op: "Sqrt", in: ["ve"], out: ["sd"] }, { op: "Div", in: ["d", "sd"], out: ["y"] },
+      ],
+      init: [f32([], [2]), { ...f32([], [1e-5]), name: "eps" }],
+    },
     { name: "PRelu with one slope", nodes: [{ op: "PRelu", in: ["x", "c"], out: ["y"] }], init: [f32([1], [0.2])] },
     { name: "PRelu with a slope per channel", nodes: [{ op: "PRelu", in: ["x", "c"], out: ["y"] }], init: [f32([3, 1, 1], [0.1, 0.25, -0.3])], shape: [1, 3, 2, 2] },
   ];

@@ -7,6 +7,7 @@ import { QuantError } from "./errors.ts";
 import { lowerForPlan } from "./lower.ts";
 import { layerNormInternals } from "./lower-transformer.ts";
 import { lrnInternals } from "./lower-lrn.ts";
+import { divInternals } from "./lower-ops.ts";
 import { planOf, type ChosenType, type QuantPlan } from "./plan.ts";
 import type { QGraph, QTable, QType } from "./qgraph.ts";
 import type { ScaleSource, TypeRequest } from "./scale-source.ts";
@@ -87,8 +88,10 @@ export function observeSample(graph: Graph, sample: Readonly<Record<string, Tens
     const t = sample[inp.name];
     if (t && isFloat(t.dtype)) obs.observe(inp.name, t.data as ArrayLike<number>);
   }
-  // Ops whose lowering asks for statistics of values inside them: their inputs are kept until they run.
-  const inner = new Set(graph.nodes.filter((n) => Object.hasOwn(INTERNALS, n.opType)).map((n) => n.inputs[0]!));
+  // Ops whose lowering asks for statistics of values inside them: the input those are computed
+  // from is kept until they run (a Div's divisor only when it is not a constant).
+  const needs = (n: GraphNode) => (Object.hasOwn(INTERNALS, n.opType) ? n.inputs[INTERNALS[n.opType]!.input] : undefined);
+  const inner = new Set(graph.nodes.map(needs).filter((x): x is string => x !== undefined && x !== "" && !graph.constants.has(x)));
   const kept = new Map<string, Tensor>();
   for (const n of inner) if (sample[n]) kept.set(n, sample[n]);
   const out = evaluate(graph, sample, {
@@ -99,9 +102,8 @@ export function observeSample(graph: Graph, sample: Readonly<Record<string, Tens
         obs.observe(name, t.data as ArrayLike<number>);
         if (inner.has(name)) kept.set(name, t);
       });
-      const internals = Object.hasOwn(INTERNALS, node.opType) ? INTERNALS[node.opType] : undefined;
-      const x = internals && kept.get(node.inputs[0]!);
-      if (internals && x) for (const [k, v] of Object.entries(internals(node, x))) obs.observe(k, v);
+      const from = needs(node), x = from !== undefined ? kept.get(from) : undefined;
+      if (x) for (const [k, v] of Object.entries(INTERNALS[node.opType]!.values(node, x))) obs.observe(k, v);
       onNode?.(node, outputs);
     },
   });
@@ -110,8 +112,10 @@ export function observeSample(graph: Graph, sample: Readonly<Record<string, Tens
 }
 
 /** The float values inside an op that its lowering quantizes, by op type. */
-const INTERNALS: Readonly<Record<string, (node: GraphNode, x: Tensor) => Record<string, Float64Array>>> = {
-  LayerNormalization: layerNormInternals, LRN: lrnInternals,
+const INTERNALS: Readonly<Record<string, { input: number; values: (node: GraphNode, x: Tensor) => Record<string, Float64Array> }>> = {
+  LayerNormalization: { input: 0, values: layerNormInternals },
+  LRN: { input: 0, values: lrnInternals },
+  Div: { input: 1, values: divInternals },
 };
 
 /** Answers the lowering's type requests from observations and options. */

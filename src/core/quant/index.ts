@@ -64,6 +64,8 @@
  *   type (one bit of headroom for the circuit's quotient-range check); when no shift under
  *   that bound reaches 2^−10, acc is first requantized to 16 bits (M = 1, shift). The plan records channelScales per weight and
  *   channelM per such requant.
+ * - Div by another constant: a mul by the constant 1/C; by an activation b: a ⊙ r, r = 1/b by a
+ *   reciprocal table over b's type, r's type from the observed 1/b (full range).
  * - LogSoftmax: as Softmax up to S, then d − log S (log table, 14-bit).
  * - Softmax (any axis; opset < 13 when the flattened dimensions have one above 1): m = reducemax; d = x − m; requant d to 13-bit k=8 (clamped ≤ 0); e =
  *   exp table (14-bit unsigned, k=13); masked (−∞ Where) entries set to 0; S = rowsum e;

@@ -1,5 +1,5 @@
 // Lowering of elementwise, table, pooling, reduction and shape ops into primitive integer ops.
-import { Attrs, sizeOf, slidingWindow, type GraphNode } from "../graph/index.ts";
+import { Attrs, sizeOf, slidingWindow, type GraphNode, type Tensor } from "../graph/index.ts";
 import { QuantError } from "./errors.ts";
 import { quantizeValue, typeMin } from "./fixed.ts";
 import { opWindow, type LowerCtx } from "./lower-context.ts";
@@ -77,10 +77,42 @@ function lowerMul(ctx: LowerCtx, node: GraphNode): void {
   ctx.requantTo(node, acc, out);
 }
 
+/**
+ * a / c for a positive constant scalar: one requant. a / C for any other constant: a times the
+ * constant 1/C. a / b for an activation b: a times 1/b by a reciprocal table (what older exports
+ * of LayerNorm do, x / √(var + ε)), 1/b's type calibrated from its observed values (divInternals).
+ */
 function lowerDiv(ctx: LowerCtx, node: GraphNode): void {
-  const c = ctx.scalar(node.inputs[1]!);
-  if (c === undefined || !(c > 0) || !Number.isFinite(c)) throw unsupported(node, "division by anything but a positive constant");
-  scaleBy(ctx, node, ctx.input(node, node.inputs[0]!), 1 / c, node.outputs[0]!);
+  const [an, bn] = node.inputs as [string, string];
+  const out = node.outputs[0]!;
+  const c = ctx.scalar(bn);
+  if (c !== undefined && c > 0 && Number.isFinite(c) && !ctx.constant(an)) {
+    scaleBy(ctx, node, ctx.input(node, an), 1 / c, out);
+    return;
+  }
+  const a = operand(ctx, node, an);
+  const divisor = ctx.constant(bn);
+  let r: QTensor;
+  if (divisor) {
+    const inv = Array.from(divisor.data as ArrayLike<number>, (v) => 1 / Number(v));
+    if (!inv.every(Number.isFinite)) throw unsupported(node, "division by a constant that holds 0");
+    r = ctx.constTensor(ctx.fresh(`${node.id}::recip`), divisor.shape, inv, "const");
+  } else {
+    const b = ctx.input(node, bn);
+    r = ctx.internal(ctx.fresh(`${node.id}::recip`), b.shape, { signed: b.signed, stat: `${node.id}::recip`, fullRange: true });
+    ctx.op({ kind: "lookup", source: node.id, inputs: [b.name], output: r.name, table: ctx.table({ fn: "reciprocal", params: {}, input: { k: b.k, bits: b.bits, signed: b.signed }, output: { k: r.k, bits: r.bits, signed: r.signed } }, node.id) });
+  }
+  const acc = ctx.acc(ctx.fresh(`${out}::acc`), ctx.shapeOf(out), a.k + r.k);
+  ctx.op({ kind: "mul", source: node.id, inputs: [a.name, r.name], output: acc.name });
+  ctx.requantTo(node, acc, out);
+}
+
+/** The reciprocals of a Div's activation divisor (keyed like the lowering's request; 1/0 left out). */
+export function divInternals(node: GraphNode, b: Tensor): Record<string, Float64Array> {
+  const d = b.data as ArrayLike<number>, inv = new Float64Array(d.length);
+  let n = 0;
+  for (let i = 0; i < d.length; i++) if (d[i] !== 0) inv[n++] = 1 / d[i]!;
+  return { [`${node.id}::recip`]: inv.subarray(0, n) };
 }
 
 /** y = f·x as one requant (multiplier M, shift s). */
