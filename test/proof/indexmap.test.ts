@@ -16,6 +16,8 @@ const CASES: MapCase[] = [
   // ShuffleNet's channel split and merge: 7 dimensions above 1 in all, 3 before the shared 3x5.
   { name: "reshape 12x3x5 to 3x4x3x5 (channel groups)", xs: [[1, 12, 3, 5]], y: [1, 3, 4, 3, 5], map: { type: "reshape" } },
   { name: "reshape 4x3x3x5 to 12x3x5 (groups merged)", xs: [[1, 4, 3, 3, 5]], y: [1, 12, 3, 5], map: { type: "reshape" } },
+  // A transposed conv's input: zeros between copies, a border added on one axis and cropped on the other.
+  { name: "upsample by 2 and 3 with starts 1 and -1", xs: [[1, 2, 3, 4]], y: [1, 2, 7, 9], map: { type: "upsample", factors: [1, 1, 2, 3], starts: [0, 0, 1, -1] } },
   { name: "gather indices 2, 0, 4, 4 on the last axis", xs: [[1, 2, 5]], y: [1, 2, 4], map: { type: "gather", axis: 2, indices: [2, 0, 4, -1] } },
 ];
 

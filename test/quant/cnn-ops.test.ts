@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../../src/core/eval/index.ts";
 import { loadGraph, type Graph } from "../../src/core/graph/index.ts";
-import { makeModel, type NodeSpec } from "../../src/core/graph/test-models.ts";
+import { makeModel, xorshift32, type NodeSpec } from "../../src/core/graph/test-models.ts";
 import { calibrate, generatedSamples, QuantError, runOutputsAsFloat } from "../../src/core/quant/index.ts";
 import { compilePlan, type GraphSpec } from "../../src/core/circuit/index.ts";
 import { decodeModel } from "../../src/core/onnx/index.ts";
@@ -86,6 +86,31 @@ describe("classic CNN ops", () => {
     expect(r.worst).toBeLessThan(0.05);
     expect(r.proof).toEqual(proved);
   });
+
+  // Decoders of UNets and GAN generators: stride 2 with pads and output_padding, groups, dilation, 1-D.
+  const convT: { name: string; x: number[]; w: number[]; attrs: NodeSpec["attrs"]; bias?: boolean }[] = [
+    { name: "stride 2, pads 1, output_padding 1, with bias", x: [1, 3, 4, 4], w: [3, 2, 3, 3], attrs: { strides: ints([2, 2]), pads: ints([1, 1, 1, 1]), output_padding: ints([1, 1]) }, bias: true },
+    { name: "2 groups, stride (1, 2), kernel 2x3", x: [1, 4, 3, 5], w: [4, 1, 2, 3], attrs: { strides: ints([1, 2]), group: int(2) } },
+    { name: "dilation 2 and pads larger than the kernel's reach on one side", x: [1, 2, 5, 5], w: [2, 2, 2, 2], attrs: { dilations: ints([2, 2]), pads: ints([2, 0, 2, 1]) } },
+    { name: "1-D, stride 3", x: [1, 2, 6], w: [2, 3, 4], attrs: { strides: ints([3]) } },
+  ];
+  for (const c of convT) {
+    it(`ConvTranspose, ${c.name}`, () => {
+      const rng = xorshift32(c.x.length * 31 + c.w[0]!);
+      const n = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
+      const g = loadGraph(makeModel({
+        inputs: [["x", "float32", c.x]], outputs: [["y"]],
+        initializers: [
+          { name: "w", dtype: "float32", dims: c.w, data: Float32Array.from({ length: n(c.w) }, () => rng() - 0.5) },
+          ...(c.bias ? [{ name: "b", dtype: "float32" as const, dims: [c.w[1]! * 1], data: Float32Array.from({ length: c.w[1]! }, () => rng() - 0.5) }] : []),
+        ],
+        nodes: [{ op: "ConvTranspose", in: c.bias ? ["x", "w", "b"] : ["x", "w"], out: ["y"], attrs: c.attrs }],
+      }));
+      const r = check(g);
+      expect(r.worst).toBeLessThan(0.05);
+      expect(r.proof).toEqual(proved);
+    });
+  }
 
   it("AveragePool excluding padding (count_include_pad = 0): each border window divides by its own count", () => {
     const r = check(model([1, 2, 5, 5], [{ op: "AveragePool", in: ["x"], out: ["y"], attrs: { kernel_shape: ints([3, 3]), pads: ints([1, 1, 1, 1]), strides: ints([2, 2]) } }]));

@@ -166,7 +166,7 @@ function window(c: Check, v: Json, path: string): Window {
 }
 
 function indexMap(c: Check, v: Json, path: string): IndexMap {
-  const type = c.oneOf((v as { type?: Json } | null)?.type, `${path}.type`, ["reshape", "transpose", "slice", "concat", "pad", "gather"] as const);
+  const type = c.oneOf((v as { type?: Json } | null)?.type, `${path}.type`, ["reshape", "transpose", "slice", "concat", "pad", "gather", "upsample"] as const);
   switch (type) {
     case "reshape":
       c.obj(v, path, ["type"]);
@@ -186,6 +186,10 @@ function indexMap(c: Check, v: Json, path: string): IndexMap {
     case "pad": {
       const o = c.obj(v, path, ["type", "padBegin"]);
       return { type, padBegin: c.ints(o.padBegin, `${path}.padBegin`, 0, GRAPH_LIMITS.dim) };
+    }
+    case "upsample": {
+      const o = c.obj(v, path, ["type", "factors", "starts"]);
+      return { type, factors: c.ints(o.factors, `${path}.factors`, 1, GRAPH_LIMITS.dim), starts: c.ints(o.starts, `${path}.starts`, -GRAPH_LIMITS.dim, GRAPH_LIMITS.dim) };
     }
     case "gather": {
       const o = c.obj(v, path, ["type", "axis", "indices"]);

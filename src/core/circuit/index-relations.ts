@@ -2,7 +2,8 @@
 // Transpose / Slice / Concat / Pad / Gather by public index"): for each input x_j, the claim on y
 // becomes Σ_i Ĩ_j(r, i)·x̃_j(i) against a relation the verifier evaluates itself:
 // - axes: per dimension i = step·o + start, o < out, i < in (Slice with any start and step, Pad,
-//   each input of a Concat): O(bits) per dimension by the relation automaton;
+//   each input of a Concat), or o = step·i + start (zeros inserted: a transposed conv's input):
+//   O(bits) per dimension by the relation automaton;
 // - flat: Σ_d stride_out·o_d = Σ_d stride_in·i_d over live coordinates (Reshape and Flatten of
 //   non-power-of-two shapes): one linear constraint, O(bits), over the dimensions before a
 //   trailing block both shapes share; that block's axes map to themselves;
@@ -21,6 +22,8 @@ export interface AxisMap {
   inLog: number;
   step: number;
   start: number;
+  /** The other way round: o = step·i + start (zeros between the copies). */
+  up?: boolean;
 }
 
 export type MapRelation =
@@ -37,7 +40,7 @@ const axisOf = (out: number, inn: number, step: number, start: number): AxisMap 
 export function axisMapRelation(a: AxisMap): Relation {
   return {
     vars: [{ bits: a.outLog, bound: a.out }, { bits: a.inLog, bound: a.in }],
-    constraints: [{ coeffs: [a.step, -1], constant: a.start, kind: "eq" }],
+    constraints: [a.up ? { coeffs: [1, -a.step], constant: -a.start, kind: "eq" } : { coeffs: [a.step, -1], constant: a.start, kind: "eq" }],
   };
 }
 
@@ -50,6 +53,8 @@ export function mapRelations(map: IndexMap, inShapes: readonly number[][], outSh
       return [{ kind: "axes", axes: outShape.map((o, d) => axisOf(o, x[d]!, map.steps[d]!, map.starts[d]!)) }];
     case "pad":
       return [{ kind: "axes", axes: outShape.map((o, d) => axisOf(o, x[d]!, 1, -map.padBegin[d]!)) }];
+    case "upsample":
+      return [{ kind: "axes", axes: outShape.map((o, d) => ({ ...axisOf(o, x[d]!, map.factors[d]!, map.starts[d]!), up: true })) }];
     case "concat": {
       let off = 0;
       return inShapes.map((s) => {

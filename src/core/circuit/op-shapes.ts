@@ -101,6 +101,9 @@ function indexMapShapeProblem(map: Extract<QOp, { kind: "indexmap" }>["map"], in
       return null;
     case "pad":
       return map.padBegin.length === r ? null : bad("needs a pad per axis");
+    case "upsample":
+      if (map.factors.length !== r || map.starts.length !== r) return bad("needs a factor and a start per axis");
+      return map.factors.every((f) => Number.isInteger(f) && f >= 1) ? null : bad("needs whole factors ≥ 1");
     case "concat": {
       if (map.axis >= r) return bad(`has no axis ${map.axis}`);
       const along = ins.reduce((a, s) => a + s[map.axis]!, 0);

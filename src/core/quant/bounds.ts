@@ -86,7 +86,7 @@ export function opInterval(g: QGraph, op: QOp, at: (n: string) => Interval): Int
     case "select":
       return { lo: Math.min(x.lo, op.fill), hi: Math.max(x.hi, op.fill) };
     case "indexmap":
-      return op.map.type === "pad" ? withZero(x) : op.inputs.map(at).reduce((a, b) => ({ lo: Math.min(a.lo, b.lo), hi: Math.max(a.hi, b.hi) }));
+      return op.map.type === "pad" || op.map.type === "upsample" ? withZero(x) : op.inputs.map(at).reduce((a, b) => ({ lo: Math.min(a.lo, b.lo), hi: Math.max(a.hi, b.hi) }));
     case "embed":
       return at(op.inputs[1]!);
     case "requant":

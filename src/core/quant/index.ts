@@ -29,7 +29,8 @@
  *   max|acc|·M + 2^(s−1) < 2^29; a larger factor under which every nonzero acc saturates is
  *   M = max(−lo, hi), s = 0 (exact).
  * - linear: acc = Σ x·w + bias (Gemm/MatMul by a weight as [N, K]; Conv with pads, strides,
- *   groups, dilations, zero padding; a following BatchNormalization or bias Add is folded).
+ *   groups, dilations, zero padding; a following BatchNormalization or bias Add is folded;
+ *   ConvTranspose: an upsample index map (zeros between) then a stride-1 conv by the flipped kernel).
  *   matmul2: acc = a @ b of two activations. add: acc = Σ c_i·x_i with c_i = ±2^(K−k_i),
  *   K = max k_i (broadcast). Add/Sub are one add; Sum of n ≥ 2 inputs is a chain of n−1
  *   two-input adds at that K in input order (one input: the identity). mul: acc = a ⊙ b (broadcast).
@@ -48,7 +49,8 @@
  *   sum by a constant 1/count per output position (12 bits) first. reducemax / rowsum along
  *   one axis (kept as size 1).
  * - indexmap: Reshape/Flatten/Squeeze/Unsqueeze/Transpose/Slice/Split/Concat/Pad(0)/Gather by
- *   constant indices as an explicit map out[i] = in[map[i]] (−1 → 0); Pad in reflect, edge or
+ *   constant indices as an explicit map out[i] = in[map[i]] (−1 → 0); upsample: o = f·i + start
+ *   per axis, zeros elsewhere; Pad in reflect, edge or
  *   wrap mode and Tile are a gather per padded or repeated axis; type unchanged (Concat
  *   inputs requantized to the output's type first). select: y = mask ? fill : x for a
  *   constant mask (Where; a fill below the type's range is the type's minimum and stands for

@@ -62,6 +62,20 @@ export function indexMapOf(map: IndexMap, inShapes: readonly (readonly number[])
         out[i] = j;
       });
       return out;
+    case "upsample":
+      forEachCoord(outShape, (i, c) => {
+        let j = 0;
+        for (let d = 0; d < c.length; d++) {
+          const v = c[d]! - map.starts[d]!, f = map.factors[d]!;
+          if (v < 0 || v % f !== 0 || v / f >= x[d]!) {
+            j = -1;
+            break;
+          }
+          j += (v / f) * xs[d]!;
+        }
+        out[i] = j;
+      });
+      return out;
     case "concat": {
       const a = map.axis;
       const offsets: number[] = [];

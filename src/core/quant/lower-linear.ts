@@ -1,6 +1,6 @@
 // Lowering of the linear ops: Gemm, MatMul (by a weight, or between two activations) and
 // Conv, with a following bias Add or BatchNormalization folded into the weights and bias.
-import { Attrs, sizeOf, slidingWindow, type GraphNode, type Tensor } from "../graph/index.ts";
+import { Attrs, sizeOf, slidingWindow, transposedWindow, type GraphNode, type Tensor } from "../graph/index.ts";
 import { opWindow, type LowerCtx } from "./lower-context.ts";
 import { unsupported } from "./lower-ops.ts";
 import type { QTensor, Window } from "./qgraph.ts";
@@ -126,4 +126,44 @@ export function lowerConv(ctx: LowerCtx, node: GraphNode): void {
   const window = opWindow(win);
   const hasBias = Boolean(node.inputs[2]) || out !== node.outputs[0];
   emitLinear(ctx, node, x, node.inputs[1]!, [...W.shape], w, hasBias ? { name: biasName, values: b } : undefined, out, { group, window });
+}
+
+/**
+ * ConvTranspose as an ordinary conv: the input upsampled with zeros between (an index map,
+ * o = stride·i + dilation·(k−1) − padBegin per spatial axis, which also pads or crops the
+ * borders), then a stride-1 conv by the kernel flipped in space with its channel axes swapped
+ * per group: Σ_t up[p + d·t]·w[k−1−t] = Σ_{i, t: p = s·i − pb + d·t} x[i]·w[t], the definition.
+ */
+export function lowerConvTranspose(ctx: LowerCtx, node: GraphNode): void {
+  const W = ctx.constant(node.inputs[1]!);
+  if (!W) throw unsupported(node, "a ConvTranspose whose weight is not a constant");
+  const x = ctx.input(node, node.inputs[0]!);
+  const spatial = x.shape.slice(2), r = spatial.length;
+  if (r < 1 || r > 2) throw unsupported(node, `a ${r}-D transposed convolution`);
+  const attrs = new Attrs(node.attributes, node.id);
+  const kernel = W.shape.slice(2);
+  const win = transposedWindow({ node: node.id }, attrs, spatial, kernel);
+  const group = attrs.int("group", 1);
+  const [C, Mg] = W.shape as [number, number];
+  const Cg = C / group, M = Mg * group, kprod = sizeOf(kernel);
+  // The upsampled input: long enough for a stride-1, unpadded conv to give win.out.
+  const starts = [0, 0, ...kernel.map((k, d) => win.dilations[d]! * (k - 1) - win.padBegin[d]!)];
+  const upShape = [x.shape[0]!, x.shape[1]!, ...win.out.map((o, d) => o + win.dilations[d]! * (kernel[d]! - 1))];
+  const up = ctx.tensor(ctx.fresh(`${node.id}::upsampled`), upShape, x, "activation");
+  ctx.op({ kind: "indexmap", source: node.id, inputs: [x.name], output: up.name, map: { type: "upsample", factors: [1, 1, ...win.strides], starts } });
+  // Conv weight [M, Cg, k…]: w'[g·Mg + m, c, t] = W[g·Cg + c, m, k−1−t].
+  const wd = W.data as ArrayLike<number>, w = new Float64Array(M * Cg * kprod);
+  for (let g = 0; g < group; g++) {
+    for (let m = 0; m < Mg; m++) {
+      for (let c = 0; c < Cg; c++) {
+        for (let t = 0; t < kprod; t++) w[((g * Mg + m) * Cg + c) * kprod + t] = Number(wd[((g * Cg + c) * Mg + m) * kprod + (kprod - 1 - t)]);
+      }
+    }
+  }
+  const ones = kernel.map(() => 1), zeros = kernel.map(() => 0);
+  const window: Window = { kernel, strides: ones, dilations: win.dilations, padBegin: zeros, padEnd: zeros };
+  const B = node.inputs[2] ? ctx.constant(node.inputs[2]) : undefined;
+  if (node.inputs[2] && !B) throw unsupported(node, "a ConvTranspose whose bias is not a constant");
+  const bias = B ? { name: node.inputs[2]!, values: floats(B) } : undefined;
+  emitLinear(ctx, node, up, node.inputs[1]!, [M, Cg, ...kernel], w, bias, node.outputs[0]!, { group, window });
 }

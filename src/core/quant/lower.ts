@@ -4,7 +4,7 @@ import { isFloat, type Graph, type GraphNode } from "../graph/index.ts";
 import { QuantError } from "./errors.ts";
 import { unsignedBitsFor } from "./fixed.ts";
 import { LowerCtx, MAX_ACTIVATION_BITS } from "./lower-context.ts";
-import { lowerConv, lowerGemm, lowerMatMul } from "./lower-linear.ts";
+import { lowerConv, lowerConvTranspose, lowerGemm, lowerMatMul } from "./lower-linear.ts";
 import { BASIC_LOWERINGS } from "./lower-ops.ts";
 import { lowerGeluPattern, lowerLayerNorm, lowerLogSoftmax, lowerSoftmax } from "./lower-transformer.ts";
 import { lowerLrn } from "./lower-lrn.ts";
@@ -13,7 +13,7 @@ import type { ScaleSource } from "./scale-source.ts";
 
 const LOWERINGS: Readonly<Record<string, (ctx: LowerCtx, node: GraphNode) => void>> = {
   ...BASIC_LOWERINGS,
-  Gemm: lowerGemm, MatMul: lowerMatMul, Conv: lowerConv,
+  Gemm: lowerGemm, MatMul: lowerMatMul, Conv: lowerConv, ConvTranspose: lowerConvTranspose,
   Softmax: lowerSoftmax, LogSoftmax: lowerLogSoftmax, LayerNormalization: lowerLayerNorm, LRN: lowerLrn,
 };
 

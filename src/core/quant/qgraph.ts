@@ -107,7 +107,9 @@ export type IndexMap =
   | { type: "slice"; starts: number[]; steps: number[] }
   | { type: "concat"; axis: number }
   | { type: "pad"; padBegin: number[] }
-  | { type: "gather"; axis: number; indices: number[] };
+  | { type: "gather"; axis: number; indices: number[] }
+  /** y[o] = x[i] where o_d = factors_d·i_d + starts_d on every axis; 0 elsewhere (zeros between, as a transposed conv needs). */
+  | { type: "upsample"; factors: number[]; starts: number[] };
 
 /** y = mask ? fill : x, with `mask` a constant 0/1 tensor (inputs[1]) broadcast to x. */
 export interface SelectOp extends OpBase {

@@ -48,9 +48,16 @@ export function forwardIndexRelation(ctx: Pick<ProverCtx, "plan" | "values">, op
   return out;
 }
 
-/** Σ_o eq(r, o)·[i = step·o + start] over the input axis' padded range. */
+/** Σ_o eq(r, o)·[i = step·o + start] (up: [o = step·i + start]) over the input axis' padded range. */
 function axisVector(a: AxisMap, r: Uint32Array): Uint32Array {
   const eq = eqTable(r), out = new Uint32Array(4 * 2 ** a.inLog);
+  if (a.up) {
+    for (let i = 0; i < a.in; i++) {
+      const o = a.step * i + a.start;
+      if (o >= 0 && o < a.out) out.set(eq.subarray(4 * o, 4 * o + 4), 4 * i);
+    }
+    return out;
+  }
   for (let o = 0; o < a.out; o++) {
     const i = a.step * o + a.start;
     if (i >= 0 && i < a.in) out.set(eq.subarray(4 * o, 4 * o + 4), 4 * i);
