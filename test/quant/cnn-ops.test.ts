@@ -190,9 +190,34 @@ describe("activations of mobile and other exported models", () => {
     });
   }
 
-  it("Max of two activations and Pow by an input are refused with the reason", () => {
-    const two = loadGraph(makeModel({ inputs: [["x", "float32", [1, 4]], ["z", "float32", [1, 4]]], outputs: [["y"]], nodes: [{ op: "Max", in: ["x", "z"], out: ["y"] }] }));
-    expect(() => calibrate(two, generatedSamples(two, 2, 1))).toThrow(/Max of two activations \(one of them must be a constant scalar\)/);
+  for (const op of ["Max", "Min"] as const) {
+    it(`${op} of two activations: b + relu(a − b) (a − relu(a − b)), the relu a requant's clamp`, () => {
+      const g = loadGraph(makeModel({ inputs: [["x", "float32", [1, 12]], ["z", "float32", [1, 12]]], outputs: [["y"]], nodes: [{ op: "Mul", in: ["z", "c"], out: ["z2"] }, { op, in: ["x", "z2"], out: ["y"] }], initializers: [f32([], [0.5])] }));
+      const r = check(g);
+      expect(r.worst).toBeLessThan(0.05);
+      expect(r.proof).toEqual(proved);
+    });
+  }
+
+  it("Gemm of two activations (torch's addmm): transposes, alpha, and a constant C scaled by beta", () => {
+    const g = loadGraph(makeModel({
+      inputs: [["x", "float32", [4, 3]], ["z", "float32", [5, 3]]], outputs: [["y"]],
+      initializers: [{ ...f32([5], [0.5, -1, 0.25, 2, 0]), name: "bias" }],
+      nodes: [{ op: "Gemm", in: ["x", "z", "bias"], out: ["y"], attrs: { transB: int(1), alpha: float(0.5), beta: float(2) } }],
+    }));
+    const r = check(g);
+    // Products of two 8-bit inputs, outputs over ±4…6: a few output steps of error.
+    expect(r.worst).toBeLessThan(0.15);
+    expect(r.proof).toEqual(proved);
+    const t = loadGraph(makeModel({ inputs: [["x", "float32", [3, 4]], ["z", "float32", [3, 5]]], outputs: [["y"]], nodes: [{ op: "Gemm", in: ["x", "z"], out: ["y"], attrs: { transA: int(1) } }] }));
+    const rt = check(t);
+    expect(rt.worst).toBeLessThan(0.15);
+    expect(rt.proof).toEqual(proved);
+  });
+
+  it("a Max of three inputs and a Pow by an input are refused with the reason", () => {
+    const three = loadGraph(makeModel({ inputs: [["x", "float32", [1, 4]], ["z", "float32", [1, 4]], ["w", "float32", [1, 4]]], outputs: [["y"]], nodes: [{ op: "Max", in: ["x", "z", "w"], out: ["y"] }] }));
+    expect(() => calibrate(three, generatedSamples(three, 2, 1))).toThrow(/Max of other than two inputs/);
     const pow = loadGraph(makeModel({ inputs: [["x", "float32", [1, 4]], ["z", "float32", [1, 4]]], outputs: [["y"]], nodes: [{ op: "Exp", in: ["x"], out: ["e"] }, { op: "Pow", in: ["e", "z"], out: ["y"] }] }));
     expect(() => calibrate(pow, generatedSamples(pow, 2, 1))).toThrow(/Pow whose exponent is not a constant scalar/);
   });

@@ -31,7 +31,8 @@
  * - linear: acc = Σ x·w + bias (Gemm/MatMul by a weight as [N, K]; Conv with pads, strides,
  *   groups, dilations, zero padding; a following BatchNormalization or bias Add is folded;
  *   ConvTranspose: an upsample index map (zeros between) then a stride-1 conv by the flipped kernel).
- *   matmul2: acc = a @ b of two activations. add: acc = Σ c_i·x_i with c_i = ±2^(K−k_i),
+ *   matmul2: acc = a @ b of two activations (MatMul; Gemm with transposes as index maps, alpha
+ *   in the requant, C added). Max/Min of two activations: b + relu(a − b) / a − relu(a − b). add: acc = Σ c_i·x_i with c_i = ±2^(K−k_i),
  *   K = max k_i (broadcast). Add/Sub are one add; Sum of n ≥ 2 inputs is a chain of n−1
  *   two-input adds at that K in input order (one input: the identity). mul: acc = a ⊙ b (broadcast).
  * - lookup: y = T[x − min(x's type)], T over the input type's whole range (≤ 2^16 rows unless
@@ -41,7 +42,7 @@
  *   Sigmoid, Tanh, Erf, GELU (the exported Div/Erf/Add/Mul/Mul subgraph is one table), Exp,
  *   Reciprocal, Sqrt, Softplus, Clip, HardSigmoid, HardSwish, Elu, Selu, Softsign, Abs, Neg,
  *   Log (log of x ≤ 0 saturates to the minimum), Pow by a constant scalar (a fractional power
- *   of x < 0 is 0), Max/Min with a constant scalar, PRelu with one slope (per-channel slopes:
+ *   of x < 0 is 0), Max/Min with a constant scalar (a table), PRelu with one slope (per-channel slopes:
  *   relu(x) + a ⊙ min(x, 0), two tables, a mul and an add). A value outside the table's domain is an error naming
  *   the node and value, unless the table says saturate.
  * - maxpool: integer max over the window, padding excluded; sumpool: sum, padding as 0, then a

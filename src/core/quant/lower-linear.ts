@@ -49,9 +49,12 @@ function foldBiasAdd(ctx: LowerCtx, out: string, n: number): { bias?: { name: st
 
 export function lowerGemm(ctx: LowerCtx, node: GraphNode): void {
   const a = new Attrs(node.attributes, node.id);
-  if (a.int("transA", 0) !== 0) throw unsupported(node, "transA=1");
   const W = ctx.constant(node.inputs[1]!);
-  if (!W) throw unsupported(node, "a Gemm whose B is not a constant");
+  if (!W) {
+    lowerGemm2(ctx, node);
+    return;
+  }
+  if (a.int("transA", 0) !== 0) throw unsupported(node, "transA=1 with a constant B");
   const x = ctx.input(node, node.inputs[0]!);
   const alpha = a.float("alpha", 1), beta = a.float("beta", 1);
   const [r, c] = W.shape as [number, number];
@@ -68,6 +71,45 @@ export function lowerGemm(ctx: LowerCtx, node: GraphNode): void {
     bias = { name: cName, values: values.map((v) => v * beta) };
   }
   emitLinear(ctx, node, x, node.inputs[1]!, [N, K], w, bias, node.outputs[0]!);
+}
+
+/**
+ * Gemm of two activations (torch's addmm/mm): matmul2, the transposes as index maps, alpha in
+ * the requant; C (a constant, or an activation when beta = alpha) added at the product's scale.
+ */
+function lowerGemm2(ctx: LowerCtx, node: GraphNode): void {
+  const a = new Attrs(node.attributes, node.id);
+  const alpha = a.float("alpha", 1), beta = a.float("beta", 1);
+  if (!(alpha > 0)) throw unsupported(node, `a Gemm of two activations with alpha ${alpha} (it must be positive)`);
+  const operand = (name: string, trans: boolean): QTensor => {
+    const c = ctx.constant(name);
+    const t = c ? ctx.constTensor(ctx.fresh(name), c.shape, c.data as ArrayLike<number>, "const") : ctx.input(node, name);
+    if (!trans) return t;
+    const y = ctx.tensor(ctx.fresh(`${name}::T`), [t.shape[1]!, t.shape[0]!], t, "activation");
+    ctx.op({ kind: "indexmap", source: node.id, inputs: [t.name], output: y.name, map: { type: "transpose", perm: [1, 0] } });
+    return y;
+  };
+  const A = operand(node.inputs[0]!, a.int("transA", 0) !== 0), B = operand(node.inputs[1]!, a.int("transB", 0) !== 0);
+  const out = node.outputs[0]!;
+  let acc = ctx.acc(ctx.fresh(`${out}::acc`), ctx.shapeOf(out), A.k + B.k);
+  ctx.op({ kind: "matmul2", source: node.id, inputs: [A.name, B.name], output: acc.name });
+  const cName = node.inputs[2];
+  if (cName && beta !== 0) {
+    const C = ctx.constant(cName);
+    let c: QTensor;
+    if (C) c = ctx.bias(ctx.fresh(cName), C.shape, Array.from(C.data as ArrayLike<number>, (v) => (Number(v) * beta) / alpha), acc.k);
+    else if (beta === alpha) c = ctx.input(node, cName);
+    else throw unsupported(node, "a Gemm whose C is an activation and beta differs from alpha");
+    const K = Math.max(acc.k, c.k);
+    const sum = ctx.acc(ctx.fresh(`${out}::sum`), acc.shape, K);
+    ctx.op({ kind: "add", source: node.id, inputs: [acc.name, c.name], output: sum.name, coeffs: [2 ** (K - acc.k), 2 ** (K - c.k)] });
+    acc = sum;
+  }
+  if (alpha === 1) ctx.requantTo(node, acc, out);
+  else {
+    const y = ctx.activation(out, { signed: true });
+    ctx.requant(node.id, acc, alpha, y);
+  }
 }
 
 export function lowerMatMul(ctx: LowerCtx, node: GraphNode): void {

@@ -1,7 +1,7 @@
 // Lowering of elementwise, table, pooling, reduction and shape ops into primitive integer ops.
 import { Attrs, sizeOf, slidingWindow, type GraphNode, type Tensor } from "../graph/index.ts";
 import { QuantError } from "./errors.ts";
-import { quantizeValue, typeMin } from "./fixed.ts";
+import { quantizeValue, typeMax, typeMin } from "./fixed.ts";
 import { opWindow, type LowerCtx } from "./lower-context.ts";
 import type { IndexMap, QTensor, Window } from "./qgraph.ts";
 
@@ -128,8 +128,6 @@ interface UnarySpec {
   params(node: GraphNode, ctx: LowerCtx): Record<string, number>;
   /** Whether outputs can be negative (x: whether inputs can be). */
   signed(params: Record<string, number>, x: boolean): boolean;
-  /** The data input, when the others are constants (default the first). */
-  input?(node: GraphNode, ctx: LowerCtx): string;
 }
 
 const none = () => ({});
@@ -173,22 +171,34 @@ const UNARY: Record<string, UnarySpec> = {
     // An even power is never negative; an odd one keeps the sign.
     signed: (p, x) => x && !(Number.isInteger(p.exponent!) && p.exponent! % 2 === 0),
   },
-  Max: { fn: "max", params: (n, ctx) => ({ c: scalarOperand(n, ctx) }), signed: (p, x) => x && p.c! < 0, input: dataOperand },
-  Min: { fn: "min", params: (n, ctx) => ({ c: scalarOperand(n, ctx) }), signed: (p, x) => x || p.c! < 0, input: dataOperand },
 };
 
-/** Of a two-input Max/Min, the input that is not a constant scalar. */
-function dataOperand(n: GraphNode, ctx: LowerCtx): string {
-  const [a, b] = n.inputs;
-  if (n.inputs.length !== 2 || !a || !b) throw unsupported(n, `a ${n.opType} of other than two inputs`);
-  if (ctx.scalar(b) !== undefined) return a;
-  if (ctx.scalar(a) !== undefined) return b;
-  throw unsupported(n, `a ${n.opType} of two activations (one of them must be a constant scalar)`);
-}
-
-function scalarOperand(n: GraphNode, ctx: LowerCtx): number {
-  const data = dataOperand(n, ctx);
-  return ctx.scalar(n.inputs.find((i) => i !== data)!)!;
+/**
+ * Max/Min of two inputs. With a constant scalar: a table (max(x, c), min(x, c)). Otherwise
+ * max(a, b) = b + relu(a − b) and min(a, b) = a − relu(a − b), the relu a requant's clamp at 0.
+ */
+function lowerMaxMin(ctx: LowerCtx, node: GraphNode): void {
+  const [an, bn] = node.inputs;
+  if (node.inputs.length !== 2 || !an || !bn) throw unsupported(node, `a ${node.opType} of other than two inputs`);
+  const max = node.opType === "Max", out = node.outputs[0]!;
+  const ca = ctx.scalar(an), cb = ctx.scalar(bn);
+  if (ca !== undefined || cb !== undefined) {
+    const x = ctx.input(node, cb !== undefined ? an : bn), c = (cb ?? ca)!;
+    lowerTable(ctx, node, max ? "max" : "min", { c }, x, out, max ? x.signed && c < 0 : x.signed || c < 0);
+    return;
+  }
+  const a = operand(ctx, node, an), b = operand(ctx, node, bn);
+  const K = Math.max(a.k, b.k);
+  const diff = ctx.acc(ctx.fresh(`${out}::diff`), ctx.shapeOf(out), K);
+  ctx.op({ kind: "add", source: node.id, inputs: [a.name, b.name], output: diff.name, coeffs: [2 ** (K - a.k), -(2 ** (K - b.k))] });
+  // relu(a − b) at the difference's scale, narrowed only if it needs more than 16 bits.
+  const need = Math.max(1, Math.ceil(Math.log2(Math.max(1, ctx.interval(diff.name).hi) + 1))), shift = Math.max(0, need - 16);
+  const pos = ctx.tensor(ctx.fresh(`${out}::relu`), diff.shape, { k: K - shift, bits: need - shift, signed: false }, "activation");
+  ctx.requant(node.id, diff, 1, pos, 0, typeMax(pos));
+  const base = max ? b : a, K2 = Math.max(base.k, pos.k);
+  const acc = ctx.acc(ctx.fresh(`${out}::acc`), diff.shape, K2);
+  ctx.op({ kind: "add", source: node.id, inputs: [base.name, pos.name], output: acc.name, coeffs: [2 ** (K2 - base.k), (max ? 1 : -1) * 2 ** (K2 - pos.k)] });
+  ctx.requantTo(node, acc, out);
 }
 
 /** y = T[x]: a table over the input's whole range. */
@@ -234,7 +244,7 @@ function lowerPRelu(ctx: LowerCtx, node: GraphNode): void {
 function lowerUnary(ctx: LowerCtx, node: GraphNode): void {
   const spec = UNARY[node.opType]!;
   const params = spec.params(node, ctx);
-  const x = ctx.input(node, spec.input ? spec.input(node, ctx) : node.inputs[0]!);
+  const x = ctx.input(node, node.inputs[0]!);
   lowerTable(ctx, node, spec.fn, params, x, node.outputs[0]!, spec.signed(params, x.signed));
 }
 
@@ -550,5 +560,5 @@ export const BASIC_LOWERINGS: Readonly<Record<string, (ctx: LowerCtx, node: Grap
   Gather: lowerGather, Where: lowerWhere, Tile: lowerTile,
   MaxPool: lowerMaxPool, GlobalMaxPool: lowerMaxPool, AveragePool: lowerAvgPool, GlobalAveragePool: lowerAvgPool,
   ReduceMean: lowerReduce, ReduceSum: lowerReduce, ReduceMax: lowerReduce,
-  BatchNormalization: lowerBatchNorm, PRelu: lowerPRelu,
+  BatchNormalization: lowerBatchNorm, PRelu: lowerPRelu, Max: lowerMaxMin, Min: lowerMaxMin,
 };
