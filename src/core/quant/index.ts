@@ -32,8 +32,8 @@
  *   groups, dilations, zero padding; a following BatchNormalization or bias Add is folded;
  *   ConvTranspose: an upsample index map (zeros between) then a stride-1 conv by the flipped kernel).
  *   matmul2: acc = a @ b of two activations (MatMul; Gemm with transposes as index maps, alpha
- *   in the requant, C added). Max/Min of two activations: b + relu(a − b) / a − relu(a − b). add: acc = Σ c_i·x_i with c_i = ±2^(K−k_i),
- *   K = max k_i (broadcast). Add/Sub are one add; Sum of n ≥ 2 inputs is a chain of n−1
+ *   in the requant, C added). Max/Min of two activations: b + relu(a − b) / a − relu(a − b).
+ *   add: acc = Σ c_i·x_i with c_i = ±2^(K−k_i), K = max k_i (broadcast). Add/Sub are one add; Sum of n ≥ 2 inputs is a chain of n−1
  *   two-input adds at that K in input order (one input: the identity). mul: acc = a ⊙ b (broadcast).
  * - lookup: y = T[x − min(x's type)], T over the input type's whole range (≤ 2^16 rows unless
  *   the plan sets maxRows), T[j] = clamp(round(f(x_j·2^−k_in)·2^k_out)) computed in float64
