@@ -15,6 +15,8 @@ const CASES: MapCase[] = [
   { name: "reshape 6x5 to 2x3x5", xs: [[6, 5]], y: [2, 3, 5], map: { type: "reshape" } },
   // ShuffleNet's channel split and merge: 7 dimensions above 1 in all, 3 before the shared 3x5.
   { name: "reshape 12x3x5 to 3x4x3x5 (channel groups)", xs: [[1, 12, 3, 5]], y: [1, 3, 4, 3, 5], map: { type: "reshape" } },
+  // InstanceNormalization's view: the leading 2x3 shared, 4x5 flattened.
+  { name: "reshape 2x3x4x5 to 2x3x20", xs: [[2, 3, 4, 5]], y: [2, 3, 20], map: { type: "reshape" } },
   { name: "reshape 4x3x3x5 to 12x3x5 (groups merged)", xs: [[1, 4, 3, 3, 5]], y: [1, 12, 3, 5], map: { type: "reshape" } },
   // A transposed conv's input: zeros between copies, a border added on one axis and cropped on the other.
   { name: "upsample by 2 and 3 with starts 1 and -1", xs: [[1, 2, 3, 4]], y: [1, 2, 7, 9], map: { type: "upsample", factors: [1, 1, 2, 3], starts: [0, 0, 1, -1] } },

@@ -112,6 +112,17 @@ describe("classic CNN ops", () => {
     });
   }
 
+  it("InstanceNormalization (style transfer): normalized over each channel's positions, scaled and shifted per channel", () => {
+    const g = loadGraph(makeModel({
+      inputs: [["x", "float32", [2, 3, 4, 5]]], outputs: [["y"]],
+      initializers: [{ name: "s", dtype: "float32", dims: [3], data: Float32Array.of(1.5, -0.5, 1) }, { name: "b", dtype: "float32", dims: [3], data: Float32Array.of(0.25, 0, -1) }],
+      nodes: [{ op: "InstanceNormalization", in: ["x", "s", "b"], out: ["y"], attrs: { epsilon: float(1e-5) } }],
+    }));
+    const r = check(g);
+    expect(r.worst).toBeLessThan(0.1);
+    expect(r.proof).toEqual(proved);
+  });
+
   it("AveragePool excluding padding (count_include_pad = 0): each border window divides by its own count", () => {
     const r = check(model([1, 2, 5, 5], [{ op: "AveragePool", in: ["x"], out: ["y"], attrs: { kernel_shape: ints([3, 3]), pads: ints([1, 1, 1, 1]), strides: ints([2, 2]) } }]));
     expect(r.worst).toBeLessThan(0.05);

@@ -5,8 +5,8 @@
 //   each input of a Concat), or o = step·i + start (zeros inserted: a transposed conv's input):
 //   O(bits) per dimension by the relation automaton;
 // - flat: Σ_d stride_out·o_d = Σ_d stride_in·i_d over live coordinates (Reshape and Flatten of
-//   non-power-of-two shapes): one linear constraint, O(bits), over the dimensions before a
-//   trailing block both shapes share; that block's axes map to themselves;
+//   non-power-of-two shapes): one linear constraint, O(bits), over the dimensions between the
+//   leading and trailing blocks both shapes share; those blocks' axes map to themselves;
 // - gather: one axis picks public indices (Gather by constant indices): O(#indices·bits).
 // Outside the relation y is 0: its padding and the positions an input does not cover.
 import type { IndexMap } from "../quant/qgraph.ts";
@@ -70,15 +70,19 @@ export function mapRelations(map: IndexMap, inShapes: readonly number[][], outSh
       return [{ kind: "gather", axes: outShape.map((_, d) => (d === map.axis ? axisOf(outShape[d]!, x[d]!, 1, 0) : same(d))), axis: map.axis, indices: map.indices.map((v) => (v < 0 ? v + n : v)) }];
     }
     case "reshape": {
-      // A trailing block both shapes share maps to itself axis by axis (row-major: equal flat
-      // indices ⟺ equal indices before the block and equal coordinates in it); only the
-      // dimensions before it need the flat constraint (ShuffleNet's [1,112,56,56] ↔ [1,4,28,56,56]).
-      let common = 0;
-      while (common < Math.min(x.length, outShape.length) && x[x.length - 1 - common] === outShape[outShape.length - 1 - common]) common++;
+      // Blocks of leading and trailing dimensions both shapes share map to themselves axis by
+      // axis (row-major: equal flat indices ⟺ equal coordinates in them and equal flat indices
+      // of the middle); only the middle needs the flat constraint (ShuffleNet's [1,112,56,56] ↔
+      // [1,4,28,56,56], InstanceNormalization's [N,C,H,W] ↔ [N,C,H·W]).
+      const m = Math.min(x.length, outShape.length);
+      let common = 0, lead = 0;
+      while (common < m && x[x.length - 1 - common] === outShape[outShape.length - 1 - common]) common++;
+      while (lead < m - common && x[lead] === outShape[lead]) lead++;
       const oHead = outShape.length - common, iHead = x.length - common;
-      const same = Array.from({ length: common }, (_, k) => ({ out: oHead + k, in: iHead + k, axis: axisOf(x[iHead + k]!, x[iHead + k]!, 1, 0) })).filter((s) => s.axis.in > 1);
-      const outDims = outShape.map((_, d) => d).filter((d) => d < oHead && outShape[d]! > 1), inDims = x.map((_, d) => d).filter((d) => d < iHead && x[d]! > 1);
-      if (outDims.length + inDims.length > MAX_FLAT_VARS) return `reshape ${JSON.stringify(x)} → ${JSON.stringify(outShape)} has more than ${MAX_FLAT_VARS} dimensions above 1 before the trailing dimensions they share`;
+      const ident = (o: number, i: number) => ({ out: o, in: i, axis: axisOf(x[i]!, x[i]!, 1, 0) });
+      const same = [...Array.from({ length: lead }, (_, d) => ident(d, d)), ...Array.from({ length: common }, (_, k) => ident(oHead + k, iHead + k))].filter((s) => s.axis.in > 1);
+      const outDims = outShape.map((_, d) => d).filter((d) => d >= lead && d < oHead && outShape[d]! > 1), inDims = x.map((_, d) => d).filter((d) => d >= lead && d < iHead && x[d]! > 1);
+      if (outDims.length + inDims.length > MAX_FLAT_VARS) return `reshape ${JSON.stringify(x)} → ${JSON.stringify(outShape)} has more than ${MAX_FLAT_VARS} dimensions above 1 besides the leading and trailing ones they share`;
       const strides = (s: readonly number[], dims: number[], end: number) => dims.map((d) => s.slice(d + 1, end).reduce((a, b) => a * b, 1));
       const so = strides(outShape, outDims, oHead), si = strides(x, inDims, iHead);
       if ([...so, ...si].some((c) => c > 2 ** 20)) return `reshape ${JSON.stringify(x)} → ${JSON.stringify(outShape)} has strides over 2^20`;

@@ -114,6 +114,7 @@ export function observeSample(graph: Graph, sample: Readonly<Record<string, Tens
 /** The float values inside an op that its lowering quantizes, by op type. */
 const INTERNALS: Readonly<Record<string, { input: number; values: (node: GraphNode, x: Tensor) => Record<string, Float64Array> }>> = {
   LayerNormalization: { input: 0, values: layerNormInternals },
+  InstanceNormalization: { input: 0, values: layerNormInternals },
   LRN: { input: 0, values: lrnInternals },
   Div: { input: 1, values: divInternals },
 };

@@ -76,6 +76,8 @@
  * - LayerNormalization (last axis, input ≤ 13 bits): mean = requant(rowsum x, 1/n); c = x −
  *   mean; sq = requant(c ⊙ c) (16-bit); var = requant(rowsum sq, 1/n) (12-bit); r = rsqrt
  *   table with ε inside; norm = requant(c ⊙ r); requant(norm ⊙ γ + β).
+ * - InstanceNormalization: x viewed as [N, C, H·W…] (a reshape), normalized along the last axis
+ *   as LayerNorm is, γ and β per channel, viewed back.
  * - LRN: sq = requant(x ⊙ x) (12-bit); S = sq summed over the channel window (a 1×1 conv by a
  *   0/1 band of channels), requant to 14 bits; f = lrn table (bias + α/size·S)^−β (14-bit);
  *   requant(x ⊙ f). The squares, sums and f are calibrated by their observed full ranges.

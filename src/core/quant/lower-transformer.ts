@@ -101,13 +101,13 @@ export function lowerLogSoftmax(ctx: LowerCtx, node: GraphNode): void {
 /** Widths inside LayerNormalization (the input itself is capped at 13 bits by the limits). */
 const LN_BITS = { sq: 16, var: 12, rsqrt: 14, norm: 12, gamma: 12 };
 
-export function lowerLayerNorm(ctx: LowerCtx, node: GraphNode): void {
-  const x = ctx.input(node, node.inputs[0]!);
-  const a = new Attrs(node.attributes, node.id);
-  lastAxis(node, x, a.int("axis", -1));
-  if (node.outputs.slice(1).some((o) => o)) throw unsupported(node, "LayerNormalization's mean and inverse-deviation outputs");
-  const id = node.id, r = x.shape.length, n = x.shape[r - 1]!, rows = rowShapeOf(x);
-  const eps = a.float("epsilon", 1e-5);
+/**
+ * (x − mean) / √(var + ε) along x's last axis, as 12-bit `${id}::norm`: the row mean by rowsum
+ * and requant, centred values, their squares (16-bit) summed, the variance (12-bit), rsqrt by
+ * table, the product. The internals' types come from statistics keyed by `id` (normInternals).
+ */
+function normalizeLastAxis(ctx: LowerCtx, id: string, x: QTensor, eps: number): QTensor {
+  const r = x.shape.length, n = x.shape[r - 1]!, rows = rowShapeOf(x);
   const s1 = ctx.acc(ctx.fresh(`${id}::sum`), rows, x.k);
   ctx.op({ kind: "rowsum", source: id, inputs: [x.name], output: s1.name, axis: r - 1 });
   const mean = ctx.tensor(ctx.fresh(`${id}::mean`), rows, x, "activation");
@@ -129,20 +129,57 @@ export function lowerLayerNorm(ctx: LowerCtx, node: GraphNode): void {
   ctx.op({ kind: "mul", source: id, inputs: [c.name, rs.name], output: scaled.name });
   const norm = ctx.internal(ctx.fresh(`${id}::norm`), x.shape, { signed: true, stat: `${id}::norm`, bits: LN_BITS.norm });
   ctx.requant(id, scaled, 1, norm);
+  return norm;
+}
+
+/** norm ⊙ γ + β (constants of `shape`, broadcast over norm), an accumulator. */
+function affine(ctx: LowerCtx, node: GraphNode, norm: QTensor, shape: number[] | undefined): QTensor {
+  const id = node.id, what = node.opType;
   const gamma = ctx.constant(node.inputs[1]!);
-  if (!gamma) throw unsupported(node, "a LayerNormalization scale that is not a constant");
-  const g = ctx.constTensor(ctx.fresh(node.inputs[1]!), gamma.shape, gamma.data as ArrayLike<number>, "const", { bits: LN_BITS.gamma });
-  let acc = ctx.acc(ctx.fresh(`${id}::gamma`), x.shape, norm.k + g.k);
-  ctx.op({ kind: "mul", source: id, inputs: [norm.name, g.name], output: acc.name });
+  if (!gamma) throw unsupported(node, `a ${what} scale that is not a constant`);
   const beta = node.inputs[2] ? ctx.constant(node.inputs[2]) : undefined;
-  if (node.inputs[2] && !beta) throw unsupported(node, "a LayerNormalization bias that is not a constant");
+  if (node.inputs[2] && !beta) throw unsupported(node, `a ${what} bias that is not a constant`);
+  const g = ctx.constTensor(ctx.fresh(node.inputs[1]!), shape ?? gamma.shape, gamma.data as ArrayLike<number>, "const", { bits: LN_BITS.gamma });
+  let acc = ctx.acc(ctx.fresh(`${id}::gamma`), norm.shape, norm.k + g.k);
+  ctx.op({ kind: "mul", source: id, inputs: [norm.name, g.name], output: acc.name });
   if (beta) {
-    const b = ctx.bias(ctx.fresh(node.inputs[2]!), beta.shape, beta.data as ArrayLike<number>, acc.k);
-    const sum = ctx.acc(ctx.fresh(`${id}::affine`), x.shape, acc.k);
+    const b = ctx.bias(ctx.fresh(node.inputs[2]!), shape ?? beta.shape, beta.data as ArrayLike<number>, acc.k);
+    const sum = ctx.acc(ctx.fresh(`${id}::affine`), norm.shape, acc.k);
     ctx.op({ kind: "add", source: id, inputs: [acc.name, b.name], output: sum.name, coeffs: [1, 1] });
     acc = sum;
   }
-  ctx.requantTo(node, acc, node.outputs[0]!);
+  return acc;
+}
+
+export function lowerLayerNorm(ctx: LowerCtx, node: GraphNode): void {
+  const x = ctx.input(node, node.inputs[0]!);
+  const a = new Attrs(node.attributes, node.id);
+  lastAxis(node, x, a.int("axis", -1));
+  if (node.outputs.slice(1).some((o) => o)) throw unsupported(node, "LayerNormalization's mean and inverse-deviation outputs");
+  const norm = normalizeLastAxis(ctx, node.id, x, a.float("epsilon", 1e-5));
+  ctx.requantTo(node, affine(ctx, node, norm, undefined), node.outputs[0]!);
+}
+
+/**
+ * InstanceNormalization (style transfer, GANs): x [N, C, …] viewed as [N, C, H·W…], normalized
+ * along the last axis like LayerNorm, scaled and shifted per channel, viewed back.
+ */
+export function lowerInstanceNorm(ctx: LowerCtx, node: GraphNode): void {
+  const x = ctx.input(node, node.inputs[0]!);
+  if (x.shape.length < 3) throw unsupported(node, `an InstanceNormalization of a rank-${x.shape.length} input`);
+  const [N, C] = x.shape as [number, number], S = x.shape.slice(2).reduce((p, d) => p * d, 1);
+  const id = node.id;
+  const flat = ctx.tensor(ctx.fresh(`${id}::flat`), [N, C, S], x, "activation");
+  ctx.op({ kind: "indexmap", source: id, inputs: [x.name], output: flat.name, map: { type: "reshape" } });
+  const norm = normalizeLastAxis(ctx, id, flat, new Attrs(node.attributes, id).float("epsilon", 1e-5));
+  const acc = affine(ctx, node, norm, [C, 1]);
+  const out = node.outputs[0]!;
+  // The output's statistics choose its type; the reshape back keeps it.
+  const y = ctx.internal(ctx.fresh(`${out}::flat`), [N, C, S], { signed: true, stat: out, maxBits: ctx.limits.get(out) });
+  ctx.requant(id, acc, 1, y);
+  const back = ctx.tensor(ctx.fresh(out), x.shape, y, "activation", out);
+  ctx.qOf.set(out, back.name);
+  ctx.op({ kind: "indexmap", source: id, inputs: [y.name], output: back.name, map: { type: "reshape" } });
 }
 
 /**
@@ -150,6 +187,8 @@ export function lowerLayerNorm(ctx: LowerCtx, node: GraphNode): void {
  * for: squares of the centred values, row variances, their rsqrt, the normalized values.
  */
 export function layerNormInternals(node: GraphNode, x: Tensor): Record<string, Float64Array> {
+  // InstanceNormalization normalizes [N, C, …] over everything after C: the same rows, flattened.
+  if (node.opType === "InstanceNormalization") x = { ...x, shape: [x.shape[0]!, x.shape[1]!, x.shape.slice(2).reduce((p, d) => p * d, 1)] };
   const eps = new Attrs(node.attributes, node.id).float("epsilon", 1e-5);
   const d = x.data as ArrayLike<number>;
   const n = x.shape[x.shape.length - 1]!, rows = d.length / n;

@@ -1,12 +1,12 @@
 // lower(graph, source): the float graph becomes the quantized graph, op by op, asking the
 // scale source for every type that is a choice.
-import { isFloat, type Graph, type GraphNode } from "../graph/index.ts";
+import { Attrs, isFloat, type Graph, type GraphNode } from "../graph/index.ts";
 import { QuantError } from "./errors.ts";
 import { unsignedBitsFor } from "./fixed.ts";
 import { LowerCtx, MAX_ACTIVATION_BITS } from "./lower-context.ts";
 import { lowerConv, lowerConvTranspose, lowerGemm, lowerMatMul } from "./lower-linear.ts";
 import { BASIC_LOWERINGS } from "./lower-ops.ts";
-import { lowerGeluPattern, lowerLayerNorm, lowerLogSoftmax, lowerSoftmax } from "./lower-transformer.ts";
+import { lowerGeluPattern, lowerInstanceNorm, lowerLayerNorm, lowerLogSoftmax, lowerSoftmax } from "./lower-transformer.ts";
 import { lowerLrn } from "./lower-lrn.ts";
 import type { QGraph } from "./qgraph.ts";
 import type { ScaleSource } from "./scale-source.ts";
@@ -14,7 +14,7 @@ import type { ScaleSource } from "./scale-source.ts";
 const LOWERINGS: Readonly<Record<string, (ctx: LowerCtx, node: GraphNode) => void>> = {
   ...BASIC_LOWERINGS,
   Gemm: lowerGemm, MatMul: lowerMatMul, Conv: lowerConv, ConvTranspose: lowerConvTranspose,
-  Softmax: lowerSoftmax, LogSoftmax: lowerLogSoftmax, LayerNormalization: lowerLayerNorm, LRN: lowerLrn,
+  Softmax: lowerSoftmax, LogSoftmax: lowerLogSoftmax, LayerNormalization: lowerLayerNorm, InstanceNormalization: lowerInstanceNorm, LRN: lowerLrn,
 };
 
 /** ONNX ops the quantizer lowers. */
@@ -31,7 +31,8 @@ const PASS_THROUGH = new Set([
 /**
  * The widest type each computed value may take so its consumers stay under 2^29: a linear op
  * of depth K over w-bit weights takes 29 − w − ⌈log2 K⌉ bits, a product of two activations
- * half of 28 − ⌈log2 K⌉ each, LayerNormalization 13 (its squares), everything else 16.
+ * half of 28 − ⌈log2 K⌉ each, LayerNormalization, InstanceNormalization and LRN 13 (their
+ * squares), a Mul or Div of two activations 14 each, everything else 16.
  */
 export function widthLimits(graph: Graph, weightBits: number): Map<string, number> {
   const lim = new Map<string, number>();
@@ -57,9 +58,14 @@ export function widthLimits(graph: Graph, weightBits: number): Map<string, numbe
         }
         break;
       }
-      case "LayerNormalization":
+      case "ConvTranspose":
+        // The conv after the upsampling sums C/group input channels over the kernel.
+        if (cb) set(a, 29 - weightBits - clog((cb.shape[0]! / new Attrs(n.attributes, n.id).int("group", 1)) * cb.shape.slice(2).reduce((p, d) => p * d, 1)));
+        break;
+      case "LayerNormalization": case "InstanceNormalization": case "LRN":
         set(a, 13);
         break;
+      case "Div":
       case "Mul":
         if (b && !cb && !graph.constants.has(a)) {
           set(a, 14);
