@@ -9,6 +9,7 @@ import { sha256Batch } from "../hash/index.ts";
 import { Transcript } from "../transcript/index.ts";
 import { wasmBackend, withKernels, type Buf, type FieldBackend } from "../kernels/index.ts";
 import { createPool, nodePool, poolBackend, singleThreadPool, webPool, PoolError, type PoolWorker, type PoolBackend } from "./index.ts";
+import { tsWorker } from "./node-pool.ts";
 import { ranges } from "./backend.ts";
 import { CLAIMS, CONTROL_WORDS, NJOBS } from "./protocol.ts";
 
@@ -167,9 +168,13 @@ describe("worker pool", () => {
     }
   }, 60_000);
 
-  it("hashes columns that lie past 2 GiB of the shared memory (job words are i32; addresses are not)", async () => {
-    const { pool, ready } = nodePool(2);
-    await ready;
+  it("hashes columns that lie past 2 GiB of the shared memory (job words are i32; addresses are not)", () => {
+    // A pool of its own: its memory grows past 2 GiB, which the shared nodePool(2) must not.
+    const pool = createPool(2, () => {
+      const w = tsWorker(new URL("./node-worker.ts", import.meta.url).href)!;
+      w.unref();
+      return w as unknown as PoolWorker;
+    });
     try {
       const B = poolBackend(pool);
       // Untouched pages cost no RAM: the filler only moves the next buffer past 2^31.
