@@ -201,9 +201,11 @@ test("a crashed prover worker is restarted, the error is shown, and nothing is l
   await page.getByTestId("prove-button").click();
   expect(await duringProof(page, "crash")).toBe("crashed");
   await expect(page.getByTestId("prove-error")).toContainText("the prover worker stopped unexpectedly (out of memory); it was restarted and nothing you had is lost");
+  await expect(page.getByTestId("step-prove-state")).toHaveText("failed");
   await expect(page.getByTestId("fig-top1_agreement")).toHaveText(figure!);
   await page.getByTestId("drawer-log").click();
   await expect(page.locator(".log-error")).toContainText("prove: the prover worker stopped unexpectedly");
   await page.getByTestId("prove-button").click();
   await expect(page.getByTestId("verdict")).toHaveText(/verified/, { timeout: 120_000 });
+  await expect(page.getByTestId("step-prove-state")).toHaveText("done");
 });

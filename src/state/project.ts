@@ -9,7 +9,7 @@ import type { QuantPlan } from "../core/quant/index.ts";
 import type { CalibrationMethod } from "../core/quant/index.ts";
 import type { FileData, InputChoice, PlanMetrics, ProofResult } from "../../workers/tasks/index.ts";
 
-export type StepState = "not-run" | "running" | "done" | "stale";
+export type StepState = "not-run" | "running" | "done" | "stale" | "failed";
 export type PlanId = "A" | "B";
 
 export interface LoadedModel {

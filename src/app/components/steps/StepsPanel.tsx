@@ -7,7 +7,7 @@ import { CalibrateStep } from "./CalibrateStep.tsx";
 import { ProveStep } from "./ProveStep.tsx";
 import { ExportStep } from "./ExportStep.tsx";
 
-const STATE_TEXT: Record<StepState, string> = { "not-run": "not run", running: "running…", done: "done", stale: "stale after an edit" };
+const STATE_TEXT: Record<StepState, string> = { "not-run": "not run", running: "running…", done: "done", stale: "stale after an edit", failed: "failed" };
 
 export function Step({ n, title, state, children, testId }: { n: number; title: string; state: StepState; children: ReactNode; testId: string }) {
   return (
@@ -26,7 +26,8 @@ export function StepsPanel() {
   const cal = useJobs((s) => s.jobs.calibrate.status);
   const prove = useJobs((s) => s.jobs.prove.status);
   const calState: StepState = cal === "running" ? "running" : slot ? (slot.past.length || slot.future.length ? "stale" : "done") : "not-run";
-  const proveState: StepState = prove === "running" ? "running" : proof ? (stale ? "stale" : "done") : "not-run";
+  // A failed run says so (its reason is in the step); an earlier proof it did not replace still counts.
+  const proveState: StepState = prove === "running" ? "running" : proof ? (stale ? "stale" : "done") : prove === "error" ? "failed" : "not-run";
   return (
     <nav className="steps" aria-label="Pipeline steps">
       <Step n={1} title="Model" state={model ? "done" : "not-run"} testId="step-model"><ModelStep /></Step>
