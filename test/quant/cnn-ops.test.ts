@@ -226,6 +226,11 @@ describe("activations of mobile and other exported models", () => {
     expect(rt.proof).toEqual(proved);
   });
 
+  it("activations past 2^60 (a float model that overflows) are refused naming the tensor and the values", () => {
+    const g = loadGraph(makeModel({ inputs: [["x", "float32", [1, 4]]], outputs: [["y"]], nodes: [{ op: "Mul", in: ["x", "c"], out: ["y"] }], initializers: [f32([], [1e25])] }));
+    expect(() => calibrate(g, generatedSamples(g, 2, 1))).toThrow(/tensor y: its values reach \d\.\de\+2\d during calibration, beyond .*the float model overflows here/);
+  });
+
   it("a Max of three inputs and a Pow by an input are refused with the reason", () => {
     const three = loadGraph(makeModel({ inputs: [["x", "float32", [1, 4]], ["z", "float32", [1, 4]], ["w", "float32", [1, 4]]], outputs: [["y"]], nodes: [{ op: "Max", in: ["x", "z", "w"], out: ["y"] }] }));
     expect(() => calibrate(three, generatedSamples(three, 2, 1))).toThrow(/Max of other than two inputs/);

@@ -161,7 +161,12 @@ class CalibrationSource implements ScaleSource {
     const bits = Math.min(req.bits ?? this.activationBits, req.maxBits ?? Infinity);
     // Inputs whose data is never negative spend no bit on a sign.
     const signed = req.role === "input" ? o.min < 0 : req.signed;
-    return { k: chooseExponent(o, bits, signed, req.fullRange ? "minmax" : this.method, this.percentile), bits, signed };
+    const k = chooseExponent(o, bits, signed, req.fullRange ? "minmax" : this.method, this.percentile);
+    if (k < -60 || k > 60) {
+      const what = k < 0 ? `reach ${Math.max(-o.min, o.max).toExponential(1)}` : `stay within ±${Math.max(-o.min, o.max).toExponential(1)}`;
+      throw new QuantError(`tensor ${req.name}: its values ${what} during calibration, beyond what ${bits}-bit fixed point with a scale of 2^±60 holds; the float model ${k < 0 ? "overflows here (check its weights and the calibration data)" : "computes almost nothing here (check the calibration data)"}`, { tensor: req.name });
+    }
+    return { k, bits, signed };
   }
 
   table(id: string, spec: TableSpec, where: string): QTable {
