@@ -109,8 +109,9 @@ function Canvas({ view }: { view: ViewGraph }) {
       const zoom = Math.min(W / (layout.width + 80), H / (layout.height + 80));
       if (zoom >= READABLE_ZOOM) void flow.fitView({ padding: 0.12, maxZoom: 1.1 });
       else {
-        const z = Math.min(0.8, W / (layout.width + 80));
-        void flow.setViewport({ x: W / 2 - (layout.width / 2) * z, y: 24, zoom: z });
+        // Readable even when the layout is wide (columns of a long graph): then from its left.
+        const z = Math.min(0.8, Math.max(READABLE_ZOOM, W / (layout.width + 80)));
+        void flow.setViewport({ x: layout.width * z + 80 <= W ? W / 2 - (layout.width / 2) * z : 24, y: 24, zoom: z });
       }
     });
   }, [layout, view, flow]);
