@@ -123,6 +123,22 @@ describe("classic CNN ops", () => {
     expect(r.proof).toEqual(proved);
   });
 
+  // More candidates than one max proves: a pool per axis.
+  for (const [name, op, attrs, shape] of [
+    ["5x5 stride 1 pad 2 (SPP)", "MaxPool", { kernel_shape: ints([5, 5]), pads: ints([2, 2, 2, 2]) }, [1, 2, 7, 7]],
+    ["6x4, stride 2, dilation (1, 2), ceil_mode", "MaxPool", { kernel_shape: ints([6, 4]), strides: ints([2, 2]), dilations: ints([1, 2]), ceil_mode: int(1) }, [1, 2, 11, 12]],
+    ["global over 7x7", "GlobalMaxPool", {}, [1, 3, 7, 7]],
+  ] as const) {
+    it(`${op} ${name}: two pools, one axis each`, () => {
+      const g = model([...shape], [{ op, in: ["x"], out: ["y"], attrs: { ...attrs } }]);
+      const { qgraph } = calibrate(g, generatedSamples(g, 2, 1));
+      expect(qgraph.ops.filter((o) => o.kind === "maxpool")).toHaveLength(2);
+      const r = check(g);
+      expect(r.worst).toBeLessThan(0.05);
+      expect(r.proof).toEqual(proved);
+    });
+  }
+
   it("AveragePool excluding padding (count_include_pad = 0): each border window divides by its own count", () => {
     const r = check(model([1, 2, 5, 5], [{ op: "AveragePool", in: ["x"], out: ["y"], attrs: { kernel_shape: ints([3, 3]), pads: ints([1, 1, 1, 1]), strides: ints([2, 2]) } }]));
     expect(r.worst).toBeLessThan(0.05);

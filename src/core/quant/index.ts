@@ -45,7 +45,8 @@
  *   of x < 0 is 0), Max/Min with a constant scalar (a table), PRelu with one slope (per-channel slopes:
  *   relu(x) + a ⊙ min(x, 0), two tables, a mul and an add). A value outside the table's domain is an error naming
  *   the node and value, unless the table says saturate.
- * - maxpool: integer max over the window, padding excluded; sumpool: sum, padding as 0, then a
+ * - maxpool: integer max over the window, padding excluded (a 2-D window of more than 16
+ *   elements is a pool down the columns, then one along the rows); sumpool: sum, padding as 0, then a
  *   requant by 1/count; an AveragePool that leaves padding out of its divisor multiplies the
  *   sum by a constant 1/count per output position (12 bits) first. reducemax / rowsum along
  *   one axis (kept as size 1).

@@ -455,8 +455,26 @@ function lowerMaxPool(ctx: LowerCtx, node: GraphNode): void {
   const out = node.outputs[0]!;
   const y = ctx.tensor(ctx.fresh(out), ctx.shapeOf(out), x, "activation", out);
   ctx.qOf.set(out, y.name);
-  ctx.op({ kind: "maxpool", source: node.id, inputs: [x.name], output: y.name, window: windowOf(node, x, node.opType === "GlobalMaxPool") });
+  const w = windowOf(node, x, node.opType === "GlobalMaxPool");
+  const [kh, kw] = w.kernel as [number, number];
+  if (w.kernel.length !== 2 || kh * kw <= MAX_POOL_CANDIDATES || kh > MAX_POOL_CANDIDATES || kw > MAX_POOL_CANDIDATES) {
+    ctx.op({ kind: "maxpool", source: node.id, inputs: [x.name], output: y.name, window: w });
+    return;
+  }
+  // A window of more candidates than one max proves (SPP's 5×5 to 13×13, a global max over
+  // 7×7) is the max over its rows of the max down each column: two pools, one axis each
+  // (padding is left out of both, as of the one).
+  const rows = ctx.tensor(ctx.fresh(`${out}::columns`), [x.shape[0]!, x.shape[1]!, y.shape[2]!, x.shape[3]!], x, "activation");
+  const along = (d: 0 | 1): Window => {
+    const pick = (v: number[], other: number) => (d === 0 ? [v[0]!, other] : [other, v[1]!]);
+    return { kernel: pick(w.kernel, 1), strides: pick(w.strides, 1), dilations: pick(w.dilations, 1), padBegin: pick(w.padBegin, 0), padEnd: pick(w.padEnd, 0) };
+  };
+  ctx.op({ kind: "maxpool", source: node.id, inputs: [x.name], output: rows.name, window: along(0) });
+  ctx.op({ kind: "maxpool", source: node.id, inputs: [rows.name], output: y.name, window: along(1) });
 }
+
+/** Candidates one max proves (circuit/windows.ts). */
+const MAX_POOL_CANDIDATES = 16;
 
 function lowerAvgPool(ctx: LowerCtx, node: GraphNode): void {
   const x = ctx.input(node, node.inputs[0]!);
