@@ -76,6 +76,25 @@ describe("classic CNN ops", () => {
     });
   }
 
+  it("Resize nearest ×2 (torch's Upsample export: asymmetric, floor) and to sizes (half_pixel): gathers", () => {
+    const str = (value: string) => ({ kind: "string" as const, value });
+    const up = loadGraph(makeModel({
+      inputs: [["x", "float32", [1, 2, 3, 4]]], outputs: [["y"]],
+      initializers: [{ name: "roi", dtype: "float32", dims: [0], data: new Float32Array(0) }, { name: "scales", dtype: "float32", dims: [4], data: Float32Array.of(1, 1, 2, 2) }],
+      nodes: [{ op: "Resize", in: ["x", "roi", "scales"], out: ["y"], attrs: { mode: str("nearest"), coordinate_transformation_mode: str("asymmetric"), nearest_mode: str("floor") } }],
+    }));
+    const sized = loadGraph(makeModel({
+      inputs: [["x", "float32", [1, 2, 3, 4]]], outputs: [["y"]],
+      initializers: [{ name: "roi", dtype: "float32", dims: [0], data: new Float32Array(0) }, { name: "sizes", dtype: "int64", dims: [4], data: [1, 2, 5, 7] }],
+      nodes: [{ op: "Resize", in: ["x", "roi", "", "sizes"], out: ["y"], attrs: { mode: str("nearest") } }],
+    }));
+    for (const g of [up, sized]) {
+      const r = check(g);
+      expect(r.worst).toBeLessThan(0.05);
+      expect(r.proof).toEqual(proved);
+    }
+  });
+
   it("Tile by constant repeats", () => {
     const g = loadGraph(makeModel({
       inputs: [["x", "float32", [1, 2, 3]]], outputs: [["y"]],

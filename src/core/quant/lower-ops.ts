@@ -1,5 +1,5 @@
 // Lowering of elementwise, table, pooling, reduction and shape ops into primitive integer ops.
-import { Attrs, sizeOf, slidingWindow, type GraphNode, type Tensor } from "../graph/index.ts";
+import { Attrs, resizeSources, sizeOf, slidingWindow, type GraphNode, type Tensor } from "../graph/index.ts";
 import { QuantError } from "./errors.ts";
 import { quantizeValue, typeMax, typeMin } from "./fixed.ts";
 import { opWindow, type LowerCtx } from "./lower-context.ts";
@@ -373,6 +373,20 @@ function lowerTile(ctx: LowerCtx, node: GraphNode): void {
   gathers(ctx, node, x, byAxis, node.outputs[0]!);
 }
 
+/** Nearest Resize/Upsample: the elements graph/ops/resize.ts picks, one gather per resized axis. */
+function lowerResize(ctx: LowerCtx, node: GraphNode): void {
+  const x = ctx.input(node, node.inputs[0]!);
+  const sources = resizeSources({ node: node.id, opType: node.opType as "Resize" | "Upsample", opset: ctx.g.opset, attrs: attrsOf(node) }, x.shape, (i) => {
+    const name = node.inputs[i];
+    if (!name) return undefined;
+    const c = ctx.constant(name);
+    if (!c) throw unsupported(node, `a ${node.opType} whose scales or sizes are not constants`);
+    return Array.from(c.data as ArrayLike<number>, Number);
+  });
+  const byAxis = sources.flatMap((src, ax): [number, number[]][] => (src.length === x.shape[ax] && src.every((v, o) => v === o) ? [] : [[ax, src]]));
+  gathers(ctx, node, x, byAxis, node.outputs[0]!);
+}
+
 /** One gather index map per axis in turn (none: the input itself). */
 function gathers(ctx: LowerCtx, node: GraphNode, x: QTensor, byAxis: [number, number[]][], out: string): void {
   if (byAxis.length === 0) {
@@ -575,7 +589,7 @@ export const BASIC_LOWERINGS: Readonly<Record<string, (ctx: LowerCtx, node: Grap
   Reshape: lowerReshape, Flatten: lowerReshape, Squeeze: lowerReshape, Unsqueeze: lowerReshape,
   Identity: lowerIdentity, Dropout: lowerIdentity,
   Transpose: lowerTranspose, Slice: lowerSlice, Split: lowerSplit, Concat: lowerConcat, Pad: lowerPad,
-  Gather: lowerGather, Where: lowerWhere, Tile: lowerTile,
+  Gather: lowerGather, Where: lowerWhere, Tile: lowerTile, Resize: lowerResize, Upsample: lowerResize,
   MaxPool: lowerMaxPool, GlobalMaxPool: lowerMaxPool, AveragePool: lowerAvgPool, GlobalAveragePool: lowerAvgPool,
   ReduceMean: lowerReduce, ReduceSum: lowerReduce, ReduceMax: lowerReduce,
   BatchNormalization: lowerBatchNorm, PRelu: lowerPRelu, Max: lowerMaxMin, Min: lowerMaxMin,

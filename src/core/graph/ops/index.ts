@@ -7,11 +7,12 @@ import { normOps } from "./norm.ts";
 import type { OpDef } from "./op.ts";
 import { poolOps } from "./pool.ts";
 import { reduceOps } from "./reduce.ts";
+import { resizeOps } from "./resize.ts";
 import { shapeOps } from "./shape.ts";
 
 const OPS: Readonly<Record<string, OpDef>> = {
   ...unaryOps, ...binaryOps, ...otherElementwise, ...linalgOps, ...convOps, ...poolOps,
-  ...normOps, ...reduceOps, ...shapeOps, ...layoutOps,
+  ...normOps, ...reduceOps, ...shapeOps, ...layoutOps, ...resizeOps,
 };
 
 /** The definition of an op of the default ONNX domain, if supported. */

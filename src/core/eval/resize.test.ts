@@ -1,0 +1,60 @@
+// Nearest Resize and Upsample against the ONNX operator documentation's examples (the shared
+// conformance data has none), and the modes it refuses.
+import { describe, expect, it } from "vitest";
+import { loadGraph } from "../graph/index.ts";
+import { makeModel, type NodeSpec } from "../graph/test-models.ts";
+import { evaluate } from "./evaluate.ts";
+
+const str = (value: string) => ({ kind: "string" as const, value });
+const floats = (value: number[]) => ({ kind: "floats" as const, value });
+
+function resize(x: number[][], attrs: NodeSpec["attrs"], scales?: number[], sizes?: number[], opset = 13, op = "Resize") {
+  const shape = [1, 1, x.length, x[0]!.length];
+  const inits = [
+    ...(op === "Resize" && opset >= 11 ? [{ name: "roi", dtype: "float32" as const, dims: [0], data: new Float32Array(0) }] : []),
+    ...(scales ? [{ name: "scales", dtype: "float32" as const, dims: [4], data: Float32Array.from(scales) }] : []),
+    ...(sizes ? [{ name: "sizes", dtype: "int64" as const, dims: [4], data: sizes }] : []),
+  ];
+  const ins = op === "Resize" && opset >= 11 ? ["x", "roi", scales ? "scales" : "", ...(sizes ? ["sizes"] : [])] : scales && !(op === "Upsample" && opset < 9) ? ["x", "scales"] : ["x"];
+  const g = loadGraph(makeModel({ inputs: [["x", "float32", shape]], outputs: [["y"]], initializers: inits, nodes: [{ op, in: ins, out: ["y"], attrs }], opset }));
+  const y = evaluate(g, { x: { dtype: "float32", shape, data: Float32Array.from(x.flat()) } }).y!;
+  const [h, w] = y.shape.slice(2) as [number, number];
+  return Array.from({ length: h }, (_, i) => Array.from((y.data as Float32Array).slice(i * w, (i + 1) * w)));
+}
+
+const grid = (n: number) => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => i * n + j + 1));
+
+describe("Resize (nearest)", () => {
+  it("upsamples by scales with the defaults (half_pixel, round_prefer_floor)", () => {
+    expect(resize([[1, 2], [3, 4]], { mode: str("nearest") }, [1, 1, 2, 3])).toEqual([[1, 1, 1, 2, 2, 2], [1, 1, 1, 2, 2, 2], [3, 3, 3, 4, 4, 4], [3, 3, 3, 4, 4, 4]]);
+  });
+
+  it("downsamples by scales (0.6: floor(2·0.6) × floor(4·0.6))", () => {
+    expect(resize([[1, 2, 3, 4], [5, 6, 7, 8]], { mode: str("nearest") }, [1, 1, 0.6, 0.6])).toEqual([[1, 3]]);
+  });
+
+  it("sizes with asymmetric coordinates and round_prefer_ceil", () => {
+    const y = resize(grid(4), { mode: str("nearest"), coordinate_transformation_mode: str("asymmetric"), nearest_mode: str("round_prefer_ceil") }, undefined, [1, 1, 8, 8]);
+    expect(y[0]).toEqual([1, 2, 2, 3, 3, 4, 4, 4]);
+    expect(y.map((r) => r[0])).toEqual([1, 5, 5, 9, 9, 13, 13, 13]);
+  });
+
+  it("sizes with align_corners and floor", () => {
+    const y = resize(grid(4), { mode: str("nearest"), coordinate_transformation_mode: str("align_corners"), nearest_mode: str("floor") }, undefined, [1, 1, 8, 8]);
+    expect(y[0]).toEqual([1, 1, 1, 2, 2, 3, 3, 4]);
+    expect(y.map((r) => r[0])).toEqual([1, 1, 1, 5, 5, 9, 9, 13]);
+  });
+
+  it("Upsample (opset 9, and 7's scales attribute) and Resize-10 copy by floor(o / scale)", () => {
+    const want = [[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]];
+    expect(resize([[1, 2], [3, 4]], { mode: str("nearest") }, [1, 1, 2, 2], undefined, 9, "Upsample")).toEqual(want);
+    expect(resize([[1, 2], [3, 4]], { mode: str("nearest"), scales: floats([1, 1, 2, 2]) }, undefined, undefined, 7, "Upsample")).toEqual(want);
+    expect(resize([[1, 2, 3]], { mode: str("nearest") }, [1, 1, 1, 1.5], undefined, 10)).toEqual([[1, 1, 2, 3]]);
+  });
+
+  it("refuses linear mode and tf_crop_and_resize with what to do", () => {
+    expect(() => resize([[1, 2], [3, 4]], { mode: str("linear") }, [1, 1, 2, 2])).toThrow(/Resize in linear mode is not supported \(nearest is\); re-export with mode='nearest'/);
+    expect(() => resize([[1, 2], [3, 4]], { coordinate_transformation_mode: str("tf_crop_and_resize") }, [1, 1, 2, 2])).toThrow(/tf_crop_and_resize is not supported/);
+    expect(() => resize([[1, 2], [3, 4]], {}, [1, 1, 1e12, 1])).toThrow(/has an axis over 16777216; check the scales or sizes/);
+  });
+});
