@@ -95,6 +95,18 @@ describe("classic CNN ops", () => {
     }
   });
 
+  it("ReduceMean and ReduceMax over several adjacent axes (squeeze-and-excitation's x.mean((2, 3))), kept or not, and over all", () => {
+    for (const [op, axes, keepdims] of [["ReduceMean", [2, 3], 0], ["ReduceMean", [-2, -1], 1], ["ReduceMax", [2, 3], 1], ["ReduceSum", undefined, 0]] as const) {
+      const attrs: NodeSpec["attrs"] = { keepdims: int(keepdims), ...(axes ? { axes: ints([...axes]) } : {}) };
+      const g = model([1, 3, 4, 5], [{ op, in: ["x"], out: ["y"], attrs }], 17);
+      const r = check(g);
+      expect(r.worst, `${op} ${axes}`).toBeLessThan(op === "ReduceSum" ? 0.3 : 0.05);
+      expect(r.proof).toEqual(proved);
+    }
+    const gap = model([1, 3, 4, 5], [{ op: "ReduceMean", in: ["x"], out: ["y"], attrs: { axes: ints([1, 3]) } }], 17);
+    expect(() => calibrate(gap, generatedSamples(gap, 2, 1))).toThrow(/reduction over axes \[1,3\] that are not adjacent/);
+  });
+
   it("Tile by constant repeats", () => {
     const g = loadGraph(makeModel({
       inputs: [["x", "float32", [1, 2, 3]]], outputs: [["y"]],

@@ -534,14 +534,30 @@ function reduceScale(ctx: LowerCtx, node: GraphNode, acc: QTensor, f: number, ou
 }
 
 function lowerReduce(ctx: LowerCtx, node: GraphNode): void {
-  const x = ctx.input(node, node.inputs[0]!);
+  const x0 = ctx.input(node, node.inputs[0]!);
   const a = attrsOf(node);
   const fromInput = node.opType === "ReduceSum" ? ctx.g.opset >= 13 : ctx.g.opset >= 18;
-  const axes = fromInput ? constInts(ctx, node, node.inputs[1]) : a.ints("axes");
-  if (!axes || axes.length !== 1) throw unsupported(node, "a reduction over other than exactly one axis");
-  const r = x.shape.length, axis = axes[0]! < 0 ? axes[0]! + r : axes[0]!;
+  const listed = fromInput ? constInts(ctx, node, node.inputs[1]) : a.ints("axes");
+  const r = x0.shape.length;
+  if ((!listed || listed.length === 0) && a.int("noop_with_empty_axes", 0) === 1) {
+    ctx.qOf.set(node.outputs[0]!, x0.name);
+    return;
+  }
+  // No axes: all of them. Several adjacent axes (x.mean((2, 3)) in squeeze-and-excitation
+  // blocks) are merged into one by a reshape first.
+  const axes = [...new Set((listed && listed.length ? listed : x0.shape.map((_, d) => d)).map((v) => (v < 0 ? v + r : v)))].sort((p, q) => p - q);
+  if (axes.some((v, i) => i > 0 && v !== axes[i - 1]! + 1)) throw unsupported(node, `a reduction over axes [${axes.join(",")}] that are not adjacent`);
+  const first = axes[0]!, last = axes.at(-1)!;
+  let x = x0;
+  if (axes.length > 1) {
+    const merged = [...x0.shape.slice(0, first), x0.shape.slice(first, last + 1).reduce((p, d) => p * d, 1), ...x0.shape.slice(last + 1)];
+    x = ctx.tensor(ctx.fresh(`${node.outputs[0]!}::merged`), merged, x0, "activation");
+    ctx.op({ kind: "indexmap", source: node.id, inputs: [x0.name], output: x.name, map: { type: "reshape" } });
+  }
+  const axis = first;
   const out = node.outputs[0]!;
-  const keep = a.int("keepdims", 1) === 1;
+  // One axis kept as 1 is the output's own shape; otherwise a reshape to it follows.
+  const keep = a.int("keepdims", 1) === 1 && axes.length === 1;
   const keptShape = x.shape.map((d, i) => (i === axis ? 1 : d));
   const name = keep ? out : `${out}::kept`;
   let y: QTensor;
