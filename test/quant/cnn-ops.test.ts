@@ -76,7 +76,7 @@ describe("classic CNN ops", () => {
     });
   }
 
-  it("Resize nearest ×2 (torch's Upsample export: asymmetric, floor) and to sizes (half_pixel): gathers", () => {
+  it("Resize nearest ×2 (torch's Upsample export) and to sizes: gathers; linear: a blend matrix per axis", () => {
     const str = (value: string) => ({ kind: "string" as const, value });
     const up = loadGraph(makeModel({
       inputs: [["x", "float32", [1, 2, 3, 4]]], outputs: [["y"]],
@@ -88,7 +88,18 @@ describe("classic CNN ops", () => {
       initializers: [{ name: "roi", dtype: "float32", dims: [0], data: new Float32Array(0) }, { name: "sizes", dtype: "int64", dims: [4], data: [1, 2, 5, 7] }],
       nodes: [{ op: "Resize", in: ["x", "roi", "", "sizes"], out: ["y"], attrs: { mode: str("nearest") } }],
     }));
-    for (const g of [up, sized]) {
+    // Bilinear ×2 on both axes (segmentation heads), and to sizes along one axis that is not last.
+    const bilinear = loadGraph(makeModel({
+      inputs: [["x", "float32", [1, 2, 3, 4]]], outputs: [["y"]],
+      initializers: [{ name: "roi", dtype: "float32", dims: [0], data: new Float32Array(0) }, { name: "scales", dtype: "float32", dims: [4], data: Float32Array.of(1, 1, 2, 2) }],
+      nodes: [{ op: "Resize", in: ["x", "roi", "scales"], out: ["y"], attrs: { mode: str("linear") } }],
+    }));
+    const oneAxis = loadGraph(makeModel({
+      inputs: [["x", "float32", [1, 2, 3, 4]]], outputs: [["y"]],
+      initializers: [{ name: "roi", dtype: "float32", dims: [0], data: new Float32Array(0) }, { name: "sizes", dtype: "int64", dims: [4], data: [1, 2, 7, 4] }],
+      nodes: [{ op: "Resize", in: ["x", "roi", "", "sizes"], out: ["y"], attrs: { mode: str("linear"), coordinate_transformation_mode: str("align_corners") } }],
+    }));
+    for (const g of [up, sized, bilinear, oneAxis]) {
       const r = check(g);
       expect(r.worst).toBeLessThan(0.05);
       expect(r.proof).toEqual(proved);

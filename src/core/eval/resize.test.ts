@@ -1,5 +1,5 @@
-// Nearest Resize and Upsample against the ONNX operator documentation's examples (the shared
-// conformance data has none), and the modes it refuses.
+// Resize and Upsample (nearest and linear) against the ONNX operator documentation's examples
+// (the shared conformance data has none), and the modes it refuses.
 import { describe, expect, it } from "vitest";
 import { loadGraph } from "../graph/index.ts";
 import { makeModel, type NodeSpec } from "../graph/test-models.ts";
@@ -24,7 +24,7 @@ function resize(x: number[][], attrs: NodeSpec["attrs"], scales?: number[], size
 
 const grid = (n: number) => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => i * n + j + 1));
 
-describe("Resize (nearest)", () => {
+describe("Resize", () => {
   it("upsamples by scales with the defaults (half_pixel, round_prefer_floor)", () => {
     expect(resize([[1, 2], [3, 4]], { mode: str("nearest") }, [1, 1, 2, 3])).toEqual([[1, 1, 1, 2, 2, 2], [1, 1, 1, 2, 2, 2], [3, 3, 3, 4, 4, 4], [3, 3, 3, 4, 4, 4]]);
   });
@@ -52,8 +52,17 @@ describe("Resize (nearest)", () => {
     expect(resize([[1, 2, 3]], { mode: str("nearest") }, [1, 1, 1, 1.5], undefined, 10)).toEqual([[1, 1, 2, 3]]);
   });
 
-  it("refuses linear mode and tf_crop_and_resize with what to do", () => {
-    expect(() => resize([[1, 2], [3, 4]], { mode: str("linear") }, [1, 1, 2, 2])).toThrow(/Resize in linear mode is not supported \(nearest is\); re-export with mode='nearest'/);
+  it("linear mode: half_pixel up and down, align_corners (the docs' examples)", () => {
+    const close = (got: number[][], want: number[][]) => got.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(want[i]![j]!, 5)));
+    close(resize([[1, 2], [3, 4]], { mode: str("linear") }, [1, 1, 2, 2]), [[1, 1.25, 1.75, 2], [1.5, 1.75, 2.25, 2.5], [2.5, 2.75, 3.25, 3.5], [3, 3.25, 3.75, 4]]);
+    close(resize([[1, 2, 3, 4], [5, 6, 7, 8]], { mode: str("linear") }, [1, 1, 0.6, 0.6]), [[2.6666665, 4.3333331]]);
+    close(resize([[1, 2], [3, 4]], { mode: str("linear"), coordinate_transformation_mode: str("align_corners") }, [1, 1, 2, 2]),
+      [[1, 4 / 3, 5 / 3, 2], [5 / 3, 2, 7 / 3, 8 / 3], [7 / 3, 8 / 3, 3, 10 / 3], [3, 10 / 3, 11 / 3, 4]]);
+  });
+
+  it("refuses cubic mode, antialiasing and tf_crop_and_resize with what to do", () => {
+    expect(() => resize([[1, 2], [3, 4]], { mode: str("cubic") }, [1, 1, 2, 2])).toThrow(/Resize in cubic mode is not supported \(nearest and linear are\); re-export with one of them/);
+    expect(() => resize([[1, 2, 3, 4]], { mode: str("linear"), antialias: { kind: "int", value: 1 } }, [1, 1, 1, 0.5], undefined, 18)).toThrow(/antialiased linear Resize is not supported/);
     expect(() => resize([[1, 2], [3, 4]], { coordinate_transformation_mode: str("tf_crop_and_resize") }, [1, 1, 2, 2])).toThrow(/tf_crop_and_resize is not supported/);
     expect(() => resize([[1, 2], [3, 4]], {}, [1, 1, 1e12, 1])).toThrow(/has an axis over 16777216; check the scales or sizes/);
   });

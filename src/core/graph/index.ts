@@ -15,7 +15,7 @@ export { loadGraph, dimsFromShapes, DEFAULT_MAX_BYTES, MAX_OPSET, MIN_OPSET, typ
 export { GraphError } from "./errors.ts";
 export { Attrs } from "./attrs.ts";
 export { slidingWindow, transposedWindow, type Window } from "./ops/spatial.ts";
-export { resizeSources } from "./ops/resize.ts";
+export { resizeTaps, type Taps } from "./ops/resize.ts";
 export { erf } from "./ops/erf.ts";
 export { opDef, supportedOps, type OpCtx, type OpDef, type OutMeta, type ValueMeta } from "./ops/index.ts";
 export {

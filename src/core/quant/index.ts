@@ -52,7 +52,8 @@
  *   one axis (kept as size 1); several adjacent axes are merged by a reshape first.
  * - indexmap: Reshape/Flatten/Squeeze/Unsqueeze/Transpose/Slice/Split/Concat/Pad(0)/Gather by
  *   constant indices as an explicit map out[i] = in[map[i]] (−1 → 0); upsample: o = f·i + start
- *   per axis, zeros elsewhere; nearest Resize/Upsample (graph/ops/resize.ts picks the sources),
+ *   per axis, zeros elsewhere; nearest Resize/Upsample (graph/ops/resize.ts picks the sources;
+ *   linear: per resized axis a dense op by the constant blend matrix, 10-bit weights),
  *   Pad in reflect, edge or
  *   wrap mode and Tile are a gather per padded or repeated axis; type unchanged (Concat
  *   inputs requantized to the output's type first). select: y = mask ? fill : x for a

@@ -1,5 +1,5 @@
 // Lowering of elementwise, table, pooling, reduction and shape ops into primitive integer ops.
-import { Attrs, resizeSources, sizeOf, slidingWindow, type GraphNode, type Tensor } from "../graph/index.ts";
+import { Attrs, resizeTaps, sizeOf, slidingWindow, type GraphNode, type Taps, type Tensor } from "../graph/index.ts";
 import { QuantError } from "./errors.ts";
 import { quantizeValue, typeMax, typeMin } from "./fixed.ts";
 import { opWindow, type LowerCtx } from "./lower-context.ts";
@@ -373,19 +373,70 @@ function lowerTile(ctx: LowerCtx, node: GraphNode): void {
   gathers(ctx, node, x, byAxis, node.outputs[0]!);
 }
 
-/** Nearest Resize/Upsample: the elements graph/ops/resize.ts picks, one gather per resized axis. */
+/**
+ * Resize/Upsample with the taps graph/ops/resize.ts computes: nearest is one gather per resized
+ * axis; linear is, per resized axis, a dense op by the constant [out, in] blend matrix along it
+ * (moved last by transposes, which relabel for free), requantized to the input's own type
+ * between axes (a blend stays within its inputs' range) and to the output's after the last.
+ */
 function lowerResize(ctx: LowerCtx, node: GraphNode): void {
   const x = ctx.input(node, node.inputs[0]!);
-  const sources = resizeSources({ node: node.id, opType: node.opType as "Resize" | "Upsample", opset: ctx.g.opset, attrs: attrsOf(node) }, x.shape, (i) => {
+  const { mode, axes } = resizeTaps({ node: node.id, opType: node.opType as "Resize" | "Upsample", opset: ctx.g.opset, attrs: attrsOf(node) }, x.shape, (i) => {
     const name = node.inputs[i];
     if (!name) return undefined;
     const c = ctx.constant(name);
     if (!c) throw unsupported(node, `a ${node.opType} whose scales or sizes are not constants`);
     return Array.from(c.data as ArrayLike<number>, Number);
   });
-  const byAxis = sources.flatMap((src, ax): [number, number[]][] => (src.length === x.shape[ax] && src.every((v, o) => v === o) ? [] : [[ax, src]]));
-  gathers(ctx, node, x, byAxis, node.outputs[0]!);
+  const resized = axes.flatMap((t, ax): [number, Taps[]][] => (t.length === x.shape[ax] && t.every((tap, o) => tap.length === 1 && tap[0]![0] === o) ? [] : [[ax, t]]));
+  const out = node.outputs[0]!;
+  if (mode === "nearest") {
+    gathers(ctx, node, x, resized.map(([ax, t]) => [ax, t.map((tap) => tap[0]![0])]), out);
+    return;
+  }
+  if (resized.length === 0) {
+    ctx.qOf.set(out, x.name);
+    return;
+  }
+  let cur = x;
+  resized.forEach(([ax, t], k) => {
+    const r = cur.shape.length, len = cur.shape[ax]!, lastAxis = ax === r - 1, done = k === resized.length - 1;
+    // Swapping the axis with the last is its own inverse.
+    const perm = cur.shape.map((_, d) => (d === ax ? r - 1 : d === r - 1 ? ax : d));
+    const swap = (t0: QTensor, y: QTensor) => ctx.op({ kind: "indexmap", source: node.id, inputs: [t0.name], output: y.name, map: { type: "transpose", perm } });
+    let src = cur;
+    if (!lastAxis) {
+      src = ctx.tensor(ctx.fresh(`${out}::axis${ax}`), perm.map((p) => cur.shape[p]!), cur, "activation");
+      swap(cur, src);
+    }
+    const blend = new Float64Array(t.length * len);
+    t.forEach((taps, o) => { for (const [i, w] of taps) blend[o * len + i] = blend[o * len + i]! + w; });
+    const w = ctx.constTensor(ctx.fresh(`${node.id}::blend${ax}`), [t.length, len], blend, "const", { bits: RESIZE_WEIGHT_BITS });
+    const acc = ctx.acc(ctx.fresh(`${out}::blend${ax}`), [...src.shape.slice(0, -1), t.length], src.k + w.k);
+    ctx.op({ kind: "linear", form: "dense", source: node.id, inputs: [src.name, w.name], output: acc.name });
+    if (done && lastAxis) {
+      ctx.requantTo(node, acc, out);
+      return;
+    }
+    // Between axes a blend stays within its inputs' range: the input's type; after the last
+    // one, the output's (its statistics are the same values, transposed).
+    const y = done
+      ? ctx.internal(ctx.fresh(`${out}::blended`), acc.shape, { signed: x.signed, stat: out, maxBits: ctx.limits.get(out) })
+      : ctx.tensor(ctx.fresh(`${out}::blended${ax}`), acc.shape, cur, "activation");
+    ctx.requant(node.id, acc, 1, y);
+    if (lastAxis) {
+      cur = y;
+      return;
+    }
+    const back = ctx.tensor(ctx.fresh(done ? out : `${out}::back${ax}`), perm.map((p) => y.shape[p]!), y, "activation", done ? out : undefined);
+    swap(y, back);
+    if (done) ctx.qOf.set(out, back.name);
+    cur = back;
+  });
 }
+
+/** Blend weights lie in [0, 1]: 10 bits give a 2^−9 step (quant/lower.ts's width limits assume 10). */
+const RESIZE_WEIGHT_BITS = 10;
 
 /** One gather index map per axis in turn (none: the input itself). */
 function gathers(ctx: LowerCtx, node: GraphNode, x: QTensor, byAxis: [number, number[]][], out: string): void {

@@ -62,6 +62,12 @@ export function widthLimits(graph: Graph, weightBits: number): Map<string, numbe
         // The conv after the upsampling sums C/group input channels over the kernel.
         if (cb) set(a, 29 - weightBits - clog((cb.shape[0]! / new Attrs(n.attributes, n.id).int("group", 1)) * cb.shape.slice(2).reduce((p, d) => p * d, 1)));
         break;
+      case "Resize": case "Upsample": {
+        // Linear mode blends along each axis by a dense op over the whole axis (10-bit weights).
+        const x = graph.tensors.get(a);
+        if (x && new Attrs(n.attributes, n.id).string("mode", "nearest") === "linear") set(a, 29 - 10 - clog(Math.max(...x.shape)));
+        break;
+      }
       case "LayerNormalization": case "InstanceNormalization": case "LRN":
         set(a, 13);
         break;

@@ -1,12 +1,13 @@
-// Resize and Upsample in nearest mode: every output element copies one input element, picked per
-// axis by the coordinate transform and the rounding the attributes name (Resize-10…19,
-// Upsample-7/9). Resize-10 and Upsample map coordinates asymmetrically and round down, as the
-// ONNX version converter says. The quantizer lowers the same choice of sources to gathers, so
-// the float and integer models pick the same elements (resizeSources serves both).
+// Resize and Upsample in nearest and linear modes (Resize-10…19, Upsample-7/9), axis by axis:
+// each output index maps to an input coordinate by the coordinate transform; nearest copies the
+// element the rounding picks, linear blends the two around it (edges clamped). Resize-10 and
+// Upsample map coordinates asymmetrically and round down, as the ONNX version converter says.
+// The quantizer lowers the same taps (gathers for nearest, a constant matrix per axis for
+// linear), so the float and integer models use the same elements and weights.
 import type { Attrs } from "../attrs.ts";
 import { fail, req, type OpCtx, type OpDef, type ValueMeta } from "./op.ts";
 import type { Tensor } from "../tensor.ts";
-import { sizeOf, stridesOf } from "../tensor.ts";
+import { sizeOf } from "../tensor.ts";
 
 const MAX_AXIS = 2 ** 24;
 
@@ -17,12 +18,16 @@ export interface ResizeNode {
   attrs: Attrs;
 }
 
-/** Per axis, the input index each output index copies (its length is the output size). */
-export function resizeSources(n: ResizeNode, x: readonly number[], input: (i: number) => number[] | undefined): number[][] {
+/** One output index's taps: [input index, weight] pairs (nearest: one, weight 1). */
+export type Taps = [number, number][];
+
+/** Per axis, per output index, the input elements it takes and their weights. */
+export function resizeTaps(n: ResizeNode, x: readonly number[], input: (i: number) => number[] | undefined): { mode: "nearest" | "linear"; axes: Taps[][] } {
   const r = x.length;
   const legacy = n.opType === "Upsample" || n.opset < 11;
   const mode = n.attrs.string("mode", "nearest");
-  if (mode !== "nearest") throw fail(n, `${n.opType} in ${mode} mode is not supported (nearest is); re-export with mode='nearest'`);
+  if (mode !== "nearest" && mode !== "linear") throw fail(n, `${n.opType} in ${mode} mode is not supported (nearest and linear are); re-export with one of them`);
+  if (mode === "linear" && n.attrs.int("antialias", 0) !== 0) throw fail(n, "an antialiased linear Resize is not supported; re-export with antialias=0");
   const transform = legacy ? "asymmetric" : n.attrs.string("coordinate_transformation_mode", "half_pixel");
   const rounding = legacy ? "floor" : n.attrs.string("nearest_mode", "round_prefer_floor");
   if (n.attrs.string("keep_aspect_ratio_policy", "stretch") !== "stretch") throw fail(n, "keep_aspect_ratio_policy other than stretch is not supported");
@@ -43,7 +48,7 @@ export function resizeSources(n: ResizeNode, x: readonly number[], input: (i: nu
   if (out.some((d) => d < 1)) throw fail(n, `the output shape [${out.join(",")}] has an empty axis`);
   // Checked before the per-axis tables are made (the loader bounds the whole tensor after).
   if (out.some((d) => d > MAX_AXIS)) throw fail(n, `the output shape [${out.join(",")}] has an axis over ${MAX_AXIS}; check the scales or sizes`);
-  return x.map((len, d) => Array.from({ length: out[d]! }, (_, o) => {
+  const axesTaps = x.map((len, d) => Array.from({ length: out[d]! }, (_, o): Taps => {
     const s = scale[d]!, size = out[d]!;
     let c: number;
     switch (transform) {
@@ -56,7 +61,12 @@ export function resizeSources(n: ResizeNode, x: readonly number[], input: (i: nu
         c = center + (o + 0.5) / s - 0.5;
         break;
       }
-      default: throw fail(n, `coordinate_transformation_mode ${transform} is not supported with nearest resizing`);
+      default: throw fail(n, `coordinate_transformation_mode ${transform} is not supported`);
+    }
+    const clamp = (i: number) => Math.min(Math.max(i, 0), len - 1);
+    if (mode === "linear") {
+      const i0 = Math.floor(c), t = c - i0;
+      return clamp(i0) === clamp(i0 + 1) || t === 0 ? [[clamp(t === 0 ? i0 : i0 + 1), 1]] : [[clamp(i0), 1 - t], [clamp(i0 + 1), t]];
     }
     let i: number;
     switch (rounding) {
@@ -66,38 +76,49 @@ export function resizeSources(n: ResizeNode, x: readonly number[], input: (i: nu
       case "ceil": i = Math.ceil(c); break;
       default: throw fail(n, `nearest_mode ${rounding} is not supported`);
     }
-    return Math.min(Math.max(i, 0), len - 1);
+    return [[clamp(i), 1]];
   }));
+  return { mode, axes: axesTaps };
 }
 
 function resizeOp(opType: "Resize" | "Upsample"): OpDef {
-  const sources = (ctx: OpCtx<ValueMeta> | OpCtx<Tensor>, x: number[]) => resizeSources({ node: ctx.node, opType, opset: ctx.opset, attrs: ctx.attrs }, x, (i) => {
+  const taps = (ctx: OpCtx<ValueMeta> | OpCtx<Tensor>, x: number[]) => resizeTaps({ node: ctx.node, opType, opset: ctx.opset, attrs: ctx.attrs }, x, (i) => {
     const v = ctx.inputs[i];
     if (v === undefined) return undefined;
     const t = "data" in v ? (v as Tensor) : (v as ValueMeta).value;
     if (!t) throw fail(ctx, `its input ${i} (scales or sizes) must be a constant; export the model with fixed sizes`);
     return Array.from(t.data as ArrayLike<number>, Number);
-  });
+  }).axes;
   return {
     infer(ctx) {
       const x = req(ctx, 0);
-      return [{ dtype: x.dtype, shape: sources(ctx, x.shape).map((s) => s.length) }];
+      return [{ dtype: x.dtype, shape: taps(ctx, x.shape).map((t) => t.length) }];
     },
     run(ctx) {
       const x = req(ctx, 0);
-      const src = sources(ctx, x.shape), shape = src.map((s) => s.length), xs = stridesOf(x.shape);
-      const data = x.data as ArrayLike<number> & { length: number };
-      const out = new (data.constructor as new (n: number) => Float32Array)(sizeOf(shape));
-      const c = new Array<number>(shape.length).fill(0);
-      for (let i = 0; i < out.length; i++) {
-        let j = 0;
-        for (let d = 0; d < shape.length; d++) j += src[d]![c[d]!]! * xs[d]!;
-        out[i] = data[j]!;
-        for (let d = shape.length - 1; d >= 0; d--) {
-          if (++c[d]! < shape[d]!) break;
-          c[d] = 0;
+      const axes = taps(ctx, x.shape);
+      // One axis at a time, in float64: out[…, o, …] = Σ_taps w·in[…, i, …].
+      let shape = [...x.shape], cur = Float64Array.from(x.data as ArrayLike<number>);
+      axes.forEach((t, d) => {
+        if (t.length === shape[d] && t.every((tap, o) => tap.length === 1 && tap[0]![0] === o)) return;
+        const outer = sizeOf(shape.slice(0, d)), inner = sizeOf(shape.slice(d + 1)), len = shape[d]!;
+        const next = new Float64Array(outer * t.length * inner);
+        for (let a = 0; a < outer; a++) {
+          for (let o = 0; o < t.length; o++) {
+            const dst = (a * t.length + o) * inner;
+            for (const [i, w] of t[o]!) {
+              const src = (a * len + i) * inner;
+              for (let b = 0; b < inner; b++) next[dst + b] = next[dst + b]! + w * cur[src + b]!;
+            }
+          }
         }
-      }
+        shape = shape.map((v, k) => (k === d ? t.length : v));
+        cur = next;
+      });
+      // The input's element type (nearest copies exact values of any type).
+      const Out = (x.data as unknown as { constructor: new (n: number) => { [i: number]: number } }).constructor;
+      const out = new Out(cur.length);
+      for (let i = 0; i < cur.length; i++) out[i] = cur[i]!;
       return [{ ...x, shape, data: out } as Tensor];
     },
   };
