@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { evaluate } from "../../src/core/eval/index.ts";
 import { loadGraph, type Graph } from "../../src/core/graph/index.ts";
 import { makeModel, xorshift32, type NodeSpec } from "../../src/core/graph/test-models.ts";
-import { calibrate, generatedSamples, QuantError, runOutputsAsFloat } from "../../src/core/quant/index.ts";
+import { buildTable, calibrate, generatedSamples, QuantError, runOutputsAsFloat } from "../../src/core/quant/index.ts";
 import { compilePlan, type GraphSpec } from "../../src/core/circuit/index.ts";
 import { decodeModel } from "../../src/core/onnx/index.ts";
 import { itShared, readShared } from "../shared-data.ts";
@@ -247,6 +247,12 @@ describe("activations of mobile and other exported models", () => {
       ],
       init: [f32([], [2]), { ...f32([], [1e-5]), name: "eps" }],
     },
+    // Steps: an input within one quantization step of a jump may land on its other side.
+    ...(["Round", "Floor", "Ceil", "Sign"] as const).map((op) => ({ name: `${op} of 3x`, nodes: [{ op: "Mul", in: ["x", "c"], out: ["m"] }, { op, in: ["m"], out: ["y"] }], init: [f32([], [3])], tol: op === "Sign" ? 2.01 : 1.01 })),
+    { name: "Sin and Cos (positional encodings computed in the graph)", nodes: [{ op: "Sin", in: ["x"], out: ["s"] }, { op: "Cos", in: ["x"], out: ["c2"] }, { op: "Add", in: ["s", "c2"], out: ["y"] }] },
+    { name: "Shrink", nodes: [{ op: "Shrink", in: ["x"], out: ["y"], attrs: { lambd: float(0.5), bias: float(0.25) } }] },
+    { name: "Mean of three (one a constant)", nodes: [{ op: "Abs", in: ["x"], out: ["a"] }, { op: "Mean", in: ["x", "a", "c"], out: ["y"] }], init: [f32([12], [0.5, -1, 0.25, 2, 0, 1, -0.5, 0.75, 1.5, -2, 0.1, 0.3])] },
+    { name: "Cast to float32 (a no-op) and Expand of a row to 3 rows", shape: [1, 4], nodes: [{ op: "Cast", in: ["x"], out: ["c1"], attrs: { to: int(1) } }, { op: "Expand", in: ["c1", "shp"], out: ["y"] }], init: [{ name: "shp", dtype: "int64", dims: [3], data: [2, 3, 4] } as never] },
     { name: "PRelu with one slope", nodes: [{ op: "PRelu", in: ["x", "c"], out: ["y"] }], init: [f32([1], [0.2])] },
     { name: "PRelu with a slope per channel", nodes: [{ op: "PRelu", in: ["x", "c"], out: ["y"] }], init: [f32([3, 1, 1], [0.1, 0.25, -0.3])], shape: [1, 3, 2, 2] },
   ];
@@ -287,6 +293,15 @@ describe("activations of mobile and other exported models", () => {
   it("activations past 2^60 (a float model that overflows) are refused naming the tensor and the values", () => {
     const g = loadGraph(makeModel({ inputs: [["x", "float32", [1, 4]]], outputs: [["y"]], nodes: [{ op: "Mul", in: ["x", "c"], out: ["y"] }], initializers: [f32([], [1e25])] }));
     expect(() => calibrate(g, generatedSamples(g, 2, 1))).toThrow(/tensor y: its values reach \d\.\de\+2\d during calibration, beyond .*the float model overflows here/);
+  });
+
+  it("the step tables: Round halves to even, Floor, Ceil and Sign, on every value of a 5-bit input at 2^-1", () => {
+    const at = (fn: string) => Array.from(buildTable({ fn, params: {}, input: { k: 1, bits: 5, signed: true }, output: { k: 0, bits: 6, signed: true } }).values);
+    const xs = Array.from({ length: 32 }, (_, j) => (j - 16) / 2);
+    expect(at("round")).toEqual(xs.map((x) => (Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x))).map((v) => v + 0));
+    expect(at("floor")).toEqual(xs.map(Math.floor));
+    expect(at("ceil")).toEqual(xs.map((x) => Math.ceil(x) + 0));
+    expect(at("sign")).toEqual(xs.map((x) => Math.sign(x) + 0));
   });
 
   it("a Max of three inputs and a Pow by an input are refused with the reason", () => {

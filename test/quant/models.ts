@@ -100,12 +100,12 @@ export function attention(): Graph {
   }));
 }
 
-/** A model with an op the quantizer does not lower. */
-export function withCos(): Graph {
+/** A model with an op the quantizer does not lower (a product of activations over an axis). */
+export function withReduceProd(): Graph {
   return loadGraph(makeModel({
     inputs: [["x", "float32", [1, 4]]],
     outputs: [["y"]],
-    nodes: [{ op: "Cos", name: "the_cos", in: ["x"], out: ["y"] }],
+    nodes: [{ op: "ReduceProd", name: "the_prod", in: ["x"], out: ["y"] }],
   }));
 }
 

@@ -43,7 +43,9 @@
  *   Reciprocal, Sqrt, Softplus, Clip, HardSigmoid, HardSwish, Elu, Selu, Softsign, Abs, Neg,
  *   Log (log of x ≤ 0 saturates to the minimum), Pow by a constant scalar (a fractional power
  *   of x < 0 is 0), Max/Min with a constant scalar (a table), PRelu with one slope (per-channel slopes:
- *   relu(x) + a ⊙ min(x, 0), two tables, a mul and an add). A value outside the table's domain is an error naming
+ *   relu(x) + a ⊙ min(x, 0), two tables, a mul and an add), Sign, Round (half to even),
+ *   Floor, Ceil, Sin, Cos, Shrink. Cast between float types is the identity; Mean is a Sum
+ *   requantized by 1/n; Expand is a gather of index 0 along each axis that grows. A value outside the table's domain is an error naming
  *   the node and value, unless the table says saturate.
  * - maxpool: integer max over the window, padding excluded (a 2-D window of more than 16
  *   elements is a pool down the columns, then one along the rows); sumpool: sum, padding as 0, then a

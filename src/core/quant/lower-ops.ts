@@ -31,12 +31,13 @@ function lowerAddSub(ctx: LowerCtx, node: GraphNode): void {
 }
 
 /**
- * Sum of n inputs: one is the identity; more is a chain of two-input adds at the finest input
- * scale (so every partial sum is exact), in input order, then one requant into the output.
+ * Sum (or Mean) of n inputs: one is the identity; more is a chain of two-input adds at the finest
+ * input scale (so every partial sum is exact), in input order, then one requant into the output
+ * (by 1/n for a Mean).
  */
 function lowerSum(ctx: LowerCtx, node: GraphNode): void {
   const names = node.inputs.filter((n) => n !== "");
-  if (names.length === 0) throw unsupported(node, "a Sum with no inputs");
+  if (names.length === 0) throw unsupported(node, `a ${node.opType} with no inputs`);
   if (names.length === 1) {
     ctx.qOf.set(node.outputs[0]!, ctx.input(node, names[0]!).name);
     return;
@@ -53,7 +54,8 @@ function lowerSum(ctx: LowerCtx, node: GraphNode): void {
     acc = next;
     coeff = 1;
   }
-  ctx.requantTo(node, acc, out);
+  if (node.opType === "Mean") reduceScale(ctx, node, acc, 1 / xs.length, out, xs.some((x) => x.signed));
+  else ctx.requantTo(node, acc, out);
 }
 
 /** The broadcast shape of some of the inputs of an op whose output shape (all of them broadcast) is `out`. */
@@ -161,6 +163,13 @@ const UNARY: Record<string, UnarySpec> = {
   Abs: { fn: "abs", params: none, signed: () => false },
   Neg: { fn: "neg", params: none, signed: () => true },
   Log: { fn: "log", params: none, signed: () => true },
+  Sign: { fn: "sign", params: none, signed: (_, x) => x },
+  Round: { fn: "round", params: none, signed: (_, x) => x },
+  Floor: { fn: "floor", params: none, signed: (_, x) => x },
+  Ceil: { fn: "ceil", params: none, signed: (_, x) => x },
+  Sin: { fn: "sin", params: none, signed: () => true },
+  Cos: { fn: "cos", params: none, signed: () => true },
+  Shrink: { fn: "shrink", params: (n) => ({ bias: attrsOf(n).float("bias", 0), lambd: attrsOf(n).float("lambd", 0.5) }), signed: () => true },
   Pow: {
     fn: "pow",
     params(n, ctx) {
@@ -438,6 +447,26 @@ function lowerResize(ctx: LowerCtx, node: GraphNode): void {
 /** Blend weights lie in [0, 1]: 10 bits give a 2^−9 step (quant/lower.ts's width limits assume 10). */
 const RESIZE_WEIGHT_BITS = 10;
 
+/** Cast between float types is the identity here (every value is already fixed point). */
+function lowerCast(ctx: LowerCtx, node: GraphNode): void {
+  const to = ctx.g.tensors.get(node.outputs[0]!)?.dtype;
+  if (!to || !["float32", "float64", "float16", "bfloat16"].includes(to)) throw unsupported(node, `a Cast of an activation to ${to ?? "an unknown type"} (only between float types)`);
+  lowerIdentity(ctx, node);
+}
+
+/** Expand (broadcast): leading axes of 1 added by a reshape, then a gather of index 0 along each axis of 1 that grows. */
+function lowerExpand(ctx: LowerCtx, node: GraphNode): void {
+  const x0 = ctx.input(node, node.inputs[0]!);
+  const out = node.outputs[0]!, shape = ctx.shapeOf(out);
+  let x = x0;
+  if (shape.length > x0.shape.length) {
+    x = ctx.tensor(ctx.fresh(`${out}::ranked`), [...shape.slice(0, shape.length - x0.shape.length).map(() => 1), ...x0.shape], x0, "activation");
+    ctx.op({ kind: "indexmap", source: node.id, inputs: [x0.name], output: x.name, map: { type: "reshape" } });
+  }
+  const byAxis = x.shape.flatMap((d, ax): [number, number[]][] => (d === shape[ax] ? [] : [[ax, new Array<number>(shape[ax]!).fill(0)]]));
+  gathers(ctx, node, x, byAxis, out);
+}
+
 /** One gather index map per axis in turn (none: the input itself). */
 function gathers(ctx: LowerCtx, node: GraphNode, x: QTensor, byAxis: [number, number[]][], out: string): void {
   if (byAxis.length === 0) {
@@ -651,12 +680,12 @@ function lowerBatchNorm(ctx: LowerCtx, node: GraphNode): void {
 }
 
 export const BASIC_LOWERINGS: Readonly<Record<string, (ctx: LowerCtx, node: GraphNode) => void>> = {
-  Add: lowerAddSub, Sub: lowerAddSub, Sum: lowerSum, Mul: lowerMul, Div: lowerDiv,
+  Add: lowerAddSub, Sub: lowerAddSub, Sum: lowerSum, Mean: lowerSum, Mul: lowerMul, Div: lowerDiv,
   ...Object.fromEntries(Object.keys(UNARY).map((k) => [k, lowerUnary])),
   Reshape: lowerReshape, Flatten: lowerReshape, Squeeze: lowerReshape, Unsqueeze: lowerReshape,
   Identity: lowerIdentity, Dropout: lowerIdentity,
   Transpose: lowerTranspose, Slice: lowerSlice, Split: lowerSplit, Concat: lowerConcat, Pad: lowerPad,
-  Gather: lowerGather, Where: lowerWhere, Tile: lowerTile, Resize: lowerResize, Upsample: lowerResize,
+  Gather: lowerGather, Where: lowerWhere, Tile: lowerTile, Cast: lowerCast, Expand: lowerExpand, Resize: lowerResize, Upsample: lowerResize,
   MaxPool: lowerMaxPool, GlobalMaxPool: lowerMaxPool, AveragePool: lowerAvgPool, GlobalAveragePool: lowerAvgPool,
   ReduceMean: lowerReduce, ReduceSum: lowerReduce, ReduceMax: lowerReduce,
   BatchNormalization: lowerBatchNorm, PRelu: lowerPRelu, Max: lowerMaxMin, Min: lowerMaxMin,

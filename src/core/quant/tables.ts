@@ -43,6 +43,14 @@ export const TABLE_FUNCTIONS: Readonly<Record<string, { fn: Fn; params: readonly
   pow: { fn: (x, p) => (x < 0 && !Number.isInteger(p.exponent!) ? 0 : Math.pow(x, p.exponent!)), params: ["exponent"] },
   max: { fn: (x, p) => Math.max(x, p.c!), params: ["c"] },
   min: { fn: (x, p) => Math.min(x, p.c!), params: ["c"] },
+  sign: { fn: (x) => Math.sign(x), params: [] },
+  // Half to even, as ONNX's Round.
+  round: { fn: (x) => { const r = Math.round(x); return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r; }, params: [] },
+  floor: { fn: (x) => Math.floor(x), params: [] },
+  ceil: { fn: (x) => Math.ceil(x), params: [] },
+  sin: { fn: (x) => Math.sin(x), params: [] },
+  cos: { fn: (x) => Math.cos(x), params: [] },
+  shrink: { fn: (x, p) => (x < -p.lambd! ? x + p.bias! : x > p.lambd! ? x - p.bias! : 0), params: ["bias", "lambd"] },
   // LRN's scale from a channel window's sum of squares (alpha already divided by the size).
   lrn: { fn: (x, p) => Math.pow(p.bias! + p.alpha! * x, -p.beta!), params: ["bias", "alpha", "beta"] },
 };
