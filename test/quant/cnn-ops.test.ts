@@ -118,6 +118,14 @@ describe("classic CNN ops", () => {
     expect(() => calibrate(gap, generatedSamples(gap, 2, 1))).toThrow(/reduction over axes \[1,3\] that are not adjacent/);
   });
 
+  it("DepthToSpace (PixelShuffle in super-resolution models, DCR and CRD) and SpaceToDepth: a reshape, a transpose, a reshape", () => {
+    for (const [op, shape, attrs] of [["DepthToSpace", [1, 8, 3, 2], { blocksize: int(2), mode: { kind: "string" as const, value: "CRD" } }], ["DepthToSpace", [1, 9, 2, 2], { blocksize: int(3) }], ["SpaceToDepth", [1, 2, 4, 6], { blocksize: int(2) }]] as const) {
+      const r = check(model([...shape], [{ op, in: ["x"], out: ["y"], attrs: { ...attrs } }]));
+      expect(r.worst, op).toBeLessThan(0.05);
+      expect(r.proof).toEqual(proved);
+    }
+  });
+
   it("Tile by constant repeats", () => {
     const g = loadGraph(makeModel({
       inputs: [["x", "float32", [1, 2, 3]]], outputs: [["y"]],

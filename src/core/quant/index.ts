@@ -57,7 +57,8 @@
  *   per axis, zeros elsewhere; nearest Resize/Upsample (graph/ops/resize.ts picks the sources;
  *   linear: per resized axis a dense op by the constant blend matrix, 10-bit weights),
  *   Pad in reflect, edge or
- *   wrap mode and Tile are a gather per padded or repeated axis; type unchanged (Concat
+ *   wrap mode and Tile are a gather per padded or repeated axis; DepthToSpace/SpaceToDepth a
+ *   reshape, a transpose and a reshape; type unchanged (Concat
  *   inputs requantized to the output's type first). select: y = mask ? fill : x for a
  *   constant mask (Where; a fill below the type's range is the type's minimum and stands for
  *   −∞); embed: rows of a weight table by public integer ids (Gather).

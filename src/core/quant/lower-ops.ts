@@ -1,5 +1,5 @@
 // Lowering of elementwise, table, pooling, reduction and shape ops into primitive integer ops.
-import { Attrs, resizeTaps, sizeOf, slidingWindow, type GraphNode, type Taps, type Tensor } from "../graph/index.ts";
+import { Attrs, depthSpacePlan, resizeTaps, sizeOf, slidingWindow, type GraphNode, type Taps, type Tensor } from "../graph/index.ts";
 import { QuantError } from "./errors.ts";
 import { quantizeValue, typeMax, typeMin } from "./fixed.ts";
 import { opWindow, type LowerCtx } from "./lower-context.ts";
@@ -467,6 +467,18 @@ function lowerExpand(ctx: LowerCtx, node: GraphNode): void {
   gathers(ctx, node, x, byAxis, out);
 }
 
+/** DepthToSpace / SpaceToDepth: graph/ops/layout.ts's reshape, transpose, reshape as index maps. */
+function lowerDepthSpace(ctx: LowerCtx, node: GraphNode): void {
+  const x = ctx.input(node, node.inputs[0]!);
+  const { view, perm } = depthSpacePlan({ node: node.id, attrs: attrsOf(node) }, node.opType as "DepthToSpace" | "SpaceToDepth", x.shape);
+  const out = node.outputs[0]!;
+  const v = ctx.tensor(ctx.fresh(`${out}::view`), view, x, "activation");
+  ctx.op({ kind: "indexmap", source: node.id, inputs: [x.name], output: v.name, map: { type: "reshape" } });
+  const t = ctx.tensor(ctx.fresh(`${out}::moved`), perm.map((p) => view[p]!), x, "activation");
+  ctx.op({ kind: "indexmap", source: node.id, inputs: [v.name], output: t.name, map: { type: "transpose", perm } });
+  emitMap(ctx, node, [t], { type: "reshape" }, out);
+}
+
 /** One gather index map per axis in turn (none: the input itself). */
 function gathers(ctx: LowerCtx, node: GraphNode, x: QTensor, byAxis: [number, number[]][], out: string): void {
   if (byAxis.length === 0) {
@@ -685,7 +697,7 @@ export const BASIC_LOWERINGS: Readonly<Record<string, (ctx: LowerCtx, node: Grap
   Reshape: lowerReshape, Flatten: lowerReshape, Squeeze: lowerReshape, Unsqueeze: lowerReshape,
   Identity: lowerIdentity, Dropout: lowerIdentity,
   Transpose: lowerTranspose, Slice: lowerSlice, Split: lowerSplit, Concat: lowerConcat, Pad: lowerPad,
-  Gather: lowerGather, Where: lowerWhere, Tile: lowerTile, Cast: lowerCast, Expand: lowerExpand, Resize: lowerResize, Upsample: lowerResize,
+  Gather: lowerGather, Where: lowerWhere, Tile: lowerTile, Cast: lowerCast, Expand: lowerExpand, DepthToSpace: lowerDepthSpace, SpaceToDepth: lowerDepthSpace, Resize: lowerResize, Upsample: lowerResize,
   MaxPool: lowerMaxPool, GlobalMaxPool: lowerMaxPool, AveragePool: lowerAvgPool, GlobalAveragePool: lowerAvgPool,
   ReduceMean: lowerReduce, ReduceSum: lowerReduce, ReduceMax: lowerReduce,
   BatchNormalization: lowerBatchNorm, PRelu: lowerPRelu, Max: lowerMaxMin, Min: lowerMaxMin,

@@ -1,4 +1,5 @@
-// Ops that move elements: Transpose, Concat, Split, Slice, Gather, GatherElements, Tile, Pad.
+// Ops that move elements: Transpose, Concat, Split, Slice, Gather, GatherElements, Tile, Pad,
+// DepthToSpace, SpaceToDepth.
 import { allocValues, sizeOf, stridesOf, type Tensor, type TensorValues } from "../tensor.ts";
 import { axisOf, constInts, fail, num, req, type OpCtx, type OpDef, type OutMeta, type ValueMeta } from "./op.ts";
 
@@ -328,7 +329,47 @@ const pad: OpDef = {
   },
 };
 
+/**
+ * DepthToSpace and SpaceToDepth as ONNX defines them: a reshape to 6-D, a transpose, a reshape
+ * (the quantizer lowers the same three steps to index maps).
+ */
+export function depthSpacePlan(n: { node: string; attrs: { int(name: string, def: number): number; string(name: string, def: string): string } }, opType: "DepthToSpace" | "SpaceToDepth", x: readonly number[]): { view: number[]; perm: number[]; out: number[] } {
+  if (x.length !== 4) throw fail(n, `${opType} takes an [N, C, H, W] input, not rank ${x.length}`);
+  const b = n.attrs.int("blocksize", 0);
+  const [N, C, H, W] = x as [number, number, number, number];
+  if (!Number.isInteger(b) || b < 1) throw fail(n, `blocksize ${b} must be a positive integer`);
+  if (opType === "SpaceToDepth") {
+    if (H % b !== 0 || W % b !== 0) throw fail(n, `SpaceToDepth of [${x.join(",")}] by ${b}: H and W must be multiples of the block`);
+    return { view: [N, C, H / b, b, W / b, b], perm: [0, 3, 5, 1, 2, 4], out: [N, C * b * b, H / b, W / b] };
+  }
+  if (C % (b * b) !== 0) throw fail(n, `DepthToSpace of [${x.join(",")}] by ${b}: C must be a multiple of ${b * b}`);
+  const c = C / (b * b);
+  const mode = n.attrs.string("mode", "DCR");
+  if (mode === "DCR") return { view: [N, b, b, c, H, W], perm: [0, 3, 4, 1, 5, 2], out: [N, c, H * b, W * b] };
+  if (mode === "CRD") return { view: [N, c, b, b, H, W], perm: [0, 1, 4, 2, 5, 3], out: [N, c, H * b, W * b] };
+  throw fail(n, `DepthToSpace mode ${mode} is not DCR or CRD`);
+}
+
+function depthSpace(opType: "DepthToSpace" | "SpaceToDepth"): OpDef {
+  return {
+    infer(ctx) {
+      const x = req(ctx, 0);
+      return [{ dtype: x.dtype, shape: depthSpacePlan(ctx, opType, x.shape).out }];
+    },
+    run(ctx) {
+      const x = req(ctx, 0);
+      const { view, perm, out } = depthSpacePlan(ctx, opType, x.shape);
+      const st = stridesOf(view);
+      const shape = perm.map((p) => view[p]!);
+      const maps = perm.map((p, d) => Int32Array.from({ length: shape[d]! }, (_, i) => i * st[p]!));
+      return [{ ...gatherByAxisMaps({ ...x, shape: view }, shape, maps), shape: out }];
+    },
+  };
+}
+
 export const layoutOps: Record<string, OpDef> = {
+  DepthToSpace: depthSpace("DepthToSpace"),
+  SpaceToDepth: depthSpace("SpaceToDepth"),
   Transpose: transpose,
   Concat: concat,
   Split: split,

@@ -1,5 +1,5 @@
-// Resize and Upsample (nearest and linear) against the ONNX operator documentation's examples
-// (the shared conformance data has none), and the modes it refuses.
+// Resize and Upsample (nearest and linear), DepthToSpace and SpaceToDepth against the ONNX
+// operator documentation's examples (the shared conformance data has none), and what is refused.
 import { describe, expect, it } from "vitest";
 import { loadGraph } from "../graph/index.ts";
 import { makeModel, type NodeSpec } from "../graph/test-models.ts";
@@ -65,5 +65,32 @@ describe("Resize", () => {
     expect(() => resize([[1, 2, 3, 4]], { mode: str("linear"), antialias: { kind: "int", value: 1 } }, [1, 1, 1, 0.5], undefined, 18)).toThrow(/antialiased linear Resize is not supported/);
     expect(() => resize([[1, 2], [3, 4]], { coordinate_transformation_mode: str("tf_crop_and_resize") }, [1, 1, 2, 2])).toThrow(/tf_crop_and_resize is not supported/);
     expect(() => resize([[1, 2], [3, 4]], {}, [1, 1, 1e12, 1])).toThrow(/has an axis over 16777216; check the scales or sizes/);
+  });
+});
+
+describe("DepthToSpace and SpaceToDepth", () => {
+  const run = (op: string, shape: number[], attrs: NodeSpec["attrs"], data: Float32Array) => {
+    const g = loadGraph(makeModel({ inputs: [["x", "float32", shape]], outputs: [["y"]], nodes: [{ op, in: ["x"], out: ["y"], attrs }] }));
+    return evaluate(g, { x: { dtype: "float32", shape, data } }).y!;
+  };
+  const x = Float32Array.from({ length: 48 }, (_, i) => i);
+  const int = (value: number) => ({ kind: "int" as const, value });
+
+  it("DepthToSpace in DCR and CRD mode (the docs' examples)", () => {
+    const dcr = run("DepthToSpace", [1, 8, 2, 3], { blocksize: int(2), mode: str("DCR") }, x);
+    expect(dcr.shape).toEqual([1, 2, 4, 6]);
+    expect(Array.from(dcr.data as Float32Array).slice(0, 12)).toEqual([0, 12, 1, 13, 2, 14, 24, 36, 25, 37, 26, 38]);
+    expect(Array.from(dcr.data as Float32Array).slice(24, 30)).toEqual([6, 18, 7, 19, 8, 20]);
+    const crd = run("DepthToSpace", [1, 8, 2, 3], { blocksize: int(2), mode: str("CRD") }, x);
+    expect(Array.from(crd.data as Float32Array).slice(0, 12)).toEqual([0, 6, 1, 7, 2, 8, 12, 18, 13, 19, 14, 20]);
+    expect(Array.from(crd.data as Float32Array).slice(24, 30)).toEqual([24, 30, 25, 31, 26, 32]);
+  });
+
+  it("SpaceToDepth undoes DepthToSpace (DCR), and bad blocks are refused", () => {
+    const dcr = run("DepthToSpace", [1, 8, 2, 3], { blocksize: int(2) }, x);
+    const back = run("SpaceToDepth", [1, 2, 4, 6], { blocksize: int(2) }, dcr.data as Float32Array);
+    expect(back.shape).toEqual([1, 8, 2, 3]);
+    expect(Array.from(back.data as Float32Array)).toEqual(Array.from(x));
+    expect(() => run("SpaceToDepth", [1, 2, 3, 4], { blocksize: int(2) }, new Float32Array(24))).toThrow(/H and W must be multiples of the block/);
   });
 });
