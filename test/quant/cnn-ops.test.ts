@@ -106,13 +106,22 @@ describe("classic CNN ops", () => {
     }
   });
 
-  it("ReduceMean and ReduceMax over several adjacent axes (squeeze-and-excitation's x.mean((2, 3))), kept or not, and over all", () => {
+  it("reductions: over several adjacent axes (squeeze-and-excitation's x.mean((2, 3))), kept or not, over all; Min, L1, SumSquare, L2", () => {
     for (const [op, axes, keepdims] of [["ReduceMean", [2, 3], 0], ["ReduceMean", [-2, -1], 1], ["ReduceMax", [2, 3], 1], ["ReduceSum", undefined, 0]] as const) {
       const attrs: NodeSpec["attrs"] = { keepdims: int(keepdims), ...(axes ? { axes: ints([...axes]) } : {}) };
       const g = model([1, 3, 4, 5], [{ op, in: ["x"], out: ["y"], attrs }], 17);
       const r = check(g);
       expect(r.worst, `${op} ${axes}`).toBeLessThan(op === "ReduceSum" ? 0.3 : 0.05);
       expect(r.proof).toEqual(proved);
+    }
+    // ReduceMin as −max(−x); ReduceL1, ReduceSumSquare and ReduceL2 (F.normalize's norm) sum |x| or x².
+    for (const [op, tol] of [["ReduceMin", 0.05], ["ReduceL1", 0.3], ["ReduceSumSquare", 0.5], ["ReduceL2", 0.1]] as const) {
+      for (const keepdims of [0, 1]) {
+        const g = model([1, 3, 4, 5], [{ op, in: ["x"], out: ["y"], attrs: { keepdims: int(keepdims), axes: ints([keepdims ? 3 : 2, 3].slice(keepdims)) } }], 17);
+        const r = check(g);
+        expect(r.worst, `${op} keepdims=${keepdims}`).toBeLessThan(tol);
+        expect(r.proof).toEqual(proved);
+      }
     }
     const gap = model([1, 3, 4, 5], [{ op: "ReduceMean", in: ["x"], out: ["y"], attrs: { axes: ints([1, 3]) } }], 17);
     expect(() => calibrate(gap, generatedSamples(gap, 2, 1))).toThrow(/reduction over axes \[1,3\] that are not adjacent/);

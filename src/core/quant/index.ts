@@ -51,7 +51,9 @@
  *   elements is a pool down the columns, then one along the rows); sumpool: sum, padding as 0, then a
  *   requant by 1/count; an AveragePool that leaves padding out of its divisor multiplies the
  *   sum by a constant 1/count per output position (12 bits) first. reducemax / rowsum along
- *   one axis (kept as size 1); several adjacent axes are merged by a reshape first.
+ *   one axis (kept as size 1); several adjacent axes are merged by a reshape first. ReduceMin
+ *   is −max(−x) (neg tables, one bit wider); ReduceL1 sums |x|; ReduceSumSquare and ReduceL2
+ *   sum requant(x ⊙ x), L2 then a sqrt table from the sum at 16 bits over its whole range.
  * - indexmap: Reshape/Flatten/Squeeze/Unsqueeze/Transpose/Slice/Split/Concat/Pad(0)/Gather by
  *   constant indices as an explicit map out[i] = in[map[i]] (−1 → 0); upsample: o = f·i + start
  *   per axis, zeros elsewhere; nearest Resize/Upsample (graph/ops/resize.ts picks the sources;

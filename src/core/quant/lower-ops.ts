@@ -648,27 +648,58 @@ function lowerReduce(ctx: LowerCtx, node: GraphNode): void {
   }
   const axis = first;
   const out = node.outputs[0]!;
+  const op = node.opType;
+  // ReduceMin is −max(−x); ReduceL1 sums |x|, ReduceSumSquare and ReduceL2 sum x² (then √).
+  if (op === "ReduceMin") x = tableOf(ctx, node, "neg", x, { k: x.k, bits: x.bits + 1, signed: true });
+  else if (op === "ReduceL1") x = tableOf(ctx, node, "abs", x, { k: x.k, bits: x.bits, signed: false });
+  else if (op === "ReduceSumSquare" || op === "ReduceL2") {
+    const sq = ctx.acc(ctx.fresh(`${out}::square`), x.shape, 2 * x.k);
+    ctx.op({ kind: "mul", source: node.id, inputs: [x.name, x.name], output: sq.name });
+    const need = 2 * (x.signed ? x.bits - 1 : x.bits), shift = Math.max(0, need - 16);
+    const t = ctx.tensor(ctx.fresh(`${out}::sq`), x.shape, { k: 2 * x.k - shift, bits: need - shift, signed: false }, "activation");
+    ctx.requant(node.id, sq, 1, t);
+    x = t;
+  }
+  const post = op === "ReduceMin" ? "neg" : op === "ReduceL2" ? "sqrt" : undefined;
   // One axis kept as 1 is the output's own shape; otherwise a reshape to it follows.
-  const keep = a.int("keepdims", 1) === 1 && axes.length === 1;
+  const keep = a.int("keepdims", 1) === 1 && axes.length === 1 && !post;
   const keptShape = x.shape.map((d, i) => (i === axis ? 1 : d));
   const name = keep ? out : `${out}::kept`;
   let y: QTensor;
-  if (node.opType === "ReduceMax") {
+  if (op === "ReduceMax" || op === "ReduceMin") {
     y = ctx.tensor(ctx.fresh(name), keptShape, x, "activation", keep ? out : undefined);
     ctx.op({ kind: "reducemax", source: node.id, inputs: [x.name], output: y.name, axis });
     if (keep) ctx.qOf.set(out, y.name);
   } else {
     const acc = ctx.acc(ctx.fresh(`${out}::acc`), keptShape, x.k);
     ctx.op({ kind: "rowsum", source: node.id, inputs: [x.name], output: acc.name, axis });
-    const f = node.opType === "ReduceMean" ? 1 / x.shape[axis]! : 1;
+    const f = op === "ReduceMean" ? 1 / x.shape[axis]! : 1;
     if (keep) {
       reduceScale(ctx, node, acc, f, out, x.signed);
       return;
     }
-    y = ctx.tensor(ctx.fresh(name), keptShape, ctx.type({ name: out, role: "activation", shape: ctx.shapeOf(out), signed: x.signed, stat: out }), "activation");
+    if (post) {
+      // The sum of squares under √: 16 bits over its whole range (n times the largest square).
+      const top = Math.ceil(Math.log2(x.shape[axis]! * (typeMax(x) + 1)));
+      y = ctx.tensor(ctx.fresh(name), keptShape, { k: x.k - Math.max(0, top - 16), bits: Math.min(16, top), signed: false }, "activation");
+    } else y = ctx.tensor(ctx.fresh(name), keptShape, ctx.type({ name: out, role: "activation", shape: ctx.shapeOf(out), signed: x.signed, stat: out }), "activation");
     ctx.requant(node.id, acc, f, y);
   }
-  if (!keep) emitMap(ctx, node, [y], { type: "reshape" }, out);
+  if (keep) return;
+  if (!post) {
+    emitMap(ctx, node, [y], { type: "reshape" }, out);
+    return;
+  }
+  const shaped = ctx.tensor(ctx.fresh(`${out}::shaped`), ctx.shapeOf(out), y, "activation");
+  ctx.op({ kind: "indexmap", source: node.id, inputs: [y.name], output: shaped.name, map: { type: "reshape" } });
+  lowerTable(ctx, node, post, {}, shaped, out, post === "neg");
+}
+
+/** y = T[x] into a type the caller fixes (an internal step, no ONNX value of its own). */
+function tableOf(ctx: LowerCtx, node: GraphNode, fn: string, x: QTensor, type: { k: number; bits: number; signed: boolean }): QTensor {
+  const y = ctx.tensor(ctx.fresh(`${node.outputs[0]!}::${fn}`), x.shape, type, "activation");
+  ctx.op({ kind: "lookup", source: node.id, inputs: [x.name], output: y.name, table: ctx.table({ fn, params: {}, input: { k: x.k, bits: x.bits, signed: x.signed }, output: type }, node.id) });
+  return y;
 }
 
 /** BatchNormalization not after a conv: a per-channel multiply and add. */
@@ -699,6 +730,7 @@ export const BASIC_LOWERINGS: Readonly<Record<string, (ctx: LowerCtx, node: Grap
   Transpose: lowerTranspose, Slice: lowerSlice, Split: lowerSplit, Concat: lowerConcat, Pad: lowerPad,
   Gather: lowerGather, Where: lowerWhere, Tile: lowerTile, Cast: lowerCast, Expand: lowerExpand, DepthToSpace: lowerDepthSpace, SpaceToDepth: lowerDepthSpace, Resize: lowerResize, Upsample: lowerResize,
   MaxPool: lowerMaxPool, GlobalMaxPool: lowerMaxPool, AveragePool: lowerAvgPool, GlobalAveragePool: lowerAvgPool,
-  ReduceMean: lowerReduce, ReduceSum: lowerReduce, ReduceMax: lowerReduce,
+  ReduceMean: lowerReduce, ReduceSum: lowerReduce, ReduceMax: lowerReduce, ReduceMin: lowerReduce,
+  ReduceL1: lowerReduce, ReduceL2: lowerReduce, ReduceSumSquare: lowerReduce,
   BatchNormalization: lowerBatchNorm, PRelu: lowerPRelu, Max: lowerMaxMin, Min: lowerMaxMin,
 };
