@@ -135,6 +135,19 @@ describe("classic CNN ops", () => {
     }
   });
 
+  it("Pad with a constant other than 0, and negative pads (a crop)", () => {
+    for (const [pads, value] of [[[0, 0, 2, 1, 0, 0, 1, 3], 1.5], [[0, 0, -1, 2, 0, 0, 1, -2], 0], [[0, 1, 0, 0, 0, 0, 0, 1], -0.75]] as const) {
+      const g = loadGraph(makeModel({
+        inputs: [["x", "float32", [1, 2, 4, 5]]], outputs: [["y"]], opset: 17,
+        initializers: [{ name: "pads", dtype: "int64", dims: [8], data: [...pads] }, { name: "v", dtype: "float32", dims: [], data: Float32Array.of(value) }],
+        nodes: [{ op: "Pad", in: ["x", "pads", "v"], out: ["y"] }],
+      }));
+      const r = check(g);
+      expect(r.worst, `${pads} ${value}`).toBeLessThan(0.05);
+      expect(r.proof).toEqual(proved);
+    }
+  });
+
   it("Tile by constant repeats", () => {
     const g = loadGraph(makeModel({
       inputs: [["x", "float32", [1, 2, 3]]], outputs: [["y"]],
@@ -302,6 +315,15 @@ describe("activations of mobile and other exported models", () => {
     expect(r.worst).toBeLessThan(0.15);
     expect(r.proof).toEqual(proved);
     const t = loadGraph(makeModel({ inputs: [["x", "float32", [3, 4]], ["z", "float32", [3, 5]]], outputs: [["y"]], nodes: [{ op: "Gemm", in: ["x", "z"], out: ["y"], attrs: { transA: int(1) } }] }));
+    // transA with a constant B: Aᵀ by an index map, then the dense op.
+    const wt = loadGraph(makeModel({
+      inputs: [["x", "float32", [3, 4]]], outputs: [["y"]],
+      initializers: [{ name: "w", dtype: "float32", dims: [3, 2], data: Float32Array.of(0.5, -0.25, 1, 0.75, -0.5, 0.25) }],
+      nodes: [{ op: "Gemm", in: ["x", "w"], out: ["y"], attrs: { transA: int(1) } }],
+    }));
+    const rw = check(wt);
+    expect(rw.worst).toBeLessThan(0.05);
+    expect(rw.proof).toEqual(proved);
     const rt = check(t);
     expect(rt.worst).toBeLessThan(0.15);
     expect(rt.proof).toEqual(proved);

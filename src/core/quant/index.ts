@@ -55,7 +55,8 @@
  *   is −max(−x) (neg tables, one bit wider); ReduceL1 sums |x|; ReduceSumSquare and ReduceL2
  *   sum requant(x ⊙ x), L2 then a sqrt table from the sum at 16 bits over its whole range.
  * - indexmap: Reshape/Flatten/Squeeze/Unsqueeze/Transpose/Slice/Split/Concat/Pad(0)/Gather by
- *   constant indices as an explicit map out[i] = in[map[i]] (−1 → 0); upsample: o = f·i + start
+ *   constant indices as an explicit map out[i] = in[map[i]] (−1 → 0) (a Pad by a constant v ≠ 0
+ *   then adds v where the padding is; negative pads are a slice first); upsample: o = f·i + start
  *   per axis, zeros elsewhere; nearest Resize/Upsample (graph/ops/resize.ts picks the sources;
  *   linear: per resized axis a dense op by the constant blend matrix, 10-bit weights),
  *   Pad in reflect, edge or

@@ -54,8 +54,13 @@ export function lowerGemm(ctx: LowerCtx, node: GraphNode): void {
     lowerGemm2(ctx, node);
     return;
   }
-  if (a.int("transA", 0) !== 0) throw unsupported(node, "transA=1 with a constant B");
-  const x = ctx.input(node, node.inputs[0]!);
+  let x = ctx.input(node, node.inputs[0]!);
+  if (a.int("transA", 0) !== 0) {
+    // Aᵀ by an index map (a transpose relabels for free), then the usual dense op.
+    const t = ctx.tensor(ctx.fresh(`${node.inputs[0]!}::T`), [x.shape[1]!, x.shape[0]!], x, "activation");
+    ctx.op({ kind: "indexmap", source: node.id, inputs: [x.name], output: t.name, map: { type: "transpose", perm: [1, 0] } });
+    x = t;
+  }
   const alpha = a.float("alpha", 1), beta = a.float("beta", 1);
   const [r, c] = W.shape as [number, number];
   const transB = a.int("transB", 0) !== 0;

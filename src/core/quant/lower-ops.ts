@@ -346,15 +346,14 @@ function lowerPad(ctx: LowerCtx, node: GraphNode): void {
   const pads = old ? a.ints("pads") ?? a.ints("paddings") : constInts(ctx, node, node.inputs[1]);
   const axesIn = old ? undefined : constInts(ctx, node, node.inputs[3]);
   const axes = axesIn?.map((v) => (v < 0 ? v + r : v)) ?? x.shape.map((_, i) => i);
-  if (!pads || pads.some((p) => p < 0)) throw unsupported(node, "negative or missing pads");
+  if (!pads) throw unsupported(node, "missing pads");
   const begin = new Array<number>(r).fill(0), end = new Array<number>(r).fill(0);
   axes.forEach((ax, i) => { begin[ax] = pads[i]!; end[ax] = pads[i + axes.length]!; });
   if (mode === "constant") {
-    const value = old ? a.float("value", 0) : node.inputs[2] ? ctx.scalar(node.inputs[2]) : 0;
-    if (value !== 0) throw unsupported(node, "padding with a value other than 0");
-    emitMap(ctx, node, [x], { type: "pad", padBegin: begin }, node.outputs[0]!);
+    lowerConstantPad(ctx, node, x, begin, end, old ? a.float("value", 0) : node.inputs[2] ? ctx.scalar(node.inputs[2]) : 0);
     return;
   }
+  if (pads.some((p) => p < 0)) throw unsupported(node, `negative pads in ${mode} mode`);
   // The other modes copy input elements: per padded axis, a gather by the source of each position.
   const source = (i: number, n: number): number => {
     if (mode === "edge") return Math.min(Math.max(i, 0), n - 1);
@@ -371,6 +370,43 @@ function lowerPad(ctx: LowerCtx, node: GraphNode): void {
     byAxis.push([ax, Array.from({ length: begin[ax]! + n + end[ax]! }, (_, o) => source(o - begin[ax]!, n))]);
   }
   gathers(ctx, node, x, byAxis, node.outputs[0]!);
+}
+
+/**
+ * Constant Pad: negative pads crop first (a slice); the rest pads with zeros (an index map); a
+ * value v other than 0 is then added where the padding is, as a constant at x's scale (shaped
+ * [1 or the padded length] per axis, so it broadcasts over the unpadded axes).
+ */
+function lowerConstantPad(ctx: LowerCtx, node: GraphNode, x0: QTensor, begin: number[], end: number[], value: number | undefined): void {
+  if (value === undefined || !Number.isFinite(value)) throw unsupported(node, "a Pad whose value is not a constant number");
+  const out = node.outputs[0]!, outShape = ctx.shapeOf(out);
+  let x = x0;
+  if (begin.some((p) => p < 0) || end.some((p) => p < 0)) {
+    const starts = begin.map((p) => Math.max(0, -p)), shape = x0.shape.map((d, i) => d - starts[i]! - Math.max(0, -end[i]!));
+    x = ctx.tensor(ctx.fresh(`${out}::cropped`), shape, x0, "activation");
+    ctx.op({ kind: "indexmap", source: node.id, inputs: [x0.name], output: x.name, map: { type: "slice", starts, steps: shape.map(() => 1) } });
+  }
+  const padBegin = begin.map((p) => Math.max(0, p));
+  if (value === 0) {
+    emitMap(ctx, node, [x], { type: "pad", padBegin }, out);
+    return;
+  }
+  const padded = ctx.tensor(ctx.fresh(`${out}::padded`), outShape, x, "activation");
+  ctx.op({ kind: "indexmap", source: node.id, inputs: [x.name], output: padded.name, map: { type: "pad", padBegin } });
+  const cShape = outShape.map((d, i) => (d === x.shape[i] ? 1 : d));
+  const cStrides = cShape.map((_, i) => cShape.slice(i + 1).reduce((p, q) => p * q, 1));
+  const fill = Array.from({ length: cShape.reduce((p, q) => p * q, 1) }, (_, f) => {
+    const outside = cShape.some((d, i) => {
+      if (d === 1) return false;
+      const o = Math.floor(f / cStrides[i]!) % d;
+      return o < padBegin[i]! || o >= padBegin[i]! + x.shape[i]!;
+    });
+    return outside ? value : 0;
+  });
+  const c = ctx.bias(ctx.fresh(`${node.id}::fill`), cShape, fill, x.k);
+  const acc = ctx.acc(ctx.fresh(`${out}::acc`), outShape, x.k);
+  ctx.op({ kind: "add", source: node.id, inputs: [padded.name, c.name], output: acc.name, coeffs: [1, 1] });
+  ctx.requantTo(node, acc, out);
 }
 
 /** Tile by constant repeats: per repeated axis, a gather of 0…n−1 over and over. */
