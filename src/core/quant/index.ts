@@ -48,7 +48,8 @@
  *   requantized by 1/n; Expand is a gather of index 0 along each axis that grows. A value outside the table's domain is an error naming
  *   the node and value, unless the table says saturate.
  * - maxpool: integer max over the window, padding excluded (a 2-D window of more than 16
- *   elements is a pool down the columns, then one along the rows); sumpool: sum, padding as 0, then a
+ *   elements is a pool down the columns, then one along the rows; GlobalMaxPool is a reducemax
+ *   over the merged spatial axes, any size); sumpool: sum, padding as 0, then a
  *   requant by 1/count; an AveragePool that leaves padding out of its divisor multiplies the
  *   sum by a constant 1/count per output position (12 bits) first. reducemax / rowsum along
  *   one axis (kept as size 1); several adjacent axes are merged by a reshape first. ReduceMin

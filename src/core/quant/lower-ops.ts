@@ -595,17 +595,30 @@ function lowerMaxPool(ctx: LowerCtx, node: GraphNode): void {
   const x = ctx.input(node, node.inputs[0]!);
   if (node.outputs[1]) throw unsupported(node, "MaxPool indices output");
   const out = node.outputs[0]!;
+  if (node.opType === "GlobalMaxPool") {
+    // One max per channel over any number of positions: the spatial axes merged, a reducemax.
+    const S = x.shape.slice(2).reduce((p, d) => p * d, 1);
+    let flat = x;
+    if (x.shape.length !== 3) {
+      flat = ctx.tensor(ctx.fresh(`${out}::flat`), [x.shape[0]!, x.shape[1]!, S], x, "activation");
+      ctx.op({ kind: "indexmap", source: node.id, inputs: [x.name], output: flat.name, map: { type: "reshape" } });
+    }
+    const m = ctx.tensor(ctx.fresh(`${out}::max`), [x.shape[0]!, x.shape[1]!, 1], x, "activation");
+    ctx.op({ kind: "reducemax", source: node.id, inputs: [flat.name], output: m.name, axis: 2 });
+    emitMap(ctx, node, [m], { type: "reshape" }, out);
+    return;
+  }
   const y = ctx.tensor(ctx.fresh(out), ctx.shapeOf(out), x, "activation", out);
   ctx.qOf.set(out, y.name);
-  const w = windowOf(node, x, node.opType === "GlobalMaxPool");
+  const w = windowOf(node, x, false);
   const [kh, kw] = w.kernel as [number, number];
   if (w.kernel.length !== 2 || kh * kw <= MAX_POOL_CANDIDATES || kh > MAX_POOL_CANDIDATES || kw > MAX_POOL_CANDIDATES) {
     ctx.op({ kind: "maxpool", source: node.id, inputs: [x.name], output: y.name, window: w });
     return;
   }
-  // A window of more candidates than one max proves (SPP's 5×5 to 13×13, a global max over
-  // 7×7) is the max over its rows of the max down each column: two pools, one axis each
-  // (padding is left out of both, as of the one).
+  // A window of more candidates than one max proves (SPP's 5×5 to 13×13) is the max over its
+  // rows of the max down each column: two pools, one axis each (padding is left out of both,
+  // as of the one).
   const rows = ctx.tensor(ctx.fresh(`${out}::columns`), [x.shape[0]!, x.shape[1]!, y.shape[2]!, x.shape[3]!], x, "activation");
   const along = (d: 0 | 1): Window => {
     const pick = (v: number[], other: number) => (d === 0 ? [v[0]!, other] : [other, v[1]!]);
