@@ -219,6 +219,18 @@ describe("classic CNN ops", () => {
     }
   });
 
+  it("LayerNormalization over the axes from 1 on (its γ and β over [3, 4])", () => {
+    const rng = xorshift32(7);
+    const g = loadGraph(makeModel({
+      inputs: [["x", "float32", [2, 3, 4]]], outputs: [["y"]],
+      initializers: [{ name: "s", dtype: "float32", dims: [3, 4], data: Float32Array.from({ length: 12 }, () => 0.5 + rng()) }, { name: "b", dtype: "float32", dims: [3, 4], data: Float32Array.from({ length: 12 }, () => rng() - 0.5) }],
+      nodes: [{ op: "LayerNormalization", in: ["x", "s", "b"], out: ["y"], attrs: { axis: int(1) } }],
+    }));
+    const r = check(g);
+    expect(r.worst).toBeLessThan(0.1);
+    expect(r.proof).toEqual(proved);
+  });
+
   it("AveragePool excluding padding (count_include_pad = 0): each border window divides by its own count", () => {
     const r = check(model([1, 2, 5, 5], [{ op: "AveragePool", in: ["x"], out: ["y"], attrs: { kernel_shape: ints([3, 3]), pads: ints([1, 1, 1, 1]), strides: ints([2, 2]) } }]));
     expect(r.worst).toBeLessThan(0.05);

@@ -83,7 +83,8 @@
  * - Softmax (any axis; opset < 13 when the flattened dimensions have one above 1): m = reducemax; d = x − m; requant d to 13-bit k=8 (clamped ≤ 0); e =
  *   exp table (14-bit unsigned, k=13); masked (−∞ Where) entries set to 0; S = rowsum e;
  *   requant S to 14 bits; r = reciprocal table (k=13); p = e ⊙ r; requant.
- * - LayerNormalization (last axis, input ≤ 13 bits): mean = requant(rowsum x, 1/n); c = x −
+ * - LayerNormalization (input ≤ 13 bits; over the axes from `axis` on, flattened into one by a
+ *   reshape when there are several): mean = requant(rowsum x, 1/n); c = x −
  *   mean; sq = requant(c ⊙ c) (16-bit); var = requant(rowsum sq, 1/n) (12-bit); r = rsqrt
  *   table with ε inside; norm = requant(c ⊙ r); requant(norm ⊙ γ + β).
  * - InstanceNormalization: x viewed as [N, C, H·W…] (a reshape), normalized along the last axis

@@ -483,7 +483,7 @@ function lowerResize(ctx: LowerCtx, node: GraphNode): void {
 /** Blend weights lie in [0, 1]: 10 bits give a 2^−9 step (quant/lower.ts's width limits assume 10). */
 const RESIZE_WEIGHT_BITS = 10;
 
-/** Cast between float types is the identity here (every value is already fixed point). */
+/** Cast (or CastLike) between float types is the identity here (every value is already fixed point). */
 function lowerCast(ctx: LowerCtx, node: GraphNode): void {
   const to = ctx.g.tensors.get(node.outputs[0]!)?.dtype;
   if (!to || !["float32", "float64", "float16", "bfloat16"].includes(to)) throw unsupported(node, `a Cast of an activation to ${to ?? "an unknown type"} (only between float types)`);
@@ -777,7 +777,7 @@ export const BASIC_LOWERINGS: Readonly<Record<string, (ctx: LowerCtx, node: Grap
   Reshape: lowerReshape, Flatten: lowerReshape, Squeeze: lowerReshape, Unsqueeze: lowerReshape,
   Identity: lowerIdentity, Dropout: lowerIdentity,
   Transpose: lowerTranspose, Slice: lowerSlice, Split: lowerSplit, Concat: lowerConcat, Pad: lowerPad,
-  Gather: lowerGather, Where: lowerWhere, Tile: lowerTile, Cast: lowerCast, Expand: lowerExpand, DepthToSpace: lowerDepthSpace, SpaceToDepth: lowerDepthSpace, Resize: lowerResize, Upsample: lowerResize,
+  Gather: lowerGather, Where: lowerWhere, Tile: lowerTile, Cast: lowerCast, CastLike: lowerCast, Expand: lowerExpand, DepthToSpace: lowerDepthSpace, SpaceToDepth: lowerDepthSpace, Resize: lowerResize, Upsample: lowerResize,
   MaxPool: lowerMaxPool, GlobalMaxPool: lowerMaxPool, AveragePool: lowerAvgPool, GlobalAveragePool: lowerAvgPool,
   ReduceMean: lowerReduce, ReduceSum: lowerReduce, ReduceMax: lowerReduce, ReduceMin: lowerReduce,
   ReduceL1: lowerReduce, ReduceL2: lowerReduce, ReduceSumSquare: lowerReduce,

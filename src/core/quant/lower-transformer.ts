@@ -14,11 +14,6 @@ export const SOFTMAX_EXP_OUT: QType = { k: 13, bits: 14, signed: false };
 /** 1/S for a row sum S ≥ 1: (0, 1] at 2^−13. */
 export const SOFTMAX_RECIP_OUT: QType = { k: 13, bits: 14, signed: false };
 
-function lastAxis(node: GraphNode, x: QTensor, axis: number): void {
-  const r = x.shape.length;
-  if ((axis < 0 ? axis + r : axis) !== r - 1) throw unsupported(node, "normalizing over other than the last axis");
-}
-
 /** The axis an attribute names (negative counts from the end), checked against the rank. */
 function axisOf(node: GraphNode, x: QTensor, axis: number): number {
   const r = x.shape.length, a = axis < 0 ? axis + r : axis;
@@ -151,13 +146,21 @@ function affine(ctx: LowerCtx, node: GraphNode, norm: QTensor, shape: number[] |
   return acc;
 }
 
+/**
+ * LayerNormalization over the axes from `axis` on: the last axis directly; earlier ones through
+ * a view with those axes flattened into one (γ and β flattened alike).
+ */
 export function lowerLayerNorm(ctx: LowerCtx, node: GraphNode): void {
   const x = ctx.input(node, node.inputs[0]!);
   const a = new Attrs(node.attributes, node.id);
-  lastAxis(node, x, a.int("axis", -1));
   if (node.outputs.slice(1).some((o) => o)) throw unsupported(node, "LayerNormalization's mean and inverse-deviation outputs");
-  const norm = normalizeLastAxis(ctx, node.id, x, a.float("epsilon", 1e-5));
-  ctx.requantTo(node, affine(ctx, node, norm, undefined), node.outputs[0]!);
+  const eps = a.float("epsilon", 1e-5), axis = axisOf(node, x, a.int("axis", -1)), r = x.shape.length;
+  if (axis === r - 1) {
+    ctx.requantTo(node, affine(ctx, node, normalizeLastAxis(ctx, node.id, x, eps), undefined), node.outputs[0]!);
+    return;
+  }
+  const n = x.shape.slice(axis).reduce((p, d) => p * d, 1);
+  normalizeView(ctx, node, x, [...x.shape.slice(0, axis), n], [n], eps);
 }
 
 /**
@@ -168,14 +171,17 @@ export function lowerInstanceNorm(ctx: LowerCtx, node: GraphNode): void {
   const x = ctx.input(node, node.inputs[0]!);
   if (x.shape.length < 3) throw unsupported(node, `an InstanceNormalization of a rank-${x.shape.length} input`);
   const [N, C] = x.shape as [number, number], S = x.shape.slice(2).reduce((p, d) => p * d, 1);
-  const id = node.id;
-  const flat = ctx.tensor(ctx.fresh(`${id}::flat`), [N, C, S], x, "activation");
+  normalizeView(ctx, node, x, [N, C, S], [C, 1], new Attrs(node.attributes, node.id).float("epsilon", 1e-5));
+}
+
+/** x reshaped to `view`, normalized along its last axis, γ/β of `affineShape`, reshaped back to the output. */
+function normalizeView(ctx: LowerCtx, node: GraphNode, x: QTensor, view: number[], affineShape: number[], eps: number): void {
+  const id = node.id, out = node.outputs[0]!;
+  const flat = ctx.tensor(ctx.fresh(`${id}::flat`), view, x, "activation");
   ctx.op({ kind: "indexmap", source: id, inputs: [x.name], output: flat.name, map: { type: "reshape" } });
-  const norm = normalizeLastAxis(ctx, id, flat, new Attrs(node.attributes, id).float("epsilon", 1e-5));
-  const acc = affine(ctx, node, norm, [C, 1]);
-  const out = node.outputs[0]!;
+  const acc = affine(ctx, node, normalizeLastAxis(ctx, id, flat, eps), affineShape);
   // The output's statistics choose its type; the reshape back keeps it.
-  const y = ctx.internal(ctx.fresh(`${out}::flat`), [N, C, S], { signed: true, stat: out, maxBits: ctx.limits.get(out) });
+  const y = ctx.internal(ctx.fresh(`${out}::flat`), view, { signed: true, stat: out, maxBits: ctx.limits.get(out) });
   ctx.requant(id, acc, 1, y);
   const back = ctx.tensor(ctx.fresh(out), x.shape, y, "activation", out);
   ctx.qOf.set(out, back.name);
@@ -187,8 +193,10 @@ export function lowerInstanceNorm(ctx: LowerCtx, node: GraphNode): void {
  * for: squares of the centred values, row variances, their rsqrt, the normalized values.
  */
 export function layerNormInternals(node: GraphNode, x: Tensor): Record<string, Float64Array> {
-  // InstanceNormalization normalizes [N, C, …] over everything after C: the same rows, flattened.
-  if (node.opType === "InstanceNormalization") x = { ...x, shape: [x.shape[0]!, x.shape[1]!, x.shape.slice(2).reduce((p, d) => p * d, 1)] };
+  // InstanceNormalization normalizes [N, C, …] over everything after C, LayerNormalization over
+  // everything from its axis: the same rows, flattened.
+  const from = node.opType === "InstanceNormalization" ? 2 : (() => { const v = new Attrs(node.attributes, node.id).int("axis", -1); return v < 0 ? v + x.shape.length : v; })();
+  if (from < x.shape.length - 1) x = { ...x, shape: [...x.shape.slice(0, from), x.shape.slice(from).reduce((p, d) => p * d, 1)] };
   const eps = new Attrs(node.attributes, node.id).float("epsilon", 1e-5);
   const d = x.data as ArrayLike<number>;
   const n = x.shape[x.shape.length - 1]!, rows = d.length / n;
