@@ -370,3 +370,47 @@ describe("activations of mobile and other exported models", () => {
     expect(() => calibrate(pow, generatedSamples(pow, 2, 1))).toThrow(/Pow whose exponent is not a constant scalar/);
   });
 });
+
+describe("whole small networks of these ops", () => {
+  const weights = (name: string, dims: number[], seed: number) => {
+    const rng = xorshift32(seed);
+    return { name, dtype: "float32" as const, dims, data: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => (rng() - 0.5) * 0.8) };
+  };
+  const str = (value: string) => ({ kind: "string" as const, value });
+
+  it("a tiny UNet: conv, pool, conv, nearest ×2 upsample, skip concat, a 1×1 conv head", () => {
+    const g = loadGraph(makeModel({
+      inputs: [["x", "float32", [1, 2, 8, 8]]], outputs: [["y"]],
+      initializers: [weights("w1", [4, 2, 3, 3], 1), weights("w2", [4, 4, 3, 3], 2), weights("w3", [2, 8, 1, 1], 3),
+        { name: "roi", dtype: "float32", dims: [0], data: new Float32Array(0) }, { name: "sc", dtype: "float32", dims: [4], data: Float32Array.of(1, 1, 2, 2) }],
+      nodes: [
+        { op: "Conv", in: ["x", "w1"], out: ["c1"], attrs: { pads: ints([1, 1, 1, 1]) } }, { op: "Relu", in: ["c1"], out: ["r1"] },
+        { op: "MaxPool", in: ["r1"], out: ["p1"], attrs: { kernel_shape: ints([2, 2]), strides: ints([2, 2]) } },
+        { op: "Conv", in: ["p1", "w2"], out: ["c2"], attrs: { pads: ints([1, 1, 1, 1]) } }, { op: "Relu", in: ["c2"], out: ["r2"] },
+        { op: "Resize", in: ["r2", "roi", "sc"], out: ["u"], attrs: { mode: str("nearest"), coordinate_transformation_mode: str("asymmetric"), nearest_mode: str("floor") } },
+        { op: "Concat", in: ["r1", "u"], out: ["cat"], attrs: { axis: int(1) } },
+        { op: "Conv", in: ["cat", "w3"], out: ["y"] },
+      ],
+    }));
+    const r = check(g);
+    expect(r.worst).toBeLessThan(0.15);
+    expect(r.proof).toEqual(proved);
+  });
+
+  it("a tiny GAN generator: ConvTranspose ×2, InstanceNorm, ReLU, ConvTranspose, Tanh", () => {
+    const g = loadGraph(makeModel({
+      inputs: [["x", "float32", [1, 4, 2, 2]]], outputs: [["y"]],
+      initializers: [weights("t1", [4, 3, 4, 4], 4), weights("t2", [3, 1, 4, 4], 5),
+        { name: "s", dtype: "float32", dims: [3], data: Float32Array.of(1, 0.8, 1.2) }, { name: "b", dtype: "float32", dims: [3], data: Float32Array.of(0, 0.1, -0.1) }],
+      nodes: [
+        { op: "ConvTranspose", in: ["x", "t1"], out: ["d1"], attrs: { strides: ints([2, 2]), pads: ints([1, 1, 1, 1]) } },
+        { op: "InstanceNormalization", in: ["d1", "s", "b"], out: ["n1"] }, { op: "Relu", in: ["n1"], out: ["r1"] },
+        { op: "ConvTranspose", in: ["r1", "t2"], out: ["d2"], attrs: { strides: ints([2, 2]), pads: ints([1, 1, 1, 1]) } },
+        { op: "Tanh", in: ["d2"], out: ["y"] },
+      ],
+    }));
+    const r = check(g);
+    expect(r.worst).toBeLessThan(0.15);
+    expect(r.proof).toEqual(proved);
+  });
+});
