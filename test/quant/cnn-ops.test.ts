@@ -371,6 +371,27 @@ describe("activations of mobile and other exported models", () => {
   });
 });
 
+describe("3-D convolutions and pools (volumes, video)", () => {
+  it("Conv3d with pads and strides, MaxPool3d (27 candidates: one pool per axis), AveragePool3d, GlobalAveragePool", () => {
+    const rng = xorshift32(11);
+    const g = loadGraph(makeModel({
+      inputs: [["x", "float32", [1, 2, 5, 6, 6]]], outputs: [["y"]],
+      initializers: [{ name: "w", dtype: "float32", dims: [3, 2, 3, 3, 3], data: Float32Array.from({ length: 162 }, () => (rng() - 0.5) * 0.5) }],
+      nodes: [
+        { op: "Conv", in: ["x", "w"], out: ["c"], attrs: { pads: ints([1, 1, 1, 1, 1, 1]), strides: ints([1, 2, 2]) } },
+        { op: "MaxPool", in: ["c"], out: ["m"], attrs: { kernel_shape: ints([3, 3, 3]), pads: ints([1, 1, 1, 1, 1, 1]) } },
+        { op: "AveragePool", in: ["m"], out: ["a"], attrs: { kernel_shape: ints([2, 1, 1]) } },
+        { op: "GlobalAveragePool", in: ["a"], out: ["y"] },
+      ],
+    }));
+    const { qgraph } = calibrate(g, generatedSamples(g, 2, 1));
+    expect(qgraph.ops.filter((o) => o.kind === "maxpool")).toHaveLength(3);
+    const r = check(g);
+    expect(r.worst).toBeLessThan(0.05);
+    expect(r.proof).toEqual(proved);
+  });
+});
+
 describe("whole small networks of these ops", () => {
   const weights = (name: string, dims: number[], seed: number) => {
     const rng = xorshift32(seed);

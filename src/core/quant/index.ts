@@ -48,7 +48,7 @@
  *   requantized by 1/n; Expand is a gather of index 0 along each axis that grows. A value outside the table's domain is an error naming
  *   the node and value, unless the table says saturate.
  * - maxpool: integer max over the window, padding excluded (a 2-D window of more than 16
- *   elements is a pool down the columns, then one along the rows; GlobalMaxPool is a reducemax
+ *   elements is one pool per axis in turn; GlobalMaxPool is a reducemax
  *   over the merged spatial axes, any size); sumpool: sum, padding as 0, then a
  *   requant by 1/count; an AveragePool that leaves padding out of its divisor multiplies the
  *   sum by a constant 1/count per output position (12 bits) first. reducemax / rowsum along
@@ -96,6 +96,7 @@
  *   |v| < 2^29 for every value, |acc·M| < 2^29 and (width of q's range)·2^s ≤ p for every
  *   requant; otherwise QuantBoundError names the node and the widths to lower. Calibration
  *   caps activation widths so linear ops fit: b_x ≤ 29 − b_w − ⌈log2 K⌉.
+ * - Convs and pools take 1-D to 3-D windows (3-D through the generic window index).
  * - The evaluator computes linear/conv on the f32 SIMD GEMM in K-chunks whose partial sums
  *   stay below 2^24 (exact), summed in float64: every result is the exact integer.
  *

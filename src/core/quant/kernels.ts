@@ -50,6 +50,30 @@ function geo2(inSpatial: readonly number[], outSpatial: readonly number[], win: 
 }
 
 /**
+ * For windows of any rank: per output position p and kernel offset k (both row-major), the
+ * input position within a plane, or −1 where the window reads padding. Index [p·K + k].
+ */
+function windowIndex(inSpatial: readonly number[], outSpatial: readonly number[], win: Window): Int32Array {
+  const P = sizeOf(outSpatial), K = sizeOf(win.kernel), r = inSpatial.length, st = stridesOf(inSpatial);
+  const out = new Int32Array(P * K);
+  const o = new Array<number>(r).fill(0), k = new Array<number>(r).fill(0);
+  for (let p = 0; p < P; p++) {
+    let t = p;
+    for (let d = r - 1; d >= 0; d--) { o[d] = t % outSpatial[d]!; t = Math.floor(t / outSpatial[d]!); }
+    for (let q = 0; q < K; q++) {
+      let u = q, at = 0;
+      for (let d = r - 1; d >= 0; d--) { k[d] = u % win.kernel[d]!; u = Math.floor(u / win.kernel[d]!); }
+      for (let d = 0; d < r && at >= 0; d++) {
+        const i = o[d]! * win.strides[d]! - win.padBegin[d]! + k[d]! * win.dilations[d]!;
+        at = i < 0 || i >= inSpatial[d]! ? -1 : at + i * st[d]!;
+      }
+      out[p * K + q] = at;
+    }
+  }
+  return out;
+}
+
+/**
  * Conv: x [B, C, ...S], w [O, C/group·Πkernel] as f32, y [B, O, ...S'] plus bias. Per batch
  * and group: im2col into f32 columns, then one exact GEMM.
  */
@@ -58,6 +82,7 @@ export function conv(
   group: number, win: Window, yShape: readonly number[], chunk: number,
 ): Int32Array {
   const [B, C] = xShape as [number, number], O = yShape[1]!;
+  if (xShape.length > 4) return convNd(x, xShape, w, bias, group, win, yShape, chunk);
   const g = geo2(xShape.slice(2), yShape.slice(2), win);
   const Cg = C / group, Og = O / group, P = g.OH * g.OW, Q = Cg * g.kh * g.kw, HW = g.H * g.W;
   const cols = new Float32Array(Q * P);
@@ -65,6 +90,32 @@ export function conv(
   for (let b = 0; b < B; b++) {
     for (let gi = 0; gi < group; gi++) {
       im2col(x, (b * C + gi * Cg) * HW, Cg, g, cols);
+      const acc = exactGemm(w, gi * Og * Q, Q, cols, Og, P, Q, chunk);
+      for (let oc = 0; oc < Og; oc++) {
+        const ch = gi * Og + oc, bv = bias ? bias[ch]! : 0, yo = (b * O + ch) * P;
+        for (let p = 0; p < P; p++) y[yo + p] = acc[oc * P + p]! + bv;
+      }
+    }
+  }
+  return y;
+}
+
+/** conv for 3-D (and higher) windows: the same GEMM over columns gathered by windowIndex. */
+function convNd(x: Int32Array, xShape: readonly number[], w: Float32Array, bias: Int32Array | undefined, group: number, win: Window, yShape: readonly number[], chunk: number): Int32Array {
+  const [B, C] = xShape as [number, number], O = yShape[1]!;
+  const S = sizeOf(xShape.slice(2)), P = sizeOf(yShape.slice(2)), K = sizeOf(win.kernel);
+  const idx = windowIndex(xShape.slice(2), yShape.slice(2), win);
+  const Cg = C / group, Og = O / group, Q = Cg * K;
+  const cols = new Float32Array(Q * P), y = new Int32Array(B * O * P);
+  for (let b = 0; b < B; b++) {
+    for (let gi = 0; gi < group; gi++) {
+      for (let c = 0; c < Cg; c++) {
+        const base = (b * C + gi * Cg + c) * S;
+        for (let q = 0; q < K; q++) {
+          const row = (c * K + q) * P;
+          for (let p = 0; p < P; p++) { const at = idx[p * K + q]!; cols[row + p] = at < 0 ? 0 : x[base + at]!; }
+        }
+      }
       const acc = exactGemm(w, gi * Og * Q, Q, cols, Og, P, Q, chunk);
       for (let oc = 0; oc < Og; oc++) {
         const ch = gi * Og + oc, bv = bias ? bias[ch]! : 0, yo = (b * O + ch) * P;
@@ -103,6 +154,25 @@ function im2col(x: Int32Array, off: number, Cg: number, g: Geo2, cols: Float32Ar
 
 /** Max (padding excluded) or sum (padding as 0) over each window of x [B, C, ...S]. */
 export function pool(kind: "max" | "sum", x: Int32Array, xShape: readonly number[], win: Window, yShape: readonly number[]): Int32Array {
+  if (xShape.length > 4) {
+    const S = sizeOf(xShape.slice(2)), P = sizeOf(yShape.slice(2)), K = sizeOf(win.kernel);
+    const idx = windowIndex(xShape.slice(2), yShape.slice(2), win), planes = xShape[0]! * xShape[1]!;
+    const y = new Int32Array(planes * P);
+    for (let pl = 0; pl < planes; pl++) {
+      for (let p = 0; p < P; p++) {
+        let m = -Infinity, sum = 0;
+        for (let q = 0; q < K; q++) {
+          const at = idx[p * K + q]!;
+          if (at < 0) continue;
+          const v = x[pl * S + at]!;
+          if (v > m) m = v;
+          sum += v;
+        }
+        y[pl * P + p] = kind === "max" ? (m === -Infinity ? 0 : m) : sum;
+      }
+    }
+    return y;
+  }
   const g = geo2(xShape.slice(2), yShape.slice(2), win);
   const planes = xShape[0]! * xShape[1]!;
   const y = new Int32Array(planes * g.OH * g.OW);

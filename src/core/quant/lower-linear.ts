@@ -146,7 +146,7 @@ export function lowerConv(ctx: LowerCtx, node: GraphNode): void {
   if (!W) throw unsupported(node, "a Conv whose weight is not a constant");
   const x = ctx.input(node, node.inputs[0]!);
   const spatial = x.shape.slice(2);
-  if (spatial.length < 1 || spatial.length > 2) throw unsupported(node, `a ${spatial.length}-D convolution`);
+  if (spatial.length < 1 || spatial.length > 3) throw unsupported(node, `a ${spatial.length}-D convolution`);
   const attrs = new Attrs(node.attributes, node.id);
   const win = slidingWindow({ node: node.id }, attrs, spatial, W.shape.slice(2));
   const O = W.shape[0]!, per = sizeOf(W.shape.slice(1));

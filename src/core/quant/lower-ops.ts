@@ -584,7 +584,7 @@ function lowerWhere(ctx: LowerCtx, node: GraphNode): void {
 
 function windowOf(node: GraphNode, x: QTensor, global: boolean): Window {
   const spatial = x.shape.slice(2);
-  if (spatial.length < 1 || spatial.length > 2) throw unsupported(node, `a ${spatial.length}-D pool`);
+  if (spatial.length < 1 || spatial.length > 3) throw unsupported(node, `a ${spatial.length}-D pool`);
   if (global) return { kernel: spatial, strides: spatial.map(() => 1), dilations: spatial.map(() => 1), padBegin: spatial.map(() => 0), padEnd: spatial.map(() => 0) };
   const a = attrsOf(node);
   const w = slidingWindow({ node: node.id }, a, spatial, a.ints("kernel_shape") ?? [], a.int("ceil_mode", 0) === 1);
@@ -611,21 +611,27 @@ function lowerMaxPool(ctx: LowerCtx, node: GraphNode): void {
   const y = ctx.tensor(ctx.fresh(out), ctx.shapeOf(out), x, "activation", out);
   ctx.qOf.set(out, y.name);
   const w = windowOf(node, x, false);
-  const [kh, kw] = w.kernel as [number, number];
-  if (w.kernel.length !== 2 || kh * kw <= MAX_POOL_CANDIDATES || kh > MAX_POOL_CANDIDATES || kw > MAX_POOL_CANDIDATES) {
+  if (w.kernel.reduce((p, k) => p * k, 1) <= MAX_POOL_CANDIDATES || w.kernel.some((k) => k > MAX_POOL_CANDIDATES)) {
     ctx.op({ kind: "maxpool", source: node.id, inputs: [x.name], output: y.name, window: w });
     return;
   }
-  // A window of more candidates than one max proves (SPP's 5×5 to 13×13) is the max over its
-  // rows of the max down each column: two pools, one axis each (padding is left out of both,
-  // as of the one).
-  const rows = ctx.tensor(ctx.fresh(`${out}::columns`), [x.shape[0]!, x.shape[1]!, y.shape[2]!, x.shape[3]!], x, "activation");
-  const along = (d: 0 | 1): Window => {
-    const pick = (v: number[], other: number) => (d === 0 ? [v[0]!, other] : [other, v[1]!]);
+  // A window of more candidates than one max proves (SPP's 5×5 to 13×13, a 3×3×3 volume) is
+  // the max along each axis in turn: one pool per axis (padding left out of each, as of the one).
+  const along = (d: number): Window => {
+    const pick = (v: number[], other: number) => v.map((a, i) => (i === d ? a : other));
     return { kernel: pick(w.kernel, 1), strides: pick(w.strides, 1), dilations: pick(w.dilations, 1), padBegin: pick(w.padBegin, 0), padEnd: pick(w.padEnd, 0) };
   };
-  ctx.op({ kind: "maxpool", source: node.id, inputs: [x.name], output: rows.name, window: along(0) });
-  ctx.op({ kind: "maxpool", source: node.id, inputs: [rows.name], output: y.name, window: along(1) });
+  let cur = x;
+  w.kernel.forEach((_, d) => {
+    if (d === w.kernel.length - 1) {
+      ctx.op({ kind: "maxpool", source: node.id, inputs: [cur.name], output: y.name, window: along(d) });
+      return;
+    }
+    const shape = cur.shape.map((v, i) => (i === d + 2 ? y.shape[i]! : v));
+    const next = ctx.tensor(ctx.fresh(`${out}::axis${d}`), shape, x, "activation");
+    ctx.op({ kind: "maxpool", source: node.id, inputs: [cur.name], output: next.name, window: along(d) });
+    cur = next;
+  });
 }
 
 /** Candidates one max proves (circuit/windows.ts). */
