@@ -165,6 +165,7 @@ describe("classic CNN ops", () => {
     { name: "2 groups, stride (1, 2), kernel 2x3", x: [1, 4, 3, 5], w: [4, 1, 2, 3], attrs: { strides: ints([1, 2]), group: int(2) } },
     { name: "dilation 2 and pads larger than the kernel's reach on one side", x: [1, 2, 5, 5], w: [2, 2, 2, 2], attrs: { dilations: ints([2, 2]), pads: ints([2, 0, 2, 1]) } },
     { name: "1-D, stride 3", x: [1, 2, 6], w: [2, 3, 4], attrs: { strides: ints([3]) } },
+    { name: "3-D, stride 2, pads 1", x: [1, 2, 3, 3, 3], w: [2, 2, 3, 3, 3], attrs: { strides: ints([2, 2, 2]), pads: ints([1, 1, 1, 1, 1, 1]) } },
   ];
   for (const c of convT) {
     it(`ConvTranspose, ${c.name}`, () => {

@@ -186,7 +186,7 @@ export function lowerConvTranspose(ctx: LowerCtx, node: GraphNode): void {
   if (!W) throw unsupported(node, "a ConvTranspose whose weight is not a constant");
   const x = ctx.input(node, node.inputs[0]!);
   const spatial = x.shape.slice(2), r = spatial.length;
-  if (r < 1 || r > 2) throw unsupported(node, `a ${r}-D transposed convolution`);
+  if (r < 1 || r > 3) throw unsupported(node, `a ${r}-D transposed convolution`);
   const attrs = new Attrs(node.attributes, node.id);
   const kernel = W.shape.slice(2);
   const win = transposedWindow({ node: node.id }, attrs, spatial, kernel);
