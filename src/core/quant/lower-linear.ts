@@ -2,7 +2,7 @@
 // Conv, with a following bias Add or BatchNormalization folded into the weights and bias.
 import { Attrs, sizeOf, slidingWindow, transposedWindow, type GraphNode, type Tensor } from "../graph/index.ts";
 import { opWindow, type LowerCtx } from "./lower-context.ts";
-import { unsupported } from "./lower-ops.ts";
+import { unsupported } from "./lower-common.ts";
 import type { QTensor, Window } from "./qgraph.ts";
 
 function floats(t: Tensor): Float64Array {

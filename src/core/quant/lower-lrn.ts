@@ -5,7 +5,7 @@
 // the window sums and the scale factors under the names the lowering asks for (lrnInternals).
 import { Attrs, type GraphNode, type Tensor } from "../graph/index.ts";
 import type { LowerCtx } from "./lower-context.ts";
-import { unsupported } from "./lower-ops.ts";
+import { unsupported } from "./lower-common.ts";
 
 /** Widths inside LRN: a table input is at most 16 bits; 14 keep the sum's table at 16384 rows. */
 const LRN_BITS = { sq: 12, sum: 14, scale: 14 };

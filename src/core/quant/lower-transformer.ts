@@ -4,7 +4,8 @@
 import { Attrs, type GraphNode, type Tensor } from "../graph/index.ts";
 import { typeMin } from "./fixed.ts";
 import type { LowerCtx } from "./lower-context.ts";
-import { lowerTable, unsupported } from "./lower-ops.ts";
+import { unsupported } from "./lower-common.ts";
+import { lowerTable } from "./lower-ops.ts";
 import type { QTensor, QType } from "./qgraph.ts";
 
 /** exp's input after the max shift: [−16, 16) at 1/256 (exp(−16) is below one output step). */
