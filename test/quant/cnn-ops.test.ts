@@ -364,9 +364,22 @@ describe("activations of mobile and other exported models", () => {
     expect(at("sign")).toEqual(xs.map((x) => Math.sign(x) + 0));
   });
 
-  it("a Max of three inputs and a Pow by an input are refused with the reason", () => {
-    const three = loadGraph(makeModel({ inputs: [["x", "float32", [1, 4]], ["z", "float32", [1, 4]], ["w", "float32", [1, 4]]], outputs: [["y"]], nodes: [{ op: "Max", in: ["x", "z", "w"], out: ["y"] }] }));
-    expect(() => calibrate(three, generatedSamples(three, 2, 1))).toThrow(/Max of other than two inputs/);
+  for (const op of ["Max", "Min"] as const) {
+    it(`${op} of three inputs (pairwise, exact partial results) and of one (the identity)`, () => {
+      const three = loadGraph(makeModel({
+        inputs: [["x", "float32", [1, 6]], ["z", "float32", [1, 6]]], outputs: [["y"]],
+        initializers: [f32([6], [0.5, -1, 0.25, 2, -0.3, 0.1]), { ...f32([], [3]), name: "k" }],
+        nodes: [{ op: "Mul", in: ["z", "k"], out: ["z3"] }, { op, in: ["x", "z3", "c"], out: ["y"] }],
+      }));
+      const r = check(three);
+      expect(r.worst).toBeLessThan(0.1);
+      expect(r.proof).toEqual(proved);
+      const one = loadGraph(makeModel({ inputs: [["x", "float32", [1, 6]]], outputs: [["y"]], nodes: [{ op: "Abs", in: ["x"], out: ["a"] }, { op, in: ["a"], out: ["y"] }] }));
+      expect(check(one).proof).toEqual(proved);
+    });
+  }
+
+  it("a Pow by an input is refused with the reason", () => {
     const pow = loadGraph(makeModel({ inputs: [["x", "float32", [1, 4]], ["z", "float32", [1, 4]]], outputs: [["y"]], nodes: [{ op: "Exp", in: ["x"], out: ["e"] }, { op: "Pow", in: ["e", "z"], out: ["y"] }] }));
     expect(() => calibrate(pow, generatedSamples(pow, 2, 1))).toThrow(/Pow whose exponent is not a constant scalar/);
   });

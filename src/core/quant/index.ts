@@ -33,6 +33,7 @@
  *   ConvTranspose: an upsample index map (zeros between) then a stride-1 conv by the flipped kernel).
  *   matmul2: acc = a @ b of two activations (MatMul; Gemm with transposes as index maps, alpha
  *   in the requant, C added). Max/Min of two activations: b + relu(a − b) / a − relu(a − b).
+ *   Of more than two, pairwise, each partial exact at a type holding both its inputs.
  *   add: acc = Σ c_i·x_i with c_i = ±2^(K−k_i), K = max k_i (broadcast). Add/Sub are one add; Sum of n ≥ 2 inputs is a chain of n−1
  *   two-input adds at that K in input order (one input: the identity). mul: acc = a ⊙ b (broadcast).
  * - lookup: y = T[x − min(x's type)], T over the input type's whole range (≤ 2^16 rows unless

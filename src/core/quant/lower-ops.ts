@@ -3,7 +3,7 @@
 import { sizeOf, slidingWindow, type GraphNode, type Tensor } from "../graph/index.ts";
 import { typeMax } from "./fixed.ts";
 import { opWindow, type LowerCtx } from "./lower-context.ts";
-import { attrsOf, constInts, emitMap, operand, unsupported } from "./lower-common.ts";
+import { attrsOf, constInts, emitMap, lowerIdentity, operand, unsupported } from "./lower-common.ts";
 import { SHAPE_LOWERINGS } from "./lower-shape.ts";
 import type { QTensor, Window } from "./qgraph.ts";
 
@@ -176,18 +176,42 @@ const UNARY: Record<string, UnarySpec> = {
  * max(a, b) = b + relu(a − b) and min(a, b) = a − relu(a − b), the relu a requant's clamp at 0.
  */
 function lowerMaxMin(ctx: LowerCtx, node: GraphNode): void {
-  const [an, bn] = node.inputs;
-  if (node.inputs.length !== 2 || !an || !bn) throw unsupported(node, `a ${node.opType} of other than two inputs`);
+  const names = node.inputs.filter((n) => n !== "");
   const max = node.opType === "Max", out = node.outputs[0]!;
+  if (names.length === 0) throw unsupported(node, `a ${node.opType} with no inputs`);
+  if (names.length === 1) {
+    lowerIdentity(ctx, node);
+    return;
+  }
+  const [an, bn] = names as [string, string];
   const ca = ctx.scalar(an), cb = ctx.scalar(bn);
-  if (ca !== undefined || cb !== undefined) {
+  if (names.length === 2 && (ca !== undefined || cb !== undefined)) {
     const x = ctx.input(node, cb !== undefined ? an : bn), c = (cb ?? ca)!;
     lowerTable(ctx, node, max ? "max" : "min", { c }, x, out, max ? x.signed && c < 0 : x.signed || c < 0);
     return;
   }
-  const a = operand(ctx, node, an), b = operand(ctx, node, bn);
+  // More than two: pairwise, each partial result exact at a type that holds both its inputs.
+  let cur = operand(ctx, node, an);
+  names.slice(1).forEach((name, i) => {
+    const acc = maxMin2(ctx, node, cur, operand(ctx, node, name), max);
+    if (i === names.length - 2) {
+      ctx.requantTo(node, acc, out);
+      return;
+    }
+    const iv = ctx.interval(acc.name);
+    const lo = Math.min(0, iv.lo), bits = Math.max(1, Math.ceil(Math.log2(Math.max(-lo, iv.hi + 1)))) + (lo < 0 ? 1 : 0);
+    const shift = Math.max(0, bits - 16);
+    const t = ctx.tensor(ctx.fresh(`${out}::partial`), acc.shape, { k: acc.k - shift, bits: bits - shift, signed: lo < 0 }, "activation");
+    ctx.requant(node.id, acc, 1, t);
+    cur = t;
+  });
+}
+
+/** max(a, b) = b + relu(a − b), min(a, b) = a − relu(a − b): the relu a requant's clamp at 0. An accumulator. */
+function maxMin2(ctx: LowerCtx, node: GraphNode, a: QTensor, b: QTensor, max: boolean): QTensor {
+  const out = node.outputs[0]!, shape = ctx.shapeOf(out);
   const K = Math.max(a.k, b.k);
-  const diff = ctx.acc(ctx.fresh(`${out}::diff`), ctx.shapeOf(out), K);
+  const diff = ctx.acc(ctx.fresh(`${out}::diff`), shape, K);
   ctx.op({ kind: "add", source: node.id, inputs: [a.name, b.name], output: diff.name, coeffs: [2 ** (K - a.k), -(2 ** (K - b.k))] });
   // relu(a − b) at the difference's scale, narrowed only if it needs more than 16 bits.
   const need = Math.max(1, Math.ceil(Math.log2(Math.max(1, ctx.interval(diff.name).hi) + 1))), shift = Math.max(0, need - 16);
@@ -196,7 +220,7 @@ function lowerMaxMin(ctx: LowerCtx, node: GraphNode): void {
   const base = max ? b : a, K2 = Math.max(base.k, pos.k);
   const acc = ctx.acc(ctx.fresh(`${out}::acc`), diff.shape, K2);
   ctx.op({ kind: "add", source: node.id, inputs: [base.name, pos.name], output: acc.name, coeffs: [2 ** (K2 - base.k), (max ? 1 : -1) * 2 ** (K2 - pos.k)] });
-  ctx.requantTo(node, acc, out);
+  return acc;
 }
 
 /** y = T[x]: a table over the input's whole range. */
