@@ -46,3 +46,40 @@ export function modelWithOp(opType: string): Uint8Array {
   });
   return onnx.ModelProto.encode(model).finish();
 }
+
+/**
+ * A tiny UNet with the ops a segmentation model brings: conv, pool, a nearest ×2 Resize, a skip
+ * Concat, a ConvTranspose and a 1×1 conv head on an [1, 2, 8, 8] input (seeded weights).
+ */
+export function tinyUnet(): Uint8Array {
+  let s = 7;
+  const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.8;
+  const w = (name: string, dims: number[]) => ({ name, dims, dataType: 1, floatData: Array.from({ length: dims.reduce((a, b) => a * b, 1) }, rnd) });
+  const ints = (name: string, v: number[]) => ({ name, type: 7, ints: v });
+  const str = (name: string, v: string) => ({ name, type: 3, s: new TextEncoder().encode(v) });
+  const vi = (name: string, dims: number[]) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    producerName: "zkml-studio e2e",
+    opsetImport: [{ domain: "", version: 17 }],
+    graph: {
+      name: "tiny_unet",
+      initializer: [w("w1", [4, 2, 3, 3]), w("w2", [4, 4, 3, 3]), w("wt", [8, 4, 2, 2]), w("w3", [2, 4, 1, 1]),
+        { name: "roi", dims: [0], dataType: 1, floatData: [] }, { name: "sc", dims: [4], dataType: 1, floatData: [1, 1, 2, 2] }],
+      node: [
+        { name: "/down/Conv", opType: "Conv", input: ["x", "w1"], output: ["c1"], attribute: [ints("pads", [1, 1, 1, 1])] },
+        { name: "/down/Relu", opType: "Relu", input: ["c1"], output: ["r1"] },
+        { name: "/down/MaxPool", opType: "MaxPool", input: ["r1"], output: ["p1"], attribute: [ints("kernel_shape", [2, 2]), ints("strides", [2, 2])] },
+        { name: "/mid/Conv", opType: "Conv", input: ["p1", "w2"], output: ["c2"], attribute: [ints("pads", [1, 1, 1, 1])] },
+        { name: "/mid/Relu", opType: "Relu", input: ["c2"], output: ["r2"] },
+        { name: "/up/Resize", opType: "Resize", input: ["r2", "roi", "sc"], output: ["u"], attribute: [str("mode", "nearest"), str("coordinate_transformation_mode", "asymmetric"), str("nearest_mode", "floor")] },
+        { name: "/up/Concat", opType: "Concat", input: ["r1", "u"], output: ["cat"], attribute: [{ name: "axis", type: 2, i: 1 }] },
+        { name: "/up/ConvTranspose", opType: "ConvTranspose", input: ["cat", "wt"], output: ["t"], attribute: [ints("pads", [1, 1, 0, 0]), ints("kernel_shape", [2, 2])] },
+        { name: "/head/Conv", opType: "Conv", input: ["t", "w3"], output: ["y"] },
+      ],
+      input: [vi("x", [1, 2, 8, 8])],
+      output: [vi("y", [1, 2, 8, 8])],
+    },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}

@@ -40,6 +40,10 @@ export interface Prediction {
   /** Index of the maximum along the last axis, per row (one row per position of a sequence). */
   floatTop: number[];
   quantTop: number[];
+  /** Over the whole first output: how far the quantized values are from the float ones. */
+  count: number;
+  maxAbsDiff: number;
+  cosine: number;
 }
 
 export class QuantSession {
@@ -183,6 +187,13 @@ export class QuantSession {
     const vals = runQuantized(q, inputs);
     const qo = Array.from(realOutputs(q, vals)[q.outputs[0]!]!);
     const width = this.graph.outputs[0]!.shape.at(-1) ?? f.length;
-    return { float: f.slice(0, width), quantized: qo.slice(0, width), floatTop: argmaxRows(f, width), quantTop: argmaxRows(qo, width) };
+    let maxAbsDiff = 0, dot = 0, ff = 0, qq = 0;
+    f.forEach((v, i) => {
+      const w = qo[i]!;
+      maxAbsDiff = Math.max(maxAbsDiff, Math.abs(v - w));
+      dot += v * w; ff += v * v; qq += w * w;
+    });
+    const cosine = ff > 0 && qq > 0 ? dot / Math.sqrt(ff * qq) : ff === qq ? 1 : 0;
+    return { float: f.slice(0, width), quantized: qo.slice(0, width), floatTop: argmaxRows(f, width), quantTop: argmaxRows(qo, width), count: f.length, maxAbsDiff, cosine };
   }
 }

@@ -12,12 +12,29 @@ import { Progress } from "../Progress.tsx";
 import { DigitCanvas } from "./DigitCanvas.tsx";
 import { GenerateCard, useContextLength } from "./GenerateCard.tsx";
 
-/** The proved output's argmax per row: a class, or the next byte at each position as text. */
-function provedAnswer(o: { shape: number[]; dequantized: number[] } | undefined): string {
-  if (!o) return "–";
-  const tops = argmaxRows(o.dequantized, o.shape.at(-1) ?? o.dequantized.length);
-  return tops.length === 1 ? `class ${tops[0]}` : `"${tops.map((c) => (c >= 32 && c < 127 ? String.fromCharCode(c) : "·")).join("")}"`;
+/**
+ * How to read a model's first output: the scores of one class (one row), the next byte at each
+ * position of a byte-level language model (integer ids in, 256 scores per position), or values
+ * (an image, a map, an embedding).
+ */
+function outputKind(rows: number, width: number, textInput: boolean): "class" | "bytes" | "values" {
+  if (rows === 1) return "class";
+  return textInput && width === 256 ? "bytes" : "values";
 }
+
+/** The proved output: its class, its next bytes as text, or its size and range. */
+function provedAnswer(o: { shape: number[]; dequantized: number[] } | undefined, textInput: boolean): string {
+  if (!o) return "–";
+  const width = o.shape.at(-1) ?? o.dequantized.length;
+  const tops = argmaxRows(o.dequantized, width);
+  const kind = outputKind(tops.length, width, textInput);
+  if (kind === "class") return `class ${tops[0]}`;
+  if (kind === "bytes") return `"${tops.map((c) => (c >= 32 && c < 127 ? String.fromCharCode(c) : "·")).join("")}"`;
+  const lo = Math.min(...o.dequantized), hi = Math.max(...o.dequantized);
+  return `${o.dequantized.length} values in [${lo.toPrecision(3)}, ${hi.toPrecision(3)}]`;
+}
+
+const useTextInput = () => useProject((s) => s.model?.summary.inputs[0]?.dtype === "int64" || s.model?.summary.inputs[0]?.dtype === "int32");
 const secs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const bytes = (b: number) => (b >= 1 << 20 ? `${(b / (1 << 20)).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
 
@@ -28,7 +45,7 @@ function InputPicker() {
   const info = model?.summary.inputs[0];
   const size = info?.shape?.reduce<number>((a, d) => a * (typeof d === "number" ? d : 1), 1) ?? 0;
   const isDigits = size === 64 && info?.dtype === "float32";
-  const isText = info?.dtype === "int64" || info?.dtype === "int32";
+  const isText = useTextInput();
   return (
     <div className="input-picker">
       <fieldset className="radio-row">
@@ -60,6 +77,7 @@ function Predictions() {
   const plan = useProject((s) => activeSlot(s)?.plan);
   const choice = useProject((s) => s.proveInput);
   const [p, setP] = useState<Prediction | string | null>(null);
+  const textInput = useTextInput();
   useEffect(() => {
     if (!plan) return;
     let live = true;
@@ -68,8 +86,18 @@ function Predictions() {
   }, [plan, choice]);
   if (!plan || !p) return null;
   if (typeof p === "string") return <div className="field-error" role="alert">{p}</div>;
-  if (p.floatTop.length > 1) {
-    // A sequence model: the next byte predicted at every position, as text.
+  const kind = outputKind(p.floatTop.length, p.float.length, textInput);
+  if (kind === "values") {
+    return (
+      <div className="predictions values" data-testid="predictions">
+        <div className="small muted">{p.count} output values, float vs quantized</div>
+        <div><span>max |difference|</span><code data-testid="pred-maxdiff">{p.maxAbsDiff.toPrecision(3)}</code></div>
+        <div><span>cosine</span><code data-testid="pred-cosine">{p.cosine.toFixed(4)}</code></div>
+      </div>
+    );
+  }
+  if (kind === "bytes") {
+    // A byte-level language model: the next byte predicted at every position, as text.
     const text = (ids: number[]) => ids.map((c) => (c >= 32 && c < 127 ? String.fromCharCode(c) : "·")).join("");
     const same = p.floatTop.filter((c, i) => c === p.quantTop[i]).length;
     return (
@@ -161,6 +189,7 @@ function StageBackends({ backends, gpu }: { backends: Partial<Record<(typeof STE
 
 function Result() {
   const proof = useProject((s) => s.proof);
+  const textInput = useTextInput();
   const stale = useProject((s) => s.proofStale);
   const [check, setCheck] = useState<string | null>(null);
   if (!proof) return null;
@@ -175,7 +204,7 @@ function Result() {
         <span>verify</span><b>{secs(proof.times.verifyMs)}</b>
         <span>proof size</span><b>{bytes(proof.proofBytes)}</b>
         <span>prover threads</span><b data-testid="threads">{proof.threads ?? "1"}</b>
-        <span>proved output</span><b data-testid="proved-top1">{provedAnswer(proof.output.outputs[0])}</b>
+        <span>proved output</span><b data-testid="proved-top1">{provedAnswer(proof.output.outputs[0], textInput)}</b>
       </div>
       {proof.backends && <StageBackends backends={proof.backends} gpu={proof.gpu} />}
       {stale && <div className="warn-note small">The plan or input changed since this proof: prove again.</div>}
