@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { evaluate } from "../../src/core/eval/index.ts";
 import { loadGraph, type Graph } from "../../src/core/graph/index.ts";
 import { makeModel, xorshift32, type NodeSpec } from "../../src/core/graph/test-models.ts";
-import { buildTable, calibrate, generatedSamples, QuantError, runOutputsAsFloat } from "../../src/core/quant/index.ts";
+import { buildTable, calibrate, generatedSamples, measureAccuracy, QuantError, runOutputsAsFloat } from "../../src/core/quant/index.ts";
 import { compilePlan, type GraphSpec } from "../../src/core/circuit/index.ts";
 import { decodeModel } from "../../src/core/onnx/index.ts";
 import { itShared, readShared } from "../shared-data.ts";
@@ -447,5 +447,35 @@ describe("whole small networks of these ops", () => {
     const r = check(g);
     expect(r.worst).toBeLessThan(0.15);
     expect(r.proof).toEqual(proved);
+  });
+});
+
+describe("accuracy of a segmentation map", () => {
+  it("top-1 agreement of an [N, C, H, W] output is per pixel, over its channels; labels are one class per pixel", () => {
+    const rng = xorshift32(21);
+    const g = loadGraph(makeModel({
+      inputs: [["x", "float32", [1, 2, 4, 4]]], outputs: [["y"]],
+      initializers: [{ name: "w", dtype: "float32", dims: [3, 2, 1, 1], data: Float32Array.from({ length: 6 }, () => rng() - 0.5) }],
+      nodes: [{ op: "Conv", in: ["x", "w"], out: ["y"] }],
+    }));
+    const samples = generatedSamples(g, 6, 3);
+    const { qgraph } = calibrate(g, samples);
+    // By hand: argmax over the 3 channels at each of the 16 pixels, float against quantized.
+    let agree = 0;
+    const labels: number[] = [];
+    for (const s of samples) {
+      const f = evaluate(g, s).y!.data as Float32Array;
+      const q = runOutputsAsFloat(qgraph, ["y"], s).y!.data as Float32Array;
+      const top = (d: Float32Array, p: number) => [0, 1, 2].reduce((b, c) => (d[c * 16 + p]! > d[b * 16 + p]! ? c : b), 0);
+      for (let p = 0; p < 16; p++) {
+        agree += +(top(f, p) === top(q, p));
+        labels.push(top(f, p));
+      }
+    }
+    const r = measureAccuracy(g, qgraph, samples, labels);
+    expect(r.rows).toBe(6 * 16);
+    expect(r.top1_agreement).toBeCloseTo(agree / 96, 10);
+    expect(r.float_accuracy).toBe(1);
+    expect(() => measureAccuracy(g, qgraph, samples, labels.slice(1))).toThrow(/labels .* of 16 row\(s\) each; give one label per row/);
   });
 });

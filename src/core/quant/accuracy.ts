@@ -18,7 +18,7 @@ export interface NodeError {
 
 export interface AccuracyReport {
   samples: number;
-  /** Rows compared for top-1 (one per sample, or one per position for sequence outputs). */
+  /** Rows compared for top-1 (one per sample, per position of a sequence, or per pixel of a segmentation map). */
   rows: number;
   float_accuracy?: number;
   quant_accuracy?: number;
@@ -29,12 +29,16 @@ export interface AccuracyReport {
   nodes: NodeError[];
 }
 
-function argmaxRows(d: ArrayLike<number>, width: number): number[] {
+/** The class of every row: the argmax along the class axis (`width` classes, `inner` apart). */
+function argmaxRows(d: ArrayLike<number>, width: number, inner: number): number[] {
   const rows: number[] = [];
-  for (let r = 0; r * width < d.length; r++) {
-    let b = 0;
-    for (let i = 1; i < width; i++) if (d[r * width + i]! > d[r * width + b]!) b = i;
-    rows.push(b);
+  for (let o = 0; o * width * inner < d.length; o++) {
+    for (let j = 0; j < inner; j++) {
+      const at = (i: number) => d[(o * width + i) * inner + j]!;
+      let b = 0;
+      for (let i = 1; i < width; i++) if (at(i) > at(b)) b = i;
+      rows.push(b);
+    }
   }
   return rows;
 }
@@ -62,9 +66,16 @@ function emptyPart(tensors: number): AccuracyPart {
   return { samples: 0, rows: 0, agree: 0, floatRight: 0, quantRight: 0, cosSum: 0, cosMin: Infinity, nodes: Array.from({ length: tensors }, () => ({ sig: 0, err: 0, max: 0 })) };
 }
 
-function rowsPerSample(graph: Graph): { width: number; rowsPer: number } {
-  const width = graph.outputs[0]!.shape.at(-1) ?? 1;
-  return { width, rowsPer: Math.max(1, Math.round((graph.outputs[0]!.shape.reduce((a, b) => a * b, 1)) / width)) };
+/**
+ * Where the classes of the first output lie: its last axis (a classifier's [N, C], a sequence
+ * model's [N, T, V]), or axis 1 of an image-shaped output (a segmentation map [N, C, H, W]: one
+ * row per pixel). `inner` is the distance between a row's classes.
+ */
+function rowsPerSample(graph: Graph): { width: number; inner: number; rowsPer: number } {
+  const shape = graph.outputs[0]!.shape;
+  const axis = shape.length >= 4 ? 1 : shape.length - 1;
+  const width = shape[axis] ?? 1, inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  return { width, inner, rowsPer: Math.max(1, Math.round(shape.reduce((a, b) => a * b, 1) / width)) };
 }
 
 /** Labels, when given, are one class per output row of every sample. */
@@ -82,7 +93,7 @@ export function checkLabels(graph: Graph, count: number, labels?: ArrayLike<numb
 export function accuracyPart(graph: Graph, q: QGraph, samples: readonly Sample[], first = 0, labels?: ArrayLike<number>): AccuracyPart {
   const outName = graph.outputs[0]!.name;
   const qOut = q.outputs[0]!;
-  const { width, rowsPer } = rowsPerSample(graph);
+  const { width, inner, rowsPer } = rowsPerSample(graph);
   if (labels && (first + samples.length) * rowsPer > labels.length) {
     throw new QuantError(`${labels.length} labels for samples up to ${first + samples.length} of ${rowsPer} row(s) each; give one label per row`, { tensor: "labels" });
   }
@@ -120,7 +131,7 @@ export function accuracyPart(graph: Graph, q: QGraph, samples: readonly Sample[]
     const cos = nf === 0 && nq === 0 ? 1 : nf === 0 || nq === 0 ? 0 : dot / Math.sqrt(nf * nq);
     part.cosSum += cos;
     part.cosMin = Math.min(part.cosMin, cos);
-    const fa = argmaxRows(f, width), qa = argmaxRows(qf, width);
+    const fa = argmaxRows(f, width, inner), qa = argmaxRows(qf, width, inner);
     fa.forEach((c, r) => {
       part.agree += +(c === qa[r]);
       if (labels) {
