@@ -31,6 +31,19 @@ describe("zkml command line", () => {
     expect(s.inputs[0].shape).toEqual([1, 1, 8, 8]);
   });
 
+  itShared("onnx-backend-tests/node/test_gather_elements_0/model.onnx", "inspect names the ops the quantizer cannot lower yet (text and --json)", () => {
+    const file = sharedPath("onnx-backend-tests/node/test_gather_elements_0/model.onnx");
+    const r = zkml("inspect", file);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("not provable yet (no integer lowering, calibration would stop there): GatherElements ×1");
+    expect(JSON.parse(zkml("inspect", file, "--json").out).notLowered).toEqual({ GatherElements: 1 });
+  });
+
+  itShared("models/vgg16_cifar10/model.onnx", "inspect says nothing of the kind for a model it can prove", () => {
+    const r = zkml("inspect", sharedPath("models/vgg16_cifar10/model.onnx"), "--json");
+    expect(JSON.parse(r.out).notLowered).toEqual({});
+  });
+
   it("a file that is not ONNX exits non-zero with a one-line reason", () => {
     const dir = mkdtempSync(join(tmpdir(), "zkml-"));
     const bad = join(dir, "notes.onnx");

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { GraphError, loadGraph, opDef, type Graph, type TensorInfo } from "../../core/graph/index.ts";
 import { decodeModel, summarize, type Dim, type OnnxModel } from "../../core/onnx/index.ts";
+import { quantizableOps } from "../../core/quant/index.ts";
 import { CliError, readInput, type Output } from "../io.ts";
 import { parseDims } from "./run.ts";
 import { USAGE } from "../usage.ts";
@@ -19,6 +20,13 @@ function unsupportedNodes(model: OnnxModel): { node: string; op: string }[] {
   return model.graph.nodes
     .filter((n) => !opDef(n.domain, n.opType))
     .map((n) => ({ node: n.name, op: n.domain && n.domain !== "ai.onnx" ? `${n.domain}:${n.opType}` : n.opType }));
+}
+
+/** Op types of the loaded graph the quantizer has no lowering for (calibration would stop at them), with their node counts. */
+function unlowered(g: Graph): Record<string, number> {
+  const known = new Set(quantizableOps()), out: Record<string, number> = {};
+  for (const n of g.nodes) if (!known.has(n.opType)) out[n.opType] = (out[n.opType] ?? 0) + 1;
+  return out;
 }
 
 function nodeViews(g: Graph): NodeView[] {
@@ -53,8 +61,9 @@ export function run(argv: string[], io: Output): number {
     }
   }
   const nodes = graph ? nodeViews(graph) : [];
+  const notLowered = graph ? unlowered(graph) : {};
   if (values.json) {
-    io.out(JSON.stringify({ ...s, unsupported, graphError, folded: graph ? s.nodeCount - graph.nodes.length : undefined, nodes }));
+    io.out(JSON.stringify({ ...s, unsupported, graphError, folded: graph ? s.nodeCount - graph.nodes.length : undefined, notLowered, nodes }));
     return 0;
   }
   const shape = (d: readonly Dim[] | undefined) => (d ? `[${d.join(",")}]` : "[?]");
@@ -75,6 +84,8 @@ export function run(argv: string[], io: Output): number {
     return 0;
   }
   io.out(`graph      ${graph!.nodes.length} nodes after folding ${s.nodeCount - graph!.nodes.length} constant node(s)`);
+  const missing = Object.entries(notLowered);
+  if (missing.length > 0) io.out(`not provable yet (no integer lowering, calibration would stop there): ${missing.map(([op, n]) => `${op} ×${n}`).join(", ")}`);
   const fmt = (ts: TensorInfo[]) => ts.map((t) => `[${t.shape.join(",")}]`).join(" ");
   for (const n of nodes) io.out(`  ${n.id.padEnd(32)} ${n.op.padEnd(20)} ${fmt(n.inputs)} -> ${fmt(n.outputs)}`);
   return 0;
