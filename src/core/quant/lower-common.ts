@@ -34,6 +34,13 @@ export function emitMap(ctx: LowerCtx, node: GraphNode, inputs: QTensor[], map: 
   return y;
 }
 
+/** x moved by an index map into a fresh internal tensor of `shape` named from `base` (x's type). */
+export function mapped(ctx: LowerCtx, node: GraphNode, x: QTensor, shape: number[], map: IndexMap, base: string): QTensor {
+  const y = ctx.tensor(ctx.fresh(base), shape, x, "activation");
+  ctx.op({ kind: "indexmap", source: node.id, inputs: [x.name], output: y.name, map });
+  return y;
+}
+
 export function lowerIdentity(ctx: LowerCtx, node: GraphNode): void {
   ctx.qOf.set(node.outputs[0]!, ctx.input(node, node.inputs[0]!).name);
 }

@@ -2,7 +2,7 @@
 // Conv, with a following bias Add or BatchNormalization folded into the weights and bias.
 import { Attrs, sizeOf, slidingWindow, transposedWindow, type GraphNode, type Tensor } from "../graph/index.ts";
 import { opWindow, type LowerCtx } from "./lower-context.ts";
-import { unsupported } from "./lower-common.ts";
+import { mapped, operand, unsupported } from "./lower-common.ts";
 import type { QTensor, Window } from "./qgraph.ts";
 
 function floats(t: Tensor): Float64Array {
@@ -57,9 +57,7 @@ export function lowerGemm(ctx: LowerCtx, node: GraphNode): void {
   let x = ctx.input(node, node.inputs[0]!);
   if (a.int("transA", 0) !== 0) {
     // Aᵀ by an index map (a transpose relabels for free), then the usual dense op.
-    const t = ctx.tensor(ctx.fresh(`${node.inputs[0]!}::T`), [x.shape[1]!, x.shape[0]!], x, "activation");
-    ctx.op({ kind: "indexmap", source: node.id, inputs: [x.name], output: t.name, map: { type: "transpose", perm: [1, 0] } });
-    x = t;
+    x = transposed(ctx, node, x, node.inputs[0]!);
   }
   const alpha = a.float("alpha", 1), beta = a.float("beta", 1);
   const [r, c] = W.shape as [number, number];
@@ -78,6 +76,11 @@ export function lowerGemm(ctx: LowerCtx, node: GraphNode): void {
   emitLinear(ctx, node, x, node.inputs[1]!, [N, K], w, bias, node.outputs[0]!);
 }
 
+/** A 2-D operand's transpose by an index map (a relabeling: free in the proof). */
+function transposed(ctx: LowerCtx, node: GraphNode, t: QTensor, name: string): QTensor {
+  return mapped(ctx, node, t, [t.shape[1]!, t.shape[0]!], { type: "transpose", perm: [1, 0] }, `${name}::T`);
+}
+
 /**
  * Gemm of two activations (torch's addmm/mm): matmul2, the transposes as index maps, alpha in
  * the requant; C (a constant, or an activation when beta = alpha) added at the product's scale.
@@ -86,15 +89,11 @@ function lowerGemm2(ctx: LowerCtx, node: GraphNode): void {
   const a = new Attrs(node.attributes, node.id);
   const alpha = a.float("alpha", 1), beta = a.float("beta", 1);
   if (!(alpha > 0)) throw unsupported(node, `a Gemm of two activations with alpha ${alpha} (it must be positive)`);
-  const operand = (name: string, trans: boolean): QTensor => {
-    const c = ctx.constant(name);
-    const t = c ? ctx.constTensor(ctx.fresh(name), c.shape, c.data as ArrayLike<number>, "const") : ctx.input(node, name);
-    if (!trans) return t;
-    const y = ctx.tensor(ctx.fresh(`${name}::T`), [t.shape[1]!, t.shape[0]!], t, "activation");
-    ctx.op({ kind: "indexmap", source: node.id, inputs: [t.name], output: y.name, map: { type: "transpose", perm: [1, 0] } });
-    return y;
+  const side = (name: string, trans: boolean): QTensor => {
+    const t = operand(ctx, node, name);
+    return trans ? transposed(ctx, node, t, name) : t;
   };
-  const A = operand(node.inputs[0]!, a.int("transA", 0) !== 0), B = operand(node.inputs[1]!, a.int("transB", 0) !== 0);
+  const A = side(node.inputs[0]!, a.int("transA", 0) !== 0), B = side(node.inputs[1]!, a.int("transB", 0) !== 0);
   const out = node.outputs[0]!;
   let acc = ctx.acc(ctx.fresh(`${out}::acc`), ctx.shapeOf(out), A.k + B.k);
   ctx.op({ kind: "matmul2", source: node.id, inputs: [A.name, B.name], output: acc.name });
@@ -129,11 +128,7 @@ export function lowerMatMul(ctx: LowerCtx, node: GraphNode): void {
     emitLinear(ctx, node, ctx.input(node, an), bn, [N, K], w, bias, out);
     return;
   }
-  const operand = (name: string): QTensor => {
-    const c = ctx.constant(name);
-    return c ? ctx.constTensor(ctx.fresh(name), c.shape, c.data as ArrayLike<number>, "const") : ctx.input(node, name);
-  };
-  const a = operand(an), b = operand(bn);
+  const a = operand(ctx, node, an), b = operand(ctx, node, bn);
   if (a.shape.length < 2 || b.shape.length < 2) throw unsupported(node, "a MatMul of vectors");
   const out = node.outputs[0]!;
   const acc = ctx.acc(ctx.fresh(`${out}::acc`), ctx.shapeOf(out), a.k + b.k);
@@ -196,8 +191,7 @@ export function lowerConvTranspose(ctx: LowerCtx, node: GraphNode): void {
   // The upsampled input: long enough for a stride-1, unpadded conv to give win.out.
   const starts = [0, 0, ...kernel.map((k, d) => win.dilations[d]! * (k - 1) - win.padBegin[d]!)];
   const upShape = [x.shape[0]!, x.shape[1]!, ...win.out.map((o, d) => o + win.dilations[d]! * (kernel[d]! - 1))];
-  const up = ctx.tensor(ctx.fresh(`${node.id}::upsampled`), upShape, x, "activation");
-  ctx.op({ kind: "indexmap", source: node.id, inputs: [x.name], output: up.name, map: { type: "upsample", factors: [1, 1, ...win.strides], starts } });
+  const up = mapped(ctx, node, x, upShape, { type: "upsample", factors: [1, 1, ...win.strides], starts }, `${node.id}::upsampled`);
   // Conv weight [M, Cg, k…]: w'[g·Mg + m, c, t] = W[g·Cg + c, m, k−1−t].
   const wd = W.data as ArrayLike<number>, w = new Float64Array(M * Cg * kprod);
   for (let g = 0; g < group; g++) {

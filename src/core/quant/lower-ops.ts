@@ -1,11 +1,11 @@
 // Lowering of elementwise, table, pooling and reduction ops into primitive integer ops (the ops
 // that move elements are in lower-shape.ts).
 import { sizeOf, slidingWindow, type GraphNode, type Tensor } from "../graph/index.ts";
-import { typeMax } from "./fixed.ts";
+import { signedBitsFor, typeMax, unsignedBitsFor } from "./fixed.ts";
 import { opWindow, type LowerCtx } from "./lower-context.ts";
-import { attrsOf, constInts, emitMap, lowerIdentity, operand, unsupported } from "./lower-common.ts";
+import { attrsOf, constInts, emitMap, lowerIdentity, mapped, operand, unsupported } from "./lower-common.ts";
 import { SHAPE_LOWERINGS } from "./lower-shape.ts";
-import type { QTensor, Window } from "./qgraph.ts";
+import type { QTensor, QType, Window } from "./qgraph.ts";
 
 // ---- Add / Sub / Mul / Div ------------------------------------------------------------
 
@@ -199,7 +199,7 @@ function lowerMaxMin(ctx: LowerCtx, node: GraphNode): void {
       return;
     }
     const iv = ctx.interval(acc.name);
-    const lo = Math.min(0, iv.lo), bits = Math.max(1, Math.ceil(Math.log2(Math.max(-lo, iv.hi + 1)))) + (lo < 0 ? 1 : 0);
+    const lo = Math.min(0, iv.lo), bits = lo < 0 ? signedBitsFor(lo, iv.hi) : unsignedBitsFor(Math.max(0, iv.hi));
     const shift = Math.max(0, bits - 16);
     const t = ctx.tensor(ctx.fresh(`${out}::partial`), acc.shape, { k: acc.k - shift, bits: bits - shift, signed: lo < 0 }, "activation");
     ctx.requant(node.id, acc, 1, t);
@@ -214,7 +214,7 @@ function maxMin2(ctx: LowerCtx, node: GraphNode, a: QTensor, b: QTensor, max: bo
   const diff = ctx.acc(ctx.fresh(`${out}::diff`), shape, K);
   ctx.op({ kind: "add", source: node.id, inputs: [a.name, b.name], output: diff.name, coeffs: [2 ** (K - a.k), -(2 ** (K - b.k))] });
   // relu(a − b) at the difference's scale, narrowed only if it needs more than 16 bits.
-  const need = Math.max(1, Math.ceil(Math.log2(Math.max(1, ctx.interval(diff.name).hi) + 1))), shift = Math.max(0, need - 16);
+  const need = unsignedBitsFor(Math.max(0, ctx.interval(diff.name).hi)), shift = Math.max(0, need - 16);
   const pos = ctx.tensor(ctx.fresh(`${out}::relu`), diff.shape, { k: K - shift, bits: need - shift, signed: false }, "activation");
   ctx.requant(node.id, diff, 1, pos, 0, typeMax(pos));
   const base = max ? b : a, K2 = Math.max(base.k, pos.k);
@@ -247,13 +247,8 @@ function lowerPRelu(ctx: LowerCtx, node: GraphNode): void {
   // Before opset 7 a 1-D slope of length C applied per channel (axis 1).
   const legacy = ctx.g.opset < 7 && slope.shape.length === 1 && x.shape.length >= 3 && slope.shape[0] === x.shape[1];
   const shape = legacy ? [slope.shape[0]!, ...x.shape.slice(2).map(() => 1)] : slope.shape;
-  const part = (fn: "relu" | "min", suffix: string) => {
-    const t = ctx.tensor(ctx.fresh(`${node.id}::${suffix}`), x.shape, x, "activation");
-    const type = { k: x.k, bits: x.bits, signed: x.signed };
-    ctx.op({ kind: "lookup", source: node.id, inputs: [x.name], output: t.name, table: ctx.table({ fn, params: fn === "min" ? { c: 0 } : {}, input: type, output: type }, node.id) });
-    return t;
-  };
-  const pos = part("relu", "pos"), neg = part("min", "neg");
+  const type = { k: x.k, bits: x.bits, signed: x.signed };
+  const pos = tableOf(ctx, node, "relu", x, type, {}, `${node.id}::pos`), neg = tableOf(ctx, node, "min", x, type, { c: 0 }, `${node.id}::neg`);
   const w = ctx.constTensor(ctx.fresh(node.inputs[1]!), shape, a, "const", { bits: 12 });
   const scaled = ctx.acc(ctx.fresh(`${out}::neg`), x.shape, x.k + w.k);
   ctx.op({ kind: "mul", source: node.id, inputs: [neg.name, w.name], output: scaled.name });
@@ -288,11 +283,7 @@ function lowerMaxPool(ctx: LowerCtx, node: GraphNode): void {
   if (node.opType === "GlobalMaxPool") {
     // One max per channel over any number of positions: the spatial axes merged, a reducemax.
     const S = x.shape.slice(2).reduce((p, d) => p * d, 1);
-    let flat = x;
-    if (x.shape.length !== 3) {
-      flat = ctx.tensor(ctx.fresh(`${out}::flat`), [x.shape[0]!, x.shape[1]!, S], x, "activation");
-      ctx.op({ kind: "indexmap", source: node.id, inputs: [x.name], output: flat.name, map: { type: "reshape" } });
-    }
+    const flat = x.shape.length === 3 ? x : mapped(ctx, node, x, [x.shape[0]!, x.shape[1]!, S], { type: "reshape" }, `${out}::flat`);
     const m = ctx.tensor(ctx.fresh(`${out}::max`), [x.shape[0]!, x.shape[1]!, 1], x, "activation");
     ctx.op({ kind: "reducemax", source: node.id, inputs: [flat.name], output: m.name, axis: 2 });
     emitMap(ctx, node, [m], { type: "reshape" }, out);
@@ -388,8 +379,7 @@ function lowerReduce(ctx: LowerCtx, node: GraphNode): void {
   let x = x0;
   if (axes.length > 1) {
     const merged = [...x0.shape.slice(0, first), x0.shape.slice(first, last + 1).reduce((p, d) => p * d, 1), ...x0.shape.slice(last + 1)];
-    x = ctx.tensor(ctx.fresh(`${node.outputs[0]!}::merged`), merged, x0, "activation");
-    ctx.op({ kind: "indexmap", source: node.id, inputs: [x0.name], output: x.name, map: { type: "reshape" } });
+    x = mapped(ctx, node, x0, merged, { type: "reshape" }, `${node.outputs[0]!}::merged`);
   }
   const axis = first;
   const out = node.outputs[0]!;
@@ -435,15 +425,14 @@ function lowerReduce(ctx: LowerCtx, node: GraphNode): void {
     emitMap(ctx, node, [y], { type: "reshape" }, out);
     return;
   }
-  const shaped = ctx.tensor(ctx.fresh(`${out}::shaped`), ctx.shapeOf(out), y, "activation");
-  ctx.op({ kind: "indexmap", source: node.id, inputs: [y.name], output: shaped.name, map: { type: "reshape" } });
+  const shaped = mapped(ctx, node, y, ctx.shapeOf(out), { type: "reshape" }, `${out}::shaped`);
   lowerTable(ctx, node, post, {}, shaped, out, post === "neg");
 }
 
 /** y = T[x] into a type the caller fixes (an internal step, no ONNX value of its own). */
-function tableOf(ctx: LowerCtx, node: GraphNode, fn: string, x: QTensor, type: { k: number; bits: number; signed: boolean }): QTensor {
-  const y = ctx.tensor(ctx.fresh(`${node.outputs[0]!}::${fn}`), x.shape, type, "activation");
-  ctx.op({ kind: "lookup", source: node.id, inputs: [x.name], output: y.name, table: ctx.table({ fn, params: {}, input: { k: x.k, bits: x.bits, signed: x.signed }, output: type }, node.id) });
+function tableOf(ctx: LowerCtx, node: GraphNode, fn: string, x: QTensor, type: QType, params: Record<string, number> = {}, base = `${node.outputs[0]!}::${fn}`): QTensor {
+  const y = ctx.tensor(ctx.fresh(base), x.shape, type, "activation");
+  ctx.op({ kind: "lookup", source: node.id, inputs: [x.name], output: y.name, table: ctx.table({ fn, params, input: { k: x.k, bits: x.bits, signed: x.signed }, output: type }, node.id) });
   return y;
 }
 

@@ -2,7 +2,7 @@
 // resizes, gathers, Where by a constant mask) into index maps, selects and, for a linear
 // resize or a constant pad, the few arithmetic ops they need.
 import { depthSpacePlan, resizeTaps, type GraphNode, type Taps } from "../graph/index.ts";
-import { attrsOf, constInts, emitMap, lowerIdentity, operand, unsupported } from "./lower-common.ts";
+import { attrsOf, constInts, emitMap, lowerIdentity, mapped, operand, unsupported } from "./lower-common.ts";
 import { quantizeValue, typeMin } from "./fixed.ts";
 import type { LowerCtx } from "./lower-context.ts";
 import type { IndexMap, QTensor } from "./qgraph.ts";
@@ -114,16 +114,14 @@ function lowerConstantPad(ctx: LowerCtx, node: GraphNode, x0: QTensor, begin: nu
   let x = x0;
   if (begin.some((p) => p < 0) || end.some((p) => p < 0)) {
     const starts = begin.map((p) => Math.max(0, -p)), shape = x0.shape.map((d, i) => d - starts[i]! - Math.max(0, -end[i]!));
-    x = ctx.tensor(ctx.fresh(`${out}::cropped`), shape, x0, "activation");
-    ctx.op({ kind: "indexmap", source: node.id, inputs: [x0.name], output: x.name, map: { type: "slice", starts, steps: shape.map(() => 1) } });
+    x = mapped(ctx, node, x0, shape, { type: "slice", starts, steps: shape.map(() => 1) }, `${out}::cropped`);
   }
   const padBegin = begin.map((p) => Math.max(0, p));
   if (value === 0) {
     emitMap(ctx, node, [x], { type: "pad", padBegin }, out);
     return;
   }
-  const padded = ctx.tensor(ctx.fresh(`${out}::padded`), outShape, x, "activation");
-  ctx.op({ kind: "indexmap", source: node.id, inputs: [x.name], output: padded.name, map: { type: "pad", padBegin } });
+  const padded = mapped(ctx, node, x, outShape, { type: "pad", padBegin }, `${out}::padded`);
   const cShape = outShape.map((d, i) => (d === x.shape[i] ? 1 : d));
   const cStrides = cShape.map((_, i) => cShape.slice(i + 1).reduce((p, q) => p * q, 1));
   const fill = Array.from({ length: cShape.reduce((p, q) => p * q, 1) }, (_, f) => {
@@ -179,12 +177,7 @@ function lowerResize(ctx: LowerCtx, node: GraphNode): void {
     const r = cur.shape.length, len = cur.shape[ax]!, lastAxis = ax === r - 1, done = k === resized.length - 1;
     // Swapping the axis with the last is its own inverse.
     const perm = cur.shape.map((_, d) => (d === ax ? r - 1 : d === r - 1 ? ax : d));
-    const swap = (t0: QTensor, y: QTensor) => ctx.op({ kind: "indexmap", source: node.id, inputs: [t0.name], output: y.name, map: { type: "transpose", perm } });
-    let src = cur;
-    if (!lastAxis) {
-      src = ctx.tensor(ctx.fresh(`${out}::axis${ax}`), perm.map((p) => cur.shape[p]!), cur, "activation");
-      swap(cur, src);
-    }
+    const src = lastAxis ? cur : mapped(ctx, node, cur, perm.map((p) => cur.shape[p]!), { type: "transpose", perm }, `${out}::axis${ax}`);
     const blend = new Float64Array(t.length * len);
     t.forEach((taps, o) => { for (const [i, w] of taps) blend[o * len + i] = blend[o * len + i]! + w; });
     const w = ctx.constTensor(ctx.fresh(`${node.id}::blend${ax}`), [t.length, len], blend, "const", { bits: RESIZE_WEIGHT_BITS });
@@ -204,10 +197,8 @@ function lowerResize(ctx: LowerCtx, node: GraphNode): void {
       cur = y;
       return;
     }
-    const back = ctx.tensor(ctx.fresh(done ? out : `${out}::back${ax}`), perm.map((p) => y.shape[p]!), y, "activation", done ? out : undefined);
-    swap(y, back);
-    if (done) ctx.qOf.set(out, back.name);
-    cur = back;
+    if (done) emitMap(ctx, node, [y], { type: "transpose", perm }, out);
+    else cur = mapped(ctx, node, y, perm.map((p) => y.shape[p]!), { type: "transpose", perm }, `${out}::back${ax}`);
   });
 }
 
@@ -227,8 +218,7 @@ function lowerExpand(ctx: LowerCtx, node: GraphNode): void {
   const out = node.outputs[0]!, shape = ctx.shapeOf(out);
   let x = x0;
   if (shape.length > x0.shape.length) {
-    x = ctx.tensor(ctx.fresh(`${out}::ranked`), [...shape.slice(0, shape.length - x0.shape.length).map(() => 1), ...x0.shape], x0, "activation");
-    ctx.op({ kind: "indexmap", source: node.id, inputs: [x0.name], output: x.name, map: { type: "reshape" } });
+    x = mapped(ctx, node, x0, [...shape.slice(0, shape.length - x0.shape.length).map(() => 1), ...x0.shape], { type: "reshape" }, `${out}::ranked`);
   }
   const byAxis = x.shape.flatMap((d, ax): [number, number[]][] => (d === shape[ax] ? [] : [[ax, new Array<number>(shape[ax]!).fill(0)]]));
   gathers(ctx, node, x, byAxis, out);
@@ -239,10 +229,8 @@ function lowerDepthSpace(ctx: LowerCtx, node: GraphNode): void {
   const x = ctx.input(node, node.inputs[0]!);
   const { view, perm } = depthSpacePlan({ node: node.id, attrs: attrsOf(node) }, node.opType as "DepthToSpace" | "SpaceToDepth", x.shape);
   const out = node.outputs[0]!;
-  const v = ctx.tensor(ctx.fresh(`${out}::view`), view, x, "activation");
-  ctx.op({ kind: "indexmap", source: node.id, inputs: [x.name], output: v.name, map: { type: "reshape" } });
-  const t = ctx.tensor(ctx.fresh(`${out}::moved`), perm.map((p) => view[p]!), x, "activation");
-  ctx.op({ kind: "indexmap", source: node.id, inputs: [v.name], output: t.name, map: { type: "transpose", perm } });
+  const v = mapped(ctx, node, x, view, { type: "reshape" }, `${out}::view`);
+  const t = mapped(ctx, node, v, perm.map((p) => view[p]!), { type: "transpose", perm }, `${out}::moved`);
   emitMap(ctx, node, [t], { type: "reshape" }, out);
 }
 
@@ -259,9 +247,7 @@ function gathers(ctx: LowerCtx, node: GraphNode, x: QTensor, byAxis: [number, nu
       emitMap(ctx, node, [cur], map, out);
       return;
     }
-    const y = ctx.tensor(ctx.fresh(`${out}::axis${axis}`), cur.shape.map((d, i) => (i === axis ? indices.length : d)), cur, "activation");
-    ctx.op({ kind: "indexmap", source: node.id, inputs: [cur.name], output: y.name, map });
-    cur = y;
+    cur = mapped(ctx, node, cur, cur.shape.map((d, i) => (i === axis ? indices.length : d)), map, `${out}::axis${axis}`);
   });
 }
 

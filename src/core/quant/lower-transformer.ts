@@ -4,7 +4,7 @@
 import { Attrs, type GraphNode, type Tensor } from "../graph/index.ts";
 import { typeMin } from "./fixed.ts";
 import type { LowerCtx } from "./lower-context.ts";
-import { unsupported } from "./lower-common.ts";
+import { emitMap, mapped, unsupported } from "./lower-common.ts";
 import { lowerTable } from "./lower-ops.ts";
 import type { QTensor, QType } from "./qgraph.ts";
 
@@ -178,15 +178,12 @@ export function lowerInstanceNorm(ctx: LowerCtx, node: GraphNode): void {
 /** x reshaped to `view`, normalized along its last axis, γ/β of `affineShape`, reshaped back to the output. */
 function normalizeView(ctx: LowerCtx, node: GraphNode, x: QTensor, view: number[], affineShape: number[], eps: number): void {
   const id = node.id, out = node.outputs[0]!;
-  const flat = ctx.tensor(ctx.fresh(`${id}::flat`), view, x, "activation");
-  ctx.op({ kind: "indexmap", source: id, inputs: [x.name], output: flat.name, map: { type: "reshape" } });
+  const flat = mapped(ctx, node, x, view, { type: "reshape" }, `${id}::flat`);
   const acc = affine(ctx, node, normalizeLastAxis(ctx, id, flat, eps), affineShape);
   // The output's statistics choose its type; the reshape back keeps it.
   const y = ctx.internal(ctx.fresh(`${out}::flat`), view, { signed: true, stat: out, maxBits: ctx.limits.get(out) });
   ctx.requant(id, acc, 1, y);
-  const back = ctx.tensor(ctx.fresh(out), x.shape, y, "activation", out);
-  ctx.qOf.set(out, back.name);
-  ctx.op({ kind: "indexmap", source: id, inputs: [y.name], output: back.name, map: { type: "reshape" } });
+  emitMap(ctx, node, [y], { type: "reshape" }, out);
 }
 
 /**
