@@ -54,6 +54,13 @@ function permOf(ctx: AnyCtx, rank: number): number[] {
   return perm;
 }
 
+/** x with its axes in the order `perm`. */
+function permuted(x: Tensor, perm: number[]): Tensor {
+  const st = stridesOf(x.shape);
+  const shape = perm.map((p) => x.shape[p]!);
+  return gatherByAxisMaps(x, shape, perm.map((p, d) => Int32Array.from({ length: shape[d]! }, (_, i) => i * st[p]!)));
+}
+
 const transpose: OpDef = {
   infer(ctx) {
     const x = req(ctx, 0);
@@ -61,11 +68,7 @@ const transpose: OpDef = {
   },
   run(ctx) {
     const x = req(ctx, 0);
-    const perm = permOf(ctx, x.shape.length);
-    const st = stridesOf(x.shape);
-    const shape = perm.map((p) => x.shape[p]!);
-    const maps = perm.map((p, d) => Int32Array.from({ length: shape[d]! }, (_, i) => i * st[p]!));
-    return [gatherByAxisMaps(x, shape, maps)];
+    return [permuted(x, permOf(ctx, x.shape.length))];
   },
 };
 
@@ -359,10 +362,7 @@ function depthSpace(opType: "DepthToSpace" | "SpaceToDepth"): OpDef {
     run(ctx) {
       const x = req(ctx, 0);
       const { view, perm, out } = depthSpacePlan(ctx, opType, x.shape);
-      const st = stridesOf(view);
-      const shape = perm.map((p) => view[p]!);
-      const maps = perm.map((p, d) => Int32Array.from({ length: shape[d]! }, (_, i) => i * st[p]!));
-      return [{ ...gatherByAxisMaps({ ...x, shape: view }, shape, maps), shape: out }];
+      return [{ ...permuted({ ...x, shape: view }, perm), shape: out }];
     },
   };
 }
