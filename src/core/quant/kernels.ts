@@ -82,40 +82,30 @@ export function conv(
   group: number, win: Window, yShape: readonly number[], chunk: number,
 ): Int32Array {
   const [B, C] = xShape as [number, number], O = yShape[1]!;
-  if (xShape.length > 4) return convNd(x, xShape, w, bias, group, win, yShape, chunk);
-  const g = geo2(xShape.slice(2), yShape.slice(2), win);
-  const Cg = C / group, Og = O / group, P = g.OH * g.OW, Q = Cg * g.kh * g.kw, HW = g.H * g.W;
-  const cols = new Float32Array(Q * P);
-  const y = new Int32Array(B * O * P);
-  for (let b = 0; b < B; b++) {
-    for (let gi = 0; gi < group; gi++) {
-      im2col(x, (b * C + gi * Cg) * HW, Cg, g, cols);
-      const acc = exactGemm(w, gi * Og * Q, Q, cols, Og, P, Q, chunk);
-      for (let oc = 0; oc < Og; oc++) {
-        const ch = gi * Og + oc, bv = bias ? bias[ch]! : 0, yo = (b * O + ch) * P;
-        for (let p = 0; p < P; p++) y[yo + p] = acc[oc * P + p]! + bv;
-      }
-    }
-  }
-  return y;
-}
-
-/** conv for 3-D (and higher) windows: the same GEMM over columns gathered by windowIndex. */
-function convNd(x: Int32Array, xShape: readonly number[], w: Float32Array, bias: Int32Array | undefined, group: number, win: Window, yShape: readonly number[], chunk: number): Int32Array {
-  const [B, C] = xShape as [number, number], O = yShape[1]!;
   const S = sizeOf(xShape.slice(2)), P = sizeOf(yShape.slice(2)), K = sizeOf(win.kernel);
-  const idx = windowIndex(xShape.slice(2), yShape.slice(2), win);
   const Cg = C / group, Og = O / group, Q = Cg * K;
-  const cols = new Float32Array(Q * P), y = new Int32Array(B * O * P);
-  for (let b = 0; b < B; b++) {
-    for (let gi = 0; gi < group; gi++) {
+  const cols = new Float32Array(Q * P);
+  // Columns of one batch row and group: the 2-D im2col (1-D as H = 1), or any rank through windowIndex.
+  let fill: (off: number) => void;
+  if (xShape.length <= 4) {
+    const g = geo2(xShape.slice(2), yShape.slice(2), win);
+    fill = (off) => im2col(x, off, Cg, g, cols);
+  } else {
+    const idx = windowIndex(xShape.slice(2), yShape.slice(2), win);
+    fill = (off) => {
       for (let c = 0; c < Cg; c++) {
-        const base = (b * C + gi * Cg + c) * S;
+        const base = off + c * S;
         for (let q = 0; q < K; q++) {
           const row = (c * K + q) * P;
           for (let p = 0; p < P; p++) { const at = idx[p * K + q]!; cols[row + p] = at < 0 ? 0 : x[base + at]!; }
         }
       }
+    };
+  }
+  const y = new Int32Array(B * O * P);
+  for (let b = 0; b < B; b++) {
+    for (let gi = 0; gi < group; gi++) {
+      fill((b * C + gi * Cg) * S);
       const acc = exactGemm(w, gi * Og * Q, Q, cols, Og, P, Q, chunk);
       for (let oc = 0; oc < Og; oc++) {
         const ch = gi * Og + oc, bv = bias ? bias[ch]! : 0, yo = (b * O + ch) * P;
