@@ -2,7 +2,7 @@
 // minutes and gigabytes on it, with a message that says why and what to do.
 import { describe, expect, it } from "vitest";
 import { compilePlan, CircuitError, type GraphSpec } from "../../src/core/circuit/index.ts";
-import { KERNEL_MEMORY_BYTES, proverMemoryFloor, setupMemoryFloor } from "../../src/core/circuit/memory.ts";
+import { KERNEL_MEMORY_BYTES, proverMemoryFloor, setupMemoryFloor, streamsWitness } from "../../src/core/circuit/memory.ts";
 import { fieldBackend, KernelMemoryError } from "../../src/core/kernels/index.ts";
 import { setupKeys } from "../../src/core/prover/index.ts";
 import { graphOf, tensor } from "./gadget-harness.ts";
@@ -15,12 +15,22 @@ function wide(rows: number) {
 
 describe("kernel memory", () => {
   it("a plan past the floor is refused by setup at once, naming the size and what to do", () => {
-    const big = wide(8192);
+    const big = wide(16384);
     const { consts: _, ...spec } = big;
     expect(proverMemoryFloor(compilePlan(spec as GraphSpec))).toBeGreaterThan(KERNEL_MEMORY_BYTES);
     // Refused from the plan alone (without the check it would run until the kernels' memory ran out).
     expect(() => setupKeys(big)).toThrow(CircuitError);
     expect(() => setupKeys(big)).toThrow(/needs at least \d+\.\d GiB of WebAssembly memory \(its witness has 2\^\d+ entries.*prove a smaller model or smaller inputs/);
+  });
+
+  it("a witness whose code would not fit is committed streamed, and its proofs are not refused", () => {
+    // 2^29 witness entries: the kept code (4 GiB, held twice while committed) cannot fit, the witness once can.
+    const { consts: _, ...spec } = wide(8192);
+    const plan = compilePlan(spec as GraphSpec);
+    expect(streamsWitness(plan)).toBe(true);
+    expect(proverMemoryFloor(plan)).toBeLessThan(KERNEL_MEMORY_BYTES);
+    const { consts: __, ...small } = wide(16);
+    expect(streamsWitness(compilePlan(small as GraphSpec))).toBe(false);
   });
 
   it("a model whose weights alone are too many for setup is refused by setup, naming the weights", () => {

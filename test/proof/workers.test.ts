@@ -77,4 +77,16 @@ describe("proving on a worker pool", () => {
     expect(verifyFiles(keys.vk, inputBytes, output, proofs[2]!).ok).toBe(true);
     expect(new Set(pooled.map((e) => e.worker)).size).toBeGreaterThan(1);
   }, 120_000);
+
+  itShared(DIGITS_CNN, "digits_cnn: a streamed witness commitment (the code not kept) gives the same proof on 1 and 2 threads", async () => {
+    const { key, inputs } = digitsCnnKeys();
+    await nodePool(2).ready;
+    const kept = proveWithKey(key, inputs).proof;
+    const details: string[] = [];
+    for (const workers of [1, 2]) {
+      const streamed = proveWithKey(key, inputs, { workers, streamWitness: true, onProgress: (e) => details.push(e.detail) }).proof;
+      expect(hex(streamed)).toBe(hex(kept));
+    }
+    expect(details.filter((d) => /streamed in blocks of rows/.test(d))).toHaveLength(2);
+  }, 120_000);
 });

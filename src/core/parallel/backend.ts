@@ -8,6 +8,7 @@ import { countFieldOps } from "../kernels/field-ops.ts";
 import { weighted } from "../kernels/batched.ts";
 import { PoolError, type WorkerPool } from "./pool.ts";
 import { MAX_JOBS, type Job, type KernelFn } from "./protocol.ts";
+import { COLUMN_STATE_BYTES } from "../kernels/sha256.ts";
 
 /** Jobs per thread: a few, so a descheduled thread delays the batch by one small job. */
 const JOBS_PER_THREAD = 4;
@@ -32,6 +33,15 @@ export interface PoolBackend extends FieldBackend {
   stableView(b: Buf): Uint32Array;
   /** SHA-256 of `count` messages of `len` bytes at `b` (u32 words), each after `prefix` if ≥ 0; 32·count bytes. */
   hashMessages(b: Buf, byteOffset: number, len: number, count: number, prefix: number): Uint8Array;
+  /** Leaves of a code whose rows arrive in blocks, hashed where the blocks are (pcs/stream.ts). */
+  columnHasher(count: number, prefix: number): BufColumnHasher;
+}
+
+/** ColumnHasher (kernels/sha256.ts) over blocks in kernel memory; release() frees its states. */
+export interface BufColumnHasher {
+  absorb(block: Buf, rows: number): void;
+  finish(total: number): Uint8Array;
+  release(): void;
 }
 
 /** The pool's backend (field operations counted once, here, for every thread). */
@@ -377,6 +387,33 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
     gkrRounds: (trees, m, lambda, withOne = false) => gkrBatch(trees, m, lambda, withOne),
     gkrFoldRounds: (trees, m, r, lambda, withOne = false) => gkrBatch(trees, m, lambda, withOne, r),
     stableView: (b) => L.view(b),
+    columnHasher(count, prefix) {
+      const states = L.allocFor(Math.ceil((COLUMN_STATE_BYTES * count) / 4));
+      pool.kernels!.exports.columnsInit(p(states), 0, count, prefix & 0xff);
+      // Columns split into ranges (a multiple of 4: the SIMD lanes), each job its own scratch.
+      const rsj = ranges(count, Math.min(pool.size * JOBS_PER_THREAD * 2, Math.ceil(count / 64)), 4);
+      const withScratch = (rows: number, fn: (at: number, per: number) => void) => {
+        const per = Math.ceil(pool.kernels!.exports.columnScratchBytes(rows) / 64) * 64;
+        const s = L.allocFor((per / 4) * rsj.length);
+        try { fn(p(s), per); } finally { L.free(s); }
+      };
+      return {
+        absorb(block, rows) {
+          withScratch(rows, (at, per) => run("columnsAbsorb", rsj, (f, t, j) => [p(states), p(block), count, rows, f, t, at + per * j]));
+        },
+        finish(total) {
+          const out = L.allocFor(8 * count);
+          try {
+            withScratch(16, (at, per) => run("columnsFinish", rsj, (f, t, j) => [p(states), f, t, total, p(out), at + per * j]));
+            const words = L.view(out);
+            return new Uint8Array(words.buffer, words.byteOffset, 32 * count).slice();
+          } finally {
+            L.free(out);
+          }
+        },
+        release: () => L.free(states),
+      };
+    },
     hashMessages(b, byteOffset, len, count, prefix) {
       const jobs = Math.min(count, Math.floor((len * count) / MIN.hashBytes), pool.size * JOBS_PER_THREAD * 2);
       const rsj = jobs < 2 ? [[0, count] as [number, number]] : ranges(count, jobs, 4);

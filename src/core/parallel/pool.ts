@@ -49,6 +49,8 @@ const INITIAL_PAGES = 256, MAX_PAGES = 65536;
 export type PoolKernelExports = FieldKernelExports & {
   hashBatch(input: number, len: number, count: number, prefix: number, out: number, scratch: number): void;
   scratchBytes(len: number): number;
+  columnScratchBytes(rows: number): number;
+  columnsInit(states: number, from: number, to: number, prefix: number): void;
 };
 
 export function sharedKernels(memory: WebAssembly.Memory): KernelInstance<PoolKernelExports> {

@@ -3,7 +3,7 @@
 import { P } from "../field/index.ts";
 import { gpuDevice } from "../kernels/gpu.ts";
 import { gpuKernelsFor, type GpuKernels } from "../kernels/gpu-kernels.ts";
-import { commit, type PcsProverData } from "./commit.ts";
+import { commit, type KeptPcsData } from "./commit.ts";
 import { commitOnGpu } from "./commit-gpu.ts";
 import { DEFAULT_QUERIES } from "./params.ts";
 
@@ -18,7 +18,7 @@ export interface GpuCommitCase {
 
 const sameWords = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (x: number, i: number) => x === b[i]);
 
-function differences(got: PcsProverData, want: PcsProverData): string[] {
+function differences(got: KeptPcsData, want: KeptPcsData): string[] {
   const out: string[] = [];
   if (!sameWords(got.root, want.root)) out.push("root");
   if (!sameWords(got.matrix, want.matrix)) out.push("matrix");

@@ -4,7 +4,7 @@
 // byte the PcsProverData of `commit` (commit-gpu.test.ts checks it).
 import { fieldBackend } from "../kernels/index.ts";
 import type { GpuBuf, GpuKernels } from "../kernels/gpu-kernels.ts";
-import { checkCommitInput, wordsToBytes, type PcsProverData } from "./commit.ts";
+import { checkCommitInput, wordsToBytes, type KeptPcsData } from "./commit.ts";
 import { PcsError } from "./errors.ts";
 import { buildMerkle, LEAF_PREFIX, merkleRoot } from "./merkle.ts";
 import { codeLength, type PcsParams } from "./params.ts";
@@ -38,7 +38,7 @@ function transposed(words: Uint32Array, rows: number, cols: number): Uint32Array
 }
 
 /** `commit(params, evals)` with the RS encoding and the column leaves on the GPU: the same bytes. */
-export async function commitOnGpu(params: PcsParams, evals: Uint32Array, G: GpuKernels): Promise<PcsProverData> {
+export async function commitOnGpu(params: PcsParams, evals: Uint32Array, G: GpuKernels): Promise<KeptPcsData> {
   checkCommitInput(params, evals);
   if (!gpuCommitFits(params, G)) {
     const limit = Math.min(G.device.limits.maxStorageBufferBindingSize, G.device.limits.maxBufferSize);

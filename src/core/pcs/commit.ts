@@ -11,12 +11,18 @@ export interface PcsProverData {
   root: Uint8Array;
   /** The committed evaluations, row-major 2^logRows × 2^logCols. */
   matrix: Uint32Array;
-  /** The encoded matrix column-major: column j is words [j·2^logRows, (j+1)·2^logRows). */
-  columns: Uint32Array;
+  /**
+   * The encoded matrix column-major: column j is words [j·2^logRows, (j+1)·2^logRows). Absent
+   * from a streamed commitment (stream.ts): an opening encodes the rows again.
+   */
+  columns?: Uint32Array;
   tree: MerkleTree;
   /** Frees kernel memory the data still uses (a pool's commitment keeps its columns there). */
   release?: () => void;
 }
+
+/** Data of a commitment that kept its code (`commit`, `commitOnGpu`). */
+export type KeptPcsData = PcsProverData & { columns: Uint32Array };
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
@@ -63,9 +69,11 @@ function encodeColumns(K: FieldBackend, params: PcsParams, evals: Uint32Array): 
   }
 }
 
-/** The Merkle tree of the code's columns, hashed in kernel memory (wide node levels too). */
-function kernelTree(K: HashingKernels, hash: NonNullable<HashingKernels["hashMessages"]>, code: Buf, rows: number, len: number): MerkleTree {
-  return buildMerkle(hash.call(K, code, 0, 4 * rows, len, LEAF_PREFIX), (level) => {
+/** The tree over leaf digests, its wide node levels hashed in kernel memory when the kernels can. */
+export function hashLevels(K: HashingKernels, leaves: Uint8Array): MerkleTree {
+  const hash = K.hashMessages;
+  if (!hash) return buildMerkle(leaves);
+  return buildMerkle(leaves, (level) => {
     const nodes = level.length / 64;
     if (nodes < MIN_KERNEL_NODES) return hashNodes(level);
     const b = K.from(new Uint32Array(level.buffer, level.byteOffset, level.length / 4));
@@ -88,7 +96,7 @@ function encodeAndHash(params: PcsParams, evals: Uint32Array): { columns: Uint32
   let kept = false;
   try {
     const columns = K.stableView ? K.stableView(code) : K.read(code);
-    const tree = K.hashMessages ? kernelTree(K, K.hashMessages, code, rows, len) : buildMerkle(columnLeaves(columns, rows));
+    const tree = hashLevels(K, K.hashMessages ? K.hashMessages(code, 0, 4 * rows, len, LEAF_PREFIX) : columnLeaves(columns, rows));
     if (!K.stableView) return { columns, tree };
     kept = true;
     let freed = false;
@@ -111,7 +119,7 @@ export function checkCommitInput(params: PcsParams, evals: Uint32Array): void {
  * Commits to 2^logN evaluations on the current kernels (fieldBackend(): a pool's splits the
  * encoding, the transposition and the hashing across its threads; the bytes are the same).
  */
-export function commit(params: PcsParams, evals: Uint32Array): PcsProverData {
+export function commit(params: PcsParams, evals: Uint32Array): KeptPcsData {
   checkCommitInput(params, evals);
   const { columns, tree, release } = encodeAndHash(params, evals);
   return { params, root: merkleRoot(tree), matrix: evals, columns, tree, ...(release ? { release } : {}) };

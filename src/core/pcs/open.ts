@@ -9,6 +9,7 @@ import { distinctSorted, equalBytes, openMulti } from "./merkle.ts";
 import type { OpeningProof } from "./proof.ts";
 import { bindStatement, LABEL, squeezeGamma, squeezeQueries } from "./protocol.ts";
 import { withMatrix } from "./rows.ts";
+import { reencodedColumns } from "./stream.ts";
 export interface OpenOptions {
   /**
    * false: no proximity row. Only for a commitment whose proximity was proven once already (the
@@ -47,8 +48,8 @@ export function open(t: Transcript, data: PcsProverData, claims: readonly PcsCla
   t.absorbFields(LABEL.evalRow, evalRow);
 
   const indices = distinctSorted(squeezeQueries(t, params));
-  const columns = new Uint32Array(indices.length * rows);
-  indices.forEach((j, k) => columns.set(data.columns.subarray(j * rows, (j + 1) * rows), k * rows));
+  const columns = data.columns ? new Uint32Array(indices.length * rows) : reencodedColumns(params, data.matrix, indices);
+  if (data.columns) indices.forEach((j, k) => columns.set(data.columns!.subarray(j * rows, (j + 1) * rows), k * rows));
   // Nothing is squeezed after this inside the opening, but the caller's protocol may go on: the
   // opened leaves are absorbed too, so every prover message is in the transcript.
   const leaves = data.tree.levels[0]!;

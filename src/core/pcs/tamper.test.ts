@@ -5,7 +5,7 @@ import { P } from "../field/index.ts";
 import { Transcript } from "../transcript/index.ts";
 import { eqTable } from "../poly/index.ts";
 import { claimLayout, rowWeights } from "./claims.ts";
-import { columnLeaves, type PcsProverData } from "./commit.ts";
+import { columnLeaves, type KeptPcsData } from "./commit.ts";
 import { buildMerkle, merkleRoot } from "./merkle.ts";
 import { bindStatement, LABEL, squeezeGamma, squeezeQueries } from "./protocol.ts";
 import { withMatrix } from "./rows.ts";
@@ -56,7 +56,7 @@ const bump = (v: Uint32Array, i: number): void => { v[i] = (v[i]! + 1) % P; };
  * A cheating prover that sends its own proximity/evaluation rows but otherwise follows the
  * protocol (so the queries match its transcript) and opens the committed columns honestly.
  */
-function cheat(data: PcsProverData, claim: PcsClaim, edit: { proximity?: (row: Uint32Array) => void; evalRow?: (row: Uint32Array) => void }): Uint8Array {
+function cheat(data: KeptPcsData, claim: PcsClaim, edit: { proximity?: (row: Uint32Array) => void; evalRow?: (row: Uint32Array) => void }): Uint8Array {
   const { params, matrix } = data;
   const t = new Transcript();
   const cols = 2 ** params.logCols, rows = 2 ** params.logRows;
@@ -130,7 +130,7 @@ describe("pcs tamper: single claim", () => {
     const columns = data.columns.slice();
     for (let j = 0; j < columns.length / rows; j += 2) columns[j * rows + 1] = (columns[j * rows + 1]! + 7) % P;
     const tree = buildMerkle(columnLeaves(columns, rows));
-    const bad: PcsProverData = { ...data, columns, tree, root: merkleRoot(tree) };
+    const bad: KeptPcsData = { ...data, columns, tree, root: merkleRoot(tree) };
     const res = verify(params, bad.root, claims, writeOpeningProof(open(new Transcript(), bad, claims), params));
     rejected(res, /encoding disagrees/);
   });

@@ -4,10 +4,10 @@
 
 import { type ProofPlan, type Claim, writeLogup, unpadInts, CircuitError } from "../circuit/index.ts";
 import { multiplicities, logupProve, type LookupUse, type Table } from "../lookup/index.ts";
-import { commit, commitOnGpu, gpuCommitFits, packSegments, open, writeOpeningProof, type PcsClaim, type PcsProverData, type SegmentMap } from "../pcs/index.ts";
+import { canStream, commit, commitStreamed, commitOnGpu, gpuCommitFits, packSegments, open, writeOpeningProof, type PcsClaim, type PcsProverData, type KeptPcsData, type SegmentMap } from "../pcs/index.ts";
 import { computeValues, type Values } from "./witness.ts";
 import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, mergeClaimsProver, unclaimedOutputs } from "../circuit/protocol.ts";
-import { checkKernelMemory } from "../circuit/memory.ts";
+import { checkKernelMemory, streamsWitness } from "../circuit/memory.ts";
 import { ProverCtx } from "./context.ts";
 import { hasPadding, proveLiveOutput } from "../circuit/live-output.ts";
 import { nodePool, poolBackendOf, type WorkerPool } from "../parallel/index.ts";
@@ -18,7 +18,7 @@ import type { GpuKernels } from "../kernels/gpu-kernels.ts";
 
 export interface ModelCommitment {
   map: SegmentMap;
-  data: PcsProverData;
+  data: KeptPcsData;
 }
 
 export interface ProofData {
@@ -48,6 +48,11 @@ export interface ProveOptions {
    * one of Web Workers made with parallel's createPool). The proof is the same for any count.
    */
   workers?: number | WorkerPool;
+  /**
+   * Commit the witness without keeping its code (less memory; the opening encodes the rows
+   * again). The proof is the same either way. Default: when the code would crowd kernel memory.
+   */
+  streamWitness?: boolean;
   /**
    * Tests only: play a cheating prover. `mutate` edits the witness before it is committed (and
    * the claimed output follows it); lookups then count only the values that are in their tables.
@@ -96,7 +101,7 @@ export async function proveAsync(input: ProveInput, opts: ProveAsyncOptions = {}
   const run = withKernels(kernels, () => beginProof(input, opts, pool));
   const { gpu } = opts;
   let witness: PcsProverData;
-  if (gpu && gpuCommitFits(run.layout.params, gpu)) {
+  if (gpu && !run.stream && gpuCommitFits(run.layout.params, gpu)) {
     run.backends.commit = "webgpu";
     run.progress("commit", "committing the witness on the GPU", 0.1);
     witness = await commitOnGpu(run.layout.params, run.packed, gpu);
@@ -131,6 +136,8 @@ interface ProofRun {
   progress: (stage: Stage, detail: string, fraction: number) => void;
   /** The backend each stage runs on (the commit stage's is set when it is chosen). */
   backends: Record<Stage, string>;
+  /** Whether the witness is committed streamed (ProveOptions.streamWitness). */
+  stream: boolean;
 }
 
 /** Witness, multiplicities and the packed witness vector, on the current kernels: all before the commitment. */
@@ -180,11 +187,19 @@ function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | un
 
   const layout = witnessLayout(plan);
   const packed = packSegments(layout.map, plan.witness.map((n) => ctx.field(n)));
-  return { input, ctx, values, tables, lookupUses, layout, packed, progress, backends };
+  const stream = canStream(layout.params) && (opts.streamWitness ?? streamsWitness(plan));
+  return { input, ctx, values, tables, lookupUses, layout, packed, progress, backends, stream };
 }
 
-/** The witness commitment on the current kernels (the pool's threads when there is a pool). */
+/**
+ * The witness commitment on the current kernels (the pool's threads when there is a pool);
+ * streamed when its code would crowd kernel memory.
+ */
 function commitOnCpu(run: ProofRun, why = ""): PcsProverData {
+  if (run.stream) {
+    run.progress("commit", `committing the witness${why}, streamed in blocks of rows (the code of 2^${run.layout.params.logN} entries is not kept)`, 0.1);
+    return commitStreamed(run.layout.params, run.packed);
+  }
   run.progress("commit", `committing the witness${why}`, 0.1);
   return commit(run.layout.params, run.packed);
 }

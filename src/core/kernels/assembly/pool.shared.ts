@@ -2,4 +2,4 @@
 // --importMemory --sharedMemory). No mutable static data: per-call state lives in scratch the
 // caller passes, or in globals, which are per instance (per thread).
 export * from "./field";
-export { hashBatch, scratchBytes } from "./sha256";
+export { hashBatch, scratchBytes, columnScratchBytes, columnsInit, columnsAbsorb, columnsFinish } from "./sha256";

@@ -190,3 +190,95 @@ export function hashBatch(input: usize, len: usize, count: u32, prefix: i32, out
   for (; i + 4 <= count; i += 4) hash4(input + <usize>i * len, len, prefix, out + (<usize>i << 5), copies);
   for (; i < count; i++) hashOne(input + <usize>i * len, len, prefix, out + (<usize>i << 5));
 }
+
+// ---- streamed column hashes: the Merkle leaves of a code whose rows arrive in blocks ----
+// A leaf is SHA-256(prefix ‖ column as u32le words). Rows come in blocks of a multiple of 16, so
+// each block adds 64·m bytes to every column's message: after the one-byte prefix, each column
+// keeps its chaining value and exactly one pending byte between blocks, never a partial block.
+
+/** Bytes of one column's state: the chaining value (8 words), then the pending byte (a word). */
+const COLUMN_STATE: usize = 36;
+
+/** Bytes of scratch columnsAbsorb needs for blocks of `rows` rows (state and four messages). */
+export function columnScratchBytes(rows: usize): usize {
+  return STATE_BYTES + 4 * ((4 * rows + 64 + 63) & ~(<usize>63));
+}
+
+/** Starts the hashes of columns [from, to): the initial chaining value, the prefix pending. */
+export function columnsInit(states: usize, from: u32, to: u32, prefix: u32): void {
+  for (let j = from; j < to; j++) {
+    const s = states + <usize>j * COLUMN_STATE;
+    memory.copy(s, IV, 32);
+    store<u32>(s, prefix & 0xff, 32);
+  }
+}
+
+/** Column j's message bytes of this block after its pending byte: `rows` words down the column. */
+// @ts-ignore: decorator
+@inline function gatherColumn(dst: usize, block: usize, j: usize, len: usize, rows: usize, pending: u32): void {
+  store<u8>(dst, <u8>pending);
+  const stride = len << 2;
+  let src = block + (j << 2);
+  for (let r: usize = 0; r < rows; r++) {
+    store<u32>(dst + 1 + (r << 2), load<u32>(src));
+    src += stride;
+  }
+}
+
+/**
+ * Feeds columns [from, to) of a row-major block (`rows` rows of `len` words, rows a multiple of
+ * 16) to their hashes: four columns at a time through the SIMD path, the rest one by one.
+ */
+export function columnsAbsorb(states: usize, block: usize, len: u32, rows: u32, from: u32, to: u32, scratch: usize): void {
+  W = scratch; PAD = W + 256 + 32; W4 = PAD + 128; H4 = W4 + 64 * 16;
+  const msg = scratch + STATE_BYTES;
+  const bytes = <usize>rows << 2;
+  const lane = (bytes + 64 + 63) & ~(<usize>63);
+  let j = from;
+  for (; j + 4 <= to; j += 4) {
+    const s = states + <usize>j * COLUMN_STATE;
+    for (let k: usize = 0; k < 4; k++) gatherColumn(msg + k * lane, block, <usize>j + k, len, rows, load<u32>(s + k * COLUMN_STATE, 32));
+    for (let i: usize = 0; i < 8; i++) {
+      let v = i32x4.splat(load<i32>(s + (i << 2)));
+      v = i32x4.replace_lane(v, 1, load<i32>(s + COLUMN_STATE + (i << 2)));
+      v = i32x4.replace_lane(v, 2, load<i32>(s + 2 * COLUMN_STATE + (i << 2)));
+      v = i32x4.replace_lane(v, 3, load<i32>(s + 3 * COLUMN_STATE + (i << 2)));
+      v128.store(H4 + (i << 4), v);
+    }
+    for (let b: usize = 0; b < bytes; b += 64) compress4(msg + b, lane);
+    for (let i: usize = 0; i < 8; i++) {
+      const v = v128.load(H4 + (i << 4));
+      store<i32>(s + (i << 2), i32x4.extract_lane(v, 0));
+      store<i32>(s + COLUMN_STATE + (i << 2), i32x4.extract_lane(v, 1));
+      store<i32>(s + 2 * COLUMN_STATE + (i << 2), i32x4.extract_lane(v, 2));
+      store<i32>(s + 3 * COLUMN_STATE + (i << 2), i32x4.extract_lane(v, 3));
+    }
+    for (let k: usize = 0; k < 4; k++) store<u32>(s + k * COLUMN_STATE, load<u8>(msg + k * lane + bytes), 32);
+  }
+  for (; j < to; j++) {
+    const s = states + <usize>j * COLUMN_STATE;
+    gatherColumn(msg, block, j, len, rows, load<u32>(s, 32));
+    H = s; // the chaining value is updated in place
+    for (let b: usize = 0; b < bytes; b += 64) compress(msg + b);
+    store<u32>(s, load<u8>(msg + bytes), 32);
+  }
+}
+
+/**
+ * Ends the hashes of columns [from, to) whose messages total `total` bytes (prefix included):
+ * the pending byte, the padding and the length, one block; digest j at out + 32·j.
+ */
+export function columnsFinish(states: usize, from: u32, to: u32, total: u32, out: usize, scratch: usize): void {
+  W = scratch; PAD = W + 256 + 32;
+  for (let j = from; j < to; j++) {
+    const s = states + <usize>j * COLUMN_STATE;
+    store<u8>(PAD, <u8>load<u32>(s, 32));
+    store<u8>(PAD + 1, 0x80);
+    memory.fill(PAD + 2, 0, 54);
+    store<u64>(PAD + 56, bswap<u64>(<u64>total << 3));
+    H = s;
+    compress(PAD);
+    const o = out + (<usize>j << 5);
+    for (let i: usize = 0; i < 32; i += 4) store<u32>(o + i, bswap<u32>(load<u32>(s + i)));
+  }
+}
