@@ -5,6 +5,8 @@ import { commitModel, prove, type Values, type ProveOptions } from "../../src/co
 import type { ProofPlan } from "../../src/core/circuit/index.ts";
 import { verify } from "../../src/core/verifier/index.ts";
 import { unpadInts } from "../../src/core/circuit/index.ts";
+import { LOOKUP_BATCH, lookupBatches } from "../../src/core/circuit/protocol.ts";
+import { outputsOf } from "../../src/core/prover/prove.ts";
 import { mlpFixture, runFixture } from "./mlp-fixture.ts";
 
 const P = 2130706433;
@@ -101,5 +103,40 @@ describe("a cheating prover is rejected", () => {
       r[0]! -= 2 ** (bits + 10);
     });
     expect(v.ok).toBe(false);
+  });
+});
+
+describe("with the lookups proved in several batches (a model too large for one LogUp in memory)", () => {
+  const honest = () => prove({ plan, vkDigest: DIGEST, consts, model, inputs: input, reference });
+  const verifyProof = (proof: ReturnType<typeof prove>) =>
+    verify({ plan, vkDigest: DIGEST, model: { root: model.data.root, map: model.map, params: model.data.params }, inputs: input, outputs: outputsOf(plan, reference), proof });
+  const one = honest();
+  const restore = LOOKUP_BATCH.leaves;
+
+  it("has one batch per lookup here, is accepted, and is not the one-batch proof (each side must batch alike)", () => {
+    try {
+      LOOKUP_BATCH.leaves = 1;
+      expect(lookupBatches(plan)).toEqual(plan.lookups.map((_, i) => [i]));
+      expect(plan.lookups.length).toBeGreaterThan(1);
+      const batched = honest();
+      expect(verifyProof(batched)).toEqual({ ok: true });
+      expect(Buffer.from(batched.body).equals(Buffer.from(one.body))).toBe(false);
+      expect(verifyProof(one).ok).toBe(false);
+    } finally {
+      LOOKUP_BATCH.leaves = restore;
+    }
+    expect(verifyProof(one)).toEqual({ ok: true });
+  });
+
+  it("a wrong table entry, and a multiplicity off by one in the last batch, are rejected", () => {
+    try {
+      LOOKUP_BATCH.leaves = 1;
+      const last = plan.lookups.length - 1;
+      expect(cheat((values, _p, phase) => { if (phase === "witness") values.get("y1")![0]! += 1; }).ok).toBe(false);
+      expect(cheat((values, p, phase) => { if (phase === "multiplicities") values.get(p.lookups[last]!.multiplicity)![1]! += 1; }).ok).toBe(false);
+      expect(cheat(() => {})).toEqual({ ok: true });
+    } finally {
+      LOOKUP_BATCH.leaves = restore;
+    }
   });
 });

@@ -2,7 +2,7 @@
 // minutes and gigabytes on it, with a message that says why and what to do.
 import { describe, expect, it } from "vitest";
 import { compilePlan, CircuitError, type GraphSpec } from "../../src/core/circuit/index.ts";
-import { KERNEL_MEMORY_BYTES, proverMemoryFloor, setupMemoryFloor, streamsWitness } from "../../src/core/circuit/memory.ts";
+import { KERNEL_MEMORY_BYTES, proverMemoryFloor, setupMemoryFloor, streamsModel, streamsWitness } from "../../src/core/circuit/memory.ts";
 import { fieldBackend, KernelMemoryError } from "../../src/core/kernels/index.ts";
 import { setupKeys } from "../../src/core/prover/index.ts";
 import { graphOf, tensor } from "./gadget-harness.ts";
@@ -34,16 +34,28 @@ describe("kernel memory", () => {
   });
 
   it("a model whose weights alone are too many for setup is refused by setup, naming the weights", () => {
-    // x [1, 2^14] · w [2^13, 2^14]: 2^27 weight entries; the proofs themselves would fit.
+    // Four layers x [1, 2^14] · w_i [2^14, 2^14]: 2^30 weight entries, 4 GiB as a vector.
+    const n = 16384, layers = [1, 2, 3, 4];
+    const dense = graphOf([tensor("y0", [1, n], "input", 6), ...layers.flatMap((i) => [
+      tensor(`w${i}`, [n, n], "weight", 6), tensor(`acc${i}`, [1, n], "accumulator", 29), tensor(`y${i}`, [1, n], "activation", 8)])], layers.flatMap((i) => [
+      { kind: "linear" as const, form: "dense" as const, source: `/fc${i}`, inputs: [`y${i - 1}`, `w${i}`], output: `acc${i}` },
+      { kind: "requant" as const, source: `/out${i}`, inputs: [`acc${i}`], output: `y${i}`, M: 1, s: 12, lo: -128, hi: 127 },
+    ]), {}, ["y0"], ["y4"]);
+    const { consts: _, ...spec } = dense;
+    expect(setupMemoryFloor(compilePlan(spec as GraphSpec))).toBeGreaterThanOrEqual(KERNEL_MEMORY_BYTES);
+    expect(() => setupKeys(dense)).toThrow(/setting this model up needs at least \d+\.\d GiB .*4 weight tensors fill 2\^30 entries.*use a model with fewer weights/);
+  });
+
+  it("weights whose code would not fit are committed streamed at setup (AlexNet's 2^27 entries)", () => {
     const dense = graphOf([tensor("x", [1, 16384], "input", 6), tensor("w", [8192, 16384], "weight", 6), tensor("acc", [1, 8192], "accumulator", 29), tensor("y", [1, 8192], "activation", 8)], [
       { kind: "linear", form: "dense", source: "/fc", inputs: ["x", "w"], output: "acc" },
       { kind: "requant", source: "/out", inputs: ["acc"], output: "y", M: 1, s: 12, lo: -128, hi: 127 },
     ], {}, ["x"], ["y"]);
     const { consts: _, ...spec } = dense;
     const plan = compilePlan(spec as GraphSpec);
+    expect(streamsModel(plan)).toBe(true);
+    expect(setupMemoryFloor(plan)).toBeLessThan(KERNEL_MEMORY_BYTES);
     expect(proverMemoryFloor(plan)).toBeLessThan(KERNEL_MEMORY_BYTES);
-    expect(setupMemoryFloor(plan)).toBeGreaterThan(KERNEL_MEMORY_BYTES);
-    expect(() => setupKeys(dense)).toThrow(/setting this model up needs at least \d+\.\d GiB .*1 weight tensors fill 2\^27 entries.*use a model with fewer weights/);
   });
 
   it("a buffer past what the kernels can address is a KernelMemoryError, and the kernels stay usable", () => {

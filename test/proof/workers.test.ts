@@ -3,7 +3,7 @@
 // and the progress events say what each thread of the pool did between two progress points. The field operations a proof
 // counts (every thread's kernels) are the same for any thread count.
 import { describe, expect, it } from "vitest";
-import { buildOutput, decodeTensorProto, publicInputs } from "../../src/core/artifacts/index.ts";
+import { buildOutput, decodeTensorProto, publicInputs, readPk } from "../../src/core/artifacts/index.ts";
 import { loadProvingKey, proveWithKey, setupKeys, type LoadedKey, type SetupKeys } from "../../src/core/prover/keys.ts";
 import type { ProgressEvent } from "../../src/core/prover/index.ts";
 import { nodePool } from "../../src/core/parallel/index.ts";
@@ -88,5 +88,21 @@ describe("proving on a worker pool", () => {
       expect(hex(streamed)).toBe(hex(kept));
     }
     expect(details.filter((d) => /streamed in blocks of rows/.test(d))).toHaveLength(2);
+  }, 120_000);
+
+  itShared(DIGITS_CNN, "digits_cnn: a streamed model commitment gives the same vk.bin, a pk.bin without code, and the same proofs", async () => {
+    const { keys, key, inputs } = digitsCnnKeys();
+    const proof = hex(proveWithKey(key, inputs).proof);
+    await nodePool(2).ready;
+    for (const workers of [1, 2]) {
+      const streamed = setupKeys(key.qgraph, { streamModel: true, workers });
+      expect(hex(streamed.vk)).toBe(hex(keys.vk));
+      const pk = joinParts(streamed.pk);
+      expect(readPk(pk).commitment.columns).toBeUndefined();
+      expect(pk.length).toBeLessThan(joinParts(keys.pk).length / 2);
+      // From pk.bin (the weights encoded again at the opening) and from the in-memory key.
+      expect(hex(proveWithKey(loadProvingKey(pk), inputs, { workers }).proof)).toBe(proof);
+      expect(hex(proveWithKey(streamed.key, inputs, { workers }).proof)).toBe(proof);
+    }
   }, 120_000);
 });

@@ -72,7 +72,10 @@ export async function run(argv: string[], io: Output): Promise<number> {
   }
   io.out(`setup of ${basename(path)} (${INTEGRITY_NOTE})`);
   io.out(`  ${join(dir, "vk.bin")}  ${keys.vk.length} bytes, digest ${hex(keys.digest)}`);
-  io.out(`  ${join(dir, "pk.bin")}  ${pkBytes} bytes (the encoded weights: proofs never re-encode them)`);
+  const why = keys.key.model.data.columns
+    ? "the encoded weights: proofs never re-encode them"
+    : "the weights and their leaf digests; their code is too large to keep, so each proof encodes them again";
+  io.out(`  ${join(dir, "pk.bin")}  ${pkBytes} bytes (${why})`);
   io.out(`  ${join(dir, "plan.json")}  the quantization plan the keys were made from`);
   io.out(`  committed ${keys.plan.model.length} weight tensors and proved their ranges in ${(ms / 1000).toFixed(2)} s`);
   return 0;

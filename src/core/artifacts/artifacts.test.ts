@@ -189,13 +189,23 @@ describe("VK, proof and proving-key containers", () => {
     expect(loadProvingKey(pk).model.data.root).toEqual(p.vk.model.root);
   });
 
+  it("reads a proving key from a Node Buffer at any byte offset (readFileSync's, whose slice() is a view)", () => {
+    for (const shift of [0, 1, 2, 3]) {
+      const buf = Buffer.alloc(pk.length + shift);
+      buf.set(pk, shift);
+      const k = readPk(buf.subarray(shift));
+      expect(k.consts.w1).toEqual(graph.consts.w1);
+      expect(k.commitment.columns).toEqual(readPk(pk).commitment.columns);
+    }
+  });
+
   it("a proving key whose encoded model is damaged fails the proof at the first damaged column it opens, by name", () => {
     const { input } = mlpFixture(7);
     expect(proveWithKey(loadProvingKey(pk), input).proof.length).toBeGreaterThan(0);
     for (const word of [(x: number) => (x + 1) % 2130706433, () => 0xffffffff]) {
       const damaged = pk.slice();
       // The encoded model is a view into the file's bytes: damage the first word of every column.
-      const cols = readPk(damaged).commitment.columns, rows = 2 ** readPk(damaged).commitment.params.logRows;
+      const cols = readPk(damaged).commitment.columns!, rows = 2 ** readPk(damaged).commitment.params.logRows;
       for (let j = 0; j < cols.length; j += rows) cols[j] = word(cols[j]!);
       const key = loadProvingKey(damaged);
       expect(() => proveWithKey(key, input)).toThrow(/column \d+ of the committed matrix does not match its Merkle leaf; .*re-run zkml setup/);

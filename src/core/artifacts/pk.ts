@@ -1,7 +1,8 @@
 // The proving key (pk.bin, PROTOCOL.md §6): the VK digest it belongs to, the SHA-256 of the
 // ONNX file it was made from, the quantized graph with its integer weights, and the model
 // commitment as setup encoded it (params, root, leaf digests, and the encoded matrix column-major)
-// so that no proof re-encodes the weights. The encoded columns come last, 4-byte aligned in the
+// so that no proof re-encodes the weights; a model whose code is too large to keep has none (the
+// last section empty), and its proofs encode the weights again. The encoded columns come last, 4-byte aligned in the
 // file, so a reader can view them without a copy.
 import type { GraphSpec } from "../circuit/index.ts";
 import { ByteWriter } from "../bytes/index.ts";
@@ -24,8 +25,11 @@ export interface ProvingKey {
     root: Uint8Array;
     /** Merkle leaf digests (32 bytes per encoded column). */
     leaves: Uint8Array;
-    /** The encoded matrix, column-major. */
-    columns: Uint32Array;
+    /**
+     * The encoded matrix, column-major; absent when setup streamed the commitment (a code too
+     * large to keep: each proof encodes the weights again). Written as an empty last section.
+     */
+    columns?: Uint32Array;
   };
 }
 
@@ -51,7 +55,7 @@ export function writePk(pk: ProvingKey): Uint8Array[] {
     .finish();
   // Last section: u32 length, u8 pad, pad zero bytes, then the words at a 4-aligned file offset.
   const pad = (4 - ((head.length + 5) % 4)) % 4;
-  const words = pk.commitment.columns;
+  const words = pk.commitment.columns ?? new Uint32Array(0);
   const colHead = new ByteWriter().u32(1 + pad + 4 * words.length).u8(pad).raw(new Uint8Array(pad)).finish();
   const body = LITTLE_ENDIAN ? new Uint8Array(words.buffer, words.byteOffset, words.byteLength) : new ByteWriter().fields(words).finish();
   return [head, colHead, body];
@@ -86,10 +90,10 @@ export function readPk(bytes: Uint8Array): ProvingKey {
   r.end();
   const pad = col[0] ?? 0;
   const n = (col.length - 1 - pad) / 4;
-  if (pad > 3 || n !== codeLength(params) * 2 ** params.logRows) throw new ArtifactError("proving key: the encoded model does not match its parameters; re-run setup");
+  if (pad > 3 || (n !== 0 && n !== codeLength(params) * 2 ** params.logRows)) throw new ArtifactError("proving key: the encoded model does not match its parameters; re-run setup");
   const start = col.byteOffset + 1 + pad;
   const columns = start % 4 === 0 && LITTLE_ENDIAN ? new Uint32Array(col.buffer, start, n) : new Uint32Array(n).map((_, i) => new DataView(col.buffer, start + 4 * i, 4).getUint32(0, true));
   // Not scanned here (134M words for vgg16): a proof opens ~150 columns, and open() checks each
   // against its leaf, whose tree the loader checks against the root.
-  return { vkDigest, modelHash, graph, consts, commitment: { params, root, leaves, columns } };
+  return { vkDigest, modelHash, graph, consts, commitment: { params, root, leaves, ...(n === 0 ? {} : { columns }) } };
 }

@@ -2,7 +2,7 @@
 // (the prover's field messages), the witness root and both openings as length-prefixed
 // sections. Every length is bounded by what the VK's plan allows before anything is allocated.
 import type { ProofPlan } from "../circuit/index.ts";
-import { witnessLayout } from "../circuit/protocol.ts";
+import { lookupBatches, witnessLayout } from "../circuit/protocol.ts";
 import { gkrWords } from "../circuit/setup-layout.ts";
 import { layoutUses } from "../lookup/index.ts";
 import { maxOpeningBytes, type PcsParams } from "../pcs/index.ts";
@@ -37,14 +37,16 @@ export function proofBounds(plan: ProofPlan, model: PcsParams): ProofBounds {
   // Plus each output's live-value sumcheck (degree 3) and end value.
   let words = plan.graph.ops.length * (4 * V * 5 * 4 + 64) + tensors.length * (8 * V + 8) + plan.graph.outputs.length * (12 * V + 4);
   let columnClaims = 0;
-  const trees: number[] = [];
-  for (const l of plan.lookups) {
-    const table = plan.tables[l.table]!;
-    trees.push(layoutUses(l.uses.map((u) => ({ shape: plan.tensors[u.shapeOf]!.shape, logDims: plan.tensors[u.shapeOf]!.logDims }))).n, table.logRows);
-    words += 4 * table.columns.length * l.uses.length + 4;
-    columnClaims += table.columns.length * l.uses.length + 1;
+  for (const batch of lookupBatches(plan)) {
+    const trees: number[] = [];
+    for (const l of batch.map((i) => plan.lookups[i]!)) {
+      const table = plan.tables[l.table]!;
+      trees.push(layoutUses(l.uses.map((u) => ({ shape: plan.tensors[u.shapeOf]!.shape, logDims: plan.tensors[u.shapeOf]!.logDims }))).n, table.logRows);
+      words += 4 * table.columns.length * l.uses.length + 4;
+      columnClaims += table.columns.length * l.uses.length + 1;
+    }
+    words += gkrWords(trees);
   }
-  if (trees.length) words += gkrWords(trees);
   const claims = 4 * (tensors.length + plan.graph.ops.length) + columnClaims + 8;
   return {
     bodyWords: words,

@@ -55,7 +55,9 @@ export class ByteReader {
 
   raw(n: number, what: string): Uint8Array {
     const at = this.take(n, what);
-    return this.bytes.slice(at, at + n);
+    // A copy even when the bytes are a Node Buffer, whose own slice() is a view (unaligned for
+    // typed arrays over it, and sharing the file's memory).
+    return Uint8Array.prototype.slice.call(this.bytes, at, at + n);
   }
 
   /** Exactly n canonical field elements (n known to the caller, so already bounded). */

@@ -2,7 +2,7 @@
 // the statement, the witness commitment's layout, tables as field columns, and the steps whose
 // algebra both sides compute (requant identity, claim merging).
 import { P, type Ext, EXT_ZERO, extAdd, extMul, extFromBase, extInv, extSub, extEquals } from "../field/index.ts";
-import type { Table } from "../lookup/index.ts";
+import { layoutUses, type Table } from "../lookup/index.ts";
 import { eqEval } from "../poly/index.ts";
 import { fieldBackend, type FieldBackend } from "../kernels/index.ts";
 import { chooseParams, layoutSegments, type PcsParams, type SegmentMap } from "../pcs/index.ts";
@@ -88,6 +88,34 @@ export function tableToField(t: PlanTable): Table {
   let f = fieldTables.get(t);
   if (!f) fieldTables.set(t, (f = { name: t.key, logRows: t.logRows, columns: t.columns.map((c) => toField(c)) }));
   return f;
+}
+
+/**
+ * Leaves of one batched LogUp at most: its GKR trees sit in kernel memory at once (~64 bytes a
+ * leaf with the columns), so a model with more lookups proves them in several batches. A protocol
+ * constant (prover and verifier must agree); tests lower it to reach several batches on a small model.
+ */
+export const LOOKUP_BATCH = { leaves: 2 ** 24 };
+
+/**
+ * The plan's lookups in batches (PROTOCOL §5), each proved by one LogUp-GKR under its own α, β,
+ * one after another on the transcript: consecutive lookups while their leaves (witness and table
+ * trees) stay within LOOKUP_BATCH.leaves. Every model that fits one batch proves as before.
+ */
+export function lookupBatches(plan: ProofPlan): number[][] {
+  const batches: number[][] = [];
+  let leaves = 0;
+  plan.lookups.forEach((l, i) => {
+    const uses = l.uses.map((u) => ({ shape: plan.tensors[u.shapeOf]!.shape, logDims: plan.tensors[u.shapeOf]!.logDims }));
+    const n = 2 ** layoutUses(uses).n + 2 ** plan.tables[l.table]!.logRows;
+    if (batches.length === 0 || leaves + n > LOOKUP_BATCH.leaves) {
+      batches.push([]);
+      leaves = 0;
+    }
+    batches[batches.length - 1]!.push(i);
+    leaves += n;
+  });
+  return batches;
 }
 
 /** The witness commitment: every witness tensor as a segment; parameters from its size. */

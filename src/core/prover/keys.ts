@@ -47,6 +47,12 @@ export interface SetupKeyOptions {
    * which neither may be used. Without a pool there is nothing to keep.
    */
   keepInPool?: boolean;
+  /**
+   * Commit the weights without keeping their code: pk.bin holds none and each proof encodes the
+   * weights again for its opening. The same keys otherwise. Default: when the code would crowd
+   * kernel memory.
+   */
+  streamModel?: boolean;
 }
 
 /** The graph exactly as the VK stores it (the verifier compiles the plan from this form). */
@@ -75,7 +81,7 @@ function setupOnKernels(qgraph: QGraph, opts: SetupKeyOptions): SetupKeys {
     consts[n] = c;
   }
   const t0 = performance.now();
-  const model = commitModel(plan, consts, opts.params);
+  const model = commitModel(plan, consts, opts.params, opts.streamModel);
   const t1 = performance.now();
   const modelKey: ModelKey = { root: model.data.root, map: model.map, params: model.data.params };
   const setupProof = proveSetup(plan, model, setupStatement(graph, modelKey));
@@ -85,12 +91,12 @@ function setupOnKernels(qgraph: QGraph, opts: SetupKeyOptions): SetupKeys {
   // A pool's commitment leaves the encoded model in the pool's memory: the keys take a copy, and
   // the pool gets its memory back, unless the caller keeps it there and releases it later.
   const kept = opts.keepInPool ? model.data.release : undefined;
-  const columns = model.data.release && !kept ? model.data.columns.slice() : model.data.columns;
+  const columns = model.data.columns && model.data.release && !kept ? model.data.columns.slice() : model.data.columns;
   if (!kept) model.data.release?.();
   const modelHash = opts.modelHash ?? new Uint8Array(32);
   const { params, root, matrix, tree } = model.data;
-  const pk = writePk({ vkDigest: digest, modelHash, graph, consts, commitment: { params, root, leaves: tree.levels[0]!, columns } });
-  const key: LoadedKey = { vkDigest: digest, modelHash, qgraph: { ...graph, consts }, plan, model: { map: model.map, data: { params, root, matrix, columns, tree } } };
+  const pk = writePk({ vkDigest: digest, modelHash, graph, consts, commitment: { params, root, leaves: tree.levels[0]!, ...(columns ? { columns } : {}) } });
+  const key: LoadedKey = { vkDigest: digest, modelHash, qgraph: { ...graph, consts }, plan, model: { map: model.map, data: { params, root, matrix, tree, ...(columns ? { columns } : {}) } } };
   return { vk, pk, digest, plan, key, timings: { commitMs: t1 - t0, setupProofMs: t2 - t1 }, ...(kept ? { release: kept } : {}) };
 }
 
@@ -116,7 +122,7 @@ export function loadProvingKey(bytes: Uint8Array): LoadedKey {
     modelHash: pk.modelHash,
     qgraph: { ...pk.graph, consts: pk.consts },
     plan,
-    model: { map, data: { params, root, matrix, columns, tree } },
+    model: { map, data: { params, root, matrix, tree, ...(columns ? { columns } : {}) } },
   };
 }
 

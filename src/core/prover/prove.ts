@@ -4,9 +4,9 @@
 
 import { type ProofPlan, type Claim, writeLogup, unpadInts, CircuitError } from "../circuit/index.ts";
 import { multiplicities, logupProve, type LookupUse, type Table } from "../lookup/index.ts";
-import { canStream, commit, commitStreamed, commitOnGpu, gpuCommitFits, packSegments, open, writeOpeningProof, type PcsClaim, type PcsProverData, type KeptPcsData, type SegmentMap } from "../pcs/index.ts";
+import { canStream, commit, commitStreamed, commitOnGpu, gpuCommitFits, packSegments, open, writeOpeningProof, type PcsClaim, type PcsProverData, type SegmentMap } from "../pcs/index.ts";
 import { computeValues, type Values } from "./witness.ts";
-import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, mergeClaimsProver, unclaimedOutputs } from "../circuit/protocol.ts";
+import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, lookupBatches, mergeClaimsProver, unclaimedOutputs } from "../circuit/protocol.ts";
 import { checkKernelMemory, streamsWitness } from "../circuit/memory.ts";
 import { ProverCtx } from "./context.ts";
 import { hasPadding, proveLiveOutput } from "../circuit/live-output.ts";
@@ -18,7 +18,7 @@ import type { GpuKernels } from "../kernels/gpu-kernels.ts";
 
 export interface ModelCommitment {
   map: SegmentMap;
-  data: KeptPcsData;
+  data: PcsProverData;
 }
 
 export interface ProofData {
@@ -212,12 +212,13 @@ function finishProof(run: ProofRun, witness: PcsProverData): ProofData {
   ctx.tr.absorb(LABELS.witnessRoot, witness.root);
 
   progress("lookups", "proving lookups", 0.3);
-  if (plan.lookups.length) {
-    const { proof, claims } = logupProve(plan.lookups.map((l, i) => ({ table: tables[i]!, uses: lookupUses[i]!, m: ctx.field(l.multiplicity) })), ctx.tr);
+  for (const batch of lookupBatches(plan)) {
+    const { proof, claims } = logupProve(batch.map((i) => ({ table: tables[i]!, uses: lookupUses[i]!, m: ctx.field(plan.lookups[i]!.multiplicity) })), ctx.tr);
     writeLogup(ctx.w, proof);
-    plan.lookups.forEach((l, i) => {
-      for (const c of claims[i]!.columns) ctx.book.add(l.uses[c.use]!.columns[c.column]!, extsToPoint(c.point), c.value);
-      ctx.book.add(l.multiplicity, extsToPoint(claims[i]!.multiplicity.point), claims[i]!.multiplicity.value);
+    batch.forEach((i, k) => {
+      const l = plan.lookups[i]!;
+      for (const c of claims[k]!.columns) ctx.book.add(l.uses[c.use]!.columns[c.column]!, extsToPoint(c.point), c.value);
+      ctx.book.add(l.multiplicity, extsToPoint(claims[k]!.multiplicity.point), claims[k]!.multiplicity.value);
     });
   }
 

@@ -8,7 +8,8 @@ import { CircuitError, forEachLiveRun, paddedSize, StreamWriter, writeLogup, typ
 import { extsToPoint, tableToField } from "../circuit/protocol.ts";
 import { toSigned, P } from "../field/index.ts";
 import { logupProve, type LookupUse } from "../lookup/index.ts";
-import { commit, open, packSegments, writeOpeningProof } from "../pcs/index.ts";
+import { commit, commitStreamed, open, packSegments, writeOpeningProof } from "../pcs/index.ts";
+import { keepsCode } from "../circuit/memory.ts";
 import { evaluateMle } from "../poly/index.ts";
 import { Transcript } from "../transcript/index.ts";
 import { ByteWriter } from "../bytes/index.ts";
@@ -114,7 +115,8 @@ export function proveSetup(plan: ProofPlan, model: ModelCommitment, statement: U
     return m;
   });
   const mOf = new Map(layout.instances.map((inst, i) => [inst.multiplicity, ms[i]!]));
-  const aux = commit(auxParams(layout, model.data.params), packSegments(layout.aux, layout.aux.segments.map((s) => mOf.get(s.name) ?? limbs.get(s.name)!)));
+  const auxP = auxParams(layout, model.data.params), auxVector = packSegments(layout.aux, layout.aux.segments.map((s) => mOf.get(s.name) ?? limbs.get(s.name)!));
+  const aux = keepsCode(auxP, 4 * model.data.matrix.length + (model.data.columns?.length ?? 0) * 4) ? commit(auxP, auxVector) : commitStreamed(auxP, auxVector);
 
   const tr = new Transcript();
   tr.absorb(SETUP_LABELS.protocol, new TextEncoder().encode(SETUP_PROTOCOL_ID));

@@ -1,9 +1,11 @@
 // Setup's commitment to the model: every weight, bias and constant tensor as one segment of
-// one commitment, made once; proofs open it without re-encoding the weights.
+// one commitment, made once; proofs open it without re-encoding the weights (unless its code is
+// too large to keep: then each opening encodes them again).
 import { type ProofPlan, padInts, CircuitError } from "../circuit/index.ts";
 import { modelLayout } from "../circuit/setup-layout.ts";
 import { P } from "../field/index.ts";
-import { chooseParams, commit, type ParamOptions, type SegmentMap } from "../pcs/index.ts";
+import { canStream, chooseParams, commit, commitStreamed, type ParamOptions, type SegmentMap } from "../pcs/index.ts";
+import { streamsModel } from "../circuit/memory.ts";
 import type { ModelCommitment } from "./prove.ts";
 
 /**
@@ -31,8 +33,14 @@ function signedToField(xs: Int32Array): void {
   }
 }
 
-export function commitModel(plan: ProofPlan, consts: Readonly<Record<string, Int32Array>>, params: ParamOptions = {}): ModelCommitment {
+/**
+ * `stream`: commit without keeping the code (pk.bin then holds none, and each proof's opening
+ * encodes the weights again); default: when the code would crowd kernel memory.
+ */
+export function commitModel(plan: ProofPlan, consts: Readonly<Record<string, Int32Array>>, params: ParamOptions = {}, stream?: boolean): ModelCommitment {
   const { map, vector } = modelVector(plan, consts, (n) => `model tensor ${n} has no data`);
   // Proofs open the model with the evaluation row alone (the setup proof tests proximity once).
-  return { map, data: commit(chooseParams(map.logN, { openingRows: 1, ...params }), vector) };
+  const p = chooseParams(map.logN, { openingRows: 1, ...params });
+  const streamed = canStream(p) && (stream ?? streamsModel(plan));
+  return { map, data: streamed ? commitStreamed(p, vector) : commit(p, vector) };
 }

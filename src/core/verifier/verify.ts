@@ -3,7 +3,7 @@
 // rejection with a reason, never an exception, and nothing is allocated from proof-given sizes.
 
 import { type ProofPlan, type Claim, StreamReader, readLogup, padInts, toField } from "../circuit/index.ts";
-import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, mergeClaimsVerifier, unclaimedOutputs } from "../circuit/protocol.ts";
+import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, lookupBatches, mergeClaimsVerifier, unclaimedOutputs } from "../circuit/protocol.ts";
 import { extEquals } from "../field/index.ts";
 import { logupVerify, layoutUses, type UseShape } from "../lookup/index.ts";
 import { evaluateMle } from "../poly/index.ts";
@@ -48,16 +48,17 @@ function run(input: VerifyInput): void {
   absorbStatement(ctx.tr, input.vkDigest, plan, input.inputs, input.outputs);
   ctx.tr.absorb(LABELS.witnessRoot, input.proof.witnessRoot);
 
-  if (plan.lookups.length) {
-    const instances = plan.lookups.map((l) => ({
-      table: tableToField(plan.tables[l.table]!),
-      uses: l.uses.map((u): UseShape => ({ shape: plan.tensors[u.shapeOf]!.shape, logDims: plan.tensors[u.shapeOf]!.logDims })),
+  for (const batch of lookupBatches(plan)) {
+    const instances = batch.map((i) => ({
+      table: tableToField(plan.tables[plan.lookups[i]!.table]!),
+      uses: plan.lookups[i]!.uses.map((u): UseShape => ({ shape: plan.tensors[u.shapeOf]!.shape, logDims: plan.tensors[u.shapeOf]!.logDims })),
     }));
     const shapes = instances.map(({ table, uses }) => ({ witnessVars: layoutUses(uses).n, tableVars: table.logRows, uses: uses.length, width: table.columns.length }));
     const claims = logupVerify(instances, readLogup(ctx.r, shapes, "lookups"), ctx.tr);
-    plan.lookups.forEach((l, i) => {
-      for (const c of claims[i]!.columns) ctx.book.add(l.uses[c.use]!.columns[c.column]!, extsToPoint(c.point), c.value);
-      ctx.book.add(l.multiplicity, extsToPoint(claims[i]!.multiplicity.point), claims[i]!.multiplicity.value);
+    batch.forEach((i, k) => {
+      const l = plan.lookups[i]!;
+      for (const c of claims[k]!.columns) ctx.book.add(l.uses[c.use]!.columns[c.column]!, extsToPoint(c.point), c.value);
+      ctx.book.add(l.multiplicity, extsToPoint(claims[k]!.multiplicity.point), claims[k]!.multiplicity.value);
     });
   }
 
