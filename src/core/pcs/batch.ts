@@ -17,6 +17,12 @@ import type { RowCombiner } from "./rows.ts";
 
 const ext = (v: Uint32Array, i: number): Uint32Array => v.subarray(4 * i, 4 * i + 4);
 
+/**
+ * Words of E (and as many of the g's) the batching sumcheck holds whole: 64 MiB each. Above it
+ * (a 2^28 witness with thousands of claims: 1.5 GiB each) the first round streams.
+ */
+export const BATCH_STREAM = { words: 1 << 24 };
+
 /** Full-height row weights Σ_l c_l · eq(z_l^row) (c_l extension coefficients). */
 function combinedRowWeights(params: PcsParams, layouts: readonly ClaimLayout[], coeffs: Uint32Array): Uint32Array {
   const w = new Uint32Array(4 * 2 ** params.logRows);
@@ -119,17 +125,53 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
   // E: the groups' Σ ρ^l·eq(z_l^col, ·) and G: their rows' combination g, each n × cols extension
   // elements. The first fold writes fresh tables, so gs (the g's, kept for the evaluation row) is
   // G's first round.
-  let E = K.alloc(4 * cols * n);
-  const gs = K.allocFor(4 * cols * n);
-  let G = gs;
-  try {
+  const rounds = new Uint32Array(4 * BATCH_DEGREE * params.logCols);
+  // Small enough: E and the g's whole (the g's kept, so the evaluation row costs no other pass
+  // over the matrix). Else the first round streams over blocks of groups, made twice (for the
+  // round, then for its fold), and only the folded halves are ever whole: a third of the memory.
+  const chunk = Math.max(1, Math.floor(BATCH_STREAM.words / (4 * cols)));
+  const whole = n <= chunk;
+  let E: Buf, G: Buf, sums: Uint32Array, round: number;
+  let gs: Buf | undefined;
+  if (whole) {
+    E = K.alloc(4 * cols * n);
+    G = gs = K.allocFor(4 * cols * n);
     // One kernel batch for every group's g and one for every eq table (a pool would otherwise
     // run a small batch, or a call on one thread, per claim).
-    M.combineIntoMany(groups.map((g, i) => ({ rowStart: g.rowStart, weights: g.weights, rowPoint: g.rowPoint, out: K.slice(gs, 4 * cols * i, 4 * cols) })));
+    M.combineIntoMany(groups.map((g, i) => ({ rowStart: g.rowStart, weights: g.weights, rowPoint: g.rowPoint, out: K.slice(G, 4 * cols * i, 4 * cols) })));
     writeColumnEqs(params, claims, groups, rho, E);
-    const rounds = new Uint32Array(4 * BATCH_DEGREE * params.logCols);
-    let sums = K.roundProduct([{ buf: E, ext: true }, { buf: G, ext: true }], n * cols / 2);
-    for (let round = 0, m = cols / 2; round < params.logCols; round++, m /= 2) {
+    sums = K.roundProduct([{ buf: E, ext: true }, { buf: G, ext: true }], n * cols / 2);
+    round = 0;
+  } else {
+    const blocks = (fn: (e: Buf, g: Buf, from: number, count: number) => void) => {
+      for (let from = 0; from < n; from += chunk) {
+        const count = Math.min(chunk, n - from), part = groups.slice(from, from + count);
+        const e = K.alloc(4 * cols * count), g = K.allocFor(4 * cols * count);
+        try {
+          M.combineIntoMany(part.map((x, i) => ({ rowStart: x.rowStart, weights: x.weights, rowPoint: x.rowPoint, out: K.slice(g, 4 * cols * i, 4 * cols) })));
+          writeColumnEqs(params, claims, part, rho, e);
+          fn(e, g, from, count);
+        } finally {
+          K.free(e);
+          K.free(g);
+        }
+      }
+    };
+    let first: Uint32Array = new Uint32Array(0);
+    blocks((e, g, _, count) => { first = addWords(first, K.roundProduct([{ buf: e, ext: true }, { buf: g, ext: true }], count * cols / 2)); });
+    rounds.set(first, 0);
+    t.absorbFields(ROUND_LABEL, rounds.subarray(0, 8));
+    const r = t.squeezeExt(CHALLENGE_LABEL), half = cols / 2;
+    E = K.allocFor(4 * n * half);
+    G = K.allocFor(4 * n * half);
+    sums = new Uint32Array(0) as Uint32Array;
+    blocks((e, g, from, count) => {
+      sums = addWords(sums, K.foldRoundProduct([{ buf: e, ext: true }, { buf: g, ext: true }], count * half, r, [K.slice(E, 4 * from * half, 4 * count * half), K.slice(G, 4 * from * half, 4 * count * half)]));
+    });
+    round = 1;
+  }
+  try {
+    for (let m = cols >> (round + 1); round < params.logCols; round++, m /= 2) {
       rounds.set(sums, 8 * round);
       t.absorbFields(ROUND_LABEL, rounds.subarray(8 * round, 8 * round + 8));
       const r = t.squeezeExt(CHALLENGE_LABEL);
@@ -147,8 +189,10 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
     const rowValues = new Uint32Array(4 * L);
     for (let l = 0; l < L; l++) rowValues.set(ext(ends, groupOf[l]!), 4 * l);
     t.absorbFields(LABEL.rowValues, rowValues);
-    // Σ_l ρ'^l g_l with the claims' weights summed per group.
     const rhoRow = extPowers(t.squeezeExt(LABEL.rhoRow), L);
+    // Without the g's: the same row straight from the matrix, Σ_l ρ'^l eq(z_l^row)ᵀM.
+    if (!gs) return { rounds, rowValues, evalRow: M.combine(0, combinedRowWeights(params, layouts, rhoRow)) };
+    // Σ_l ρ'^l g_l with the claims' weights summed per group.
     const weights = new Uint32Array(4 * n);
     for (let l = 0; l < L; l++) weights.set(extAdd(ext(weights, groupOf[l]!), ext(rhoRow, l)), 4 * groupOf[l]!);
     const w = K.from(weights), evalRow = K.alloc(4 * cols);
@@ -162,8 +206,16 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
   } finally {
     K.free(E);
     if (G !== gs) K.free(G);
-    K.free(gs);
+    if (gs) K.free(gs);
   }
+}
+
+/** Extension words added element by element (an empty `a` is zero). */
+function addWords(a: Uint32Array, b: Uint32Array): Uint32Array {
+  if (a.length === 0) return b.slice();
+  const out = new Uint32Array(a.length);
+  for (let i = 0; i < a.length; i += 4) out.set(extAdd(a.subarray(i, i + 4), b.subarray(i, i + 4)), i);
+  return out;
 }
 
 export interface BatchVerifierResult {

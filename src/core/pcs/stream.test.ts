@@ -9,6 +9,7 @@ import { nodePool, poolBackendOf } from "../parallel/index.ts";
 import { canStream, chooseParams, commit, commitStreamed, open, verifyOpening, writeOpeningProof, type PcsClaim } from "./index.ts";
 import { mleBrute, randomFields, rng } from "./test-helpers.ts";
 import { PcsError } from "./errors.ts";
+import { BATCH_STREAM } from "./batch.ts";
 import { createHash } from "node:crypto";
 import { instantiateKernel } from "../kernels/load.ts";
 import { wasmBase64 } from "../kernels/generated/sha256.wasm.ts";
@@ -76,6 +77,28 @@ describe("streamed commitment", () => {
     expect(() => commitStreamed(few.params, few.evals)).toThrow(PcsError);
     expect(() => commitStreamed(params, evals, 24)).toThrow(/power of two from 16/);
     expect(() => commitStreamed(params, evals, 8)).toThrow(/power of two from 16/);
+  });
+
+  it("batches many claims with the first round streamed over blocks of row groups, to the same bytes", () => {
+    const r = rng(16), p = chooseParams(12, { logCols: 5 }), m = randomFields(r, 2 ** 12);
+    // Two-row segments (a group each) and one-row-or-less ones (groups shared by row).
+    const segs = [[6, 0], [6, 1], [6, 5], [3, 3], [3, 9], [2, 100], [6, 7], [4, 33]] as const;
+    const many: PcsClaim[] = segs.map(([logSize, k]) => {
+      const offset = k * 2 ** logSize, point = randomFields(r, 4 * logSize);
+      return { segment: { offset, logSize }, point, value: mleBrute(m.subarray(offset, offset + 2 ** logSize), point) };
+    });
+    const data = commit(p, m);
+    const whole = writeOpeningProof(open(new Transcript(), data, many), p);
+    const saved = BATCH_STREAM.words;
+    try {
+      for (const groups of [1, 2, 3]) {
+        BATCH_STREAM.words = 4 * 2 ** p.logCols * groups;
+        expect(hex(writeOpeningProof(open(new Transcript(), data, many), p))).toBe(hex(whole));
+      }
+    } finally {
+      BATCH_STREAM.words = saved;
+    }
+    expect(verifyOpening(new Transcript(), p, data.root, many, whole)).toEqual({ ok: true });
   });
 
   it("gives the same bytes on a pool of two threads", async () => {
