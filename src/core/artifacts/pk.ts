@@ -73,7 +73,8 @@ export function readPk(bytes: Uint8Array): ProvingKey {
       const name = new TextDecoder().decode(x.bytesVec("weight name", 4 * GRAPH_LIMITS.nameLength));
       const n = x.length(`weights of ${name}`, GRAPH_LIMITS.elements, 4);
       const raw = x.raw(4 * n, `weights of ${name}`);
-      out[name] = new Int32Array(raw.buffer, raw.byteOffset, n).slice();
+      // raw is a fresh copy (ByteReader.raw), so aligned and the tensor's own.
+      out[name] = new Int32Array(raw.buffer, raw.byteOffset, n);
       if (!LITTLE_ENDIAN) {
         const v = new DataView(raw.buffer, raw.byteOffset, 4 * n);
         for (let j = 0; j < n; j++) out[name]![j] = v.getInt32(4 * j, true);

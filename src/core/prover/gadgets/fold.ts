@@ -71,22 +71,26 @@ export function broadcastIndex(out: PlanTensor, inp: PlanTensor): Int32Array {
 }
 
 function buildBroadcastIndex(out: PlanTensor, inp: PlanTensor): Int32Array {
-  const size = paddedSize(out.logDims);
-  const map = new Int32Array(size);
-  const shift = out.shape.length - inp.shape.length;
-  for (let pos = 0; pos < size; pos++) {
-    let rest = pos, ipos = 0, stride = 1;
-    for (let d = out.shape.length - 1; d >= 0; d--) {
-      const w = 2 ** out.logDims[d]!;
-      const c = rest % w;
-      rest = Math.floor(rest / w);
-      const id = d - shift;
-      if (id >= 0) {
-        ipos += (inp.shape[id] === out.shape[d] ? c : 0) * stride;
-        stride *= 2 ** inp.logDims[id]!;
-      }
-    }
+  const rank = out.shape.length, shift = rank - inp.shape.length;
+  const dims = out.logDims.map((l) => 2 ** l);
+  // The input's stride along each output axis: 0 where it broadcasts (or has no such axis).
+  const strides = new Array<number>(rank).fill(0);
+  for (let d = rank - 1, stride = 1; d >= shift; d--) {
+    if (inp.shape[d - shift] === out.shape[d]) strides[d] = stride;
+    stride *= 2 ** inp.logDims[d - shift]!;
+  }
+  // An odometer over the output's padded positions, the input position carried along.
+  const map = new Int32Array(paddedSize(out.logDims));
+  const at = new Array<number>(rank).fill(0);
+  let ipos = 0;
+  for (let pos = 0; pos < map.length; pos++) {
     map[pos] = ipos;
+    for (let d = rank - 1; d >= 0; d--) {
+      ipos += strides[d]!;
+      if (++at[d]! < dims[d]!) break;
+      ipos -= strides[d]! * dims[d]!;
+      at[d] = 0;
+    }
   }
   return map;
 }
