@@ -20,6 +20,13 @@ if (PROVING.has(process.argv[2]) && !process.execArgv.some((a) => a.startsWith("
   process.exit(r.status ?? 1);
 }
 
+// Output piped into a reader that stops early (`zkml inspect m.onnx | head`): stop quietly, as
+// Unix tools do, instead of an unhandled EPIPE with a stack trace.
+process.stdout.on("error", (e) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 const { register } = await import("tsx/esm/api");
 register();
 const { main } = await import("../src/cli/main.ts");

@@ -64,6 +64,13 @@ describe("zkml command line", () => {
     expect(unknown.err).toContain("unknown command 'frobnicate'");
   });
 
+  itShared("models/vgg16_cifar10/model.onnx", "output piped into a reader that stops early ends quietly (no EPIPE trace)", () => {
+    // `zkml inspect m.onnx | head -1`: the reader closes the pipe after the first line.
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" bin/zkml.js inspect "${sharedPath("models/vgg16_cifar10/model.onnx")}" | head -1`], { encoding: "utf8" });
+    expect(r.stdout).toMatch(/^model /);
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
+  });
+
   it("--help lists the commands", () => {
     const r = zkml("--help");
     expect(r.code).toBe(0);
