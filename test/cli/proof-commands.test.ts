@@ -119,6 +119,9 @@ describe("zkml setup / prove / verify / show", () => {
     expect(pf).toMatchObject({ kind: "proof", version: 2, vkDigest: vk.digest, sizeBytes: readFileSync(join(out, "proof.bin")).length });
     const text = await zkml("show", join(keys, "vk.bin"));
     expect(text.out).toContain(`digest: ${vk.digest}`);
+    const pk = JSON.parse((await zkml("show", join(keys, "pk.bin"), "--json")).out);
+    expect(pk).toMatchObject({ kind: "proving key", vkDigest: vk.digest, modelRoot: vk.model.root, encodedModel: "kept (proofs never re-encode the weights)" });
+    expect(pk.encodedWords).toBeGreaterThan(0);
     const notKey = await zkml("show", sharedPath(MODEL));
     expect(notKey.code).toBe(1);
     expect(notKey.err).toMatch(/not a zkml verifying key, proof or proving key/);

@@ -1,0 +1,20 @@
+import { expect, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { dropFile, shot } from "./helpers.ts";
+const name = process.env.BIG ?? "light_bvlc_alexnet";
+test("big model in the IDE", async ({ page }) => {
+  test.setTimeout(900_000);
+  page.on("console", (m) => { if (m.type() === "error") console.log("console:", m.text().slice(0, 300)); });
+  await page.goto("/?demo=none");
+  await dropFile(page, `${name}.onnx`, new Uint8Array(readFileSync(`../shared/onnx-backend-tests/light/${name}.onnx`)));
+  await expect(page.locator(".model-name")).toHaveText(`${name}.onnx`, { timeout: 120_000 });
+  const t0 = Date.now();
+  await page.getByTestId("calibrate-button").click();
+  await expect(page.getByTestId("fig-cosine_similarity")).toHaveText(/\d\.\d{4}/, { timeout: 300_000 });
+  console.log("calibrated", Date.now() - t0);
+  await page.getByTestId("prove-button").click();
+  const t1 = Date.now();
+  await expect(page.getByTestId("verdict").or(page.locator(".error-banner, [role=alert]")).first()).toBeVisible({ timeout: 800_000 });
+  console.log("prove done", Date.now() - t1, await page.getByTestId("verdict").textContent().catch(() => "?"));
+  await shot(page, `big-${name}`);
+});
