@@ -129,8 +129,8 @@ export function unpadInts(padded: ArrayLike<number>, shape: readonly number[], l
 }
 
 /** Signed integers (|v| < p/2) into canonical field elements. */
-export function toField(values: ArrayLike<number>): Uint32Array {
-  const out = new Uint32Array(values.length);
+export function toField(values: ArrayLike<number>, out: Uint32Array = new Uint32Array(values.length)): Uint32Array {
+  if (out.length !== values.length) throw new Error(`toField: ${values.length} values into ${out.length} slots`);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     out[i] = v < 0 ? P + v : v;

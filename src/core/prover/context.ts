@@ -16,8 +16,15 @@ export class ProverCtx {
   private readonly fieldCache = new Map<string, Uint32Array>();
   /** Combinations of the model matrix's rows made while proving (by rowKey): the model opening reuses them. */
   readonly modelRows = new Map<string, Uint32Array>();
-  /** `model`: the model commitment, whose matrix already holds every model tensor in the field. */
-  constructor(readonly plan: ProofPlan, readonly values: Values, private readonly model?: { map: SegmentMap; data: { matrix: Uint32Array; params: PcsParams } }) {}
+  private readonly witnessSegments: Map<string, { offset: number; length: number }>;
+  /**
+   * `model`: the model commitment, whose matrix already holds every model tensor in the field.
+   * `witness`: the witness vector to commit; a witness tensor is made a field element straight
+   * into its segment there, and read from it (no copy per tensor, none to pack).
+   */
+  constructor(readonly plan: ProofPlan, readonly values: Values, private readonly model?: { map: SegmentMap; data: { matrix: Uint32Array; params: PcsParams } }, private readonly witness?: { map: SegmentMap; packed: Uint32Array }) {
+    this.witnessSegments = new Map(witness?.map.segments.map((s) => [s.name, s]));
+  }
 
   /**
    * A tensor with its variables above the lowest `low` fixed at `high` (foldHigh). A model tensor
@@ -45,7 +52,8 @@ export class ProverCtx {
     if (!f) {
       const v = this.values.get(name);
       if (!v) throw new Error(`prover: no values for ${name}`);
-      f = toField(v);
+      const seg = this.witnessSegments.get(name);
+      f = toField(v, seg && this.witness!.packed.subarray(seg.offset, seg.offset + seg.length));
       this.fieldCache.set(name, f);
     }
     return f;

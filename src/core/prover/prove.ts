@@ -4,7 +4,7 @@
 
 import { type ProofPlan, type Claim, writeLogup, unpadInts, CircuitError } from "../circuit/index.ts";
 import { multiplicities, logupProve, type LookupUse, type Table } from "../lookup/index.ts";
-import { canStream, commit, commitStreamed, commitOnGpu, gpuCommitFits, packSegments, open, writeOpeningProof, type PcsClaim, type PcsProverData, type SegmentMap } from "../pcs/index.ts";
+import { canStream, commit, commitStreamed, commitOnGpu, gpuCommitFits, open, writeOpeningProof, type PcsClaim, type PcsProverData, type SegmentMap } from "../pcs/index.ts";
 import { computeValues, type Values } from "./witness.ts";
 import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, lookupBatches, mergeClaimsProver, unclaimedOutputs } from "../circuit/protocol.ts";
 import { checkKernelMemory, streamsWitness } from "../circuit/memory.ts";
@@ -168,7 +168,9 @@ function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | un
     for (const n of plan.model) values.set(n, values.get(n)!.slice());
     opts.testOnlyCheat.mutate(values, plan, "witness");
   }
-  const ctx = new ProverCtx(plan, values, input.model);
+  const layout = witnessLayout(plan);
+  const packed = new Uint32Array(2 ** layout.map.logN);
+  const ctx = new ProverCtx(plan, values, input.model, { map: layout.map, packed });
   // The model matrix in kernel memory once per key (and backend): the model tensors' folds and
   // the model opening read it there; never copied again.
   keepResident(fieldBackend(), input.model.data.matrix);
@@ -185,8 +187,8 @@ function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | un
   });
   opts.testOnlyCheat?.mutate(values, plan, "multiplicities");
 
-  const layout = witnessLayout(plan);
-  const packed = packSegments(layout.map, plan.witness.map((n) => ctx.field(n)));
+  // Every witness tensor into its segment (those the lookups read are there already).
+  for (const n of plan.witness) ctx.field(n);
   const stream = canStream(layout.params) && (opts.streamWitness ?? streamsWitness(plan));
   return { input, ctx, values, tables, lookupUses, layout, packed, progress, backends, stream };
 }
