@@ -10,7 +10,7 @@
 import { type Ext, EXT_ONE, EXT_ZERO, P, extAdd, extEquals, extIsZero, extMul, extSub } from "../field/index.ts";
 import type { Transcript } from "../transcript/index.ts";
 import { absorbExts, gkrProve, gkrVerify, eqEval, pointWords, type GkrClaim, type GkrLeaves, type GkrProof } from "./gkr.ts";
-import { fieldBackend, type Buf } from "../kernels/index.ts";
+import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
 import { evaluateMle } from "../poly/index.ts";
 import { LookupError, LookupRejection } from "./errors.ts";
 
@@ -289,15 +289,16 @@ function buildRowFinder(table: Table): RowFinder {
   return (t) => map.get(Array.from(t).join(",")) ?? -1;
 }
 
-let extOnesWords = new Uint32Array(0);
+/** 2^14 extension ones, written over and over: a lookup's padding can be 2^26 leaves. */
+const EXT_ONES = (() => {
+  const w = new Uint32Array(4 << 14);
+  for (let i = 0; i < w.length; i += 4) w[i] = 1;
+  return w;
+})();
 
-/** n extension ones (4n words), from a shared array (never written). */
-function extOnes(n: number): Uint32Array {
-  if (extOnesWords.length < 4 * n) {
-    extOnesWords = new Uint32Array(Math.max(4 * n, 2 * extOnesWords.length));
-    for (let i = 0; i < extOnesWords.length; i += 4) extOnesWords[i] = 1;
-  }
-  return extOnesWords.subarray(0, 4 * n);
+/** Extension ones into `q` from element `from` to `to`. */
+function writeExtOnes(K: FieldBackend, q: Buf, from: number, to: number): void {
+  for (let at = from; at < to; at += EXT_ONES.length / 4) K.write(q, EXT_ONES.subarray(0, 4 * Math.min(EXT_ONES.length / 4, to - at)), 4 * at);
 }
 
 /** α and the powers of β that combine a tuple, squeezed after the witness root. */
@@ -344,7 +345,7 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
         K.lookupDenominators(bufs, alpha, betaPowers.slice(0, width), size, K.slice(q, 4 * offsets[ui]!, 4 * size));
         covered = Math.max(covered, offsets[ui]! + size);
       });
-      if (covered < 2 ** n) K.write(q, extOnes(2 ** n - covered), 4 * covered);
+      writeExtOnes(K, q, covered, 2 ** n);
       // The table leaves: p = −m, q = α − Σ β^c·t_c.
       const rows = 2 ** table.logRows;
       // −m as m·(p − 1), by the kernels (split across a pool's threads).
