@@ -11,6 +11,7 @@ import { compilePlan, type GraphSpec } from "../../src/core/circuit/index.ts";
 import { decodeModel } from "../../src/core/onnx/index.ts";
 import { itShared, readShared } from "../shared-data.ts";
 import { proveAndVerify } from "./prove.ts";
+import { axisSplit } from "../../src/core/quant/lower-ops.ts";
 
 const int = (value: number) => ({ kind: "int" as const, value });
 const float = (value: number) => ({ kind: "float" as const, value });
@@ -210,6 +211,41 @@ describe("classic CNN ops", () => {
       expect(r.proof).toEqual(proved);
     });
   }
+
+  // An axis longer than one max proves: two pools along it (b windows of a, c apart).
+  for (const [name, attrs, shape, pools] of [
+    ["1-D kernel 20 stride 4", { kernel_shape: ints([20]), strides: ints([4]) }, [1, 2, 60], 2],
+    ["1-D kernel 37, dilation 2, pads 5, ceil_mode", { kernel_shape: ints([37]), dilations: ints([2]), pads: ints([5, 5]), strides: ints([3]), ceil_mode: int(1) }, [1, 1, 100], 2],
+    ["2-D kernel 3x19, pads 1x9", { kernel_shape: ints([3, 19]), pads: ints([1, 9, 1, 9]) }, [1, 2, 6, 30], 3],
+    ["1-D kernel 200, stride 3 (a chain of three)", { kernel_shape: ints([200]), strides: ints([3]) }, [1, 1, 400], 3],
+  ] as const) {
+    it(`MaxPool ${name}: ${pools} pools`, () => {
+      const g = model([...shape], [{ op: "MaxPool", in: ["x"], out: ["y"], attrs: { ...attrs } }]);
+      const { qgraph } = calibrate(g, generatedSamples(g, 2, 1));
+      expect(qgraph.ops.filter((o) => o.kind === "maxpool")).toHaveLength(pools);
+      const r = check(g);
+      expect(r.worst).toBeLessThan(0.05);
+      expect(r.proof).toEqual(proved);
+    });
+  }
+
+  it("an axis split chains maxes of at most 16 that cover exactly the k candidates (every k up to 4096)", () => {
+    for (let k = 17; k <= 4096; k++) {
+      const parts = axisSplit(k)!;
+      expect(parts, `k = ${k}`).toBeDefined();
+      // The offsets a chain reaches: the sums of one pick per part; exactly 0, 1, …, k − 1.
+      let reach = new Set([0]);
+      for (const p of parts) {
+        expect(p.kernel).toBeLessThanOrEqual(16);
+        const next = new Set<number>();
+        for (const r of reach) for (let t = 0; t < p.kernel; t++) next.add(r + t * p.spacing);
+        reach = next;
+      }
+      expect(reach.size, `k = ${k}`).toBe(k);
+      expect(Math.max(...reach)).toBe(k - 1);
+    }
+    expect(axisSplit(16)).toBeUndefined();
+  });
 
   it("GlobalMaxPool over any number of positions (7x7, 40x40, 1-D 100): a reducemax of the merged axes", () => {
     for (const shape of [[1, 3, 7, 7], [1, 2, 40, 40], [2, 3, 100]]) {

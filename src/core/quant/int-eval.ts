@@ -116,7 +116,9 @@ function runOp(g: QGraph, p: Prepared, op: QOp, get: (n: string) => Int32Array, 
       return broadcast2(get(i0), shape(i0), get(i1!), shape(i1!), yShape, (u, m) => (m ? fill : u));
     }
     case "maxpool":
-      return pool("max", get(i0), shape(i0), op.window, yShape);
+      // A window wholly in padding (only inside a split long axis, lower-ops' axisSplit) is the
+      // type's least value, as the circuit proves it: below every real candidate after it.
+      return pool("max", get(i0), shape(i0), op.window, yShape, typeMin(g.tensors[i0]!));
     case "sumpool":
       return pool("sum", get(i0), shape(i0), op.window, yShape);
     case "reducemax":

@@ -142,8 +142,8 @@ function im2col(x: Int32Array, off: number, Cg: number, g: Geo2, cols: Float32Ar
   }
 }
 
-/** Max (padding excluded) or sum (padding as 0) over each window of x [B, C, ...S]. */
-export function pool(kind: "max" | "sum", x: Int32Array, xShape: readonly number[], win: Window, yShape: readonly number[]): Int32Array {
+/** Max (padding excluded; `emptyMax` for a window wholly in padding) or sum (padding as 0) over each window of x [B, C, ...S]. */
+export function pool(kind: "max" | "sum", x: Int32Array, xShape: readonly number[], win: Window, yShape: readonly number[], emptyMax = 0): Int32Array {
   if (xShape.length > 4) {
     const S = sizeOf(xShape.slice(2)), P = sizeOf(yShape.slice(2)), K = sizeOf(win.kernel);
     const idx = windowIndex(xShape.slice(2), yShape.slice(2), win), planes = xShape[0]! * xShape[1]!;
@@ -158,7 +158,7 @@ export function pool(kind: "max" | "sum", x: Int32Array, xShape: readonly number
           if (v > m) m = v;
           sum += v;
         }
-        y[pl * P + p] = kind === "max" ? (m === -Infinity ? 0 : m) : sum;
+        y[pl * P + p] = kind === "max" ? (m === -Infinity ? emptyMax : m) : sum;
       }
     }
     return y;
@@ -182,7 +182,7 @@ export function pool(kind: "max" | "sum", x: Int32Array, xShape: readonly number
             s += v;
           }
         }
-        y[yb + oh * g.OW + ow] = kind === "max" ? (m === -Infinity ? 0 : m) : s;
+        y[yb + oh * g.OW + ow] = kind === "max" ? (m === -Infinity ? emptyMax : m) : s;
       }
     }
   }

@@ -292,28 +292,74 @@ function lowerMaxPool(ctx: LowerCtx, node: GraphNode): void {
   const y = ctx.tensor(ctx.fresh(out), ctx.shapeOf(out), x, "activation", out);
   ctx.qOf.set(out, y.name);
   const w = windowOf(node, x, false);
-  if (w.kernel.reduce((p, k) => p * k, 1) <= MAX_POOL_CANDIDATES || w.kernel.some((k) => k > MAX_POOL_CANDIDATES)) {
+  if (w.kernel.reduce((p, k) => p * k, 1) <= MAX_POOL_CANDIDATES) {
     ctx.op({ kind: "maxpool", source: node.id, inputs: [x.name], output: y.name, window: w });
     return;
   }
   // A window of more candidates than one max proves (SPP's 5×5 to 13×13, a 3×3×3 volume) is
   // the max along each axis in turn: one pool per axis (padding left out of each, as of the one).
-  const along = (d: number): Window => {
-    const pick = (v: number[], other: number) => v.map((a, i) => (i === d ? a : other));
-    return { kernel: pick(w.kernel, 1), strides: pick(w.strides, 1), dilations: pick(w.dilations, 1), padBegin: pick(w.padBegin, 0), padEnd: pick(w.padEnd, 0) };
-  };
+  // An axis longer than a max proves is two pools along it (axisSplit).
+  const stages = w.kernel.flatMap((k, d) => {
+    const one = (kernel: number, stride: number, dilation: number, pad: boolean): Window => {
+      const pick = (v: number[], mine: number, other: number) => v.map((a, i) => (i === d ? mine : other));
+      return { kernel: pick(w.kernel, kernel, 1), strides: pick(w.strides, stride, 1), dilations: pick(w.dilations, dilation, 1), padBegin: pick(w.padBegin, pad ? w.padBegin[d]! : 0, 0), padEnd: pick(w.padEnd, pad ? w.padEnd[d]! : 0, 0) };
+    };
+    const out = y.shape[d + 2]!, s = w.strides[d]!, dl = w.dilations[d]!;
+    const parts = k > MAX_POOL_CANDIDATES ? axisSplit(k) : undefined;
+    if (!parts) return [{ d, window: one(k, s, dl, true), length: out }];
+    // Stage j takes the max of a_j values D_j apart (in candidates), stride 1 but the last's:
+    // it must cover what every later stage reads, up to y's last window.
+    return parts.map((p, j) => ({
+      d,
+      window: one(p.kernel, j === parts.length - 1 ? s : 1, p.spacing * dl, j === 0),
+      length: j === parts.length - 1 ? out : (out - 1) * s + parts.slice(j + 1).reduce((a, q) => a + (q.kernel - 1) * q.spacing * dl, 0) + 1,
+    }));
+  });
   let cur = x;
-  w.kernel.forEach((_, d) => {
-    if (d === w.kernel.length - 1) {
-      ctx.op({ kind: "maxpool", source: node.id, inputs: [cur.name], output: y.name, window: along(d) });
+  stages.forEach(({ d, window, length }, i) => {
+    if (i === stages.length - 1) {
+      ctx.op({ kind: "maxpool", source: node.id, inputs: [cur.name], output: y.name, window });
       return;
     }
-    const shape = cur.shape.map((v, i) => (i === d + 2 ? y.shape[i]! : v));
-    const next = ctx.tensor(ctx.fresh(`${out}::axis${d}`), shape, x, "activation");
-    ctx.op({ kind: "maxpool", source: node.id, inputs: [cur.name], output: next.name, window: along(d) });
+    const shape = cur.shape.map((v, j) => (j === d + 2 ? length : v));
+    const next = ctx.tensor(ctx.fresh(`${out}::axis${d}${stages[i + 1]!.d === d ? "a" : ""}`), shape, x, "activation");
+    ctx.op({ kind: "maxpool", source: node.id, inputs: [cur.name], output: next.name, window });
     cur = next;
   });
 }
+
+/**
+ * A max over k evenly spaced candidates as a chain of maxes of at most 16: the first of a
+ * consecutive candidates, then, c apart (c ≤ a, so the windows overlap or touch and together
+ * cover exactly the k), the max of b = (k − a)/c + 1 of those, split again while b > 16. Each
+ * part is a kernel and its spacing in candidates. The fewest parts (each is a pool whose output
+ * is as long as the axis), then the fewest candidates.
+ */
+export function axisSplit(k: number): { kernel: number; spacing: number }[] | undefined {
+  return k > MAX_POOL_CANDIDATES && k <= MAX_SPLIT_CANDIDATES ? chain(k)?.parts : undefined;
+}
+
+type Chain = { parts: { kernel: number; spacing: number }[]; candidates: number };
+const chains = new Map<number, Chain | null>();
+function chain(n: number): Chain | null {
+  if (n <= MAX_POOL_CANDIDATES) return { parts: [{ kernel: n, spacing: 1 }], candidates: n };
+  const known = chains.get(n);
+  if (known !== undefined) return known;
+  let best: Chain | null = null;
+  for (let a = 2; a <= MAX_POOL_CANDIDATES; a++) {
+    for (let c = 1; c <= a; c++) {
+      const rest = (n - a) % c === 0 ? chain((n - a) / c + 1) : null;
+      if (!rest) continue;
+      const cand: Chain = { parts: [{ kernel: a, spacing: 1 }, ...rest.parts.map((p) => ({ kernel: p.kernel, spacing: p.spacing * c }))], candidates: a + rest.candidates };
+      if (!best || cand.parts.length < best.parts.length || (cand.parts.length === best.parts.length && cand.candidates < best.candidates)) best = cand;
+    }
+  }
+  chains.set(n, best);
+  return best;
+}
+
+/** Longest window axis split into a chain (beyond: refused by name, as one max pool). */
+const MAX_SPLIT_CANDIDATES = 4096;
 
 /** Candidates one max proves (circuit/windows.ts). */
 const MAX_POOL_CANDIDATES = 16;
