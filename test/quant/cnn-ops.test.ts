@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { evaluate } from "../../src/core/eval/index.ts";
 import { loadGraph, type Graph } from "../../src/core/graph/index.ts";
 import { makeModel, xorshift32, type NodeSpec } from "../../src/core/graph/test-models.ts";
-import { buildTable, calibrate, generatedSamples, measureAccuracy, QuantError, runOutputsAsFloat } from "../../src/core/quant/index.ts";
+import { buildTable, calibrate, generatedSamples, measureAccuracy, QuantError, quantizeInput, runOutputsAsFloat } from "../../src/core/quant/index.ts";
 import { compilePlan, type GraphSpec } from "../../src/core/circuit/index.ts";
 import { decodeModel } from "../../src/core/onnx/index.ts";
 import { itShared, readShared } from "../shared-data.ts";
@@ -246,6 +246,41 @@ describe("classic CNN ops", () => {
     }
     expect(axisSplit(16)).toBeUndefined();
   });
+
+  // ArgMax/ArgMin: the index of the first (or last) extreme of the quantized input, exactly.
+  for (const [name, op, shape, attrs] of [
+    ["ArgMax over classes, keepdims 0", "ArgMax", [3, 10], { axis: int(1), keepdims: int(0) }],
+    ["ArgMax over channels of NCHW (a segmentation map)", "ArgMax", [1, 5, 3, 4], { axis: int(1) }],
+    ["ArgMin over the last axis", "ArgMin", [2, 3, 7], { axis: int(-1), keepdims: int(0) }],
+    ["ArgMax, select_last_index, 300 classes", "ArgMax", [2, 300], { axis: int(1), select_last_index: int(1) }],
+  ] as const) {
+    it(`${name}: the quantized input's arg-extremum, ties broken as ONNX says, proved`, () => {
+      const g = model([...shape], [{ op, in: ["x"], out: ["y"], attrs: { ...attrs } }]);
+      const samples = generatedSamples(g, 4, 3);
+      const { qgraph } = calibrate(g, samples);
+      const qx = qgraph.tensors[qgraph.inputs[0]!]!;
+      // Ties on purpose: the first sample's values rounded to a coarse grid.
+      const tied = { x: { ...samples[0]!.x!, data: Float32Array.from(samples[0]!.x!.data as Float32Array, (v) => Math.round(v * 2) / 2) } };
+      const dims: number[] = [...shape];
+      const axis = ((Number(attrs.axis.value) % dims.length) + dims.length) % dims.length, n = dims[axis]!;
+      const inner = dims.slice(axis + 1).reduce((p, d) => p * d, 1), outer = dims.slice(0, axis).reduce((p, d) => p * d, 1);
+      const last = "select_last_index" in attrs;
+      for (const s of [...samples, tied]) {
+        const v = quantizeInput(qx, s.x!);
+        const want: number[] = [];
+        for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) {
+          let at = 0;
+          for (let k = 1; k < n; k++) {
+            const a = v[(o * n + k) * inner + i]!, b = v[(o * n + at) * inner + i]!;
+            if (op === "ArgMax" ? a > b || (last && a === b) : a < b || (last && a === b)) at = k;
+          }
+          want.push(at);
+        }
+        expect(Array.from(runOutputsAsFloat(qgraph, ["y"], s).y!.data as ArrayLike<number>)).toEqual(want);
+      }
+      expect(proveAndVerify(qgraph, tied)).toEqual(proved);
+    });
+  }
 
   it("GlobalMaxPool over any number of positions (7x7, 40x40, 1-D 100): a reducemax of the merged axes", () => {
     for (const shape of [[1, 3, 7, 7], [1, 2, 40, 40], [2, 3, 100]]) {

@@ -475,6 +475,50 @@ function lowerReduce(ctx: LowerCtx, node: GraphNode): void {
   lowerTable(ctx, node, post, {}, shaped, out, post === "neg");
 }
 
+/**
+ * ArgMax / ArgMin along one axis, from ops the circuit proves, every step exact on integers:
+ * m = max(x) along the axis; e = clamp(x − m + 1, 0, 1), 1 exactly where x is the max; the max
+ * of e ⊙ (n − i) is n − i* for the first such i (e ⊙ (i + 1) and i* + 1 for the last, with
+ * select_last_index); the index is an integer of its own width at scale 1, whatever the plan
+ * says of that output. ArgMin is ArgMax of −x.
+ */
+function lowerArgExtremum(ctx: LowerCtx, node: GraphNode): void {
+  const a = attrsOf(node), out = node.outputs[0]!;
+  let x = ctx.input(node, node.inputs[0]!);
+  const r = x.shape.length, axis = ((a.int("axis", 0) % r) + r) % r, n = x.shape[axis]!;
+  const last = a.int("select_last_index", 0) === 1;
+  if (node.opType === "ArgMin") x = tableOf(ctx, node, "neg", x, { k: x.k, bits: x.bits + 1, signed: true });
+  const kept = x.shape.map((d, i) => (i === axis ? 1 : d));
+  const m = ctx.tensor(ctx.fresh(`${out}::max`), kept, x, "activation");
+  ctx.op({ kind: "reducemax", source: node.id, inputs: [x.name], output: m.name, axis });
+  const diff = ctx.acc(ctx.fresh(`${out}::diff`), x.shape, x.k);
+  ctx.op({ kind: "add", source: node.id, inputs: [x.name, m.name], output: diff.name, coeffs: [1, -1] });
+  const one = ctx.bias(ctx.fresh(`${node.id}::one`), [1], [2 ** -x.k], x.k);
+  const shifted = ctx.acc(ctx.fresh(`${out}::shifted`), x.shape, x.k);
+  ctx.op({ kind: "add", source: node.id, inputs: [diff.name, one.name], output: shifted.name, coeffs: [1, 1] });
+  // At scale 1 with the multiplier 2^k: the integer x − m + 1 itself, clamped to one bit.
+  const e = ctx.tensor(ctx.fresh(`${out}::is_max`), x.shape, { k: 0, bits: 1, signed: false }, "activation");
+  ctx.requant(node.id, shifted, 2 ** x.k, e, 0, 1);
+  const bits = unsignedBitsFor(n + 1);
+  const weights = Float64Array.from({ length: n }, (_, i) => (last ? i + 1 : n - i));
+  const w = ctx.constTensor(ctx.fresh(`${node.id}::rank`), [n, ...x.shape.slice(axis + 1).map(() => 1)], weights, "const", { bits: bits + 1 });
+  const scored = ctx.acc(ctx.fresh(`${out}::scored`), x.shape, w.k);
+  ctx.op({ kind: "mul", source: node.id, inputs: [e.name, w.name], output: scored.name });
+  const score = ctx.tensor(ctx.fresh(`${out}::score`), x.shape, { k: 0, bits, signed: false }, "activation");
+  ctx.requant(node.id, scored, 1, score);
+  const best = ctx.tensor(ctx.fresh(`${out}::best`), kept, score, "activation");
+  ctx.op({ kind: "reducemax", source: node.id, inputs: [score.name], output: best.name, axis });
+  const offset = ctx.bias(ctx.fresh(`${node.id}::offset`), [1], [last ? -1 : n], 0);
+  const acc = ctx.acc(ctx.fresh(`${out}::acc`), kept, 0);
+  ctx.op({ kind: "add", source: node.id, inputs: [offset.name, best.name], output: acc.name, coeffs: [1, last ? 1 : -1] });
+  const type = { k: 0, bits: unsignedBitsFor(Math.max(1, n - 1)), signed: false };
+  const keep = a.int("keepdims", 1) === 1;
+  const y = ctx.tensor(ctx.fresh(keep ? out : `${out}::kept`), kept, type, "activation", keep ? out : undefined);
+  ctx.requant(node.id, acc, 1, y);
+  if (keep) ctx.qOf.set(out, y.name);
+  else emitMap(ctx, node, [y], { type: "reshape" }, out);
+}
+
 /** y = T[x] into a type the caller fixes (an internal step, no ONNX value of its own). */
 function tableOf(ctx: LowerCtx, node: GraphNode, fn: string, x: QTensor, type: QType, params: Record<string, number> = {}, base = `${node.outputs[0]!}::${fn}`): QTensor {
   const y = ctx.tensor(ctx.fresh(base), x.shape, type, "activation");
@@ -510,4 +554,5 @@ export const BASIC_LOWERINGS: Readonly<Record<string, (ctx: LowerCtx, node: Grap
   ReduceMean: lowerReduce, ReduceSum: lowerReduce, ReduceMax: lowerReduce, ReduceMin: lowerReduce,
   ReduceL1: lowerReduce, ReduceL2: lowerReduce, ReduceSumSquare: lowerReduce,
   BatchNormalization: lowerBatchNorm, PRelu: lowerPRelu, Max: lowerMaxMin, Min: lowerMaxMin,
+  ArgMax: lowerArgExtremum, ArgMin: lowerArgExtremum,
 };
