@@ -83,3 +83,29 @@ export function tinyUnet(): Uint8Array {
   });
   return onnx.ModelProto.encode(model).finish();
 }
+
+/** A classifier exported with its argmax: x [1, 16] → Gemm [16 → 10] → Relu → Gemm [10 → 5] → ArgMax (int64 [1]). */
+export function argmaxClassifier(): Uint8Array {
+  let s = 11;
+  const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.8;
+  const w = (name: string, dims: number[]) => ({ name, dims, dataType: 1, floatData: Array.from({ length: dims.reduce((a, b) => a * b, 1) }, rnd) });
+  const vi = (name: string, dims: number[], elemType = 1) => ({ name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => ({ dimValue: d })) } } } });
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    producerName: "zkml-studio e2e",
+    opsetImport: [{ domain: "", version: 17 }],
+    graph: {
+      name: "argmax_classifier",
+      initializer: [w("w1", [16, 10]), w("b1", [10]), w("w2", [10, 5]), w("b2", [5])],
+      node: [
+        { name: "/fc1/Gemm", opType: "Gemm", input: ["x", "w1", "b1"], output: ["h"] },
+        { name: "/fc1/Relu", opType: "Relu", input: ["h"], output: ["r"] },
+        { name: "/fc2/Gemm", opType: "Gemm", input: ["r", "w2", "b2"], output: ["logits"] },
+        { name: "/ArgMax", opType: "ArgMax", input: ["logits"], output: ["y"], attribute: [{ name: "axis", type: 2, i: 1 }, { name: "keepdims", type: 2, i: 0 }] },
+      ],
+      input: [vi("x", [1, 16])],
+      output: [vi("y", [1], 7)],
+    },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}

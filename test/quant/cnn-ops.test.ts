@@ -521,6 +521,30 @@ describe("whole small networks of these ops", () => {
   });
 });
 
+describe("accuracy of a model that outputs its classes (an exported ArgMax)", () => {
+  it("compares the indices themselves, one row per element; labels are one class per element", () => {
+    const rng = xorshift32(22);
+    const g = loadGraph(makeModel({
+      inputs: [["x", "float32", [2, 6]]], outputs: [["y", "int64"]],
+      initializers: [{ name: "w", dtype: "float32", dims: [6, 5], data: Float32Array.from({ length: 30 }, () => rng() - 0.5) }],
+      nodes: [{ op: "MatMul", in: ["x", "w"], out: ["z"] }, { op: "ArgMax", in: ["z"], out: ["y"], attrs: { axis: int(1), keepdims: int(0) } }],
+    }));
+    const samples = generatedSamples(g, 6, 4);
+    const { qgraph } = calibrate(g, samples);
+    let agree = 0;
+    const labels: number[] = [];
+    for (const s of samples) {
+      const f = Array.from(evaluate(g, s).y!.data as ArrayLike<number>), q = Array.from(runOutputsAsFloat(qgraph, ["y"], s).y!.data as ArrayLike<number>);
+      f.forEach((c, i) => { agree += +(c === q[i]); labels.push(c); });
+    }
+    const r = measureAccuracy(g, qgraph, samples, labels);
+    expect(r.rows).toBe(12);
+    expect(r.top1_agreement).toBeCloseTo(agree / 12, 10);
+    expect(r.top1_agreement).toBeGreaterThan(0.8);
+    expect(r.float_accuracy).toBe(1);
+  });
+});
+
 describe("accuracy of a segmentation map", () => {
   it("top-1 agreement of an [N, C, H, W] output is per pixel, over its channels; labels are one class per pixel", () => {
     const rng = xorshift32(21);

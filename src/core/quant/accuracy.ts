@@ -43,6 +43,11 @@ function argmaxRows(d: ArrayLike<number>, width: number, inner: number): number[
   return rows;
 }
 
+/** Whether the first output holds classes already (an exported ArgMax): an integer type, one class per element. */
+function indexOutput(graph: Graph): boolean {
+  return /^u?int/.test(graph.outputs[0]!.dtype);
+}
+
 /** One chunk's sums (sampleChunks): plain data a worker sends back; combined in chunk order. */
 export interface AccuracyPart {
   samples: number;
@@ -73,6 +78,7 @@ function emptyPart(tensors: number): AccuracyPart {
  */
 function rowsPerSample(graph: Graph): { width: number; inner: number; rowsPer: number } {
   const shape = graph.outputs[0]!.shape;
+  if (indexOutput(graph)) return { width: 1, inner: 1, rowsPer: Math.max(1, shape.reduce((a, b) => a * b, 1)) };
   const axis = shape.length >= 4 ? 1 : shape.length - 1;
   const width = shape[axis] ?? 1, inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   return { width, inner, rowsPer: Math.max(1, Math.round(shape.reduce((a, b) => a * b, 1) / width)) };
@@ -93,7 +99,7 @@ export function checkLabels(graph: Graph, count: number, labels?: ArrayLike<numb
 export function accuracyPart(graph: Graph, q: QGraph, samples: readonly Sample[], first = 0, labels?: ArrayLike<number>): AccuracyPart {
   const outName = graph.outputs[0]!.name;
   const qOut = q.outputs[0]!;
-  const { width, inner, rowsPer } = rowsPerSample(graph);
+  const { width, inner, rowsPer } = rowsPerSample(graph), index = indexOutput(graph);
   if (labels && (first + samples.length) * rowsPer > labels.length) {
     throw new QuantError(`${labels.length} labels for samples up to ${first + samples.length} of ${rowsPer} row(s) each; give one label per row`, { tensor: "labels" });
   }
@@ -131,7 +137,8 @@ export function accuracyPart(graph: Graph, q: QGraph, samples: readonly Sample[]
     const cos = nf === 0 && nq === 0 ? 1 : nf === 0 || nq === 0 ? 0 : dot / Math.sqrt(nf * nq);
     part.cosSum += cos;
     part.cosMin = Math.min(part.cosMin, cos);
-    const fa = argmaxRows(f, width, inner), qa = argmaxRows(qf, width, inner);
+    const classes = (d: ArrayLike<number>) => (index ? Array.from(d, Math.round) : argmaxRows(d, width, inner));
+    const fa = classes(f), qa = classes(qf);
     fa.forEach((c, r) => {
       part.agree += +(c === qa[r]);
       if (labels) {

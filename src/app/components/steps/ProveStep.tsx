@@ -22,9 +22,14 @@ function outputKind(rows: number, width: number, textInput: boolean): "class" | 
   return textInput && width === 256 ? "bytes" : "values";
 }
 
+/** Classes as a short list ("7", or "3, 7, 7, … (16)"). */
+const classList = (v: number[]) => (v.length === 1 ? `${v[0]}` : `${v.slice(0, 8).join(", ")}${v.length > 8 ? `, … (${v.length})` : ""}`);
+
 /** The proved output: its class, its next bytes as text, or its size and range. */
-function provedAnswer(o: { shape: number[]; dequantized: number[] } | undefined, textInput: boolean): string {
+function provedAnswer(o: { shape: number[]; dequantized: number[] } | undefined, textInput: boolean, indexOutput: boolean): string {
   if (!o) return "–";
+  // An exported ArgMax: the output is the class (or a class per row) itself.
+  if (indexOutput) return `class ${classList(o.dequantized.map(Math.round))}`;
   const width = o.shape.at(-1) ?? o.dequantized.length;
   const tops = argmaxRows(o.dequantized, width);
   const kind = outputKind(tops.length, width, textInput);
@@ -34,6 +39,8 @@ function provedAnswer(o: { shape: number[]; dequantized: number[] } | undefined,
   return `${o.dequantized.length} values in [${lo.toPrecision(3)}, ${hi.toPrecision(3)}]`;
 }
 
+/** Whether the first output is integer-typed: classes already (an exported ArgMax), not scores. */
+const useIndexOutput = () => useProject((s) => /^u?int/.test(s.model?.summary.outputs[0]?.dtype ?? ""));
 const useTextInput = () => useProject((s) => s.model?.summary.inputs[0]?.dtype === "int64" || s.model?.summary.inputs[0]?.dtype === "int32");
 const secs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const bytes = (b: number) => (b >= 1 << 20 ? `${(b / (1 << 20)).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
@@ -77,7 +84,7 @@ function Predictions() {
   const plan = useProject((s) => activeSlot(s)?.plan);
   const choice = useProject((s) => s.proveInput);
   const [p, setP] = useState<Prediction | string | null>(null);
-  const textInput = useTextInput();
+  const textInput = useTextInput(), indexOutput = useIndexOutput();
   useEffect(() => {
     if (!plan) return;
     let live = true;
@@ -86,6 +93,16 @@ function Predictions() {
   }, [plan, choice]);
   if (!plan || !p) return null;
   if (typeof p === "string") return <div className="field-error" role="alert">{p}</div>;
+  if (indexOutput) {
+    const f = p.float.map(Math.round), q = p.quantized.map(Math.round), same = f.filter((c, i) => c === q[i]).length;
+    return (
+      <div className="predictions values" data-testid="predictions">
+        <div><span>class, float</span><code data-testid="pred-float-class">{classList(f)}</code></div>
+        <div><span>class, quantized</span><code data-testid="pred-quant-class">{classList(q)}</code></div>
+        <div className={`agree ${same === f.length ? "good" : "bad"}`}>{f.length === 1 ? (same ? "same class" : "class differs") : `${same} of ${f.length} agree`}</div>
+      </div>
+    );
+  }
   const kind = outputKind(p.floatTop.length, p.float.length, textInput);
   if (kind === "values") {
     return (
@@ -189,7 +206,7 @@ function StageBackends({ backends, gpu }: { backends: Partial<Record<(typeof STE
 
 function Result() {
   const proof = useProject((s) => s.proof);
-  const textInput = useTextInput();
+  const textInput = useTextInput(), indexOutput = useIndexOutput();
   const stale = useProject((s) => s.proofStale);
   const [check, setCheck] = useState<string | null>(null);
   if (!proof) return null;
@@ -204,7 +221,7 @@ function Result() {
         <span>verify</span><b>{secs(proof.times.verifyMs)}</b>
         <span>proof size</span><b>{bytes(proof.proofBytes)}</b>
         <span>prover threads</span><b data-testid="threads">{proof.threads ?? "1"}</b>
-        <span>proved output</span><b data-testid="proved-top1">{provedAnswer(proof.output.outputs[0], textInput)}</b>
+        <span>proved output</span><b data-testid="proved-top1">{provedAnswer(proof.output.outputs[0], textInput, indexOutput)}</b>
       </div>
       {proof.backends && <StageBackends backends={proof.backends} gpu={proof.gpu} />}
       {stale && <div className="warn-note small">The plan or input changed since this proof: prove again.</div>}
