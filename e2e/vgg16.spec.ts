@@ -41,5 +41,7 @@ test("vgg16_cifar10: open, calibrate, set up and prove in the browser, verified"
   await expect(page.getByTestId("stage-backends")).toContainText("wasm × ");
   await page.getByTestId("drawer-timeline").click();
   await expect(page.getByText("thread 1", { exact: true })).toBeVisible();
+  // The wait for the background setup is a setup bar, not a stretch of the last stage (verify).
+  await expect(page.getByRole("img", { name: "setup track" })).toBeVisible();
   await shot(page, "vgg16-proved");
 });

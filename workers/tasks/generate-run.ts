@@ -6,7 +6,7 @@ import { writeGenerationFile } from "../../src/core/artifacts/index.ts";
 import { greedyGenerate, languageModelOf } from "../../src/core/generation/index.ts";
 import { proveWithKey } from "../../src/core/prover/keys.ts";
 import { verifyGenerationFiles } from "../../src/core/verifier/generation.ts";
-import { prepare, proverPool, proverProgress, witnessElements, type ProveProgress, type Verdict } from "./prove-run.ts";
+import { persistAfter, prepare, proverPool, proverProgress, witnessElements, type ProveProgress, type Verdict } from "./prove-run.ts";
 
 export interface GenerationResult {
   prompt: string;
@@ -44,6 +44,7 @@ export async function generateRun(bytes: Uint8Array, planText: string, prompt: s
   const v = verifyGenerationFiles(p.vk, Uint8Array.from(promptBytes), Uint8Array.from(gen.generated), proof);
   const verifyMs = performance.now() - v0;
   onProgress({ stage: "verify", detail: v.ok ? "accepted" : "rejected", fraction: 1, elapsedMs: performance.now() - t0 });
+  persistAfter(p);
   return {
     prompt, text: decoder.decode(Uint8Array.from(gen.generated)), tokens: gen.generated, proof, vk: p.vk,
     times: { generateMs, proveMs: r.proveMs, verifyMs }, verdict: v.ok ? { ok: true } : { ok: false, reason: v.reason },

@@ -93,7 +93,7 @@ interface Prepared {
   release?: () => void;
   /** Set up ahead of any proof (prepareKeys), while the user looked at the calibration. */
   background?: boolean;
-  /** Writes the keys to storage: a background setup waits until a proof uses them. */
+  /** Writes the keys to storage (persistAfter: once a proof with them has answered). */
   persist?: () => void;
 }
 
@@ -125,10 +125,7 @@ function fromStorage(stored: { vk: Uint8Array; pk: Uint8Array } | undefined, mod
 export async function prepare(bytes: Uint8Array, planText: string, report: (p: ProveProgress) => void, t0: number, background = false): Promise<Prepared> {
   const modelHash = sha256(bytes);
   const key = keySetId(modelHash, planText);
-  if (cached?.key === key) {
-    if (!background) cached.persist?.();
-    return cached;
-  }
+  if (cached?.key === key) return cached;
   // Stored keys carry the compiled graph: nothing to compile.
   const r0 = performance.now();
   const stored = fromStorage(await storedKeys(key), modelHash);
@@ -143,13 +140,20 @@ export async function prepare(bytes: Uint8Array, planText: string, report: (p: P
   const s0 = performance.now();
   report({ stage: "setup", detail: "committing the weights, proving their ranges", fraction: 0.05, elapsedMs: performance.now() - t0 });
   // The encoded model stays in the pool's memory (no 537 MB copy for vgg16) until these keys are
-  // replaced; they go to storage once a proof uses them (at once, unless set up in the background).
+  // replaced; they go to storage once a proof with them has answered (persistAfter).
   const keys = setupKeys(qgraph, { modelHash, workers: pool, keepInPool: true });
   let storing: Promise<unknown> | undefined;
   const persist = () => void (storing ??= storeKeys(key, keys.vk, keys.pk));
-  if (!background) persist();
   const release = keys.release && (() => void (storing ?? Promise.resolve()).finally(keys.release));
   return keep({ key, vk: keys.vk, loaded: keys.key, compileMs, setupMs: performance.now() - s0, stored: false, background, persist, ...(release ? { release } : {}) });
+}
+
+/**
+ * Stores the keys a proof used once that proof's answer has gone back: storing clones the whole
+ * pk (vgg16: 600 MB) on this thread, which, begun before the proof, held its verdict ~5 s.
+ */
+export function persistAfter(p: Prepared): void {
+  if (p.persist) setTimeout(p.persist, 0);
 }
 
 /** The float input as the TensorProto file a verifier reads. */
@@ -251,6 +255,7 @@ export async function proveRun(bytes: Uint8Array, planText: string, inputs: Reco
   const v = verifyFiles(p.vk, input, output, r.proof);
   const verifyMs = performance.now() - v0;
   onProgress({ stage: "verify", detail: v.ok ? "accepted" : "rejected", fraction: 1, elapsedMs: performance.now() - t0 });
+  persistAfter(p);
   const plan = loaded.plan;
   return {
     vk: p.vk, vkDigest: loaded.vkDigest, modelRoot: readVk(p.vk).vk.model.root, input, output, proof: r.proof, proofBytes: r.proof.length,

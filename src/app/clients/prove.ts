@@ -132,10 +132,21 @@ export function proofDone(startedAt: number, witnessElements: number, proveMs: n
  * input or of a generated sequence): a bar per stage, per prover step, per layer and per pool
  * thread's jobs; remaining time, field operations per second, memory.
  */
-export function proveTracker(t0: number, costs?: Record<string, { witness?: number }>): (p: ProveProgress) => void {
+/** A wait for the prover worker longer than this gets a bar of its own. */
+const WAIT_BAR_MS = 100;
+
+export function proveTracker(asked: number, costs?: Record<string, { witness?: number }>): (p: ProveProgress) => void {
   let lastStage = "", lastStep = "", lastLayer = "";
+  // The worker times its events from when it starts the run, which is later than the click when
+  // it was busy (keys set up in the background): its clock is anchored at the first event, and
+  // the wait before it is a bar of its own, not a stretch of the last stage.
+  let t0: number | undefined;
   return (p: ProveProgress) => {
     const j = jobsStore.getState();
+    if (t0 === undefined) {
+      t0 = Math.max(asked, performance.now() - p.elapsedMs);
+      if (t0 - asked > WAIT_BAR_MS) j.bar("prove", { track: "setup", label: "waiting for the prover worker (keys being set up in the background)", start: asked, end: t0 });
+    }
     const at = t0 + p.elapsedMs;
     // Stages follow one another (a new one ends every open bar); the prover's steps are bars on
     // its track, and each layer a bar on the layers track.
