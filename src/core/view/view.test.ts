@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import { decodeModel } from "../onnx/index.ts";
 import { loadGraph } from "../graph/index.ts";
 import { makeModel } from "../graph/test-models.ts";
+import { quantizableOps } from "../quant/index.ts";
+import { opFamily } from "./families.ts";
 import { itShared } from "../../../test/shared-data.ts";
 import {
   viewFromGraph, viewFromOnnx, groupTree, layoutView, visibleOf, defaultExpanded, searchNodes, valueStats,
@@ -176,5 +178,11 @@ describe("search, stats, labels, overlay", () => {
     expect(rampColour(0)).toBe("#440154");
     expect(rampColour(1)).toBe("#fde725");
     expect(scalePosition(scaleFor("error", [3, 3], "dB"), 3)).toBe(0.5);
+  });
+});
+
+describe("op families", () => {
+  it("colour every op the quantizer takes (none left as 'other')", () => {
+    expect(quantizableOps().filter((op) => opFamily(op) === "other")).toEqual([]);
   });
 });
