@@ -11,7 +11,7 @@ import { loadavg } from "node:os";
 import { proveWithKey, setupKeys } from "../src/core/prover/keys.ts";
 import { equalBytes } from "../src/core/pcs/index.ts";
 import { Worker } from "node:worker_threads";
-import { availableCores, nodePool, poolBackendOf, type WorkerPool } from "../src/core/parallel/index.ts";
+import { availableCores, createPool, nodePool, poolBackendOf, type WorkerPool } from "../src/core/parallel/index.ts";
 import { fieldBackend, type FieldBackend } from "../src/core/kernels/index.ts";
 import { SHARED } from "../test/shared-data.ts";
 import { prepareModel } from "./prove.ts";
@@ -48,12 +48,23 @@ async function measure(r: Reporter, name: string, counts: number[]): Promise<voi
       runs[i]!.push({ ms: p.proveMs, pooled: b.ms, batches: b.batches });
     });
   }
+  // The same batches on the proving thread alone: a pool of two whose worker never starts runs
+  // every job itself through the same code, which splits a proof into its pooled part and its
+  // serial part (prove_ms − pool_ms) measured on one thread.
+  const alone = createPool(2, () => ({ postMessage() {}, terminate() {} }));
+  const aloneRuns = Array.from({ length: 5 }, () => {
+    alone.batchStats();
+    const ms = proveWithKey(key, inputs, { workers: alone }).proveMs;
+    return { ms, pooled: alone.batchStats().ms };
+  });
+  const aloneMs = median(aloneRuns.map((x) => x.ms)), alonePooled = median(aloneRuns.map((x) => x.pooled));
   const base = median(runs[0]!.map((x) => x.ms));
   counts.forEach((workers, i) => {
-    const ms = median(runs[i]!.map((x) => x.ms));
+    const ms = median(runs[i]!.map((x) => x.ms)), pooled = median(runs[i]!.map((x) => x.pooled));
     r.result("parallel", {
       model: name, workers, prove_ms: ms, speedup: base / ms,
-      pool_ms: median(runs[i]!.map((x) => x.pooled)), batches: median(runs[i]!.map((x) => x.batches)), identical_proof: true,
+      pool_ms: pooled, batches: median(runs[i]!.map((x) => x.batches)), identical_proof: true,
+      ...(workers > 1 ? { serial_ms: ms - pooled, pooled_one_thread_ms: alonePooled, pooled_speedup: alonePooled / pooled, serial_one_thread_ms: aloneMs - alonePooled } : {}),
     });
   });
   // Setup (the model's commitment and the setup proof) on the same pools: the same keys on any.
@@ -114,7 +125,7 @@ export async function run(r: Reporter, args: string[]): Promise<void> {
   if (counts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`bench parallel: --workers takes thread counts like 1,2,4`);
   r.note(`${availableCores()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} (other processes share the cores: speed-ups are only meaningful on an idle machine)`);
   r.note(`V8 flags: ${process.execArgv.filter((a) => a.startsWith("--max-semi")).join(" ") || "none"} (npm run bench uses the young generation the zkml CLI proves with)`);
-  r.note("pool_ms: wall time of the kernel batches split across the threads (RS encoding, transposition, hashing, row combinations, eq tables, folds, sumcheck and GKR rounds); the rest of prove_ms runs on the proving thread (witness, transcript, small kernel calls)");
+  r.note("pool_ms: wall time of the kernel batches split across the threads (RS encoding, transposition, hashing, row combinations, eq tables, folds, sumcheck and GKR rounds); serial_ms, the rest of prove_ms, runs on the proving thread (witness, transcript, small kernel calls); pooled_speedup: the same batches on one thread (pooled_one_thread_ms, a pool whose worker never starts) over pool_ms");
   if (counts.includes(2)) {
     const threads = nodePool(2);
     await threads.ready;
