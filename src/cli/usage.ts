@@ -10,7 +10,7 @@ export const USAGE = {
   accuracy:
     "zkml accuracy <model.onnx> --plan plan.json [--data <x.pb|.npy|.json>] [--labels <y.pb>] [--samples N] [--seed N] [--workers N] [--json]   float vs quantized: top-1, accuracy, cosine, per-node error (N threads share the samples, as for calibrate; the figures are the same for any N)",
   setup:
-    "zkml setup <model.onnx> [--plan plan.json] -o <keys-dir> [--workers N] [--json]   commit the weights once and write vk.bin (verifying key) and pk.bin (proving key) (N threads, default the cores up to 8; the same keys for any N)",
+    "zkml setup <model.onnx> [--plan plan.json] -o <keys-dir> [--workers N] [--compact-pk] [--json]   commit the weights once and write vk.bin (verifying key) and pk.bin (proving key) (N threads, default the cores up to 8; the same keys for any N; --compact-pk: pk.bin without the encoded weights, ~10× smaller, each proof encodes them again and takes longer)",
   prove:
     "zkml prove <model.onnx> --keys <keys-dir> --input <x.pb> -o <dir> [--workers N] [--gpu auto|force] [--json]   prove one inference: writes proof.bin and output.json (N threads, default the cores up to 8; --gpu commits the witness on WebGPU: auto on a hardware adapter, force on any; the proof is the same either way)",
   verify:

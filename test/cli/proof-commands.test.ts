@@ -56,6 +56,19 @@ describe("zkml setup / prove / verify / show", () => {
     expect(v.out).toMatch(/^accepted: .*integrity proof — weights and input are not hidden/);
   }, 120_000);
 
+  itShared(MODEL, "setup --compact-pk: the same vk.bin, a pk.bin without the encoded weights that proves the same proof.bin", async () => {
+    const compact = join(dir, "compact"), c = await zkml("setup", sharedPath(MODEL), "--plan", join(keys, "plan.json"), "-o", compact, "--compact-pk");
+    expect(c.code).toBe(0);
+    expect(c.out).toMatch(/each proof encodes them again/);
+    expect(readFileSync(join(compact, "vk.bin")).equals(readFileSync(join(keys, "vk.bin")))).toBe(true);
+    expect(readFileSync(join(compact, "pk.bin")).length).toBeLessThan(readFileSync(join(keys, "pk.bin")).length / 2);
+    const shown = JSON.parse((await zkml("show", join(compact, "pk.bin"), "--json")).out);
+    expect(shown).toMatchObject({ encodedWords: 0, encodedModel: "not kept (each proof encodes the weights again)" });
+    const o = join(dir, "compact-out");
+    expect((await zkml("prove", sharedPath(MODEL), "--keys", compact, "--input", sharedPath(INPUT), "-o", o)).code).toBe(0);
+    expect(readFileSync(join(o, "proof.bin")).equals(readFileSync(join(out, "proof.bin")))).toBe(true);
+  }, 120_000);
+
   itShared(MODEL, "prove --workers N writes the same proof.bin for 1 and 3 threads; a bad count is refused", async () => {
     const one = join(dir, "w1"), three = join(dir, "w3");
     expect((await zkml("prove", sharedPath(MODEL), "--keys", keys, "--input", sharedPath(INPUT), "-o", one, "--workers", "1")).code).toBe(0);

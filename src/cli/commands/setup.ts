@@ -23,7 +23,7 @@ const DEFAULT_SEED = 1;
 export async function run(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { plan: { type: "string" }, output: { type: "string", short: "o" }, workers: { type: "string" }, json: { type: "boolean" } },
+    options: { plan: { type: "string" }, output: { type: "string", short: "o" }, workers: { type: "string" }, "compact-pk": { type: "boolean" }, json: { type: "boolean" } },
     allowPositionals: true,
   });
   const [path] = positionals;
@@ -50,7 +50,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
   }
   await threads?.ready;
   // pk.bin is written from the pool's memory (no copy of the encoded model), then released.
-  const keys = setupKeys(qgraph, { modelHash: sha256(onnx), workers: threads?.pool ?? 1, keepInPool: true });
+  const keys = setupKeys(qgraph, { modelHash: sha256(onnx), workers: threads?.pool ?? 1, keepInPool: true, ...(values["compact-pk"] ? { streamModel: true } : {}) });
   const dir = values.output;
   try {
     mkdirSync(dir, { recursive: true });
@@ -74,7 +74,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
   io.out(`  ${join(dir, "vk.bin")}  ${keys.vk.length} bytes, digest ${hex(keys.digest)}`);
   const why = keys.key.model.data.columns
     ? "the encoded weights: proofs never re-encode them"
-    : "the weights and their leaf digests; their code is too large to keep, so each proof encodes them again";
+    : "the weights and their leaf digests, not their code: each proof encodes them again";
   io.out(`  ${join(dir, "pk.bin")}  ${pkBytes} bytes (${why})`);
   io.out(`  ${join(dir, "plan.json")}  the quantization plan the keys were made from`);
   io.out(`  committed ${keys.plan.model.length} weight tensors and proved their ranges in ${(ms / 1000).toFixed(2)} s`);

@@ -15,7 +15,7 @@ function describe(bytes: Uint8Array): Record<string, unknown> {
   if (startsWith(bytes, PROOF_MAGIC)) return proofJson(readProofFile(bytes, { bodyWords: bytes.length / 4, witnessOpeningBytes: bytes.length, modelOpeningBytes: bytes.length }), bytes.length);
   if (startsWith(bytes, PK_MAGIC)) {
     const pk = readPk(bytes);
-    return { kind: "proving key", proof: INTEGRITY_NOTE, vkDigest: hex(pk.vkDigest), modelHash: hex(pk.modelHash), sizeBytes: bytes.length, modelRoot: hex(pk.commitment.root), weightTensors: Object.keys(pk.consts).length, encodedWords: pk.commitment.columns?.length ?? 0, encodedModel: pk.commitment.columns ? "kept (proofs never re-encode the weights)" : "not kept (too large: each proof encodes the weights again)" };
+    return { kind: "proving key", proof: INTEGRITY_NOTE, vkDigest: hex(pk.vkDigest), modelHash: hex(pk.modelHash), sizeBytes: bytes.length, modelRoot: hex(pk.commitment.root), weightTensors: Object.keys(pk.consts).length, encodedWords: pk.commitment.columns?.length ?? 0, encodedModel: pk.commitment.columns ? "kept (proofs never re-encode the weights)" : "not kept (each proof encodes the weights again)" };
   }
   throw new ArtifactError("not a zkml verifying key, proof or proving key (unknown magic bytes)");
 }
