@@ -41,24 +41,32 @@ export function writePk(pk: ProvingKey): Uint8Array[] {
     .section((w) => w.raw(pk.vkDigest))
     .section((w) => w.raw(pk.modelHash))
     .section((w) => w.raw(encodeGraphSpec(pk.graph)))
-    .section((w) => {
-      const names = Object.keys(pk.consts);
-      w.u32(names.length);
-      for (const n of names) {
-        const c = pk.consts[n]!;
-        w.bytesVec(new TextEncoder().encode(n)).u32(c.length);
-        if (LITTLE_ENDIAN) w.raw(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
-        else for (const x of c) w.u32(x >>> 0);
-      }
-    })
+    .sectionParts(weightParts(pk.consts))
     .section((w) => writeParams(w, pk.commitment.params).raw(pk.commitment.root).bytesVec(pk.commitment.leaves))
-    .finish();
+    .finishParts();
   // Last section: u32 length, u8 pad, pad zero bytes, then the words at a 4-aligned file offset.
-  const pad = (4 - ((head.length + 5) % 4)) % 4;
+  const pad = (4 - ((head.reduce((a, p) => a + p.length, 0) + 5) % 4)) % 4;
   const words = pk.commitment.columns ?? new Uint32Array(0);
   const colHead = new ByteWriter().u32(1 + pad + 4 * words.length).u8(pad).raw(new Uint8Array(pad)).finish();
   const body = LITTLE_ENDIAN ? new Uint8Array(words.buffer, words.byteOffset, words.byteLength) : new ByteWriter().fields(words).finish();
-  return [head, colHead, body];
+  return [...head, colHead, body];
+}
+
+/** The weights section's contents: count, then per tensor its name, length and int32s (views, not copies, on little-endian hosts). */
+function weightParts(consts: Record<string, Int32Array>): Uint8Array[] {
+  const names = Object.keys(consts);
+  const parts: Uint8Array[] = [new ByteWriter().u32(names.length).finish()];
+  for (const n of names) {
+    const c = consts[n]!;
+    parts.push(new ByteWriter().bytesVec(new TextEncoder().encode(n)).u32(c.length).finish());
+    if (LITTLE_ENDIAN) parts.push(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+    else {
+      const w = new ByteWriter();
+      for (const x of c) w.u32(x >>> 0);
+      parts.push(w.finish());
+    }
+  }
+  return parts;
 }
 
 export function readPk(bytes: Uint8Array): ProvingKey {

@@ -6,7 +6,9 @@ import { ByteReader, ByteWriter, ProofFormatError } from "../bytes/index.ts";
 import { ArtifactError } from "./errors.ts";
 
 export class SectionWriter {
-  private readonly w = new ByteWriter();
+  private w = new ByteWriter();
+  /** What is written before `w`, as parts (big sections are kept as views, not copied). */
+  private readonly done: Uint8Array[] = [];
 
   constructor(magic: string, version: number) {
     this.w.raw(new TextEncoder().encode(magic)).u32(version);
@@ -19,8 +21,25 @@ export class SectionWriter {
     return this;
   }
 
+  /** A section whose contents are these parts, in order, not copied (weights of a proving key). */
+  sectionParts(parts: readonly Uint8Array[]): this {
+    this.w.u32(parts.reduce((a, p) => a + p.length, 0));
+    this.done.push(this.w.finish(), ...parts);
+    this.w = new ByteWriter();
+    return this;
+  }
+
   finish(): Uint8Array {
-    return this.w.finish();
+    const parts = this.finishParts();
+    if (parts.length === 1) return parts[0]!;
+    const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+    parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+    return out;
+  }
+
+  /** The file as parts to write in order. */
+  finishParts(): Uint8Array[] {
+    return [...this.done, this.w.finish()];
   }
 }
 
