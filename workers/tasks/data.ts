@@ -3,7 +3,7 @@
 import { decodeTensorFile } from "../../src/core/onnx/index.ts";
 import { fromTensorData, type Graph } from "../../src/core/graph/index.ts";
 import { parseJsonTensor, parseNpy, type InputTensor } from "../../src/core/eval/index.ts";
-import { generatedNote, generatedSamples, QuantError, samplesFromBatch, type Sample } from "../../src/core/quant/index.ts";
+import { generatedNote, generatedSampleCount, generatedSamples, QuantError, samplesFromBatch, type Sample } from "../../src/core/quant/index.ts";
 
 export interface FileData {
   name: string;
@@ -11,7 +11,8 @@ export interface FileData {
 }
 
 export type DataSpec =
-  | { kind: "generated"; count: number; seed: number }
+  /** Generated inputs; without a count, as many as the model's size allows (generatedSampleCount). */
+  | { kind: "generated"; count?: number; seed: number }
   | { kind: "files"; calibration: FileData; evaluation?: FileData; labels?: FileData };
 
 export interface DataSet {
@@ -45,11 +46,12 @@ function labelsOf(f: FileData, rows: number): number[] {
 
 export function loadData(graph: Graph, spec: DataSpec): DataSet {
   if (spec.kind === "generated") {
+    const count = spec.count ?? generatedSampleCount(graph);
     return {
-      calibration: generatedSamples(graph, spec.count, spec.seed),
-      evaluation: generatedSamples(graph, 64, spec.seed + 1),
-      note: generatedNote(spec.count, spec.seed),
-      evalNote: `generated: 64 samples, seed ${spec.seed + 1} (no labels)`,
+      calibration: generatedSamples(graph, count, spec.seed),
+      evaluation: generatedSamples(graph, count, spec.seed + 1),
+      note: generatedNote(count, spec.seed),
+      evalNote: `generated: ${count} samples, seed ${spec.seed + 1} (no labels)`,
     };
   }
   const calibration = samplesFromBatch(graph, tensorFromBytes(spec.calibration), spec.calibration.name);

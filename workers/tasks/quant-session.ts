@@ -57,7 +57,7 @@ export class QuantSession {
   }
 
   useData(spec: DataSpec): DataSet {
-    const key = spec.kind === "generated" ? `gen:${spec.count}:${spec.seed}` : `files:${spec.calibration.name}:${spec.calibration.bytes.length}:${spec.evaluation?.name}:${spec.labels?.name}`;
+    const key = spec.kind === "generated" ? `gen:${spec.count ?? "auto"}:${spec.seed}` : `files:${spec.calibration.name}:${spec.calibration.bytes.length}:${spec.evaluation?.name}:${spec.labels?.name}`;
     if (!this.data || key !== this.dataKey) {
       this.data = loadData(this.graph, spec);
       this.dataKey = key;

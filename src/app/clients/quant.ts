@@ -54,7 +54,7 @@ export function dataSpec(c: CalibrationChoice): DataSpec {
   if (c.source === "files" && c.calibration) {
     return { kind: "files", calibration: c.calibration, ...(c.evaluation ? { evaluation: c.evaluation } : {}), ...(c.labels ? { labels: c.labels } : {}) };
   }
-  return { kind: "generated", count: 64, seed: 1 };
+  return { kind: "generated", seed: 1 };
 }
 
 function modelKey(): string | null {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { generatedSamples, seededRandom, splitBatch } from "./data.ts";
-import type { Graph } from "../graph/index.ts";
+import { generatedSampleCount, generatedSamples, macsPerSample, seededRandom, splitBatch } from "./data.ts";
+import { loadGraph, type Graph } from "../graph/index.ts";
+import { makeModel } from "../graph/test-models.ts";
 
 const info = { name: "x", dtype: "float32" as const, shape: [1, 2, 2] };
 
@@ -52,5 +53,21 @@ describe("calibration data", () => {
     };
     expect(seededRandom(0)()).toBe(ref(0));
     expect(seededRandom(12345)()).toBe(ref(12345));
+  });
+});
+
+describe("generated samples sized to the model", () => {
+  it("counts a conv's and a Gemm's multiply-adds, and gives heavy models fewer samples (16 to 64)", () => {
+    const conv = (c: number, hw: number) => loadGraph(makeModel({
+      inputs: [["x", "float32", [1, c, hw, hw]]], outputs: [["y"]],
+      initializers: [{ name: "w", dtype: "float32", dims: [c, c, 3, 3], data: new Float32Array(c * c * 9) }, { name: "g", dtype: "float32", dims: [c * hw * hw, 10], data: new Float32Array(c * hw * hw * 10) }],
+      nodes: [{ op: "Conv", in: ["x", "w"], out: ["h"], attrs: { pads: { kind: "ints", value: [1, 1, 1, 1] } } }, { op: "Flatten", in: ["h"], out: ["f"] }, { op: "Gemm", in: ["f", "g"], out: ["y"] }],
+    }));
+    const small = conv(4, 8);
+    // Conv: 4·8·8 outputs × 4·3·3; Gemm: 10 outputs × 256.
+    expect(macsPerSample(small)).toBe(4 * 8 * 8 * 4 * 9 + 10 * 256);
+    expect(generatedSampleCount(small)).toBe(64);
+    // 256 channels at 56×56: ~1.85 G multiply-adds a sample, ResNet-50's order.
+    expect(generatedSampleCount(conv(256, 56))).toBe(16);
   });
 });

@@ -124,3 +124,29 @@ export const MAX_CALIBRATION_THREADS = 4;
 export function calibrationThreads(modelBytes: number, cores: number): number {
   return modelBytes >= PARALLEL_MODEL_BYTES ? Math.max(1, Math.min(MAX_CALIBRATION_THREADS, cores)) : 1;
 }
+
+/** Multiply-adds of one sample through the model's linear ops (convolutions, Gemm, MatMul). */
+export function macsPerSample(graph: Graph): number {
+  let macs = 0;
+  for (const n of graph.nodes) {
+    const out = graph.tensors.get(n.outputs[0] ?? "")?.shape;
+    if (!out) continue;
+    const outElems = sizeOf(out);
+    if (n.opType === "Conv" || n.opType === "ConvTranspose") {
+      const w = graph.tensors.get(n.inputs[1] ?? "")?.shape;
+      // Per output element: the weight's elements over its output channels (C_in/g · k…).
+      if (w && w.length >= 2) macs += n.opType === "Conv" ? outElems * (sizeOf(w) / w[0]!) : sizeOf(graph.tensors.get(n.inputs[0]!)?.shape ?? []) * (sizeOf(w) / w[0]!);
+    } else if (n.opType === "Gemm" || n.opType === "MatMul") {
+      const a = graph.tensors.get(n.inputs[0] ?? "")?.shape;
+      const transA = n.opType === "Gemm" && n.attributes.transA?.kind === "int" && n.attributes.transA.value === 1;
+      if (a && a.length >= 1) macs += outElems * (transA ? a[a.length - 2] ?? 1 : a[a.length - 1]!);
+    }
+  }
+  return macs;
+}
+
+/** Generated samples sized to the model: 64, fewer for heavy models (ResNet-50: 16), never below 16. */
+export function generatedSampleCount(graph: Graph): number {
+  const BUDGET = 64 * 4e8; // vgg16_cifar10's ~0.3 GMAC a sample keeps all 64
+  return Math.max(16, Math.min(64, Math.floor(BUDGET / Math.max(1, macsPerSample(graph)))));
+}

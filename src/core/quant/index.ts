@@ -118,5 +118,5 @@ export type { ScaleSource, TypeRequest } from "./scale-source.ts";
 export { CALIBRATION_METHODS, RangeObserver, chooseExponent, exponentFor, type CalibrationMethod, type TensorReport } from "./stats.ts";
 export { calibrate, defaultActivationBits, observeChunks, observeSample, Observations, planFromObservations, type CalibrationOptions, type ObservationsData } from "./calibrate.ts";
 export { PLAN_VERSION, parsePlan, quantizeWithPlan, serializePlan, validatePlan, type ChosenType, type QuantPlan, type PlanTable, type PlanTensor, type PlanRequant } from "./plan.ts";
-export { CHUNK_SAMPLES, MAX_CALIBRATION_THREADS, calibrationThreads, generatedNote, generatedSamples, sampleChunks, samplesFromBatch, seededRandom, splitBatch, type Sample } from "./data.ts";
+export { CHUNK_SAMPLES, MAX_CALIBRATION_THREADS, calibrationThreads, generatedNote, generatedSampleCount, generatedSamples, macsPerSample, sampleChunks, samplesFromBatch, seededRandom, splitBatch, type Sample } from "./data.ts";
 export { accuracyParts, checkLabels, combineAccuracy, measureAccuracy, type AccuracyPart, type AccuracyReport, type NodeError } from "./accuracy.ts";

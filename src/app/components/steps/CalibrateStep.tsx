@@ -103,7 +103,7 @@ export function CalibrateStep() {
           {!c.calibration && <div className="warn-note small">Pick a calibration file, or use generated inputs.</div>}
         </>
       ) : (
-        <div className="small muted">64 generated samples (≈ N(0,1) floats or uniform ids, seeded): ranges will not match real data.</div>
+        <div className="small muted">Generated samples (64, fewer for heavy models: ResNet-50 16; ≈ N(0,1) floats or uniform ids, seeded): ranges will not match real data.</div>
       )}
       <div className="form-row">
         <label>method
