@@ -127,14 +127,14 @@ export function proofDone(startedAt: number, witnessElements: number, proveMs: n
   measureAfterProof(startedAt);
 }
 
+/** A wait for the prover worker longer than this gets a bar of its own. */
+const WAIT_BAR_MS = 100;
+
 /**
  * The prove job's timeline and live metrics from the worker's progress events (a proof of one
  * input or of a generated sequence): a bar per stage, per prover step, per layer and per pool
  * thread's jobs; remaining time, field operations per second, memory.
  */
-/** A wait for the prover worker longer than this gets a bar of its own. */
-const WAIT_BAR_MS = 100;
-
 export function proveTracker(asked: number, costs?: Record<string, { witness?: number }>): (p: ProveProgress) => void {
   let lastStage = "", lastStep = "", lastLayer = "";
   // The worker times its events from when it starts the run, which is later than the click when

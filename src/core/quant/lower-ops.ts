@@ -298,7 +298,7 @@ function lowerMaxPool(ctx: LowerCtx, node: GraphNode): void {
   }
   // A window of more candidates than one max proves (SPP's 5×5 to 13×13, a 3×3×3 volume) is
   // the max along each axis in turn: one pool per axis (padding left out of each, as of the one).
-  // An axis longer than a max proves is two pools along it (axisSplit).
+  // An axis longer than a max proves is a chain of pools along it (axisSplit).
   const stages = w.kernel.flatMap((k, d) => {
     const one = (kernel: number, stride: number, dilation: number, pad: boolean): Window => {
       const pick = (v: number[], mine: number, other: number) => v.map((a, i) => (i === d ? mine : other));
