@@ -193,7 +193,7 @@ describe("calibration worker tasks (digits_mlp)", () => {
     const parts = evalChunks.map((c) => byChunk.get(c)!);
     expect(a.metrics(one, settings.data, parts)).toEqual(whole);
     // A missing part is refused, not averaged away.
-    expect(() => a.metrics(one, settings.data, parts.slice(1))).toThrow(/parts for 64 evaluation samples/);
+    expect(() => a.metrics(one, settings.data, parts.slice(1))).toThrow(/parts for 23 evaluation samples/);
   });
 
   it("rejects an edit of a tensor the plan does not have, and widths out of range, naming the tensor", () => {
