@@ -19,6 +19,8 @@ describe("zkml command line", () => {
     expect(r.out).toMatch(/^\s+MaxPool\s+5$/m);
     expect(r.out).toContain("input      input  float32 [1,3,32,32]");
     expect(r.out).toContain("parameters 14,719,818");
+    // 13 convolutions and 3 linear layers of vgg16 at 32×32: ~313 M multiply-adds.
+    expect(r.out).toMatch(/^compute    31\d M multiply-adds per sample/m);
   });
 
   itShared("models/digits_cnn/model.onnx", "inspect --json is one JSON document with the summary", () => {
@@ -27,6 +29,7 @@ describe("zkml command line", () => {
     const s = JSON.parse(r.out);
     expect(s.opset).toBe(17);
     expect(s.opHistogram.Conv).toBe(2);
+    expect(s.macsPerSample).toBeGreaterThan(0);
     expect(s.inputs[0]).toMatchObject({ name: "input", dtype: "float32" });
     expect(s.inputs[0].shape).toEqual([1, 1, 8, 8]);
   });

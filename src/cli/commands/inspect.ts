@@ -1,10 +1,16 @@
 import { parseArgs } from "node:util";
 import { GraphError, loadGraph, opDef, type Graph, type TensorInfo } from "../../core/graph/index.ts";
 import { decodeModel, summarize, type Dim, type OnnxModel } from "../../core/onnx/index.ts";
-import { quantizableOps } from "../../core/quant/index.ts";
+import { macsPerSample, quantizableOps } from "../../core/quant/index.ts";
 import { CliError, readInput, type Output } from "../io.ts";
 import { parseDims } from "./run.ts";
 import { USAGE } from "../usage.ts";
+
+/** 4 089 200 000 → "4.09 G", 313 200 000 → "313 M", small counts as they are. */
+function formatCount(n: number): string {
+  for (const [v, u] of [[1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]] as const) if (n >= v) return `${(n / v).toPrecision(3)} ${u}`;
+  return `${n}`;
+}
 
 export const usage = USAGE.inspect;
 
@@ -63,7 +69,7 @@ export function run(argv: string[], io: Output): number {
   const nodes = graph ? nodeViews(graph) : [];
   const notLowered = graph ? unlowered(graph) : {};
   if (values.json) {
-    io.out(JSON.stringify({ ...s, unsupported, graphError, folded: graph ? s.nodeCount - graph.nodes.length : undefined, notLowered, nodes }));
+    io.out(JSON.stringify({ ...s, unsupported, graphError, folded: graph ? s.nodeCount - graph.nodes.length : undefined, notLowered, nodes, ...(graph ? { macsPerSample: macsPerSample(graph) } : {}) }));
     return 0;
   }
   const shape = (d: readonly Dim[] | undefined) => (d ? `[${d.join(",")}]` : "[?]");
@@ -72,6 +78,8 @@ export function run(argv: string[], io: Output): number {
   for (const v of s.outputs) io.out(`output     ${v.name}  ${v.dtype ?? "?"} ${shape(v.shape)}`);
   io.out(`parameters ${s.parameters.toLocaleString("en-US")}`);
   io.out(`nodes      ${s.nodeCount}`);
+  // The work of one inference: what calibration, accuracy and the prover scale with.
+  if (graph) io.out(`compute    ${formatCount(macsPerSample(graph))} multiply-adds per sample (convolutions and matmuls)`);
   io.out("ops");
   for (const [op, n] of Object.entries(s.opHistogram)) io.out(`  ${op.padEnd(24)} ${n}`);
   if (unsupported.length > 0) {
