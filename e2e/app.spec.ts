@@ -13,6 +13,8 @@ test("opens on the digits_cnn demo and draws its real graph", async ({ page }) =
   }
   await expect(page.locator(".op-name", { hasText: "/c1/Conv" })).toBeVisible();
   await expect(page.getByTestId("model-summary")).toContainText("input float32 [1, 1, 8, 8]");
+  // The work of one inference, from its convolutions and its Gemm.
+  await expect(page.getByTestId("model-compute")).toHaveText(/^[\d.]+ [kMG] MACs$/);
   // Shapes on edges come from the IR's shape inference (value_info has none for intermediates).
   await expect(page.locator(".react-flow__edge-text", { hasText: "[1,16,4,4]" })).toBeVisible();
   await page.locator(".react-flow__node", { hasText: "/c2/Conv" }).click();

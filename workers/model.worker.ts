@@ -4,13 +4,15 @@
 import * as Comlink from "comlink";
 import { decodeModel, summarize, type ModelSummary } from "../src/core/onnx/index.ts";
 import { GraphError, loadGraph, type Graph } from "../src/core/graph/index.ts";
-import { quantizableOps } from "../src/core/quant/index.ts";
+import { macsPerSample, quantizableOps } from "../src/core/quant/index.ts";
 import { valueStats, viewFromGraph, viewFromOnnx, type NodeIssue, type ValueStats, type ViewGraph } from "../src/core/view/index.ts";
 
 export interface OpenedModel {
   summary: ModelSummary;
   view: ViewGraph;
   loadError: string | null;
+  /** Multiply-adds of one inference (absent when the graph did not load). */
+  macsPerSample?: number;
 }
 
 export type OpenResult = { ok: true; model: OpenedModel } | { ok: false; error: string };
@@ -35,7 +37,7 @@ const api = {
       for (const n of graph.nodes) {
         if (!quantizable.has(n.opType)) issues.set(n.id, { level: "error", reason: `${n.opType} cannot be quantized yet: the model can be viewed and run in float, not proved` });
       }
-      return { ok: true, model: { summary, view: viewFromGraph(graph, model.graph.nodes.length, issues), loadError: null } };
+      return { ok: true, model: { summary, view: viewFromGraph(graph, model.graph.nodes.length, issues), loadError: null, macsPerSample: macsPerSample(graph) } };
     } catch (e) {
       current = null;
       const msg = (e as Error).message;

@@ -20,6 +20,8 @@ export interface LoadedModel {
   bytes: Uint8Array;
   /** Why the graph front end rejected it (the raw graph is still drawn), or null. */
   loadError: string | null;
+  /** Multiply-adds of one inference, when the graph loaded. */
+  macsPerSample?: number;
 }
 
 export interface CalibrationChoice {

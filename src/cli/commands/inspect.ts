@@ -5,12 +5,7 @@ import { macsPerSample, quantizableOps } from "../../core/quant/index.ts";
 import { CliError, readInput, type Output } from "../io.ts";
 import { parseDims } from "./run.ts";
 import { USAGE } from "../usage.ts";
-
-/** 4 089 200 000 → "4.09 G", 313 200 000 → "313 M", small counts as they are. */
-function formatCount(n: number): string {
-  for (const [v, u] of [[1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]] as const) if (n >= v) return `${(n / v).toPrecision(3)} ${u}`;
-  return `${n}`;
-}
+import { formatCount } from "../../core/view/index.ts";
 
 export const usage = USAGE.inspect;
 

@@ -15,6 +15,6 @@ export { viewFromGraph, viewFromOnnx, attrText, type ViewGraph, type ViewNode, t
 export { scopeOf, groupTree, ancestorsOf, visibleOf, defaultExpanded, MAX_CHILDREN, type GroupInfo, type GroupTree } from "./scopes.ts";
 export { layoutView, NODE_W, NODE_H, GROUP_W, GROUP_H, GROUP_PAD, GROUP_HEAD, type Layout, type LaidItem, type LaidEdge } from "./layout.ts";
 export { searchNodes } from "./search.ts";
-export { valueStats, argmaxRows, type ValueStats } from "./stats.ts";
+export { valueStats, argmaxRows, formatCount, type ValueStats } from "./stats.ts";
 export { scaleFor, scalePosition, rampColour, textOn, RAMP, type OverlayKind, type OverlayScale } from "./overlay.ts";
 export { nodeCosts, edgeLabel, type NodeCost } from "./cost.ts";

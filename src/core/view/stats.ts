@@ -43,3 +43,9 @@ export function argmaxRows(v: ArrayLike<number>, width: number): number[] {
   }
   return out;
 }
+
+/** A count with an SI prefix, three figures: 4 089 200 000 → "4.09 G", 313 200 000 → "313 M"; under 1000 as is. */
+export function formatCount(n: number): string {
+  for (const [v, u] of [[1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]] as const) if (n >= v) return `${(n / v).toPrecision(3)} ${u}`;
+  return `${n}`;
+}

@@ -1,5 +1,6 @@
 import { useProject } from "../../store.ts";
 import { revealNode } from "../../actions.ts";
+import { formatCount } from "../../../core/view/index.ts";
 
 const shape = (d: (number | string)[] | undefined) => (d ? `[${d.join(", ")}]` : "[?]");
 
@@ -13,6 +14,7 @@ export function ModelStep() {
       {s.inputs.map((v) => <div key={v.name} className="kv"><span>input</span><code>{v.name} {v.dtype} {shape(v.shape)}</code></div>)}
       {s.outputs.map((v) => <div key={v.name} className="kv"><span>output</span><code>{v.name} {v.dtype} {shape(v.shape)}</code></div>)}
       <div className="kv"><span>parameters</span><code>{s.parameters.toLocaleString("en-US")}</code></div>
+      {model.macsPerSample !== undefined && <div className="kv" title="Multiply-adds of one inference (convolutions and matmuls): calibration, accuracy and proving time grow with it"><span>compute</span><code data-testid="model-compute">{formatCount(model.macsPerSample)} MACs</code></div>}
       <div className="kv"><span>nodes</span><code>{s.nodeCount}{model.view.folded ? ` (${model.view.folded} folded into constants)` : ""}</code></div>
       <div className="op-hist">
         {Object.entries(s.opHistogram).map(([op, count]) => <span key={op} className="op-hist-item">{op} <b>{count}</b></span>)}
