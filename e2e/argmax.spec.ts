@@ -1,15 +1,12 @@
 // A classifier exported with its argmax (an int64 class index as its output): the IDE reads the
 // output as the class itself (not as the scores of one class), and proves and verifies it.
 import { expect, test } from "@playwright/test";
-import { dropFile, shot } from "./helpers.ts";
+import { dropAndCalibrate, shot } from "./helpers.ts";
 import { argmaxClassifier } from "./gen-model.ts";
 
 test("an ArgMax classifier: calibrated, its class compared float vs quantized, proved and verified", async ({ page }) => {
   test.setTimeout(120_000);
-  await page.goto("/?demo=none");
-  await dropFile(page, "argmax_classifier.onnx", argmaxClassifier());
-  await expect(page.locator(".model-name")).toHaveText("argmax_classifier.onnx");
-  await page.getByTestId("calibrate-button").click();
+  await dropAndCalibrate(page, "argmax_classifier.onnx", argmaxClassifier());
   await expect(page.getByTestId("fig-top1_agreement")).toHaveText(/\d/, { timeout: 60_000 });
   const floatClass = page.getByTestId("pred-float-class");
   await expect(floatClass).toHaveText(/^[0-4]$/, { timeout: 30_000 });

@@ -31,6 +31,15 @@ export async function openCalibrated(page: Page, demo: string): Promise<void> {
   await expect(page.getByTestId("fig-top1_agreement")).toHaveText(/\d+\.\d %/, { timeout: 60_000 });
 }
 
+/** Drops a model file on an empty IDE, waits until it is open, and starts calibrating plan A. */
+export async function dropAndCalibrate(page: Page, name: string, bytes: Uint8Array, openTimeout?: number): Promise<void> {
+  const { expect } = await import("@playwright/test");
+  await page.goto("/?demo=none");
+  await dropFile(page, name, bytes);
+  await expect(page.locator(".model-name")).toHaveText(name, { timeout: openTimeout });
+  await page.getByTestId("calibrate-button").click();
+}
+
 /**
  * Sets a tensor's k or bits in the Quant tab of `node` (as a user types it) and waits for the
  * accuracy card of `plan` to show the figures from before the edit beside the new ones.

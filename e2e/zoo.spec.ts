@@ -3,7 +3,7 @@
 // 4 GiB (ResNet-50: a 2^27-entry witness committed streamed; AlexNet: 2^27 weights).
 import { expect, test } from "@playwright/test";
 import { existsSync, readFileSync } from "node:fs";
-import { dropFile, shot } from "./helpers.ts";
+import { dropAndCalibrate, shot } from "./helpers.ts";
 
 const LIGHT = "../shared/onnx-backend-tests/light";
 
@@ -16,10 +16,7 @@ for (const name of ["light_bvlc_alexnet", "light_resnet50"]) {
       test.skip(true, "the shared data is not here");
     }
     test.setTimeout(900_000);
-    await page.goto("/?demo=none");
-    await dropFile(page, `${name}.onnx`, new Uint8Array(readFileSync(path)));
-    await expect(page.locator(".model-name")).toHaveText(`${name}.onnx`, { timeout: 120_000 });
-    await page.getByTestId("calibrate-button").click();
+    await dropAndCalibrate(page, `${name}.onnx`, new Uint8Array(readFileSync(path)), 120_000);
     await expect(page.getByTestId("fig-cosine_similarity")).toHaveText(/\d\.\d{4}/, { timeout: 400_000 });
     await page.getByTestId("prove-button").click();
     await expect(page.getByTestId("verdict")).toHaveText(/verified/, { timeout: 400_000 });

@@ -37,17 +37,20 @@ function check(g: Graph) {
 
 const proved = { ok: true, tamperedOk: false, sameAsEvaluator: true };
 
+/** The quantized model within `tolerance` of the float one, and its proof verified (check). */
+function expectFaithful(g: Graph, tolerance: number, label?: string): void {
+  const r = check(g);
+  expect(r.worst, label).toBeLessThan(tolerance);
+  expect(r.proof, label).toEqual(proved);
+}
+
 describe("classic CNN ops", () => {
   it("Softmax over the channels of an NCHW tensor (opset 13: that axis alone)", () => {
-    const r = check(model([1, 4, 3, 3], [{ op: "Softmax", in: ["x"], out: ["y"], attrs: { axis: int(1) } }]));
-    expect(r.worst).toBeLessThan(0.01);
-    expect(r.proof).toEqual(proved);
+    expectFaithful(model([1, 4, 3, 3], [{ op: "Softmax", in: ["x"], out: ["y"], attrs: { axis: int(1) } }]), 0.01);
   });
 
   it("opset-11 Softmax from axis 1 of [1, 10, 1, 1] (SqueezeNet's head): the one wide dimension", () => {
-    const r = check(model([1, 10, 1, 1], [{ op: "Softmax", in: ["x"], out: ["y"], attrs: { axis: int(1) } }], 11));
-    expect(r.worst).toBeLessThan(0.01);
-    expect(r.proof).toEqual(proved);
+    expectFaithful(model([1, 10, 1, 1], [{ op: "Softmax", in: ["x"], out: ["y"], attrs: { axis: int(1) } }], 11), 0.01);
   });
 
   it("opset-11 Softmax over several flattened dimensions is refused with what to do", () => {
@@ -58,9 +61,7 @@ describe("classic CNN ops", () => {
 
   it("LogSoftmax (PyTorch classifiers' log_softmax) over the last axis and over channels", () => {
     for (const [shape, axis] of [[[2, 10], -1], [[1, 4, 3, 3], 1]] as const) {
-      const r = check(model([...shape], [{ op: "LogSoftmax", in: ["x"], out: ["y"], attrs: { axis: int(axis) } }]));
-      expect(r.worst).toBeLessThan(0.05);
-      expect(r.proof).toEqual(proved);
+      expectFaithful(model([...shape], [{ op: "LogSoftmax", in: ["x"], out: ["y"], attrs: { axis: int(axis) } }]), 0.05);
     }
   });
 
@@ -71,9 +72,7 @@ describe("classic CNN ops", () => {
         initializers: [{ name: "pads", dtype: "int64", dims: [8], data: [0, 0, 2, 1, 0, 0, 1, 3] }],
         nodes: [{ op: "Pad", in: ["x", "pads"], out: ["y"], attrs: { mode: { kind: "string", value: mode } } }],
       }));
-      const r = check(g);
-      expect(r.worst).toBeLessThan(0.05);
-      expect(r.proof).toEqual(proved);
+      expectFaithful(g, 0.05);
     });
   }
 
@@ -101,9 +100,7 @@ describe("classic CNN ops", () => {
       nodes: [{ op: "Resize", in: ["x", "roi", "", "sizes"], out: ["y"], attrs: { mode: str("linear"), coordinate_transformation_mode: str("align_corners") } }],
     }));
     for (const g of [up, sized, bilinear, oneAxis]) {
-      const r = check(g);
-      expect(r.worst).toBeLessThan(0.05);
-      expect(r.proof).toEqual(proved);
+      expectFaithful(g, 0.05);
     }
   });
 
@@ -111,17 +108,13 @@ describe("classic CNN ops", () => {
     for (const [op, axes, keepdims] of [["ReduceMean", [2, 3], 0], ["ReduceMean", [-2, -1], 1], ["ReduceMax", [2, 3], 1], ["ReduceSum", undefined, 0]] as const) {
       const attrs: NodeSpec["attrs"] = { keepdims: int(keepdims), ...(axes ? { axes: ints([...axes]) } : {}) };
       const g = model([1, 3, 4, 5], [{ op, in: ["x"], out: ["y"], attrs }], 17);
-      const r = check(g);
-      expect(r.worst, `${op} ${axes}`).toBeLessThan(op === "ReduceSum" ? 0.3 : 0.05);
-      expect(r.proof).toEqual(proved);
+      expectFaithful(g, op === "ReduceSum" ? 0.3 : 0.05, `${op} ${axes}`);
     }
     // ReduceMin as −max(−x); ReduceL1, ReduceSumSquare and ReduceL2 (F.normalize's norm) sum |x| or x².
     for (const [op, tol] of [["ReduceMin", 0.05], ["ReduceL1", 0.3], ["ReduceSumSquare", 0.5], ["ReduceL2", 0.1]] as const) {
       for (const keepdims of [0, 1]) {
         const g = model([1, 3, 4, 5], [{ op, in: ["x"], out: ["y"], attrs: { keepdims: int(keepdims), axes: ints([keepdims ? 3 : 2, 3].slice(keepdims)) } }], 17);
-        const r = check(g);
-        expect(r.worst, `${op} keepdims=${keepdims}`).toBeLessThan(tol);
-        expect(r.proof).toEqual(proved);
+        expectFaithful(g, tol, `${op} keepdims=${keepdims}`);
       }
     }
     const gap = model([1, 3, 4, 5], [{ op: "ReduceMean", in: ["x"], out: ["y"], attrs: { axes: ints([1, 3]) } }], 17);
@@ -143,9 +136,7 @@ describe("classic CNN ops", () => {
         initializers: [{ name: "pads", dtype: "int64", dims: [8], data: [...pads] }, { name: "v", dtype: "float32", dims: [], data: Float32Array.of(value) }],
         nodes: [{ op: "Pad", in: ["x", "pads", "v"], out: ["y"] }],
       }));
-      const r = check(g);
-      expect(r.worst, `${pads} ${value}`).toBeLessThan(0.05);
-      expect(r.proof).toEqual(proved);
+      expectFaithful(g, 0.05, `${pads} ${value}`);
     }
   });
 
@@ -155,9 +146,7 @@ describe("classic CNN ops", () => {
       initializers: [{ name: "reps", dtype: "int64", dims: [3], data: [1, 3, 2] }],
       nodes: [{ op: "Tile", in: ["x", "reps"], out: ["y"] }],
     }));
-    const r = check(g);
-    expect(r.worst).toBeLessThan(0.05);
-    expect(r.proof).toEqual(proved);
+    expectFaithful(g, 0.05);
   });
 
   // Decoders of UNets and GAN generators: stride 2 with pads and output_padding, groups, dilation, 1-D.
@@ -180,9 +169,7 @@ describe("classic CNN ops", () => {
         ],
         nodes: [{ op: "ConvTranspose", in: c.bias ? ["x", "w", "b"] : ["x", "w"], out: ["y"], attrs: c.attrs }],
       }));
-      const r = check(g);
-      expect(r.worst).toBeLessThan(0.05);
-      expect(r.proof).toEqual(proved);
+      expectFaithful(g, 0.05);
     });
   }
 
@@ -192,9 +179,7 @@ describe("classic CNN ops", () => {
       initializers: [{ name: "s", dtype: "float32", dims: [3], data: Float32Array.of(1.5, -0.5, 1) }, { name: "b", dtype: "float32", dims: [3], data: Float32Array.of(0.25, 0, -1) }],
       nodes: [{ op: "InstanceNormalization", in: ["x", "s", "b"], out: ["y"], attrs: { epsilon: float(1e-5) } }],
     }));
-    const r = check(g);
-    expect(r.worst).toBeLessThan(0.1);
-    expect(r.proof).toEqual(proved);
+    expectFaithful(g, 0.1);
   });
 
   // More candidates than one max proves: a pool per axis.
@@ -206,9 +191,7 @@ describe("classic CNN ops", () => {
       const g = model([...shape], [{ op, in: ["x"], out: ["y"], attrs: { ...attrs } }]);
       const { qgraph } = calibrate(g, generatedSamples(g, 2, 1));
       expect(qgraph.ops.filter((o) => o.kind === "maxpool")).toHaveLength(2);
-      const r = check(g);
-      expect(r.worst).toBeLessThan(0.05);
-      expect(r.proof).toEqual(proved);
+      expectFaithful(g, 0.05);
     });
   }
 
@@ -223,9 +206,7 @@ describe("classic CNN ops", () => {
       const g = model([...shape], [{ op: "MaxPool", in: ["x"], out: ["y"], attrs: { ...attrs } }]);
       const { qgraph } = calibrate(g, generatedSamples(g, 2, 1));
       expect(qgraph.ops.filter((o) => o.kind === "maxpool")).toHaveLength(pools);
-      const r = check(g);
-      expect(r.worst).toBeLessThan(0.05);
-      expect(r.proof).toEqual(proved);
+      expectFaithful(g, 0.05);
     });
   }
 
@@ -285,9 +266,7 @@ describe("classic CNN ops", () => {
   it("GlobalMaxPool over any number of positions (7x7, 40x40, 1-D 100): a reducemax of the merged axes", () => {
     for (const shape of [[1, 3, 7, 7], [1, 2, 40, 40], [2, 3, 100]]) {
       const g = model(shape, [{ op: "GlobalMaxPool", in: ["x"], out: ["y"] }]);
-      const r = check(g);
-      expect(r.worst, `${shape}`).toBeLessThan(0.05);
-      expect(r.proof).toEqual(proved);
+      expectFaithful(g, 0.05, `${shape}`);
     }
   });
 
@@ -298,27 +277,19 @@ describe("classic CNN ops", () => {
       initializers: [{ name: "s", dtype: "float32", dims: [3, 4], data: Float32Array.from({ length: 12 }, () => 0.5 + rng()) }, { name: "b", dtype: "float32", dims: [3, 4], data: Float32Array.from({ length: 12 }, () => rng() - 0.5) }],
       nodes: [{ op: "LayerNormalization", in: ["x", "s", "b"], out: ["y"], attrs: { axis: int(1) } }],
     }));
-    const r = check(g);
-    expect(r.worst).toBeLessThan(0.1);
-    expect(r.proof).toEqual(proved);
+    expectFaithful(g, 0.1);
   });
 
   it("AveragePool excluding padding (count_include_pad = 0): each border window divides by its own count", () => {
-    const r = check(model([1, 2, 5, 5], [{ op: "AveragePool", in: ["x"], out: ["y"], attrs: { kernel_shape: ints([3, 3]), pads: ints([1, 1, 1, 1]), strides: ints([2, 2]) } }]));
-    expect(r.worst).toBeLessThan(0.05);
-    expect(r.proof).toEqual(proved);
+    expectFaithful(model([1, 2, 5, 5], [{ op: "AveragePool", in: ["x"], out: ["y"], attrs: { kernel_shape: ints([3, 3]), pads: ints([1, 1, 1, 1]), strides: ints([2, 2]) } }]), 0.05);
   });
 
   it("LRN across the channels (size 5 over 6 channels: clipped windows at both ends), with a strong alpha", () => {
-    const r = check(model([1, 6, 4, 4], [{ op: "LRN", in: ["x"], out: ["y"], attrs: { size: int(5), alpha: float(0.5), beta: float(0.75), bias: float(1) } }]));
-    expect(r.worst).toBeLessThan(0.05);
-    expect(r.proof).toEqual(proved);
+    expectFaithful(model([1, 6, 4, 4], [{ op: "LRN", in: ["x"], out: ["y"], attrs: { size: int(5), alpha: float(0.5), beta: float(0.75), bias: float(1) } }]), 0.05);
   });
 
   it("LRN on [N, C] (a dense band) and with AlexNet's constants", () => {
-    const r = check(model([2, 8], [{ op: "LRN", in: ["x"], out: ["y"], attrs: { size: int(3), alpha: float(0.3), beta: float(0.5), bias: float(2) } }]));
-    expect(r.worst).toBeLessThan(0.05);
-    expect(r.proof).toEqual(proved);
+    expectFaithful(model([2, 8], [{ op: "LRN", in: ["x"], out: ["y"], attrs: { size: int(3), alpha: float(0.3), beta: float(0.5), bias: float(2) } }]), 0.05);
     const alex = check(model([1, 4, 3, 3], [{ op: "LRN", in: ["x"], out: ["y"], attrs: { size: int(5), alpha: float(1e-4), beta: float(0.75), bias: float(1) } }]));
     expect(alex.worst).toBeLessThan(0.05);
     expect(alex.proof).toEqual(proved);
@@ -381,18 +352,14 @@ describe("activations of mobile and other exported models", () => {
   for (const c of CASES) {
     it(`${c.name}: close to the float model, and proved`, () => {
       const g = loadGraph(makeModel({ inputs: [["x", "float32", c.shape ?? [1, 12]]], outputs: [["y"]], nodes: c.nodes, initializers: c.init }));
-      const r = check(g);
-      expect(r.worst).toBeLessThan(c.tol ?? 0.05);
-      expect(r.proof).toEqual(proved);
+      expectFaithful(g, c.tol ?? 0.05);
     });
   }
 
   for (const op of ["Max", "Min"] as const) {
     it(`${op} of two activations: b + relu(a − b) (a − relu(a − b)), the relu a requant's clamp`, () => {
       const g = loadGraph(makeModel({ inputs: [["x", "float32", [1, 12]], ["z", "float32", [1, 12]]], outputs: [["y"]], nodes: [{ op: "Mul", in: ["z", "c"], out: ["z2"] }, { op, in: ["x", "z2"], out: ["y"] }], initializers: [f32([], [0.5])] }));
-      const r = check(g);
-      expect(r.worst).toBeLessThan(0.05);
-      expect(r.proof).toEqual(proved);
+      expectFaithful(g, 0.05);
     });
   }
 
@@ -442,9 +409,7 @@ describe("activations of mobile and other exported models", () => {
         initializers: [f32([6], [0.5, -1, 0.25, 2, -0.3, 0.1]), { ...f32([], [3]), name: "k" }],
         nodes: [{ op: "Mul", in: ["z", "k"], out: ["z3"] }, { op, in: ["x", "z3", "c"], out: ["y"] }],
       }));
-      const r = check(three);
-      expect(r.worst).toBeLessThan(0.1);
-      expect(r.proof).toEqual(proved);
+      expectFaithful(three, 0.1);
       const one = loadGraph(makeModel({ inputs: [["x", "float32", [1, 6]]], outputs: [["y"]], nodes: [{ op: "Abs", in: ["x"], out: ["a"] }, { op, in: ["a"], out: ["y"] }] }));
       expect(check(one).proof).toEqual(proved);
     });
@@ -471,9 +436,7 @@ describe("3-D convolutions and pools (volumes, video)", () => {
     }));
     const { qgraph } = calibrate(g, generatedSamples(g, 2, 1));
     expect(qgraph.ops.filter((o) => o.kind === "maxpool")).toHaveLength(3);
-    const r = check(g);
-    expect(r.worst).toBeLessThan(0.05);
-    expect(r.proof).toEqual(proved);
+    expectFaithful(g, 0.05);
   });
 });
 
@@ -498,9 +461,7 @@ describe("whole small networks of these ops", () => {
         { op: "Conv", in: ["cat", "w3"], out: ["y"] },
       ],
     }));
-    const r = check(g);
-    expect(r.worst).toBeLessThan(0.15);
-    expect(r.proof).toEqual(proved);
+    expectFaithful(g, 0.15);
   });
 
   it("a tiny GAN generator: ConvTranspose ×2, InstanceNorm, ReLU, ConvTranspose, Tanh", () => {
@@ -515,9 +476,7 @@ describe("whole small networks of these ops", () => {
         { op: "Tanh", in: ["d2"], out: ["y"] },
       ],
     }));
-    const r = check(g);
-    expect(r.worst).toBeLessThan(0.15);
-    expect(r.proof).toEqual(proved);
+    expectFaithful(g, 0.15);
   });
 });
 
