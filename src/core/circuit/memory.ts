@@ -21,7 +21,7 @@ const KEEP_CODE_BYTES = 2 ** 31;
  * held; openings encode the rows again): unless the code, beside `besides` bytes, would crowd
  * the 4 GiB.
  */
-export function keepsCode(params: PcsParams, besides = 0): boolean {
+function keepsCode(params: PcsParams, besides = 0): boolean {
   return !canStream(params) || encoding(params.logN, params.logBlowup) + besides <= KEEP_CODE_BYTES;
 }
 
@@ -36,6 +36,14 @@ export function streamsWitness(plan: ProofPlan): boolean {
 /** Whether setup commits the model streamed (beside the model vector); pk.bin then holds no code. */
 export function streamsModel(plan: ProofPlan): boolean {
   return !keepsCode(modelParams(plan), modelBytes(plan));
+}
+
+/**
+ * Whether the setup proof's auxiliary commitment keeps its code, beside the model vector and,
+ * when the model's code is kept, that code.
+ */
+export function auxKeepsCode(aux: PcsParams, model: PcsParams, modelKept: boolean): boolean {
+  return keepsCode(aux, 4 * 2 ** model.logN + (modelKept ? 4 * 2 ** (model.logN + model.logBlowup) : 0));
 }
 
 /**
@@ -57,7 +65,7 @@ export function setupMemoryFloor(plan: ProofPlan): number {
   const aux = auxParams(setupLayout(plan), model);
   const vector = modelBytes(plan), code = 4 * 2 ** (model.logN + model.logBlowup);
   const kept = !streamsModel(plan);
-  const auxCode = keepsCode(aux, vector + (kept ? code : 0)) ? encoding(aux.logN, aux.logBlowup) : 0;
+  const auxCode = auxKeepsCode(aux, model, kept) ? encoding(aux.logN, aux.logBlowup) : 0;
   return vector + (kept ? Math.max(encoding(model.logN, model.logBlowup), code + auxCode) : auxCode);
 }
 

@@ -2,7 +2,7 @@
 // enough to pay for a batch is split into calls on disjoint ranges that the pool's threads run.
 // Field arithmetic is exact, so partial sums added in any grouping give the same canonical value:
 // results are bit for bit those of one thread, for any number of threads.
-import { extAdd, EXT_ONE, type Ext } from "../field/index.ts";
+import { EXT_ONE, vecAdd, type Ext } from "../field/index.ts";
 import { checkDenominators, createWasmBackend, GKR_LIST_WORDS, MAX_PRODUCT, writeGkrList, type Buf, type FieldBackend, type GkrLayerArgs, type GkrTables, type Table, type WasmFieldBackend } from "../kernels/index.ts";
 import { countFieldOps } from "../kernels/field-ops.ts";
 import { weighted } from "../kernels/batched.ts";
@@ -67,11 +67,10 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
     fn(partAt);
     return sum(L.view(scratch).subarray(CONST_WORDS, CONST_WORDS + jobs * words));
   };
+  // Extension addition is coordinate-wise: the jobs' partial sums add as base-field words.
   const sumExts = (parts: Uint32Array, width: number): Uint32Array => {
-    const out = parts.slice(0, width);
-    for (let at = width; at < parts.length; at += width) {
-      for (let i = 0; i < width; i += 4) out.set(extAdd(out.subarray(i, i + 4), parts.subarray(at + i, at + i + 4)), i);
-    }
+    let out: Uint32Array = parts.slice(0, width);
+    for (let at = width; at < parts.length; at += width) out = vecAdd(out, parts.subarray(at, at + width));
     return out;
   };
   const overlaps = (a: Buf, aWords: number, b: Buf, bWords: number) => p(a) < p(b) + 4 * bWords && p(b) < p(a) + 4 * aWords;

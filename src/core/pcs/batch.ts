@@ -2,7 +2,7 @@
 // For claims z_l = (row part, column part): g_l = eq(z_l^row)ᵀM, a logCols-variable sumcheck on
 // Σ_l ρ^l ⟨eq(z_l^col), g_l⟩ = Σ_l ρ^l v_l reduces every column part to one point y*; the prover
 // sends g_l(y*), and one opening checks the row Σ_l ρ'^l eq(z_l^row) at y*.
-import { extAdd, extMul, extEquals, EXT_ZERO } from "../field/index.ts";
+import { extAdd, extMul, extEquals, EXT_ZERO, vecAdd } from "../field/index.ts";
 import { fieldBackend, type Buf } from "../kernels/index.ts";
 import { eqEval } from "../poly/index.ts";
 import { CHALLENGE_LABEL, ROUND_LABEL, verifySumcheck } from "../sumcheck/index.ts";
@@ -157,17 +157,23 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
         }
       }
     };
-    let first: Uint32Array = new Uint32Array(0);
-    blocks((e, g, _, count) => { first = addWords(first, K.roundProduct([{ buf: e, ext: true }, { buf: g, ext: true }], count * cols / 2)); });
-    rounds.set(first, 0);
+    // Blocks' round sums add up (extension addition is coordinate-wise: vecAdd on the words).
+    let first: Uint32Array | undefined;
+    blocks((e, g, _, count) => {
+      const part = K.roundProduct([{ buf: e, ext: true }, { buf: g, ext: true }], count * cols / 2);
+      first = first ? vecAdd(first, part) : part;
+    });
+    rounds.set(first!, 0);
     t.absorbFields(ROUND_LABEL, rounds.subarray(0, 8));
     const r = t.squeezeExt(CHALLENGE_LABEL), half = cols / 2;
     E = K.allocFor(4 * n * half);
     G = K.allocFor(4 * n * half);
-    sums = new Uint32Array(0) as Uint32Array;
+    let next: Uint32Array | undefined;
     blocks((e, g, from, count) => {
-      sums = addWords(sums, K.foldRoundProduct([{ buf: e, ext: true }, { buf: g, ext: true }], count * half, r, [K.slice(E, 4 * from * half, 4 * count * half), K.slice(G, 4 * from * half, 4 * count * half)]));
+      const part = K.foldRoundProduct([{ buf: e, ext: true }, { buf: g, ext: true }], count * half, r, [K.slice(E, 4 * from * half, 4 * count * half), K.slice(G, 4 * from * half, 4 * count * half)]);
+      next = next ? vecAdd(next, part) : part;
     });
+    sums = next!;
     round = 1;
   }
   try {
@@ -208,14 +214,6 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
     if (G !== gs) K.free(G);
     if (gs) K.free(gs);
   }
-}
-
-/** Extension words added element by element (an empty `a` is zero). */
-function addWords(a: Uint32Array, b: Uint32Array): Uint32Array {
-  if (a.length === 0) return b.slice();
-  const out = new Uint32Array(a.length);
-  for (let i = 0; i < a.length; i += 4) out.set(extAdd(a.subarray(i, i + 4), b.subarray(i, i + 4)), i);
-  return out;
 }
 
 export interface BatchVerifierResult {

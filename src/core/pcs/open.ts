@@ -48,8 +48,7 @@ export function open(t: Transcript, data: PcsProverData, claims: readonly PcsCla
   t.absorbFields(LABEL.evalRow, evalRow);
 
   const indices = distinctSorted(squeezeQueries(t, params));
-  const columns = data.columns ? new Uint32Array(indices.length * rows) : reencodedColumns(params, data.matrix, indices);
-  if (data.columns) indices.forEach((j, k) => columns.set(data.columns!.subarray(j * rows, (j + 1) * rows), k * rows));
+  const columns = data.columns ? keptColumns(data.columns, rows, indices) : reencodedColumns(params, data.matrix, indices);
   // Nothing is squeezed after this inside the opening, but the caller's protocol may go on: the
   // opened leaves are absorbed too, so every prover message is in the transcript.
   const leaves = data.tree.levels[0]!;
@@ -62,4 +61,11 @@ export function open(t: Transcript, data: PcsProverData, claims: readonly PcsCla
   if (bad >= 0) throw new PcsError(`open: column ${indices[bad]} of the committed matrix does not match its Merkle leaf; the data is damaged (a proving key: re-run zkml setup)`);
   t.absorb(LABEL.opened, opened);
   return { ...(proximityRow ? { proximityRow } : {}), ...(batch ? { batch } : {}), evalRow, columns, siblings: openMulti(data.tree, indices) };
+}
+
+/** Columns `indices` of a kept column-major code, one after another. */
+function keptColumns(code: Uint32Array, rows: number, indices: readonly number[]): Uint32Array {
+  const out = new Uint32Array(indices.length * rows);
+  indices.forEach((j, k) => out.set(code.subarray(j * rows, (j + 1) * rows), k * rows));
+  return out;
 }

@@ -9,7 +9,7 @@ import { extsToPoint, tableToField } from "../circuit/protocol.ts";
 import { toSigned, P } from "../field/index.ts";
 import { logupProve, type LookupUse } from "../lookup/index.ts";
 import { commit, commitStreamed, open, packSegments, writeOpeningProof } from "../pcs/index.ts";
-import { keepsCode } from "../circuit/memory.ts";
+import { auxKeepsCode } from "../circuit/memory.ts";
 import { evaluateMle } from "../poly/index.ts";
 import { Transcript } from "../transcript/index.ts";
 import { ByteWriter } from "../bytes/index.ts";
@@ -116,7 +116,7 @@ export function proveSetup(plan: ProofPlan, model: ModelCommitment, statement: U
   });
   const mOf = new Map(layout.instances.map((inst, i) => [inst.multiplicity, ms[i]!]));
   const auxP = auxParams(layout, model.data.params), auxVector = packSegments(layout.aux, layout.aux.segments.map((s) => mOf.get(s.name) ?? limbs.get(s.name)!));
-  const aux = keepsCode(auxP, 4 * model.data.matrix.length + (model.data.columns?.length ?? 0) * 4) ? commit(auxP, auxVector) : commitStreamed(auxP, auxVector);
+  const aux = auxKeepsCode(auxP, model.data.params, model.data.columns !== undefined) ? commit(auxP, auxVector) : commitStreamed(auxP, auxVector);
 
   const tr = new Transcript();
   tr.absorb(SETUP_LABELS.protocol, new TextEncoder().encode(SETUP_PROTOCOL_ID));
