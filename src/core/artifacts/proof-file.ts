@@ -2,7 +2,7 @@
 // (the prover's field messages), the witness root and both openings as length-prefixed
 // sections. Every length is bounded by what the VK's plan allows before anything is allocated.
 import type { ProofPlan } from "../circuit/index.ts";
-import { lookupBatches, witnessLayout } from "../circuit/protocol.ts";
+import { lookupBatches, useShapes, witnessLayout } from "../circuit/protocol.ts";
 import { gkrWords } from "../circuit/setup-layout.ts";
 import { layoutUses } from "../lookup/index.ts";
 import { maxOpeningBytes, type PcsParams } from "../pcs/index.ts";
@@ -41,7 +41,7 @@ export function proofBounds(plan: ProofPlan, model: PcsParams): ProofBounds {
     const trees: number[] = [];
     for (const l of batch.map((i) => plan.lookups[i]!)) {
       const table = plan.tables[l.table]!;
-      trees.push(layoutUses(l.uses.map((u) => ({ shape: plan.tensors[u.shapeOf]!.shape, logDims: plan.tensors[u.shapeOf]!.logDims }))).n, table.logRows);
+      trees.push(layoutUses(useShapes(plan, l)).n, table.logRows);
       words += 4 * table.columns.length * l.uses.length + 4;
       columnClaims += table.columns.length * l.uses.length + 1;
     }

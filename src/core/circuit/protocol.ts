@@ -2,14 +2,14 @@
 // the statement, the witness commitment's layout, tables as field columns, and the steps whose
 // algebra both sides compute (requant identity, claim merging).
 import { P, type Ext, EXT_ZERO, extAdd, extMul, extFromBase, extInv, extSub, extEquals } from "../field/index.ts";
-import { layoutUses, type Table } from "../lookup/index.ts";
+import { layoutUses, type Table, type UseShape } from "../lookup/index.ts";
 import { eqEval } from "../poly/index.ts";
 import { fieldBackend, type FieldBackend } from "../kernels/index.ts";
 import { chooseParams, layoutSegments, type PcsParams, type SegmentMap } from "../pcs/index.ts";
 import { proveProduct, verifySumcheck } from "../sumcheck/index.ts";
 import type { Transcript } from "../transcript/index.ts";
 import type { Claim } from "./claims.ts";
-import type { PlanTable, ProofPlan } from "./plan.ts";
+import type { PlanLookup, PlanTable, ProofPlan } from "./plan.ts";
 import { paddedSize, toField } from "./values.ts";
 import type { StreamReader, StreamWriter } from "./stream.ts";
 import { StreamRejection } from "./stream.ts";
@@ -90,6 +90,11 @@ export function tableToField(t: PlanTable): Table {
   return f;
 }
 
+/** The shapes of a lookup's uses: what its witness tree's layout (layoutUses) is made from. */
+export function useShapes(plan: ProofPlan, l: PlanLookup): UseShape[] {
+  return l.uses.map((u) => ({ shape: plan.tensors[u.shapeOf]!.shape, logDims: plan.tensors[u.shapeOf]!.logDims }));
+}
+
 /**
  * Leaves of one batched LogUp at most: its GKR trees sit in kernel memory at once (~64 bytes a
  * leaf with the columns), so a model with more lookups proves them in several batches. A protocol
@@ -106,8 +111,7 @@ export function lookupBatches(plan: ProofPlan): number[][] {
   const batches: number[][] = [];
   let leaves = 0;
   plan.lookups.forEach((l, i) => {
-    const uses = l.uses.map((u) => ({ shape: plan.tensors[u.shapeOf]!.shape, logDims: plan.tensors[u.shapeOf]!.logDims }));
-    const n = 2 ** layoutUses(uses).n + 2 ** plan.tables[l.table]!.logRows;
+    const n = 2 ** layoutUses(useShapes(plan, l)).n + 2 ** plan.tables[l.table]!.logRows;
     if (batches.length === 0 || leaves + n > LOOKUP_BATCH.leaves) {
       batches.push([]);
       leaves = 0;

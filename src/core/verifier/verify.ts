@@ -3,9 +3,9 @@
 // rejection with a reason, never an exception, and nothing is allocated from proof-given sizes.
 
 import { type ProofPlan, type Claim, StreamReader, readLogup, padInts, toField } from "../circuit/index.ts";
-import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, lookupBatches, mergeClaimsVerifier, unclaimedOutputs } from "../circuit/protocol.ts";
+import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, lookupBatches, useShapes, mergeClaimsVerifier, unclaimedOutputs } from "../circuit/protocol.ts";
 import { extEquals } from "../field/index.ts";
-import { logupVerify, layoutUses, type UseShape } from "../lookup/index.ts";
+import { logupVerify, layoutUses } from "../lookup/index.ts";
 import { evaluateMle } from "../poly/index.ts";
 import { verifyOpening, type PcsClaim, type PcsParams, type SegmentMap } from "../pcs/index.ts";
 import { Reject, VerifierCtx } from "./context.ts";
@@ -51,7 +51,7 @@ function run(input: VerifyInput): void {
   for (const batch of lookupBatches(plan)) {
     const instances = batch.map((i) => ({
       table: tableToField(plan.tables[plan.lookups[i]!.table]!),
-      uses: plan.lookups[i]!.uses.map((u): UseShape => ({ shape: plan.tensors[u.shapeOf]!.shape, logDims: plan.tensors[u.shapeOf]!.logDims })),
+      uses: useShapes(plan, plan.lookups[i]!),
     }));
     const shapes = instances.map(({ table, uses }) => ({ witnessVars: layoutUses(uses).n, tableVars: table.logRows, uses: uses.length, width: table.columns.length }));
     const claims = logupVerify(instances, readLogup(ctx.r, shapes, "lookups"), ctx.tr);
