@@ -20,7 +20,7 @@ export { depthSpacePlan } from "./ops/layout.ts";
 export { erf } from "./ops/erf.ts";
 export { opDef, supportedOps, type OpCtx, type OpDef, type OutMeta, type ValueMeta } from "./ops/index.ts";
 export {
-  allocValues, bytesPerElement, fromTensorData, isFloat, makeTensor, sizeOf, stridesOf,
+  allocValues, bytesPerElement, fromTensorData, isFloat, isInteger, makeTensor, sizeOf, stridesOf,
   type DType, type NumTensor, type Tensor, type TensorValues,
 } from "./tensor.ts";
 export type { Graph, GraphNode, TensorInfo } from "./types.ts";

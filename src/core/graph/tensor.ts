@@ -65,6 +65,11 @@ export function isFloat(dtype: DType): boolean {
   return dtype === "float32" || dtype === "float64" || dtype === "float16" || dtype === "bfloat16";
 }
 
+/** Signed or unsigned integer types of any width (an exported ArgMax's class indices, token ids). */
+export function isInteger(dtype: DType): boolean {
+  return /^u?int\d+$/.test(dtype);
+}
+
 /** Integer types stored in a Float64Array: arithmetic results must be truncated explicitly. */
 export function isWideInt(dtype: DType): boolean {
   return dtype === "int64" || dtype === "uint64";

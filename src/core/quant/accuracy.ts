@@ -1,7 +1,7 @@
 // Float vs quantized on a data set: top-1 agreement, accuracy against labels, cosine
 // similarity of outputs, and per-node error (SQNR, max abs error) for the IDE to colour by.
 import { evaluate } from "../eval/index.ts";
-import type { Graph, Tensor } from "../graph/index.ts";
+import { isInteger, type Graph, type Tensor } from "../graph/index.ts";
 import { sampleChunks, type Sample } from "./data.ts";
 import { QuantError } from "./errors.ts";
 import type { QGraph } from "./qgraph.ts";
@@ -45,7 +45,7 @@ function argmaxRows(d: ArrayLike<number>, width: number, inner: number): number[
 
 /** Whether the first output holds classes already (an exported ArgMax): an integer type, one class per element. */
 function indexOutput(graph: Graph): boolean {
-  return /^u?int/.test(graph.outputs[0]!.dtype);
+  return isInteger(graph.outputs[0]!.dtype);
 }
 
 /** One chunk's sums (sampleChunks): plain data a worker sends back; combined in chunk order. */

@@ -7,6 +7,7 @@ import { cancelProof, reverify, runProof, stopBackgroundKeys } from "../../clien
 import type { Prediction } from "../../../../workers/tasks/index.ts";
 import { MEANING } from "../../export.ts";
 import { argmaxRows } from "../../../core/view/index.ts";
+import { isInteger } from "../../../core/graph/index.ts";
 import { useTick } from "../../hooks/useTick.ts";
 import { Progress } from "../Progress.tsx";
 import { DigitCanvas } from "./DigitCanvas.tsx";
@@ -40,7 +41,7 @@ function provedAnswer(o: { shape: number[]; dequantized: number[] } | undefined,
 }
 
 /** Whether the first output is integer-typed: classes already (an exported ArgMax), not scores. */
-const useIndexOutput = () => useProject((s) => /^u?int/.test(s.model?.summary.outputs[0]?.dtype ?? ""));
+const useIndexOutput = () => useProject((s) => { const d = s.model?.summary.outputs[0]?.dtype; return d !== undefined && isInteger(d); });
 const useTextInput = () => useProject((s) => s.model?.summary.inputs[0]?.dtype === "int64" || s.model?.summary.inputs[0]?.dtype === "int32");
 const secs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const bytes = (b: number) => (b >= 1 << 20 ? `${(b / (1 << 20)).toFixed(1)} MiB` : `${(b / 1024).toFixed(1)} KiB`);
