@@ -122,10 +122,20 @@ export function lookupBatches(plan: ProofPlan): number[][] {
   return batches;
 }
 
-/** The witness commitment: every witness tensor as a segment; parameters from its size. */
+const witnessLayouts = new WeakMap<ProofPlan, { map: SegmentMap; params: PcsParams }>();
+
+/**
+ * The witness commitment: every witness tensor as a segment; parameters from its size. Made once
+ * per plan (a proof asks for it several times: the memory floors, the streaming choice, the
+ * commitment); shared, so read only.
+ */
 export function witnessLayout(plan: ProofPlan): { map: SegmentMap; params: PcsParams } {
-  const map = layoutSegments(plan.witness.map((n) => ({ name: n, length: paddedSize(plan.tensors[n]!.logDims) })), 1);
-  return { map, params: chooseParams(map.logN) };
+  let layout = witnessLayouts.get(plan);
+  if (!layout) {
+    const map = layoutSegments(plan.witness.map((n) => ({ name: n, length: paddedSize(plan.tensors[n]!.logDims) })), 1);
+    witnessLayouts.set(plan, (layout = { map, params: chooseParams(map.logN) }));
+  }
+  return layout;
 }
 
 export function extsToPoint(xs: readonly Ext[]): Uint32Array {

@@ -101,9 +101,14 @@ export const SETUP_MAX_LEAF_LOG = 20;
 
 const classKey = (signed: boolean, bits: number) => `${signed ? "i" : "u"}${bits}`;
 
+/** modelLayout's maps, one per plan (asked for by the memory floors, setup and every proof; read only). */
+const modelLayouts = new WeakMap<ProofPlan, SegmentMap>();
+
 /** The model commitment's layout: every model tensor (plan order) as a segment, padded per dimension. */
 export function modelLayout(plan: ProofPlan): SegmentMap {
-  return layoutSegments(plan.model.map((n) => ({ name: n, length: paddedSize(plan.tensors[n]!.logDims) })), 1);
+  let map = modelLayouts.get(plan);
+  if (!map) modelLayouts.set(plan, (map = layoutSegments(plan.model.map((n) => ({ name: n, length: paddedSize(plan.tensors[n]!.logDims) })), 1)));
+  return map;
 }
 
 /** Aligned power-of-two blocks covering [from, to) (to a power of two multiple). */
