@@ -8,7 +8,7 @@
 // 2^k entries, so one sumcheck per layer takes their random combination (gkrProve).
 
 import { type Ext, EXT_ONE, extAdd, extEquals, extFromBase, extInv, extIsZero, extMul, extSub } from "../field/index.ts";
-import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
+import { fieldBackend, type Buf, type FieldBackend, type GkrLayerArgs, type GkrTables } from "../kernels/index.ts";
 import type { Transcript } from "../transcript/index.ts";
 import { interpolateAt } from "../poly/index.ts";
 import { LookupRejection } from "./errors.ts";
@@ -89,133 +89,187 @@ function treeWeights(lambda: Ext, count: number): Ext[] {
  * A tree with n variables leaves the walk after layer n − 1 with its leaf claim.
  */
 export function gkrProve(trees: GkrLeaves[], tr: Transcript, K: FieldBackend = fieldBackend()): { proof: GkrProof; claims: GkrClaim[] } {
-  const live: Live = { K, bufs: new Set<Buf>(trees.flatMap((t) => [t.p, t.q])) };
+  const live: Live = { K, bufs: new Set<Buf>() };
+  for (const t of trees) {
+    live.bufs.add(t.p);
+    live.bufs.add(t.q);
+  }
   try {
-    if (trees.length === 0 || trees.some((t) => !Number.isInteger(t.n) || t.n < 1)) throw new Error("gkr: every tree needs at least one variable");
+    let depth = 0;
+    for (const t of trees) {
+      if (!Number.isInteger(t.n) || t.n < 1) throw new Error("gkr: every tree needs at least one variable");
+      depth = Math.max(depth, t.n);
+    }
+    if (trees.length === 0) throw new Error("gkr: every tree needs at least one variable");
     // stacks[j][k] holds tree j's layer k (2^k entries); stacks[j][n] are its leaves. Layer k of
     // every tree deep enough is built in one kernel batch.
-    const stacks = trees.map((t) => {
+    const stacks: Layer[][] = [];
+    for (const t of trees) {
       const layers = new Array<Layer>(t.n + 1);
       layers[t.n] = { p: t.p, q: t.q, pExt: !t.pBase };
-      return layers;
-    });
-    const depth = Math.max(...trees.map((t) => t.n));
-    for (let k = depth - 1; k >= 0; k--) {
-      const h = 2 ** k;
-      K.gkrLayers(stacks.filter((layers) => layers.length > k + 1).map((layers) => {
-        const up = layers[k + 1]!;
-        const [p0, p1, q0, q1] = halves(K, up, h);
-        const np = allocLive(live, 4 * h), nq = allocLive(live, 4 * h);
-        layers[k] = { p: np, q: nq, pExt: true };
-        return { p0, p1, q0, q1, pExt: up.pExt, np, nq };
-      }), h);
+      stacks.push(layers);
     }
-    const roots = stacks.map((layers): [Ext, Ext] => [readAt(K, layers[0]!.p, 0, true), readAt(K, layers[0]!.q, 0, true)]);
+    for (let k = depth - 1; k >= 0; k--) buildLayers(live, stacks, k);
+    const roots: [Ext, Ext][] = [];
+    const pc: Ext[] = [], qc: Ext[] = [];
+    for (const layers of stacks) {
+      const root: [Ext, Ext] = [readAt(K, layers[0]!.p, 0, true), readAt(K, layers[0]!.q, 0, true)];
+      roots.push(root);
+      pc.push(root[0]);
+      qc.push(root[1]);
+    }
     absorbExts(tr, "logup/root", roots.flat());
     const claims = new Array<GkrClaim>(trees.length);
-    const pc = roots.map((x) => x[0]), qc = roots.map((x) => x[1]);
     const proofLayers: GkrLayerProof[] = [];
     let r: Ext[] = [];
     for (let k = 0; k < depth; k++) {
-      const active = trees.flatMap((t, j) => (t.n > k ? [j] : []));
-      for (const j of active) {
+      const active: number[] = [];
+      for (let j = 0; j < trees.length; j++) {
+        if (trees[j]!.n <= k) continue;
+        active.push(j);
         freeLive(live, stacks[j]![k]!.p);
         freeLive(live, stacks[j]![k]!.q);
       }
-      const h = 2 ** k;
-      const rounds: Ext[][] = [];
       const point: Ext[] = [];
-      let ends: [Ext, Ext, Ext, Ext][];
-      if (k === 0) {
-        ends = active.map((j) => {
-          const next = stacks[j]![1]!;
-          return [readAt(K, next.p, 0, next.pExt), readAt(K, next.p, 1, next.pExt), readAt(K, next.q, 0, true), readAt(K, next.q, 1, true)];
-        });
-      } else {
-        const lambda = tr.squeezeExt("logup/lambda");
-        const weights = treeWeights(lambda, active.length);
-        // Gruen's split of eq(r, x): round j's message is eq(r_j, X)·C_j·T(X) with C_j the eq
-        // factors of the rounds before and T(X) = Σ_a w_a Σ_i S_j[i]·F_a(X, i), S_j = eq(r_{>j}, ·).
-        // The kernels sum T at 0 and 2; T(1) follows from the claim. Same messages as the sum
-        // over a folded eq table, with no eq table to fold and one evaluation point less.
-        const suffix: Buf[] = [];
-        for (let j = 0; j < k; j++) suffix.push(allocLive(live, 4 * 2 ** (k - 1 - j)));
-        K.eqTables(suffix.map((out, j) => ({ r: pointWords(r.slice(j + 1)), out })));
-        let claim: Ext = new Uint32Array(4);
-        active.forEach((j, a) => (claim = extAdd(claim, extMul(weights[a]!, extAdd(pc[j]!, extMul(lambda, qc[j]!))))));
-        let C: Ext = EXT_ONE.slice();
-        // T(1) from the claim needs C_j·r_j ≠ 0; in the (negligible) other case the kernels sum it too.
-        const needOne = (j: number) => extIsZero(extMul(C, r[j]!));
-        // Per active tree: its tables (views of the layer below until the first fold), and two sets
-        // of four buffers folded into each other in turn (round j writes h/2^(j+1) elements).
-        const state = active.map((j, a) => {
-          const next = stacks[j]![k + 1]!;
-          const [p0, p1, q0, q1] = halves(K, next, h);
-          const sets: Buf[][] = [[], []];
-          for (let i = 0; i < 4; i++) {
-            sets[0]!.push(allocLive(live, 4 * (h / 2)));
-            sets[1]!.push(allocLive(live, 4 * Math.max(1, h / 4)));
-          }
-          return { tables: [suffix[0]!, p0, p1, q0, q1], pExt: next.pExt, weight: weights[a]!, outs: undefined as readonly Buf[] | undefined, sets, next };
-        });
-        // One kernel batch per round for all trees (many are small: together they fill the threads),
-        // weighted into one message by the kernels.
-        let one = needOne(0);
-        let sums = K.gkrRounds(state, h / 2, lambda, one);
-        for (let round = 0, m = h / 2; round < k; round++, m /= 2) {
-          const t = [sums.subarray(0, 4), sums.subarray(4, 8), sums.subarray(8, 12)];
-          const rj = r[round]!;
-          const s0 = extMul(C, extMul(extSub(EXT_ONE, rj), t[0]!));
-          const s1 = extSub(claim, s0);
-          const t1 = one ? t[2]! : extMul(s1, extInv(extMul(C, rj)));
-          const t3 = extAdd(extSub(t[0]!, extMul(THREE, t1)), extMul(THREE, t[1]!));
-          const s = [s0, extMul(C, extMul(eqAt(rj, TWO), t[1]!)), extMul(C, extMul(eqAt(rj, THREE), t3))];
-          rounds.push(s);
-          absorbExts(tr, "logup/round", s);
-          const c = tr.squeezeExt("logup/challenge");
-          point.push(c);
-          claim = interpolateAt([s0, s1, s[1]!, s[2]!], c);
-          C = extMul(C, eqAt(rj, c));
-          one = round + 1 < k && needOne(round + 1);
-          for (const x of state) {
-            x.outs = x.sets[round & 1]!;
-            x.tables[0] = suffix[Math.min(round + 1, k - 1)]!;
-          }
-          sums = K.gkrFoldRounds(state, m, c, lambda, one);
-          for (const x of state) {
-            for (let i = 0; i < 4; i++) x.tables[1 + i] = x.outs![i]!;
-            x.pExt = true;
-          }
-          if (round === 0) {
-            for (const x of state) {
-              freeLive(live, x.next.p);
-              freeLive(live, x.next.q);
-            }
-          }
-        }
-        for (const b of suffix) freeLive(live, b);
-        ends = state.map((t) => {
-          const [, p0, p1, q0, q1] = t.tables as [Buf, Buf, Buf, Buf, Buf];
-          const e: [Ext, Ext, Ext, Ext] = [readAt(K, p0, 0, t.pExt), readAt(K, p1, 0, t.pExt), readAt(K, q0, 0, true), readAt(K, q1, 0, true)];
-          for (const set of t.sets) for (const b of set) freeLive(live, b);
-          return e;
-        });
-      }
+      const rounds: Ext[][] = [];
+      const ends = k === 0 ? firstEnds(K, stacks, active) : layerRounds(live, tr, stacks, active, k, r, pc, qc, point, rounds);
       absorbExts(tr, "logup/ends", ends.flat());
       const mu = tr.squeezeExt("logup/mu");
-      r = [...point, mu];
-      active.forEach((j, a) => {
-        const [p0, p1, q0, q1] = ends[a]!;
+      point.push(mu);
+      r = point;
+      for (let a = 0; a < active.length; a++) {
+        const j = active[a]!, [p0, p1, q0, q1] = ends[a]!;
         pc[j] = lerp(p0, p1, mu);
         qc[j] = lerp(q0, q1, mu);
         if (trees[j]!.n === k + 1) claims[j] = { point: r, p: pc[j]!, q: qc[j]! };
-      });
+      }
       proofLayers.push({ rounds, ends });
     }
     return { proof: { roots, layers: proofLayers }, claims };
   } finally {
     for (const b of live.bufs) K.free(b);
   }
+}
+
+// gkrProve's steps are module-level functions with plain loops, no closures made per layer: V8
+// compiled such closures again in every proof, on a background thread that competes with a pool's
+// worker for the second core.
+
+/** Layer k of every tree deeper than k, from layer k + 1, in one kernel batch. */
+function buildLayers(live: Live, stacks: Layer[][], k: number): void {
+  const h = 2 ** k;
+  const args: GkrLayerArgs[] = [];
+  for (const layers of stacks) {
+    if (layers.length <= k + 1) continue;
+    const up = layers[k + 1]!;
+    const [p0, p1, q0, q1] = halves(live.K, up, h);
+    const np = allocLive(live, 4 * h), nq = allocLive(live, 4 * h);
+    layers[k] = { p: np, q: nq, pExt: true };
+    args.push({ p0, p1, q0, q1, pExt: up.pExt, np, nq });
+  }
+  live.K.gkrLayers(args, h);
+}
+
+/** Layer 0 has no rounds: the ends are the two entries of each tree's layer 1. */
+function firstEnds(K: FieldBackend, stacks: Layer[][], active: number[]): [Ext, Ext, Ext, Ext][] {
+  const ends: [Ext, Ext, Ext, Ext][] = [];
+  for (const j of active) {
+    const next = stacks[j]![1]!;
+    ends.push([readAt(K, next.p, 0, next.pExt), readAt(K, next.p, 1, next.pExt), readAt(K, next.q, 0, true), readAt(K, next.q, 1, true)]);
+  }
+  return ends;
+}
+
+interface RoundState extends GkrTables {
+  tables: Buf[];
+  outs: readonly Buf[] | undefined;
+  sets: Buf[][];
+  next: Layer;
+}
+
+/**
+ * The sumcheck that reduces layer k (k ≥ 1) of the active trees to layer k + 1: its messages go
+ * to `rounds`, its challenges to `point`; returns each active tree's ends at that point.
+ */
+function layerRounds(live: Live, tr: Transcript, stacks: Layer[][], active: number[], k: number, r: Ext[], pc: Ext[], qc: Ext[], point: Ext[], rounds: Ext[][]): [Ext, Ext, Ext, Ext][] {
+  const K = live.K, h = 2 ** k;
+  const lambda = tr.squeezeExt("logup/lambda");
+  const weights = treeWeights(lambda, active.length);
+  // Gruen's split of eq(r, x): round j's message is eq(r_j, X)·C_j·T(X) with C_j the eq
+  // factors of the rounds before and T(X) = Σ_a w_a Σ_i S_j[i]·F_a(X, i), S_j = eq(r_{>j}, ·).
+  // The kernels sum T at 0 and 2; T(1) follows from the claim. Same messages as the sum
+  // over a folded eq table, with no eq table to fold and one evaluation point less.
+  const suffix: Buf[] = [];
+  const eqArgs: { r: Uint32Array; out: Buf }[] = [];
+  for (let j = 0; j < k; j++) {
+    const out = allocLive(live, 4 * 2 ** (k - 1 - j));
+    suffix.push(out);
+    eqArgs.push({ r: pointWords(r.slice(j + 1)), out });
+  }
+  K.eqTables(eqArgs);
+  let claim: Ext = new Uint32Array(4);
+  for (let a = 0; a < active.length; a++) {
+    const j = active[a]!;
+    claim = extAdd(claim, extMul(weights[a]!, extAdd(pc[j]!, extMul(lambda, qc[j]!))));
+  }
+  let C: Ext = EXT_ONE.slice();
+  // Per active tree: its tables (views of the layer below until the first fold), and two sets
+  // of four buffers folded into each other in turn (round j writes h/2^(j+1) elements).
+  const state: RoundState[] = [];
+  for (let a = 0; a < active.length; a++) {
+    const next = stacks[active[a]!]![k + 1]!;
+    const [p0, p1, q0, q1] = halves(K, next, h);
+    const sets: Buf[][] = [[], []];
+    for (let i = 0; i < 4; i++) {
+      sets[0]!.push(allocLive(live, 4 * (h / 2)));
+      sets[1]!.push(allocLive(live, 4 * Math.max(1, h / 4)));
+    }
+    state.push({ tables: [suffix[0]!, p0, p1, q0, q1], pExt: next.pExt, weight: weights[a]!, outs: undefined, sets, next });
+  }
+  // T(1) from the claim needs C_j·r_j ≠ 0; in the (negligible) other case the kernels sum it too.
+  // One kernel batch per round for all trees (many are small: together they fill the threads),
+  // weighted into one message by the kernels.
+  let one = extIsZero(extMul(C, r[0]!));
+  let sums = K.gkrRounds(state, h / 2, lambda, one);
+  for (let round = 0, m = h / 2; round < k; round++, m /= 2) {
+    const t0 = sums.subarray(0, 4), t2 = sums.subarray(4, 8), t1Sum = sums.subarray(8, 12);
+    const rj = r[round]!;
+    const s0 = extMul(C, extMul(extSub(EXT_ONE, rj), t0));
+    const s1 = extSub(claim, s0);
+    const t1 = one ? t1Sum : extMul(s1, extInv(extMul(C, rj)));
+    const t3 = extAdd(extSub(t0, extMul(THREE, t1)), extMul(THREE, t2));
+    const s = [s0, extMul(C, extMul(eqAt(rj, TWO), t2)), extMul(C, extMul(eqAt(rj, THREE), t3))];
+    rounds.push(s);
+    absorbExts(tr, "logup/round", s);
+    const c = tr.squeezeExt("logup/challenge");
+    point.push(c);
+    claim = interpolateAt([s0, s1, s[1]!, s[2]!], c);
+    C = extMul(C, eqAt(rj, c));
+    one = round + 1 < k && extIsZero(extMul(C, r[round + 1]!));
+    for (const x of state) {
+      x.outs = x.sets[round & 1]!;
+      x.tables[0] = suffix[Math.min(round + 1, k - 1)]!;
+    }
+    sums = K.gkrFoldRounds(state, m, c, lambda, one);
+    for (const x of state) {
+      for (let i = 0; i < 4; i++) x.tables[1 + i] = x.outs![i]!;
+      x.pExt = true;
+    }
+    if (round === 0) {
+      for (const x of state) {
+        freeLive(live, x.next.p);
+        freeLive(live, x.next.q);
+      }
+    }
+  }
+  for (const b of suffix) freeLive(live, b);
+  const ends: [Ext, Ext, Ext, Ext][] = [];
+  for (const x of state) {
+    const [, p0, p1, q0, q1] = x.tables as [Buf, Buf, Buf, Buf, Buf];
+    ends.push([readAt(K, p0, 0, x.pExt), readAt(K, p1, 0, x.pExt), readAt(K, q0, 0, true), readAt(K, q1, 0, true)]);
+    for (const set of x.sets) for (const b of set) freeLive(live, b);
+  }
+  return ends;
 }
 
 // The prover's buffer helpers at module level: V8 drops the optimized code of closures made per
