@@ -22,7 +22,12 @@ export function fieldOpsCount(): number {
   return ops;
 }
 
-const butterflies = (logN: number): number => (2 ** logN / 2) * logN;
+export const butterflies = (logN: number): number => (2 ** logN / 2) * logN;
+
+/** Counts work done outside the counted backend calls (kernels submitted to a pool's workers). */
+export function addFieldOps(n: number): void {
+  ops += n;
+}
 
 /** The backend with every bulk call counted; the inner backend's own calls to itself stay uncounted. */
 export function countFieldOps<B extends FieldBackend>(b: B): B {

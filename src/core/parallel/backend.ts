@@ -35,6 +35,15 @@ export interface PoolBackend extends FieldBackend {
   hashMessages(b: Buf, byteOffset: number, len: number, count: number, prefix: number): Uint8Array;
   /** Leaves of a code whose rows arrive in blocks, hashed where the blocks are (pcs/stream.ts). */
   columnHasher(count: number, prefix: number): BufColumnHasher;
+  /**
+   * RS-encodes rows [from, to) of every range (rsEncode's layout) in the background on the pool's
+   * workers (WorkerPool.submit): the caller goes on, and settle()s before reading `out`.
+   */
+  rsEncodeSubmit(rows: Buf, ranges: readonly [number, number][], logM: number, logRate: number, out: Buf): void;
+  /** Whether background work submitted earlier is still running. */
+  submittedBusy(): boolean;
+  /** Works on background work submitted earlier until it is done. */
+  settle(): void;
 }
 
 /** ColumnHasher (kernels/sha256.ts) over blocks in kernel memory; release() frees its states. */
@@ -386,6 +395,12 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
     gkrRounds: (trees, m, lambda, withOne = false) => gkrBatch(trees, m, lambda, withOne),
     gkrFoldRounds: (trees, m, r, lambda, withOne = false) => gkrBatch(trees, m, lambda, withOne, r),
     stableView: (b) => L.view(b),
+    rsEncodeSubmit(rows, rs, logM, logRate, out) {
+      const tw = L.twiddles(logM + logRate);
+      pool.submit(rs.map(([f, t]): Job => ({ fn: "rsEncodeRows", args: [p(rows) + 4 * (f << logM), t - f, logM, logRate, p(out) + 4 * (f << (logM + logRate)), tw] })));
+    },
+    submittedBusy: () => pool.busyWithSubmitted(),
+    settle: () => pool.settle(),
     columnHasher(count, prefix) {
       const states = L.allocFor(Math.ceil((COLUMN_STATE_BYTES * count) / 4));
       pool.kernels!.exports.columnsInit(p(states), 0, count, prefix & 0xff);

@@ -3,7 +3,8 @@
 // with ranges that do not divide evenly; commitments and openings keep their bytes; failures,
 // silent workers and missing shared memory are handled.
 import { afterAll, describe, expect, it } from "vitest";
-import { chooseParams, commit, open, verifyOpening, writeOpeningProof, type PcsClaim } from "../pcs/index.ts";
+import { chooseParams, commit, layoutSegments, open, verifyOpening, writeOpeningProof, type PcsClaim } from "../pcs/index.ts";
+import { pipelinedCommit } from "../pcs/pipeline.ts";
 import { mleBrute, randomFields, rng } from "../pcs/test-helpers.ts";
 import { sha256Batch } from "../hash/index.ts";
 import { Transcript } from "../transcript/index.ts";
@@ -174,6 +175,72 @@ describe("worker pool", () => {
       expect(ran.size).toBe(threads);
     }
   }, 60_000);
+
+  it("a submitted batch runs while the caller works, is settled before the next, and reports its failure at settle", async () => {
+    const { pool, ready } = nodePool(2);
+    made.push(pool);
+    await ready;
+    const B = poolBackend(pool), n = 1 << 16;
+    const x = B.from(randomFields(rng(9), n)), y = B.alloc(n), z = B.alloc(n);
+    const copy = (from: Buf, to: Buf) => ranges(n, 4).map(([f, t]) => ({ fn: "copyWords" as const, args: [B.local.ptr(from) + 4 * f, B.local.ptr(to) + 4 * f, t - f] }));
+    pool.submit(copy(x, y));
+    // The next batch settles the submitted one first: y is whole before it is copied on.
+    pool.run(copy(y, z));
+    expect(pool.busyWithSubmitted()).toBe(false);
+    expect(words(B.read(z))).toBe(words(B.read(x)));
+    // A failing job of a submitted batch is reported where it is settled, and the pool goes on.
+    const bad = { fn: "copyWords" as const, args: [0, 0x7ff00000, 1 << 20] };
+    pool.submit([bad, bad]);
+    expect(() => pool.settle()).toThrow(PoolError);
+    pool.settle();
+    pool.run(copy(x, z));
+    expect(words(B.read(z))).toBe(words(B.read(x)));
+  });
+
+  it("a commitment encoded while its segments arrive, in any order, has commit()'s bytes; abort frees it", async () => {
+    const { pool, ready } = nodePool(2);
+    made.push(pool);
+    await ready;
+    const B = poolBackend(pool), r = rng(13);
+    // Segments of many sizes, some sharing a row, some spanning several; a gap left unwritten (zero).
+    const tensors = [15, 14, 14, 12, 11, 9, 9, 8, 6, 3, 1].map((l, i) => ({ name: `t${i}`, length: 2 ** l - (i % 3) }));
+    const map = layoutSegments(tensors, 16);
+    const params = chooseParams(map.logN);
+    const data = tensors.map((t) => randomFields(r, t.length));
+    const flat = new Uint32Array(2 ** map.logN);
+    map.segments.forEach((s, i) => flat.set(data[i]!, s.offset));
+    const refData = commit(params, flat);
+    // Count the batches handed to the workers in the background (the point of the pipeline).
+    let submitted = 0;
+    const submit = B.rsEncodeSubmit;
+    B.rsEncodeSubmit = (...a) => { submitted++; submit(...a); };
+    for (const order of [[...map.segments.keys()], [...map.segments.keys()].reverse(), [3, 0, 9, 1, 5, 10, 2, 8, 4, 7, 6]]) {
+      const got = withKernels(B, () => {
+        const piped = pipelinedCommit(B, params, map);
+        for (const i of order) {
+          const s = map.segments[i]!;
+          piped.evals.set(data[i]!, s.offset);
+          piped.written(s.offset);
+        }
+        const d = piped.finish();
+        const out = { root: hex(d.root), columns: words(d.columns), matrix: words(d.matrix) };
+        d.release?.();
+        return out;
+      });
+      expect(got).toEqual({ root: hex(refData.root), columns: words(refData.columns), matrix: words(flat) });
+    }
+    expect(submitted).toBeGreaterThanOrEqual(3);
+    // A proof that fails before its commitment gives the memory back.
+    const before = B.local.arenaBytes();
+    withKernels(B, () => {
+      const piped = pipelinedCommit(B, params, map);
+      piped.evals.set(data[0]!, map.segments[0]!.offset);
+      piped.written(map.segments[0]!.offset);
+      piped.abort();
+      piped.abort();
+    });
+    expect(B.local.arenaBytes()).toBe(before);
+  });
 
   it("hashes columns that lie past 2 GiB of the shared memory (job words are i32; addresses are not)", () => {
     // A pool of its own: its memory grows past 2 GiB, which the shared nodePool(2) must not.

@@ -92,9 +92,38 @@ export class WorkerPool {
 
   /** Runs every job (on disjoint memory ranges) and returns their kernels' i32 results. */
   run(jobs: readonly Job[]): Int32Array {
+    this.settle();
+    if (jobs.length === 0) return new Int32Array(0);
+    this.publish(jobs, false);
+    return this.finish();
+  }
+
+  /**
+   * Starts a batch for the workers and returns at once: the calling thread goes on with other work
+   * (computing the rest of the witness while the first rows are encoded, say) and takes part only
+   * when it settles the batch. Its results are not kept: submit kernel calls that only write memory.
+   * The next `run` or `submit` settles it first; nothing may read what it writes before `settle()`.
+   */
+  submit(jobs: readonly Job[]): void {
+    this.settle();
+    if (jobs.length > 0) this.publish(jobs, true);
+  }
+
+  /** Whether a submitted batch is still running (false once every job is done, or with none). */
+  busyWithSubmitted(): boolean {
+    return this.pending !== undefined && Atomics.load(this.views!.control, DONE) < this.pending.n;
+  }
+
+  /** Works on the submitted batch, if any, until it is done (its errors are thrown here). */
+  settle(): void {
+    if (this.pending) this.finish();
+  }
+
+  private pending: { n: number; t0: number; fn: string; submitted: boolean } | undefined;
+
+  private publish(jobs: readonly Job[], submitted: boolean): void {
     const v = this.views;
     if (!v || !this.table) throw new PoolError("a one-thread pool has no shared kernels; call the backend directly");
-    if (jobs.length === 0) return new Int32Array(0);
     if (jobs.length > MAX_JOBS) throw new PoolError(`${jobs.length} jobs in one batch (at most ${MAX_JOBS})`);
     const { control } = v;
     const t0 = performance.now();
@@ -111,21 +140,32 @@ export class WorkerPool {
     for (let b = 0; b < this.size; b++) Atomics.store(control, CLAIMS + b, tag | blockOf(b, jobs.length, this.size)[0]);
     Atomics.store(control, NJOBS, tag | jobs.length);
     Atomics.store(control, SEQ, this.seq);
-    // One job needs no helper: wake nobody (the spinning ones may still take it; that is fine).
-    if (jobs.length > 1) Atomics.notify(control, SEQ);
-    work(v, this.table, this.seq, 0);
+    this.pending = { n: jobs.length, t0, fn: jobs[0]!.fn, submitted };
+    // One job of a run needs no helper: wake nobody (the spinning ones may still take it; that is
+    // fine). A submitted batch is the workers' alone until it is settled.
+    if (jobs.length > 1 || submitted) Atomics.notify(control, SEQ);
+  }
+
+  private finish(): Int32Array {
+    const v = this.views!, { control } = v, { n, fn, submitted } = this.pending!;
+    // A submitted batch counts as pooled time from when it is settled: before that the caller
+    // was doing its own work.
+    const t0 = submitted ? performance.now() : this.pending!.t0;
+    work(v, this.table!, this.seq, 0);
     // The others are finishing their last job: poll a little before sleeping (a futex round
     // trip costs more than most jobs).
-    spin(() => Atomics.load(control, DONE) >= jobs.length, WAIT_SPIN_MS);
-    for (let done = Atomics.load(control, DONE); done < jobs.length; done = Atomics.load(control, DONE)) {
+    spin(() => Atomics.load(control, DONE) >= n, WAIT_SPIN_MS);
+    for (let done = Atomics.load(control, DONE); done < n; done = Atomics.load(control, DONE)) {
       // A thread that took a job and then died (killed, out of memory) must not hang the prover.
       if (Atomics.wait(control, DONE, done, this.stallMs) === "timed-out" && Atomics.load(control, DONE) === done) {
-        throw new PoolError(`no pool thread finished a job for ${this.stallMs / 1000} s (${jobs.length - done} of ${jobs.length} ${jobs[0]!.fn} jobs outstanding); a worker stopped — start the proof again`);
+        this.pending = undefined;
+        throw new PoolError(`no pool thread finished a job for ${this.stallMs / 1000} s (${n - done} of ${n} ${fn} jobs outstanding); a worker stopped — start the proof again`);
       }
     }
+    this.pending = undefined;
     this.batches.count++;
     this.batches.ms += performance.now() - t0;
-    for (let j = 0; j < jobs.length; j++) {
+    for (let j = 0; j < n; j++) {
       const b = this.busy[v.ranBy[j]!]!;
       b.jobs++;
       b.ms += v.ms[j]!;
@@ -134,7 +174,7 @@ export class WorkerPool {
       const end = v.error.indexOf(0);
       throw new PoolError(new TextDecoder().decode(v.error.slice(0, end < 0 ? undefined : end)));
     }
-    return v.results.slice(0, jobs.length);
+    return v.results.slice(0, n);
   }
 
   /** Work done per participant since the last call (for a track per worker), then reset. */

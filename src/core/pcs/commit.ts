@@ -50,17 +50,27 @@ type HashingKernels = FieldBackend & {
 /** Merkle levels with fewer nodes are hashed without the kernels' help. */
 const MIN_KERNEL_NODES = 2048;
 
-/** RS-encodes every row, then transposes so each encoded column (a Merkle leaf) is contiguous: the code in kernel memory. */
-function encodeColumns(K: FieldBackend, params: PcsParams, evals: Uint32Array): Buf {
-  const rows = 2 ** params.logRows, len = codeLength(params);
-  const enc = K.allocFor(rows * len);
+/** RS-encodes every row into a new row-major code in kernel memory. */
+function encodeRows(K: FieldBackend, params: PcsParams, evals: Uint32Array): Buf {
+  const enc = K.allocFor(2 ** params.logRows * codeLength(params));
   try {
     const inp = K.from(evals);
     try {
-      K.rsEncode(inp, rows, params.logCols, params.logBlowup, enc);
+      K.rsEncode(inp, 2 ** params.logRows, params.logCols, params.logBlowup, enc);
     } finally {
       K.free(inp);
     }
+    return enc;
+  } catch (e) {
+    K.free(enc);
+    throw e;
+  }
+}
+
+/** The row-major code (taken over: freed) transposed, so each encoded column (a Merkle leaf) is contiguous. */
+function transposed(K: FieldBackend, params: PcsParams, enc: Buf): Buf {
+  const rows = 2 ** params.logRows, len = codeLength(params);
+  try {
     const t = K.allocFor(rows * len);
     K.transpose(enc, rows, len, t);
     return t;
@@ -86,21 +96,23 @@ export function hashLevels(K: HashingKernels, leaves: Uint8Array): MerkleTree {
 }
 
 /**
- * The column-major code and its tree. Kernels whose views stay valid (a pool's shared memory) keep
+ * The commitment to `evals` from their row-major code `enc` in kernel memory (taken over): the
+ * column-major code and its tree. Kernels whose views stay valid (a pool's shared memory) keep
  * the code where it is, and the data frees it on release(); others copy it out.
  */
-function encodeAndHash(params: PcsParams, evals: Uint32Array): { columns: Uint32Array; tree: MerkleTree; release?: () => void } {
+export function commitEncoded(params: PcsParams, evals: Uint32Array, enc: Buf): KeptPcsData {
   const K: HashingKernels = fieldBackend();
   const rows = 2 ** params.logRows, len = codeLength(params);
-  const code = encodeColumns(K, params, evals);
+  const code = transposed(K, params, enc);
   let kept = false;
   try {
     const columns = K.stableView ? K.stableView(code) : K.read(code);
     const tree = hashLevels(K, K.hashMessages ? K.hashMessages(code, 0, 4 * rows, len, LEAF_PREFIX) : columnLeaves(columns, rows));
-    if (!K.stableView) return { columns, tree };
+    const data: KeptPcsData = { params, root: merkleRoot(tree), matrix: evals, columns, tree };
+    if (!K.stableView) return data;
     kept = true;
     let freed = false;
-    return { columns, tree, release: () => { if (!freed) { freed = true; K.free(code); } } };
+    return { ...data, release: () => { if (!freed) { freed = true; K.free(code); } } };
   } finally {
     if (!kept) K.free(code);
   }
@@ -121,6 +133,5 @@ export function checkCommitInput(params: PcsParams, evals: Uint32Array): void {
  */
 export function commit(params: PcsParams, evals: Uint32Array): KeptPcsData {
   checkCommitInput(params, evals);
-  const { columns, tree, release } = encodeAndHash(params, evals);
-  return { params, root: merkleRoot(tree), matrix: evals, columns, tree, ...(release ? { release } : {}) };
+  return commitEncoded(params, evals, encodeRows(fieldBackend(), params, evals));
 }

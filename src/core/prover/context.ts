@@ -20,9 +20,10 @@ export class ProverCtx {
   /**
    * `model`: the model commitment, whose matrix already holds every model tensor in the field.
    * `witness`: the witness vector to commit; a witness tensor is made a field element straight
-   * into its segment there, and read from it (no copy per tensor, none to pack).
+   * into its segment there, and read from it (no copy per tensor, none to pack); `written` is
+   * told each segment's offset once it is there.
    */
-  constructor(readonly plan: ProofPlan, readonly values: Values, private readonly model?: { map: SegmentMap; data: { matrix: Uint32Array; params: PcsParams } }, private readonly witness?: { map: SegmentMap; packed: Uint32Array }) {
+  constructor(readonly plan: ProofPlan, readonly values: Values, private readonly model?: { map: SegmentMap; data: { matrix: Uint32Array; params: PcsParams } }, private readonly witness?: { map: SegmentMap; packed: Uint32Array; written?: (offset: number) => void }) {
     this.witnessSegments = new Map(witness?.map.segments.map((s) => [s.name, s]));
   }
 
@@ -55,6 +56,7 @@ export class ProverCtx {
       const seg = this.witnessSegments.get(name);
       f = toField(v, seg && this.witness!.packed.subarray(seg.offset, seg.offset + seg.length));
       this.fieldCache.set(name, f);
+      if (seg) this.witness!.written?.(seg.offset);
     }
     return f;
   }

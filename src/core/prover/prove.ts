@@ -5,12 +5,14 @@
 import { type ProofPlan, type Claim, writeLogup, unpadInts, CircuitError } from "../circuit/index.ts";
 import { multiplicities, logupProve, type LookupUse, type Table } from "../lookup/index.ts";
 import { canStream, commit, commitStreamed, commitOnGpu, gpuCommitFits, open, writeOpeningProof, type PcsClaim, type PcsProverData, type SegmentMap } from "../pcs/index.ts";
-import { computeValues, type Values } from "./witness.ts";
+import { pipelinedCommit, type PipelinedCommit } from "../pcs/pipeline.ts";
+import { computeValues, initialValues, type Values } from "./witness.ts";
 import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, lookupBatches, mergeClaimsProver, unclaimedOutputs } from "../circuit/protocol.ts";
 import { checkKernelMemory, streamsWitness } from "../circuit/memory.ts";
 import { ProverCtx } from "./context.ts";
 import { hasPadding, proveLiveOutput } from "../circuit/live-output.ts";
 import { nodePool, poolBackendOf, type WorkerPool } from "../parallel/index.ts";
+import type { PoolBackend } from "../parallel/backend.ts";
 import { proverGadget } from "./gadgets/index.ts";
 import { fieldBackend, fieldOpsCount, withKernels, type FieldBackend } from "../kernels/index.ts";
 import { keepResident } from "../kernels/resident.ts";
@@ -82,7 +84,7 @@ export interface ProveInput {
 export function prove(input: ProveInput, opts: ProveOptions = {}): ProofData {
   const { pool, kernels } = kernelsOf(opts);
   return withKernels(kernels, () => {
-    const run = beginProof(input, opts, pool);
+    const run = beginProof(input, opts, pool, true);
     const witness = commitOnCpu(run);
     try {
       return finishProof(run, witness);
@@ -98,7 +100,7 @@ export function prove(input: ProveInput, opts: ProveOptions = {}): ProofData {
  */
 export async function proveAsync(input: ProveInput, opts: ProveAsyncOptions = {}): Promise<ProofData> {
   const { pool, kernels } = kernelsOf(opts);
-  const run = withKernels(kernels, () => beginProof(input, opts, pool));
+  const run = withKernels(kernels, () => beginProof(input, opts, pool, !opts.gpu));
   const { gpu } = opts;
   let witness: PcsProverData;
   if (gpu && !run.stream && gpuCommitFits(run.layout.params, gpu)) {
@@ -138,10 +140,16 @@ interface ProofRun {
   backends: Record<Stage, string>;
   /** Whether the witness is committed streamed (ProveOptions.streamWitness). */
   stream: boolean;
+  /** The commitment being encoded on the pool's workers while the witness was computed (`packed` is its vector). */
+  pipeline?: PipelinedCommit;
 }
 
-/** Witness, multiplicities and the packed witness vector, on the current kernels: all before the commitment. */
-function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | undefined): ProofRun {
+/**
+ * Witness, multiplicities and the packed witness vector, on the current kernels: all before the
+ * commitment. With a pool (and `pipeline`), each witness tensor goes into the committed vector as
+ * soon as it is computed, and the rows it completes are encoded on the workers meanwhile.
+ */
+function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | undefined, pipeline: boolean): ProofRun {
   const t0 = performance.now();
   // Field operations of this proof: counted where the kernels are called, for every thread.
   const ops0 = fieldOpsCount();
@@ -162,35 +170,45 @@ function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | un
   const { plan } = input;
   checkKernelMemory(plan, "proof");
   progress("witness", "computing the witness", 0);
-  const values = computeValues(plan, input.consts, input.inputs, input.reference);
-  if (opts.testOnlyCheat) {
-    // Padded model tensors are shared between proofs: a cheat edits copies.
-    for (const n of plan.model) values.set(n, values.get(n)!.slice());
-    opts.testOnlyCheat.mutate(values, plan, "witness");
-  }
   const layout = witnessLayout(plan);
-  const packed = new Uint32Array(2 ** layout.map.logN);
-  const ctx = new ProverCtx(plan, values, input.model, { map: layout.map, packed });
-  // The model matrix in kernel memory once per key (and backend): the model tensors' folds and
-  // the model opening read it there; never copied again.
-  keepResident(fieldBackend(), input.model.data.matrix);
-
-  // Multiplicities belong to the witness commitment.
-  const lookupUses = plan.lookups.map((l) => l.uses.map<LookupUse>((u) => {
-    const s = plan.tensors[u.shapeOf]!;
-    return { shape: s.shape, logDims: s.logDims, columns: u.columns.map((c) => ctx.field(c)), label: u.label };
-  }));
-  const tables: Table[] = plan.lookups.map((l) => tableToField(plan.tables[l.table]!));
-  plan.lookups.forEach((l, i) => {
-    const m = multiplicities(tables[i]!, lookupUses[i]!, { skipMissing: opts.testOnlyCheat !== undefined });
-    values.set(l.multiplicity, Float64Array.from(m));
-  });
-  opts.testOnlyCheat?.mutate(values, plan, "multiplicities");
-
-  // Every witness tensor into its segment (those the lookups read are there already).
-  for (const n of plan.witness) ctx.field(n);
   const stream = canStream(layout.params) && (opts.streamWitness ?? streamsWitness(plan));
-  return { input, ctx, values, tables, lookupUses, layout, packed, progress, backends, stream };
+  // A cheating prover edits the witness after it is computed: it is committed at the end.
+  const K = fieldBackend();
+  const piped = pipeline && pool && !stream && !opts.testOnlyCheat && "rsEncodeSubmit" in K ? pipelinedCommit(K as PoolBackend, layout.params, layout.map) : undefined;
+  try {
+    const packed = piped?.evals ?? new Uint32Array(2 ** layout.map.logN);
+    const values = initialValues(plan, input.consts, input.inputs);
+    const ctx = new ProverCtx(plan, values, input.model, { map: layout.map, packed, written: piped && ((offset) => piped.written(offset)) });
+    const committed = new Set(plan.witness);
+    computeValues(plan, values, input.reference, piped && ((name) => { if (committed.has(name)) ctx.field(name); }));
+    if (opts.testOnlyCheat) {
+      // Padded model tensors are shared between proofs: a cheat edits copies.
+      for (const n of plan.model) values.set(n, values.get(n)!.slice());
+      opts.testOnlyCheat.mutate(values, plan, "witness");
+    }
+    // The model matrix in kernel memory once per key (and backend): the model tensors' folds and
+    // the model opening read it there; never copied again.
+    keepResident(K, input.model.data.matrix);
+
+    // Multiplicities belong to the witness commitment.
+    const lookupUses = plan.lookups.map((l) => l.uses.map<LookupUse>((u) => {
+      const s = plan.tensors[u.shapeOf]!;
+      return { shape: s.shape, logDims: s.logDims, columns: u.columns.map((c) => ctx.field(c)), label: u.label };
+    }));
+    const tables: Table[] = plan.lookups.map((l) => tableToField(plan.tables[l.table]!));
+    plan.lookups.forEach((l, i) => {
+      const m = multiplicities(tables[i]!, lookupUses[i]!, { skipMissing: opts.testOnlyCheat !== undefined });
+      values.set(l.multiplicity, Float64Array.from(m));
+    });
+    opts.testOnlyCheat?.mutate(values, plan, "multiplicities");
+
+    // Every witness tensor into its segment (those the lookups read are there already).
+    for (const n of plan.witness) ctx.field(n);
+    return { input, ctx, values, tables, lookupUses, layout, packed, progress, backends, stream, ...(piped ? { pipeline: piped } : {}) };
+  } catch (e) {
+    piped?.abort();
+    throw e;
+  }
 }
 
 /**
@@ -198,6 +216,10 @@ function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | un
  * streamed when its code would crowd kernel memory.
  */
 function commitOnCpu(run: ProofRun, why = ""): PcsProverData {
+  if (run.pipeline) {
+    run.progress("commit", `committing the witness${why} (rows encoded while the witness was computed)`, 0.1);
+    return run.pipeline.finish();
+  }
   if (run.stream) {
     run.progress("commit", `committing the witness${why}, streamed in blocks of rows (the code of 2^${run.layout.params.logN} entries is not kept)`, 0.1);
     return commitStreamed(run.layout.params, run.packed);

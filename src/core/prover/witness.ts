@@ -40,7 +40,8 @@ class LazyModelValues extends Map<string, Float64Array> {
   }
 }
 
-export function computeValues(plan: ProofPlan, consts: Readonly<Record<string, Int32Array>>, inputs: Readonly<Record<string, Int32Array>>, reference: ReadonlyMap<string, Int32Array>): Values {
+/** The values a proof starts from: the padded inputs, and the model tensors when first read. */
+export function initialValues(plan: ProofPlan, consts: Readonly<Record<string, Int32Array>>, inputs: Readonly<Record<string, Int32Array>>): Values {
   const T = plan.tensors;
   for (const name of plan.model) if (!consts[name]) throw new CircuitError(`model tensor ${name} has no data; re-run setup`);
   const padded = paddedModels.get(consts) ?? new Map<string, Float64Array>();
@@ -52,6 +53,19 @@ export function computeValues(plan: ProofPlan, consts: Readonly<Record<string, I
     return v;
   });
   for (const name of plan.graph.inputs) values.set(name, padInts(inputs[name]!, T[name]!.shape, T[name]!.logDims));
+  return values;
+}
+
+/**
+ * Every op's values into `values`, in graph order; `done(name)` is told each tensor as it is set
+ * (final from then on: the prover commits it while the rest is computed).
+ */
+export function computeValues(plan: ProofPlan, values: Values, reference: ReadonlyMap<string, Int32Array>, done?: (name: string) => void): Values {
+  const T = plan.tensors;
+  const set = (name: string, v: Float64Array) => {
+    values.set(name, v);
+    done?.(name);
+  };
   plan.graph.ops.forEach((op, i) => {
     const out = T[op.output]!;
     const ref = reference.get(op.output);
@@ -62,18 +76,19 @@ export function computeValues(plan: ProofPlan, consts: Readonly<Record<string, I
       // Committed or checked by a gadget: the gadget's witness, or the live values with zero padding.
       const witness = proverGadget(op)?.witness;
       if (!witness) {
-        values.set(op.output, padInts(ref, out.shape, out.logDims));
+        set(op.output, padInts(ref, out.shape, out.logDims));
         return;
       }
-      for (const [name, v] of witness({ plan, values }, i, op, ref)) values.set(name, v);
-      checkLive(op, out, values.get(op.output)!, ref);
+      const made = witness({ plan, values }, i, op, ref);
+      checkLive(op, out, made.get(op.output)!, ref);
+      for (const [name, v] of made) set(name, v);
       return;
     }
     const forward = proverGadget(op)?.forward;
     if (!forward) throw new CircuitError(`${op.source}: no prover for ${op.kind}`, op.source);
     const padded = forward({ plan, values }, op, ref);
     checkLive(op, out, padded, ref);
-    values.set(op.output, padded);
+    set(op.output, padded);
   });
   return values;
 }
