@@ -2,7 +2,7 @@
 // minutes and gigabytes on it, with a message that says why and what to do.
 import { describe, expect, it } from "vitest";
 import { compilePlan, CircuitError, type GraphSpec } from "../../src/core/circuit/index.ts";
-import { KERNEL_MEMORY_BYTES, proverMemoryFloor, setupMemoryFloor, streamsModel, streamsWitness } from "../../src/core/circuit/memory.ts";
+import { KERNEL_MEMORY_BYTES, pipelinesWitness, proverMemoryFloor, setupMemoryFloor, streamsModel, streamsWitness } from "../../src/core/circuit/memory.ts";
 import { fieldBackend, KernelMemoryError } from "../../src/core/kernels/index.ts";
 import { setupKeys } from "../../src/core/prover/index.ts";
 import { graphOf, tensor } from "./gadget-harness.ts";
@@ -31,6 +31,14 @@ describe("kernel memory", () => {
     expect(proverMemoryFloor(plan)).toBeLessThan(KERNEL_MEMORY_BYTES);
     const { consts: __, ...small } = wide(16);
     expect(streamsWitness(compilePlan(small as GraphSpec))).toBe(false);
+    expect(pipelinesWitness(plan)).toBe(false);
+  });
+
+  it("the witness vector is held in kernel memory (its rows encoded while it is computed) only where it fits beside its kept code", () => {
+    // 2^20, 2^25 and 2^26 witness entries: the last one's code alone is 2 GiB.
+    const plans = [16, 512, 1024].map((rows) => { const { consts: _, ...spec } = wide(rows); return compilePlan(spec as GraphSpec); });
+    expect(plans.map(pipelinesWitness)).toEqual([true, true, false]);
+    expect(plans.map(streamsWitness)).toEqual([false, false, true]);
   });
 
   it("a model whose weights alone are too many for setup is refused by setup, naming the weights", () => {

@@ -33,6 +33,15 @@ export function streamsWitness(plan: ProofPlan): boolean {
   return !keepsCode(witnessLayout(plan).params, modelBytes(plan));
 }
 
+/**
+ * Whether a proof may hold the witness vector itself in kernel memory too (beside the model and
+ * the witness's code), to encode its rows while it is computed (pcs/pipeline.ts).
+ */
+export function pipelinesWitness(plan: ProofPlan): boolean {
+  const { params } = witnessLayout(plan);
+  return keepsCode(params, modelBytes(plan) + 4 * 2 ** params.logN);
+}
+
 /** Whether setup commits the model streamed (beside the model vector); pk.bin then holds no code. */
 export function streamsModel(plan: ProofPlan): boolean {
   return !keepsCode(modelParams(plan), modelBytes(plan));

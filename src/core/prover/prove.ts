@@ -8,7 +8,7 @@ import { canStream, commit, commitStreamed, commitOnGpu, gpuCommitFits, open, wr
 import { pipelinedCommit, type PipelinedCommit } from "../pcs/pipeline.ts";
 import { computeValues, initialValues, type Values } from "./witness.ts";
 import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, lookupBatches, mergeClaimsProver, unclaimedOutputs } from "../circuit/protocol.ts";
-import { checkKernelMemory, streamsWitness } from "../circuit/memory.ts";
+import { checkKernelMemory, pipelinesWitness, streamsWitness } from "../circuit/memory.ts";
 import { ProverCtx } from "./context.ts";
 import { hasPadding, proveLiveOutput } from "../circuit/live-output.ts";
 import { nodePool, poolBackendOf, type WorkerPool } from "../parallel/index.ts";
@@ -174,7 +174,7 @@ function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | un
   const stream = canStream(layout.params) && (opts.streamWitness ?? streamsWitness(plan));
   // A cheating prover edits the witness after it is computed: it is committed at the end.
   const K = fieldBackend();
-  const piped = pipeline && pool && !stream && !opts.testOnlyCheat && "rsEncodeSubmit" in K ? pipelinedCommit(K as PoolBackend, layout.params, layout.map) : undefined;
+  const piped = pipeline && pool && !stream && !opts.testOnlyCheat && "rsEncodeSubmit" in K && pipelinesWitness(plan) ? pipelinedCommit(K as PoolBackend, layout.params, layout.map) : undefined;
   try {
     const packed = piped?.evals ?? new Uint32Array(2 ** layout.map.logN);
     const values = initialValues(plan, input.consts, input.inputs);
