@@ -15,7 +15,9 @@ export interface RowCombiner {
 
 /** The key of Σ_r eq(rowPoint, r)·M[rowStart + r] in a map of combinations made elsewhere. */
 export function rowKey(rowStart: number, rowPoint: Uint32Array): string {
-  return `${rowStart}:${rowPoint.join(",")}`;
+  // Each word as two UTF-16 code units: exact, and far quicker than joining decimal strings.
+  const halves = new Uint16Array(rowPoint.buffer, rowPoint.byteOffset, 2 * rowPoint.length);
+  return `${rowStart}:${String.fromCharCode.apply(null, halves as unknown as number[])}`;
 }
 
 /**
