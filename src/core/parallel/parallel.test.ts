@@ -240,6 +240,18 @@ describe("worker pool", () => {
       piped.abort();
     });
     expect(B.local.arenaBytes()).toBe(before);
+    // A background batch that fails is reported when the commitment is finished, and frees it too.
+    B.rsEncodeSubmit = () => pool.submit([{ fn: "copyWords", args: [0, 0x7ff00000, 1 << 20] }, { fn: "copyWords", args: [0, 0x7ff00000, 1 << 20] }]);
+    withKernels(B, () => {
+      const piped = pipelinedCommit(B, params, map);
+      for (const [i, s] of map.segments.entries()) {
+        piped.evals.set(data[i]!, s.offset);
+        piped.written(s.offset);
+      }
+      expect(() => piped.finish()).toThrow(PoolError);
+    });
+    expect(B.local.arenaBytes()).toBe(before);
+    B.rsEncodeSubmit = submit;
   });
 
   it("hashes columns that lie past 2 GiB of the shared memory (job words are i32; addresses are not)", () => {

@@ -56,11 +56,18 @@ export function pipelinedCommit(K: PoolBackend, params: PcsParams, map: SegmentM
     ready = 0;
     return runs;
   };
+  // Frees the vector once the workers are off it. A failed background batch was reported where
+  // it was settled, or the proof is being abandoned for another error: either way, free.
   const release = () => {
     if (done) return;
     done = true;
-    K.settle();
-    K.free(evalsBuf);
+    try {
+      K.settle();
+    } catch {
+      // reported by finish(), or superseded by the error that stops the proof
+    } finally {
+      K.free(evalsBuf);
+    }
   };
 
   return {
@@ -78,9 +85,9 @@ export function pipelinedCommit(K: PoolBackend, params: PcsParams, map: SegmentM
     },
     finish() {
       if (done) throw new PcsError("pipelined commit: finished twice");
-      K.settle();
       for (let r = 0; r < rows; r++) if (state[r] === 0) state[r] = 1;
       try {
+        K.settle();
         checkCommitInput(params, evals);
         for (const [f, t] of takeReady()) K.rsEncode(K.slice(evalsBuf, f << logM, (t - f) << logM), t - f, logM, params.logBlowup, K.slice(enc, f * len, (t - f) * len));
       } catch (e) {
@@ -99,9 +106,8 @@ export function pipelinedCommit(K: PoolBackend, params: PcsParams, map: SegmentM
     },
     abort() {
       if (done) return;
-      K.settle();
-      K.free(enc);
       release();
+      K.free(enc);
     },
   };
 }
