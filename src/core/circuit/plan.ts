@@ -1,7 +1,7 @@
 // The proof plan: what the prover commits, which tables each lookup uses, and how every
 // quantized op is proved (PROTOCOL.md §4–§6). Derived deterministically from the quantized
 // graph (without weights) by compilePlan, by the prover at setup and by the verifier from the VK.
-
+import type { ColumnForm } from "../lookup/table-mle.ts";
 import type { QGraph, QOp, QType } from "../quant/qgraph.ts";
 
 /** The quantized graph as the VK holds it: everything but the model's integer data. */
@@ -28,6 +28,8 @@ export interface PlanTable {
   logRows: number;
   /** Column c, row j, as signed integers (mapped into the field as v mod p). */
   columns: Int32Array[];
+  /** Where column c is clamp(j + add, lo, hi) by construction: its MLE in closed form (lookup/table-mle.ts). */
+  forms?: ColumnForm[];
 }
 
 /** One use of a table: tuple columns are tensors of the same padded shape. */

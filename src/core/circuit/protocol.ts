@@ -86,7 +86,7 @@ const fieldTables = new WeakMap<PlanTable, Table>();
 /** A plan table in the field (shared: read only). */
 export function tableToField(t: PlanTable): Table {
   let f = fieldTables.get(t);
-  if (!f) fieldTables.set(t, (f = { name: t.key, logRows: t.logRows, columns: t.columns.map((c) => toField(c)) }));
+  if (!f) fieldTables.set(t, (f = { name: t.key, logRows: t.logRows, columns: t.columns.map((c) => toField(c)), ...(t.forms ? { forms: t.forms } : {}) }));
   return f;
 }
 

@@ -11,7 +11,7 @@ export function clampTable(bits: number, lo: number, hi: number): PlanTable {
     v[j] = x;
     y[j] = x < lo ? lo : x > hi ? hi : x;
   }
-  return { key: `clamp:${bits}:${lo}:${hi}`, logRows: bits, columns: [v, y] };
+  return { key: `clamp:${bits}:${lo}:${hi}`, logRows: bits, columns: [v, y], forms: [{ add: -rows / 2 }, { add: -rows / 2, lo, hi }] };
 }
 
 /** Rows 0..2^bits − 1: the range [0, 2^bits) (a 1-bit table is exactly {0, 1}). */
@@ -19,7 +19,7 @@ export function rangeTable(bits: number): PlanTable {
   const logRows = Math.max(1, bits);
   const v = new Int32Array(2 ** logRows);
   for (let j = 0; j < v.length; j++) v[j] = j;
-  return { key: `range:${logRows}`, logRows, columns: [v] };
+  return { key: `range:${logRows}`, logRows, columns: [v], forms: [{ add: 0 }] };
 }
 
 /** Rows (j, clamp(offset + j, lo, hi)) for j < 2^bits: the low part of a split quotient and its clamp. */
@@ -31,7 +31,7 @@ export function lowClampTable(bits: number, offset: number, lo: number, hi: numb
     v[j] = j;
     y[j] = x < lo ? lo : x > hi ? hi : x;
   }
-  return { key: `lowclamp:${bits}:${offset}:${lo}:${hi}`, logRows: bits, columns: [v, y] };
+  return { key: `lowclamp:${bits}:${offset}:${lo}:${hi}`, logRows: bits, columns: [v, y], forms: [{ add: 0 }, { add: offset, lo, hi }] };
 }
 
 /**

@@ -13,12 +13,15 @@ import { absorbExts, gkrProve, gkrVerify, eqEval, pointWords, type GkrClaim, typ
 import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
 import { evaluateMle } from "../poly/index.ts";
 import { LookupError, LookupRejection } from "./errors.ts";
+import { columnFormMle, type ColumnForm } from "./table-mle.ts";
 
 /** A public table: `columns[c][j]` is component c of row j; 2^logRows rows (pad with real rows). */
 export interface Table {
   name: string;
   logRows: number;
   columns: Uint32Array[];
+  /** Columns that are clamp(j + add, lo, hi) by construction: the verifier evaluates their MLE in O(logRows). */
+  forms?: readonly ColumnForm[];
 }
 
 /** Where a use's tuples live: a tensor of `shape`, padded to 2^logDims[d] per dimension. */
@@ -434,7 +437,10 @@ export function logupVerify(instances: { table: Table; uses: UseShape[] }[], pro
     if (!extEquals(qLeaf, w.q)) throw new LookupRejection(`table ${table.name}: witness denominators do not match the claimed column values`);
 
     let tableQ = alpha;
-    for (let c = 0; c < width; c++) tableQ = extSub(tableQ, extMul(betaPowers[c]!, evaluateMle(table.columns[c]!, false, pointWords(t.point))));
+    for (let c = 0; c < width; c++) {
+      const form = table.forms?.[c];
+      tableQ = extSub(tableQ, extMul(betaPowers[c]!, form ? columnFormMle(form, t.point) : evaluateMle(table.columns[c]!, false, pointWords(t.point))));
+    }
     const mEval = proof.multiplicityEvals[i]!;
     if (!extEquals(tableQ, t.q)) throw new LookupRejection(`table ${table.name}: table denominators do not match the table`);
     if (!extEquals(extSub(EXT_ZERO, mEval), t.p)) throw new LookupRejection(`table ${table.name}: multiplicities do not match the claimed value`);
