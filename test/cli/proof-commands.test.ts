@@ -125,7 +125,7 @@ describe("zkml setup / prove / verify / show", () => {
 
   itShared(MODEL, "show describes a VK and a proof (digest, root, sizes, version)", async () => {
     const vk = JSON.parse((await zkml("show", join(keys, "vk.bin"), "--json")).out);
-    expect(vk).toMatchObject({ kind: "verifying key", version: 1, proof: INTEGRITY_NOTE, inputs: [{ shape: [1, 64] }] });
+    expect(vk).toMatchObject({ kind: "verifying key", version: 2, proof: INTEGRITY_NOTE, inputs: [{ shape: [1, 64] }] });
     expect(vk.digest).toMatch(/^[0-9a-f]{64}$/);
     expect(vk.model.root).toMatch(/^[0-9a-f]{64}$/);
     const pf = JSON.parse((await zkml("show", join(out, "proof.bin"), "--json")).out);

@@ -12,7 +12,8 @@ import { decodeGraphSpec, encodeGraphSpec, GRAPH_LIMITS } from "./graph-spec.ts"
 import { SectionReader, SectionWriter } from "./sections.ts";
 
 export const PK_MAGIC = "zkml-pk\n";
-export const PK_VERSION = 1;
+/** 2: as VK_VERSION (its graph compiles to another plan than a version 1 key's proofs were made for). */
+export const PK_VERSION = 2;
 
 export interface ProvingKey {
   vkDigest: Uint8Array;

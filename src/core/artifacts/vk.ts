@@ -11,7 +11,8 @@ import { decodeGraphSpec, encodeGraphSpec, GRAPH_LIMITS } from "./graph-spec.ts"
 import { SectionReader, SectionWriter } from "./sections.ts";
 
 export const VK_MAGIC = "zkml-vk\n";
-export const VK_VERSION = 1;
+/** 2: the plan a VK's graph compiles to changed (a split quotient's low part is as narrow as its output). */
+export const VK_VERSION = 2;
 const DIGEST_LABEL = "zkml-vk/v1";
 const STATEMENT_LABEL = "zkml-vk/v1/setup";
 /** Setup proofs are a few hundred KiB even for large models; this only bounds allocation. */

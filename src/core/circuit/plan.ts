@@ -59,7 +59,8 @@ export interface RequantProof {
   /** Remainder limbs, least significant first (16 bits each, the top one s mod 16); none when s = 0. */
   r: string[];
   /** A wide quotient q = offset + 2^16·hi + lo, with the looked-up sat(hi), [hi = 0] and clamp(offset + lo). */
-  split?: { hi: string; lo: string; sat: string; zero: string; low: string; offset: number };
+  /** q = offset + 2^lowBits·hi + lo (requant-plan.ts splitLayout). */
+  split?: { hi: string; lo: string; sat: string; zero: string; low: string; offset: number; lowBits: number };
 }
 
 /** How a row max is proved: one-hot s, d = m − x ≥ 0 by a range lookup (PROTOCOL §4 ReduceMax). */

@@ -158,9 +158,9 @@ export function requantInput(op: { M: number; s: number }, q: Ext, r: Ext | unde
   return op.M === 1 ? v : extMul(v, extInv(fieldOf(op.M)));
 }
 
-/** q̃ = offset + 2^16·hĩ + lõ for a split quotient (the identity holds pointwise). */
-export function splitQuotient(offset: number, hi: Ext, lo: Ext): Ext {
-  return extAdd(extAdd(fieldOf(offset), extMul(hi, fieldOf(2 ** 16))), lo);
+/** q̃ = offset + 2^lowBits·hĩ + lõ for a split quotient (the identity holds pointwise). */
+export function splitQuotient(split: { offset: number; lowBits: number }, hi: Ext, lo: Ext): Ext {
+  return extAdd(extAdd(fieldOf(split.offset), extMul(hi, fieldOf(2 ** split.lowBits))), lo);
 }
 
 /** r̃ = Σ_j 2^(16j)·r̃_j from the remainder's limbs, least significant first. */

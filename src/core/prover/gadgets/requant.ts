@@ -20,7 +20,7 @@ export function proveRequant(ctx: ProverCtx, opIndex: number, op: Requant): void
   const rho = ctx.tr.squeezeExts(LABELS.requantPoint, ctx.plan.tensors[op.output]!.nVars);
   const q = rp.q
     ? ctx.sendEval(LABELS.requantQ, rp.q, rho)
-    : splitQuotient(rp.split!.offset, ctx.sendEval(LABELS.requantHi, rp.split!.hi, rho), ctx.sendEval(LABELS.requantLo, rp.split!.lo, rho));
+    : splitQuotient(rp.split!, ctx.sendEval(LABELS.requantHi, rp.split!.hi, rho), ctx.sendEval(LABELS.requantLo, rp.split!.lo, rho));
   const r = rp.r.length ? limbSum(rp.r.map((name) => ctx.sendEval(LABELS.requantR, name, rho))) : undefined;
   ctx.book.add(op.inputs[0]!, rho, requantInput(op, q, r));
   if (!rp.split) return;
@@ -44,7 +44,7 @@ function liveMaskOf(t: PlanTensor): Float64Array {
   return m;
 }
 
-/** A limb's base, and its exact inverse (divisions by it become products: same integers). */
+/** A remainder limb's base, and its exact inverse (divisions by it become products: same integers). */
 const LIMB = 2 ** LIMB_BITS, INV_LIMB = 2 ** -LIMB_BITS;
 
 /**
@@ -73,10 +73,11 @@ export function requantWitness(ctx: Pick<ProverCtx, "plan" | "values">, opIndex:
     const s = rp.split;
     const hi = new Float64Array(n), lo = new Float64Array(n), sat = new Float64Array(n), zero = new Float64Array(n), low = new Float64Array(n);
     const live = liveMaskOf(y);
+    const base = 2 ** s.lowBits, invBase = 2 ** -s.lowBits;
     for (let p = 0; p < n; p++) {
       const t = q[p]! - s.offset;
-      hi[p] = Math.floor(t * INV_LIMB);
-      lo[p] = t - hi[p]! * LIMB;
+      hi[p] = Math.floor(t * invBase);
+      lo[p] = t - hi[p]! * base;
       if (!live[p]) continue;
       zero[p] = hi[p] === 0 ? 1 : 0;
       sat[p] = hi[p]! > 0 ? op.hi : hi[p]! < 0 ? op.lo : 0;

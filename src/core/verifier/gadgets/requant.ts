@@ -13,7 +13,7 @@ export function verifyRequant(ctx: VerifierCtx, opIndex: number, op: Extract<QOp
   const rho = ctx.tr.squeezeExts(LABELS.requantPoint, nVars);
   const q = rp.q
     ? ctx.recvEval(LABELS.requantQ, rp.q, rho, `${op.source} quotient`)
-    : splitQuotient(rp.split!.offset, ctx.recvEval(LABELS.requantHi, rp.split!.hi, rho, `${op.source} quotient high part`), ctx.recvEval(LABELS.requantLo, rp.split!.lo, rho, `${op.source} quotient low part`));
+    : splitQuotient(rp.split!, ctx.recvEval(LABELS.requantHi, rp.split!.hi, rho, `${op.source} quotient high part`), ctx.recvEval(LABELS.requantLo, rp.split!.lo, rho, `${op.source} quotient low part`));
   const r = rp.r.length ? limbSum(rp.r.map((name) => ctx.recvEval(LABELS.requantR, name, rho, `${op.source} remainder`))) : undefined;
   ctx.book.add(op.inputs[0]!, rho, requantInput(op, q, r));
   if (!rp.split) return;
