@@ -6,11 +6,11 @@ import { decodeModel, encodeTensor } from "../../src/core/onnx/index.ts";
 import { loadGraph, type Tensor } from "../../src/core/graph/index.ts";
 import { parsePlan, quantizeWithPlan } from "../../src/core/quant/index.ts";
 import { buildOutput, decodeTensorProto, publicInputs, readVk, vkDigest, type OutputDoc } from "../../src/core/artifacts/index.ts";
-import { loadProvingKey, proveWithKeyAsync, setupKeys, type LoadedKey } from "../../src/core/prover/keys.ts";
+import { compactPk, loadProvingKey, proveWithKeyAsync, setupKeys, withModelCode, type LoadedKey } from "../../src/core/prover/keys.ts";
 import { keySetId, storedKeys, storeKeys } from "./key-store.ts";
 import { equalBytes } from "../../src/core/pcs/index.ts";
-import { webPool, type WorkerPool } from "../../src/core/parallel/index.ts";
-import { wasmBackend } from "../../src/core/kernels/index.ts";
+import { poolBackendOf, webPool, type WorkerPool } from "../../src/core/parallel/index.ts";
+import { wasmBackend, withKernels } from "../../src/core/kernels/index.ts";
 import { chooseKernels } from "../../src/core/kernels/backend.ts";
 import type { GpuKernels } from "../../src/core/kernels/gpu-kernels.ts";
 import type { ProgressEvent } from "../../src/core/prover/index.ts";
@@ -107,12 +107,18 @@ function keep(next: Prepared): Prepared {
 
 const memory = () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
 
-/** The keys of an earlier session, if they are whole and for this model (else undefined: set up again). */
-function fromStorage(stored: { vk: Uint8Array; pk: Uint8Array } | undefined, modelHash: Uint8Array): { vk: Uint8Array; loaded: LoadedKey } | undefined {
+/**
+ * The keys of an earlier session, if they are whole and for this model (else undefined: set up
+ * again). They are stored without the encoded model (compactPk): its code is made again here, on
+ * the pool, once — far quicker than the setup, and it stays in the pool's memory like a setup's.
+ */
+function fromStorage(stored: { vk: Uint8Array; pk: Uint8Array } | undefined, modelHash: Uint8Array): { vk: Uint8Array; loaded: LoadedKey; release?: () => void } | undefined {
   if (!stored) return undefined;
   try {
-    const loaded = loadProvingKey(stored.pk);
-    return equalBytes(vkDigest(stored.vk), loaded.vkDigest) && equalBytes(loaded.modelHash, modelHash) ? { vk: stored.vk, loaded } : undefined;
+    const key = loadProvingKey(stored.pk);
+    if (!equalBytes(vkDigest(stored.vk), key.vkDigest) || !equalBytes(key.modelHash, modelHash)) return undefined;
+    const { key: loaded, release } = pool.size > 1 ? withKernels(poolBackendOf(pool), () => withModelCode(key)) : withModelCode(key);
+    return { vk: stored.vk, loaded, ...(release ? { release } : {}) };
   } catch {
     return undefined;
   }
@@ -130,8 +136,8 @@ export async function prepare(bytes: Uint8Array, planText: string, report: (p: P
   const r0 = performance.now();
   const stored = fromStorage(await storedKeys(key), modelHash);
   if (stored) {
-    report({ stage: "setup", detail: "keys from this browser's storage (set up earlier)", fraction: 0.05, elapsedMs: performance.now() - t0 });
-    return keep({ key, vk: stored.vk, loaded: stored.loaded, compileMs: 0, setupMs: performance.now() - r0, stored: true });
+    report({ stage: "setup", detail: "keys from this browser's storage (set up earlier; the weights encoded again)", fraction: 0.05, elapsedMs: performance.now() - t0 });
+    return keep({ key, vk: stored.vk, loaded: stored.loaded, compileMs: 0, setupMs: performance.now() - r0, stored: true, ...(stored.release ? { release: stored.release } : {}) });
   }
   report({ stage: "compile", detail: "quantized graph → proof plan", fraction: 0, elapsedMs: performance.now() - t0 });
   const c0 = performance.now();
@@ -140,10 +146,11 @@ export async function prepare(bytes: Uint8Array, planText: string, report: (p: P
   const s0 = performance.now();
   report({ stage: "setup", detail: "committing the weights, proving their ranges", fraction: 0.05, elapsedMs: performance.now() - t0 });
   // The encoded model stays in the pool's memory (no 537 MB copy for vgg16) until these keys are
-  // replaced; they go to storage once a proof with them has answered (persistAfter).
+  // replaced; they go to storage once a proof with them has answered (persistAfter), without the
+  // encoded model (vgg16: 63 MB, not 600 MB, written on this thread before the next proof can start).
   const keys = setupKeys(qgraph, { modelHash, workers: pool, keepInPool: true });
   let storing: Promise<unknown> | undefined;
-  const persist = () => void (storing ??= storeKeys(key, keys.vk, keys.pk));
+  const persist = () => void (storing ??= storeKeys(key, keys.vk, compactPk(keys.key)));
   const release = keys.release && (() => void (storing ?? Promise.resolve()).finally(keys.release));
   return keep({ key, vk: keys.vk, loaded: keys.key, compileMs, setupMs: performance.now() - s0, stored: false, background, persist, ...(release ? { release } : {}) });
 }

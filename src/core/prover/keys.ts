@@ -8,7 +8,8 @@ import { checkKernelMemory } from "../circuit/memory.ts";
 import {
   decodeGraphSpec, encodeGraphSpec, readPk, setupStatement, vkDigest, writePk, writeProofFile, writeVk, type ModelKey,
 } from "../artifacts/index.ts";
-import { buildMerkle, merkleRoot, type ParamOptions } from "../pcs/index.ts";
+import { buildMerkle, commit, equalBytes, merkleRoot, type ParamOptions } from "../pcs/index.ts";
+import { streamsModel } from "../circuit/memory.ts";
 import type { QGraph } from "../quant/qgraph.ts";
 import { runInteger } from "../quant/int-eval.ts";
 import { commitModel, modelVector } from "./setup.ts";
@@ -124,6 +125,34 @@ export function loadProvingKey(bytes: Uint8Array): LoadedKey {
     plan,
     model: { map, data: { params, root, matrix, tree, ...(columns ? { columns } : {}) } },
   };
+}
+
+/**
+ * pk.bin without the encoded model (as `zkml setup --compact-pk` writes it: vgg16 63 MB instead
+ * of 600 MB), for keys that are kept somewhere slow to write, such as a browser's storage;
+ * `withModelCode` encodes the weights again, once, when they are loaded.
+ */
+export function compactPk(key: LoadedKey): Uint8Array[] {
+  const { consts, ...graph } = key.qgraph;
+  const { params, root, tree } = key.model.data;
+  return writePk({ vkDigest: key.vkDigest, modelHash: key.modelHash, graph, consts, commitment: { params, root, leaves: tree.levels[0]! } });
+}
+
+/**
+ * The key with its model's code, encoded again on the current kernels (a pool's threads) when
+ * its pk.bin left it out, so proofs open the model without encoding it each time; unchanged when
+ * it has the code, or when the code is one a proof could not keep beside its witness (streamed at
+ * setup). `release` gives a pool's memory back. Throws if the weights do not encode to the key's root.
+ */
+export function withModelCode(key: LoadedKey): { key: LoadedKey; release?: () => void } {
+  const { data } = key.model;
+  if (data.columns || streamsModel(key.plan)) return { key };
+  const coded = commit(data.params, data.matrix);
+  if (!equalBytes(coded.root, data.root)) {
+    coded.release?.();
+    throw new CircuitError("the proving key's weights do not encode to its commitment; the file is damaged, re-run setup");
+  }
+  return { key: { ...key, model: { ...key.model, data: { ...data, columns: coded.columns } } }, ...(coded.release ? { release: coded.release } : {}) };
 }
 
 export interface KeyProof {
