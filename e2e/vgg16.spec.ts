@@ -33,13 +33,14 @@ test("vgg16_cifar10: open, calibrate, set up and prove in the browser, verified"
   await page.getByTestId("drawer-log").click();
   await expect(page.getByText("keys cancelled")).toBeVisible();
   await expect(page.getByTestId("keys-background")).toBeVisible({ timeout: 60_000 });
-  // The proof waits for them.
+  // The proof waits for them, and the timeline says so until its first bar.
   await page.getByTestId("prove-button").click();
+  await page.getByTestId("drawer-timeline").click();
+  await expect(page.getByTestId("timeline-waiting")).toContainText("keys being set up in the background");
   await expect(page.getByTestId("verdict")).toHaveText(/verified/, { timeout: 240_000 });
   await expect(page.getByTestId("setup-time")).toContainText("in the background");
   // Every prover stage ran on the pool's threads, each with a track on the timeline.
   await expect(page.getByTestId("stage-backends")).toContainText("wasm × ");
-  await page.getByTestId("drawer-timeline").click();
   await expect(page.getByText("thread 1", { exact: true })).toBeVisible();
   // The wait for the background setup is a setup bar, not a stretch of the last stage (verify).
   await expect(page.getByRole("img", { name: "setup track" })).toBeVisible();

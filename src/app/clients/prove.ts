@@ -101,6 +101,8 @@ export async function runProof(): Promise<void> {
     return;
   }
   const startedAt = jobsStore.getState().jobs.prove.startedAt;
+  // What the timeline says until the worker's first event (it may be busy with the keys).
+  jobsStore.getState().progress("prove", { detail: jobsStore.getState().jobs.keys.status === "running" ? "waiting for the prover worker (keys being set up in the background)" : "starting the prover" });
   const onProgress = Comlink.proxy(proveTracker(performance.now(), slot.metrics?.costs));
   // The prover keeps this plan's keys after the proof: nothing to set up in the background.
   const planText = serializePlan(slot.plan);

@@ -7,7 +7,11 @@ const TRACKS = ["compile", "setup", "prove", "steps", "layers", "verify"];
 export function Timeline() {
   const job = useJobs((s) => s.jobs.prove);
   useTick(job.status === "running", 100);
-  if (job.bars.length === 0) return <div className="muted pad">Prove an inference to see its stages and layers here.</div>;
+  if (job.bars.length === 0) {
+    // A proof can wait for the prover worker (keys being set up in the background) before its first bar.
+    if (job.status === "running") return <div className="muted pad" data-testid="timeline-waiting">{job.detail || "starting the proof"}…</div>;
+    return <div className="muted pad">Prove an inference to see its stages and layers here.</div>;
+  }
   const now = performance.now();
   const t0 = job.startedAt, t1 = Math.max(job.endedAt ?? now, t0 + 1);
   const W = 1000;
