@@ -161,6 +161,21 @@ describe("LogUp-GKR", () => {
     expect(() => verify([{ table, uses }], proof)).toThrow(LookupRejection);
   });
 
+  it("a table with closed-form columns verifies as its rows do, and is what the verifier evaluates", () => {
+    // reluTable's columns are j − 32 and clamp(j − 32, 0, 31): the forms the compiler gives its tables.
+    const { table, uses } = setup();
+    const formed: Table = { ...table, forms: [{ add: -32 }, { add: -32, lo: 0, hi: 31 }] };
+    const { proof } = prove([{ table, uses }]);
+    expect(verify([{ table: formed, uses }], proof)).toEqual(verify([{ table, uses }], proof));
+    // A proof against a doctored table fails against the forms (the rows are not read).
+    const fake: Table = { ...table, columns: [table.columns[0]!, table.columns[1]!.slice()] };
+    fake.columns[1]![10] = 5;
+    uses[1]!.columns[0]![0] = (P - 22) % P;
+    uses[1]!.columns[1]![0] = 5;
+    const doctored = prove([{ table: fake, uses }]).proof;
+    expect(() => verify([{ table: { ...formed, columns: fake.columns }, uses }], doctored)).toThrow(/table denominators do not match the table/);
+  });
+
   it("rejects a multiplicity off by one", () => {
     const { table, uses } = setup();
     const m = multiplicities(table, uses);
