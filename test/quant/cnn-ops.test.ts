@@ -140,6 +140,28 @@ describe("classic CNN ops", () => {
     }
   });
 
+  it("GatherND by constant index tuples (negative ones too), exactly the float model's picks, proved", () => {
+    // x [3, 4, 5]: pairs (i, j) pick rows of 5; one tuple addresses a single axis of another graph.
+    for (const [shape, dims, data] of [[[3, 4, 5], [2, 2, 2], [0, 1, 2, -1, 1, 3, 0, 0]], [[6, 2], [3, 1], [5, 0, -2]]] as const) {
+      const g = loadGraph(makeModel({
+        inputs: [["x", "float32", [...shape]]], outputs: [["y"]], opset: 17,
+        initializers: [{ name: "idx", dtype: "int64", dims: [...dims], data: [...data] }],
+        nodes: [{ op: "GatherND", in: ["x", "idx"], out: ["y"] }],
+      }));
+      // A pure index map: the quantized picks are the quantized inputs, within one quantization step.
+      expectFaithful(g, 0.02, `${shape} ${dims}`);
+    }
+  });
+
+  it("GatherND with batch_dims or by computed indices is refused with what it supports", () => {
+    const g = loadGraph(makeModel({
+      inputs: [["x", "float32", [2, 3, 4]]], outputs: [["y"]], opset: 17,
+      initializers: [{ name: "idx", dtype: "int64", dims: [2, 1], data: [1, 2] }],
+      nodes: [{ op: "GatherND", in: ["x", "idx"], out: ["y"], attrs: { batch_dims: int(1) } }],
+    }));
+    expect(() => calibrate(g, generatedSamples(g, 2, 1))).toThrow(/GatherND with batch_dims/);
+  });
+
   it("Tile by constant repeats", () => {
     const g = loadGraph(makeModel({
       inputs: [["x", "float32", [1, 2, 3]]], outputs: [["y"]],

@@ -272,6 +272,29 @@ function lowerGather(ctx: LowerCtx, node: GraphNode): void {
   emitMap(ctx, node, [x], { type: "gather", axis, indices: Array.from(idx.data as ArrayLike<number>, Number) }, node.outputs[0]!);
 }
 
+/**
+ * GatherND of activations by constant indices (batch_dims 0): the addressed leading axes are
+ * reshaped into one, gathered along it by the flattened index tuples, and reshaped to the output.
+ */
+function lowerGatherND(ctx: LowerCtx, node: GraphNode): void {
+  const [dn, in_] = node.inputs as [string, string];
+  const idx = ctx.constant(in_);
+  if (!idx || ctx.constant(dn)) throw unsupported(node, "a GatherND other than of activations by constant indices");
+  if (attrsOf(node).int("batch_dims", 0) !== 0) throw unsupported(node, "a GatherND with batch_dims");
+  const x = ctx.input(node, dn);
+  const k = idx.shape[idx.shape.length - 1]!, lead = x.shape.slice(0, k), rest = x.shape.slice(k);
+  const raw = Array.from(idx.data as ArrayLike<number | bigint>, Number);
+  const flat: number[] = [];
+  for (let t = 0; t < raw.length; t += k) {
+    let f = 0;
+    for (let j = 0; j < k; j++) f = f * lead[j]! + (raw[t + j]! < 0 ? raw[t + j]! + lead[j]! : raw[t + j]!);
+    flat.push(f);
+  }
+  const joined = mapped(ctx, node, x, [lead.reduce((a, b) => a * b, 1), ...rest], { type: "reshape" }, `${node.outputs[0]!}::joined`);
+  const picked = mapped(ctx, node, joined, [flat.length, ...rest], { type: "gather", axis: 0, indices: flat }, `${node.outputs[0]!}::picked`);
+  emitMap(ctx, node, [picked], { type: "reshape" }, node.outputs[0]!);
+}
+
 /** Where(cond, a, b) with a constant condition and one constant side: a select. */
 function lowerWhere(ctx: LowerCtx, node: GraphNode): void {
   const [cn, an, bn] = node.inputs as [string, string, string];
@@ -302,6 +325,6 @@ export const SHAPE_LOWERINGS: Readonly<Record<string, (ctx: LowerCtx, node: Grap
   Reshape: lowerReshape, Flatten: lowerReshape, Squeeze: lowerReshape, Unsqueeze: lowerReshape,
   Identity: lowerIdentity, Dropout: lowerIdentity, Cast: lowerCast, CastLike: lowerCast,
   Transpose: lowerTranspose, Slice: lowerSlice, Split: lowerSplit, Concat: lowerConcat, Pad: lowerPad,
-  Gather: lowerGather, Where: lowerWhere, Tile: lowerTile, Expand: lowerExpand,
+  Gather: lowerGather, GatherND: lowerGatherND, Where: lowerWhere, Tile: lowerTile, Expand: lowerExpand,
   DepthToSpace: lowerDepthSpace, SpaceToDepth: lowerDepthSpace, Resize: lowerResize, Upsample: lowerResize,
 };

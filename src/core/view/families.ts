@@ -8,7 +8,7 @@ add("linear", "Conv ConvTranspose Gemm MatMul");
 add("lookup", "Relu LeakyRelu PRelu Elu Selu Sigmoid HardSigmoid HardSwish Tanh Erf Gelu Exp Log Reciprocal Sqrt Clip Softplus Softsign Sign Round Floor Ceil Sin Cos Shrink");
 add("norm", "LayerNormalization Softmax LogSoftmax BatchNormalization LRN InstanceNormalization");
 add("pool", "MaxPool AveragePool GlobalAveragePool GlobalMaxPool ReduceMean ReduceSum ReduceMax ReduceMin ReduceL1 ReduceL2 ReduceSumSquare ArgMax ArgMin");
-add("shape", "Reshape Transpose Flatten Concat Squeeze Unsqueeze Split Slice Gather Shape Constant ConstantOfShape Identity Expand Tile Pad Cast CastLike Range Dropout Where DepthToSpace SpaceToDepth Resize Upsample");
+add("shape", "Reshape Transpose Flatten Concat Squeeze Unsqueeze Split Slice Gather GatherND GatherElements Shape Constant ConstantOfShape Identity Expand Tile Pad Cast CastLike Range Dropout Where DepthToSpace SpaceToDepth Resize Upsample");
 add("arith", "Add Sub Mul Div Pow Neg Abs Sum Mean Max Min Equal Less Greater");
 
 export function opFamily(op: string): OpFamily {

@@ -1,4 +1,4 @@
-// Ops that move elements: Transpose, Concat, Split, Slice, Gather, GatherElements, Tile, Pad,
+// Ops that move elements: Transpose, Concat, Split, Slice, Gather, GatherElements, GatherND, Tile, Pad,
 // DepthToSpace, SpaceToDepth.
 import { allocValues, sizeOf, stridesOf, type Tensor, type TensorValues } from "../tensor.ts";
 import { axisOf, constInts, fail, num, req, type OpCtx, type OpDef, type OutMeta, type ValueMeta } from "./op.ts";
@@ -253,6 +253,43 @@ const gatherElements: OpDef = {
   },
 };
 
+/** GatherND's output shape: indices' leading dims, then the data dims its last axis does not address. */
+function gatherNdShape(ctx: AnyCtx, data: number[], indices: number[]): { b: number; k: number; shape: number[] } {
+  const b = ctx.attrs.int("batch_dims", 0), r = data.length, q = indices.length;
+  if (q < 1) throw fail(ctx, "indices must have rank 1 or more");
+  const k = indices[q - 1]!;
+  if (!Number.isInteger(b) || b < 0 || b >= Math.min(r, q)) throw fail(ctx, `batch_dims ${b} must be below the ranks of data (${r}) and indices (${q})`);
+  if (!(k >= 1 && k <= r - b)) throw fail(ctx, `the indices' last dimension (${k}) must address 1 to ${r - b} data axes`);
+  for (let d = 0; d < b; d++) if (data[d] !== indices[d]) throw fail(ctx, `batch dimension ${d}: data has ${data[d]}, indices ${indices[d]}`);
+  return { b, k, shape: [...indices.slice(0, q - 1), ...data.slice(b + k)] };
+}
+
+const gatherND: OpDef = {
+  infer(ctx) {
+    const x = req(ctx, 0), idx = req(ctx, 1);
+    return [{ dtype: x.dtype, shape: gatherNdShape(ctx, x.shape, idx.shape).shape }];
+  },
+  run(ctx) {
+    const x = req(ctx, 0), it = req(ctx, 1);
+    const { b, k, shape } = gatherNdShape(ctx, x.shape, it.shape);
+    const xs = stridesOf(x.shape), inner = sizeOf(x.shape.slice(b + k));
+    const batch = sizeOf(x.shape.slice(0, b)), batchStride = b === 0 ? 0 : xs[b - 1]!;
+    const tuples = sizeOf(it.shape.slice(0, -1)), perBatch = batch === 0 ? 0 : tuples / batch;
+    const raw = it.data as ArrayLike<number | bigint>;
+    const out = allocValues(x.dtype, sizeOf(shape));
+    for (let t = 0; t < tuples; t++) {
+      let from = Math.floor(t / perBatch) * batchStride;
+      for (let j = 0; j < k; j++) {
+        const dim = x.shape[b + j]!, v = Number(raw[t * k + j]!), i = v < 0 ? v + dim : v;
+        if (!(i >= 0 && i < dim)) throw fail(ctx, `index ${v} is out of range for an axis of size ${dim}`);
+        from += i * xs[b + j]!;
+      }
+      copyRun(out, t * inner, x.data, from, inner);
+    }
+    return [{ dtype: x.dtype, shape, data: out }];
+  },
+};
+
 function tileRepeats(ctx: AnyCtx, shape: number[]): number[] {
   const reps = constInts(ctx, 1, "repeats")!;
   if (reps.length !== shape.length || reps.some((v) => v < 0 || !Number.isInteger(v))) {
@@ -376,6 +413,7 @@ export const layoutOps: Record<string, OpDef> = {
   Slice: slice,
   Gather: gather,
   GatherElements: gatherElements,
+  GatherND: gatherND,
   Tile: tile,
   Pad: pad,
 };
