@@ -59,6 +59,25 @@ describe("evaluate", () => {
     expect(() => evaluate(g, { ids: { shape: [1, 2], data: [3, 0] } })).toThrow(/node embed \(Gather\) failed: .*index 3 is out of range for an axis of size 3/);
   });
 
+  it("GatherND by computed index tuples, with batch_dims, and its errors by name", () => {
+    const m = (batchDims: number, idxShape: number[]) => loadGraph(makeModel({
+      inputs: [["ids", "int64", idxShape]], outputs: [["y"]],
+      initializers: [f32("x", [2, 2, 3], [0, 1, 2, 10, 11, 12, 20, 21, 22, 30, 31, 32])],
+      nodes: [{ op: "GatherND", name: "pick", in: ["x", "ids"], out: ["y"], attrs: { batch_dims: int(batchDims) } }],
+    }));
+    const y = evaluate(m(0, [2, 2]), { ids: { shape: [2, 2], data: BigInt64Array.of(1n, 0n, -2n, 1n) } }).y!;
+    expect(y.shape).toEqual([2, 3]);
+    expect(Array.from(y.data as Float32Array)).toEqual([20, 21, 22, 10, 11, 12]);
+    // batch_dims 1: batch b picks row ids[b] of x[b].
+    const yb = evaluate(m(1, [2, 1]), { ids: { shape: [2, 1], data: [1, 0] } }).y!;
+    expect(Array.from(yb.data as Float32Array)).toEqual([10, 11, 12, 20, 21, 22]);
+    expect(() => evaluate(m(0, [2, 2]), { ids: { shape: [2, 2], data: [2, 0, 0, 0] } })).toThrow(/node pick \(GatherND\) failed: .*index 2 is out of range for an axis of size 2/);
+    expect(() => loadGraph(makeModel({
+      inputs: [["ids", "int64", [3, 1]]], outputs: [["y"]], initializers: [f32("x", [2, 3], [0, 1, 2, 3, 4, 5])],
+      nodes: [{ op: "GatherND", name: "pick", in: ["x", "ids"], out: ["y"], attrs: { batch_dims: int(1) } }],
+    }))).toThrow(/batch dimension 0: data has 2, indices 3/);
+  });
+
   it("evaluates a reshape whose target was computed from shapes at load", () => {
     const m = makeModel({
       inputs: [["x", "float32", [2, 3]]],
