@@ -153,6 +153,17 @@ describe("classic CNN ops", () => {
     }
   });
 
+  it("GatherElements by constant indices along an axis (negative ones too), the float model's picks, proved", () => {
+    for (const axis of [0, 1, -1]) {
+      const g = loadGraph(makeModel({
+        inputs: [["x", "float32", [3, 4]]], outputs: [["y"]], opset: 17,
+        initializers: [{ name: "idx", dtype: "int64", dims: [2, 3], data: axis === 0 ? [2, 0, -1, 1, 1, 0] : [3, 0, -1, 1, 2, 0] }],
+        nodes: [{ op: "GatherElements", in: ["x", "idx"], out: ["y"], attrs: { axis: int(axis) } }],
+      }));
+      expectFaithful(g, 0.02, `axis ${axis}`);
+    }
+  });
+
   it("GatherND with batch_dims or by computed indices is refused with what it supports", () => {
     const g = loadGraph(makeModel({
       inputs: [["x", "float32", [2, 3, 4]]], outputs: [["y"]], opset: 17,

@@ -295,6 +295,34 @@ function lowerGatherND(ctx: LowerCtx, node: GraphNode): void {
   emitMap(ctx, node, [picked], { type: "reshape" }, node.outputs[0]!);
 }
 
+/**
+ * GatherElements of activations by constant indices: x flattened, gathered along its one axis at
+ * the flat position of every output element, reshaped to the indices' shape.
+ */
+function lowerGatherElements(ctx: LowerCtx, node: GraphNode): void {
+  const [dn, in_] = node.inputs as [string, string];
+  const idx = ctx.constant(in_);
+  if (!idx || ctx.constant(dn)) throw unsupported(node, "a GatherElements other than of activations by constant indices");
+  const x = ctx.input(node, dn), r = x.shape.length;
+  let axis = attrsOf(node).int("axis", 0);
+  if (axis < 0) axis += r;
+  const raw = Array.from(idx.data as ArrayLike<number | bigint>, Number);
+  const xStrides = x.shape.map((_, d) => x.shape.slice(d + 1).reduce((a, b) => a * b, 1));
+  const c = new Array<number>(r).fill(0), flat: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    let f = 0;
+    for (let d = 0; d < r; d++) f += (d === axis ? (raw[i]! < 0 ? raw[i]! + x.shape[d]! : raw[i]!) : c[d]!) * xStrides[d]!;
+    flat.push(f);
+    for (let d = r - 1; d >= 0; d--) {
+      if (++c[d]! < idx.shape[d]!) break;
+      c[d] = 0;
+    }
+  }
+  const line = mapped(ctx, node, x, [x.shape.reduce((a, b) => a * b, 1)], { type: "reshape" }, `${node.outputs[0]!}::flat`);
+  const picked = mapped(ctx, node, line, [flat.length], { type: "gather", axis: 0, indices: flat }, `${node.outputs[0]!}::picked`);
+  emitMap(ctx, node, [picked], { type: "reshape" }, node.outputs[0]!);
+}
+
 /** Where(cond, a, b) with a constant condition and one constant side: a select. */
 function lowerWhere(ctx: LowerCtx, node: GraphNode): void {
   const [cn, an, bn] = node.inputs as [string, string, string];
@@ -325,6 +353,6 @@ export const SHAPE_LOWERINGS: Readonly<Record<string, (ctx: LowerCtx, node: Grap
   Reshape: lowerReshape, Flatten: lowerReshape, Squeeze: lowerReshape, Unsqueeze: lowerReshape,
   Identity: lowerIdentity, Dropout: lowerIdentity, Cast: lowerCast, CastLike: lowerCast,
   Transpose: lowerTranspose, Slice: lowerSlice, Split: lowerSplit, Concat: lowerConcat, Pad: lowerPad,
-  Gather: lowerGather, GatherND: lowerGatherND, Where: lowerWhere, Tile: lowerTile, Expand: lowerExpand,
+  Gather: lowerGather, GatherND: lowerGatherND, GatherElements: lowerGatherElements, Where: lowerWhere, Tile: lowerTile, Expand: lowerExpand,
   DepthToSpace: lowerDepthSpace, SpaceToDepth: lowerDepthSpace, Resize: lowerResize, Upsample: lowerResize,
 };

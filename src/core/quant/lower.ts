@@ -25,7 +25,7 @@ export function quantizableOps(): string[] {
 /** Ops whose output has the input's type: width limits flow back through them. */
 const PASS_THROUGH = new Set([
   "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Transpose", "Slice", "Split",
-  "Pad", "Gather", "GatherND", "Where", "MaxPool", "GlobalMaxPool", "Relu",
+  "Pad", "Gather", "GatherND", "GatherElements", "Where", "MaxPool", "GlobalMaxPool", "Relu",
 ]);
 
 /**
