@@ -16,7 +16,7 @@ export { GraphError } from "./errors.ts";
 export { Attrs } from "./attrs.ts";
 export { slidingWindow, transposedWindow, type Window } from "./ops/spatial.ts";
 export { resizeTaps, type Taps } from "./ops/resize.ts";
-export { depthSpacePlan } from "./ops/layout.ts";
+export { depthSpacePlan, gatherElementsOffsets, gatherNdPlan } from "./ops/layout.ts";
 export { erf } from "./ops/erf.ts";
 export { opDef, supportedOps, type OpCtx, type OpDef, type OutMeta, type ValueMeta } from "./ops/index.ts";
 export {

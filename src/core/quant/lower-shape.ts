@@ -1,7 +1,7 @@
 // Lowering of the ops that move elements (reshapes, transposes, slices, concats, pads, tiles,
 // resizes, gathers, Where by a constant mask) into index maps, selects and, for a linear
 // resize or a constant pad, the few arithmetic ops they need.
-import { depthSpacePlan, resizeTaps, type GraphNode, type Taps } from "../graph/index.ts";
+import { depthSpacePlan, gatherElementsOffsets, gatherNdPlan, resizeTaps, sizeOf, type GraphNode, type Taps } from "../graph/index.ts";
 import { attrsOf, constInts, emitMap, lowerIdentity, mapped, operand, unsupported } from "./lower-common.ts";
 import { quantizeValue, typeMin } from "./fixed.ts";
 import type { LowerCtx } from "./lower-context.ts";
@@ -273,54 +273,40 @@ function lowerGather(ctx: LowerCtx, node: GraphNode): void {
 }
 
 /**
- * GatherND of activations by constant indices (batch_dims 0): the addressed leading axes are
- * reshaped into one, gathered along it by the flattened index tuples, and reshaped to the output.
+ * A gather by constant indices as index maps the circuit already proves: x reshaped to `joined`,
+ * gathered along its first axis at `flat`, reshaped to the node's output.
  */
-function lowerGatherND(ctx: LowerCtx, node: GraphNode): void {
-  const [dn, in_] = node.inputs as [string, string];
-  const idx = ctx.constant(in_);
-  if (!idx || ctx.constant(dn)) throw unsupported(node, "a GatherND other than of activations by constant indices");
-  if (attrsOf(node).int("batch_dims", 0) !== 0) throw unsupported(node, "a GatherND with batch_dims");
-  const x = ctx.input(node, dn);
-  const k = idx.shape[idx.shape.length - 1]!, lead = x.shape.slice(0, k), rest = x.shape.slice(k);
-  const raw = Array.from(idx.data as ArrayLike<number | bigint>, Number);
-  const flat: number[] = [];
-  for (let t = 0; t < raw.length; t += k) {
-    let f = 0;
-    for (let j = 0; j < k; j++) f = f * lead[j]! + (raw[t + j]! < 0 ? raw[t + j]! + lead[j]! : raw[t + j]!);
-    flat.push(f);
-  }
-  const joined = mapped(ctx, node, x, [lead.reduce((a, b) => a * b, 1), ...rest], { type: "reshape" }, `${node.outputs[0]!}::joined`);
-  const picked = mapped(ctx, node, joined, [flat.length, ...rest], { type: "gather", axis: 0, indices: flat }, `${node.outputs[0]!}::picked`);
-  emitMap(ctx, node, [picked], { type: "reshape" }, node.outputs[0]!);
+function gatherJoined(ctx: LowerCtx, node: GraphNode, x: QTensor, joined: number[], flat: number[]): void {
+  const out = node.outputs[0]!;
+  const j = mapped(ctx, node, x, joined, { type: "reshape" }, `${out}::joined`);
+  const picked = mapped(ctx, node, j, [flat.length, ...joined.slice(1)], { type: "gather", axis: 0, indices: flat }, `${out}::picked`);
+  emitMap(ctx, node, [picked], { type: "reshape" }, out);
 }
 
-/**
- * GatherElements of activations by constant indices: x flattened, gathered along its one axis at
- * the flat position of every output element, reshaped to the indices' shape.
- */
-function lowerGatherElements(ctx: LowerCtx, node: GraphNode): void {
+/** The constant indices of a gather of activations (its data input x), or why it is not one. */
+function constantGather(ctx: LowerCtx, node: GraphNode): { x: QTensor; idx: NonNullable<ReturnType<LowerCtx["constant"]>> } {
   const [dn, in_] = node.inputs as [string, string];
   const idx = ctx.constant(in_);
-  if (!idx || ctx.constant(dn)) throw unsupported(node, "a GatherElements other than of activations by constant indices");
-  const x = ctx.input(node, dn), r = x.shape.length;
+  if (!idx || ctx.constant(dn)) throw unsupported(node, `a ${node.opType} other than of activations by constant indices`);
+  return { x: ctx.input(node, dn), idx };
+}
+
+/** GatherND (batch_dims 0): the addressed leading axes joined into one, each index tuple a block of it. */
+function lowerGatherND(ctx: LowerCtx, node: GraphNode): void {
+  const { x, idx } = constantGather(ctx, node);
+  if (attrsOf(node).int("batch_dims", 0) !== 0) throw unsupported(node, "a GatherND with batch_dims");
+  const { inner, offsets } = gatherNdPlan({ node: node.id, attrs: attrsOf(node) }, x.shape, idx.shape, idx.data as ArrayLike<number | bigint>);
+  const rest = x.shape.slice(idx.shape[idx.shape.length - 1]!);
+  gatherJoined(ctx, node, x, [sizeOf(x.shape) / inner, ...rest], Array.from(offsets, (o) => o / inner));
+}
+
+/** GatherElements: x flattened, each output element picked at its flat offset. */
+function lowerGatherElements(ctx: LowerCtx, node: GraphNode): void {
+  const { x, idx } = constantGather(ctx, node);
   let axis = attrsOf(node).int("axis", 0);
-  if (axis < 0) axis += r;
-  const raw = Array.from(idx.data as ArrayLike<number | bigint>, Number);
-  const xStrides = x.shape.map((_, d) => x.shape.slice(d + 1).reduce((a, b) => a * b, 1));
-  const c = new Array<number>(r).fill(0), flat: number[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    let f = 0;
-    for (let d = 0; d < r; d++) f += (d === axis ? (raw[i]! < 0 ? raw[i]! + x.shape[d]! : raw[i]!) : c[d]!) * xStrides[d]!;
-    flat.push(f);
-    for (let d = r - 1; d >= 0; d--) {
-      if (++c[d]! < idx.shape[d]!) break;
-      c[d] = 0;
-    }
-  }
-  const line = mapped(ctx, node, x, [x.shape.reduce((a, b) => a * b, 1)], { type: "reshape" }, `${node.outputs[0]!}::flat`);
-  const picked = mapped(ctx, node, line, [flat.length], { type: "gather", axis: 0, indices: flat }, `${node.outputs[0]!}::picked`);
-  emitMap(ctx, node, [picked], { type: "reshape" }, node.outputs[0]!);
+  if (axis < 0) axis += x.shape.length;
+  const offsets = gatherElementsOffsets({ node: node.id }, x.shape, idx.shape, axis, idx.data as ArrayLike<number | bigint>);
+  gatherJoined(ctx, node, x, [sizeOf(x.shape)], Array.from(offsets));
 }
 
 /** Where(cond, a, b) with a constant condition and one constant side: a select. */

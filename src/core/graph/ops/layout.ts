@@ -193,11 +193,7 @@ const slice: OpDef = {
 function indexValues(ctx: AnyCtx, t: Tensor, dim: number): Int32Array {
   const src = num(ctx, t).data;
   const out = new Int32Array(src.length);
-  for (let i = 0; i < src.length; i++) {
-    const v = src[i]! < 0 ? src[i]! + dim : src[i]!;
-    if (!(v >= 0 && v < dim)) throw fail(ctx, `index ${src[i]} is out of range for an axis of size ${dim}`);
-    out[i] = v;
-  }
+  for (let i = 0; i < src.length; i++) out[i] = wrapIndex(ctx, src[i]!, dim);
   return out;
 }
 
@@ -234,27 +230,45 @@ const gatherElements: OpDef = {
   },
   run(ctx) {
     const x = req(ctx, 0), it = req(ctx, 1);
-    const r = x.shape.length, axis = axisOf(ctx, ctx.attrs.int("axis", 0), r);
-    const idx = indexValues(ctx, it, x.shape[axis]!);
-    const xs = stridesOf(x.shape), n = idx.length;
-    const out = allocValues(x.dtype, n) as Writable;
+    const offsets = gatherElementsOffsets(ctx, x.shape, it.shape, axisOf(ctx, ctx.attrs.int("axis", 0), x.shape.length), num(ctx, it).data);
+    const out = allocValues(x.dtype, offsets.length) as Writable;
     const src = x.data as Writable;
-    const c = new Array<number>(r).fill(0);
-    for (let i = 0; i < n; i++) {
-      let off = 0;
-      for (let d = 0; d < r; d++) off += (d === axis ? idx[i]! : c[d]!) * xs[d]!;
-      out[i] = src[off];
-      for (let d = r - 1; d >= 0; d--) {
-        if (++c[d]! < it.shape[d]!) break;
-        c[d] = 0;
-      }
-    }
+    for (let i = 0; i < offsets.length; i++) out[i] = src[offsets[i]!];
     return [{ dtype: x.dtype, shape: it.shape, data: out as TensorValues }];
   },
 };
 
+/** An index along an axis of size `dim`, negative ones from its end; out of range fails naming the node. */
+function wrapIndex(ctx: { node: string }, v: number, dim: number): number {
+  const i = v < 0 ? v + dim : v;
+  if (!(i >= 0 && i < dim)) throw fail(ctx, `index ${v} is out of range for an axis of size ${dim}`);
+  return i;
+}
+
+/**
+ * GatherElements' flat data offset of every output element (row-major over the indices' shape):
+ * its own coordinates, but the index at `axis` (normalized). The evaluator reads them, and the
+ * quantizer proves the op as a gather at them.
+ */
+export function gatherElementsOffsets(ctx: { node: string }, data: readonly number[], idxShape: readonly number[], axis: number, indices: ArrayLike<number | bigint>): Float64Array {
+  const r = data.length, xs = stridesOf(data), c = new Array<number>(r).fill(0);
+  const out = new Float64Array(indices.length);
+  for (let i = 0; i < out.length; i++) {
+    let off = 0;
+    for (let d = 0; d < r; d++) off += (d === axis ? wrapIndex(ctx, Number(indices[i]!), data[d]!) : c[d]!) * xs[d]!;
+    out[i] = off;
+    for (let d = r - 1; d >= 0; d--) {
+      if (++c[d]! < idxShape[d]!) break;
+      c[d] = 0;
+    }
+  }
+  return out;
+}
+
+type Named = { node: string; attrs: { int(name: string, def: number): number } };
+
 /** GatherND's output shape: indices' leading dims, then the data dims its last axis does not address. */
-function gatherNdShape(ctx: AnyCtx, data: number[], indices: number[]): { b: number; k: number; shape: number[] } {
+function gatherNdShape(ctx: Named, data: readonly number[], indices: readonly number[]): { b: number; k: number; shape: number[] } {
   const b = ctx.attrs.int("batch_dims", 0), r = data.length, q = indices.length;
   if (q < 1) throw fail(ctx, "indices must have rank 1 or more");
   const k = indices[q - 1]!;
@@ -264,6 +278,25 @@ function gatherNdShape(ctx: AnyCtx, data: number[], indices: number[]): { b: num
   return { b, k, shape: [...indices.slice(0, q - 1), ...data.slice(b + k)] };
 }
 
+/**
+ * GatherND's plan: the output shape, the size of the block each index tuple picks, and each
+ * block's flat data offset. The evaluator copies the blocks; the quantizer proves the op as a
+ * gather of them.
+ */
+export function gatherNdPlan(ctx: Named, data: readonly number[], idxShape: readonly number[], indices: ArrayLike<number | bigint>): { shape: number[]; inner: number; offsets: Float64Array } {
+  const { b, k, shape } = gatherNdShape(ctx, data, idxShape);
+  const xs = stridesOf(data), inner = sizeOf(data.slice(b + k));
+  const batch = sizeOf(data.slice(0, b)), batchStride = b === 0 ? 0 : xs[b - 1]!;
+  const tuples = sizeOf(idxShape.slice(0, -1)), perBatch = batch === 0 ? 0 : tuples / batch;
+  const offsets = new Float64Array(tuples);
+  for (let t = 0; t < tuples; t++) {
+    let from = Math.floor(t / perBatch) * batchStride;
+    for (let j = 0; j < k; j++) from += wrapIndex(ctx, Number(indices[t * k + j]!), data[b + j]!) * xs[b + j]!;
+    offsets[t] = from;
+  }
+  return { shape, inner, offsets };
+}
+
 const gatherND: OpDef = {
   infer(ctx) {
     const x = req(ctx, 0), idx = req(ctx, 1);
@@ -271,21 +304,9 @@ const gatherND: OpDef = {
   },
   run(ctx) {
     const x = req(ctx, 0), it = req(ctx, 1);
-    const { b, k, shape } = gatherNdShape(ctx, x.shape, it.shape);
-    const xs = stridesOf(x.shape), inner = sizeOf(x.shape.slice(b + k));
-    const batch = sizeOf(x.shape.slice(0, b)), batchStride = b === 0 ? 0 : xs[b - 1]!;
-    const tuples = sizeOf(it.shape.slice(0, -1)), perBatch = batch === 0 ? 0 : tuples / batch;
-    const raw = it.data as ArrayLike<number | bigint>;
+    const { shape, inner, offsets } = gatherNdPlan(ctx, x.shape, it.shape, num(ctx, it).data);
     const out = allocValues(x.dtype, sizeOf(shape));
-    for (let t = 0; t < tuples; t++) {
-      let from = Math.floor(t / perBatch) * batchStride;
-      for (let j = 0; j < k; j++) {
-        const dim = x.shape[b + j]!, v = Number(raw[t * k + j]!), i = v < 0 ? v + dim : v;
-        if (!(i >= 0 && i < dim)) throw fail(ctx, `index ${v} is out of range for an axis of size ${dim}`);
-        from += i * xs[b + j]!;
-      }
-      copyRun(out, t * inner, x.data, from, inner);
-    }
+    offsets.forEach((from, t) => copyRun(out, t * inner, x.data, from, inner));
     return [{ dtype: x.dtype, shape, data: out }];
   },
 };
