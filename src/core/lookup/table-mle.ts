@@ -2,7 +2,7 @@
 // holds j + add, optionally clamped to [lo, hi], has an MLE the verifier evaluates in O(n) field
 // operations instead of O(2^n). Exactly the MLE of the same rows: tests check it against
 // evaluateMle at random points, for every edge of the clamp.
-import { type Ext, EXT_ONE, EXT_ZERO, extAdd, extFromBase, extMul, extSub, P } from "../field/index.ts";
+import { type Ext, EXT_ONE, EXT_ZERO, extAdd, extFromBase, extMul, extSub, fromInt } from "../field/index.ts";
 
 /** Row j of a column is clamp(j + add, lo, hi) (no clamp when lo and hi are absent). */
 export interface ColumnForm {
@@ -11,7 +11,7 @@ export interface ColumnForm {
   hi?: number;
 }
 
-const fieldOf = (v: number): Ext => extFromBase(((v % P) + P) % P);
+const fieldOf = (v: number): Ext => extFromBase(fromInt(v));
 
 /**
  * S0 = Σ_{j < A} eq(r, j) and S1 = Σ_{j < A} j·eq(r, j) over j ∈ [0, 2^n) (r LSB first), for

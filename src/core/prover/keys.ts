@@ -4,12 +4,11 @@
 // prover and returns proof.bin's bytes and the proved outputs (`proveWithKeyAsync`: the same, with
 // the witness committed on WebGPU when given the kernels).
 import { compilePlan, CircuitError, type GraphSpec, type ProofPlan } from "../circuit/index.ts";
-import { checkKernelMemory } from "../circuit/memory.ts";
+import { checkKernelMemory, streamsModel } from "../circuit/memory.ts";
 import {
   decodeGraphSpec, encodeGraphSpec, readPk, setupStatement, vkDigest, writePk, writeProofFile, writeVk, type ModelKey,
 } from "../artifacts/index.ts";
 import { buildMerkle, commit, equalBytes, merkleRoot, type ParamOptions } from "../pcs/index.ts";
-import { streamsModel } from "../circuit/memory.ts";
 import type { QGraph } from "../quant/qgraph.ts";
 import { runInteger } from "../quant/int-eval.ts";
 import { commitModel, modelVector } from "./setup.ts";

@@ -12,7 +12,6 @@ import { checkKernelMemory, pipelinesWitness, streamsWitness } from "../circuit/
 import { ProverCtx } from "./context.ts";
 import { hasPadding, proveLiveOutput } from "../circuit/live-output.ts";
 import { nodePool, poolBackendOf, type WorkerPool } from "../parallel/index.ts";
-import type { PoolBackend } from "../parallel/backend.ts";
 import { proverGadget } from "./gadgets/index.ts";
 import { fieldBackend, fieldOpsCount, withKernels, type FieldBackend } from "../kernels/index.ts";
 import { keepResident } from "../kernels/resident.ts";
@@ -174,7 +173,7 @@ function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | un
   const stream = canStream(layout.params) && (opts.streamWitness ?? streamsWitness(plan));
   // A cheating prover edits the witness after it is computed: it is committed at the end.
   const K = fieldBackend();
-  const piped = pipeline && pool && !stream && !opts.testOnlyCheat && "rsEncodeSubmit" in K && pipelinesWitness(plan) ? pipelinedCommit(K as PoolBackend, layout.params, layout.map) : undefined;
+  const piped = pipeline && pool && !stream && !opts.testOnlyCheat && pipelinesWitness(plan) ? pipelinedCommit(poolBackendOf(pool), layout.params, layout.map) : undefined;
   try {
     const packed = piped?.evals ?? new Uint32Array(2 ** layout.map.logN);
     const values = initialValues(plan, input.consts, input.inputs);
