@@ -14,14 +14,17 @@ export interface LogupShape {
 }
 
 export function writeLogup(w: StreamWriter, p: LogupProof): void {
-  const ext = (x: Ext) => w.ext(x);
-  for (const root of p.gkr.roots) root.forEach(ext);
+  for (const root of p.gkr.roots) writeExts(w, root);
   for (const layer of p.gkr.layers) {
-    for (const round of layer.rounds) round.forEach(ext);
-    for (const ends of layer.ends) ends.forEach(ext);
+    for (const round of layer.rounds) writeExts(w, round);
+    for (const ends of layer.ends) writeExts(w, ends);
   }
-  p.columnEvals.forEach((inst) => inst.forEach((use) => use.forEach(ext)));
-  p.multiplicityEvals.forEach(ext);
+  for (const inst of p.columnEvals) for (const use of inst) writeExts(w, use);
+  writeExts(w, p.multiplicityEvals);
+}
+
+function writeExts(w: StreamWriter, xs: readonly Ext[]): void {
+  for (const x of xs) w.ext(x);
 }
 
 export function readLogup(r: StreamReader, shapes: LogupShape[], what: string): LogupProof {

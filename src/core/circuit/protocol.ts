@@ -92,7 +92,9 @@ export function tableToField(t: PlanTable): Table {
 
 /** The shapes of a lookup's uses: what its witness tree's layout (layoutUses) is made from. */
 export function useShapes(plan: ProofPlan, l: PlanLookup): UseShape[] {
-  return l.uses.map((u) => ({ shape: plan.tensors[u.shapeOf]!.shape, logDims: plan.tensors[u.shapeOf]!.logDims }));
+  const shapes: UseShape[] = [];
+  for (const u of l.uses) shapes.push({ shape: plan.tensors[u.shapeOf]!.shape, logDims: plan.tensors[u.shapeOf]!.logDims });
+  return shapes;
 }
 
 /**
@@ -166,7 +168,7 @@ export function splitQuotient(split: { offset: number; lowBits: number }, hi: Ex
 /** r̃ = Σ_j 2^(16j)·r̃_j from the remainder's limbs, least significant first. */
 export function limbSum(limbs: readonly Ext[]): Ext {
   let acc: Ext = EXT_ZERO.slice();
-  limbs.forEach((l, j) => (acc = extAdd(acc, extMul(l, fieldOf(2 ** (16 * j))))));
+  for (let j = 0; j < limbs.length; j++) acc = extAdd(acc, extMul(limbs[j]!, fieldOf(2 ** (16 * j))));
   return acc;
 }
 

@@ -403,10 +403,20 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
     foldBase(inp, m, r, out) { need(inp, 2 * m, "in"); need(out, 4 * m, "out"); k.foldBase(p(inp), m, putExt(r), p(out)); },
     foldExt(inp, m, r, out) { need(inp, 8 * m, "in"); need(out, 4 * m, "out"); k.foldExt(p(inp), m, putExt(r), p(out)); },
     roundProduct(tables: Table[], m: number) {
-      for (const t of tables) need(t.buf, (t.ext ? 8 : 2) * m, "table");
-      const ts = [...tables].sort((x, y) => Number(y.ext) - Number(x.ext)); // extension first
-      const q = ts.map((t) => p(t.buf));
-      const kinds = ts.map((t) => (t.ext ? "E" : "B")).join("");
+      // Extension tables first. Loops, not per-call closures: this runs in every sumcheck round,
+      // and V8 drops a dead closure's optimized code at each major GC.
+      const ts: Table[] = [];
+      for (const t of tables) {
+        need(t.buf, (t.ext ? 8 : 2) * m, "table");
+        if (t.ext) ts.push(t);
+      }
+      for (const t of tables) if (!t.ext) ts.push(t);
+      const q: number[] = [];
+      let kinds = "";
+      for (const t of ts) {
+        q.push(p(t.buf));
+        kinds += t.ext ? "E" : "B";
+      }
       if (ts.length === 2) {
         const fn = kinds === "BB" ? k.round2BB : kinds === "EB" ? k.round2EB : k.round2EE;
         fn(q[0]!, q[1]!, m, S_OUT);
@@ -419,7 +429,8 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
       }
       if (ts.length <= MAX_PRODUCT) {
         // Any mix of base and extension tables, described in the scratch (two words each).
-        new Uint32Array(memory.buffer, S_IN, 2 * ts.length).set(ts.flatMap((t, j) => [q[j]!, t.ext ? 1 : 0]));
+        const desc = new Uint32Array(memory.buffer, S_IN, 2 * ts.length);
+        for (let j = 0; j < ts.length; j++) { desc[2 * j] = q[j]!; desc[2 * j + 1] = ts[j]!.ext ? 1 : 0; }
         k.roundProductN(S_IN, ts.length, m, S_OUT);
         return getWords(S_OUT, 4 * ts.length);
       }
@@ -427,7 +438,7 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
     },
     foldRoundProduct(tables, m, r, outs) {
       if (outs.length !== tables.length) throw new Error("kernels: one output per table");
-      tables.forEach((t, j) => { need(t.buf, (t.ext ? 8 : 2) * m, "table"); need(outs[j]!, 4 * m, "fold output"); });
+      for (let j = 0; j < tables.length; j++) { need(tables[j]!.buf, (tables[j]!.ext ? 8 : 2) * m, "table"); need(outs[j]!, 4 * m, "fold output"); }
       const rp = putExt(r);
       const [a, b, c] = tables;
       if (tables.length === 2) {

@@ -66,11 +66,19 @@ export interface LogupClaims {
   multiplicity: { point: Ext[]; value: Ext };
 }
 
-const nVarsOf = (u: UseShape) => u.logDims.reduce((a, b) => a + b, 0);
+function nVarsOf(u: UseShape): number {
+  let n = 0;
+  for (const d of u.logDims) n += d;
+  return n;
+}
+
+const largestFirst = (a: { i: number; size: number }, b: { i: number; size: number }) => b.size - a.size || a.i - b.i;
 
 /** Leaf layout: offsets aligned to each use's size, largest first; n = total variables (≥ 1). */
 export function layoutUses(uses: UseShape[]): { offsets: number[]; n: number } {
-  const order = uses.map((u, i) => ({ i, size: 2 ** nVarsOf(u) })).sort((a, b) => b.size - a.size || a.i - b.i);
+  const order: { i: number; size: number }[] = [];
+  for (let i = 0; i < uses.length; i++) order.push({ i, size: 2 ** nVarsOf(uses[i]!) });
+  order.sort(largestFirst);
   const offsets = new Array<number>(uses.length);
   let next = 0;
   for (const { i, size } of order) {
@@ -338,7 +346,10 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
       const cols: Buf[][] = [];
       columns.push(cols);
       let covered = 0;
-      uses.forEach((u, ui) => {
+      // Loops, not per-call closures, in the prover: V8 drops a dead closure's optimized code at
+      // each major GC, and this runs in every proof.
+      for (let ui = 0; ui < uses.length; ui++) {
+        const u = uses[ui]!;
         if (u.columns.length !== width) throw new LookupError(`${u.label}: ${u.columns.length} columns for a table of ${width}`);
         const live = masksOf(u).words, size = live.length;
         K.write(p, live, offsets[ui]!);
@@ -347,7 +358,7 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
         for (const c of u.columns) bufs.push(K.from(c.length === size ? c : c.subarray(0, size)));
         K.lookupDenominators(bufs, alpha, betaPowers.slice(0, width), size, K.slice(q, 4 * offsets[ui]!, 4 * size));
         covered = Math.max(covered, offsets[ui]! + size);
-      });
+      }
       writeExtOnes(K, q, covered, 2 ** n);
       // The table leaves: p = −m, q = α − Σ β^c·t_c.
       const rows = 2 ** table.logRows;
@@ -355,7 +366,8 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
       const tp = K.from(m.length === rows ? m : m.subarray(0, rows)), tq = K.allocFor(4 * rows);
       K.scale(tp, P - 1, tp, rows);
       trees.push({ p: tp, q: tq, n: table.logRows, pBase: true });
-      const tcols = table.columns.map((c) => K.from(c));
+      const tcols: Buf[] = [];
+      for (const c of table.columns) tcols.push(K.from(c));
       try {
         K.lookupDenominators(tcols, alpha, betaPowers.slice(0, width), rows, tq);
       } finally {
@@ -372,16 +384,28 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
 
     // Each use's columns share its point: one eq table per use (all in one kernel batch), then
     // a dot product per column.
-    const uses = instances.flatMap(({ uses }, i) => uses.map((u, ui) => ({ i, ui, n: nVarsOf(u) })));
-    for (const u of uses) eqs.push(K.allocFor(4 * 2 ** u.n));
-    K.eqTables(uses.map((u, j) => ({ r: pointWords(leafClaims[2 * u.i]!.point.slice(0, u.n)), out: eqs[j]! })));
-    let j = 0;
-    const columnEvals = instances.map(({ uses }, i) => uses.map((u, ui) => {
-      const eq = eqs[j++]!;
-      return columns[i]![ui]!.map((col) => K.extDotBase(eq, col, 2 ** nVarsOf(u)));
-    }));
+    const tables: { r: Uint32Array; out: Buf }[] = [];
+    for (let i = 0; i < instances.length; i++) {
+      for (const u of instances[i]!.uses) {
+        const n = nVarsOf(u), out = K.allocFor(4 * 2 ** n);
+        eqs.push(out);
+        tables.push({ r: pointWords(leafClaims[2 * i]!.point.slice(0, n)), out });
+      }
+    }
+    K.eqTables(tables);
+    const columnEvals: Ext[][][] = [];
+    for (let i = 0, j = 0; i < instances.length; i++) {
+      const perUse: Ext[][] = [];
+      for (let ui = 0; ui < instances[i]!.uses.length; ui++) {
+        const eq = eqs[j++]!, size = 2 ** nVarsOf(instances[i]!.uses[ui]!), values: Ext[] = [];
+        for (const col of columns[i]![ui]!) values.push(K.extDotBase(eq, col, size));
+        perUse.push(values);
+      }
+      columnEvals.push(perUse);
+    }
     absorbExts(tr, "logup/columns", columnEvals.flat(2));
-    const multiplicityEvals = instances.map(({ m }, i) => evaluateMle(m, false, pointWords(leafClaims[2 * i + 1]!.point), K));
+    const multiplicityEvals: Ext[] = [];
+    for (let i = 0; i < instances.length; i++) multiplicityEvals.push(evaluateMle(instances[i]!.m, false, pointWords(leafClaims[2 * i + 1]!.point), K));
     absorbExts(tr, "logup/multiplicity", multiplicityEvals);
     return { proof: { gkr, columnEvals, multiplicityEvals }, claims: logupClaims(instances, leafClaims, columnEvals, multiplicityEvals) };
   } finally {
@@ -390,13 +414,16 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
 }
 
 function logupClaims(instances: LogupInstance[], leafClaims: GkrClaim[], columnEvals: Ext[][][], multiplicityEvals: Ext[]): LogupClaims[] {
-  return instances.map(({ uses }, i): LogupClaims => {
-    const wPoint = leafClaims[2 * i]!.point;
-    return {
-      columns: uses.flatMap((u, ui) => u.columns.map((_, c) => ({ use: ui, column: c, point: wPoint.slice(0, nVarsOf(u)), value: columnEvals[i]![ui]![c]! }))),
-      multiplicity: { point: leafClaims[2 * i + 1]!.point, value: multiplicityEvals[i]! },
-    };
-  });
+  const out: LogupClaims[] = [];
+  for (let i = 0; i < instances.length; i++) {
+    const wPoint = leafClaims[2 * i]!.point, uses = instances[i]!.uses, columns: LogupClaims["columns"] = [];
+    for (let ui = 0; ui < uses.length; ui++) {
+      const point = wPoint.slice(0, nVarsOf(uses[ui]!));
+      for (let c = 0; c < uses[ui]!.columns.length; c++) columns.push({ use: ui, column: c, point: point.slice(), value: columnEvals[i]![ui]![c]! });
+    }
+    out.push({ columns, multiplicity: { point: leafClaims[2 * i + 1]!.point, value: multiplicityEvals[i]! } });
+  }
+  return out;
 }
 
 /** Verifies every instance; returns, per instance, the claims the caller must still check (columns, m). */

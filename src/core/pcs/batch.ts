@@ -3,7 +3,7 @@
 // Σ_l ρ^l ⟨eq(z_l^col), g_l⟩ = Σ_l ρ^l v_l reduces every column part to one point y*; the prover
 // sends g_l(y*), and one opening checks the row Σ_l ρ'^l eq(z_l^row) at y*.
 import { extAdd, extMul, extEquals, EXT_ZERO, vecAdd } from "../field/index.ts";
-import { fieldBackend, type Buf } from "../kernels/index.ts";
+import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
 import { eqEval } from "../poly/index.ts";
 import { CHALLENGE_LABEL, ROUND_LABEL, verifySumcheck } from "../sumcheck/index.ts";
 import type { Transcript } from "../transcript/index.ts";
@@ -64,7 +64,8 @@ interface RowGroup {
 
 function rowGroups(layouts: readonly ClaimLayout[]): { groups: RowGroup[]; groupOf: Int32Array } {
   const groups: RowGroup[] = [], groupOf = new Int32Array(layouts.length), byRow = new Map<number, number>();
-  layouts.forEach((l, i) => {
+  for (let i = 0; i < layouts.length; i++) {
+    const l = layouts[i]!;
     let g = l.rowCount === 1 ? byRow.get(l.rowStart) : undefined;
     if (g === undefined) {
       g = groups.length;
@@ -73,8 +74,13 @@ function rowGroups(layouts: readonly ClaimLayout[]): { groups: RowGroup[]; group
     }
     groups[g]!.claims.push(i);
     groupOf[i] = g;
-  });
+  }
   return { groups, groupOf };
+}
+
+function overlapsAny(spans: readonly [number, number][], start: number, end: number): boolean {
+  for (const [a, b] of spans) if (a < end && start < b) return true;
+  return false;
 }
 
 /**
@@ -88,25 +94,38 @@ function writeColumnEqs(params: PcsParams, claims: readonly PcsClaim[], groups: 
   // Per claim: its columns of E, and where in the scratch its table goes (−1: straight onto E).
   const plan: { r: Uint32Array; scale: Uint32Array; into: Buf; size: number; aside: number }[] = [];
   let asideWords = 0;
-  groups.forEach((g, gi) => {
+  // Plain loops, here and in the other per-proof paths: a closure made anew in every proof loses
+  // its optimized code at each major GC and is compiled again (V8 holds it weakly).
+  for (let gi = 0; gi < groups.length; gi++) {
     const written: [number, number][] = [];
-    for (const l of g.claims) {
+    for (const l of groups[gi]!.claims) {
       const c = claims[l]!, vars = Math.min(c.segment?.logSize ?? params.logN, params.logCols), size = 2 ** vars;
       const start = (c.segment?.offset ?? 0) % cols, end = start + size;
-      const overlaps = written.some(([a, b]) => a < end && start < b);
+      const overlaps = overlapsAny(written, start, end);
       if (!overlaps) written.push([start, end]);
       plan.push({ r: c.point.subarray(0, 4 * vars), scale: ext(rho, l), into: K.slice(E, 4 * (gi * cols + start), 4 * size), size, aside: overlaps ? asideWords : -1 });
       if (overlaps) asideWords += 4 * size;
     }
-  });
+  }
   const scratch = asideWords > 0 ? K.allocFor(asideWords) : undefined;
-  const asideOf = (p: (typeof plan)[number]) => K.slice(scratch!, p.aside, 4 * p.size);
   try {
-    K.eqTables(plan.map((p) => ({ r: p.r, scale: p.scale, out: p.aside < 0 ? p.into : asideOf(p) })));
-    for (const p of plan) if (p.aside >= 0) K.extAdd(p.into, asideOf(p), p.into, p.size);
+    const tables: { r: Uint32Array; scale: Uint32Array; out: Buf }[] = [];
+    for (const p of plan) tables.push({ r: p.r, scale: p.scale, out: p.aside < 0 ? p.into : K.slice(scratch!, p.aside, 4 * p.size) });
+    K.eqTables(tables);
+    for (let i = 0; i < plan.length; i++) if (plan[i]!.aside >= 0) K.extAdd(plan[i]!.into, tables[i]!.out, plan[i]!.into, plan[i]!.size);
   } finally {
     if (scratch) K.free(scratch);
   }
+}
+
+/** The combinations of each group's rows, into consecutive blocks of `cols` extension elements of G. */
+function groupRows(K: FieldBackend, groups: readonly RowGroup[], G: Buf, cols: number) {
+  const out: { rowStart: number; weights: Uint32Array; rowPoint: Uint32Array; out: Buf }[] = [];
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!;
+    out.push({ rowStart: g.rowStart, weights: g.weights, rowPoint: g.rowPoint, out: K.slice(G, 4 * cols * i, 4 * cols) });
+  }
+  return out;
 }
 
 /**
@@ -116,7 +135,8 @@ function writeColumnEqs(params: PcsParams, claims: readonly PcsClaim[], groups: 
  * ../sumcheck, whose verifySumcheck checks them.
  */
 export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, claims: readonly PcsClaim[]): BatchProverResult {
-  const layouts = claims.map((c) => claimLayout(params, c));
+  const layouts: ClaimLayout[] = [];
+  for (const c of claims) layouts.push(claimLayout(params, c));
   const cols = 2 ** params.logCols, L = claims.length;
   const rho = extPowers(t.squeezeExt(LABEL.rho), L);
   const K = fieldBackend();
@@ -138,7 +158,7 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
     G = gs = K.allocFor(4 * cols * n);
     // One kernel batch for every group's g and one for every eq table (a pool would otherwise
     // run a small batch, or a call on one thread, per claim).
-    M.combineIntoMany(groups.map((g, i) => ({ rowStart: g.rowStart, weights: g.weights, rowPoint: g.rowPoint, out: K.slice(G, 4 * cols * i, 4 * cols) })));
+    M.combineIntoMany(groupRows(K, groups, G, cols));
     writeColumnEqs(params, claims, groups, rho, E);
     sums = K.roundProduct([{ buf: E, ext: true }, { buf: G, ext: true }], n * cols / 2);
     round = 0;
@@ -148,7 +168,7 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
         const count = Math.min(chunk, n - from), part = groups.slice(from, from + count);
         const e = K.alloc(4 * cols * count), g = K.allocFor(4 * cols * count);
         try {
-          M.combineIntoMany(part.map((x, i) => ({ rowStart: x.rowStart, weights: x.weights, rowPoint: x.rowPoint, out: K.slice(g, 4 * cols * i, 4 * cols) })));
+          M.combineIntoMany(groupRows(K, part, g, cols));
           writeColumnEqs(params, claims, part, rho, e);
           fn(e, g, from, count);
         } finally {

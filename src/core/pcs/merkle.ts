@@ -41,41 +41,64 @@ export function merkleRoot(tree: MerkleTree): Uint8Array {
 
 /** Sorted distinct indices (the verifier deduplicates squeezed query indices). */
 export function distinctSorted(indices: readonly number[]): number[] {
-  return [...new Set(indices)].sort((x, y) => x - y);
+  return [...new Set(indices)].sort(ascending);
 }
 
+const ascending = (x: number, y: number) => x - y;
+
 /**
- * Walks the tree from the leaves up for the given sorted distinct indices, calling `sibling`
- * for each node the verifier cannot compute itself, in proof order. Shared by prover and
- * verifier so both agree on the order by construction.
+ * The tree from the leaves up for the given sorted distinct indices: per level, the nodes on the
+ * paths, whose siblings the verifier cannot compute itself unless they are on the paths too
+ * (needsSibling), in proof order. Shared by prover and verifier so both agree on the order by
+ * construction. (Levels as data, not a callback: a closure made anew per call loses its optimized
+ * code at every major GC, and openings walk trees in every proof.)
  */
-function walk(depth: number, leaves: readonly number[], onLevel: (level: number, idx: readonly number[], needed: (i: number) => boolean) => void): void {
+interface WalkLevel {
+  idx: readonly number[];
+  present: Set<number>;
+}
+
+function walk(depth: number, leaves: readonly number[]): WalkLevel[] {
+  const levels: WalkLevel[] = [];
   let idx = leaves;
   for (let level = 0; level < depth; level++) {
-    const present = new Set(idx);
-    onLevel(level, idx, (i) => !present.has(i ^ 1));
-    idx = distinctSorted(idx.map((i) => i >> 1));
+    levels.push({ idx, present: new Set(idx) });
+    idx = parentsOf(idx);
   }
+  return levels;
+}
+
+function needsSibling(l: WalkLevel, i: number): boolean {
+  return !l.present.has(i ^ 1);
+}
+
+function parentsOf(idx: readonly number[]): number[] {
+  const parents: number[] = [];
+  for (const i of idx) parents.push(i >> 1);
+  return distinctSorted(parents);
 }
 
 /** Number of sibling digests a multi-opening of these leaves carries. */
 export function siblingCount(depth: number, sortedLeaves: readonly number[]): number {
+  return siblingsOf(walk(depth, sortedLeaves));
+}
+
+function siblingsOf(levels: readonly WalkLevel[]): number {
   let n = 0;
-  walk(depth, sortedLeaves, (_l, idx, needed) => {
-    for (const i of idx) if (needed(i)) n++;
-  });
+  for (const l of levels) for (const i of l.idx) if (needsSibling(l, i)) n++;
   return n;
 }
 
 /** Sibling digests (32 bytes each, concatenated) opening the sorted distinct leaf indices. */
 export function openMulti(tree: MerkleTree, sortedLeaves: readonly number[]): Uint8Array {
   const out: Uint8Array[] = [];
-  walk(tree.depth, sortedLeaves, (level, idx, needed) => {
-    const digests = tree.levels[level]!;
-    for (const i of idx) if (needed(i)) out.push(digests.subarray(32 * (i ^ 1), 32 * (i ^ 1) + 32));
-  });
+  const levels = walk(tree.depth, sortedLeaves);
+  for (let level = 0; level < levels.length; level++) {
+    const l = levels[level]!, digests = tree.levels[level]!;
+    for (const i of l.idx) if (needsSibling(l, i)) out.push(digests.subarray(32 * (i ^ 1), 32 * (i ^ 1) + 32));
+  }
   const bytes = new Uint8Array(32 * out.length);
-  out.forEach((d, k) => bytes.set(d, 32 * k));
+  for (let k = 0; k < out.length; k++) bytes.set(out[k]!, 32 * k);
   return bytes;
 }
 
@@ -91,27 +114,27 @@ export function verifyMulti(root: Uint8Array, depth: number, sortedLeaves: reado
       throw new Rejection(`merkle: leaf indices must be sorted, distinct and below 2^${depth}`);
     }
   }
-  const expected = siblingCount(depth, sortedLeaves);
+  const levels = walk(depth, sortedLeaves), expected = siblingsOf(levels);
   if (siblings.length !== 32 * expected) throw new Rejection(`merkle: ${siblings.length / 32} sibling digests where the opening needs ${expected}`);
   let known = new Map<number, Uint8Array>();
   sortedLeaves.forEach((i, k) => known.set(i, leafDigests.subarray(32 * k, 32 * k + 32)));
   let s = 0;
-  walk(depth, sortedLeaves, (_level, idx, needed) => {
+  for (const l of levels) {
     // Pairs of children, hashed in one batch per level.
-    const parents = distinctSorted(idx.map((i) => i >> 1));
+    const parents = parentsOf(l.idx);
     const slot = new Map(parents.map((p, k) => [p, k]));
     const pairs = new Uint8Array(64 * parents.length);
-    for (const i of idx) {
+    for (const i of l.idx) {
       const own = known.get(i)!;
       const p = slot.get(i >> 1)!;
       pairs.set(own, 64 * p + 32 * (i & 1));
-      if (needed(i)) pairs.set(siblings.subarray(32 * s, 32 * ++s), 64 * p + 32 * ((i & 1) ^ 1));
+      if (needsSibling(l, i)) pairs.set(siblings.subarray(32 * s, 32 * ++s), 64 * p + 32 * ((i & 1) ^ 1));
     }
     const digests = hashNodes(pairs);
     const next = new Map<number, Uint8Array>();
     parents.forEach((p, k) => next.set(p, digests.subarray(32 * k, 32 * k + 32)));
     known = next;
-  });
+  }
   const top = known.get(0);
   if (!top || !equalBytes(top, root)) throw new Rejection("merkle: opened leaves do not hash to the committed root");
 }

@@ -28,7 +28,7 @@ export function open(t: Transcript, data: PcsProverData, claims: readonly PcsCla
   const proximity = opts.proximity ?? true;
   const { params } = data;
   if (claims.length === 0) throw new PcsError("open: no claims to open");
-  claims.forEach((c, i) => checkClaim(params, c, i));
+  for (let i = 0; i < claims.length; i++) checkClaim(params, claims[i]!, i);
   const rows = 2 ** params.logRows;
   bindStatement(t, params, data.root, claims);
 
@@ -53,12 +53,13 @@ export function open(t: Transcript, data: PcsProverData, claims: readonly PcsCla
   // opened leaves are absorbed too, so every prover message is in the transcript.
   const leaves = data.tree.levels[0]!;
   const opened = new Uint8Array(32 * indices.length);
-  indices.forEach((j, k) => opened.set(leaves.subarray(32 * j, 32 * j + 32), 32 * k));
+  for (let k = 0; k < indices.length; k++) opened.set(leaves.subarray(32 * indices[k]!, 32 * indices[k]! + 32), 32 * k);
   // The columns may come from a file (a proving key's encoded model): each opened one must hash
   // to its leaf, or the proof would be rejected for a reason the prover never saw.
   const digests = columnLeaves(columns, rows);
-  const bad = indices.findIndex((_, k) => !equalBytes(digests.subarray(32 * k, 32 * k + 32), opened.subarray(32 * k, 32 * k + 32)));
-  if (bad >= 0) throw new PcsError(`open: column ${indices[bad]} of the committed matrix does not match its Merkle leaf; the data is damaged (a proving key: re-run zkml setup)`);
+  let bad = 0;
+  while (bad < indices.length && equalBytes(digests.subarray(32 * bad, 32 * bad + 32), opened.subarray(32 * bad, 32 * bad + 32))) bad++;
+  if (bad < indices.length) throw new PcsError(`open: column ${indices[bad]} of the committed matrix does not match its Merkle leaf; the data is damaged (a proving key: re-run zkml setup)`);
   t.absorb(LABEL.opened, opened);
   return { ...(proximityRow ? { proximityRow } : {}), ...(batch ? { batch } : {}), evalRow, columns, siblings: openMulti(data.tree, indices) };
 }
@@ -66,6 +67,6 @@ export function open(t: Transcript, data: PcsProverData, claims: readonly PcsCla
 /** Columns `indices` of a kept column-major code, one after another. */
 function keptColumns(code: Uint32Array, rows: number, indices: readonly number[]): Uint32Array {
   const out = new Uint32Array(indices.length * rows);
-  indices.forEach((j, k) => out.set(code.subarray(j * rows, (j + 1) * rows), k * rows));
+  for (let k = 0; k < indices.length; k++) out.set(code.subarray(indices[k]! * rows, (indices[k]! + 1) * rows), k * rows);
   return out;
 }

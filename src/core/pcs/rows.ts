@@ -28,31 +28,54 @@ export function withMatrix<T>(matrix: Uint32Array, cols: number, fn: (c: RowComb
   const K = fieldBackend();
   const m = resident ? keepResident(K, matrix) : K.from(matrix);
   try {
-    const rowsOf = (rowStart: number, weights: Uint32Array) => K.slice(m, rowStart * cols, (weights.length / 4) * cols);
-    return fn({
-      combine: (rowStart, weights) => combine(K, rowsOf(rowStart, weights), cols, weights),
-      combineInto: (rowStart, weights, out) => combineInto(K, rowsOf(rowStart, weights), cols, weights, out),
-      combineIntoMany(asked) {
-        const items = known ? asked.filter((x) => {
-          const g = x.rowPoint && known.get(rowKey(x.rowStart, x.rowPoint));
-          if (g) K.write(x.out, g);
-          return !g;
-        }) : asked;
-        if (items.length === 0) return;
-        // Every weight vector in one buffer.
-        const all = new Uint32Array(items.reduce((a, x) => a + x.weights.length, 0));
-        let at = 0;
-        const spans = items.map((x) => { all.set(x.weights, at); at += x.weights.length; return [at - x.weights.length, x.weights.length] as const; });
-        const w = K.from(all);
-        try {
-          K.combineRowsMany(items.map((x, i) => ({ m: rowsOf(x.rowStart, x.weights), rows: x.weights.length / 4, w: K.slice(w, spans[i]![0], spans[i]![1]), out: x.out })), cols);
-        } finally {
-          K.free(w);
-        }
-      },
-    });
+    return fn(new MatrixRows(K, m, cols, known));
   } finally {
     if (!resident) K.free(m);
+  }
+}
+
+/** A class, not an object of closures: its methods keep their optimized code between proofs. */
+class MatrixRows implements RowCombiner {
+  constructor(private readonly K: FieldBackend, private readonly m: Buf, private readonly cols: number, private readonly known: ReadonlyMap<string, Uint32Array> | undefined) {}
+
+  private rowsOf(rowStart: number, weights: Uint32Array): Buf {
+    return this.K.slice(this.m, rowStart * this.cols, (weights.length / 4) * this.cols);
+  }
+
+  combine(rowStart: number, weights: Uint32Array): Uint32Array {
+    return combine(this.K, this.rowsOf(rowStart, weights), this.cols, weights);
+  }
+
+  combineInto(rowStart: number, weights: Uint32Array, out: Buf): void {
+    combineInto(this.K, this.rowsOf(rowStart, weights), this.cols, weights, out);
+  }
+
+  combineIntoMany(asked: readonly { rowStart: number; weights: Uint32Array; rowPoint?: Uint32Array; out: Buf }[]): void {
+    const { K, known } = this;
+    const items: typeof asked[number][] = [];
+    let words = 0;
+    for (const x of asked) {
+      const g = known && x.rowPoint && known.get(rowKey(x.rowStart, x.rowPoint));
+      if (g) K.write(x.out, g);
+      else { items.push(x); words += x.weights.length; }
+    }
+    if (items.length === 0) return;
+    // Every weight vector in one buffer.
+    const all = new Uint32Array(words);
+    let at = 0;
+    for (const x of items) { all.set(x.weights, at); at += x.weights.length; }
+    const w = K.from(all);
+    try {
+      const calls: { m: Buf; rows: number; w: Buf; out: Buf }[] = [];
+      at = 0;
+      for (const x of items) {
+        calls.push({ m: this.rowsOf(x.rowStart, x.weights), rows: x.weights.length / 4, w: K.slice(w, at, x.weights.length), out: x.out });
+        at += x.weights.length;
+      }
+      K.combineRowsMany(calls, this.cols);
+    } finally {
+      K.free(w);
+    }
   }
 }
 

@@ -16,7 +16,8 @@ export class ProverCtx {
   private readonly fieldCache = new Map<string, Uint32Array>();
   /** Combinations of the model matrix's rows made while proving (by rowKey): the model opening reuses them. */
   readonly modelRows = new Map<string, Uint32Array>();
-  private readonly witnessSegments: Map<string, { offset: number; length: number }>;
+  private readonly witnessSegments = new Map<string, { offset: number; length: number }>();
+  private readonly modelSegments = new Map<string, { offset: number; length: number; logSize: number }>();
   /**
    * `model`: the model commitment, whose matrix already holds every model tensor in the field.
    * `witness`: the witness vector to commit; a witness tensor is made a field element straight
@@ -24,7 +25,9 @@ export class ProverCtx {
    * told each segment's offset once it is there.
    */
   constructor(readonly plan: ProofPlan, readonly values: Values, private readonly model?: { map: SegmentMap; data: { matrix: Uint32Array; params: PcsParams } }, private readonly witness?: { map: SegmentMap; packed: Uint32Array; written?: (offset: number) => void }) {
-    this.witnessSegments = new Map(witness?.map.segments.map((s) => [s.name, s]));
+    // Loops, not closures: V8 drops a dead closure's optimized code at each major GC.
+    for (const s of witness?.map.segments ?? []) this.witnessSegments.set(s.name, s);
+    for (const s of model?.map.segments ?? []) if (!this.modelSegments.has(s.name)) this.modelSegments.set(s.name, s);
   }
 
   /**
@@ -36,7 +39,7 @@ export class ProverCtx {
   foldHigh(name: string, low: number, high: Uint32Array): Uint32Array {
     const values = this.field(name);
     const c = this.model?.data.params.logCols ?? 0;
-    const seg = this.model && this.plan.tensors[name]?.kind === "model" ? this.model.map.segments.find((s) => s.name === name) : undefined;
+    const seg = this.model && this.plan.tensors[name]?.kind === "model" ? this.modelSegments.get(name) : undefined;
     if (!seg || seg.logSize <= c || low > c || values.length !== 2 ** seg.logSize) return foldHigh(values, low, high);
     const rowPoint = high.subarray(4 * (c - low));
     const rows = foldHigh(values, c, rowPoint);
@@ -47,7 +50,7 @@ export class ProverCtx {
   field(name: string): Uint32Array {
     let f = this.fieldCache.get(name);
     if (!f && this.model && this.plan.tensors[name]?.kind === "model") {
-      const seg = this.model.map.segments.find((s) => s.name === name);
+      const seg = this.modelSegments.get(name);
       if (seg) this.fieldCache.set(name, (f = this.model.data.matrix.subarray(seg.offset, seg.offset + seg.length)));
     }
     if (!f) {

@@ -3,7 +3,7 @@
 // Every step mirrors verifier/verify.ts.
 
 import { type ProofPlan, type Claim, writeLogup, unpadInts, CircuitError } from "../circuit/index.ts";
-import { multiplicities, logupProve, type LookupUse, type Table } from "../lookup/index.ts";
+import { multiplicities, logupProve, type LogupInstance, type LookupUse, type Table } from "../lookup/index.ts";
 import { canStream, commit, commitStreamed, commitOnGpu, gpuCommitFits, open, writeOpeningProof, type PcsClaim, type PcsProverData, type SegmentMap } from "../pcs/index.ts";
 import { pipelinedCommit, type PipelinedCommit } from "../pcs/pipeline.ts";
 import { computeValues, initialValues, type Values } from "./witness.ts";
@@ -190,15 +190,13 @@ function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | un
     keepResident(K, input.model.data.matrix);
 
     // Multiplicities belong to the witness commitment.
-    const lookupUses = plan.lookups.map((l) => l.uses.map<LookupUse>((u) => {
-      const s = plan.tensors[u.shapeOf]!;
-      return { shape: s.shape, logDims: s.logDims, columns: u.columns.map((c) => ctx.field(c)), label: u.label };
-    }));
-    const tables: Table[] = plan.lookups.map((l) => tableToField(plan.tables[l.table]!));
-    plan.lookups.forEach((l, i) => {
-      const m = multiplicities(tables[i]!, lookupUses[i]!, { skipMissing: opts.testOnlyCheat !== undefined });
-      values.set(l.multiplicity, Float64Array.from(m));
-    });
+    const lookupUses = lookupUsesOf(plan, ctx);
+    const tables: Table[] = [];
+    for (let i = 0; i < plan.lookups.length; i++) {
+      const l = plan.lookups[i]!;
+      tables.push(tableToField(plan.tables[l.table]!));
+      values.set(l.multiplicity, Float64Array.from(multiplicities(tables[i]!, lookupUses[i]!, { skipMissing: opts.testOnlyCheat !== undefined })));
+    }
     opts.testOnlyCheat?.mutate(values, plan, "multiplicities");
 
     // Every witness tensor into its segment (those the lookups read are there already).
@@ -208,6 +206,21 @@ function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | un
     piped?.abort();
     throw e;
   }
+}
+
+/** Every lookup's uses, their columns in the field. (Loops: V8 drops a dead closure's optimized code at each major GC.) */
+function lookupUsesOf(plan: ProofPlan, ctx: ProverCtx): LookupUse[][] {
+  const out: LookupUse[][] = [];
+  for (const l of plan.lookups) {
+    const uses: LookupUse[] = [];
+    for (const u of l.uses) {
+      const s = plan.tensors[u.shapeOf]!, columns: Uint32Array[] = [];
+      for (const c of u.columns) columns.push(ctx.field(c));
+      uses.push({ shape: s.shape, logDims: s.logDims, columns, label: u.label });
+    }
+    out.push(uses);
+  }
+  return out;
 }
 
 /**
@@ -236,13 +249,15 @@ function finishProof(run: ProofRun, witness: PcsProverData): ProofData {
 
   progress("lookups", "proving lookups", 0.3);
   for (const batch of lookupBatches(plan)) {
-    const { proof, claims } = logupProve(batch.map((i) => ({ table: tables[i]!, uses: lookupUses[i]!, m: ctx.field(plan.lookups[i]!.multiplicity) })), ctx.tr);
+    const instances: LogupInstance[] = [];
+    for (const i of batch) instances.push({ table: tables[i]!, uses: lookupUses[i]!, m: ctx.field(plan.lookups[i]!.multiplicity) });
+    const { proof, claims } = logupProve(instances, ctx.tr);
     writeLogup(ctx.w, proof);
-    batch.forEach((i, k) => {
-      const l = plan.lookups[i]!;
+    for (let k = 0; k < batch.length; k++) {
+      const l = plan.lookups[batch[k]!]!;
       for (const c of claims[k]!.columns) ctx.book.add(l.uses[c.use]!.columns[c.column]!, extsToPoint(c.point), c.value);
       ctx.book.add(l.multiplicity, extsToPoint(claims[k]!.multiplicity.point), claims[k]!.multiplicity.value);
-    });
+    }
   }
 
   progress("layers", "proving layers", 0.5);

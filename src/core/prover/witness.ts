@@ -61,34 +61,38 @@ export function initialValues(plan: ProofPlan, consts: Readonly<Record<string, I
  * (final from then on: the prover commits it while the rest is computed).
  */
 export function computeValues(plan: ProofPlan, values: Values, reference: ReadonlyMap<string, Int32Array>, done?: (name: string) => void): Values {
-  const T = plan.tensors;
-  const set = (name: string, v: Float64Array) => {
-    values.set(name, v);
-    done?.(name);
-  };
-  plan.graph.ops.forEach((op, i) => {
-    const out = T[op.output]!;
-    const ref = reference.get(op.output);
-    if (!ref) throw new CircuitError(`${op.source}: the integer evaluator produced no ${op.output}`, op.source);
-    // A public output of a claim-reducing op keeps the padding its forward fills (its claims are
-    // reduced through that op; the verifier checks its live values alone, circuit/live-output.ts).
-    if (out.kind === "witness" || (out.kind === "output" && !proverGadget(op)?.forward)) {
-      // Committed or checked by a gadget: the gadget's witness, or the live values with zero padding.
-      const witness = proverGadget(op)?.witness;
-      if (!witness) {
-        set(op.output, padInts(ref, out.shape, out.logDims));
-        return;
-      }
-      const made = witness({ plan, values }, i, op, ref);
-      checkLive(op, out, made.get(op.output)!, ref);
-      for (const [name, v] of made) set(name, v);
+  // A loop over ops, not forEach with closures: V8 drops a dead closure's optimized code at each
+  // major GC, and this runs in every proof.
+  for (let i = 0; i < plan.graph.ops.length; i++) computeOp(plan, values, reference, i, done);
+  return values;
+}
+
+function computeOp(plan: ProofPlan, values: Values, reference: ReadonlyMap<string, Int32Array>, i: number, done?: (name: string) => void): void {
+  const op = plan.graph.ops[i]!, out = plan.tensors[op.output]!;
+  const ref = reference.get(op.output);
+  if (!ref) throw new CircuitError(`${op.source}: the integer evaluator produced no ${op.output}`, op.source);
+  // A public output of a claim-reducing op keeps the padding its forward fills (its claims are
+  // reduced through that op; the verifier checks its live values alone, circuit/live-output.ts).
+  if (out.kind === "witness" || (out.kind === "output" && !proverGadget(op)?.forward)) {
+    // Committed or checked by a gadget: the gadget's witness, or the live values with zero padding.
+    const witness = proverGadget(op)?.witness;
+    if (!witness) {
+      setValue(values, op.output, padInts(ref, out.shape, out.logDims), done);
       return;
     }
-    const forward = proverGadget(op)?.forward;
-    if (!forward) throw new CircuitError(`${op.source}: no prover for ${op.kind}`, op.source);
-    const padded = forward({ plan, values }, op, ref);
-    checkLive(op, out, padded, ref);
-    set(op.output, padded);
-  });
-  return values;
+    const made = witness({ plan, values }, i, op, ref);
+    checkLive(op, out, made.get(op.output)!, ref);
+    for (const [name, v] of made) setValue(values, name, v, done);
+    return;
+  }
+  const forward = proverGadget(op)?.forward;
+  if (!forward) throw new CircuitError(`${op.source}: no prover for ${op.kind}`, op.source);
+  const padded = forward({ plan, values }, op, ref);
+  checkLive(op, out, padded, ref);
+  setValue(values, op.output, padded, done);
+}
+
+function setValue(values: Values, name: string, v: Float64Array, done?: (name: string) => void): void {
+  values.set(name, v);
+  done?.(name);
 }

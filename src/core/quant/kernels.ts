@@ -193,7 +193,9 @@ export function pool(kind: "max" | "sum", x: Int32Array, xShape: readonly number
 export function broadcastStrides(shape: readonly number[], out: readonly number[]): number[] {
   const s = stridesOf(shape);
   const r = out.length - shape.length;
-  return out.map((d, i) => (i < r || shape[i - r] === 1 ? 0 : s[i - r]!));
+  const strides: number[] = [];
+  for (let i = 0; i < out.length; i++) strides.push(i < r || shape[i - r] === 1 ? 0 : s[i - r]!);
+  return strides;
 }
 
 /** y[i] = f(a[i'], b[i']) for every output position, numpy broadcasting. */

@@ -67,14 +67,17 @@ function runProver(
 ): SumcheckProverResult {
   const K = opts.backend ?? fieldBackend();
   if (inputs.length === 0) throw new Error("sumcheck: no tables");
-  const sizes = inputs.map((x) => ("data" in x ? x.data.length : x.buf.len) / (x.ext ? 4 : 1));
+  // Plain loops, no closures: this runs for every sumcheck, and V8 drops the optimized code of
+  // per-call closures at each major GC (then recompiles it, off-thread).
+  const sizes: number[] = [];
+  for (const x of inputs) sizes.push(("data" in x ? x.data.length : x.buf.len) / (x.ext ? 4 : 1));
   const size = sizes[0]!;
-  if (!sizes.every((s) => s === size)) throw new Error(`sumcheck: tables of different sizes ${sizes.join(", ")}`);
+  for (const s of sizes) if (s !== size) throw new Error(`sumcheck: tables of different sizes ${sizes.join(", ")}`);
   const n = Math.log2(size);
   if (!Number.isInteger(n)) throw new Error(`sumcheck: table size ${size} is not a power of two`);
 
-  let work: Work[] = inputs.map((x) =>
-    "data" in x ? { buf: K.from(x.data), ext: x.ext, owned: true } : { buf: x.buf, ext: x.ext, owned: false });
+  let work: Work[] = [];
+  for (const x of inputs) work.push("data" in x ? { buf: K.from(x.data), ext: x.ext, owned: true } : { buf: x.buf, ext: x.ext, owned: false });
   const rounds: Uint32Array[] = [];
   const point = new Uint32Array(4 * n);
   try {
@@ -87,8 +90,6 @@ function runProver(
       rounds.push(msg);
       point.set(r, 4 * i);
       // Fold into fresh tables (not in place): a pool's kernels split folds across threads.
-      // Plain loops, no closures: this runs for every round of every sumcheck, and V8 drops the
-      // optimized code of per-call closures at each major GC (then recompiles it, off-thread).
       const outs: Buf[] = [];
       for (let j = 0; j < work.length; j++) outs.push(K.allocFor(4 * m));
       if (fused) {
@@ -108,10 +109,11 @@ function runProver(
       work = next;
       if (!fused && i + 1 < n) msg = roundEvals(K, work, m / 2);
     }
-    const evals = work.map((w) => {
+    const evals: Ext[] = [];
+    for (const w of work) {
       const v = K.read(K.slice(w.buf, 0, w.ext ? 4 : 1));
-      return w.ext ? v : Uint32Array.of(v[0]!, 0, 0, 0);
-    });
+      evals.push(w.ext ? v : Uint32Array.of(v[0]!, 0, 0, 0));
+    }
     return { proof: { rounds }, point, evals, claim: final(evals) };
   } finally {
     for (const w of work) if (w.owned) K.free(w.buf);
@@ -176,7 +178,7 @@ export function proveProduct(t: TranscriptLike, tables: readonly SumcheckTable[]
   if (tables.length === 1) return proveSumcheck(t, tables, product, 1, opts);
   if (tables.length <= 3) {
     return runProver(t, tables, tables.length,
-      (K, work, m) => K.roundProduct(work.map((w) => ({ buf: w.buf, ext: w.ext })), m), product, opts, true);
+      (K, work, m) => K.roundProduct(work, m), product, opts, true);
   }
   return proveSumOfProducts(t, tables, [{ coeff: EXT_ONE, tables: tables.map((_, j) => j) }], opts);
 }
@@ -203,35 +205,39 @@ export function proveSumOfProducts(t: TranscriptLike, tables: readonly SumcheckT
   const degree = Math.max(...terms.map((term) => term.tables.length));
   const nodes = [0, ...Array.from({ length: degree - 1 }, (_, i) => i + 2)];
   const g = (vals: Ext[]): Ext => terms.reduce<Ext>((acc, term) => extAdd(acc, extMul(term.coeff, term.tables.reduce<Ext>((a, j) => extMul(a, vals[j]!), EXT_ONE.slice()))), new Uint32Array(4));
-  return runProver(t, tables, degree, (K, work, m) => {
-    const out = new Uint32Array(4 * degree);
-    const acc = K.alloc(4 * m), tmp = K.alloc(4 * m);
-    try {
-      for (const term of terms) {
-        const ws = term.tables.map((j) => work[j]!);
-        let evals: Uint32Array;
-        if (ws.length === degree && degree >= 2 && degree <= MAX_PRODUCT) {
-          evals = K.roundProduct(ws.map((w) => ({ buf: w.buf, ext: w.ext })), m);
-        } else {
-          evals = new Uint32Array(4 * degree);
-          nodes.forEach((node, q) => {
-            const r = Uint32Array.of(node, 0, 0, 0);
-            ws.forEach((w, i) => {
-              const dst = i === 0 ? acc : tmp;
-              if (w.ext) K.foldExt(w.buf, m, r, dst);
-              else K.foldBase(w.buf, m, r, dst);
-              if (i > 0) K.extMul(acc, tmp, acc, m);
-            });
-            evals.set(K.extSum(acc, m), 4 * q);
-          });
+  return runProver(t, tables, degree, (K, work, m) => sumOfProductsRound(K, work, m, terms, degree, nodes), g, opts);
+}
+
+/** A round of proveSumOfProducts: s(0), s(2..d) as 4d words. */
+function sumOfProductsRound(K: FieldBackend, work: Work[], m: number, terms: readonly ProductTerm[], degree: number, nodes: readonly number[]): Uint32Array {
+  const out = new Uint32Array(4 * degree);
+  const acc = K.alloc(4 * m), tmp = K.alloc(4 * m);
+  try {
+    for (const term of terms) {
+      const ws: Work[] = [];
+      for (const j of term.tables) ws.push(work[j]!);
+      let evals: Uint32Array;
+      if (ws.length === degree && degree >= 2 && degree <= MAX_PRODUCT) {
+        evals = K.roundProduct(ws, m);
+      } else {
+        evals = new Uint32Array(4 * degree);
+        for (let q = 0; q < nodes.length; q++) {
+          const r = Uint32Array.of(nodes[q]!, 0, 0, 0);
+          for (let i = 0; i < ws.length; i++) {
+            const w = ws[i]!, dst = i === 0 ? acc : tmp;
+            if (w.ext) K.foldExt(w.buf, m, r, dst);
+            else K.foldBase(w.buf, m, r, dst);
+            if (i > 0) K.extMul(acc, tmp, acc, m);
+          }
+          evals.set(K.extSum(acc, m), 4 * q);
         }
-        for (let q = 0; q < degree; q++) out.set(extAdd(out.subarray(4 * q, 4 * q + 4), extMul(term.coeff, evals.subarray(4 * q, 4 * q + 4))), 4 * q);
       }
-      return out;
-    } finally {
-      K.free(acc); K.free(tmp);
+      for (let q = 0; q < degree; q++) out.set(extAdd(out.subarray(4 * q, 4 * q + 4), extMul(term.coeff, evals.subarray(4 * q, 4 * q + 4))), 4 * q);
     }
-  }, g, opts);
+    return out;
+  } finally {
+    K.free(acc); K.free(tmp);
+  }
 }
 
 // ------------------------------------------------------------------ verifier

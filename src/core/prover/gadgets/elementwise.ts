@@ -10,10 +10,10 @@ import { broadcastIndex } from "./fold.ts";
 export function forwardAdd(ctx: Pick<ProverCtx, "plan" | "values">, op: Extract<QOp, { kind: "add" }>): Float64Array {
   const T = ctx.plan.tensors, out = T[op.output]!;
   const acc = new Float64Array(paddedSize(out.logDims));
-  op.inputs.forEach((name, i) => {
-    const iv = ctx.values.get(name)!, map = broadcastIndex(out, T[name]!), c = op.coeffs[i]!;
+  for (let i = 0; i < op.inputs.length; i++) {
+    const name = op.inputs[i]!, iv = ctx.values.get(name)!, map = broadcastIndex(out, T[name]!), c = op.coeffs[i]!;
     for (let p = 0; p < acc.length; p++) acc[p]! += c * iv[map[p]!]!;
-  });
+  }
   return acc;
 }
 

@@ -13,7 +13,10 @@ import type { ProverCtx } from "../context.ts";
 
 type Requant = Extract<QOp, { kind: "requant" }>;
 
-const proofOf = (ctx: Pick<ProverCtx, "plan">, opIndex: number): RequantProof => ctx.plan.requants.find((r) => r.op === opIndex)!;
+function proofOf(ctx: Pick<ProverCtx, "plan">, opIndex: number): RequantProof {
+  for (const r of ctx.plan.requants) if (r.op === opIndex) return r;
+  throw new Error(`prover: op ${opIndex} has no requant plan`);
+}
 
 export function proveRequant(ctx: ProverCtx, opIndex: number, op: Requant): void {
   const rp = proofOf(ctx, opIndex);

@@ -67,27 +67,32 @@ export function outerProduct(vectors: readonly Uint32Array[], K: FieldBackend = 
  * first to last.
  */
 export function contractWindow(T: Uint32Array, ext: boolean, lead: number, axes: readonly Axis[], matrices: readonly Uint32Array[], K: FieldBackend = fieldBackend()): Uint32Array {
+  // Plain loops: a closure made in every call loses its optimized code at each major GC.
   const bufs: Buf[] = [];
-  const track = (b: Buf) => (bufs.push(b), b);
   try {
-    let cur = track(K.from(T)), curExt = ext;
-    let dims = axes.map((a) => 2 ** a.inLog); // current sizes of the window axes (input, then kernel)
-    axes.forEach((a, j) => {
-      const S = 2 ** a.inLog, Kp = 2 ** a.kernelLog;
-      const inner = dims.slice(j + 1).reduce((x, y) => x * y, 1);
-      const outer = lead * dims.slice(0, j).reduce((x, y) => x * y, 1);
-      const next = track(K.allocFor(4 * outer * Kp * inner));
-      const R = track(K.from(matrices[j]!));
+    let cur = K.from(T), curExt = ext;
+    bufs.push(cur);
+    const dims: number[] = []; // current sizes of the window axes (input, then kernel)
+    for (const a of axes) dims.push(2 ** a.inLog);
+    for (let j = 0; j < axes.length; j++) {
+      const a = axes[j]!, S = 2 ** a.inLog, Kp = 2 ** a.kernelLog;
+      let inner = 1, outer = lead;
+      for (let d = j + 1; d < dims.length; d++) inner *= dims[d]!;
+      for (let d = 0; d < j; d++) outer *= dims[d]!;
+      const next = K.allocFor(4 * outer * Kp * inner), R = K.from(matrices[j]!);
+      bufs.push(next, R);
       if (inner > 1) {
         // Per block: next[b] (Kp × inner) = R (Kp × S) · cur[b] (S × inner), one batched call.
         K.matMulBatch(R, 0, cur, curExt, S * inner, Kp, S, inner, outer, next, Kp * inner);
       } else {
         // The last axis: next (outer × Kp) = cur (outer × S) · Rᵀ (S × Kp).
-        const Rt = track(K.alloc(4 * S * Kp));
+        const Rt = K.alloc(4 * S * Kp);
+        bufs.push(Rt);
         const rv = K.view(R), tv = K.view(Rt);
         for (let k = 0; k < Kp; k++) for (let i = 0; i < S; i++) for (let c = 0; c < 4; c++) tv[4 * (i * Kp + k) + c] = rv[4 * (k * S + i) + c]!;
         if (!curExt) {
-          const e = track(K.allocFor(4 * outer * S));
+          const e = K.allocFor(4 * outer * S);
+          bufs.push(e);
           K.baseScaleExt(cur, EXT_ONE, e, outer * S);
           cur = e;
         }
@@ -95,8 +100,8 @@ export function contractWindow(T: Uint32Array, ext: boolean, lead: number, axes:
       }
       cur = next;
       curExt = true;
-      dims = [...dims.slice(0, j), Kp, ...dims.slice(j + 1)];
-    });
+      dims[j] = Kp;
+    }
     return K.read(cur);
   } finally {
     for (const b of bufs) K.free(b);
