@@ -50,16 +50,36 @@ type HashingKernels = FieldBackend & {
 /** Merkle levels with fewer nodes are hashed without the kernels' help. */
 const MIN_KERNEL_NODES = 2048;
 
+/**
+ * Rows up to the last one with a nonzero value. A witness vector is padded to a power of two
+ * (vgg16's leaves 119 of its 256 rows empty); the code of a zero row is zero, so those rows are
+ * zero-filled instead of encoded. Scanning from the end reads only the zero tail.
+ */
+export function rowsInUse(evals: Uint32Array, logCols: number): number {
+  let i = evals.length - 1;
+  while (i >= 0 && evals[i] === 0) i--;
+  return (i >> logCols) + 1;
+}
+
+/** Zeroes the code of rows [from, rows) (rows of `len` words in `enc`). */
+export function zeroRows(K: FieldBackend, enc: Buf, from: number, rows: number, len: number): void {
+  if (from < rows) K.view(K.slice(enc, from * len, (rows - from) * len)).fill(0);
+}
+
 /** RS-encodes every row into a new row-major code in kernel memory. */
 function encodeRows(K: FieldBackend, params: PcsParams, evals: Uint32Array): Buf {
-  const enc = K.allocFor(2 ** params.logRows * codeLength(params));
+  const rows = 2 ** params.logRows, len = codeLength(params), used = rowsInUse(evals, params.logCols);
+  const enc = K.allocFor(rows * len);
   try {
-    const inp = K.from(evals);
-    try {
-      K.rsEncode(inp, 2 ** params.logRows, params.logCols, params.logBlowup, enc);
-    } finally {
-      K.free(inp);
+    if (used > 0) {
+      const inp = K.from(evals.subarray(0, used << params.logCols));
+      try {
+        K.rsEncode(inp, used, params.logCols, params.logBlowup, K.slice(enc, 0, used * len));
+      } finally {
+        K.free(inp);
+      }
     }
+    zeroRows(K, enc, used, rows, len);
     return enc;
   } catch (e) {
     K.free(enc);

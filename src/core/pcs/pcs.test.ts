@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { Transcript } from "../transcript/index.ts";
 import { chooseParams, commit, layoutSegments, open, packSegments, readOpeningProof, verifyOpening, writeOpeningProof, type PcsClaim, type PcsParams } from "./index.ts";
 import { mleBrute, randomFields, rng } from "./test-helpers.ts";
+import { codeLength } from "./params.ts";
+import { rowsInUse } from "./commit.ts";
+import { wasmBackend } from "../kernels/index.ts";
 
 function roundTrip(params: PcsParams, evals: Uint32Array, claims: PcsClaim[]) {
   const data = commit(params, evals);
@@ -170,5 +173,22 @@ describe("pcs opening", () => {
     expect(shortPoint.ok === false && shortPoint.reason).toMatch(/coordinates/);
     expect(() => commit(params, new Uint32Array(63))).toThrow(/^pcs: commit/);
     expect(() => commit(params, new Uint32Array(64).fill(2130706433))).toThrow(/canonical/);
+  });
+
+  it("zero rows at the end are zero-filled, not encoded: the same code as encoding every row", () => {
+    const params = chooseParams(12), rows = 2 ** params.logRows, cols = 2 ** params.logCols, len = codeLength(params);
+    const K = wasmBackend();
+    for (const live of [4096, 4095, 3 * cols + 1, 3 * cols, cols, 1, 0]) {
+      const evals = new Uint32Array(4096);
+      evals.set(randomFields(r, live).map((x) => x || 1));
+      expect(rowsInUse(evals, params.logCols)).toBe(Math.ceil(live / cols));
+      // The reference: every row through the encoder, then column-major.
+      const inp = K.from(evals), enc = K.allocFor(rows * len);
+      K.rsEncode(inp, rows, params.logCols, params.logBlowup, enc);
+      const code = K.read(enc), expected = new Uint32Array(rows * len);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < len; j++) expected[j * rows + i] = code[i * len + j]!;
+      K.free(inp); K.free(enc);
+      expect(commit(params, evals).columns).toEqual(expected);
+    }
   });
 });

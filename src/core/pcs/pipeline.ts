@@ -5,7 +5,7 @@
 // commit() does: the same bytes. The prover uses it to overlap the witness with its commitment.
 import type { PoolBackend } from "../parallel/backend.ts";
 import { addFieldOps, butterflies } from "../kernels/field-ops.ts";
-import { checkCommitInput, commitEncoded, type KeptPcsData } from "./commit.ts";
+import { checkCommitInput, commitEncoded, zeroRows, type KeptPcsData } from "./commit.ts";
 import { codeLength, type PcsParams } from "./params.ts";
 import type { SegmentMap } from "./segments.ts";
 import { PcsError } from "./errors.ts";
@@ -37,10 +37,17 @@ export function pipelinedCommit(K: PoolBackend, params: PcsParams, map: SegmentM
     rowsOf.set(s.offset, span);
     for (let r = span[0]; r < span[1]; r++) waiting[r]!++;
   }
-  // 0: waiting, 1: ready, 2: handed to the workers (or encoded).
+  // 0: waiting, 1: ready, 2: handed to the workers (or encoded). A row no segment touches stays
+  // zero: its code is zero, written here rather than encoded.
   const state = new Uint8Array(rows);
   let ready = 0;
-  for (let r = 0; r < rows; r++) if (waiting[r] === 0) { state[r] = 1; ready++; }
+  for (let r = 0; r < rows; r++) {
+    if (waiting[r] !== 0) continue;
+    let t = r;
+    while (t < rows && waiting[t] === 0) state[t++] = 2;
+    zeroRows(K, enc, r, t, len);
+    r = t;
+  }
   let done = false;
 
   /** Runs of ready rows, marked as handed over. */
@@ -55,6 +62,13 @@ export function pipelinedCommit(K: PoolBackend, params: PcsParams, map: SegmentM
     }
     ready = 0;
     return runs;
+  };
+  /** Every ready row to the workers, in one background batch. */
+  const handOver = () => {
+    const runs = takeReady();
+    if (runs.length === 0) return;
+    addFieldOps(runs.reduce((a, [f, t]) => a + (t - f), 0) * butterflies(logM + params.logBlowup));
+    K.rsEncodeSubmit(evalsBuf, splitRuns(runs, 8), logM, params.logBlowup, enc);
   };
   // Frees the vector once the workers are off it. A failed background batch was reported where
   // it was settled, or the proof is being abandoned for another error: either way, free.
@@ -79,20 +93,21 @@ export function pipelinedCommit(K: PoolBackend, params: PcsParams, map: SegmentM
       for (let r = span[0]; r < span[1]; r++) if (--waiting[r]! === 0) { state[r] = 1; ready++; }
       // One batch at a time: the workers take it while this thread computes; more waits until they are free.
       if (ready < MIN_BATCH_ROWS || K.submittedBusy()) return;
-      const runs = takeReady();
-      addFieldOps(runs.reduce((a, [f, t]) => a + (t - f), 0) * butterflies(logM + params.logBlowup));
-      K.rsEncodeSubmit(evalsBuf, splitRuns(runs, 8), logM, params.logBlowup, enc);
+      handOver();
     },
     finish() {
       if (done) throw new PcsError("pipelined commit: finished twice");
       for (let r = 0; r < rows; r++) if (state[r] === 0) state[r] = 1;
       try {
-        K.settle();
+        // The rows left go to the workers, and the input is checked while they encode (a value
+        // out of the field stops the commitment before anything is hashed).
+        handOver();
         checkCommitInput(params, evals);
-        for (const [f, t] of takeReady()) K.rsEncode(K.slice(evalsBuf, f << logM, (t - f) << logM), t - f, logM, params.logBlowup, K.slice(enc, f * len, (t - f) * len));
+        K.settle();
       } catch (e) {
-        K.free(enc);
+        // Settled (release) before the code is freed: the workers may still be writing it.
         release();
+        K.free(enc);
         throw e;
       }
       let data: KeptPcsData;
