@@ -173,6 +173,12 @@ describe("pcs opening", () => {
     expect(shortPoint.ok === false && shortPoint.reason).toMatch(/coordinates/);
     expect(() => commit(params, new Uint32Array(63))).toThrow(/^pcs: commit/);
     expect(() => commit(params, new Uint32Array(64).fill(2130706433))).toThrow(/canonical/);
+    // Before a zero tail, and as the very last word.
+    for (const at of [5, 63]) {
+      const bad = new Uint32Array(64);
+      bad[at] = 2130706433;
+      expect(() => commit(params, bad)).toThrow(new RegExp(`index ${at} is not a canonical`));
+    }
   });
 
   it("zero rows at the end are zero-filled, not encoded: the same code as encoding every row", () => {

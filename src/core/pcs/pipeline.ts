@@ -32,10 +32,12 @@ export function pipelinedCommit(K: PoolBackend, params: PcsParams, map: SegmentM
   // Per row, the segments it still waits for; per segment offset, its rows.
   const waiting = new Int32Array(rows);
   const rowsOf = new Map<number, [number, number]>();
+  let liveRows = 0;
   for (const s of map.segments) {
     const span: [number, number] = [Math.floor(s.offset / 2 ** logM), Math.floor((s.offset + 2 ** s.logSize - 1) / 2 ** logM) + 1];
     rowsOf.set(s.offset, span);
     for (let r = span[0]; r < span[1]; r++) waiting[r]!++;
+    liveRows = Math.max(liveRows, span[1]);
   }
   // 0: waiting, 1: ready, 2: handed to the workers (or encoded). A row no segment touches stays
   // zero: its code is zero, written here rather than encoded.
@@ -102,7 +104,7 @@ export function pipelinedCommit(K: PoolBackend, params: PcsParams, map: SegmentM
         // The rows left go to the workers, and the input is checked while they encode (a value
         // out of the field stops the commitment before anything is hashed).
         handOver();
-        checkCommitInput(params, evals);
+        checkCommitInput(params, evals, liveRows << logM);
         K.settle();
       } catch (e) {
         // Settled (release) before the code is freed: the workers may still be writing it.
