@@ -17,7 +17,7 @@ function instance(): KernelInstance<GemmExports> {
 }
 
 /** Copies a rows×cols block with row stride `ld` from src into dst at `at` (packed). */
-function pack(dst: Float32Array, at: number, src: Float32Array, off: number, rows: number, cols: number, ld: number): void {
+export function pack(dst: Float32Array, at: number, src: Float32Array, off: number, rows: number, cols: number, ld: number): void {
   if (ld === cols) {
     dst.set(src.subarray(off, off + rows * cols), at);
     return;
@@ -25,7 +25,16 @@ function pack(dst: Float32Array, at: number, src: Float32Array, off: number, row
   for (let r = 0; r < rows; r++) dst.set(src.subarray(off + r * ld, off + r * ld + cols), at + r * cols);
 }
 
-/** out[M×N] += A[M×K] · B[K×N], row strides lda, ldb, ldo (in elements). */
+/**
+ * out[M×N] += A[M×K] · B[K×N], row strides lda, ldb, ldo (in elements). `keep` names an operand
+ * that never changes (a model weight): an implementation may keep it in its own memory.
+ */
+export type GemmF32 = (
+  a: Float32Array, aOff: number, b: Float32Array, bOff: number, out: Float32Array, oOff: number,
+  M: number, N: number, K: number, lda?: number, ldb?: number, ldo?: number, keep?: "a" | "b",
+) => void;
+
+/** GemmF32 on this thread (operands copied into the instance's memory every call). */
 export function wasmGemmF32(
   a: Float32Array, aOff: number, b: Float32Array, bOff: number, out: Float32Array, oOff: number,
   M: number, N: number, K: number, lda = K, ldb = N, ldo = N,

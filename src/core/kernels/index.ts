@@ -24,7 +24,7 @@ export type { WasmFieldBackend, FieldKernelExports } from "./wasm-backend.ts";
 export { KernelMemoryError } from "./wasm-backend.ts";
 export { createTsBackend, createWasmBackend, GKR_LIST_WORDS, MAX_PRODUCT, writeGkrList };
 export { checkDenominators } from "./types.ts";
-export { wasmGemmF32 } from "./gemm-f32.ts";
+export { wasmGemmF32, type GemmF32 } from "./gemm-f32.ts";
 export { fieldOpsCount } from "./field-ops.ts";
 
 let wasmInst: WasmFieldBackend | undefined;

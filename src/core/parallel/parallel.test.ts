@@ -12,6 +12,8 @@ import { wasmBackend, withKernels, type Buf, type FieldBackend } from "../kernel
 import { createPool, nodePool, poolBackend, singleThreadPool, webPool, PoolError, type PoolWorker, type PoolBackend } from "./index.ts";
 import { tsWorker } from "./node-pool.ts";
 import { ranges } from "./backend.ts";
+import { poolGemm } from "./gemm.ts";
+import { wasmGemmF32 } from "../kernels/index.ts";
 import { CLAIMS, CONTROL_WORDS, NJOBS } from "./protocol.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
@@ -257,6 +259,29 @@ describe("worker pool", () => {
     });
     expect(B.local.arenaBytes()).toBe(before);
     B.rsEncodeSubmit = submit;
+  });
+
+  it("the evaluator's f32 GEMM split by rows gives the one-thread floats, with strides, offsets and kept weights", async () => {
+    const { pool, ready } = nodePool(2);
+    made.push(pool);
+    await ready;
+    const gemm = poolGemm(pool), r = rng(5);
+    // Floats whose sums round (not small integers): a different summation order would show.
+    const floats = (n: number) => Float32Array.from({ length: n }, () => (r() % 2001) / 37 - 27);
+    for (const [M, N, K] of [[64, 200, 96], [37, 70, 150], [130, 9, 300], [5, 900, 200], [8, 64, 4]] as const) {
+      const lda = K + 3, ldb = N + 1, ldo = N + 5, aOff = 7, bOff = 11, oOff = 2;
+      const a = floats(aOff + M * lda), b = floats(bOff + K * ldb), init = floats(oOff + M * ldo);
+      const want = init.slice();
+      wasmGemmF32(a, aOff, b, bOff, want, oOff, M, N, K, lda, ldb, ldo);
+      for (const keep of [undefined, "a", "b"] as const) {
+        // Twice: the second call finds the kept operand in the pool's memory.
+        for (let k = 0; k < 2; k++) {
+          const got = init.slice();
+          gemm(a, aOff, b, bOff, got, oOff, M, N, K, lda, ldb, ldo, keep);
+          expect(new Uint32Array(got.buffer)).toEqual(new Uint32Array(want.buffer));
+        }
+      }
+    }
   });
 
   it("hashes columns that lie past 2 GiB of the shared memory (job words are i32; addresses are not)", () => {

@@ -35,7 +35,7 @@ export const KERNEL_FNS = [
   "round2BB", "round2EB", "round2EE", "round3BBB", "round3EBB", "round3EEB", "round3EEE",
   "foldRound2", "foldRound3", "gkrLayer", "gkrRound", "gkrFoldRound", "extOuter", "matMulBatch", "hashBatch",
   "gkrRoundList", "gkrFoldRoundList", "gkrLayerList", "roundProductN", "lookupDenominators", "eqTableList",
-  "columnsInit", "columnsAbsorb", "columnsFinish",
+  "columnsInit", "columnsAbsorb", "columnsFinish", "gemmStrided",
 ] as const;
 export type KernelFn = (typeof KERNEL_FNS)[number];
 export const fnIndex = (name: KernelFn): number => KERNEL_FNS.indexOf(name);

@@ -11,6 +11,8 @@ import {
 import { buildMerkle, commit, equalBytes, merkleRoot, type ParamOptions } from "../pcs/index.ts";
 import type { QGraph } from "../quant/qgraph.ts";
 import { runInteger } from "../quant/int-eval.ts";
+import { withGemm } from "../quant/kernels.ts";
+import { poolGemm } from "../parallel/gemm.ts";
 import { commitModel, modelVector } from "./setup.ts";
 import { proveSetup } from "./setup-proof.ts";
 import { kernelsOf, prove, proveAsync, outputsOf, type ModelCommitment, type ProofData, type ProveAsyncOptions, type ProveInput, type ProveOptions } from "./prove.ts";
@@ -163,9 +165,14 @@ export interface KeyProof {
 
 type Inputs = Readonly<Record<string, Int32Array>>;
 
-/** The prover's input for these public inputs (the integer evaluator's run of the model). */
-function proveInput(key: LoadedKey, inputs: Inputs): ProveInput {
-  return { plan: key.plan, vkDigest: key.vkDigest, consts: key.qgraph.consts, model: key.model, inputs, reference: runInteger(key.qgraph, inputs) };
+/**
+ * The prover's input for these public inputs (the integer evaluator's run of the model, its
+ * matrix products split across the proof's pool when there is one).
+ */
+function proveInput(key: LoadedKey, inputs: Inputs, opts: Pick<ProveOptions, "workers">): ProveInput {
+  const { pool } = kernelsOf(opts);
+  const reference = withGemm(pool && pool.size > 1 ? poolGemm(pool) : undefined, () => runInteger(key.qgraph, inputs));
+  return { plan: key.plan, vkDigest: key.vkDigest, consts: key.qgraph.consts, model: key.model, inputs, reference };
 }
 
 function keyProof(key: LoadedKey, input: ProveInput, data: ProofData, proveMs: number): KeyProof {
@@ -174,7 +181,7 @@ function keyProof(key: LoadedKey, input: ProveInput, data: ProofData, proveMs: n
 
 /** Proves one inference on quantized public inputs. */
 export function proveWithKey(key: LoadedKey, inputs: Inputs, opts: ProveOptions = {}): KeyProof {
-  const input = proveInput(key, inputs);
+  const input = proveInput(key, inputs, opts);
   const t0 = performance.now();
   const data = prove(input, opts);
   return keyProof(key, input, data, performance.now() - t0);
@@ -182,7 +189,7 @@ export function proveWithKey(key: LoadedKey, inputs: Inputs, opts: ProveOptions 
 
 /** `proveWithKey` with the witness committed on WebGPU when `opts.gpu` is given: the same proof.bin. */
 export async function proveWithKeyAsync(key: LoadedKey, inputs: Inputs, opts: ProveAsyncOptions = {}): Promise<KeyProof> {
-  const input = proveInput(key, inputs);
+  const input = proveInput(key, inputs, opts);
   const t0 = performance.now();
   const data = await proveAsync(input, opts);
   return keyProof(key, input, data, performance.now() - t0);

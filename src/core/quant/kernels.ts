@@ -1,21 +1,35 @@
 // Integer kernels of the evaluator. Values are integers held in Int32Array (every value is
 // below 2^29 by the static bound); sums of products run in float64, exact below 2^53.
 import { sizeOf, stridesOf } from "../graph/index.ts";
-import { wasmGemmF32 } from "../kernels/index.ts";
+import { wasmGemmF32, type GemmF32 } from "../kernels/index.ts";
 import type { Window } from "./qgraph.ts";
+
+let gemmF32: GemmF32 = wasmGemmF32;
+
+/** Runs `fn` with `gemm` as the evaluator's f32 GEMM (a prover pool's: split across its threads). */
+export function withGemm<T>(gemm: GemmF32 | undefined, fn: () => T): T {
+  const prev = gemmF32;
+  gemmF32 = gemm ?? prev;
+  try {
+    return fn();
+  } finally {
+    gemmF32 = prev;
+  }
+}
 
 /**
  * Exact integer GEMM on the f32 SIMD kernel: out[M×N] = A[M×K]·B[K×N] (A with row stride lda,
  * starting at aOff). Integers below 2^24 are exact in f32, so K is cut into chunks whose
- * partial sums stay below 2^24 (chunk·max|a·b| < 2^24); chunks add up in float64.
+ * partial sums stay below 2^24 (chunk·max|a·b| < 2^24); chunks add up in float64. `keep`: the
+ * operand that is a model weight.
  */
-export function exactGemm(a: Float32Array, aOff: number, lda: number, b: Float32Array, M: number, N: number, K: number, chunk: number): Float64Array {
+export function exactGemm(a: Float32Array, aOff: number, lda: number, b: Float32Array, M: number, N: number, K: number, chunk: number, keep?: "a" | "b"): Float64Array {
   const out = new Float64Array(M * N);
   const part = new Float32Array(M * N);
   for (let k0 = 0; k0 < K; k0 += chunk) {
     const kc = Math.min(chunk, K - k0);
     if (k0 > 0) part.fill(0);
-    wasmGemmF32(a, aOff + k0, b, k0 * N, part, 0, M, N, kc, lda, N, N);
+    gemmF32(a, aOff + k0, b, k0 * N, part, 0, M, N, kc, lda, N, N, keep);
     for (let i = 0; i < out.length; i++) out[i] = out[i]! + part[i]!;
   }
   return out;
@@ -28,7 +42,7 @@ export function exactChunk(ma: number, mb: number): number {
 
 /** y[r, n] = Σ_k x[r, k]·wT[k, n] + bias[n] for x [R, K] and the transposed weight wT [K, N]. */
 export function dense(x: Int32Array, wT: Float32Array, bias: Int32Array | undefined, R: number, K: number, N: number, chunk: number): Int32Array {
-  const acc = exactGemm(Float32Array.from(x), 0, K, wT, R, N, K, chunk);
+  const acc = exactGemm(Float32Array.from(x), 0, K, wT, R, N, K, chunk, "b");
   const y = new Int32Array(R * N);
   for (let r = 0; r < R; r++) for (let n = 0; n < N; n++) y[r * N + n] = acc[r * N + n]! + (bias ? bias[n]! : 0);
   return y;
@@ -106,7 +120,7 @@ export function conv(
   for (let b = 0; b < B; b++) {
     for (let gi = 0; gi < group; gi++) {
       fill((b * C + gi * Cg) * S);
-      const acc = exactGemm(w, gi * Og * Q, Q, cols, Og, P, Q, chunk);
+      const acc = exactGemm(w, gi * Og * Q, Q, cols, Og, P, Q, chunk, "a");
       for (let oc = 0; oc < Og; oc++) {
         const ch = gi * Og + oc, bv = bias ? bias[ch]! : 0, yo = (b * O + ch) * P;
         for (let p = 0; p < P; p++) y[yo + p] = acc[oc * P + p]! + bv;

@@ -6,12 +6,19 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-/**
- * out[M×N] += A[M×K] · B[K×N]. B is walked in panels of 8 columns, packed k-major into
- * `panel` (8·K floats of scratch) so the 4×8 register tile reads it sequentially.
- */
+/** out[M×N] += A[M×K] · B[K×N], all packed row-major. */
 export function gemm(a: usize, b: usize, out: usize, panel: usize, M: i32, N: i32, K: i32): void {
-  const rowA = <usize>K << 2, rowB = <usize>N << 2;
+  gemmStrided(a, K, b, N, out, N, panel, M, N, K);
+}
+
+/**
+ * out[M×N] += A[M×K] · B[K×N] with row strides lda, ldb, ldo (in floats). B is walked in panels
+ * of 8 columns, packed k-major into `panel` (8·K floats of scratch) so the 4×8 register tile
+ * reads it sequentially. Every output element sums its products in k order whatever the rows
+ * around it: a block of rows computed alone gives the same floats (the prover's pool splits M).
+ */
+export function gemmStrided(a: usize, lda: i32, b: usize, ldb: i32, out: usize, ldo: i32, panel: usize, M: i32, N: i32, K: i32): void {
+  const rowA = <usize>lda << 2, rowB = <usize>ldb << 2, rowO = <usize>ldo << 2;
   let j = 0;
   for (; j + 8 <= N; j += 8) {
     // pack B[:, j..j+8]
@@ -39,7 +46,7 @@ export function gemm(a: usize, b: usize, out: usize, panel: usize, M: i32, N: i3
         c30 = f32x4.add(c30, f32x4.mul(x3, b0)); c31 = f32x4.add(c31, f32x4.mul(x3, b1));
         p += 32;
       }
-      const o0 = out + <usize>i * rowB + (<usize>j << 2), o1 = o0 + rowB, o2 = o1 + rowB, o3 = o2 + rowB;
+      const o0 = out + <usize>i * rowO + (<usize>j << 2), o1 = o0 + rowO, o2 = o1 + rowO, o3 = o2 + rowO;
       v128.store(o0, f32x4.add(v128.load(o0), c00)); v128.store(o0, f32x4.add(v128.load(o0, 16), c01), 16);
       v128.store(o1, f32x4.add(v128.load(o1), c10)); v128.store(o1, f32x4.add(v128.load(o1, 16), c11), 16);
       v128.store(o2, f32x4.add(v128.load(o2), c20)); v128.store(o2, f32x4.add(v128.load(o2, 16), c21), 16);
@@ -55,7 +62,7 @@ export function gemm(a: usize, b: usize, out: usize, panel: usize, M: i32, N: i3
         c1 = f32x4.add(c1, f32x4.mul(x, v128.load(p, 16)));
         p += 32;
       }
-      const o = out + <usize>i * rowB + (<usize>j << 2);
+      const o = out + <usize>i * rowO + (<usize>j << 2);
       v128.store(o, f32x4.add(v128.load(o), c0));
       v128.store(o, f32x4.add(v128.load(o, 16), c1), 16);
     }
@@ -70,7 +77,7 @@ export function gemm(a: usize, b: usize, out: usize, panel: usize, M: i32, N: i3
         s += load<f32>(ar + (<usize>k << 2)) * load<f32>(bp);
         bp += rowB;
       }
-      const o = out + <usize>i * rowB + (<usize>j << 2);
+      const o = out + <usize>i * rowO + (<usize>j << 2);
       store<f32>(o, load<f32>(o) + s);
     }
   }

@@ -3,3 +3,5 @@
 // caller passes, or in globals, which are per instance (per thread).
 export * from "./field";
 export { hashBatch, scratchBytes, columnScratchBytes, columnsInit, columnsAbsorb, columnsFinish } from "./sha256";
+// The integer evaluator's f32 GEMM, split by rows across the pool before a proof.
+export { gemmStrided } from "./gemm_f32";
