@@ -403,8 +403,7 @@ export function createWasmBackend(inst: KernelInstance<FieldKernelExports> = ins
     foldBase(inp, m, r, out) { need(inp, 2 * m, "in"); need(out, 4 * m, "out"); k.foldBase(p(inp), m, putExt(r), p(out)); },
     foldExt(inp, m, r, out) { need(inp, 8 * m, "in"); need(out, 4 * m, "out"); k.foldExt(p(inp), m, putExt(r), p(out)); },
     roundProduct(tables: Table[], m: number) {
-      // Extension tables first. Loops, not per-call closures: this runs in every sumcheck round,
-      // and V8 drops a dead closure's optimized code at each major GC.
+      // Extension tables first.
       const ts: Table[] = [];
       for (const t of tables) {
         need(t.buf, (t.ext ? 8 : 2) * m, "table");

@@ -346,8 +346,6 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
       const cols: Buf[][] = [];
       columns.push(cols);
       let covered = 0;
-      // Loops, not per-call closures, in the prover: V8 drops a dead closure's optimized code at
-      // each major GC, and this runs in every proof.
       for (let ui = 0; ui < uses.length; ui++) {
         const u = uses[ui]!;
         if (u.columns.length !== width) throw new LookupError(`${u.label}: ${u.columns.length} columns for a table of ${width}`);

@@ -94,8 +94,6 @@ function writeColumnEqs(params: PcsParams, claims: readonly PcsClaim[], groups: 
   // Per claim: its columns of E, and where in the scratch its table goes (−1: straight onto E).
   const plan: { r: Uint32Array; scale: Uint32Array; into: Buf; size: number; aside: number }[] = [];
   let asideWords = 0;
-  // Plain loops, here and in the other per-proof paths: a closure made anew in every proof loses
-  // its optimized code at each major GC and is compiled again (V8 holds it weakly).
   for (let gi = 0; gi < groups.length; gi++) {
     const written: [number, number][] = [];
     for (const l of groups[gi]!.claims) {

@@ -50,8 +50,7 @@ const ascending = (x: number, y: number) => x - y;
  * The tree from the leaves up for the given sorted distinct indices: per level, the nodes on the
  * paths, whose siblings the verifier cannot compute itself unless they are on the paths too
  * (needsSibling), in proof order. Shared by prover and verifier so both agree on the order by
- * construction. (Levels as data, not a callback: a closure made anew per call loses its optimized
- * code at every major GC, and openings walk trees in every proof.)
+ * construction.
  */
 interface WalkLevel {
   idx: readonly number[];

@@ -34,7 +34,7 @@ export function withMatrix<T>(matrix: Uint32Array, cols: number, fn: (c: RowComb
   }
 }
 
-/** A class, not an object of closures: its methods keep their optimized code between proofs. */
+/** The RowCombiner of a matrix loaded into kernel memory. */
 class MatrixRows implements RowCombiner {
   constructor(private readonly K: FieldBackend, private readonly m: Buf, private readonly cols: number, private readonly known: ReadonlyMap<string, Uint32Array> | undefined) {}
 

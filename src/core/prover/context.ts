@@ -25,7 +25,6 @@ export class ProverCtx {
    * told each segment's offset once it is there.
    */
   constructor(readonly plan: ProofPlan, readonly values: Values, private readonly model?: { map: SegmentMap; data: { matrix: Uint32Array; params: PcsParams } }, private readonly witness?: { map: SegmentMap; packed: Uint32Array; written?: (offset: number) => void }) {
-    // Loops, not closures: V8 drops a dead closure's optimized code at each major GC.
     for (const s of witness?.map.segments ?? []) this.witnessSegments.set(s.name, s);
     for (const s of model?.map.segments ?? []) if (!this.modelSegments.has(s.name)) this.modelSegments.set(s.name, s);
   }

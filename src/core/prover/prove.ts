@@ -208,7 +208,7 @@ function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | un
   }
 }
 
-/** Every lookup's uses, their columns in the field. (Loops: V8 drops a dead closure's optimized code at each major GC.) */
+/** Every lookup's uses, their columns in the field. */
 function lookupUsesOf(plan: ProofPlan, ctx: ProverCtx): LookupUse[][] {
   const out: LookupUse[][] = [];
   for (const l of plan.lookups) {

@@ -61,8 +61,6 @@ export function initialValues(plan: ProofPlan, consts: Readonly<Record<string, I
  * (final from then on: the prover commits it while the rest is computed).
  */
 export function computeValues(plan: ProofPlan, values: Values, reference: ReadonlyMap<string, Int32Array>, done?: (name: string) => void): Values {
-  // A loop over ops, not forEach with closures: V8 drops a dead closure's optimized code at each
-  // major GC, and this runs in every proof.
   for (let i = 0; i < plan.graph.ops.length; i++) computeOp(plan, values, reference, i, done);
   return values;
 }

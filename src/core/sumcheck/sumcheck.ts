@@ -67,8 +67,9 @@ function runProver(
 ): SumcheckProverResult {
   const K = opts.backend ?? fieldBackend();
   if (inputs.length === 0) throw new Error("sumcheck: no tables");
-  // Plain loops, no closures: this runs for every sumcheck, and V8 drops the optimized code of
-  // per-call closures at each major GC (then recompiles it, off-thread).
+  // Plain loops, no per-call closures, here and on every path a proof takes: V8 holds a closure's
+  // optimized code weakly, so one made anew in each proof is compiled again after each major GC,
+  // on threads that compete with the pool's (README, Threads).
   const sizes: number[] = [];
   for (const x of inputs) sizes.push(("data" in x ? x.data.length : x.buf.len) / (x.ext ? 4 : 1));
   const size = sizes[0]!;

@@ -67,7 +67,6 @@ export function outerProduct(vectors: readonly Uint32Array[], K: FieldBackend = 
  * first to last.
  */
 export function contractWindow(T: Uint32Array, ext: boolean, lead: number, axes: readonly Axis[], matrices: readonly Uint32Array[], K: FieldBackend = fieldBackend()): Uint32Array {
-  // Plain loops: a closure made in every call loses its optimized code at each major GC.
   const bufs: Buf[] = [];
   try {
     let cur = K.from(T), curExt = ext;
