@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { readPkAt, type ProvingKey } from "../core/artifacts/index.ts";
+import type { ColumnStore } from "../core/pcs/index.ts";
 
 /** A failure the user can fix: printed as one line, exit code 1 (or `code`). */
 export class CliError extends Error {
@@ -19,6 +21,32 @@ export function readInput(path: string, what: string): Uint8Array {
     const why = err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "it is a directory" : err.message;
     throw new CliError(`cannot read ${what} ${path}: ${why}`);
   }
+}
+
+/**
+ * A proving key read from its file at offsets: all of it but the encoded model now, the columns
+ * a proof opens later (the file stays open for the rest of the command).
+ */
+export function readProvingKey(path: string): ProvingKey<ColumnStore> {
+  const what = "proving key";
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new CliError(`cannot read ${what} ${path}: ${err.code === "ENOENT" ? "no such file" : err.message}`);
+  }
+  const stat = fstatSync(fd);
+  if (!stat.isFile()) throw new CliError(`cannot read ${what} ${path}: it is a directory`);
+  return readPkAt(stat.size, (offset, length) => {
+    const out = new Uint8Array(length);
+    for (let got = 0; got < length;) {
+      const n = readSync(fd, out, got, length - got, offset + got);
+      if (n === 0) throw new CliError(`${path}: the ${what} ended early (it changed while being read?); run zkml setup again`);
+      got += n;
+    }
+    return out;
+  });
 }
 
 export interface Output {

@@ -1,7 +1,7 @@
 // The proof commands end to end on digits_mlp (setup → prove → verify → show), their exit codes
 // and messages; and the exported verifier run from its files alone, in a directory with nothing
 // else, on the hand-built MLP's files.
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -67,6 +67,28 @@ describe("zkml setup / prove / verify / show", () => {
     const o = join(dir, "compact-out");
     expect((await zkml("prove", sharedPath(MODEL), "--keys", compact, "--input", sharedPath(INPUT), "-o", o)).code).toBe(0);
     expect(readFileSync(join(o, "proof.bin")).equals(readFileSync(join(out, "proof.bin")))).toBe(true);
+  }, 120_000);
+
+  itShared(MODEL, "prove reads pk.bin's encoded weights from the file as it opens them; a truncated, damaged or missing pk.bin is named", async () => {
+    const bad = join(dir, "bad-keys"), o = join(dir, "bad-out");
+    const prove = () => zkml("prove", sharedPath(MODEL), "--keys", bad, "--input", sharedPath(INPUT), "-o", o);
+    const pk = readFileSync(join(keys, "pk.bin"));
+    mkdirSync(bad, { recursive: true });
+    copyFileSync(join(keys, "vk.bin"), join(bad, "vk.bin"));
+    writeFileSync(join(bad, "pk.bin"), pk.subarray(0, pk.length - 100));
+    const truncated = await prove();
+    expect(truncated.code).toBe(1);
+    expect(truncated.err).toMatch(/proving key: its encoded model section says \d+ bytes where the file has \d+ \(run zkml setup again\)/);
+    // Every encoded word damaged: the first column the proof opens does not match its leaf.
+    const { encodedWords } = JSON.parse((await zkml("show", join(keys, "pk.bin"), "--json")).out);
+    const damaged = Buffer.from(pk);
+    for (let i = damaged.length - 4 * encodedWords; i < damaged.length; i += 4) damaged.writeUInt32LE(7, i);
+    writeFileSync(join(bad, "pk.bin"), damaged);
+    const opened = await prove();
+    expect(opened.code).toBe(1);
+    expect(opened.err).toMatch(/does not match its Merkle leaf; the data is damaged \(a proving key: re-run zkml setup\)/);
+    rmSync(join(bad, "pk.bin"));
+    expect((await prove()).err).toMatch(/cannot read proving key .*pk\.bin: no such file/);
   }, 120_000);
 
   itShared(MODEL, "prove --workers N writes the same proof.bin for 1 and 3 threads; a bad count is refused", async () => {

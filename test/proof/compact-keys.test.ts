@@ -17,7 +17,7 @@ describe("compact proving keys", () => {
     const loaded = loadProvingKey(compact);
     expect(loaded.model.data.columns).toBeUndefined();
     const { key } = withModelCode(loaded);
-    expect(Array.from(key.model.data.columns!)).toEqual(Array.from(f.key.model.data.columns!));
+    expect(Array.from(key.model.data.columns as Uint32Array)).toEqual(Array.from(f.key.model.data.columns as Uint32Array));
     expect(Buffer.from(proveWithKey(key, inputs).proof).equals(Buffer.from(f.proof))).toBe(true);
     // A key that has its code is returned as it is.
     expect(withModelCode(f.key).key).toBe(f.key);

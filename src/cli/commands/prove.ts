@@ -3,10 +3,10 @@ import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildOutput, decodeTensorProto, hex, INTEGRITY_NOTE, publicInputs, vkDigest } from "../../core/artifacts/index.ts";
 import { sha256 } from "../../core/hash/index.ts";
-import { loadProvingKey, proveWithKey, proveWithKeyAsync, type KeyProof } from "../../core/prover/keys.ts";
+import { loadKey, proveWithKey, proveWithKeyAsync, type KeyProof } from "../../core/prover/keys.ts";
 import type { ProgressEvent } from "../../core/prover/index.ts";
 import { MAX_THREADS, availableCores, nodePool } from "../../core/parallel/index.ts";
-import { CliError, readInput, type Output } from "../io.ts";
+import { CliError, readInput, readProvingKey, type Output } from "../io.ts";
 import { chooseKernels } from "../../core/kernels/backend.ts";
 import type { GpuKernels } from "../../core/kernels/gpu-kernels.ts";
 import { equalBytes } from "../../core/pcs/index.ts";
@@ -68,7 +68,7 @@ export async function run(argv: string[], io: Output): Promise<number> {
   const t0 = performance.now();
   const onnx = readInput(path, "model");
   const vk = readInput(join(values.keys, "vk.bin"), "verifying key");
-  const key = loadProvingKey(readInput(join(values.keys, "pk.bin"), "proving key"));
+  const key = loadKey(readProvingKey(join(values.keys, "pk.bin")));
   if (!equalBytes(vkDigest(vk), key.vkDigest)) throw new CliError(`${values.keys}: vk.bin and pk.bin come from different setups; re-run zkml setup`);
   if (key.modelHash.some((b) => b !== 0) && !equalBytes(sha256(onnx), key.modelHash)) {
     throw new CliError(`the keys in ${values.keys} were made for another model than ${basename(path)}; run zkml setup on it first`);

@@ -7,11 +7,11 @@ import { compilePlan, type GraphSpec } from "../circuit/index.ts";
 import { decodeTensorFile } from "../onnx/index.ts";
 import { fromTensorData } from "../graph/index.ts";
 import { xorshift32 } from "../graph/test-models.ts";
-import { setupKeys, loadProvingKey, proveWithKey } from "../prover/keys.ts";
+import { setupKeys, loadKey, loadProvingKey, proveWithKey } from "../prover/keys.ts";
 import { mlpFixture } from "../../../test/proof/mlp-fixture.ts";
 import { itShared, readShared } from "../../../test/shared-data.ts";
 import {
-  ArtifactError, buildOutput, decodeGraphSpec, decodeTensorProto, encodeGraphSpec, parseOutput, proofBounds, readPk, readProofFile, readVk,
+  ArtifactError, buildOutput, decodeGraphSpec, decodeTensorProto, encodeGraphSpec, parseOutput, proofBounds, readPk, readPkAt, readProofFile, readVk,
   writeProofFile, writeVk, vkDigest, publicInputs, INTEGRITY_NOTE, hex,
 } from "./index.ts";
 
@@ -210,6 +210,34 @@ describe("VK, proof and proving-key containers", () => {
       const key = loadProvingKey(damaged);
       expect(() => proveWithKey(key, input)).toThrow(/column \d+ of the committed matrix does not match its Merkle leaf; .*re-run zkml setup/);
     }
+  });
+
+  it("reads a proving key at offsets: the head at once, each encoded column when asked, the same proof", () => {
+    let read = 0;
+    const at = (bytes: Uint8Array) => (offset: number, length: number) => {
+      if (offset < 0 || offset + length > bytes.length) throw new Error("read past the end");
+      read += length;
+      return bytes.slice(offset, offset + length);
+    };
+    const full = readPk(pk), lazy = readPkAt(pk.length, at(pk));
+    const { columns, ...commitment } = lazy.commitment;
+    const { columns: kept, ...expected } = full.commitment;
+    expect({ ...lazy, commitment }).toEqual({ ...full, commitment: expected });
+    // Nothing of the encoded model is read until a column is asked for.
+    expect(read).toBeLessThan(pk.length - 4 * kept!.length + 32);
+    const rows = 2 ** full.commitment.params.logRows, cols = kept!.length / rows;
+    for (const j of [0, 1, cols - 1]) expect(columns!.column(j)).toEqual(kept!.subarray(j * rows, (j + 1) * rows));
+    expect(() => columns!.column(cols)).toThrow(/no encoded column/);
+    const { input } = mlpFixture(7);
+    expect(proveWithKey(loadKey(readPkAt(pk.length, at(pk))), input).proof).toEqual(proveWithKey(loadProvingKey(pk), input).proof);
+    // A truncated or extended file, and bad magic, are refused by name.
+    expect(() => readPkAt(pk.length - 1, at(pk))).toThrow(/encoded model section says \d+ bytes where the file has/);
+    expect(() => readPkAt(100, at(pk))).toThrow(/truncated/);
+    const longer = Uint8Array.from([...pk, 0]);
+    expect(() => readPkAt(longer.length, at(longer))).toThrow(ArtifactError);
+    const magic = pk.slice();
+    magic[0] = 0;
+    expect(() => readPkAt(magic.length, at(magic))).toThrow(/bad magic/);
   });
 
   it("rejects a truncated VK, a trailing byte, another version, bad magic and an oversized length", () => {

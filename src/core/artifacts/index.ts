@@ -7,7 +7,8 @@
  *   The graph is canonical JSON (`encodeGraphSpec` / `decodeGraphSpec`, tables as integers).
  * - Proof: `writeProofFile`, `readProofFile(bytes, proofBounds(plan, modelParams))`,
  *   `readProofDigest(bytes)`.
- * - Proving key: `writePk(pk)` → parts to write in order, `readPk(bytes)` (encoded model viewed in place).
+ * - Proving key: `writePk(pk)` → parts to write in order, `readPk(bytes)` (encoded model viewed in place),
+ *   `readPkAt(size, readAt)` (a file read at offsets: the encoded model's columns as proofs open them).
  * - Public values: `decodeTensorProto(bytes)` (the input file, no protobuf library),
  *   `publicInputs(graph, tensors)` (floats quantized exactly as the plan says),
  *   `buildOutput` / `parseOutput` (output.json, integers plus exactly-checked dequantized values).
@@ -18,7 +19,7 @@ export { canonicalJson } from "./canonical-json.ts";
 export { encodeGraphSpec, decodeGraphSpec, GRAPH_LIMITS } from "./graph-spec.ts";
 export { writeVk, readVk, vkDigest, setupStatement, VK_MAGIC, VK_VERSION, type VerifyingKey, type ParsedVk, type ModelKey } from "./vk.ts";
 export { writeProofFile, readProofFile, readProofDigest, proofBounds, PROOF_MAGIC, PROOF_VERSION, type ProofFile, type ProofBounds } from "./proof-file.ts";
-export { writePk, readPk, PK_MAGIC, PK_VERSION, type ProvingKey } from "./pk.ts";
+export { writePk, readPk, readPkAt, PK_MAGIC, PK_VERSION, type ProvingKey } from "./pk.ts";
 export { decodeTensorProto, MAX_INPUT_ELEMENTS, type PublicTensor, type TensorDType } from "./tensor-proto.ts";
 export { publicInputs } from "./input.ts";
 export { buildOutput, parseOutput, INTEGRITY_NOTE, type OutputDoc, type OutputTensor } from "./output.ts";

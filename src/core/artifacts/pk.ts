@@ -6,7 +6,7 @@
 // file, so a reader can view them without a copy.
 import type { GraphSpec } from "../circuit/index.ts";
 import { ByteWriter } from "../bytes/index.ts";
-import { codeLength, readParams, writeParams, type PcsParams } from "../pcs/index.ts";
+import { codeLength, readParams, writeParams, type ColumnStore, type PcsParams } from "../pcs/index.ts";
 import { ArtifactError } from "./errors.ts";
 import { decodeGraphSpec, encodeGraphSpec, GRAPH_LIMITS } from "./graph-spec.ts";
 import { SectionReader, SectionWriter } from "./sections.ts";
@@ -15,7 +15,8 @@ export const PK_MAGIC = "zkml-pk\n";
 /** 2: as VK_VERSION (its graph compiles to another plan than a version 1 key's proofs were made for). */
 export const PK_VERSION = 2;
 
-export interface ProvingKey {
+/** C: the encoded model in memory, or a store that reads its columns from the file (readPkAt). */
+export interface ProvingKey<C extends Uint32Array | ColumnStore = Uint32Array> {
   vkDigest: Uint8Array;
   /** SHA-256 of the .onnx file setup read (so `prove` can tell a key for another model). */
   modelHash: Uint8Array;
@@ -30,7 +31,7 @@ export interface ProvingKey {
      * The encoded matrix, column-major; absent when setup streamed the commitment (a code too
      * large to keep: each proof encodes the weights again). Written as an empty last section.
      */
-    columns?: Uint32Array;
+    columns?: C;
   };
 }
 
@@ -70,8 +71,8 @@ function weightParts(consts: Record<string, Int32Array>): Uint8Array[] {
   return parts;
 }
 
-export function readPk(bytes: Uint8Array): ProvingKey {
-  const r = new SectionReader(bytes, PK_MAGIC, PK_VERSION, "proving key");
+/** Every section before the encoded model. */
+function readHead(r: SectionReader): ProvingKey<never> {
   const vkDigest = r.section("VK digest", 32, (x) => x.raw(32, "VK digest"));
   const modelHash = r.section("model hash", 32, (x) => x.raw(32, "model hash"));
   const graph = r.section("graph", GRAPH_LIMITS.bytes, (x, b) => decodeGraphSpec(x.raw(b.length, "graph")));
@@ -96,14 +97,64 @@ export function readPk(bytes: Uint8Array): ProvingKey {
     return { params, root: x.raw(32, "model root"), leaves: x.bytesVec("leaf digests", 32 * codeLength(params)) };
   });
   if (leaves.length !== 32 * codeLength(params)) throw new ArtifactError(`proving key: ${leaves.length / 32} leaf digests for ${codeLength(params)} columns`);
+  return { vkDigest, modelHash, graph, consts, commitment: { params, root, leaves } };
+}
+
+/** Words of the encoded model in a last section of `length` bytes with `pad` alignment bytes: none, or the whole code. */
+function encodedWords(length: number, pad: number, params: PcsParams): number {
+  const n = (length - 1 - pad) / 4;
+  if (pad > 3 || (n !== 0 && n !== codeLength(params) * 2 ** params.logRows)) throw new ArtifactError("proving key: the encoded model does not match its parameters; re-run setup");
+  return n;
+}
+
+/** Little-endian words at a byte offset (a view when aligned on a little-endian host). */
+function wordsAt(bytes: Uint8Array, start: number, n: number): Uint32Array {
+  const at = bytes.byteOffset + start;
+  return at % 4 === 0 && LITTLE_ENDIAN ? new Uint32Array(bytes.buffer, at, n) : new Uint32Array(n).map((_, i) => new DataView(bytes.buffer, at + 4 * i, 4).getUint32(0, true));
+}
+
+export function readPk(bytes: Uint8Array): ProvingKey {
+  const r = new SectionReader(bytes, PK_MAGIC, PK_VERSION, "proving key");
+  const head = readHead(r);
   const { bytes: col } = r.viewSection("encoded model", 2 ** 32 - 1);
   r.end();
-  const pad = col[0] ?? 0;
-  const n = (col.length - 1 - pad) / 4;
-  if (pad > 3 || (n !== 0 && n !== codeLength(params) * 2 ** params.logRows)) throw new ArtifactError("proving key: the encoded model does not match its parameters; re-run setup");
-  const start = col.byteOffset + 1 + pad;
-  const columns = start % 4 === 0 && LITTLE_ENDIAN ? new Uint32Array(col.buffer, start, n) : new Uint32Array(n).map((_, i) => new DataView(col.buffer, start + 4 * i, 4).getUint32(0, true));
+  const pad = col[0] ?? 0, n = encodedWords(col.length, pad, head.commitment.params);
   // Not scanned here (134M words for vgg16): a proof opens ~150 columns, and open() checks each
   // against its leaf, whose tree the loader checks against the root.
-  return { vkDigest, modelHash, graph, consts, commitment: { params, root, leaves, ...(n === 0 ? {} : { columns }) } };
+  return { ...head, commitment: { ...head.commitment, ...(n === 0 ? {} : { columns: wordsAt(col, 1 + pad, n) }) } };
+}
+
+/**
+ * pk.bin from a source read at offsets (the CLI's open file): every section but the last now,
+ * the encoded model's columns only when a proof opens them (~150 of vgg16's 600 MB). `readAt`
+ * returns exactly `length` bytes or throws.
+ */
+export function readPkAt(size: number, readAt: (offset: number, length: number) => Uint8Array): ProvingKey<ColumnStore> {
+  const truncated = () => new ArtifactError("proving key: the file is truncated (run zkml setup again)");
+  const u32At = (at: number) => {
+    if (at + 4 > size) throw truncated();
+    const b = readAt(at, 4);
+    return b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! * 2 ** 24);
+  };
+  // Magic and version, then five sections of a u32 length each.
+  let at = PK_MAGIC.length + 4;
+  for (let k = 0; k < 5; k++) {
+    at += 4 + u32At(at);
+    if (at > size) throw truncated();
+  }
+  const r = new SectionReader(readAt(0, at), PK_MAGIC, PK_VERSION, "proving key");
+  const head = readHead(r);
+  r.end();
+  const length = u32At(at);
+  if (at + 4 + length !== size || length < 1) throw new ArtifactError(`proving key: its encoded model section says ${length} bytes where the file has ${size - at - 4} (run zkml setup again)`);
+  const pad = readAt(at + 4, 1)[0]!, n = encodedWords(length, pad, head.commitment.params);
+  if (n === 0) return head;
+  const rows = 2 ** head.commitment.params.logRows, cols = codeLength(head.commitment.params), base = at + 5 + pad;
+  const columns: ColumnStore = {
+    column(j) {
+      if (!Number.isInteger(j) || j < 0 || j >= cols) throw new ArtifactError(`proving key: no encoded column ${j} (it has ${cols})`);
+      return wordsAt(readAt(base + 4 * rows * j, 4 * rows), 0, rows);
+    },
+  };
+  return { ...head, commitment: { ...head.commitment, columns } };
 }

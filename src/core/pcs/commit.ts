@@ -12,13 +12,19 @@ export interface PcsProverData {
   /** The committed evaluations, row-major 2^logRows × 2^logCols. */
   matrix: Uint32Array;
   /**
-   * The encoded matrix column-major: column j is words [j·2^logRows, (j+1)·2^logRows). Absent
-   * from a streamed commitment (stream.ts): an opening encodes the rows again.
+   * The encoded matrix column-major: column j is words [j·2^logRows, (j+1)·2^logRows), in memory
+   * or in a store that reads the columns an opening asks for (a proving key's file). Absent from a
+   * streamed commitment (stream.ts): an opening encodes the rows again.
    */
-  columns?: Uint32Array;
+  columns?: Uint32Array | ColumnStore;
   tree: MerkleTree;
   /** Frees kernel memory the data still uses (a pool's commitment keeps its columns there). */
   release?: () => void;
+}
+
+/** An encoded matrix kept outside memory: column j (2^logRows words) read when asked for. */
+export interface ColumnStore {
+  column(j: number): Uint32Array;
 }
 
 /** Data of a commitment that kept its code (`commit`, `commitOnGpu`). */

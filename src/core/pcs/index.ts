@@ -33,7 +33,7 @@ export {
 export { type Segment, type SegmentMap, layoutSegments, validateSegmentMap, packSegments } from "./segments.ts";
 export { type MerkleTree, hashLeaves, buildMerkle, merkleRoot, openMulti, verifyMulti, siblingCount, distinctSorted, equalBytes } from "./merkle.ts";
 export { type PcsClaim, type ClaimLayout, claimLayout } from "./claims.ts";
-export { type PcsProverData, type KeptPcsData, commit } from "./commit.ts";
+export { type PcsProverData, type KeptPcsData, type ColumnStore, commit } from "./commit.ts";
 export { canStream, commitStreamed } from "./stream.ts";
 export { commitOnGpu, gpuCommitFits, gpuCommitBytes } from "./commit-gpu.ts";
 export { open, type OpenOptions } from "./open.ts";

@@ -3,7 +3,7 @@ import type { Transcript } from "../transcript/index.ts";
 import { eqTable } from "../poly/index.ts";
 import { proveBatch } from "./batch.ts";
 import { checkClaim, claimLayout, rowWeights, type PcsClaim } from "./claims.ts";
-import { columnLeaves, type PcsProverData } from "./commit.ts";
+import { columnLeaves, type ColumnStore, type PcsProverData } from "./commit.ts";
 import { PcsError } from "./errors.ts";
 import { distinctSorted, equalBytes, openMulti } from "./merkle.ts";
 import type { OpeningProof } from "./proof.ts";
@@ -65,8 +65,11 @@ export function open(t: Transcript, data: PcsProverData, claims: readonly PcsCla
 }
 
 /** Columns `indices` of a kept column-major code, one after another. */
-function keptColumns(code: Uint32Array, rows: number, indices: readonly number[]): Uint32Array {
+function keptColumns(code: Uint32Array | ColumnStore, rows: number, indices: readonly number[]): Uint32Array {
   const out = new Uint32Array(indices.length * rows);
-  for (let k = 0; k < indices.length; k++) out.set(code.subarray(indices[k]! * rows, (indices[k]! + 1) * rows), k * rows);
+  for (let k = 0; k < indices.length; k++) {
+    const j = indices[k]!;
+    out.set(code instanceof Uint32Array ? code.subarray(j * rows, (j + 1) * rows) : code.column(j), k * rows);
+  }
   return out;
 }

@@ -12,5 +12,5 @@
 export { prove, proveAsync, outputsOf, type ProveInput, type ProveOptions, type ProveAsyncOptions, type ProofData, type ProgressEvent, type ModelCommitment } from "./prove.ts";
 export { commitModel } from "./setup.ts";
 export { proveSetup, type SetupProofOptions } from "./setup-proof.ts";
-export { setupKeys, loadProvingKey, proveWithKey, proveWithKeyAsync, type SetupKeys, type SetupKeyOptions, type LoadedKey, type KeyProof } from "./keys.ts";
+export { setupKeys, loadProvingKey, loadKey, proveWithKey, proveWithKeyAsync, type SetupKeys, type SetupKeyOptions, type LoadedKey, type KeyProof } from "./keys.ts";
 export { computeValues, type Values } from "./witness.ts";

@@ -6,9 +6,9 @@
 import { compilePlan, CircuitError, type GraphSpec, type ProofPlan } from "../circuit/index.ts";
 import { checkKernelMemory, streamsModel } from "../circuit/memory.ts";
 import {
-  decodeGraphSpec, encodeGraphSpec, readPk, setupStatement, vkDigest, writePk, writeProofFile, writeVk, type ModelKey,
+  decodeGraphSpec, encodeGraphSpec, readPk, setupStatement, vkDigest, writePk, writeProofFile, writeVk, type ModelKey, type ProvingKey,
 } from "../artifacts/index.ts";
-import { buildMerkle, commit, equalBytes, merkleRoot, type ParamOptions } from "../pcs/index.ts";
+import { buildMerkle, commit, equalBytes, merkleRoot, type ColumnStore, type ParamOptions } from "../pcs/index.ts";
 import type { QGraph } from "../quant/qgraph.ts";
 import { runInteger } from "../quant/int-eval.ts";
 import { withGemm } from "../quant/kernels.ts";
@@ -93,7 +93,9 @@ function setupOnKernels(qgraph: QGraph, opts: SetupKeyOptions): SetupKeys {
   // A pool's commitment leaves the encoded model in the pool's memory: the keys take a copy, and
   // the pool gets its memory back, unless the caller keeps it there and releases it later.
   const kept = opts.keepInPool ? model.data.release : undefined;
-  const columns = model.data.columns && model.data.release && !kept ? model.data.columns.slice() : model.data.columns;
+  // (A fresh commitment's code is in memory, never a store.)
+  const code = model.data.columns as Uint32Array | undefined;
+  const columns = code && model.data.release && !kept ? code.slice() : code;
   if (!kept) model.data.release?.();
   const modelHash = opts.modelHash ?? new Uint8Array(32);
   const { params, root, matrix, tree } = model.data;
@@ -112,7 +114,11 @@ export interface LoadedKey {
 
 /** Reads pk.bin and rebuilds the model commitment (matrix from the weights, tree from the leaves). */
 export function loadProvingKey(bytes: Uint8Array): LoadedKey {
-  const pk = readPk(bytes);
+  return loadKey(readPk(bytes));
+}
+
+/** The same from a key already read (readPkAt: its encoded model read from the file as proofs open it). */
+export function loadKey(pk: ProvingKey<Uint32Array | ColumnStore>): LoadedKey {
   const plan = compilePlan(pk.graph);
   const { map, vector: matrix } = modelVector(plan, pk.consts, (name) => `the proving key has no weights for ${name}; re-run setup`);
   const tree = buildMerkle(pk.commitment.leaves);
