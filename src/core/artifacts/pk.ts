@@ -5,7 +5,7 @@
 // last section empty), and its proofs encode the weights again. The encoded columns come last, 4-byte aligned in the
 // file, so a reader can view them without a copy.
 import type { GraphSpec } from "../circuit/index.ts";
-import { ByteWriter } from "../bytes/index.ts";
+import { ByteWriter, LITTLE_ENDIAN } from "../bytes/index.ts";
 import { codeLength, readParams, writeParams, type ColumnStore, type PcsParams } from "../pcs/index.ts";
 import { ArtifactError } from "./errors.ts";
 import { decodeGraphSpec, encodeGraphSpec, GRAPH_LIMITS } from "./graph-spec.ts";
@@ -34,8 +34,6 @@ export interface ProvingKey<C extends Uint32Array | ColumnStore = Uint32Array> {
     columns?: C;
   };
 }
-
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** The file as parts to write in order (the big column array is not copied). */
 export function writePk(pk: ProvingKey): Uint8Array[] {

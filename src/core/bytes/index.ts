@@ -8,6 +8,6 @@
  *   a non-canonical element, a too-long length, truncation or `expectEnd()` with trailing bytes
  *   throws `ProofFormatError` (with `offset` and `expected`).
  */
-export { ByteWriter } from "./writer.ts";
+export { ByteWriter, LITTLE_ENDIAN } from "./writer.ts";
 export { ByteReader } from "./reader.ts";
 export { ProofFormatError } from "./errors.ts";

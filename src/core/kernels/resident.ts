@@ -36,3 +36,22 @@ export function residentSlice(K: FieldBackend, part: Uint32Array): Buf | undefin
   }
   return undefined;
 }
+
+/**
+ * Lends `array`, a view of `buf` in K's memory that the caller owns (the pipelined witness
+ * vector), to residentSlice until the returned function is called (before `buf` is freed).
+ */
+export function lendResident(K: FieldBackend, array: Uint32Array, buf: Buf): () => void {
+  const list = residentsOf(K, array.buffer), r = { array, buf };
+  list.push(r);
+  return () => {
+    const i = list.indexOf(r);
+    if (i >= 0) list.splice(i, 1);
+  };
+}
+
+/** `data` in K's memory: a slice of a resident array that holds it, or a copy (`owned`: the caller frees it). */
+export function inKernels(K: FieldBackend, data: Uint32Array): { buf: Buf; owned: boolean } {
+  const kept = residentSlice(K, data);
+  return kept ? { buf: kept, owned: false } : { buf: K.from(data), owned: true };
+}

@@ -11,6 +11,7 @@ import { type Ext, EXT_ONE, EXT_ZERO, P, extAdd, extEquals, extIsZero, extMul, e
 import type { Transcript } from "../transcript/index.ts";
 import { absorbExts, gkrProve, gkrVerify, eqEval, pointWords, type GkrClaim, type GkrLeaves, type GkrProof } from "./gkr.ts";
 import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
+import { inKernels } from "../kernels/resident.ts";
 import { evaluateMle } from "../poly/index.ts";
 import { LookupError, LookupRejection } from "./errors.ts";
 import { columnFormMle, type ColumnForm } from "./table-mle.ts";
@@ -334,6 +335,8 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
   // Every use's columns in kernel memory once: the denominators and, after the GKR, the column
   // values at the leaf point (eq table · column) read them there.
   const columns: Buf[][][] = [];
+  // Copies made here (a column already in kernel memory, the pipelined witness's, is a slice of it).
+  const copies: Buf[] = [];
   const eqs: Buf[] = [];
   try {
     for (const { table, uses, m } of instances) {
@@ -353,7 +356,11 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
         K.write(p, live, offsets[ui]!);
         const bufs: Buf[] = [];
         cols.push(bufs);
-        for (const c of u.columns) bufs.push(K.from(c.length === size ? c : c.subarray(0, size)));
+        for (const c of u.columns) {
+          const { buf, owned } = inKernels(K, c.length === size ? c : c.subarray(0, size));
+          bufs.push(buf);
+          if (owned) copies.push(buf);
+        }
         K.lookupDenominators(bufs, alpha, betaPowers.slice(0, width), size, K.slice(q, 4 * offsets[ui]!, 4 * size));
         covered = Math.max(covered, offsets[ui]! + size);
       }
@@ -374,7 +381,7 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
     }
   } catch (e) {
     for (const t of trees) { K.free(t.p); K.free(t.q); }
-    for (const b of columns.flat(2)) K.free(b);
+    for (const b of copies) K.free(b);
     throw e;
   }
   try {
@@ -407,7 +414,7 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
     absorbExts(tr, "logup/multiplicity", multiplicityEvals);
     return { proof: { gkr, columnEvals, multiplicityEvals }, claims: logupClaims(instances, leafClaims, columnEvals, multiplicityEvals) };
   } finally {
-    for (const b of [...columns.flat(2), ...eqs]) K.free(b);
+    for (const b of [...copies, ...eqs]) K.free(b);
   }
 }
 

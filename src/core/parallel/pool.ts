@@ -127,12 +127,14 @@ export class WorkerPool {
     if (jobs.length > MAX_JOBS) throw new PoolError(`${jobs.length} jobs in one batch (at most ${MAX_JOBS})`);
     const { control } = v;
     const t0 = performance.now();
-    jobs.forEach((job, j) => {
-      if (job.args.length > JOB_WORDS - 1) throw new PoolError(`${job.fn}: ${job.args.length} arguments (at most ${JOB_WORDS - 1})`);
+    for (let j = 0; j < jobs.length; j++) {
+      const job = jobs[j]!, n = job.args.length;
+      if (n > JOB_WORDS - 1) throw new PoolError(`${job.fn}: ${n} arguments (at most ${JOB_WORDS - 1})`);
       const at = j * JOB_WORDS;
       v.jobs[at] = fnIndex(job.fn);
-      for (let a = 0; a < JOB_WORDS - 1; a++) v.jobs[at + 1 + a] = job.args[a] ?? 0;
-    });
+      for (let a = 0; a < n; a++) v.jobs[at + 1 + a] = job.args[a]!;
+      v.jobs.fill(0, at + 1 + n, at + JOB_WORDS);
+    }
     this.seq = (this.seq + 1) & 0x7fff;
     const tag = batchTag(this.seq);
     Atomics.store(control, DONE, 0);

@@ -38,7 +38,12 @@ export const KERNEL_FNS = [
   "columnsInit", "columnsAbsorb", "columnsFinish", "gemmStrided",
 ] as const;
 export type KernelFn = (typeof KERNEL_FNS)[number];
-export const fnIndex = (name: KernelFn): number => KERNEL_FNS.indexOf(name);
+const FN_INDEX = new Map<string, number>(KERNEL_FNS.map((name, i) => [name, i]));
+export function fnIndex(name: KernelFn): number {
+  const i = FN_INDEX.get(name);
+  if (i === undefined) throw new Error(`parallel: no kernel named ${name}`);
+  return i;
+}
 
 /**
  * Polls `done` for about `ms`; true as soon as it holds. The clock is read once per 1024 polls:

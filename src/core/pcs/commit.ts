@@ -1,5 +1,6 @@
 // Commit: lay the 2^n evaluations out as a 2^a × 2^b matrix (row = high bits), RS-encode every
 // row, and Merkle-commit to the encoded columns (leaf = SHA256(0x00 ‖ column as u32le words)).
+import { LITTLE_ENDIAN } from "../bytes/index.ts";
 import { P } from "../field/index.ts";
 import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
 import { PcsError } from "./errors.ts";
@@ -29,8 +30,6 @@ export interface ColumnStore {
 
 /** Data of a commitment that kept its code (`commit`, `commitOnGpu`). */
 export type KeptPcsData = PcsProverData & { columns: Uint32Array };
-
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 /** The u32le bytes of words (a view on little-endian hosts, a copy otherwise). */
 export function wordsToBytes(xs: Uint32Array): Uint8Array {

@@ -5,6 +5,7 @@
 // commit() does: the same bytes. The prover uses it to overlap the witness with its commitment.
 import type { PoolBackend } from "../parallel/backend.ts";
 import { addFieldOps, butterflies } from "../kernels/field-ops.ts";
+import { lendResident } from "../kernels/resident.ts";
 import { checkCommitInput, commitEncoded, zeroRows, type KeptPcsData } from "./commit.ts";
 import { codeLength, type PcsParams } from "./params.ts";
 import type { SegmentMap } from "./segments.ts";
@@ -29,6 +30,8 @@ export function pipelinedCommit(K: PoolBackend, params: PcsParams, map: SegmentM
   if (map.logN !== params.logN) throw new PcsError(`pipelined commit: a 2^${map.logN} layout for 2^${params.logN} parameters`);
   const evalsBuf = K.alloc(2 ** params.logN), enc = K.allocFor(rows * len);
   const evals = K.stableView(evalsBuf);
+  // Tensors read from the vector (lookup columns, sumcheck tables, evaluations) are used in place.
+  const forget = lendResident(K, evals, evalsBuf);
   // Per row, the segments it still waits for; per segment offset, its rows.
   const waiting = new Int32Array(rows);
   const rowsOf = new Map<number, [number, number]>();
@@ -40,14 +43,15 @@ export function pipelinedCommit(K: PoolBackend, params: PcsParams, map: SegmentM
     liveRows = Math.max(liveRows, span[1]);
   }
   // 0: waiting, 1: ready, 2: handed to the workers (or encoded). A row no segment touches stays
-  // zero: its code is zero, written here rather than encoded.
-  const state = new Uint8Array(rows);
+  // zero: its code is zero, written by finish() (while the workers encode the last rows) rather
+  // than encoded.
+  const state = new Uint8Array(rows), zeroRuns: [number, number][] = [];
   let ready = 0;
   for (let r = 0; r < rows; r++) {
     if (waiting[r] !== 0) continue;
     let t = r;
     while (t < rows && waiting[t] === 0) state[t++] = 2;
-    zeroRows(K, enc, r, t, len);
+    zeroRuns.push([r, t]);
     r = t;
   }
   let done = false;
@@ -82,6 +86,7 @@ export function pipelinedCommit(K: PoolBackend, params: PcsParams, map: SegmentM
     } catch {
       // reported by finish(), or superseded by the error that stops the proof
     } finally {
+      forget();
       K.free(evalsBuf);
     }
   };
@@ -104,6 +109,7 @@ export function pipelinedCommit(K: PoolBackend, params: PcsParams, map: SegmentM
         // The rows left go to the workers, and the input is checked while they encode (a value
         // out of the field stops the commitment before anything is hashed).
         handOver();
+        for (const [f, t] of zeroRuns) zeroRows(K, enc, f, t, len);
         checkCommitInput(params, evals, liveRows << logM);
         K.settle();
       } catch (e) {

@@ -3,6 +3,7 @@
 
 import type { Ext } from "../field/ext.ts";
 import { type FieldBackend, fieldBackend } from "../kernels/index.ts";
+import { inKernels } from "../kernels/resident.ts";
 
 /**
  * MLE of `table` (2^n base elements, or 2^n extension elements interleaved when `ext`) at the
@@ -13,7 +14,7 @@ export function evaluateMle(table: Uint32Array, ext: boolean, r: Uint32Array, K:
   const size = ext ? table.length / 4 : table.length;
   if (size !== 2 ** n) throw new Error(`poly: table of ${size} elements for a point of ${n} variables`);
   if (n === 0) return ext ? table.slice(0, 4) : Uint32Array.of(table[0]!, 0, 0, 0);
-  const inp = K.from(table);
+  const { buf: inp, owned } = inKernels(K, table);
   // Two work tables, folded into each other in turn (not in place: a pool splits the folds).
   const work = [K.allocFor(4 * (size / 2)), K.allocFor(4 * Math.max(1, size / 4))];
   try {
@@ -26,7 +27,7 @@ export function evaluateMle(table: Uint32Array, ext: boolean, r: Uint32Array, K:
     }
     return K.read(K.slice(work[(n - 1) & 1]!, 0, 4));
   } finally {
-    K.free(inp);
-    work.forEach((w) => K.free(w));
+    if (owned) K.free(inp);
+    for (const w of work) K.free(w);
   }
 }

@@ -7,6 +7,7 @@ import { P, add, sub, mul } from "../field/koalabear.ts";
 import { type Ext, EXT_ONE, extAdd, extMul, extSub } from "../field/ext.ts";
 import { interpolateAt } from "../poly/univariate.ts";
 import { type Buf, type FieldBackend, type Table, fieldBackend, MAX_PRODUCT } from "../kernels/index.ts";
+import { inKernels } from "../kernels/resident.ts";
 
 /** What the sumcheck needs of a Fiat–Shamir transcript (src/core/transcript implements it). */
 export interface TranscriptLike {
@@ -78,7 +79,7 @@ function runProver(
   if (!Number.isInteger(n)) throw new Error(`sumcheck: table size ${size} is not a power of two`);
 
   let work: Work[] = [];
-  for (const x of inputs) work.push("data" in x ? { buf: K.from(x.data), ext: x.ext, owned: true } : { buf: x.buf, ext: x.ext, owned: false });
+  for (const x of inputs) work.push("data" in x ? { ...inKernels(K, x.data), ext: x.ext } : { buf: x.buf, ext: x.ext, owned: false });
   const rounds: Uint32Array[] = [];
   const point = new Uint32Array(4 * n);
   try {
