@@ -171,9 +171,9 @@ function weightOf(point: Ext[], nLow: number, offset: number): Ext {
 
 function checkTable(t: Table): void {
   if (!Number.isInteger(t.logRows) || t.logRows < 1 || t.logRows > 16) throw new LookupError(`table ${t.name}: 2^1..2^16 rows (pad small tables with copies of a real row)`);
-  if (t.columns.length === 0 || t.columns.some((c) => c.length !== 2 ** t.logRows)) {
-    throw new LookupError(`table ${t.name}: every column must have 2^${t.logRows} rows`);
-  }
+  let full = t.columns.length > 0;
+  for (const c of t.columns) full &&= c.length === 2 ** t.logRows;
+  if (!full) throw new LookupError(`table ${t.name}: every column must have 2^${t.logRows} rows`);
 }
 
 /**

@@ -15,6 +15,8 @@ export interface IntRunOptions {
 interface Prepared {
   weights: Map<string, Float32Array>;
   maps: Map<QOp, Int32Array>;
+  /** Add's, mul's and select's per-element functions (made per run, V8 would compile them again after every major GC). */
+  elementwise: Map<QOp, (u: number, v: number) => number>;
 }
 
 const prepared = new WeakMap<QGraph, Prepared>();
@@ -22,7 +24,7 @@ const prepared = new WeakMap<QGraph, Prepared>();
 function prepare(g: QGraph): Prepared {
   let p = prepared.get(g);
   if (!p) {
-    p = { weights: new Map(), maps: new Map() };
+    p = { weights: new Map(), maps: new Map(), elementwise: new Map() };
     prepared.set(g, p);
   }
   return p;
@@ -70,18 +72,45 @@ export function runInteger(g: QGraph, inputs: Readonly<Record<string, Int32Array
     }
     values.set(name, v);
   }
-  const get = (name: string): Int32Array => {
-    const v = values.get(name) ?? g.consts[name];
-    if (!v) throw new QuantError(`tensor ${name} is used before it is computed; the quantized graph is out of order`, { tensor: name });
-    return v;
-  };
-  const shape = (name: string) => g.tensors[name]!.shape;
+  const run = new Run(g, values), get = run.get.bind(run), shape = run.shape.bind(run);
   for (const op of g.ops) {
     const y = runOp(g, p, op, get, shape);
     values.set(op.output, y);
     options.onOp?.(op, y);
   }
   return values;
+}
+
+/** Values and shapes by name during a run (methods, not closures made per run). */
+class Run {
+  constructor(private readonly g: QGraph, private readonly values: ReadonlyMap<string, Int32Array>) {}
+
+  get(name: string): Int32Array {
+    const v = this.values.get(name) ?? this.g.consts[name];
+    if (!v) throw new QuantError(`tensor ${name} is used before it is computed; the quantized graph is out of order`, { tensor: name });
+    return v;
+  }
+
+  shape(name: string): number[] {
+    return this.g.tensors[name]!.shape;
+  }
+}
+
+function elementwiseOf(p: Prepared, op: Extract<QOp, { kind: "add" | "mul" | "select" }>): (u: number, v: number) => number {
+  let f = p.elementwise.get(op);
+  if (!f) {
+    if (op.kind === "add") {
+      const [ca, cb] = op.coeffs as [number, number];
+      f = (u, v) => ca * u + cb * v;
+    } else if (op.kind === "mul") {
+      f = (u, v) => u * v;
+    } else {
+      const fill = op.fill;
+      f = (u, m) => (m ? fill : u);
+    }
+    p.elementwise.set(op, f);
+  }
+  return f;
 }
 
 function runOp(g: QGraph, p: Prepared, op: QOp, get: (n: string) => Int32Array, shape: (n: string) => number[]): Int32Array {
@@ -106,15 +135,11 @@ function runOp(g: QGraph, p: Prepared, op: QOp, get: (n: string) => Int32Array, 
       return lookup(g, op.table, get(i0), op.source);
     case "add": {
       if (op.inputs.length !== 2) throw new QuantError(`${op.source}: add takes two inputs`, { node: op.source });
-      const [ca, cb] = op.coeffs as [number, number];
-      return broadcast2(get(i0), shape(i0), get(i1!), shape(i1!), yShape, (u, v) => ca * u + cb * v);
+      return broadcast2(get(i0), shape(i0), get(i1!), shape(i1!), yShape, elementwiseOf(p, op));
     }
     case "mul":
-      return broadcast2(get(i0), shape(i0), get(i1!), shape(i1!), yShape, (u, v) => u * v);
-    case "select": {
-      const fill = op.fill;
-      return broadcast2(get(i0), shape(i0), get(i1!), shape(i1!), yShape, (u, m) => (m ? fill : u));
-    }
+    case "select":
+      return broadcast2(get(i0), shape(i0), get(i1!), shape(i1!), yShape, elementwiseOf(p, op));
     case "maxpool":
       // A window wholly in padding (only inside a split long axis, lower-ops' axisSplit) is the
       // type's least value, as the circuit proves it: below every real candidate after it.

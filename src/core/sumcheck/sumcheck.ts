@@ -171,16 +171,23 @@ export function proveSumcheck(
   }, g, opts);
 }
 
+const roundProductOf = (K: FieldBackend, work: Work[], m: number) => K.roundProduct(work, m);
+
+function product(vals: Ext[]): Ext {
+  let acc: Ext = EXT_ONE.slice();
+  for (const v of vals) acc = extMul(acc, v);
+  return acc;
+}
+
 /**
  * Sumcheck of Σ_x Π_j f_j(x) (degree = number of tables), on the backend: 2 or 3 tables by the
  * fused product kernels; more as a sum of one product (proveSumOfProducts).
  */
 export function proveProduct(t: TranscriptLike, tables: readonly SumcheckTable[], opts: SumcheckOptions = {}): SumcheckProverResult {
-  const product = (vals: Ext[]): Ext => vals.reduce((a, b) => extMul(a, b), EXT_ONE.slice());
   if (tables.length === 1) return proveSumcheck(t, tables, product, 1, opts);
   if (tables.length <= 3) {
     return runProver(t, tables, tables.length,
-      (K, work, m) => K.roundProduct(work, m), product, opts, true);
+      roundProductOf, product, opts, true);
   }
   return proveSumOfProducts(t, tables, [{ coeff: EXT_ONE, tables: tables.map((_, j) => j) }], opts);
 }
