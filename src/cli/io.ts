@@ -1,4 +1,4 @@
-import { fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { readPkAt, type ProvingKey } from "../core/artifacts/index.ts";
 import type { ColumnStore } from "../core/pcs/index.ts";
 
@@ -25,9 +25,9 @@ export function readInput(path: string, what: string): Uint8Array {
 
 /**
  * A proving key read from its file at offsets: all of it but the encoded model now, the columns
- * a proof opens later (the file stays open for the rest of the command).
+ * a proof opens later; `close()` when the proofs are done.
  */
-export function readProvingKey(path: string): ProvingKey<ColumnStore> {
+export function readProvingKey(path: string): { pk: ProvingKey<ColumnStore>; close(): void } {
   const what = "proving key";
   let fd: number;
   try {
@@ -36,17 +36,23 @@ export function readProvingKey(path: string): ProvingKey<ColumnStore> {
     const err = e as NodeJS.ErrnoException;
     throw new CliError(`cannot read ${what} ${path}: ${err.code === "ENOENT" ? "no such file" : err.message}`);
   }
-  const stat = fstatSync(fd);
-  if (!stat.isFile()) throw new CliError(`cannot read ${what} ${path}: it is a directory`);
-  return readPkAt(stat.size, (offset, length) => {
-    const out = new Uint8Array(length);
-    for (let got = 0; got < length;) {
-      const n = readSync(fd, out, got, length - got, offset + got);
-      if (n === 0) throw new CliError(`${path}: the ${what} ended early (it changed while being read?); run zkml setup again`);
-      got += n;
-    }
-    return out;
-  });
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new CliError(`cannot read ${what} ${path}: it is a directory`);
+    const pk = readPkAt(stat.size, (offset, length) => {
+      const out = new Uint8Array(length);
+      for (let got = 0; got < length;) {
+        const n = readSync(fd, out, got, length - got, offset + got);
+        if (n === 0) throw new CliError(`${path}: the ${what} ended early (it changed while being read?); run zkml setup again`);
+        got += n;
+      }
+      return out;
+    });
+    return { pk, close: () => closeSync(fd) };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
 }
 
 export interface Output {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { hex, INTEGRITY_NOTE, vkDigest, writeGenerationFile } from "../../core/artifacts/index.ts";
 import { greedyGenerate, languageModelOf } from "../../core/generation/index.ts";
-import { loadKey, proveWithKey } from "../../core/prover/keys.ts";
+import { loadKey, proveWithKey, type KeyProof, type LoadedKey } from "../../core/prover/keys.ts";
 import { CliError, readInput, readProvingKey, type Output } from "../io.ts";
 import { nodePool } from "../../core/parallel/index.ts";
 import { workerCount } from "./prove.ts";
@@ -28,20 +28,26 @@ export async function run(argv: string[], io: Output): Promise<number> {
   const threads = workers > 1 ? nodePool(workers) : undefined;
   readInput(path, "model");
   const vk = readInput(join(values.keys, "vk.bin"), "verifying key");
-  const key = loadKey(readProvingKey(join(values.keys, "pk.bin")));
-  if (!equalBytes(vkDigest(vk), key.vkDigest)) throw new CliError(`${values.keys}: vk.bin and pk.bin come from different setups; re-run zkml setup`);
-  const lm = languageModelOf(key.plan.graph);
-  const prompt = [...new TextEncoder().encode(values.prompt)];
-  const t0 = performance.now();
-  const streamed: number[] = [];
-  const gen = greedyGenerate(key.qgraph, prompt, count, (t) => {
-    streamed.push(t);
-    if (!values.json && process.stderr.isTTY) process.stderr.write(`\rgenerating: ${JSON.stringify(new TextDecoder().decode(Uint8Array.from(streamed)))}`);
-  });
-  if (!values.json && process.stderr.isTTY) process.stderr.write("\r\x1b[K");
-  const generateMs = performance.now() - t0;
-  await threads?.ready;
-  const r = proveWithKey(key, { [lm.ids]: gen.ids }, { workers: threads?.pool ?? 1 });
+  const pkFile = readProvingKey(join(values.keys, "pk.bin"));
+  let key: LoadedKey, lm: ReturnType<typeof languageModelOf>, gen: ReturnType<typeof greedyGenerate>, generateMs: number, r: KeyProof;
+  try {
+    key = loadKey(pkFile.pk);
+    if (!equalBytes(vkDigest(vk), key.vkDigest)) throw new CliError(`${values.keys}: vk.bin and pk.bin come from different setups; re-run zkml setup`);
+    lm = languageModelOf(key.plan.graph);
+    const prompt = [...new TextEncoder().encode(values.prompt)];
+    const t0 = performance.now();
+    const streamed: number[] = [];
+    gen = greedyGenerate(key.qgraph, prompt, count, (t) => {
+      streamed.push(t);
+      if (!values.json && process.stderr.isTTY) process.stderr.write(`\rgenerating: ${JSON.stringify(new TextDecoder().decode(Uint8Array.from(streamed)))}`);
+    });
+    if (!values.json && process.stderr.isTTY) process.stderr.write("\r\x1b[K");
+    generateMs = performance.now() - t0;
+    await threads?.ready;
+    r = proveWithKey(key, { [lm.ids]: gen.ids }, { workers: threads?.pool ?? 1 });
+  } finally {
+    pkFile.close();
+  }
   const text = new TextDecoder().decode(Uint8Array.from(gen.generated));
   mkdirSync(values.output, { recursive: true });
   const proofPath = join(values.output, "proof.bin"), genPath = join(values.output, "generation.json");

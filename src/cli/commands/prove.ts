@@ -3,7 +3,7 @@ import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { buildOutput, decodeTensorProto, hex, INTEGRITY_NOTE, publicInputs, vkDigest } from "../../core/artifacts/index.ts";
 import { sha256 } from "../../core/hash/index.ts";
-import { loadKey, proveWithKey, proveWithKeyAsync, type KeyProof } from "../../core/prover/keys.ts";
+import { loadKey, proveWithKey, proveWithKeyAsync, type KeyProof, type LoadedKey } from "../../core/prover/keys.ts";
 import type { ProgressEvent } from "../../core/prover/index.ts";
 import { MAX_THREADS, availableCores, nodePool } from "../../core/parallel/index.ts";
 import { CliError, readInput, readProvingKey, type Output } from "../io.ts";
@@ -68,26 +68,32 @@ export async function run(argv: string[], io: Output): Promise<number> {
   const t0 = performance.now();
   const onnx = readInput(path, "model");
   const vk = readInput(join(values.keys, "vk.bin"), "verifying key");
-  const key = loadKey(readProvingKey(join(values.keys, "pk.bin")));
-  if (!equalBytes(vkDigest(vk), key.vkDigest)) throw new CliError(`${values.keys}: vk.bin and pk.bin come from different setups; re-run zkml setup`);
-  if (key.modelHash.some((b) => b !== 0) && !equalBytes(sha256(onnx), key.modelHash)) {
-    throw new CliError(`the keys in ${values.keys} were made for another model than ${basename(path)}; run zkml setup on it first`);
-  }
-  const inputs = publicInputs(key.plan.graph, [decodeTensorProto(readInput(values.input, "input"))]);
-  const { gpu, note: gpuNote } = await gpuFor(values.gpu);
-  await threads?.ready;
-  const bar = progressBar();
+  const pkFile = readProvingKey(join(values.keys, "pk.bin"));
+  let r: KeyProof, key: LoadedKey, gpuNote: string | undefined;
   const backends: Partial<Record<ProgressEvent["stage"], string>> = {};
-  const onProgress = (e: ProgressEvent) => {
-    if (e.backend) backends[e.stage] = e.backend;
-    if (!values.json) bar.update(e);
-  };
-  let r: KeyProof;
   try {
-    const opts = { workers: threads?.pool ?? 1, onProgress };
-    r = gpu ? await proveWithKeyAsync(key, inputs, { ...opts, gpu }) : proveWithKey(key, inputs, opts);
+    key = loadKey(pkFile.pk);
+    if (!equalBytes(vkDigest(vk), key.vkDigest)) throw new CliError(`${values.keys}: vk.bin and pk.bin come from different setups; re-run zkml setup`);
+    if (key.modelHash.some((b) => b !== 0) && !equalBytes(sha256(onnx), key.modelHash)) {
+      throw new CliError(`the keys in ${values.keys} were made for another model than ${basename(path)}; run zkml setup on it first`);
+    }
+    const inputs = publicInputs(key.plan.graph, [decodeTensorProto(readInput(values.input, "input"))]);
+    const chosen = await gpuFor(values.gpu);
+    gpuNote = chosen.note;
+    await threads?.ready;
+    const bar = progressBar();
+    const onProgress = (e: ProgressEvent) => {
+      if (e.backend) backends[e.stage] = e.backend;
+      if (!values.json) bar.update(e);
+    };
+    try {
+      const opts = { workers: threads?.pool ?? 1, onProgress };
+      r = chosen.gpu ? await proveWithKeyAsync(key, inputs, { ...opts, gpu: chosen.gpu }) : proveWithKey(key, inputs, opts);
+    } finally {
+      bar.done();
+    }
   } finally {
-    bar.done();
+    pkFile.close();
   }
   const out = buildOutput(key.plan.graph, r.outputs, key.vkDigest);
   mkdirSync(values.output, { recursive: true });
