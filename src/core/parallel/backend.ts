@@ -54,7 +54,7 @@ export interface BufColumnHasher {
 }
 
 /** The pool's backend (field operations counted once, here, for every thread). */
-export function poolBackend(pool: WorkerPool): PoolBackend {
+function poolBackend(pool: WorkerPool): PoolBackend {
   if (!pool.kernels) throw new PoolError("a one-thread pool has no shared memory; use the ordinary kernels");
   const L = createWasmBackend(pool.kernels, false);
   const jobsFor = (n: number, min: number) => Math.min(pool.size * JOBS_PER_THREAD, Math.floor(n / min));
@@ -448,7 +448,10 @@ export function poolBackend(pool: WorkerPool): PoolBackend {
 
 const backends = new WeakMap<WorkerPool, PoolBackend>();
 
-/** The pool's backend, made once per pool (so kernel-resident data outlives one proof). */
+/**
+ * The pool's backend, made once per pool: one allocator over the pool's memory (two would hand
+ * out the same bytes), and kernel-resident data outlives one proof.
+ */
 export function poolBackendOf(pool: WorkerPool): PoolBackend {
   let b = backends.get(pool);
   if (!b) backends.set(pool, (b = poolBackend(pool)));

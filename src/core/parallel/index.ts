@@ -15,7 +15,7 @@
  * - `serve(port, listen)` is the worker side.
  */
 export { WorkerPool, PoolError, createPool, singleThreadPool, sharedMemoryUnavailable, type PoolWorker, type JobRecord } from "./pool.ts";
-export { poolBackend, poolBackendOf, type PoolBackend } from "./backend.ts";
+export { poolBackendOf, type PoolBackend } from "./backend.ts";
 export { nodePool, availableCores, tsWorker, type NodeWorker } from "./node-pool.ts";
 export { webPool } from "./web-pool.ts";
 export { serve } from "./serve.ts";

@@ -8,12 +8,11 @@ import { pipelinedCommit } from "../pcs/pipeline.ts";
 import { mleBrute, randomFields, rng } from "../pcs/test-helpers.ts";
 import { sha256Batch } from "../hash/index.ts";
 import { Transcript } from "../transcript/index.ts";
-import { wasmBackend, withKernels, type Buf, type FieldBackend } from "../kernels/index.ts";
-import { createPool, nodePool, poolBackend, singleThreadPool, webPool, PoolError, type PoolWorker, type PoolBackend } from "./index.ts";
+import { wasmBackend, wasmGemmF32, withKernels, type Buf, type FieldBackend } from "../kernels/index.ts";
+import { createPool, nodePool, poolBackendOf, singleThreadPool, webPool, PoolError, type PoolWorker, type PoolBackend } from "./index.ts";
 import { tsWorker } from "./node-pool.ts";
 import { ranges } from "./backend.ts";
 import { poolGemm } from "./gemm.ts";
-import { wasmGemmF32 } from "../kernels/index.ts";
 import { CLAIMS, CONTROL_WORDS, NJOBS } from "./protocol.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
@@ -47,7 +46,7 @@ describe("worker pool", () => {
     it(`every split kernel equals the one-thread kernels (${threads} threads)`, async () => {
       const { pool, ready } = nodePool(threads);
       await ready;
-      const B = poolBackend(pool), W = wasmBackend(), r = rng(threads);
+      const B = poolBackendOf(pool), W = wasmBackend(), r = rng(threads);
       const E = (n: number) => 4 * n;
       const base = (n: number) => randomFields(r, n), ext = (n: number) => randomFields(r, E(n));
       const c = randomFields(r, 4), eqPoint = ext(15);
@@ -157,7 +156,7 @@ describe("worker pool", () => {
     for (const threads of [2, 4]) {
       const { pool, ready } = nodePool(threads);
       await ready;
-      const B = poolBackend(pool);
+      const B = poolBackendOf(pool);
       const { data, bytes } = withKernels(B, () => {
         const data = commit(params, evals);
         return { data, bytes: writeOpeningProof(open(new Transcript(), data, claims), params) };
@@ -182,7 +181,7 @@ describe("worker pool", () => {
     const { pool, ready } = nodePool(2);
     made.push(pool);
     await ready;
-    const B = poolBackend(pool), n = 1 << 16;
+    const B = poolBackendOf(pool), n = 1 << 16;
     const x = B.from(randomFields(rng(9), n)), y = B.alloc(n), z = B.alloc(n);
     const copy = (from: Buf, to: Buf) => ranges(n, 4).map(([f, t]) => ({ fn: "copyWords" as const, args: [B.local.ptr(from) + 4 * f, B.local.ptr(to) + 4 * f, t - f] }));
     pool.submit(copy(x, y));
@@ -203,7 +202,7 @@ describe("worker pool", () => {
     const { pool, ready } = nodePool(2);
     made.push(pool);
     await ready;
-    const B = poolBackend(pool), r = rng(13);
+    const B = poolBackendOf(pool), r = rng(13);
     // Segments of many sizes, some sharing a row, some spanning several; a gap left unwritten (zero).
     const tensors = [15, 14, 14, 12, 11, 9, 9, 8, 6, 3, 1].map((l, i) => ({ name: `t${i}`, length: 2 ** l - (i % 3) }));
     const map = layoutSegments(tensors, 16);
@@ -292,7 +291,7 @@ describe("worker pool", () => {
       return w as unknown as PoolWorker;
     });
     try {
-      const B = poolBackend(pool);
+      const B = poolBackendOf(pool);
       // Untouched pages cost no RAM: the filler only moves the next buffer past 2^31.
       const filler = B.allocFor(2 ** 29 + 1024);
       const len = 4096, count = 8, data = new Uint8Array(len * count).map((_, i) => (i * 131 + 7) & 255);
@@ -313,7 +312,9 @@ describe("worker pool", () => {
     const bad = { fn: "copyWords" as const, args: [0, 0x7ff00000, 1 << 20] };
     expect(() => pool.run([bad, bad, bad])).toThrow(/parallel: worker \d: .*out of bounds/);
     expect(() => pool.run([bad, bad])).toThrow(PoolError);
-    const B = poolBackend(pool), x = B.from(Uint32Array.of(1, 2, 3, 4)), y = B.alloc(4);
+    const B = poolBackendOf(pool), x = B.from(Uint32Array.of(1, 2, 3, 4)), y = B.alloc(4);
+    // One backend, so one allocator, per pool memory: a second would hand out the same bytes.
+    expect(poolBackendOf(pool)).toBe(B);
     pool.run([{ fn: "copyWords", args: [B.local.ptr(x), B.local.ptr(y), 2] }, { fn: "copyWords", args: [B.local.ptr(x) + 8, B.local.ptr(y) + 8, 2] }]);
     expect(Array.from(B.read(y))).toEqual([1, 2, 3, 4]);
     expect(() => pool.run(Array.from({ length: 2000 }, () => bad))).toThrow(/2000 jobs in one batch/);
@@ -335,7 +336,7 @@ describe("worker pool", () => {
     made.push(pool);
     pool.stallMs = 200;
     // The first job (the caller's) is long enough for the ghost to take the second.
-    const B = poolBackend(pool), n = 1 << 22, x = B.alloc(n), y = B.alloc(n);
+    const B = poolBackendOf(pool), n = 1 << 22, x = B.alloc(n), y = B.alloc(n);
     const copy = (words: number) => ({ fn: "copyWords" as const, args: [B.local.ptr(x), B.local.ptr(y), words] });
     await new Promise((r) => setTimeout(r, 300)); // the ghost starts and spins on the claim word
     // Until the ghost gets a job (the caller may take both when the ghost is descheduled).
@@ -358,7 +359,7 @@ describe("worker pool", () => {
     const { pool, ready } = webPool(2, () => silent);
     made.push(pool);
     expect(pool.size).toBe(2);
-    const B = poolBackend(pool), W = wasmBackend(), r = rng(3);
+    const B = poolBackendOf(pool), W = wasmBackend(), r = rng(3);
     const [one, many] = both(W, B, [randomFields(r, 1 << 18)], 1 << 20, (K, [a], o) => K.rsEncode(a!, 64, 12, 2, o));
     expect(many).toEqual(one);
     expect(pool.activity().map((a) => a.worker)).toEqual([0]);
@@ -375,7 +376,7 @@ describe("worker pool", () => {
       made.push(pool);
       expect(pool.size).toBe(1);
       expect(pool.note).toMatch(/not cross-origin isolated/);
-      expect(() => poolBackend(pool)).toThrow(/one-thread pool has no shared memory/);
+      expect(() => poolBackendOf(pool)).toThrow(/one-thread pool has no shared memory/);
     } finally {
       g.crossOriginIsolated = before;
       if (before === undefined) delete g.crossOriginIsolated;
