@@ -12,8 +12,8 @@ export class CliError extends Error {
 export function readInput(path: string, what: string): Uint8Array {
   try {
     // A plain Uint8Array that owns its memory (a Buffer's slice() is a view, and a small file's
-    // Buffer sits in a shared pool): the file's own memory when it has it, since copying pk.bin
-    // (600 MB for vgg16) took 0.3 s of every `zkml prove`; a copy of a small pooled file.
+    // Buffer sits in a shared pool): the file's own memory when it has it (copying a 600 MB file
+    // took 0.3 s), a copy of a small pooled file.
     const b = readFileSync(path);
     return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? new Uint8Array(b.buffer) : new Uint8Array(b);
   } catch (e) {

@@ -161,7 +161,6 @@ export function checkCommitInput(params: PcsParams, evals: Uint32Array, live = e
  * encoding, the transposition and the hashing across its threads; the bytes are the same).
  */
 export function commit(params: PcsParams, evals: Uint32Array): KeptPcsData {
-  validateParams(params);
   const used = rowsInUse(evals, params.logCols);
   checkCommitInput(params, evals, used << params.logCols);
   return commitEncoded(params, evals, encodeRows(fieldBackend(), params, evals, used));
