@@ -45,29 +45,26 @@ export function pipelinedCommit(K: PoolBackend, params: PcsParams, map: SegmentM
   // 0: waiting, 1: ready, 2: handed to the workers (or encoded). A row no segment touches stays
   // zero: its code is zero, written by finish() (while the workers encode the last rows) rather
   // than encoded.
-  const state = new Uint8Array(rows), zeroRuns: [number, number][] = [];
-  let ready = 0;
-  for (let r = 0; r < rows; r++) {
-    if (waiting[r] !== 0) continue;
-    let t = r;
-    while (t < rows && waiting[t] === 0) state[t++] = 2;
-    zeroRuns.push([r, t]);
-    r = t;
-  }
-  let done = false;
-
-  /** Runs of ready rows, marked as handed over. */
-  const takeReady = (): [number, number][] => {
+  const state = new Uint8Array(rows);
+  /** Runs of consecutive rows that pass `test`, marked as handed over. */
+  const takeRuns = (test: (r: number) => boolean): [number, number][] => {
     const runs: [number, number][] = [];
     for (let r = 0; r < rows; r++) {
-      if (state[r] !== 1) continue;
+      if (!test(r)) continue;
       let t = r;
-      while (t < rows && state[t] === 1) state[t++] = 2;
+      while (t < rows && test(t)) state[t++] = 2;
       runs.push([r, t]);
       r = t;
     }
-    ready = 0;
     return runs;
+  };
+  const zeroRuns = takeRuns((r) => waiting[r] === 0);
+  let ready = 0, done = false;
+
+  /** Runs of ready rows, marked as handed over. */
+  const takeReady = (): [number, number][] => {
+    ready = 0;
+    return takeRuns((r) => state[r] === 1);
   };
   /** Every ready row to the workers, in one background batch. */
   const handOver = () => {
