@@ -50,7 +50,7 @@ function forEachCodeBlock(K: FieldBackend, params: PcsParams, evals: Uint32Array
  * `commit` without keeping the code (`columns` absent): the same root and leaves, for any
  * `rowsPerBlock` (a power of two from 16 to the row count).
  */
-export function commitStreamed(params: PcsParams, evals: Uint32Array, rowsPerBlock = blockRows(params)): PcsProverData {
+export function commitStreamed(params: PcsParams, evals: Uint32Array, rowsPerBlock = blockRows(params)): PcsProverData & { columns?: undefined } {
   checkCommitInput(params, evals);
   if (!canStream(params)) throw new PcsError(`commitStreamed: 2^${params.logRows} rows; a streamed commitment needs at least 16`);
   const B = rowsPerBlock;

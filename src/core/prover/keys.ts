@@ -93,9 +93,7 @@ function setupOnKernels(qgraph: QGraph, opts: SetupKeyOptions): SetupKeys {
   // A pool's commitment leaves the encoded model in the pool's memory: the keys take a copy, and
   // the pool gets its memory back, unless the caller keeps it there and releases it later.
   const kept = opts.keepInPool ? model.data.release : undefined;
-  // (A fresh commitment's code is in memory, never a store.)
-  const code = model.data.columns as Uint32Array | undefined;
-  const columns = code && model.data.release && !kept ? code.slice() : code;
+  const columns = model.data.columns && model.data.release && !kept ? model.data.columns.slice() : model.data.columns;
   if (!kept) model.data.release?.();
   const modelHash = opts.modelHash ?? new Uint8Array(32);
   const { params, root, matrix, tree } = model.data;

@@ -37,7 +37,7 @@ function signedToField(xs: Int32Array): void {
  * `stream`: commit without keeping the code (pk.bin then holds none, and each proof's opening
  * encodes the weights again); default: when the code would crowd kernel memory.
  */
-export function commitModel(plan: ProofPlan, consts: Readonly<Record<string, Int32Array>>, params: ParamOptions = {}, stream?: boolean): ModelCommitment {
+export function commitModel(plan: ProofPlan, consts: Readonly<Record<string, Int32Array>>, params: ParamOptions = {}, stream?: boolean): ModelCommitment & { data: { columns?: Uint32Array } } {
   const { map, vector } = modelVector(plan, consts, (n) => `model tensor ${n} has no data`);
   // Proofs open the model with the evaluation row alone (the setup proof tests proximity once).
   const p = chooseParams(map.logN, { openingRows: 1, ...params });

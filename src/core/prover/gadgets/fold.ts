@@ -1,21 +1,20 @@
 // Tables for sumchecks, built from a tensor's padded values by fixing some of its variables.
 import { fieldBackend, type FieldBackend } from "../../kernels/index.ts";
-import { residentSlice } from "../../kernels/resident.ts";
+import { inKernels } from "../../kernels/resident.ts";
 import type { PlanTensor } from "../../circuit/index.ts";
 import { paddedSize } from "../../circuit/index.ts";
 
 /** Fixes the variables above the lowest `low` at `high`: a base table → an ext table over the low ones (wasm). */
 export function foldHigh(values: Uint32Array, low: number, high: Uint32Array, K: FieldBackend = fieldBackend()): Uint32Array {
   const lowSize = 2 ** low, highSize = values.length / lowSize;
-  // Model tensors are slices of the resident model matrix: no copy.
-  const kept = residentSlice(K, values);
-  const m = kept ?? K.from(values), w = K.allocFor(4 * highSize), out = K.allocFor(4 * lowSize);
+  // Model tensors are slices of the resident model matrix (witness tensors of the pipelined witness vector): no copy.
+  const { buf: m, owned } = inKernels(K, values), w = K.allocFor(4 * highSize), out = K.allocFor(4 * lowSize);
   try {
     K.eqTable(high, w);
     K.combineRows(m, highSize, lowSize, w, out);
     return K.read(out);
   } finally {
-    if (!kept) K.free(m);
+    if (owned) K.free(m);
     K.free(w); K.free(out);
   }
 }
