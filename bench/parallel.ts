@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg } from "node:os";
-import { proveWithKey, setupKeys } from "../src/core/prover/keys.ts";
+import { proveWithKey, setupKeys, type LoadedKey } from "../src/core/prover/keys.ts";
 import { equalBytes } from "../src/core/pcs/index.ts";
 import { Worker } from "node:worker_threads";
 import { availableCores, createPool, nodePool, poolBackendOf, type WorkerPool } from "../src/core/parallel/index.ts";
@@ -19,6 +19,17 @@ import { gpuKernelTable } from "./gpu.ts";
 import type { Reporter } from "./report.ts";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * One proof, and its own pool batches (count, wall ms): the integer evaluation's, before the
+ * proof, are dropped at its first progress event. Every thread count gets the same callback.
+ */
+function provePooled(key: LoadedKey, inputs: Readonly<Record<string, Int32Array>>, pool: WorkerPool | 1) {
+  let started = false;
+  const onProgress = () => { if (!started && pool !== 1) pool.batchStats(); started = true; };
+  const p = proveWithKey(key, inputs, { workers: pool, onProgress });
+  return { p, b: pool === 1 ? { ms: 0, batches: 0 } : pool.batchStats() };
+}
 
 async function measure(r: Reporter, name: string, counts: number[]): Promise<void> {
   const { key, inputs, qgraph } = prepareModel(name);
@@ -46,13 +57,8 @@ async function measure(r: Reporter, name: string, counts: number[]): Promise<voi
       // CPU time of every thread of the process (the pool's workers and V8's own compiler and
       // GC threads included) over the whole call, the integer evaluation before the proof too.
       const c0 = process.cpuUsage(), t0 = performance.now();
-      // pool_ms counts the proof's batches only: the integer evaluation's (before the proof)
-      // are dropped at its first progress event. Every count gets the same callback.
-      let started = false;
-      const onProgress = () => { if (!started && pool !== 1) pool.batchStats(); started = true; };
-      const p = proveWithKey(key, inputs, { workers: pool, onProgress });
+      const { p, b } = provePooled(key, inputs, pool);
       const c = process.cpuUsage(c0), wall = performance.now() - t0;
-      const b = pool === 1 ? { ms: 0, batches: 0 } : pool.batchStats();
       runs[i]!.push({ ms: p.proveMs, total: wall, pooled: b.ms, batches: b.batches, cpu: (c.user + c.system) / 1000 / wall });
     });
   }
@@ -61,9 +67,8 @@ async function measure(r: Reporter, name: string, counts: number[]): Promise<voi
   // serial part (prove_ms − pool_ms) measured on one thread.
   const alone = createPool(2, () => ({ postMessage() {}, terminate() {} }));
   const aloneRuns = Array.from({ length: 5 }, () => {
-    let started = false;
-    const ms = proveWithKey(key, inputs, { workers: alone, onProgress: () => { if (!started) alone.batchStats(); started = true; } }).proveMs;
-    return { ms, pooled: alone.batchStats().ms };
+    const { p, b } = provePooled(key, inputs, alone);
+    return { ms: p.proveMs, pooled: b.ms };
   });
   const aloneMs = median(aloneRuns.map((x) => x.ms)), alonePooled = median(aloneRuns.map((x) => x.pooled));
   const base = median(runs[0]!.map((x) => x.ms)), totalBase = median(runs[0]!.map((x) => x.total));
