@@ -151,7 +151,7 @@ describe("zkml setup / prove / verify / show", () => {
     expect(vk.digest).toMatch(/^[0-9a-f]{64}$/);
     expect(vk.model.root).toMatch(/^[0-9a-f]{64}$/);
     const pf = JSON.parse((await zkml("show", join(out, "proof.bin"), "--json")).out);
-    expect(pf).toMatchObject({ kind: "proof", version: 2, vkDigest: vk.digest, sizeBytes: readFileSync(join(out, "proof.bin")).length });
+    expect(pf).toMatchObject({ kind: "proof", version: 3, vkDigest: vk.digest, sizeBytes: readFileSync(join(out, "proof.bin")).length });
     const text = await zkml("show", join(keys, "vk.bin"));
     expect(text.out).toContain(`digest: ${vk.digest}`);
     const pk = JSON.parse((await zkml("show", join(keys, "pk.bin"), "--json")).out);

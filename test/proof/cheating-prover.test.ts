@@ -18,10 +18,11 @@ const model = commitModel(plan, consts);
 const reference = runFixture(graph, input);
 
 /** Proves with a cheat and verifies against the output the cheating witness claims. */
-function cheat(mutate: NonNullable<ProveOptions["testOnlyCheat"]>["mutate"]) {
+function cheat(mutate: NonNullable<NonNullable<ProveOptions["testOnlyCheat"]>["mutate"]>, transcript?: NonNullable<ProveOptions["testOnlyCheat"]>["transcript"]) {
   let claimed: Record<string, Int32Array> = {};
   const proof = prove({ plan, vkDigest: DIGEST, consts, model, inputs: input, reference }, {
     testOnlyCheat: {
+      ...(transcript ? { transcript } : {}),
       mutate(values: Values, p: ProofPlan, phase) {
         mutate(values, p, phase);
         if (phase === "multiplicities") {
@@ -38,6 +39,21 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
 describe("a cheating prover is rejected", () => {
   it("an honest run through the same harness is accepted (the harness itself is sound)", () => {
     expect(cheat(() => {})).toEqual({ ok: true });
+  });
+
+  // The lookups and the layers run on two transcripts forked after the witness root; the layers'
+  // takes in the lookups' before their claims meet (forkLayers, joinLookups). A verifier that
+  // skipped either step would accept these.
+  it("layers proved on the lookups' transcript, after them, as if unforked", () => {
+    const v = cheat(() => {}, "unforked");
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.reason).not.toMatch(/bug/);
+  });
+
+  it("the lookups' claims handed to the layers without binding the lookups' transcript into theirs", () => {
+    const v = cheat(() => {}, "unjoined");
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.reason).not.toMatch(/bug/);
   });
 
   it("a wrong table entry: an activation that is not clamp(q)", () => {

@@ -23,7 +23,7 @@ async function proveAcross(key: LoadedKey, inputs: Record<string, Int32Array>) {
     proofs.push(proveWithKey(key, inputs, { workers, onProgress: (e) => events.push(e) }).proof);
     fieldOps.push(events[events.length - 1]!.fieldOps);
   }
-  return { proofs, fieldOps, pooled: events.filter((e) => e.worker !== undefined) };
+  return { proofs, fieldOps, pooled: events.filter((e) => e.worker !== undefined), details: events.map((e) => e.detail) };
 }
 
 describe("proving on a worker pool", () => {
@@ -67,9 +67,13 @@ describe("proving on a worker pool", () => {
     expect(setupKeys(graph, { workers: 1, keepInPool: true }).release).toBeUndefined();
   });
 
-  itShared(DIGITS_CNN, "digits_cnn: the same proof with 1, 2 and 4 workers, verified", async () => {
+  itShared(DIGITS_CNN, "digits_cnn: the same proof with 1, 2 and 4 workers, verified, its layers proved beside the lookups on a pool", async () => {
     const { keys, key, inputBytes, inputs } = digitsCnnKeys();
-    const { proofs, pooled, fieldOps } = await proveAcross(key, inputs);
+    const { proofs, pooled, fieldOps, details } = await proveAcross(key, inputs);
+    // On 2 and 4 threads the proving thread proves layers while the workers run the lookups' batches.
+    const beside = details.map((d) => /\((\d+) of \d+ ops proved beside the lookups\)/.exec(d)?.[1]).filter((x) => x !== undefined).map(Number);
+    expect(beside).toHaveLength(2);
+    expect(beside.every((k) => k > 0)).toBe(true);
     expect(fieldOps).toEqual([fieldOps[0], fieldOps[0], fieldOps[0]]);
     expect(hex(proofs[1]!)).toBe(hex(proofs[0]!));
     expect(hex(proofs[2]!)).toBe(hex(proofs[0]!));

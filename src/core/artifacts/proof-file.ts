@@ -10,7 +10,8 @@ import { SectionReader, SectionWriter } from "./sections.ts";
 
 export const PROOF_MAGIC = "zkml-pf\n";
 // 2: every lookup instance in one batched GKR (v1 proved them one after another).
-export const PROOF_VERSION = 2;
+// 3: the layers on a transcript forked from the lookups' after the witness root (v2: one transcript).
+export const PROOF_VERSION = 3;
 
 export interface ProofFile {
   vkDigest: Uint8Array;

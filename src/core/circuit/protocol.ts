@@ -8,7 +8,7 @@ import { fieldBackend, type FieldBackend } from "../kernels/index.ts";
 import { chooseParams, layoutSegments, type PcsParams, type SegmentMap } from "../pcs/index.ts";
 import { proveProduct, verifySumcheck } from "../sumcheck/index.ts";
 import type { Transcript } from "../transcript/index.ts";
-import type { Claim } from "./claims.ts";
+import type { Claim, ClaimBook } from "./claims.ts";
 import type { PlanLookup, PlanTable, ProofPlan } from "./plan.ts";
 import { paddedSize, toField } from "./values.ts";
 import type { StreamReader, StreamWriter } from "./stream.ts";
@@ -58,7 +58,62 @@ export const LABELS = {
   maxZeroEnd: "max/zero-end",
   mergeRho: "merge/rho",
   mergeValue: "merge/value",
+  lookupsFork: "zkml/fork-lookups",
+  layersFork: "zkml/fork-layers",
+  lookupsJoin: "zkml/join-lookups",
 } as const;
+
+/**
+ * After the witness root the proof goes on in two transcripts: `tr` for the lookups and the
+ * returned one for the layers. Neither squeezes from the other's messages, so a prover can run
+ * the two side by side; both bind the statement and the commitment. The layers' transcript takes
+ * in the lookups' (joinLookups) before it first needs their claims, and the openings follow on it.
+ */
+export function forkLayers(tr: Transcript): Transcript {
+  const layers = tr.fork();
+  layers.absorb(LABELS.layersFork, new Uint8Array(0));
+  tr.absorb(LABELS.lookupsFork, new Uint8Array(0));
+  return layers;
+}
+
+/**
+ * Binds every message of the lookups into the layers' transcript and hands their claims to the
+ * layers' book, in the order the lookups made them: before any challenge that combines claims of
+ * both (a max pool's candidates, the openings).
+ */
+export function joinLookups(layers: { tr: Transcript; book: ClaimBook }, lookups: { tr: Transcript; book: ClaimBook }): void {
+  layers.tr.absorb(LABELS.lookupsJoin, lookups.tr.digest());
+  moveClaims(lookups.book, layers.book);
+}
+
+/** Every claim of `from` into `to`, tensor by tensor in `from`'s order. */
+export function moveClaims(from: ClaimBook, to: ClaimBook): void {
+  for (const name of from.tensors()) for (const c of from.take(name)) to.add(name, c.point, c.value);
+}
+
+/**
+ * Whether op i takes claims the lookups made: it computes a virtual tensor that a lookup reads (its
+ * reduction consumes them), or it is a max pool (whose range-checked candidates are virtual). The
+ * layers' walk joins the lookups before the first such op.
+ */
+export function readsLookupClaims(plan: ProofPlan, i: number): boolean {
+  let ops = lookupReaders.get(plan);
+  if (!ops) {
+    ops = new Set(plan.pools.map((p) => p.op));
+    for (const l of plan.lookups) {
+      for (const u of l.uses) {
+        for (const c of u.columns) {
+          const at = plan.producer[c];
+          if (at !== undefined && plan.tensors[c]!.kind === "virtual") ops.add(at);
+        }
+      }
+    }
+    lookupReaders.set(plan, ops);
+  }
+  return ops.has(i);
+}
+
+const lookupReaders = new WeakMap<ProofPlan, Set<number>>();
 
 /** Binds the statement before anything else: protocol, VK digest, public input, claimed output. */
 export function absorbStatement(tr: Transcript, vkDigest: Uint8Array, plan: ProofPlan, inputs: Readonly<Record<string, ArrayLike<number>>>, outputs: Readonly<Record<string, ArrayLike<number>>>): void {

@@ -443,7 +443,28 @@ function poolBackend(pool: WorkerPool): PoolBackend {
       }
     },
   };
-  return countFieldOps(backend);
+  return countFieldOps(onThisThreadWhileFilling(pool, backend, L));
+}
+
+/**
+ * While the calling thread fills a batch's wait (WorkerPool.fillWith), every kernel call runs on
+ * it alone: a second batch cannot start while one is in flight, and the batch scratch is in use.
+ * Calls that only the pool has (hashing, background encoding) are refused then.
+ */
+function onThisThreadWhileFilling(pool: WorkerPool, backend: PoolBackend, L: WasmFieldBackend): PoolBackend {
+  const out = { ...backend } as Record<string, unknown>;
+  const local = L as unknown as Record<string, unknown>;
+  for (const [name, f] of Object.entries(backend)) {
+    if (typeof f !== "function" || f === local[name] || name === "stableView") continue;
+    const own = f as (...a: unknown[]) => unknown, alone = local[name] as ((...a: unknown[]) => unknown) | undefined;
+    out[name] = alone
+      ? (...a: unknown[]) => (pool.filling ? alone.apply(L, a) : own.apply(backend, a))
+      : (...a: unknown[]) => {
+        if (pool.filling) throw new PoolError(`${name} cannot run while the calling thread fills a batch's wait`);
+        return own.apply(backend, a);
+      };
+  }
+  return out as unknown as PoolBackend;
 }
 
 const backends = new WeakMap<WorkerPool, PoolBackend>();

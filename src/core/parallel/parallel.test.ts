@@ -198,6 +198,46 @@ describe("worker pool", () => {
     expect(words(B.read(z))).toBe(words(B.read(x)));
   });
 
+  it("fillWith: other work runs beside a batch of several jobs, its kernel calls on the calling thread; it cannot start a batch", async () => {
+    const { pool, ready } = nodePool(2);
+    made.push(pool);
+    await ready;
+    const B = poolBackendOf(pool), W = wasmBackend(), n = 1 << 20, m = 1 << 14;
+    // The batch: an extension product big enough to split, and slow enough to outlast a step.
+    const a = randomFields(rng(21), 4 * n), small = randomFields(rng(22), 4 * m);
+    const [x, out] = [B.from(a), B.alloc(4 * n)], [s, sOut] = [B.from(small), B.alloc(4 * m)];
+    let steps = 0;
+    const refused: unknown[] = [];
+    pool.batchStats();
+    pool.fillWith(() => {
+      if (steps === 2) return false;
+      steps++;
+      // Split into jobs outside a fill (2^14 ≥ the split size); inside, on this thread alone.
+      B.extMul(s, s, sOut, m);
+      try { pool.run([{ fn: "copyWords", args: [B.local.ptr(s), B.local.ptr(sOut), 4] }, { fn: "copyWords", args: [B.local.ptr(s), B.local.ptr(sOut), 4] }]); } catch (e) { refused.push(e); }
+      try { B.hashMessages(s, 0, 64, 4, -1); } catch (e) { refused.push(e); }
+      return true;
+    }, () => B.extMul(x, x, out, n));
+    expect(steps).toBe(2);
+    expect(refused).toHaveLength(4);
+    expect(refused.every((e) => e instanceof PoolError)).toBe(true);
+    // The filler's calls made no batch of their own: only the driving product's.
+    expect(pool.batchStats().batches).toBe(1);
+    const ref = (data: Uint32Array, count: number) => {
+      const [i, o] = [W.from(data), W.alloc(4 * count)];
+      W.extMul(i, i, o, count);
+      const r = W.read(o);
+      W.free(i); W.free(o);
+      return words(r);
+    };
+    expect(words(B.read(out))).toBe(ref(a, n));
+    expect(words(B.read(sOut))).toBe(ref(small, m));
+    // Outside fillWith the pool is as before: the small product splits again.
+    B.extMul(s, s, sOut, m);
+    expect(pool.batchStats().batches).toBe(1);
+    [x, out, s, sOut].forEach((b) => B.free(b));
+  });
+
   it("a commitment encoded while its segments arrive, in any order, has commit()'s bytes; abort frees it", async () => {
     const { pool, ready } = nodePool(2);
     made.push(pool);

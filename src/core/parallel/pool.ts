@@ -92,10 +92,47 @@ export class WorkerPool {
 
   /** Runs every job (on disjoint memory ranges) and returns their kernels' i32 results. */
   run(jobs: readonly Job[]): Int32Array {
+    if (this.filling) throw new PoolError("a batch was started from work that fills another batch's wait; its kernel calls must stay on the calling thread");
     this.settle();
     if (jobs.length === 0) return new Int32Array(0);
     this.publish(jobs, false);
+    if (this.filler && jobs.length > 1) this.fill(jobs.length);
     return this.finish();
+  }
+
+  /**
+   * True while the calling thread runs a filler step: its kernel calls must then run on this
+   * thread (the pool's backend does so), not as a batch.
+   */
+  filling = false;
+  private filler: (() => boolean) | undefined;
+
+  /**
+   * Runs `fn`; while it waits on a batch of several jobs, the calling thread first runs `filler`
+   * steps (other work, independent of the batch's memory) as long as the workers have jobs left
+   * and `filler` returns true, then joins the batch. Only the workers start the batch, so work
+   * that runs on one thread anyway goes on beside the batch instead of after it.
+   */
+  fillWith<T>(filler: () => boolean, fn: () => T): T {
+    if (this.filler) throw new PoolError("fillWith inside fillWith");
+    this.filler = filler;
+    try {
+      return fn();
+    } finally {
+      this.filler = undefined;
+    }
+  }
+
+  private fill(n: number): void {
+    const { control } = this.views!;
+    this.filling = true;
+    try {
+      while (Atomics.load(control, DONE) < n && this.filler!()) { /* another step */ }
+    } finally {
+      this.filling = false;
+      // The batch's pooled time starts when this thread joins it.
+      this.pending!.t0 = performance.now();
+    }
   }
 
   /**

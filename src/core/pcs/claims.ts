@@ -1,6 +1,6 @@
 // Evaluation claims on a commitment, each addressed to a segment (or to the whole vector), and
 // their split into the matrix's row part and column part.
-import { P, EXT_ONE, EXT_ZERO } from "../field/index.ts";
+import { P } from "../field/index.ts";
 import { ByteWriter } from "../bytes/index.ts";
 import { eqTable } from "../poly/index.ts";
 import { PcsError } from "./errors.ts";
@@ -42,11 +42,11 @@ export function claimLayout(params: PcsParams, c: PcsClaim): ClaimLayout {
   const { logCols } = params;
   const offset = c.segment?.offset ?? 0;
   const k = c.segment?.logSize ?? params.logN;
-  const colPoint = new Uint32Array(4 * logCols);
-  for (let v = 0; v < logCols; v++) {
-    if (v < k) colPoint.set(c.point.subarray(4 * v, 4 * v + 4), 4 * v);
-    else colPoint.set(Math.floor(offset / 2 ** v) % 2 ? EXT_ONE : EXT_ZERO, 4 * v);
-  }
+  // Word by word: an opening lays out hundreds of claims (no subarray or power per variable).
+  const colPoint = new Uint32Array(4 * logCols), own = 4 * Math.min(k, logCols);
+  for (let i = 0; i < own; i++) colPoint[i] = c.point[i]!;
+  // The offset's bits above the segment's variables (0 or 1 in the extension's first coordinate).
+  for (let v = k, bits = Math.floor(offset / 2 ** k); v < logCols; v++, bits = Math.floor(bits / 2)) colPoint[4 * v] = bits % 2;
   const rowVars = Math.max(0, k - logCols);
   return {
     rowStart: Math.floor(offset / 2 ** logCols),

@@ -41,40 +41,42 @@ export function merkleRoot(tree: MerkleTree): Uint8Array {
 
 /** Sorted distinct indices (the verifier deduplicates squeezed query indices). */
 export function distinctSorted(indices: readonly number[]): number[] {
-  return [...new Set(indices)].sort(ascending);
+  // Indices are below 2^32: a Float64Array sorts numerically without a comparator.
+  const sorted = Float64Array.from(indices).sort(), out: number[] = [];
+  for (let k = 0; k < sorted.length; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) out.push(sorted[k]!);
+  return out;
 }
-
-const ascending = (x: number, y: number) => x - y;
 
 /**
  * The tree from the leaves up for the given sorted distinct indices: per level, the nodes on the
- * paths, whose siblings the verifier cannot compute itself unless they are on the paths too
+ * paths, sorted; a node needs its sibling sent unless the sibling is on the paths too
  * (needsSibling), in proof order. Shared by prover and verifier so both agree on the order by
  * construction.
  */
-interface WalkLevel {
-  idx: readonly number[];
-  present: Set<number>;
-}
-
-function walk(depth: number, leaves: readonly number[]): WalkLevel[] {
-  const levels: WalkLevel[] = [];
+function walk(depth: number, leaves: readonly number[]): (readonly number[])[] {
+  const levels: (readonly number[])[] = [];
   let idx = leaves;
   for (let level = 0; level < depth; level++) {
-    levels.push({ idx, present: new Set(idx) });
+    levels.push(idx);
     idx = parentsOf(idx);
   }
   return levels;
 }
 
-function needsSibling(l: WalkLevel, i: number): boolean {
-  return !l.present.has(i ^ 1);
+/** Whether idx[k] (idx sorted, distinct) needs its sibling: the sibling is its neighbour in idx if present. */
+function needsSibling(idx: readonly number[], k: number): boolean {
+  const i = idx[k]!;
+  return i & 1 ? k === 0 || idx[k - 1] !== i - 1 : k + 1 === idx.length || idx[k + 1] !== i + 1;
 }
 
+/** The parents of sorted distinct indices, sorted and distinct (siblings share one). */
 function parentsOf(idx: readonly number[]): number[] {
   const parents: number[] = [];
-  for (const i of idx) parents.push(i >> 1);
-  return distinctSorted(parents);
+  for (let k = 0; k < idx.length; k++) {
+    const p = idx[k]! >> 1;
+    if (parents.length === 0 || parents[parents.length - 1] !== p) parents.push(p);
+  }
+  return parents;
 }
 
 /** Number of sibling digests a multi-opening of these leaves carries. */
@@ -82,22 +84,26 @@ export function siblingCount(depth: number, sortedLeaves: readonly number[]): nu
   return siblingsOf(walk(depth, sortedLeaves));
 }
 
-function siblingsOf(levels: readonly WalkLevel[]): number {
+function siblingsOf(levels: readonly (readonly number[])[]): number {
   let n = 0;
-  for (const l of levels) for (const i of l.idx) if (needsSibling(l, i)) n++;
+  for (const idx of levels) for (let k = 0; k < idx.length; k++) if (needsSibling(idx, k)) n++;
   return n;
 }
 
 /** Sibling digests (32 bytes each, concatenated) opening the sorted distinct leaf indices. */
 export function openMulti(tree: MerkleTree, sortedLeaves: readonly number[]): Uint8Array {
-  const out: Uint8Array[] = [];
   const levels = walk(tree.depth, sortedLeaves);
+  const bytes = new Uint8Array(32 * siblingsOf(levels));
+  let at = 0;
   for (let level = 0; level < levels.length; level++) {
-    const l = levels[level]!, digests = tree.levels[level]!;
-    for (const i of l.idx) if (needsSibling(l, i)) out.push(digests.subarray(32 * (i ^ 1), 32 * (i ^ 1) + 32));
+    const idx = levels[level]!, digests = tree.levels[level]!;
+    for (let k = 0; k < idx.length; k++) {
+      if (!needsSibling(idx, k)) continue;
+      const j = idx[k]! ^ 1;
+      bytes.set(digests.subarray(32 * j, 32 * j + 32), at);
+      at += 32;
+    }
   }
-  const bytes = new Uint8Array(32 * out.length);
-  for (let k = 0; k < out.length; k++) bytes.set(out[k]!, 32 * k);
   return bytes;
 }
 
@@ -118,16 +124,17 @@ export function verifyMulti(root: Uint8Array, depth: number, sortedLeaves: reado
   let known = new Map<number, Uint8Array>();
   sortedLeaves.forEach((i, k) => known.set(i, leafDigests.subarray(32 * k, 32 * k + 32)));
   let s = 0;
-  for (const l of levels) {
+  for (const idx of levels) {
     // Pairs of children, hashed in one batch per level.
-    const parents = parentsOf(l.idx);
+    const parents = parentsOf(idx);
     const slot = new Map(parents.map((p, k) => [p, k]));
     const pairs = new Uint8Array(64 * parents.length);
-    for (const i of l.idx) {
+    for (let k = 0; k < idx.length; k++) {
+      const i = idx[k]!;
       const own = known.get(i)!;
       const p = slot.get(i >> 1)!;
       pairs.set(own, 64 * p + 32 * (i & 1));
-      if (needsSibling(l, i)) pairs.set(siblings.subarray(32 * s, 32 * ++s), 64 * p + 32 * ((i & 1) ^ 1));
+      if (needsSibling(idx, k)) pairs.set(siblings.subarray(32 * s, 32 * ++s), 64 * p + 32 * ((i & 1) ^ 1));
     }
     const digests = hashNodes(pairs);
     const next = new Map<number, Uint8Array>();

@@ -9,24 +9,39 @@ import { rowKey } from "../pcs/rows.ts";
 import { foldHigh, foldHighExt } from "./gadgets/fold.ts";
 import type { Values } from "./witness.ts";
 
+/** What forks of one proof share: the witness in the field, and the rows made for the model opening. */
+interface Shared {
+  readonly fieldCache: Map<string, Uint32Array>;
+  readonly modelRows: Map<string, Uint32Array>;
+  readonly witnessSegments: Map<string, { offset: number; length: number }>;
+  readonly modelSegments: Map<string, { offset: number; length: number; logSize: number }>;
+}
+
 export class ProverCtx {
-  readonly tr = new Transcript();
   readonly w = new StreamWriter();
   readonly book = new ClaimBook();
-  private readonly fieldCache = new Map<string, Uint32Array>();
+  private readonly shared: Shared;
   /** Combinations of the model matrix's rows made while proving (by rowKey): the model opening reuses them. */
-  readonly modelRows = new Map<string, Uint32Array>();
-  private readonly witnessSegments = new Map<string, { offset: number; length: number }>();
-  private readonly modelSegments = new Map<string, { offset: number; length: number; logSize: number }>();
+  readonly modelRows: Map<string, Uint32Array>;
   /**
    * `model`: the model commitment, whose matrix already holds every model tensor in the field.
    * `witness`: the witness vector to commit; a witness tensor is made a field element straight
    * into its segment there, and read from it (no copy per tensor, none to pack); `written` is
    * told each segment's offset once it is there.
    */
-  constructor(readonly plan: ProofPlan, readonly values: Values, private readonly model?: { map: SegmentMap; data: { matrix: Uint32Array; params: PcsParams } }, private readonly witness?: { map: SegmentMap; packed: Uint32Array; written?: (offset: number) => void }) {
-    for (const s of witness?.map.segments ?? []) this.witnessSegments.set(s.name, s);
-    for (const s of model?.map.segments ?? []) if (!this.modelSegments.has(s.name)) this.modelSegments.set(s.name, s);
+  constructor(readonly plan: ProofPlan, readonly values: Values, private readonly model?: { map: SegmentMap; data: { matrix: Uint32Array; params: PcsParams } }, private readonly witness?: { map: SegmentMap; packed: Uint32Array; written?: (offset: number) => void }, readonly tr = new Transcript(), shared?: Shared) {
+    if (!shared) {
+      shared = { fieldCache: new Map(), modelRows: new Map(), witnessSegments: new Map(), modelSegments: new Map() };
+      for (const s of witness?.map.segments ?? []) shared.witnessSegments.set(s.name, s);
+      for (const s of model?.map.segments ?? []) if (!shared.modelSegments.has(s.name)) shared.modelSegments.set(s.name, s);
+    }
+    this.shared = shared;
+    this.modelRows = shared.modelRows;
+  }
+
+  /** A context on transcript `tr` with a body and claims of its own, over the same witness. */
+  fork(tr: Transcript): ProverCtx {
+    return new ProverCtx(this.plan, this.values, this.model, this.witness, tr, this.shared);
   }
 
   /**
@@ -38,7 +53,7 @@ export class ProverCtx {
   foldHigh(name: string, low: number, high: Uint32Array): Uint32Array {
     const values = this.field(name);
     const c = this.model?.data.params.logCols ?? 0;
-    const seg = this.model && this.plan.tensors[name]?.kind === "model" ? this.modelSegments.get(name) : undefined;
+    const seg = this.model && this.plan.tensors[name]?.kind === "model" ? this.shared.modelSegments.get(name) : undefined;
     if (!seg || seg.logSize <= c || low > c || values.length !== 2 ** seg.logSize) return foldHigh(values, low, high);
     const rowPoint = high.subarray(4 * (c - low));
     const rows = foldHigh(values, c, rowPoint);
@@ -47,17 +62,18 @@ export class ProverCtx {
   }
 
   field(name: string): Uint32Array {
-    let f = this.fieldCache.get(name);
+    const { fieldCache } = this.shared;
+    let f = fieldCache.get(name);
     if (!f && this.model && this.plan.tensors[name]?.kind === "model") {
-      const seg = this.modelSegments.get(name);
-      if (seg) this.fieldCache.set(name, (f = this.model.data.matrix.subarray(seg.offset, seg.offset + seg.length)));
+      const seg = this.shared.modelSegments.get(name);
+      if (seg) fieldCache.set(name, (f = this.model.data.matrix.subarray(seg.offset, seg.offset + seg.length)));
     }
     if (!f) {
       const v = this.values.get(name);
       if (!v) throw new Error(`prover: no values for ${name}`);
-      const seg = this.witnessSegments.get(name);
+      const seg = this.shared.witnessSegments.get(name);
       f = toField(v, seg && this.witness!.packed.subarray(seg.offset, seg.offset + seg.length));
-      this.fieldCache.set(name, f);
+      fieldCache.set(name, f);
       if (seg) this.witness!.written?.(seg.offset);
     }
     return f;

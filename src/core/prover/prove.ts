@@ -7,7 +7,7 @@ import { multiplicities, logupProve, type LogupInstance, type LookupUse, type Ta
 import { canStream, commit, commitStreamed, commitOnGpu, gpuCommitFits, open, writeOpeningProof, type PcsClaim, type PcsProverData, type SegmentMap } from "../pcs/index.ts";
 import { pipelinedCommit, type PipelinedCommit } from "../pcs/pipeline.ts";
 import { computeValues, initialValues, type Values } from "./witness.ts";
-import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, lookupBatches, mergeClaimsProver, unclaimedOutputs } from "../circuit/protocol.ts";
+import { absorbStatement, tableToField, witnessLayout, extsToPoint, forkLayers, joinLookups, LABELS, lookupBatches, mergeClaimsProver, moveClaims, readsLookupClaims, unclaimedOutputs } from "../circuit/protocol.ts";
 import { checkKernelMemory, pipelinesWitness, streamsWitness } from "../circuit/memory.ts";
 import { ProverCtx } from "./context.ts";
 import { hasPadding, proveLiveOutput } from "../circuit/live-output.ts";
@@ -58,7 +58,11 @@ export interface ProveOptions {
    * Tests only: play a cheating prover. `mutate` edits the witness before it is committed (and
    * the claimed output follows it); lookups then count only the values that are in their tables.
    */
-  testOnlyCheat?: { mutate(values: Values, plan: ProofPlan, phase: "witness" | "multiplicities"): void };
+  testOnlyCheat?: {
+    mutate?(values: Values, plan: ProofPlan, phase: "witness" | "multiplicities"): void;
+    /** Layers on the lookups' transcript after them (no fork), or their claims handed over without binding the lookups' transcript. */
+    transcript?: "unforked" | "unjoined";
+  };
 }
 
 export interface ProveAsyncOptions extends ProveOptions {
@@ -141,6 +145,8 @@ interface ProofRun {
   stream: boolean;
   /** The commitment being encoded on the pool's workers while the witness was computed (`packed` is its vector). */
   pipeline?: PipelinedCommit;
+  pool: WorkerPool | undefined;
+  cheat: ProveOptions["testOnlyCheat"];
 }
 
 /**
@@ -183,7 +189,7 @@ function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | un
     if (opts.testOnlyCheat) {
       // Padded model tensors are shared between proofs: a cheat edits copies.
       for (const n of plan.model) values.set(n, values.get(n)!.slice());
-      opts.testOnlyCheat.mutate(values, plan, "witness");
+      opts.testOnlyCheat.mutate?.(values, plan, "witness");
     }
     // The model matrix in kernel memory once per key (and backend): the model tensors' folds and
     // the model opening read it there; never copied again.
@@ -197,11 +203,11 @@ function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | un
       tables.push(tableToField(plan.tables[l.table]!));
       values.set(l.multiplicity, Float64Array.from(multiplicities(tables[i]!, lookupUses[i]!, { skipMissing: opts.testOnlyCheat !== undefined })));
     }
-    opts.testOnlyCheat?.mutate(values, plan, "multiplicities");
+    opts.testOnlyCheat?.mutate?.(values, plan, "multiplicities");
 
     // Every witness tensor into its segment (those the lookups read are there already).
     for (const n of plan.witness) ctx.field(n);
-    return { input, ctx, values, tables, lookupUses, layout, packed, progress, backends, stream, ...(piped ? { pipeline: piped } : {}) };
+    return { input, ctx, values, tables, lookupUses, layout, packed, progress, backends, stream, pool, cheat: opts.testOnlyCheat, ...(piped ? { pipeline: piped } : {}) };
   } catch (e) {
     piped?.abort();
     throw e;
@@ -242,12 +248,49 @@ function commitOnCpu(run: ProofRun, why = ""): PcsProverData {
 
 /** Everything after the witness commitment, on the current kernels: lookups, layers, openings. */
 function finishProof(run: ProofRun, witness: PcsProverData): ProofData {
-  const { input, ctx, values, tables, lookupUses, layout, progress } = run;
+  const { input, ctx, layout, progress, pool } = run;
   const { plan } = input;
-  absorbStatement(ctx.tr, input.vkDigest, plan, input.inputs, claimedOutputs(plan, values));
+  absorbStatement(ctx.tr, input.vkDigest, plan, input.inputs, claimedOutputs(plan, run.values));
   ctx.tr.absorb(LABELS.witnessRoot, witness.root);
+  // The lookups go on in ctx, the layers in their own fork (forkLayers): with a pool, the layers'
+  // small steps run on this thread while the workers run the lookups' batches.
+  const unforked = run.cheat?.transcript === "unforked";
+  const layers = ctx.fork(unforked ? ctx.tr : forkLayers(ctx.tr));
+  const walk = new LayerWalk(layers, ctx, progress, run.cheat?.transcript === "unjoined");
 
   progress("lookups", "proving lookups", 0.3);
+  if (pool) pool.fillWith(() => walk.stepAlongside(), () => proveLookups(run));
+  else proveLookups(run);
+
+  progress("layers", walk.proved > 0 ? `proving layers (${walk.proved} of ${plan.graph.ops.length} ops proved beside the lookups)` : "proving layers", 0.5);
+  walk.finish();
+
+  progress("openings", "opening commitments", 0.8);
+  const witnessClaims: PcsClaim[] = [], modelClaims: PcsClaim[] = [];
+  for (const name of layers.book.tensors()) {
+    const t = plan.tensors[name]!;
+    for (const c of layers.book.take(name)) {
+      if (t.kind === "witness") witnessClaims.push(segmentClaim(layout.map, name, c));
+      else if (t.kind === "model") modelClaims.push(segmentClaim(input.model.map, name, c));
+      else if (t.kind !== "input" && t.kind !== "output") throw new CircuitError(`claims on ${name} (${t.kind}) were not reduced; this is a bug`);
+    }
+  }
+  const witnessOpening = witnessClaims.length ? writeOpeningProof(open(layers.tr, witness, witnessClaims), layout.params) : new Uint8Array(0);
+  // No proximity row for the model: the setup proof tested the model commitment's proximity once.
+  // Its matrix stays in kernel memory for the next proof with this key.
+  const modelOpening = modelClaims.length ? writeOpeningProof(open(layers.tr, input.model.data, modelClaims, { proximity: false, resident: true, knownRows: ctx.modelRows }), input.model.data.params) : new Uint8Array(0);
+  progress("openings", "done", 1);
+  // The body: the lookups' messages, then the layers'.
+  const lookupsBody = ctx.w.finish(), layersBody = layers.w.finish();
+  const body = new Uint32Array(lookupsBody.length + layersBody.length);
+  body.set(lookupsBody);
+  body.set(layersBody, lookupsBody.length);
+  return { body, witnessRoot: witness.root, witnessOpening, modelOpening };
+}
+
+/** Every lookup batch, on ctx's transcript; their claims go to ctx's book. */
+function proveLookups(run: ProofRun): void {
+  const { input: { plan }, ctx, tables, lookupUses } = run;
   for (const batch of lookupBatches(plan)) {
     const instances: LogupInstance[] = [];
     for (const i of batch) instances.push({ table: tables[i]!, uses: lookupUses[i]!, m: ctx.field(plan.lookups[i]!.multiplicity) });
@@ -259,44 +302,97 @@ function finishProof(run: ProofRun, witness: PcsProverData): ProofData {
       ctx.book.add(l.multiplicity, extsToPoint(claims[k]!.multiplicity.point), claims[k]!.multiplicity.value);
     }
   }
+}
 
-  progress("layers", "proving layers", 0.5);
-  for (const name of unclaimedOutputs(plan, (op) => proverGadget(op)?.reduce !== undefined)) {
-    const t = plan.tensors[name]!;
-    const r = ctx.tr.squeezeExts(LABELS.outputPoint, t.nVars);
-    const c = hasPadding(t) ? proveLiveOutput(ctx.tr, ctx.w, t, r, ctx.field(name)) : { point: r, value: ctx.eval(name, r) };
-    ctx.book.add(name, c.point, c.value);
+/**
+ * Tensors of at most 2^this elements make an op light: it runs on the proving thread alone beside
+ * a lookup batch in flight (a heavier op waits, to split its kernels across the pool).
+ */
+const LIGHT_OP_VARS = 16;
+
+/**
+ * The layers, op by op from the output back to the input, on the layers' fork: claims on each
+ * op's output reduced to claims on its inputs. The lookups must be done before an op that reads
+ * their claims (readsLookupClaims), and before the end: the walk joins them there.
+ */
+class LayerWalk {
+  private next: number;
+  private joined = false;
+  private started = false;
+  /** Ops proved beside the lookups. */
+  proved = 0;
+  private failed: unknown;
+
+  constructor(private readonly ctx: ProverCtx, private readonly lookups: ProverCtx, private readonly progress: ProofRun["progress"], private readonly unbound = false) {
+    this.next = ctx.plan.graph.ops.length - 1;
   }
-  for (let i = plan.graph.ops.length - 1; i >= 0; i--) {
-    const op = plan.graph.ops[i]!;
-    progress("layers", `${op.kind} ${op.source}`, 0.5 + 0.3 * (1 - i / plan.graph.ops.length));
+
+  /** One light op beside a lookup batch; false when the next op must wait for the lookups or the pool. */
+  stepAlongside(): boolean {
+    if (this.failed !== undefined || this.next < 0) return false;
+    const { plan } = this.ctx, op = plan.graph.ops[this.next]!;
+    if (readsLookupClaims(plan, this.next) || !isLight(plan, op)) return false;
+    try {
+      if (!this.started) this.start();
+      this.step();
+      this.proved++;
+      return true;
+    } catch (e) {
+      // Thrown again from finish(), outside the lookups' batch.
+      this.failed = e;
+      return false;
+    }
+  }
+
+  /** The rest of the walk, then the join; the lookups are done. */
+  finish(): void {
+    if (this.failed !== undefined) throw this.failed;
+    if (!this.started) this.start();
+    while (this.next >= 0) {
+      const op = this.ctx.plan.graph.ops[this.next]!;
+      this.progress("layers", `${op.kind} ${op.source}`, 0.5 + 0.3 * (1 - this.next / this.ctx.plan.graph.ops.length));
+      this.step();
+    }
+    this.join();
+  }
+
+  private start(): void {
+    const { ctx } = this, { plan } = ctx;
+    this.started = true;
+    for (const name of unclaimedOutputs(plan, (op) => proverGadget(op)?.reduce !== undefined)) {
+      const t = plan.tensors[name]!;
+      const r = ctx.tr.squeezeExts(LABELS.outputPoint, t.nVars);
+      const c = hasPadding(t) ? proveLiveOutput(ctx.tr, ctx.w, t, r, ctx.field(name)) : { point: r, value: ctx.eval(name, r) };
+      ctx.book.add(name, c.point, c.value);
+    }
+  }
+
+  private join(): void {
+    if (this.joined) return;
+    this.joined = true;
+    if (this.unbound) moveClaims(this.lookups.book, this.ctx.book);
+    else joinLookups(this.ctx, this.lookups);
+  }
+
+  private step(): void {
+    const { ctx } = this, i = this.next--, op = ctx.plan.graph.ops[i]!;
+    if (readsLookupClaims(ctx.plan, i)) this.join();
     const gadget = proverGadget(op);
     if (!gadget) throw new CircuitError(`${op.source}: no prover for ${op.kind}`, op.source);
     // Committed outputs keep their claims for the opening; the gadget proves the op's relation.
     gadget.check?.(ctx, i, op);
-    if (!gadget.reduce) continue;
+    if (!gadget.reduce) return;
     const claims = ctx.book.take(op.output);
-    if (claims.length === 0) continue;
+    if (claims.length === 0) return;
     const claim = claims.length === 1 ? claims[0]! : mergeClaimsProver(ctx.tr, ctx.w, ctx.field(op.output), claims);
     gadget.reduce(ctx, op, claim);
   }
+}
 
-  progress("openings", "opening commitments", 0.8);
-  const witnessClaims: PcsClaim[] = [], modelClaims: PcsClaim[] = [];
-  for (const name of ctx.book.tensors()) {
-    const t = plan.tensors[name]!;
-    for (const c of ctx.book.take(name)) {
-      if (t.kind === "witness") witnessClaims.push(segmentClaim(layout.map, name, c));
-      else if (t.kind === "model") modelClaims.push(segmentClaim(input.model.map, name, c));
-      else if (t.kind !== "input" && t.kind !== "output") throw new CircuitError(`claims on ${name} (${t.kind}) were not reduced; this is a bug`);
-    }
-  }
-  const witnessOpening = witnessClaims.length ? writeOpeningProof(open(ctx.tr, witness, witnessClaims), layout.params) : new Uint8Array(0);
-  // No proximity row for the model: the setup proof tested the model commitment's proximity once.
-  // Its matrix stays in kernel memory for the next proof with this key.
-  const modelOpening = modelClaims.length ? writeOpeningProof(open(ctx.tr, input.model.data, modelClaims, { proximity: false, resident: true, knownRows: ctx.modelRows }), input.model.data.params) : new Uint8Array(0);
-  progress("openings", "done", 1);
-  return { body: ctx.w.finish(), witnessRoot: witness.root, witnessOpening, modelOpening };
+function isLight(plan: ProofPlan, op: ProofPlan["graph"]["ops"][number]): boolean {
+  let vars = plan.tensors[op.output]?.nVars ?? Infinity;
+  for (const n of op.inputs) vars = Math.max(vars, plan.tensors[n]?.nVars ?? 0);
+  return vars <= LIGHT_OP_VARS;
 }
 
 /** The pool to prove on, if it has more than one thread. */

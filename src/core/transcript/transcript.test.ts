@@ -157,6 +157,18 @@ describe("transcript behaviour", () => {
     expect(Buffer.from(a.digest())).not.toEqual(Buffer.from(c.digest()));
   });
 
+  it("a fork starts from the same state and then goes its own way; the original is unchanged by it", () => {
+    const t = new Transcript();
+    t.absorb("x", new Uint8Array([1]));
+    const f = t.fork(), same = new Transcript();
+    same.absorb("x", new Uint8Array([1]));
+    expect(Buffer.from(f.digest())).toEqual(Buffer.from(t.digest()));
+    f.absorb("y", new Uint8Array([2]));
+    expect(Buffer.from(t.digest())).toEqual(Buffer.from(same.digest()));
+    expect(t.squeezeField("r")).toBe(same.squeezeField("r"));
+    expect(Buffer.from(f.digest())).not.toEqual(Buffer.from(t.digest()));
+  });
+
   it("label/message boundary is unambiguous", () => {
     const a = new Transcript(), b = new Transcript();
     a.absorb("ab", new Uint8Array([99]));

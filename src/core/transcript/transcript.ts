@@ -133,6 +133,13 @@ export class Transcript {
     return out;
   }
 
+  /** A second transcript from the current state: each goes on with its own messages. */
+  fork(): Transcript {
+    const t = new Transcript();
+    t.state = this.state.slice();
+    return t;
+  }
+
   /** A copy of the current state (for tests and for checking prover/verifier agreement). */
   digest(): Uint8Array {
     return this.state.slice();

@@ -9,9 +9,13 @@ export class Reject extends Error {
 }
 
 export class VerifierCtx {
-  readonly tr = new Transcript();
   readonly book = new ClaimBook();
-  constructor(readonly plan: ProofPlan, readonly r: StreamReader, private readonly publics: Readonly<Record<string, ArrayLike<number>>> = {}) {}
+  constructor(readonly plan: ProofPlan, readonly r: StreamReader, private readonly publics: Readonly<Record<string, ArrayLike<number>>> = {}, readonly tr = new Transcript()) {}
+
+  /** A context on transcript `tr` with claims of its own, reading on from the same proof body. */
+  fork(tr: Transcript): VerifierCtx {
+    return new VerifierCtx(this.plan, this.r, this.publics, tr);
+  }
 
   /** A public input or output's live values. */
   publicValue(name: string): ArrayLike<number> {

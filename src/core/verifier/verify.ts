@@ -3,7 +3,7 @@
 // rejection with a reason, never an exception, and nothing is allocated from proof-given sizes.
 
 import { type ProofPlan, type Claim, StreamReader, readLogup, padInts, toField } from "../circuit/index.ts";
-import { absorbStatement, tableToField, witnessLayout, extsToPoint, LABELS, lookupBatches, useShapes, mergeClaimsVerifier, unclaimedOutputs } from "../circuit/protocol.ts";
+import { absorbStatement, tableToField, witnessLayout, extsToPoint, forkLayers, joinLookups, LABELS, lookupBatches, useShapes, mergeClaimsVerifier, readsLookupClaims, unclaimedOutputs } from "../circuit/protocol.ts";
 import { extEquals } from "../field/index.ts";
 import { logupVerify, layoutUses } from "../lookup/index.ts";
 import { evaluateMle } from "../poly/index.ts";
@@ -48,6 +48,8 @@ function run(input: VerifyInput): void {
   absorbStatement(ctx.tr, input.vkDigest, plan, input.inputs, input.outputs);
   ctx.tr.absorb(LABELS.witnessRoot, input.proof.witnessRoot);
 
+  // The lookups on ctx's transcript, the layers on their fork (forkLayers), as the prover ran them.
+  const layers = ctx.fork(forkLayers(ctx.tr));
   for (const batch of lookupBatches(plan)) {
     const instances = batch.map((i) => ({
       table: tableToField(plan.tables[plan.lookups[i]!.table]!),
@@ -64,29 +66,35 @@ function run(input: VerifyInput): void {
 
   for (const name of unclaimedOutputs(plan, (op) => verifierGadget(op)?.reduce !== undefined)) {
     const t = plan.tensors[name]!;
-    const r = ctx.tr.squeezeExts(LABELS.outputPoint, t.nVars);
-    const c = hasPadding(t) ? verifyLiveOutput(ctx.tr, ctx.r, t, r, input.outputs[name]!) : { point: r, value: evaluateMle(toField(padInts(input.outputs[name]!, t.shape, t.logDims)), false, r) };
-    ctx.book.add(name, c.point, c.value);
+    const r = layers.tr.squeezeExts(LABELS.outputPoint, t.nVars);
+    const c = hasPadding(t) ? verifyLiveOutput(layers.tr, layers.r, t, r, input.outputs[name]!) : { point: r, value: evaluateMle(toField(padInts(input.outputs[name]!, t.shape, t.logDims)), false, r) };
+    layers.book.add(name, c.point, c.value);
   }
 
+  let joined = false;
   for (let i = plan.graph.ops.length - 1; i >= 0; i--) {
     const op = plan.graph.ops[i]!;
+    if (!joined && readsLookupClaims(plan, i)) {
+      joinLookups(layers, ctx);
+      joined = true;
+    }
     const gadget = verifierGadget(op);
     if (!gadget) throw new Reject(`${op.source}: no verifier for ${op.kind}`);
-    gadget.check?.(ctx, i, op);
+    gadget.check?.(layers, i, op);
     if (!gadget.reduce) continue;
-    const claims = ctx.book.take(op.output);
+    const claims = layers.book.take(op.output);
     if (claims.length === 0) continue;
-    const claim = claims.length === 1 ? claims[0]! : mergeClaimsVerifier(ctx.tr, ctx.r, claims, plan.tensors[op.output]!.nVars, op.source);
-    gadget.reduce(ctx, op, claim);
+    const claim = claims.length === 1 ? claims[0]! : mergeClaimsVerifier(layers.tr, layers.r, claims, plan.tensors[op.output]!.nVars, op.source);
+    gadget.reduce(layers, op, claim);
   }
-  ctx.r.end();
+  if (!joined) joinLookups(layers, ctx);
+  layers.r.end();
 
   const { map: wMap, params: wParams } = witnessLayout(plan);
   const witnessClaims: PcsClaim[] = [], modelClaims: PcsClaim[] = [];
-  for (const name of ctx.book.tensors()) {
+  for (const name of layers.book.tensors()) {
     const t = plan.tensors[name]!;
-    for (const c of ctx.book.take(name)) {
+    for (const c of layers.book.take(name)) {
       if (t.kind === "input" || t.kind === "output") {
         const values = (t.kind === "input" ? input.inputs : input.outputs)[name]!;
         const mle = evaluateMle(toField(padInts(values, t.shape, t.logDims)), false, c.point);
@@ -99,13 +107,13 @@ function run(input: VerifyInput): void {
   // The plan alone decides whether any claim reaches the witness (a model of index maps alone
   // reduces every claim to its public input): then the statement does not depend on it.
   if (witnessClaims.length > 0) {
-    const w = verifyOpening(ctx.tr, wParams, input.proof.witnessRoot, witnessClaims, input.proof.witnessOpening);
+    const w = verifyOpening(layers.tr, wParams, input.proof.witnessRoot, witnessClaims, input.proof.witnessOpening);
     if (!w.ok) throw new Reject(`witness commitment: ${w.reason}`);
   } else if (input.proof.witnessOpening.length !== 0) throw new Reject("unexpected witness opening");
   if (modelClaims.length > 0) {
     // Sound only because the VK's setup proof (checked once per VK, files.ts checkVk) tested the
     // model commitment's proximity: per-proof model openings carry the evaluation row alone.
-    const m = verifyOpening(ctx.tr, input.model.params, input.model.root, modelClaims, input.proof.modelOpening, { proximity: false });
+    const m = verifyOpening(layers.tr, input.model.params, input.model.root, modelClaims, input.proof.modelOpening, { proximity: false });
     if (!m.ok) throw new Reject(`model commitment: ${m.reason}`);
   } else if (input.proof.modelOpening.length !== 0) throw new Reject("unexpected model opening");
 }
