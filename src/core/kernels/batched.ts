@@ -3,7 +3,7 @@
 import { extAdd, extMul } from "../field/ext.ts";
 import type { FieldBackend, GkrTables } from "./types.ts";
 
-type Batched = Pick<FieldBackend, "gkrRounds" | "gkrFoldRounds" | "gkrLayers" | "eqTables" | "combineRowsMany">;
+type Batched = Pick<FieldBackend, "gkrRounds" | "gkrFoldRounds" | "gkrLayers" | "eqTables" | "combineRowsMany" | "extDotBaseMany">;
 
 export function oneByOne(K: () => FieldBackend): Batched {
   return {
@@ -17,6 +17,11 @@ export function oneByOne(K: () => FieldBackend): Batched {
     },
     combineRowsMany(items, cols) {
       for (const x of items) K().combineRows(x.m, x.rows, cols, x.w, x.out);
+    },
+    extDotBaseMany(items) {
+      const out = new Uint32Array(4 * items.length);
+      for (let i = 0; i < items.length; i++) out.set(K().extDotBase(items[i]!.a, items[i]!.b, items[i]!.n), 4 * i);
+      return out;
     },
   };
 }

@@ -46,6 +46,10 @@ export function countFieldOps<B extends FieldBackend>(b: B): B {
     lookupDenominators(cols: readonly Buf[], alpha: Ext, coeffs: readonly Ext[], n: number, out: Buf) { ops += n * cols.length; b.lookupDenominators(cols, alpha, coeffs, n, out); },
     extDot(x: Buf, y: Buf, n: number) { ops += n; return b.extDot(x, y, n); },
     extDotBase(x: Buf, y: Buf, n: number) { ops += n; return b.extDotBase(x, y, n); },
+    extDotBaseMany(items: readonly { a: Buf; b: Buf; n: number }[]) {
+      for (const x of items) ops += x.n;
+      return b.extDotBaseMany(items);
+    },
     extSum(x: Buf, n: number) { ops += n; return b.extSum(x, n); },
     combineRows(m: Buf, rows: number, cols: number, w: Buf, out: Buf) { ops += rows * cols; b.combineRows(m, rows, cols, w, out); },
     combineRowsMany(items: readonly { m: Buf; rows: number; w: Buf; out: Buf }[], cols: number) {

@@ -79,6 +79,8 @@ export interface FieldBackend {
   extDot(a: Buf, b: Buf, n: number): Ext;
   /** Σ a_i·b_i with a extension, b base. */
   extDotBase(a: Buf, b: Buf, n: number): Ext;
+  /** extDotBase of each (a, b, n), one extension element (4 words) per item, in order. */
+  extDotBaseMany(items: readonly { a: Buf; b: Buf; n: number }[]): Uint32Array;
   extSum(a: Buf, n: number): Ext;
   /** out[j] = Σ_i w_i·M[i][j]: M base, row-major rows × cols; w extension (rows); out extension (cols). */
   combineRows(m: Buf, rows: number, cols: number, w: Buf, out: Buf): void;

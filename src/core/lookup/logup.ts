@@ -388,29 +388,39 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
     const { proof: gkr, claims: leafClaims } = gkrProve(trees, tr, K);
 
     // Each use's columns share its point: one eq table per use (all in one kernel batch), then
-    // a dot product per column.
-    const tables: { r: Uint32Array; out: Buf }[] = [];
+    // every column's dot product with its table (another batch), not a call per column.
+    const tables: { r: Uint32Array; out: Buf }[] = [], dots: { a: Buf; b: Buf; n: number }[] = [];
     for (let i = 0; i < instances.length; i++) {
-      for (const u of instances[i]!.uses) {
-        const n = nVarsOf(u), out = K.allocFor(4 * 2 ** n);
-        eqs.push(out);
-        tables.push({ r: pointWords(leafClaims[2 * i]!.point.slice(0, n)), out });
+      // Uses with as many variables read the same table (many requantizations share a shape).
+      const byVars = new Map<number, Buf>();
+      for (let ui = 0; ui < instances[i]!.uses.length; ui++) {
+        const n = nVarsOf(instances[i]!.uses[ui]!);
+        let out = byVars.get(n);
+        if (!out) {
+          byVars.set(n, (out = K.allocFor(4 * 2 ** n)));
+          eqs.push(out);
+          tables.push({ r: pointWords(leafClaims[2 * i]!.point.slice(0, n)), out });
+        }
+        for (const col of columns[i]![ui]!) dots.push({ a: out, b: col, n: 2 ** n });
       }
     }
     K.eqTables(tables);
+    const values = K.extDotBaseMany(dots);
     const columnEvals: Ext[][][] = [];
-    for (let i = 0, j = 0; i < instances.length; i++) {
+    let at = 0;
+    for (let i = 0; i < instances.length; i++) {
       const perUse: Ext[][] = [];
       for (let ui = 0; ui < instances[i]!.uses.length; ui++) {
-        const eq = eqs[j++]!, size = 2 ** nVarsOf(instances[i]!.uses[ui]!), values: Ext[] = [];
-        for (const col of columns[i]![ui]!) values.push(K.extDotBase(eq, col, size));
-        perUse.push(values);
+        const vs: Ext[] = [];
+        for (let c = 0; c < columns[i]![ui]!.length; c++, at++) vs.push(values.slice(4 * at, 4 * at + 4));
+        perUse.push(vs);
       }
       columnEvals.push(perUse);
     }
     absorbExts(tr, "logup/columns", columnEvals.flat(2));
+    // The table tree's leaves are p = −m: the GKR's claim on them at the point is −m̃ there.
     const multiplicityEvals: Ext[] = [];
-    for (let i = 0; i < instances.length; i++) multiplicityEvals.push(evaluateMle(instances[i]!.m, false, pointWords(leafClaims[2 * i + 1]!.point), K));
+    for (let i = 0; i < instances.length; i++) multiplicityEvals.push(extSub(EXT_ZERO, leafClaims[2 * i + 1]!.p));
     absorbExts(tr, "logup/multiplicity", multiplicityEvals);
     return { proof: { gkr, columnEvals, multiplicityEvals }, claims: logupClaims(instances, leafClaims, columnEvals, multiplicityEvals) };
   } finally {

@@ -306,6 +306,35 @@ function poolBackend(pool: WorkerPool): PoolBackend {
     },
     extDot: extReduce("extDot", 4, 4, L.extDot),
     extDotBase: extReduce("extDotBase", 4, 1, L.extDotBase),
+    extDotBaseMany(items) {
+      // A job per item, a long one split in ranges; partial sums added per item. One batch (of
+      // at most MAX_JOBS jobs) for what would be a call, and often a batch, each.
+      const out = new Uint32Array(4 * items.length);
+      const total = items.reduce((a, x) => a + x.n, 0);
+      if (total < 2 * MIN.ext || items.length === 0) {
+        for (let i = 0; i < items.length; i++) out.set(L.extDotBase(items[i]!.a, items[i]!.b, items[i]!.n), 4 * i);
+        return out;
+      }
+      const share = Math.max(MIN.ext, Math.ceil(total / (pool.size * JOBS_PER_THREAD)));
+      const jobs: Job[] = [], owner: number[] = [];
+      const flush = () => {
+        partials(jobs.length, 4, (at) => pool.run(jobs.map((j, k) => ({ fn: j.fn, args: [...j.args, at + 16 * k] }))), (parts) => {
+          for (let k = 0; k < owner.length; k++) out.set(vecAdd(out.subarray(4 * owner[k]!, 4 * owner[k]! + 4), parts.subarray(4 * k, 4 * k + 4)), 4 * owner[k]!);
+        });
+        jobs.length = 0;
+        owner.length = 0;
+      };
+      for (let i = 0; i < items.length; i++) {
+        const { a, b, n } = items[i]!;
+        for (const [f, t] of n >= 2 * share ? ranges(n, Math.ceil(n / share), 16) : [[0, n] as [number, number]]) {
+          if (jobs.length === MAX_JOBS) flush();
+          jobs.push({ fn: "extDotBase", args: [p(a) + 16 * f, p(b) + 4 * f, t - f] });
+          owner.push(i);
+        }
+      }
+      if (jobs.length > 0) flush();
+      return out;
+    },
     extSum(a, n) {
       const jobs = jobsFor(n, MIN.ext);
       if (jobs < 2) return L.extSum(a, n);

@@ -87,6 +87,10 @@ describe("worker pool", () => {
         ["extDot", [ext(m * 2), ext(m * 2)], 0, (K, [a, b]) => K.extDot(a!, b!, m * 2)],
         ["extDotBase", [ext(m * 2), base(m * 2)], 0, (K, [a, b]) => K.extDotBase(a!, b!, m * 2)],
         ["extSum", [ext(m * 2)], 0, (K, [a]) => K.extSum(a!, m * 2)],
+        ["extDotBaseMany", [ext(m * 2), base(m * 2)], 0, (K, [a, b]) => K.extDotBaseMany([
+          // One long dot (split in ranges) and 1100 short ones (a job each, over two batches).
+          { a: a!, b: b!, n: m * 2 },
+          ...Array.from({ length: 1100 }, (_, i) => ({ a: K.slice(a!, 4 * (i % 97), 4 * (17 + (i % 5))), b: K.slice(b!, i % 89, 17 + (i % 5)), n: 17 + (i % 5) }))])],
         ["combineRows", [base(37 * 1100), ext(37)], E(1100), (K, [a, w], o) => K.combineRows(a!, 37, 1100, w!, o)],
         ["combineRowsMany", [base(60 * 1100), ext(60)], E(13 * 1100), (K, [a, w], o) => K.combineRowsMany(
           // Twelve small combinations (one job each) and one of 48 rows (split by columns).
