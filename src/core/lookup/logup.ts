@@ -11,7 +11,7 @@ import { type Ext, EXT_ONE, EXT_ZERO, P, extAdd, extEquals, extIsZero, extMul, e
 import type { Transcript } from "../transcript/index.ts";
 import { absorbExts, gkrProve, gkrVerify, eqEval, pointWords, type GkrClaim, type GkrLeaves, type GkrProof } from "./gkr.ts";
 import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
-import { inKernels } from "../kernels/resident.ts";
+import { inKernels, keepResident } from "../kernels/resident.ts";
 import { evaluateMle } from "../poly/index.ts";
 import { LookupError, LookupRejection } from "./errors.ts";
 import { columnFormMle, type ColumnForm } from "./table-mle.ts";
@@ -371,13 +371,10 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
       const tp = K.from(m.length === rows ? m : m.subarray(0, rows)), tq = K.allocFor(4 * rows);
       K.scale(tp, P - 1, tp, rows);
       trees.push({ p: tp, q: tq, n: table.logRows, pBase: true });
+      // A table's columns are the plan's (tableToField keeps them): in kernel memory once.
       const tcols: Buf[] = [];
-      for (const c of table.columns) tcols.push(K.from(c));
-      try {
-        K.lookupDenominators(tcols, alpha, betaPowers.slice(0, width), rows, tq);
-      } finally {
-        for (const b of tcols) K.free(b);
-      }
+      for (const c of table.columns) tcols.push(keepResident(K, c));
+      K.lookupDenominators(tcols, alpha, betaPowers.slice(0, width), rows, tq);
     }
   } catch (e) {
     for (const t of trees) { K.free(t.p); K.free(t.q); }
