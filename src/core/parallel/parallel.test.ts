@@ -240,6 +240,13 @@ describe("worker pool", () => {
     // Outside fillWith the pool is as before: the small product splits again.
     B.extMul(s, s, sOut, m);
     expect(pool.batchStats().batches).toBe(1);
+    // A filler that throws: the batch is finished first (it writes the caller's memory), then the
+    // error reaches the caller, and the pool goes on.
+    B.write(out, new Uint32Array(4 * n));
+    expect(() => pool.fillWith(() => { throw new Error("step failed"); }, () => B.extMul(x, x, out, n))).toThrow("step failed");
+    expect(words(B.read(out))).toBe(ref(a, n));
+    B.extMul(s, s, sOut, m);
+    expect(words(B.read(sOut))).toBe(ref(small, m));
     [x, out, s, sOut].forEach((b) => B.free(b));
   });
 

@@ -96,7 +96,15 @@ export class WorkerPool {
     this.settle();
     if (jobs.length === 0) return new Int32Array(0);
     this.publish(jobs, false);
-    if (this.filler && jobs.length > 1) this.fill(jobs.length);
+    if (this.filler && jobs.length > 1) {
+      try {
+        this.fill(jobs.length);
+      } catch (e) {
+        // The batch still writes the caller's buffers: it ends before the error reaches anyone who might free them.
+        this.finish();
+        throw e;
+      }
+    }
     return this.finish();
   }
 
