@@ -137,7 +137,7 @@ export async function run(r: Reporter, args: string[]): Promise<void> {
   // speedup is relative to the first count.
   if (counts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`bench parallel: --workers takes thread counts like 1,2,4`);
   r.note(`${availableCores()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} (other processes share the cores: speed-ups are only meaningful on an idle machine)`);
-  r.note(`V8 flags: ${process.execArgv.filter((a) => a.startsWith("--max-semi")).join(" ") || "none"} (npm run bench uses the young generation the zkml CLI proves with)`);
+  r.note(`Node flags: ${process.execArgv.filter((a) => a.startsWith("--max-semi") || a.startsWith("--v8-pool-size")).join(" ") || "none"} (npm run bench uses the young generation and the one V8 platform thread the zkml CLI proves with)`);
   r.note("cores_busy: CPU time of all the process's threads over wall time; one proving thread keeps more than one core busy, as V8 compiles and collects garbage on threads of its own, which a second proving thread then has to share a core with");
   r.note("with_eval_ms: what `zkml prove` waits for, the integer evaluation of the model (its matrix products split across the pool too) and the proof; prove_ms is the proof alone");
   r.note("pool_ms: wall time of the kernel batches split across the threads (RS encoding, transposition, hashing, row combinations, eq tables, folds, sumcheck and GKR rounds); serial_ms, the rest of prove_ms, runs on the proving thread (witness, transcript, small kernel calls); pooled_speedup: the same batches on one thread (pooled_one_thread_ms, a pool whose worker never starts) over pool_ms");

@@ -10,9 +10,13 @@ import { fileURLToPath } from "node:url";
 // thread needs (README, "Threads"). A flag V8 reads only at start-up, hence one re-run. The
 // kernels are compiled optimized from the start (--no-liftoff): a single proof otherwise runs
 // much of itself in V8's baseline wasm code while the optimizing compiler, on the busy cores,
-// catches up (vgg16's `zkml prove` ~0.2 s sooner; small models the same).
+// catches up (vgg16's `zkml prove` ~0.2 s sooner; small models the same). One V8 platform
+// thread instead of four (--v8-pool-size=1): those threads run at the lowest priority beside a
+// pool (node-threads.ts), and a collection that spread its parallel tasks over four of them
+// waited for whichever the scheduler had set aside; with one, two-thread proofs of vgg16 and
+// tiny_gpt ran ~4 % faster in alternating runs, one-thread proofs the same.
 const PROVING = new Set(["prove", "setup", "prove-generation"]);
-const FLAGS = ["--max-semi-space-size=32", "--no-liftoff"];
+const FLAGS = ["--max-semi-space-size=32", "--no-liftoff", "--v8-pool-size=1"];
 if (PROVING.has(process.argv[2]) && !process.execArgv.some((a) => a.startsWith("--max-semi-space-size"))) {
   const r = spawnSync(process.execPath, [...FLAGS, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
   if (r.error) throw r.error;
