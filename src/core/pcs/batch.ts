@@ -84,10 +84,11 @@ function overlapsAny(spans: readonly [number, number][], start: number, end: num
 }
 
 /**
- * Writes every group's E (zeroed, `cols` extension elements each) from its claims' eq tables.
- * eq(z^col, ·) of a segment narrower than a row is zero outside the segment's columns (the
- * offset's bits are 0/1 coordinates), so each claim's table covers only its own 2^vars columns;
- * one that overlaps a table already in its group's E is made aside and added.
+ * Writes every group's E (`cols` extension elements each, not zeroed: what no table covers is
+ * zeroed here) from its claims' eq tables. eq(z^col, ·) of a segment narrower than a row is zero
+ * outside the segment's columns (the offset's bits are 0/1 coordinates), so each claim's table
+ * covers only its own 2^vars columns; one that overlaps a table already in its group's E is made
+ * aside and added.
  */
 function writeColumnEqs(params: PcsParams, claims: readonly PcsClaim[], groups: readonly RowGroup[], rho: Uint32Array, E: Buf): void {
   const K = fieldBackend(), cols = 2 ** params.logCols;
@@ -104,6 +105,14 @@ function writeColumnEqs(params: PcsParams, claims: readonly PcsClaim[], groups: 
       plan.push({ r: c.point.subarray(0, 4 * vars), scale: ext(rho, l), into: K.slice(E, 4 * (gi * cols + start), 4 * size), size, aside: overlaps ? asideWords : -1 });
       if (overlaps) asideWords += 4 * size;
     }
+    // Zero the columns between the tables written straight onto E (the rest is written whole).
+    written.sort((a, b) => a[0] - b[0]);
+    let at = 0;
+    for (const [from, to] of written) {
+      if (from > at) K.view(K.slice(E, 4 * (gi * cols + at), 4 * (from - at))).fill(0);
+      at = Math.max(at, to);
+    }
+    if (at < cols) K.view(K.slice(E, 4 * (gi * cols + at), 4 * (cols - at))).fill(0);
   }
   const scratch = asideWords > 0 ? K.allocFor(asideWords) : undefined;
   try {
@@ -152,7 +161,7 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
   let E: Buf, G: Buf, sums: Uint32Array, round: number;
   let gs: Buf | undefined;
   if (whole) {
-    E = K.alloc(4 * cols * n);
+    E = K.allocFor(4 * cols * n);
     G = gs = K.allocFor(4 * cols * n);
     // One kernel batch for every group's g and one for every eq table (a pool would otherwise
     // run a small batch, or a call on one thread, per claim).
@@ -164,7 +173,7 @@ export function proveBatch(t: Transcript, params: PcsParams, M: RowCombiner, cla
     const blocks = (fn: (e: Buf, g: Buf, from: number, count: number) => void) => {
       for (let from = 0; from < n; from += chunk) {
         const count = Math.min(chunk, n - from), part = groups.slice(from, from + count);
-        const e = K.alloc(4 * cols * count), g = K.allocFor(4 * cols * count);
+        const e = K.allocFor(4 * cols * count), g = K.allocFor(4 * cols * count);
         try {
           M.combineIntoMany(groupRows(K, part, g, cols));
           writeColumnEqs(params, claims, part, rho, e);

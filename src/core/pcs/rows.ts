@@ -2,7 +2,7 @@
 // matrix resident in kernel memory for the whole opening (or, for a matrix marked resident,
 // for as long as it lives: the model's, opened by every proof).
 import { fieldBackend, type Buf, type FieldBackend } from "../kernels/index.ts";
-import { keepResident } from "../kernels/resident.ts";
+import { inKernels, keepResident } from "../kernels/resident.ts";
 
 export interface RowCombiner {
   /** Σ_r weights[r] · M[rowStart + r]; weights holds one extension element per row. */
@@ -26,11 +26,12 @@ export function rowKey(rowStart: number, rowPoint: Uint32Array): string {
  */
 export function withMatrix<T>(matrix: Uint32Array, cols: number, fn: (c: RowCombiner) => T, resident = false, known?: ReadonlyMap<string, Uint32Array>): T {
   const K = fieldBackend();
-  const m = resident ? keepResident(K, matrix) : K.from(matrix);
+  // A matrix already in kernel memory (the pipelined witness vector, lent) is used where it is.
+  const { buf: m, owned } = resident ? { buf: keepResident(K, matrix), owned: false } : inKernels(K, matrix);
   try {
     return fn(new MatrixRows(K, m, cols, known));
   } finally {
-    if (!resident) K.free(m);
+    if (owned) K.free(m);
   }
 }
 

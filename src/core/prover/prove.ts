@@ -403,9 +403,21 @@ function poolOf(workers: ProveOptions["workers"]): WorkerPool | undefined {
 }
 
 export function segmentClaim(map: SegmentMap, name: string, c: Claim): PcsClaim {
-  const seg = map.segments.find((s) => s.name === name);
+  const seg = segmentsByName(map).get(name);
   if (!seg) throw new CircuitError(`${name} is not in the commitment`);
   return { segment: { offset: seg.offset, logSize: seg.logSize }, point: c.point, value: c.value };
+}
+
+// A proof opens hundreds of claims on maps of hundreds of segments: found by name in a map made once.
+const byName = new WeakMap<SegmentMap, Map<string, SegmentMap["segments"][number]>>();
+function segmentsByName(map: SegmentMap): Map<string, SegmentMap["segments"][number]> {
+  let m = byName.get(map);
+  if (!m) {
+    byName.set(map, (m = new Map()));
+    // The first segment of a name, as find() gave.
+    for (const s of map.segments) if (!m.has(s.name)) m.set(s.name, s);
+  }
+  return m;
 }
 
 /** The claimed outputs (live integers), by graph output name. */
