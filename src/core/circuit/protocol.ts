@@ -197,7 +197,10 @@ export function witnessLayout(plan: ProofPlan): { map: SegmentMap; params: PcsPa
 
 export function extsToPoint(xs: readonly Ext[]): Uint32Array {
   const out = new Uint32Array(4 * xs.length);
-  xs.forEach((x, i) => out.set(x.subarray(0, 4), 4 * i));
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    out[4 * i] = x[0]!; out[4 * i + 1] = x[1]!; out[4 * i + 2] = x[2]!; out[4 * i + 3] = x[3]!;
+  }
   return out;
 }
 

@@ -298,7 +298,12 @@ function proveLookups(run: ProofRun): void {
     writeLogup(ctx.w, proof);
     for (let k = 0; k < batch.length; k++) {
       const l = plan.lookups[batch[k]!]!;
-      for (const c of claims[k]!.columns) ctx.book.add(l.uses[c.use]!.columns[c.column]!, extsToPoint(c.point), c.value);
+      // A use's columns share its point: one array for all of them (claims' points are never written).
+      let use = -1, point: Uint32Array = new Uint32Array(0);
+      for (const c of claims[k]!.columns) {
+        if (c.use !== use) point = extsToPoint(c.point), use = c.use;
+        ctx.book.add(l.uses[c.use]!.columns[c.column]!, point, c.value);
+      }
       ctx.book.add(l.multiplicity, extsToPoint(claims[k]!.multiplicity.point), claims[k]!.multiplicity.value);
     }
   }
