@@ -3,7 +3,7 @@
 import { extAdd, extMul } from "../field/ext.ts";
 import type { FieldBackend, GkrTables } from "./types.ts";
 
-type Batched = Pick<FieldBackend, "gkrRounds" | "gkrFoldRounds" | "gkrLayers" | "eqTables" | "combineRowsMany" | "extDotBaseMany">;
+type Batched = Pick<FieldBackend, "gkrRounds" | "gkrFoldRounds" | "gkrLayers" | "eqTables" | "combineRowsMany" | "extDotBaseMany" | "lookupDenominatorsMany">;
 
 export function oneByOne(K: () => FieldBackend): Batched {
   return {
@@ -17,6 +17,9 @@ export function oneByOne(K: () => FieldBackend): Batched {
     },
     combineRowsMany(items, cols) {
       for (const x of items) K().combineRows(x.m, x.rows, cols, x.w, x.out);
+    },
+    lookupDenominatorsMany(items, alpha, coeffs) {
+      for (const x of items) K().lookupDenominators(x.columns, alpha, coeffs.slice(0, x.columns.length), x.n, x.out);
     },
     extDotBaseMany(items) {
       const out = new Uint32Array(4 * items.length);

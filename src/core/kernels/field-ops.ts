@@ -44,6 +44,10 @@ export function countFieldOps<B extends FieldBackend>(b: B): B {
     extScale(x: Buf, c: Ext, out: Buf, n: number) { ops += n; b.extScale(x, c, out, n); },
     baseScaleExt(x: Buf, c: Ext, out: Buf, n: number) { ops += n; b.baseScaleExt(x, c, out, n); },
     lookupDenominators(cols: readonly Buf[], alpha: Ext, coeffs: readonly Ext[], n: number, out: Buf) { ops += n * cols.length; b.lookupDenominators(cols, alpha, coeffs, n, out); },
+    lookupDenominatorsMany(items: readonly { columns: readonly Buf[]; n: number; out: Buf }[], alpha: Ext, coeffs: readonly Ext[]) {
+      for (const x of items) ops += x.n * x.columns.length;
+      b.lookupDenominatorsMany(items, alpha, coeffs);
+    },
     extDot(x: Buf, y: Buf, n: number) { ops += n; return b.extDot(x, y, n); },
     extDotBase(x: Buf, y: Buf, n: number) { ops += n; return b.extDotBase(x, y, n); },
     extDotBaseMany(items: readonly { a: Buf; b: Buf; n: number }[]) {

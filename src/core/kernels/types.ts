@@ -76,6 +76,8 @@ export interface FieldBackend {
   baseScaleExt(a: Buf, c: Ext, out: Buf, n: number): void;
   /** out (extension) = alpha − Σ_c coeffs[c]·columns[c] over n entries, for 1–3 base columns (LogUp's denominators). */
   lookupDenominators(columns: readonly Buf[], alpha: Ext, coeffs: readonly Ext[], n: number, out: Buf): void;
+  /** lookupDenominators of each (columns, n, out), with the first columns.length of `coeffs`. */
+  lookupDenominatorsMany(items: readonly { columns: readonly Buf[]; n: number; out: Buf }[], alpha: Ext, coeffs: readonly Ext[]): void;
   extDot(a: Buf, b: Buf, n: number): Ext;
   /** Σ a_i·b_i with a extension, b base. */
   extDotBase(a: Buf, b: Buf, n: number): Ext;

@@ -339,6 +339,8 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
   const copies: Buf[] = [];
   const eqs: Buf[] = [];
   try {
+    // Every use's and table's denominators, made in one kernel batch after the loop.
+    const dens: { columns: Buf[]; n: number; out: Buf }[] = [];
     for (const { table, uses, m } of instances) {
       const width = table.columns.length;
       const { offsets, n } = layoutUses(uses);
@@ -361,7 +363,7 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
           bufs.push(buf);
           if (owned) copies.push(buf);
         }
-        K.lookupDenominators(bufs, alpha, betaPowers.slice(0, width), size, K.slice(q, 4 * offsets[ui]!, 4 * size));
+        dens.push({ columns: bufs, n: size, out: K.slice(q, 4 * offsets[ui]!, 4 * size) });
         covered = Math.max(covered, offsets[ui]! + size);
       }
       writeExtOnes(K, q, covered, 2 ** n);
@@ -374,8 +376,9 @@ export function logupProve(instances: LogupInstance[], tr: Transcript): { proof:
       // A table's columns are the plan's (tableToField keeps them): in kernel memory once.
       const tcols: Buf[] = [];
       for (const c of table.columns) tcols.push(keepResident(K, c));
-      K.lookupDenominators(tcols, alpha, betaPowers.slice(0, width), rows, tq);
+      dens.push({ columns: tcols, n: rows, out: tq });
     }
+    K.lookupDenominatorsMany(dens, alpha, betaPowers);
   } catch (e) {
     for (const t of trees) { K.free(t.p); K.free(t.q); }
     for (const b of copies) K.free(b);

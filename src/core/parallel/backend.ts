@@ -304,6 +304,32 @@ function poolBackend(pool: WorkerPool): PoolBackend {
       const cp = [0, 1, 2].map((c) => (c < w ? p(columns[c]!) : 0));
       withWords(consts, (kp) => run("lookupDenominators", ranges(n, jobs, 16), (f, t) => [...cp.map((x) => (x ? x + 4 * f : 0)), w, kp, t - f, p(out) + 16 * f]));
     },
+    lookupDenominatorsMany(items, alpha, coeffs) {
+      // Every use's and table's denominators of a LogUp in one batch: a job per item, a long one
+      // split in ranges (one call, and often one batch, each otherwise).
+      const total = items.reduce((a, x) => a + x.n, 0);
+      if (total < 2 * MIN.ext) {
+        for (const x of items) L.lookupDenominators(x.columns, alpha, coeffs.slice(0, x.columns.length), x.n, x.out);
+        return;
+      }
+      const consts = new Uint32Array(16);
+      consts.set(alpha.subarray(0, 4));
+      for (let i = 0; i < Math.min(3, coeffs.length); i++) consts.set(coeffs[i]!.subarray(0, 4), 4 * (i + 1));
+      const share = Math.max(MIN.ext, Math.ceil(total / (pool.size * JOBS_PER_THREAD)));
+      withWords(consts, (kp) => {
+        const jobs: Job[] = [];
+        for (const x of items) {
+          const w = checkDenominators(x.columns, coeffs.slice(0, x.columns.length), x.n);
+          const c0 = p(x.columns[0]!), c1 = w > 1 ? p(x.columns[1]!) : 0, c2 = w > 2 ? p(x.columns[2]!) : 0;
+          for (const [f, t] of x.n >= 2 * share ? ranges(x.n, Math.ceil(x.n / share), 16) : [[0, x.n] as [number, number]]) {
+            if (t === f) continue;
+            if (jobs.length === MAX_JOBS) pool.run(jobs.splice(0));
+            jobs.push({ fn: "lookupDenominators", args: [c0 + 4 * f, c1 && c1 + 4 * f, c2 && c2 + 4 * f, w, kp, t - f, p(x.out) + 16 * f] });
+          }
+        }
+        if (jobs.length > 0) pool.run(jobs);
+      });
+    },
     extDot: extReduce("extDot", 4, 4, L.extDot),
     extDotBase: extReduce("extDotBase", 4, 1, L.extDotBase),
     extDotBaseMany(items) {

@@ -84,6 +84,11 @@ describe("worker pool", () => {
         ["baseScaleExt", [base(m * 2)], E(m * 2), (K, [a], o) => K.baseScaleExt(a!, c, o, m * 2)],
         ["lookupDenominators", [base(m * 2), base(m * 2), base(m * 2)], E(m * 2), (K, [a, b, d], o) => K.lookupDenominators([a!, b!, d!], c, [eqPoint.subarray(0, 4), c, eqPoint.subarray(4, 8)], m * 2, o)],
         ["lookupDenominators, one column", [base(m * 2)], E(m * 2), (K, [a], o) => K.lookupDenominators([a!], c, [eqPoint.subarray(0, 4)], m * 2, o)],
+        ["lookupDenominatorsMany", [base(m * 2), base(m * 2), base(m * 2)], E(m * 2 + 300), (K, [a, b, d], o) => K.lookupDenominatorsMany([
+          // One long item of three columns (split in ranges), then 60 short ones of one to three.
+          { columns: [a!, b!, d!], n: m * 2, out: K.slice(o, 0, E(m * 2)) },
+          ...Array.from({ length: 60 }, (_, i) => ({ columns: [a!, b!, d!].slice(0, 1 + (i % 3)).map((x) => K.slice(x, i, 5)), n: 5, out: K.slice(o, E(m * 2 + 5 * i), E(5)) }))],
+          c, [eqPoint.subarray(0, 4), c, eqPoint.subarray(4, 8)])],
         ["extDot", [ext(m * 2), ext(m * 2)], 0, (K, [a, b]) => K.extDot(a!, b!, m * 2)],
         ["extDotBase", [ext(m * 2), base(m * 2)], 0, (K, [a, b]) => K.extDotBase(a!, b!, m * 2)],
         ["extSum", [ext(m * 2)], 0, (K, [a]) => K.extSum(a!, m * 2)],
