@@ -45,10 +45,19 @@ describe("proving on a worker pool", () => {
   itShared(DIGITS_CNN, "digits_cnn: its layers proved beside the lookups' batches give the one-thread proof", () => {
     const { key, inputs } = digitsCnnKeys();
     const alone = createPool(2, () => ({ postMessage() {}, terminate() {} }));
-    const details: string[] = [];
-    const proof = proveWithKey(key, inputs, { workers: alone, onProgress: (e) => details.push(e.detail) }).proof;
+    const events: ProgressEvent[] = [];
+    const proof = proveWithKey(key, inputs, { workers: alone, onProgress: (e) => events.push(e) }).proof;
     expect(hex(proof)).toBe(hex(proveWithKey(key, inputs).proof));
-    expect(details.some((d) => /\(([1-9]\d*) of \d+ ops proved beside the lookups\)/.test(d))).toBe(true);
+    const beside = events.map((e) => /\((\d+) of (\d+) ops proved beside the lookups\)/.exec(e.detail)).find((m) => m);
+    expect(Number(beside?.[1])).toBeGreaterThan(0);
+    // Each of them reported as it ran, marked as beside the lookups (the current stage stays theirs).
+    const alongside = events.filter((e) => e.alongside === "lookups");
+    expect(alongside).toHaveLength(Number(beside![1]));
+    expect(alongside.every((e) => e.stage === "layers" && e.worker === undefined)).toBe(true);
+    const i = events.findIndex((e) => e.alongside);
+    expect(events.slice(0, i).at(-1)?.stage).toBe("lookups");
+    // All of them beside the lookups: the layers ran on the proving thread alone.
+    if (beside![1] === beside![2]) expect(events.find((e) => e.stage === "layers" && !e.alongside)?.backend).toBe("wasm, beside the lookups");
     alone.close();
   }, 120_000);
 

@@ -38,6 +38,8 @@ export interface ProveProgress {
   worker?: number;
   /** Which backend ran the prover's stage: "webgpu", "wasm", "wasm × N threads". */
   backend?: string;
+  /** A layer op proved beside this other stage's batches (ProgressEvent.alongside). */
+  alongside?: ProgressEvent["stage"];
 }
 
 /**
@@ -204,12 +206,13 @@ async function commitGpu(pref: GpuPreference): Promise<{ kernels?: GpuKernels; n
  */
 export function proverProgress(onProgress: (p: ProveProgress) => void, t0: number, from: number, span: number, backends: ProofResult["backends"] = {}): (e: ProgressEvent) => void {
   return (e) => {
-    if (e.backend) backends[e.stage] = e.backend;
+    if (e.backend && !e.alongside) backends[e.stage] = e.backend;
     const mem = memory();
     onProgress({
       stage: "prove", step: e.stage, detail: e.detail, fraction: from + span * e.fraction, elapsedMs: performance.now() - t0,
       fieldOps: e.fieldOps, proveMs: e.elapsedMs, wasmBytes: wasmBackend().memory.buffer.byteLength + (pool.memory?.buffer.byteLength ?? 0),
       ...(mem ? { memoryBytes: mem } : {}), ...(e.worker === undefined ? {} : { worker: e.worker }), ...(e.backend ? { backend: e.backend } : {}),
+      ...(e.alongside ? { alongside: e.alongside } : {}),
     });
   };
 }

@@ -157,10 +157,12 @@ export function proveTracker(asked: number, costs?: Record<string, { witness?: n
       lastStage = p.stage;
       lastStep = lastLayer = "";
     }
-    if (p.stage === "prove" && p.step && p.step !== lastStep) {
+    // A layer proved beside the lookups is a bar on the layers track; the lookups step goes on.
+    if (p.stage === "prove" && p.step && p.step !== lastStep && !p.alongside) {
       j.bar("prove", { track: "steps", label: p.backend ? `${p.step} · ${p.backend}` : p.step, start: at, end: null });
-      if (lastStep === "layers") j.bar("prove", { track: "layers", label: "", start: at, end: at });
+      if (lastStep === "layers" || lastLayer) j.bar("prove", { track: "layers", label: "", start: at, end: at });
       lastStep = p.step;
+      lastLayer = "";
     }
     // A job the thread pool ran (commit, openings): a bar on that worker's track, ending now.
     const ms = p.worker !== undefined ? /\(([\d.]+) ms\)$/.exec(p.detail) : null;

@@ -40,6 +40,11 @@ export interface ProgressEvent {
   fieldOps: number;
   /** Which backend ran this stage: "webgpu", "wasm", "wasm × N threads". */
   backend?: string;
+  /**
+   * Set on a layer op proved on the proving thread while the pool's workers run this other
+   * stage's batches (the lookups'): that stage is still the current one.
+   */
+  alongside?: Stage;
 }
 
 export interface ProveOptions {
@@ -138,7 +143,7 @@ interface ProofRun {
   lookupUses: LookupUse[][];
   layout: ReturnType<typeof witnessLayout>;
   packed: Uint32Array;
-  progress: (stage: Stage, detail: string, fraction: number) => void;
+  progress: (stage: Stage, detail: string, fraction: number, alongside?: Stage) => void;
   /** The backend each stage runs on (the commit stage's is set when it is chosen). */
   backends: Record<Stage, string>;
   /** Whether the witness is committed streamed (ProveOptions.streamWitness). */
@@ -162,11 +167,13 @@ function beginProof(input: ProveInput, opts: ProveOptions, pool: WorkerPool | un
   pool?.activity();
   const cpu = pool ? `wasm × ${pool.size} threads` : "wasm";
   const backends: Record<Stage, string> = { witness: cpu, commit: cpu, lookups: cpu, layers: cpu, openings: cpu };
-  const event = (stage: Stage, detail: string, fraction: number, worker?: number) =>
-    opts.onProgress?.({ stage, detail, fraction, elapsedMs: performance.now() - t0, fieldOps: fieldOpsCount() - ops0, backend: backends[stage], ...(worker === undefined ? {} : { worker }) });
+  const event = (stage: Stage, detail: string, fraction: number, worker?: number, alongside?: Stage) =>
+    opts.onProgress?.({ stage, detail, fraction, elapsedMs: performance.now() - t0, fieldOps: fieldOpsCount() - ops0, backend: backends[stage], ...(worker === undefined ? {} : { worker }), ...(alongside ? { alongside } : {}) });
   let stageNow: ProgressEvent["stage"] = "witness";
-  const progress = (stage: ProgressEvent["stage"], detail: string, fraction: number) => {
+  const progress = (stage: ProgressEvent["stage"], detail: string, fraction: number, alongside?: Stage) => {
     if (!opts.onProgress) return;
+    // A step beside another stage's batch: the pool's tallies and the current stage are that stage's.
+    if (alongside) return void event(stage, detail, fraction, undefined, alongside);
     // What each thread of the pool did since the last event: one bar per thread on its track.
     for (const a of pool?.activity() ?? []) event(stageNow, `${a.jobs} kernel calls (${a.ms.toFixed(1)} ms)`, fraction, a.worker);
     stageNow = stage;
@@ -262,6 +269,8 @@ function finishProof(run: ProofRun, witness: PcsProverData): ProofData {
   if (pool) pool.fillWith(() => walk.stepAlongside(), () => proveLookups(run));
   else proveLookups(run);
 
+  // Ops proved beside the lookups ran on the proving thread alone.
+  if (walk.proved === plan.graph.ops.length) run.backends.layers = "wasm, beside the lookups";
   progress("layers", walk.proved > 0 ? `proving layers (${walk.proved} of ${plan.graph.ops.length} ops proved beside the lookups)` : "proving layers", 0.5);
   walk.finish();
 
@@ -339,6 +348,7 @@ class LayerWalk {
     if (readsLookupClaims(plan, this.next) || !isLight(plan, op)) return false;
     try {
       if (!this.started) this.start();
+      this.progress("layers", `${op.kind} ${op.source}`, 0.3 + 0.2 * (1 - this.next / plan.graph.ops.length), "lookups");
       this.step();
       this.proved++;
       return true;
