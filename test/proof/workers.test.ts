@@ -51,8 +51,12 @@ describe("proving on a worker pool", () => {
     const beside = events.map((e) => /\((\d+) of (\d+) ops proved beside the lookups\)/.exec(e.detail)).find((m) => m);
     expect(Number(beside?.[1])).toBeGreaterThan(0);
     // Each of them reported as it ran, marked as beside the lookups (the current stage stays theirs).
-    const alongside = events.filter((e) => e.alongside === "lookups");
+    const alongside = events.filter((e) => e.alongside === "lookups" && e.detail !== "");
     expect(alongside).toHaveLength(Number(beside![1]));
+    // Then one empty report ends the last of them, before the layers stage.
+    const end = events.findIndex((e) => e.alongside && e.detail === "");
+    expect(end).toBeGreaterThan(events.lastIndexOf(alongside.at(-1)!));
+    expect(end).toBeLessThan(events.findIndex((e) => e.stage === "layers" && !e.alongside));
     expect(alongside.every((e) => e.stage === "layers" && e.worker === undefined)).toBe(true);
     const i = events.findIndex((e) => e.alongside);
     expect(events.slice(0, i).at(-1)?.stage).toBe("lookups");

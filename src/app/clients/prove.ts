@@ -167,7 +167,10 @@ export function proveTracker(asked: number, costs?: Record<string, { witness?: n
     // A job the thread pool ran (commit, openings): a bar on that worker's track, ending now.
     const ms = p.worker !== undefined ? /\(([\d.]+) ms\)$/.exec(p.detail) : null;
     if (ms) j.bar("prove", { track: `thread ${p.worker}`, label: p.detail, start: at - Number(ms[1]), end: at });
-    if (p.step === "layers" && p.detail !== lastLayer) {
+    if (p.alongside && p.detail === "") {
+      j.bar("prove", { track: "layers", label: "", start: at, end: at });
+      lastLayer = "";
+    } else if (p.step === "layers" && p.detail !== lastLayer) {
       const node = p.detail.slice(p.detail.indexOf(" ") + 1);
       const witness = costs?.[node]?.witness;
       j.bar("prove", { track: "layers", label: p.detail, start: at, end: null, ...(witness ? { elements: witness } : {}) });

@@ -42,7 +42,8 @@ export interface ProgressEvent {
   backend?: string;
   /**
    * Set on a layer op proved on the proving thread while the pool's workers run this other
-   * stage's batches (the lookups'): that stage is still the current one.
+   * stage's batches (the lookups'): that stage is still the current one. An empty detail: the
+   * last such op has ended.
    */
   alongside?: Stage;
 }
@@ -335,6 +336,7 @@ class LayerWalk {
   private started = false;
   /** Ops proved beside the lookups. */
   proved = 0;
+  private ended = false;
   private failed: unknown;
 
   constructor(private readonly ctx: ProverCtx, private readonly lookups: ProverCtx, private readonly progress: ProofRun["progress"], private readonly unbound = false) {
@@ -343,9 +345,15 @@ class LayerWalk {
 
   /** One light op beside a lookup batch; false when the next op must wait for the lookups or the pool. */
   stepAlongside(): boolean {
-    if (this.failed !== undefined || this.next < 0) return false;
-    const { plan } = this.ctx, op = plan.graph.ops[this.next]!;
-    if (readsLookupClaims(plan, this.next) || !isLight(plan, op)) return false;
+    if (this.failed !== undefined) return false;
+    const { plan } = this.ctx;
+    if (this.next < 0 || readsLookupClaims(plan, this.next) || !isLight(plan, plan.graph.ops[this.next]!)) {
+      // No op goes beside the lookups any more: the last one's report ends here (an empty detail).
+      if (this.proved > 0 && !this.ended) this.progress("layers", "", 0.5, "lookups");
+      this.ended = true;
+      return false;
+    }
+    const op = plan.graph.ops[this.next]!;
     try {
       if (!this.started) this.start();
       this.progress("layers", `${op.kind} ${op.source}`, 0.3 + 0.2 * (1 - this.next / plan.graph.ops.length), "lookups");
