@@ -270,8 +270,8 @@ function finishProof(run: ProofRun, witness: PcsProverData): ProofData {
   if (pool) pool.fillWith(() => walk.stepAlongside(), () => proveLookups(run));
   else proveLookups(run);
 
-  // Ops proved beside the lookups ran on the proving thread alone.
-  if (walk.proved === plan.graph.ops.length) run.backends.layers = "wasm, beside the lookups";
+  // Ops proved beside the lookups ran on the proving thread alone (the detail says beside what).
+  if (walk.proved === plan.graph.ops.length) run.backends.layers = "wasm";
   progress("layers", walk.proved > 0 ? `proving layers (${walk.proved} of ${plan.graph.ops.length} ops proved beside the lookups)` : "proving layers", 0.5);
   walk.finish();
 
