@@ -30,7 +30,7 @@ export {
   codeLength, treeDepth, maxOpenedColumns, DEFAULT_LOG_BLOWUP, DEFAULT_QUERIES, MIN_SECURITY_BITS,
   writeParams, readParams,
 } from "./params.ts";
-export { type Segment, type SegmentMap, layoutSegments, validateSegmentMap, packSegments } from "./segments.ts";
+export { type Segment, type SegmentMap, layoutSegments, validateSegmentMap, packSegments, segmentByName } from "./segments.ts";
 export { type MerkleTree, hashLeaves, buildMerkle, merkleRoot, openMulti, verifyMulti, siblingCount, distinctSorted, equalBytes } from "./merkle.ts";
 export { type PcsClaim, type ClaimLayout, claimLayout } from "./claims.ts";
 export { type PcsProverData, type KeptPcsData, type ColumnStore, commit } from "./commit.ts";

@@ -35,6 +35,19 @@ export function layoutSegments(tensors: readonly { name: string; length: number 
   return { logN: Math.max(minLogN, log2Ceil(at)), segments: segs };
 }
 
+// Proofs look up hundreds of claims' segments by name in maps of hundreds: a map made once per segment map.
+const byName = new WeakMap<SegmentMap, Map<string, Segment>>();
+
+/** The first segment of that name (as a search of `segments` finds it), or undefined. */
+export function segmentByName(map: SegmentMap, name: string): Segment | undefined {
+  let m = byName.get(map);
+  if (!m) {
+    byName.set(map, (m = new Map()));
+    for (const s of map.segments) if (!m.has(s.name)) m.set(s.name, s);
+  }
+  return m.get(name);
+}
+
 /** Checks a (possibly hostile) map: aligned, in range, non-overlapping. */
 export function validateSegmentMap(map: SegmentMap): void {
   const n = 2 ** map.logN;

@@ -4,7 +4,7 @@ import { type ProofPlan, ClaimBook, StreamWriter, toField } from "../circuit/ind
 import type { Ext } from "../field/index.ts";
 import { evaluateMle } from "../poly/index.ts";
 import { Transcript } from "../transcript/index.ts";
-import type { PcsParams, SegmentMap } from "../pcs/index.ts";
+import { segmentByName, type PcsParams, type SegmentMap } from "../pcs/index.ts";
 import { rowKey } from "../pcs/rows.ts";
 import { foldHigh, foldHighExt } from "./gadgets/fold.ts";
 import type { Values } from "./witness.ts";
@@ -13,8 +13,6 @@ import type { Values } from "./witness.ts";
 interface Shared {
   readonly fieldCache: Map<string, Uint32Array>;
   readonly modelRows: Map<string, Uint32Array>;
-  readonly witnessSegments: Map<string, { offset: number; length: number }>;
-  readonly modelSegments: Map<string, { offset: number; length: number; logSize: number }>;
 }
 
 export class ProverCtx {
@@ -30,13 +28,8 @@ export class ProverCtx {
    * told each segment's offset once it is there.
    */
   constructor(readonly plan: ProofPlan, readonly values: Values, private readonly model?: { map: SegmentMap; data: { matrix: Uint32Array; params: PcsParams } }, private readonly witness?: { map: SegmentMap; packed: Uint32Array; written?: (offset: number) => void }, readonly tr = new Transcript(), shared?: Shared) {
-    if (!shared) {
-      shared = { fieldCache: new Map(), modelRows: new Map(), witnessSegments: new Map(), modelSegments: new Map() };
-      for (const s of witness?.map.segments ?? []) shared.witnessSegments.set(s.name, s);
-      for (const s of model?.map.segments ?? []) if (!shared.modelSegments.has(s.name)) shared.modelSegments.set(s.name, s);
-    }
-    this.shared = shared;
-    this.modelRows = shared.modelRows;
+    this.shared = shared ?? { fieldCache: new Map(), modelRows: new Map() };
+    this.modelRows = this.shared.modelRows;
   }
 
   /** A context on transcript `tr` with a body and claims of its own, over the same witness. */
@@ -53,7 +46,7 @@ export class ProverCtx {
   foldHigh(name: string, low: number, high: Uint32Array): Uint32Array {
     const values = this.field(name);
     const c = this.model?.data.params.logCols ?? 0;
-    const seg = this.model && this.plan.tensors[name]?.kind === "model" ? this.shared.modelSegments.get(name) : undefined;
+    const seg = this.model && this.plan.tensors[name]?.kind === "model" ? segmentByName(this.model.map, name) : undefined;
     if (!seg || seg.logSize <= c || low > c || values.length !== 2 ** seg.logSize) return foldHigh(values, low, high);
     const rowPoint = high.subarray(4 * (c - low));
     const rows = foldHigh(values, c, rowPoint);
@@ -65,13 +58,13 @@ export class ProverCtx {
     const { fieldCache } = this.shared;
     let f = fieldCache.get(name);
     if (!f && this.model && this.plan.tensors[name]?.kind === "model") {
-      const seg = this.shared.modelSegments.get(name);
+      const seg = segmentByName(this.model.map, name);
       if (seg) fieldCache.set(name, (f = this.model.data.matrix.subarray(seg.offset, seg.offset + seg.length)));
     }
     if (!f) {
       const v = this.values.get(name);
       if (!v) throw new Error(`prover: no values for ${name}`);
-      const seg = this.shared.witnessSegments.get(name);
+      const seg = this.witness && segmentByName(this.witness.map, name);
       f = toField(v, seg && this.witness!.packed.subarray(seg.offset, seg.offset + seg.length));
       fieldCache.set(name, f);
       if (seg) this.witness!.written?.(seg.offset);

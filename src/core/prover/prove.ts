@@ -4,7 +4,7 @@
 
 import { type ProofPlan, type Claim, writeLogup, unpadInts, CircuitError } from "../circuit/index.ts";
 import { multiplicities, logupProve, type LogupInstance, type LookupUse, type Table } from "../lookup/index.ts";
-import { canStream, commit, commitStreamed, commitOnGpu, gpuCommitFits, open, writeOpeningProof, type PcsClaim, type PcsProverData, type SegmentMap } from "../pcs/index.ts";
+import { canStream, commit, commitStreamed, commitOnGpu, gpuCommitFits, open, segmentByName, writeOpeningProof, type PcsClaim, type PcsProverData, type SegmentMap } from "../pcs/index.ts";
 import { pipelinedCommit, type PipelinedCommit } from "../pcs/pipeline.ts";
 import { computeValues, initialValues, type Values } from "./witness.ts";
 import { absorbStatement, tableToField, witnessLayout, extsToPoint, forkLayers, joinLookups, LABELS, lookupBatches, mergeClaimsProver, moveClaims, readsLookupClaims, unclaimedOutputs } from "../circuit/protocol.ts";
@@ -426,21 +426,9 @@ function poolOf(workers: ProveOptions["workers"]): WorkerPool | undefined {
 }
 
 export function segmentClaim(map: SegmentMap, name: string, c: Claim): PcsClaim {
-  const seg = segmentsByName(map).get(name);
+  const seg = segmentByName(map, name);
   if (!seg) throw new CircuitError(`${name} is not in the commitment`);
   return { segment: { offset: seg.offset, logSize: seg.logSize }, point: c.point, value: c.value };
-}
-
-// A proof opens hundreds of claims on maps of hundreds of segments: found by name in a map made once.
-const byName = new WeakMap<SegmentMap, Map<string, SegmentMap["segments"][number]>>();
-function segmentsByName(map: SegmentMap): Map<string, SegmentMap["segments"][number]> {
-  let m = byName.get(map);
-  if (!m) {
-    byName.set(map, (m = new Map()));
-    // The first segment of a name, as find() gave.
-    for (const s of map.segments) if (!m.has(s.name)) m.set(s.name, s);
-  }
-  return m;
 }
 
 /** The claimed outputs (live integers), by graph output name. */

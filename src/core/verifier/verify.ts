@@ -7,7 +7,7 @@ import { absorbStatement, tableToField, witnessLayout, extsToPoint, forkLayers, 
 import { extEquals } from "../field/index.ts";
 import { logupVerify, layoutUses } from "../lookup/index.ts";
 import { evaluateMle } from "../poly/index.ts";
-import { verifyOpening, type PcsClaim, type PcsParams, type SegmentMap } from "../pcs/index.ts";
+import { segmentByName, verifyOpening, type PcsClaim, type PcsParams, type SegmentMap } from "../pcs/index.ts";
 import { Reject, VerifierCtx } from "./context.ts";
 import { verifierGadget } from "./gadgets/index.ts";
 import { hasPadding, verifyLiveOutput } from "../circuit/live-output.ts";
@@ -119,7 +119,7 @@ function run(input: VerifyInput): void {
 }
 
 function segmentClaim(map: SegmentMap, name: string, c: Claim): PcsClaim {
-  const seg = map.segments.find((s) => s.name === name);
+  const seg = segmentByName(map, name);
   if (!seg) throw new Reject(`${name} is not in the commitment`);
   return { segment: { offset: seg.offset, logSize: seg.logSize }, point: c.point, value: c.value };
 }
