@@ -61,6 +61,14 @@ function poolBackend(pool: WorkerPool): PoolBackend {
   const p = (b: Buf) => L.ptr(b);
   const run = (fn: KernelFn, rs: [number, number][], args: (from: number, to: number, job: number) => number[]) =>
     pool.run(rs.map(([a, b], j): Job => ({ fn, args: args(a, b, j) })));
+  // Jobs past what one batch holds go in further batches.
+  const runAll = (jobs: readonly Job[]) => {
+    for (let at = 0; at < jobs.length; at += MAX_JOBS) pool.run(jobs.slice(at, at + MAX_JOBS));
+  };
+  // A batched call's items of `total` units together: each at least `MIN.ext` or an even share of
+  // the total per job; an item twice that long is split in ranges, a shorter one is one job.
+  const shareOf = (total: number) => Math.max(MIN.ext, Math.ceil(total / (pool.size * JOBS_PER_THREAD)));
+  const itemRanges = (n: number, share: number): [number, number][] => (n >= 2 * share ? ranges(n, Math.ceil(n / share), 16) : [[0, n]]);
 
   // Scratch in shared memory for one batch at a time: constants in, partial sums out.
   const CONST_WORDS = 1024, scratch = L.alloc(CONST_WORDS + 12 * MAX_JOBS), constAt = p(scratch), partAt = constAt + 4 * CONST_WORDS;
@@ -272,7 +280,7 @@ function poolBackend(pool: WorkerPool): PoolBackend {
             jobs.push({ fn: "eqTableList", args: [p(list) + 16 * i, j - i] });
             i = j;
           }
-          for (let at = 0; at < jobs.length; at += MAX_JOBS) pool.run(jobs.slice(at, at + MAX_JOBS));
+          runAll(jobs);
         } finally {
           L.free(list);
         }
@@ -308,26 +316,21 @@ function poolBackend(pool: WorkerPool): PoolBackend {
       // Every use's and table's denominators of a LogUp in one batch: a job per item, a long one
       // split in ranges (one call, and often one batch, each otherwise).
       const total = items.reduce((a, x) => a + x.n, 0);
-      if (total < 2 * MIN.ext) {
-        for (const x of items) L.lookupDenominators(x.columns, alpha, coeffs.slice(0, x.columns.length), x.n, x.out);
-        return;
-      }
+      if (total < 2 * MIN.ext) return L.lookupDenominatorsMany(items, alpha, coeffs);
       const consts = new Uint32Array(16);
       consts.set(alpha.subarray(0, 4));
       for (let i = 0; i < Math.min(3, coeffs.length); i++) consts.set(coeffs[i]!.subarray(0, 4), 4 * (i + 1));
-      const share = Math.max(MIN.ext, Math.ceil(total / (pool.size * JOBS_PER_THREAD)));
+      const share = shareOf(total);
       withWords(consts, (kp) => {
         const jobs: Job[] = [];
         for (const x of items) {
           const w = checkDenominators(x.columns, coeffs.slice(0, x.columns.length), x.n);
           const c0 = p(x.columns[0]!), c1 = w > 1 ? p(x.columns[1]!) : 0, c2 = w > 2 ? p(x.columns[2]!) : 0;
-          for (const [f, t] of x.n >= 2 * share ? ranges(x.n, Math.ceil(x.n / share), 16) : [[0, x.n] as [number, number]]) {
-            if (t === f) continue;
-            if (jobs.length === MAX_JOBS) pool.run(jobs.splice(0));
-            jobs.push({ fn: "lookupDenominators", args: [c0 + 4 * f, c1 && c1 + 4 * f, c2 && c2 + 4 * f, w, kp, t - f, p(x.out) + 16 * f] });
+          for (const [f, t] of itemRanges(x.n, share)) {
+            if (t > f) jobs.push({ fn: "lookupDenominators", args: [c0 + 4 * f, c1 && c1 + 4 * f, c2 && c2 + 4 * f, w, kp, t - f, p(x.out) + 16 * f] });
           }
         }
-        if (jobs.length > 0) pool.run(jobs);
+        runAll(jobs);
       });
     },
     extDot: extReduce("extDot", 4, 4, L.extDot),
@@ -335,13 +338,10 @@ function poolBackend(pool: WorkerPool): PoolBackend {
     extDotBaseMany(items) {
       // A job per item, a long one split in ranges; partial sums added per item. One batch (of
       // at most MAX_JOBS jobs) for what would be a call, and often a batch, each.
-      const out = new Uint32Array(4 * items.length);
       const total = items.reduce((a, x) => a + x.n, 0);
-      if (total < 2 * MIN.ext || items.length === 0) {
-        for (let i = 0; i < items.length; i++) out.set(L.extDotBase(items[i]!.a, items[i]!.b, items[i]!.n), 4 * i);
-        return out;
-      }
-      const share = Math.max(MIN.ext, Math.ceil(total / (pool.size * JOBS_PER_THREAD)));
+      if (total < 2 * MIN.ext) return L.extDotBaseMany(items);
+      const out = new Uint32Array(4 * items.length);
+      const share = shareOf(total);
       const jobs: Job[] = [], owner: number[] = [];
       const flush = () => {
         partials(jobs.length, 4, (at) => pool.run(jobs.map((j, k) => ({ fn: j.fn, args: [...j.args, at + 16 * k] }))), (parts) => {
@@ -352,7 +352,8 @@ function poolBackend(pool: WorkerPool): PoolBackend {
       };
       for (let i = 0; i < items.length; i++) {
         const { a, b, n } = items[i]!;
-        for (const [f, t] of n >= 2 * share ? ranges(n, Math.ceil(n / share), 16) : [[0, n] as [number, number]]) {
+        for (const [f, t] of itemRanges(n, share)) {
+          // Each job's partial sum has a slot in the batch scratch: flushed a batch at a time.
           if (jobs.length === MAX_JOBS) flush();
           jobs.push({ fn: "extDotBase", args: [p(a) + 16 * f, p(b) + 4 * f, t - f] });
           owner.push(i);
@@ -380,7 +381,7 @@ function poolBackend(pool: WorkerPool): PoolBackend {
         const rs = split(x) ? ranges(cols, Math.min(pool.size * JOBS_PER_THREAD, Math.floor(cols / 64), Math.floor((x.rows * cols) / MIN.matrix)), 16) : [[0, cols] as [number, number]];
         return rs.map(([f, t]) => ({ fn: "combineRowsStrided", args: [p(x.m) + 4 * f, x.rows, t - f, cols, p(x.w), p(x.out) + 16 * f] }));
       });
-      for (let at = 0; at < jobs.length; at += MAX_JOBS) pool.run(jobs.slice(at, at + MAX_JOBS));
+      runAll(jobs);
     },
     combineRowsExt: combine("combineRowsExtStrided", 4, L.combineRowsExt),
     matMulBatch(a, aStride, b, bExt, bStride, M, S, N, batch, out, oStride) {
